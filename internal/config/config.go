@@ -1,0 +1,200 @@
+package config
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Provider names accepted in ARAUTO_PROVIDER.
+const (
+	ProviderSandbox = "sandbox"
+	ProviderWavy    = "wavy"
+)
+
+// Config is everything Arauto needs to start. Zero values are never used:
+// Load fills every field with its default first.
+type Config struct {
+	Addr           string // ARAUTO_ADDR, host:port to listen on
+	DataDir        string // ARAUTO_DATA, holds the SQLite database and the session key
+	Provider       string // ARAUTO_PROVIDER, sandbox or wavy
+	WavyAPIURL     string // ARAUTO_WAVY_API_URL, api-messaging base URL
+	WavyAPIGWURL   string // ARAUTO_WAVY_APIGW_URL, apigw (Campaign API) base URL
+	WavyUsername   string // ARAUTO_WAVY_USERNAME
+	WavyToken      string // ARAUTO_WAVY_TOKEN
+	PublicURL      string // ARAUTO_PUBLIC_URL, how browsers and Wavy reach us
+	AdminEmail     string // ARAUTO_ADMIN_EMAIL, headless bootstrap of the first admin
+	AdminPassword  string // ARAUTO_ADMIN_PASSWORD
+	SessionKey     []byte // ARAUTO_SESSION_KEY (base64, >= 32 bytes); empty means generate and keep in DataDir
+	MaxUploadBytes int64  // ARAUTO_MAX_UPLOAD_MB, upload size limit
+	PhoneRegion    string // ARAUTO_PHONE_REGION, default region for national numbers
+	LogLevel       string // ARAUTO_LOG_LEVEL, debug|info|warn|error
+	LogFormat      string // ARAUTO_LOG_FORMAT, text|json
+}
+
+// Error names the environment variable whose value stopped start-up.
+type Error struct {
+	Var string
+	Msg string
+}
+
+func (e *Error) Error() string { return e.Var + ": " + e.Msg }
+
+// Var describes one configuration variable, for the README table and for
+// tests that keep the two in step.
+type Var struct {
+	Name, Default, Help string
+}
+
+// Vars lists every variable Load reads, in the order the README shows them.
+var Vars = []Var{
+	{"ARAUTO_ADDR", "127.0.0.1:8080", "address the console listens on"},
+	{"ARAUTO_DATA", "./data", "directory for the SQLite database and the session key"},
+	{"ARAUTO_PROVIDER", "sandbox", "sandbox (built-in simulator) or wavy"},
+	{"ARAUTO_WAVY_API_URL", "https://api-messaging.wavy.global", "Wavy/Sinch messaging API base URL"},
+	{"ARAUTO_WAVY_APIGW_URL", "https://apigw.wavy.global", "Wavy Campaign API (apigw) base URL"},
+	{"ARAUTO_WAVY_USERNAME", "", "Wavy UserName header"},
+	{"ARAUTO_WAVY_TOKEN", "", "Wavy AuthenticationToken header (never shown back)"},
+	{"ARAUTO_PUBLIC_URL", "http://{ARAUTO_ADDR}", "public base URL; https makes session cookies Secure"},
+	{"ARAUTO_ADMIN_EMAIL", "", "with ARAUTO_ADMIN_PASSWORD, creates the first admin without the setup page"},
+	{"ARAUTO_ADMIN_PASSWORD", "", "password of that admin (at least 10 characters)"},
+	{"ARAUTO_SESSION_KEY", "", "base64 key of at least 32 bytes for session cookies; generated once into ARAUTO_DATA when empty"},
+	{"ARAUTO_MAX_UPLOAD_MB", "50", "largest accepted upload, in megabytes"},
+	{"ARAUTO_PHONE_REGION", "BR", "region for phone numbers written without a country code"},
+	{"ARAUTO_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"ARAUTO_LOG_FORMAT", "text", "text or json"},
+}
+
+// Load reads the configuration through getenv and validates it. It creates
+// the data directory when missing and checks it is writable.
+func Load(getenv func(string) string) (Config, error) {
+	get := func(name string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		for _, v := range Vars {
+			if v.Name == name {
+				return v.Default
+			}
+		}
+		return ""
+	}
+	c := Config{
+		Addr:          get("ARAUTO_ADDR"),
+		DataDir:       get("ARAUTO_DATA"),
+		Provider:      strings.ToLower(get("ARAUTO_PROVIDER")),
+		WavyAPIURL:    strings.TrimRight(get("ARAUTO_WAVY_API_URL"), "/"),
+		WavyAPIGWURL:  strings.TrimRight(get("ARAUTO_WAVY_APIGW_URL"), "/"),
+		WavyUsername:  get("ARAUTO_WAVY_USERNAME"),
+		WavyToken:     get("ARAUTO_WAVY_TOKEN"),
+		AdminEmail:    get("ARAUTO_ADMIN_EMAIL"),
+		AdminPassword: getenv("ARAUTO_ADMIN_PASSWORD"),
+		PhoneRegion:   strings.ToUpper(get("ARAUTO_PHONE_REGION")),
+		LogLevel:      strings.ToLower(get("ARAUTO_LOG_LEVEL")),
+		LogFormat:     strings.ToLower(get("ARAUTO_LOG_FORMAT")),
+	}
+
+	host, port, err := net.SplitHostPort(c.Addr)
+	if err != nil {
+		return c, &Error{"ARAUTO_ADDR", fmt.Sprintf("%q is not host:port (%v)", c.Addr, err)}
+	}
+	if p, err := strconv.Atoi(port); err != nil || p < 0 || p > 65535 {
+		return c, &Error{"ARAUTO_ADDR", fmt.Sprintf("%q has no valid port", c.Addr)}
+	}
+	if c.Provider != ProviderSandbox && c.Provider != ProviderWavy {
+		return c, &Error{"ARAUTO_PROVIDER", fmt.Sprintf("%q is not a provider; use sandbox or wavy", c.Provider)}
+	}
+	for name, raw := range map[string]string{"ARAUTO_WAVY_API_URL": c.WavyAPIURL, "ARAUTO_WAVY_APIGW_URL": c.WavyAPIGWURL} {
+		if err := checkHTTPURL(raw); err != nil {
+			return c, &Error{name, err.Error()}
+		}
+	}
+	// Missing Wavy credentials are not an error: an admin may enter them on
+	// the Settings page, which overrides the environment.
+
+	c.PublicURL = strings.TrimRight(getenv("ARAUTO_PUBLIC_URL"), "/")
+	if c.PublicURL == "" {
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "127.0.0.1"
+		}
+		c.PublicURL = "http://" + net.JoinHostPort(host, port)
+	} else if err := checkHTTPURL(c.PublicURL); err != nil {
+		return c, &Error{"ARAUTO_PUBLIC_URL", err.Error()}
+	}
+
+	if (c.AdminEmail == "") != (c.AdminPassword == "") {
+		return c, &Error{"ARAUTO_ADMIN_EMAIL", "set ARAUTO_ADMIN_EMAIL and ARAUTO_ADMIN_PASSWORD together"}
+	}
+	if c.AdminEmail != "" && (!strings.Contains(c.AdminEmail, "@") || len(c.AdminEmail) > 254) {
+		return c, &Error{"ARAUTO_ADMIN_EMAIL", fmt.Sprintf("%q is not an e-mail address", c.AdminEmail)}
+	}
+	if c.AdminPassword != "" && len([]rune(c.AdminPassword)) < 10 {
+		return c, &Error{"ARAUTO_ADMIN_PASSWORD", "must have at least 10 characters"}
+	}
+
+	if raw := getenv("ARAUTO_SESSION_KEY"); raw != "" {
+		key, err := base64.StdEncoding.DecodeString(raw)
+		if err != nil {
+			key, err = base64.RawURLEncoding.DecodeString(raw)
+		}
+		if err != nil || len(key) < 32 {
+			return c, &Error{"ARAUTO_SESSION_KEY", "must be base64 of at least 32 bytes"}
+		}
+		c.SessionKey = key
+	}
+
+	mb, err := strconv.ParseInt(get("ARAUTO_MAX_UPLOAD_MB"), 10, 64)
+	if err != nil || mb < 1 || mb > 4096 {
+		return c, &Error{"ARAUTO_MAX_UPLOAD_MB", "must be a whole number of megabytes between 1 and 4096"}
+	}
+	c.MaxUploadBytes = mb << 20
+
+	if len(c.PhoneRegion) != 2 {
+		return c, &Error{"ARAUTO_PHONE_REGION", fmt.Sprintf("%q is not a two-letter region code such as BR", c.PhoneRegion)}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return c, &Error{"ARAUTO_LOG_LEVEL", fmt.Sprintf("%q is not debug, info, warn or error", c.LogLevel)}
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		return c, &Error{"ARAUTO_LOG_FORMAT", fmt.Sprintf("%q is not text or json", c.LogFormat)}
+	}
+
+	if err := checkWritableDir(c.DataDir); err != nil {
+		return c, &Error{"ARAUTO_DATA", err.Error()}
+	}
+	return c, nil
+}
+
+// SecureCookies reports whether cookies must carry the Secure flag: only when
+// the console is reached over https, or browsers would drop them.
+func (c Config) SecureCookies() bool { return strings.HasPrefix(c.PublicURL, "https://") }
+
+func checkHTTPURL(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL", raw)
+	}
+	return nil
+}
+
+func checkWritableDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("cannot create %s: %w", dir, errors.Unwrap(err))
+	}
+	probe, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return fmt.Errorf("%s is not writable", dir)
+	}
+	name := probe.Name()
+	probe.Close()
+	os.Remove(filepath.Clean(name))
+	return nil
+}

@@ -1,0 +1,92 @@
+package config
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	dir := t.TempDir()
+	c, err := Load(env(map[string]string{"ARAUTO_DATA": dir}))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+	if c.Addr != "127.0.0.1:8080" || c.Provider != "sandbox" || c.PublicURL != "http://127.0.0.1:8080" {
+		t.Errorf("got addr %q provider %q public %q, want the defaults", c.Addr, c.Provider, c.PublicURL)
+	}
+	if c.WavyAPIURL != "https://api-messaging.wavy.global" || c.WavyAPIGWURL != "https://apigw.wavy.global" {
+		t.Errorf("got urls %q %q, want the Wavy defaults", c.WavyAPIURL, c.WavyAPIGWURL)
+	}
+	if c.MaxUploadBytes != 50<<20 || c.PhoneRegion != "BR" {
+		t.Errorf("got upload %d region %q, want 50 MB and BR", c.MaxUploadBytes, c.PhoneRegion)
+	}
+	if c.SecureCookies() {
+		t.Errorf("got secure cookies on http, want off")
+	}
+}
+
+func TestLoadBadValues(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		env  map[string]string
+		want string
+	}{
+		{"addr without port", map[string]string{"ARAUTO_ADDR": "localhost"}, "ARAUTO_ADDR"},
+		{"addr bad port", map[string]string{"ARAUTO_ADDR": "127.0.0.1:http99"}, "ARAUTO_ADDR"},
+		{"unknown provider", map[string]string{"ARAUTO_PROVIDER": "twilio"}, "ARAUTO_PROVIDER"},
+		{"data dir is a file", map[string]string{"ARAUTO_DATA": filepath.Join(file, "sub")}, "ARAUTO_DATA"},
+		{"api url", map[string]string{"ARAUTO_WAVY_API_URL": "ftp://x"}, "ARAUTO_WAVY_API_URL"},
+		{"apigw url", map[string]string{"ARAUTO_WAVY_APIGW_URL": "not a url"}, "ARAUTO_WAVY_APIGW_URL"},
+		{"public url", map[string]string{"ARAUTO_PUBLIC_URL": "example.com"}, "ARAUTO_PUBLIC_URL"},
+		{"admin email alone", map[string]string{"ARAUTO_ADMIN_EMAIL": "a@b.c"}, "ARAUTO_ADMIN_EMAIL"},
+		{"short admin password", map[string]string{"ARAUTO_ADMIN_EMAIL": "a@b.c", "ARAUTO_ADMIN_PASSWORD": "short"}, "ARAUTO_ADMIN_PASSWORD"},
+		{"session key not base64", map[string]string{"ARAUTO_SESSION_KEY": "%%%"}, "ARAUTO_SESSION_KEY"},
+		{"session key short", map[string]string{"ARAUTO_SESSION_KEY": "c2hvcnQ="}, "ARAUTO_SESSION_KEY"},
+		{"upload size", map[string]string{"ARAUTO_MAX_UPLOAD_MB": "lots"}, "ARAUTO_MAX_UPLOAD_MB"},
+		{"region", map[string]string{"ARAUTO_PHONE_REGION": "BRA"}, "ARAUTO_PHONE_REGION"},
+		{"log level", map[string]string{"ARAUTO_LOG_LEVEL": "loud"}, "ARAUTO_LOG_LEVEL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, ok := tt.env["ARAUTO_DATA"]; !ok {
+				tt.env["ARAUTO_DATA"] = dir
+			}
+			_, err := Load(env(tt.env))
+			var cerr *Error
+			if !errors.As(err, &cerr) {
+				t.Fatalf("got error %v, want *config.Error", err)
+			}
+			if cerr.Var != tt.want {
+				t.Errorf("got variable %s, want %s (%v)", cerr.Var, tt.want, err)
+			}
+		})
+	}
+}
+
+func TestPublicURLAndSecureCookies(t *testing.T) {
+	c, err := Load(env(map[string]string{"ARAUTO_DATA": t.TempDir(), "ARAUTO_PUBLIC_URL": "https://sms.example.com/", "ARAUTO_ADDR": "0.0.0.0:9000"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.PublicURL != "https://sms.example.com" || !c.SecureCookies() {
+		t.Errorf("got %q secure=%v, want https://sms.example.com and secure", c.PublicURL, c.SecureCookies())
+	}
+	c, err = Load(env(map[string]string{"ARAUTO_DATA": t.TempDir(), "ARAUTO_ADDR": "0.0.0.0:9000"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.PublicURL != "http://127.0.0.1:9000" {
+		t.Errorf("got %q, want http://127.0.0.1:9000", c.PublicURL)
+	}
+}

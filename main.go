@@ -1,0 +1,159 @@
+// Command arauto is the campaign console for SMS and WhatsApp over the
+// Wavy/Sinch Messaging API. This file is the composition root: it reads the
+// configuration, opens the store, wires the provider, the worker and the web
+// server, and shuts them down in order.
+//
+//	arauto                      serve the console
+//	arauto sandbox [flags]      run the Wavy API simulator alone
+//	arauto segments             count SMS segments of JSON strings on stdin
+//	arauto import --dry-run F   print the import report of a recipient file
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
+
+	"arauto/internal/config"
+	"arauto/internal/sms"
+	"arauto/internal/user"
+	"arauto/store"
+	"arauto/web"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr))
+}
+
+// run is main without the process: it returns the exit status.
+func run(args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
+	cmd := ""
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "", "serve":
+		return serve(getenv, stderr)
+	case "segments":
+		if err := sms.RunSegments(stdin, stdout); err != nil {
+			fmt.Fprintln(stderr, "arauto segments:", err)
+			return 1
+		}
+		return 0
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	if code, ok := runTool(cmd, args, stdin, stdout, stderr); ok {
+		return code
+	}
+	fmt.Fprintf(stderr, "arauto: unknown command %q\n\n%s", cmd, usage)
+	return 2
+}
+
+const usage = `Usage:
+  arauto                       serve the console (configured by ARAUTO_* variables)
+  arauto sandbox [flags]       run the Wavy API simulator alone (--help for flags)
+  arauto segments              read one JSON string per line, print its SMS encoding and segments
+  arauto import --dry-run FILE print the import report of a recipient file as JSON
+`
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+func serve(getenv func(string) string, stderr io.Writer) int {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "arauto: configuration:", err)
+		return 2
+	}
+	log := newLogger(cfg, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := serveUntil(ctx, cfg, log); err != nil {
+		log.Error("stopped", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// serveUntil runs the console until ctx is cancelled, then shuts down:
+// stop taking requests, finish those in flight, stop the worker, close the
+// database.
+func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	st, err := store.Open(filepath.Join(cfg.DataDir, store.FileName))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := bootstrapAdmin(ctx, cfg, st, log); err != nil {
+		return err
+	}
+	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s (ARAUTO_ADDR): %w", cfg.Addr, err)
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String(), "provider", cfg.Provider, "data", cfg.DataDir)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	<-served
+	log.Info("stopped cleanly")
+	return nil
+}
+
+// bootstrapAdmin creates the first admin from ARAUTO_ADMIN_EMAIL and
+// ARAUTO_ADMIN_PASSWORD when the console has no users, so it can be set up
+// without a browser.
+func bootstrapAdmin(ctx context.Context, cfg config.Config, st *store.Store, log *slog.Logger) error {
+	if cfg.AdminEmail == "" {
+		return nil
+	}
+	email, problem := user.NormalizeEmail(cfg.AdminEmail)
+	if problem != "" {
+		return fmt.Errorf("ARAUTO_ADMIN_EMAIL: %q is not an e-mail address", cfg.AdminEmail)
+	}
+	hash, err := user.HashPassword(cfg.AdminPassword)
+	if err != nil {
+		return fmt.Errorf("ARAUTO_ADMIN_PASSWORD: %w", err)
+	}
+	err = st.CreateFirstAdmin(ctx, &user.User{Email: email, PasswordHash: hash})
+	switch {
+	case errors.Is(err, store.ErrConflict):
+		return nil // users exist: the variables only bootstrap
+	case err != nil:
+		return err
+	}
+	log.Info("first admin created from ARAUTO_ADMIN_EMAIL", "email", email)
+	return nil
+}

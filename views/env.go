@@ -1,0 +1,86 @@
+package views
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"arauto/internal/i18n"
+	"arauto/internal/user"
+)
+
+// Flash is a one-time message shown at the top of the next page.
+type Flash struct {
+	Kind string // success, error or info
+	Text string // already translated
+}
+
+// Env is what every page needs to know about the request.
+type Env struct {
+	Lang         string
+	User         *user.User // nil when nobody is signed in
+	CSRF         string
+	Flashes      []Flash
+	Path         string
+	AssetVersion string
+	Provider     string // sandbox or wavy, shown as a badge
+	RequestID    string
+}
+
+type envKey struct{}
+
+// WithEnv returns a context carrying env for the views.
+func WithEnv(ctx context.Context, env Env) context.Context {
+	return context.WithValue(ctx, envKey{}, env)
+}
+
+// EnvFrom returns the Env of the request, or a default one.
+func EnvFrom(ctx context.Context) Env {
+	if env, ok := ctx.Value(envKey{}).(Env); ok {
+		return env
+	}
+	return Env{Lang: i18n.Default}
+}
+
+// T translates key into the request's language.
+func T(ctx context.Context, key string, args ...any) string {
+	return i18n.T(EnvFrom(ctx).Lang, key, args...)
+}
+
+// Asset is the URL of a static file, versioned so browsers may cache it for a year.
+func Asset(ctx context.Context, path string) string {
+	return "/static/" + strings.TrimPrefix(path, "/") + "?v=" + EnvFrom(ctx).AssetVersion
+}
+
+// can reports whether the signed-in user has at least role r.
+func can(ctx context.Context, r user.Role) bool {
+	u := EnvFrom(ctx).User
+	return u != nil && u.Role.AtLeast(r)
+}
+
+// navActive reports whether the current path is inside section.
+func navActive(ctx context.Context, section string) bool {
+	p := EnvFrom(ctx).Path
+	if section == "/" {
+		return p == "/"
+	}
+	return p == section || strings.HasPrefix(p, section+"/")
+}
+
+// FormatTime shows a time in the viewer's language, or a dash for never.
+func FormatTime(ctx context.Context, t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	if EnvFrom(ctx).Lang == "en" {
+		return t.Format("Jan 2, 2006 15:04 MST")
+	}
+	return t.Format("02/01/2006 15:04 MST")
+}
+
+func roleLabel(ctx context.Context, r user.Role) string {
+	return T(ctx, "role."+string(r))
+}
+
+func itoa(n int64) string { return fmt.Sprint(n) }

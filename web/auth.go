@@ -1,0 +1,147 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"net/url"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"arauto/internal/i18n"
+	"arauto/internal/user"
+	"arauto/store"
+	"arauto/views"
+)
+
+func formOf(c *fiber.Ctx, names ...string) views.Form {
+	f := views.Form{Values: map[string]string{}, Errors: views.FieldErrors{}}
+	for _, n := range names {
+		f.Values[n] = strings.TrimSpace(c.FormValue(n))
+	}
+	return f
+}
+
+func (s *Server) setupPage(c *fiber.Ctx) error {
+	return s.render(c, fiber.StatusOK, views.SetupPage(views.Form{}))
+}
+
+// setup creates the first admin and signs them in.
+func (s *Server) setup(c *fiber.Ctx) error {
+	f := formOf(c, "email")
+	pw, confirm := c.FormValue("password"), c.FormValue("password_confirm")
+	email, problem := user.NormalizeEmail(f.Value("email"))
+	if problem != "" {
+		f.Errors["email"] = tr(c, problem)
+	}
+	if p := user.CheckPassword(pw); p != "" {
+		f.Errors["password"] = tr(c, p, user.MinPasswordLen)
+	} else if pw != confirm {
+		f.Errors["password_confirm"] = tr(c, "user.problem.password_mismatch")
+	}
+	if len(f.Errors) > 0 {
+		return s.render(c, fiber.StatusUnprocessableEntity, views.SetupPage(f))
+	}
+	hash, err := user.HashPassword(pw)
+	if err != nil {
+		return err
+	}
+	u := &user.User{Email: email, PasswordHash: hash, Lang: lang(c)}
+	if err := s.store.CreateFirstAdmin(c.UserContext(), u); errors.Is(err, store.ErrConflict) {
+		s.hasUsers.Store(true)
+		flash(c, "info", "setup.already_done")
+		return seeOther(c, "/login")
+	} else if err != nil {
+		return err
+	}
+	s.hasUsers.Store(true)
+	s.log.Info("first admin created", "user_id", u.ID, "request_id", requestID(c))
+	s.startSignIn(session(c), u)
+	flash(c, "success", "setup.done")
+	return seeOther(c, "/")
+}
+
+func (s *Server) loginPage(c *fiber.Ctx) error {
+	if currentUser(c) != nil {
+		return c.Redirect("/", fiber.StatusSeeOther)
+	}
+	return s.render(c, fiber.StatusOK, views.LoginPage(views.Form{}, safeNext(c.Query("next"))))
+}
+
+// login checks the password. Unknown e-mail and wrong password get the same
+// message and take the same time; repeated failures are throttled per IP and
+// per account.
+func (s *Server) login(c *fiber.Ctx) error {
+	f := formOf(c, "email")
+	next := safeNext(c.FormValue("next"))
+	email, _ := user.NormalizeEmail(f.Value("email"))
+	if email == "" {
+		email = strings.ToLower(f.Value("email"))
+	}
+	ip := c.IP()
+	if blocked, wait := s.logins.blocked(ip, email); blocked {
+		s.log.Warn("sign-in throttled", "ip", ip, "request_id", requestID(c))
+		f.Message = tr(c, "auth.throttled", int(math.Ceil(wait.Minutes())))
+		return s.render(c, fiber.StatusTooManyRequests, views.LoginPage(f, next))
+	}
+	u, err := s.store.UserByEmail(c.UserContext(), email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if !user.Authenticate(u, c.FormValue("password")) {
+		s.logins.fail(ip, email)
+		s.log.Info("sign-in failed", "ip", ip, "request_id", requestID(c))
+		f.Message = tr(c, "auth.failed")
+		return s.render(c, fiber.StatusUnauthorized, views.LoginPage(f, next))
+	}
+	s.logins.succeed(email)
+	if err := s.store.TouchLogin(c.UserContext(), u.ID, s.now()); err != nil {
+		return err
+	}
+	s.startSignIn(session(c), u)
+	s.log.Info("signed in", "user_id", u.ID, "request_id", requestID(c))
+	return seeOther(c, next)
+}
+
+func (s *Server) logout(c *fiber.Ctx) error {
+	s.endSignIn(session(c))
+	flash(c, "success", "auth.signed_out")
+	return seeOther(c, "/login")
+}
+
+// setLanguage switches the language: stored on the user when signed in, in
+// the session otherwise.
+func (s *Server) setLanguage(c *fiber.Ctx) error {
+	l := i18n.Normalize(c.FormValue("lang"))
+	rs := session(c)
+	rs.set(keyLang, l)
+	if u := currentUser(c); u != nil {
+		if err := s.store.SetUserLang(c.UserContext(), u.ID, l); err != nil {
+			return err
+		}
+	}
+	c.Locals(localLang, l)
+	back := "/"
+	if ref, err := url.Parse(c.Get(fiber.HeaderReferer)); err == nil && ref.Path != "" {
+		back = safeNext(ref.RequestURI())
+	}
+	return seeOther(c, back)
+}
+
+// safeNext keeps redirects on this site: only local absolute paths pass.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+		return "/"
+	}
+	return next
+}
+
+// idParam reads a numeric :id route parameter.
+func idParam(c *fiber.Ctx) (int64, error) {
+	var id int64
+	if _, err := fmt.Sscan(c.Params("id"), &id); err != nil || id <= 0 {
+		return 0, fiber.ErrNotFound
+	}
+	return id, nil
+}

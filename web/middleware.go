@@ -1,0 +1,222 @@
+package web
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"arauto/internal/i18n"
+	"arauto/internal/user"
+)
+
+// Locals keys.
+const (
+	localRID     = "rid"
+	localSession = "session"
+	localUser    = "user"
+	localLang    = "lang"
+)
+
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.Locals(localRID).(string)
+	return id
+}
+
+// observe gives each request an id, recovers panics into the 500 page, runs
+// the error handler for returned errors (so the log line has the final
+// status), and logs one line per request.
+func (s *Server) observe(c *fiber.Ctx) (err error) {
+	start := time.Now()
+	rid := c.Get("X-Request-ID")
+	if len(rid) == 0 || len(rid) > 64 || strings.ContainsFunc(rid, func(r rune) bool { return r < '!' || r > '~' }) {
+		var b [8]byte
+		rand.Read(b[:])
+		rid = hex.EncodeToString(b[:])
+	}
+	c.Locals(localRID, rid)
+	c.Set("X-Request-ID", rid)
+	defer func() {
+		if p := recover(); p != nil {
+			s.log.Error("panic", "request_id", rid, "method", c.Method(), "path", c.Path(), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			err = fmt.Errorf("web: panic: %v", p)
+			c.Response().ResetBody()
+			if herr := s.handleError(c, err); herr != nil {
+				c.Status(fiber.StatusInternalServerError)
+			}
+			err = nil
+		}
+		level := slog.LevelInfo
+		status := c.Response().StatusCode()
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.Log(c.UserContext(), level, "request", "request_id", rid, "method", c.Method(), "path", c.Path(),
+			"status", status, "duration_ms", float64(time.Since(start).Microseconds())/1000, "bytes", len(c.Response().Body()), "ip", c.IP())
+	}()
+	if err = c.Next(); err != nil {
+		if herr := s.handleError(c, err); herr != nil {
+			c.Status(fiber.StatusInternalServerError)
+		}
+		err = nil
+	}
+	return err
+}
+
+// securityHeaders keeps pages from being framed, sniffed or leaking URLs,
+// and restricts where scripts may come from.
+func securityHeaders(c *fiber.Ctx) error {
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "same-origin")
+	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+	return c.Next()
+}
+
+// withSession loads the session cookie, resolves the signed-in user and the
+// language, runs the rest of the chain, then saves the cookie if it changed.
+func (s *Server) withSession(c *fiber.Ctx) error {
+	rs := s.loadSession(c)
+	c.Locals(localSession, rs)
+	now := s.now()
+	lang := rs.str(keyLang)
+	if uid := rs.int64(keyUserID); uid != 0 {
+		issued, seen := time.Unix(rs.int64(keyIssued), 0), time.Unix(rs.int64(keySeen), 0)
+		u, err := s.store.UserByID(c.UserContext(), uid)
+		switch {
+		case err != nil, u.Disabled, u.SessionEpoch != rs.int64(keyEpoch),
+			now.Sub(issued) > sessionMax, now.Sub(seen) > sessionIdle:
+			// Gone, disabled, password changed elsewhere, or expired:
+			// sign out quietly and say so on the sign-in page.
+			s.endSignIn(rs)
+			rs.addFlash("info", i18n.T(i18n.Normalize(lang), "auth.session_expired"))
+		default:
+			c.Locals(localUser, u)
+			lang = u.Lang
+			if now.Sub(seen) > sessionRefresh {
+				rs.set(keySeen, now.Unix())
+			}
+		}
+	}
+	if lang == "" {
+		lang = i18n.FromAcceptLanguage(c.Get("Accept-Language"))
+	}
+	c.Locals(localLang, i18n.Normalize(lang))
+	err := c.Next()
+	if serr := s.saveSession(c, rs); serr != nil && err == nil {
+		err = serr
+	}
+	return err
+}
+
+func (s *Server) startSignIn(rs *reqSession, u *user.User) {
+	now := s.now().Unix()
+	rs.set(keyUserID, u.ID)
+	rs.set(keyEpoch, u.SessionEpoch)
+	rs.set(keyIssued, now)
+	rs.set(keySeen, now)
+	// A new CSRF token on sign-in, so a token planted before cannot be reused.
+	rs.set(keyCSRF, randomToken())
+}
+
+func (s *Server) endSignIn(rs *reqSession) {
+	for _, k := range []string{keyUserID, keyEpoch, keyIssued, keySeen} {
+		rs.del(k)
+	}
+	rs.set(keyCSRF, randomToken())
+}
+
+func session(c *fiber.Ctx) *reqSession {
+	rs, _ := c.Locals(localSession).(*reqSession)
+	return rs
+}
+
+func currentUser(c *fiber.Ctx) *user.User {
+	u, _ := c.Locals(localUser).(*user.User)
+	return u
+}
+
+func lang(c *fiber.Ctx) string {
+	if l, ok := c.Locals(localLang).(string); ok {
+		return l
+	}
+	return i18n.Default
+}
+
+// tr translates key into the request's language.
+func tr(c *fiber.Ctx, key string, args ...any) string {
+	return i18n.T(lang(c), key, args...)
+}
+
+func safeMethod(m string) bool {
+	return m == fiber.MethodGet || m == fiber.MethodHead || m == fiber.MethodOptions
+}
+
+// csrf rejects state-changing requests without the session's token, taken
+// from the _csrf form field or the X-CSRF-Token header (htmx sends it).
+func (s *Server) csrf(c *fiber.Ctx) error {
+	if safeMethod(c.Method()) {
+		return c.Next()
+	}
+	rs := session(c)
+	got := c.Get("X-CSRF-Token")
+	if got == "" {
+		got = c.FormValue("_csrf")
+	}
+	if rs == nil || !tokensEqual(got, rs.str(keyCSRF)) {
+		s.log.Warn("csrf token missing or wrong", "request_id", requestID(c), "path", c.Path())
+		return &pageError{status: fiber.StatusForbidden, key: "error.csrf"}
+	}
+	return c.Next()
+}
+
+// setupGate sends everyone to /setup until the first admin exists, and keeps
+// /setup closed afterwards.
+func (s *Server) setupGate(c *fiber.Ctx) error {
+	if !s.hasUsers.Load() {
+		n, err := s.store.CountUsers(c.UserContext())
+		if err != nil {
+			return err
+		}
+		if n > 0 {
+			s.hasUsers.Store(true)
+		}
+	}
+	onSetup := c.Path() == "/setup"
+	switch {
+	case !s.hasUsers.Load() && !onSetup && c.Path() != "/language":
+		return c.Redirect("/setup", fiber.StatusSeeOther)
+	case s.hasUsers.Load() && onSetup:
+		return c.Redirect("/login", fiber.StatusSeeOther)
+	}
+	return c.Next()
+}
+
+// require lets the request through only for a signed-in user with at least
+// role min. Others are sent to sign in, or get 403.
+func (s *Server) require(min user.Role) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		u := currentUser(c)
+		if u == nil {
+			if c.Get("HX-Request") != "" {
+				c.Set("HX-Redirect", "/login")
+				return c.SendStatus(fiber.StatusUnauthorized)
+			}
+			next := ""
+			if c.Method() == fiber.MethodGet && c.Path() != "/" {
+				next = "?next=" + url.QueryEscape(c.OriginalURL())
+			}
+			return c.Redirect("/login"+next, fiber.StatusSeeOther)
+		}
+		if !u.Role.AtLeast(min) {
+			return &pageError{status: fiber.StatusForbidden, key: "error.forbidden"}
+		}
+		return c.Next()
+	}
+}

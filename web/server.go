@@ -1,0 +1,90 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gorilla/sessions"
+
+	"arauto/internal/config"
+	"arauto/store"
+)
+
+// Deps is what the web layer is built from; main wires it.
+type Deps struct {
+	Config config.Config
+	Store  *store.Store
+	Log    *slog.Logger
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+}
+
+// Server is the console's HTTP side.
+type Server struct {
+	cfg      config.Config
+	store    *store.Store
+	log      *slog.Logger
+	now      func() time.Time
+	app      *fiber.App
+	sessions *sessions.CookieStore
+	logins   *loginLimiter
+	// hasUsers turns true once the first admin exists and never back, so
+	// the setup check costs one query only until then.
+	hasUsers atomic.Bool
+}
+
+// New builds the server and its routes.
+func New(d Deps) (*Server, error) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now}
+	key, err := loadSessionKey(d.Config)
+	if err != nil {
+		return nil, err
+	}
+	s.sessions = newCookieStore(key, d.Config.SecureCookies())
+	s.logins = newLoginLimiter(d.Now)
+	s.app = fiber.New(fiber.Config{
+		AppName:               "arauto",
+		DisableStartupMessage: true,
+		ErrorHandler:          s.handleError,
+		// The upload limit plus room for the other form fields; anything
+		// larger is answered 413 before a handler runs.
+		BodyLimit:    int(d.Config.MaxUploadBytes) + 1<<20,
+		ReadTimeout:  2 * time.Minute,
+		IdleTimeout:  2 * time.Minute,
+		Immutable:    true,
+		ProxyHeader:  "",
+		Network:      "tcp",
+		ReadBufferSize: 16 << 10,
+	})
+	s.routes()
+	return s, nil
+}
+
+// Serve answers requests on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error {
+	if err := s.app.Listener(ln); err != nil && !errors.Is(err, net.ErrClosed) {
+		return fmt.Errorf("web: serve: %w", err)
+	}
+	return nil
+}
+
+// Shutdown stops accepting connections and waits for in-flight requests
+// until ctx ends.
+func (s *Server) Shutdown(ctx context.Context) error {
+	if err := s.app.ShutdownWithContext(ctx); err != nil {
+		return fmt.Errorf("web: shutdown: %w", err)
+	}
+	return nil
+}
+
+// Test runs one request through the app without a network, for handler tests.
+func (s *Server) App() *fiber.App { return s.app }
