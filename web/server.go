@@ -57,12 +57,12 @@ func New(d Deps) (*Server, error) {
 		ErrorHandler:          s.handleError,
 		// The upload limit plus room for the other form fields; anything
 		// larger is answered 413 before a handler runs.
-		BodyLimit:    int(d.Config.MaxUploadBytes) + 1<<20,
-		ReadTimeout:  2 * time.Minute,
-		IdleTimeout:  2 * time.Minute,
-		Immutable:    true,
-		ProxyHeader:  "",
-		Network:      "tcp",
+		BodyLimit:      int(d.Config.MaxUploadBytes) + 1<<20,
+		ReadTimeout:    2 * time.Minute,
+		IdleTimeout:    2 * time.Minute,
+		Immutable:      true,
+		ProxyHeader:    "",
+		Network:        "tcp",
 		ReadBufferSize: 16 << 10,
 	})
 	s.routes()

@@ -146,9 +146,9 @@ func (s *Server) saveSession(c *fiber.Ctx, rs *reqSession) error {
 // to hand us its Set-Cookie header.
 type headerWriter struct{ h http.Header }
 
-func (w *headerWriter) Header() http.Header       { return w.h }
+func (w *headerWriter) Header() http.Header         { return w.h }
 func (w *headerWriter) Write(b []byte) (int, error) { return len(b), nil }
-func (w *headerWriter) WriteHeader(int)           {}
+func (w *headerWriter) WriteHeader(int)             {}
 
 func randomToken() string {
 	b := make([]byte, 32)
