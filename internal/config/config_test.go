@@ -4,6 +4,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -88,5 +89,18 @@ func TestPublicURLAndSecureCookies(t *testing.T) {
 	}
 	if c.PublicURL != "http://127.0.0.1:9000" {
 		t.Errorf("got %q, want http://127.0.0.1:9000", c.PublicURL)
+	}
+}
+
+// The README's configuration table must list every variable Load reads.
+func TestReadmeListsEveryVariable(t *testing.T) {
+	b, err := os.ReadFile(filepath.Join("..", "..", "README.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range Vars {
+		if !strings.Contains(string(b), "`"+v.Name+"`") {
+			t.Errorf("README.md does not document %s", v.Name)
+		}
 	}
 }

@@ -1,0 +1,59 @@
+# Arauto — the two commands that matter: `make run` and `make test`.
+# Both set up what they need on a fresh machine of this kind.
+
+SHELL := /bin/bash
+BIN   := bin/arauto
+GO    ?= go
+export PLAYWRIGHT_DRIVER_PATH ?= $(CURDIR)/.cache/playwright-driver
+# One build-tag set everywhere, so go-sqlite3 compiles once.
+export GOFLAGS ?= -buildvcs=false
+
+.PHONY: run build generate test vet templ-check unit e2e e2e-setup bench docker clean
+
+## run: build and start the console on http://127.0.0.1:8080 (sandbox provider, SQLite in ./data)
+run: build
+	@mkdir -p data
+	ARAUTO_DATA=$${ARAUTO_DATA:-./data} ARAUTO_PROVIDER=$${ARAUTO_PROVIDER:-sandbox} ./$(BIN)
+
+## build: compile the single binary
+build:
+	$(GO) build -o $(BIN) .
+
+## generate: regenerate templ components (the *_templ.go files are committed)
+generate:
+	$(GO) tool templ generate
+
+## test: vet, templ freshness, unit tests and the e2e journeys in Chromium
+test: e2e-setup vet templ-check unit e2e
+
+vet:
+	$(GO) vet ./...
+
+# Fails when `templ generate` would change a committed *_templ.go file.
+templ-check:
+	@before=$$(find . -name '*_templ.go' -not -path './.cache/*' -exec sha256sum {} + | sort); \
+	$(GO) tool templ generate >/dev/null; \
+	after=$$(find . -name '*_templ.go' -not -path './.cache/*' -exec sha256sum {} + | sort); \
+	if [ "$$before" != "$$after" ]; then echo "templ generate changed generated files: run 'make generate' and commit them" >&2; exit 1; fi; \
+	echo "templ: generated files are up to date"
+
+unit:
+	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
+
+e2e: e2e-setup
+	$(GO) test -count=1 -timeout 20m ./e2e/
+
+## e2e-setup: install Chromium (Debian) and the Playwright driver (npm), idempotently
+e2e-setup:
+	@./scripts/e2e-setup.sh
+
+## bench: package benchmarks plus whole-system figures
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
+
+## docker: build the container image (needs a Docker engine)
+docker:
+	docker build -t arauto .
+
+clean:
+	rm -rf bin e2e/screenshots
