@@ -11,6 +11,8 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -23,6 +25,7 @@ import (
 	"time"
 
 	"arauto/internal/config"
+	"arauto/internal/sandbox"
 	"arauto/internal/sms"
 	"arauto/internal/user"
 	"arauto/store"
@@ -104,15 +107,27 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	if err := bootstrapAdmin(ctx, cfg, st, log); err != nil {
 		return err
 	}
-	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log})
+	secret, err := st.SettingOrCreate(ctx, "webhook.secret", newWebhookSecret)
 	if err != nil {
 		return err
 	}
+	// Listen before building the rest: with port 0 (tests) the public URL,
+	// and so the sandbox's webhook targets, is known only now.
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s (ARAUTO_ADDR): %w", cfg.Addr, err)
 	}
-	log.Info("listening", "addr", ln.Addr().String(), "url", "http://"+ln.Addr().String(), "provider", cfg.Provider, "data", cfg.DataDir)
+	if !cfg.PublicURLSet {
+		cfg.PublicURL = "http://" + ln.Addr().String()
+	}
+	sb := newSandbox(cfg, secret, log)
+	defer sb.Close()
+	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb})
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.PublicURL, "provider", cfg.Provider, "data", cfg.DataDir)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 
@@ -130,6 +145,31 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	<-served
 	log.Info("stopped cleanly")
 	return nil
+}
+
+// newWebhookSecret makes the unguessable path segment of the webhook URLs.
+func newWebhookSecret() (string, error) {
+	b := make([]byte, 18)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
+}
+
+// newSandbox builds the built-in Wavy simulator. Its webhooks point at the
+// console itself over real HTTP, exactly as Wavy's would.
+func newSandbox(cfg config.Config, secret string, log *slog.Logger) *sandbox.Sandbox {
+	hooks := cfg.PublicURL + "/webhooks/wavy/" + secret + "/"
+	return sandbox.New(sandbox.Options{
+		Username:    config.SandboxUsername,
+		Token:       config.SandboxToken,
+		Seed:        cfg.SandboxSeed,
+		StatusURL:   hooks + "sms-status",
+		MOURL:       hooks + "sms-mo",
+		WhatsAppURL: hooks + "whatsapp",
+		DelayScale:  cfg.SandboxDelayScale,
+		Logger:      log.With("component", "sandbox"),
+	})
 }
 
 // bootstrapAdmin creates the first admin from ARAUTO_ADMIN_EMAIL and

@@ -106,19 +106,37 @@ type server struct {
 	log     strings.Builder
 }
 
-var listeningRE = regexp.MustCompile(`msg=listening addr=(\S+)`)
+var (
+	listeningRE        = regexp.MustCompile(`msg=listening addr=(\S+)`)
+	sandboxListeningRE = regexp.MustCompile(`msg="sandbox: listening" addr=(\S+)`)
+)
 
 // startServer runs arauto on a free loopback port with a fresh data dir and
 // the given extra environment. It stops the process when the test ends.
 func startServer(t *testing.T, env ...string) *server {
 	t.Helper()
-	s := &server{DataDir: t.TempDir()}
-	s.cmd = exec.Command(binary)
+	dir := t.TempDir()
+	s := startProcess(t, nil, append([]string{"ARAUTO_ADDR=127.0.0.1:0", "ARAUTO_DATA=" + dir}, env...), listeningRE)
+	s.DataDir = dir
+	return s
+}
+
+// startSandbox runs `arauto sandbox` alone, as a stand-in for the real
+// Wavy API.
+func startSandbox(t *testing.T, args ...string) *server {
+	t.Helper()
+	return startProcess(t, append([]string{"sandbox", "--addr", "127.0.0.1:0"}, args...), nil, sandboxListeningRE)
+}
+
+// startProcess runs the arauto binary and waits for the log line that
+// says where it listens.
+func startProcess(t *testing.T, args, env []string, listening *regexp.Regexp) *server {
+	t.Helper()
+	s := &server{}
+	s.cmd = exec.Command(binary, args...)
 	s.cmd.Env = append([]string{
 		"PATH=" + os.Getenv("PATH"),
 		"HOME=" + os.Getenv("HOME"),
-		"ARAUTO_ADDR=127.0.0.1:0",
-		"ARAUTO_DATA=" + s.DataDir,
 	}, env...)
 	stderr, err := s.cmd.StderrPipe()
 	if err != nil {
@@ -137,7 +155,7 @@ func startServer(t *testing.T, env ...string) *server {
 			s.logMu.Lock()
 			s.log.WriteString(line + "\n")
 			s.logMu.Unlock()
-			if m := listeningRE.FindStringSubmatch(line); m != nil && !sent {
+			if m := listening.FindStringSubmatch(line); m != nil && !sent {
 				addr <- m[1]
 				sent = true
 			}

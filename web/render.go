@@ -18,6 +18,13 @@ func (s *Server) env(c *fiber.Ctx, popFlashes bool) views.Env {
 		Provider:     s.cfg.Provider,
 		RequestID:    requestID(c),
 	}
+	if e.User != nil {
+		// The badge shows the provider in effect, which an admin may have
+		// changed on the Settings page.
+		if p, err := s.provider(c.UserContext()); err == nil {
+			e.Provider = p.Mode
+		}
+	}
 	if rs := session(c); rs != nil {
 		e.CSRF = rs.str(keyCSRF)
 		if popFlashes {

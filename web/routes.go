@@ -3,6 +3,8 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/config"
+
 	"arauto/internal/user"
 )
 
@@ -26,6 +28,10 @@ func (s *Server) routes() {
 	// No session, no CSRF: machines and assets.
 	app.Get("/healthz", s.healthz)
 	app.Get("/static/*", serveStatic)
+	app.Post("/webhooks/wavy/:secret/:kind", s.webhook)
+	if s.sandbox != nil {
+		app.All(config.SandboxPath+"/*", s.serveSandbox)
+	}
 
 	app.Use(s.withSession, s.csrf, s.setupGate)
 	list := []route{
@@ -50,6 +56,10 @@ func (s *Server) routes() {
 		{"POST", "/users/:id/role", user.Admin, s.setUserRole},
 		{"POST", "/users/:id/disabled", user.Admin, s.setUserDisabled},
 		{"POST", "/users/:id/password", user.Admin, s.resetUserPassword},
+
+		{"GET", "/settings", user.Admin, s.settingsPage},
+		{"POST", "/settings/provider", user.Admin, s.saveProvider},
+		{"POST", "/settings/test", user.Admin, s.testConnection},
 	}
 	list = append(list, s.extraRoutes()...)
 	for _, r := range list {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"sync/atomic"
 	"time"
 
@@ -23,6 +24,11 @@ type Deps struct {
 	Log    *slog.Logger
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// WebhookSecret is the path segment that makes webhook URLs unguessable.
+	WebhookSecret string
+	// Sandbox is the built-in Wavy simulator, mounted under /sandbox; nil
+	// leaves it out.
+	Sandbox http.Handler
 }
 
 // Server is the console's HTTP side.
@@ -37,6 +43,10 @@ type Server struct {
 	// hasUsers turns true once the first admin exists and never back, so
 	// the setup check costs one query only until then.
 	hasUsers atomic.Bool
+
+	webhookSecret  string
+	sandbox        http.Handler
+	sandboxHandler fiber.Handler
 }
 
 // New builds the server and its routes.
@@ -44,7 +54,13 @@ func New(d Deps) (*Server, error) {
 	if d.Now == nil {
 		d.Now = time.Now
 	}
-	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now}
+	if len(d.WebhookSecret) < 16 {
+		return nil, errors.New("web: webhook secret missing or too short")
+	}
+	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret, sandbox: d.Sandbox}
+	if d.Sandbox != nil {
+		s.sandboxHandler = newSandboxHandler(d.Sandbox)
+	}
 	key, err := loadSessionKey(d.Config)
 	if err != nil {
 		return nil, err

@@ -33,6 +33,8 @@ func (c *clock) add(d time.Duration) {
 	c.mu.Unlock()
 }
 
+const testSecret = "test-webhook-secret-0123"
+
 type testEnv struct {
 	srv   *Server
 	store *store.Store
@@ -55,7 +57,7 @@ func newTestServer(t *testing.T) *testEnv {
 	st := storetest.New(t)
 	logs := &strings.Builder{}
 	clk := &clock{t: time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)}
-	srv, err := New(Deps{Config: cfg, Store: st, Log: slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil)), Now: clk.now})
+	srv, err := New(Deps{Config: cfg, Store: st, Log: slog.New(slog.NewTextHandler(&lockedWriter{w: logs}, nil)), Now: clk.now, WebhookSecret: testSecret})
 	if err != nil {
 		t.Fatal(err)
 	}

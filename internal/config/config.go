@@ -36,6 +36,13 @@ type Config struct {
 	PhoneRegion    string // ARAUTO_PHONE_REGION, default region for national numbers
 	LogLevel       string // ARAUTO_LOG_LEVEL, debug|info|warn|error
 	LogFormat      string // ARAUTO_LOG_FORMAT, text|json
+	// SandboxDelayScale scales the sandbox's delays between send, callback
+	// and delivery report (1 realistic, 0 immediate).
+	SandboxDelayScale float64 // ARAUTO_SANDBOX_DELAY_SCALE
+	SandboxSeed       int64   // ARAUTO_SANDBOX_SEED
+	// PublicURLSet tells whether ARAUTO_PUBLIC_URL was given; when not, main
+	// derives the public URL from the address actually listened on.
+	PublicURLSet bool
 }
 
 // Error names the environment variable whose value stopped start-up.
@@ -69,6 +76,8 @@ var Vars = []Var{
 	{"ARAUTO_PHONE_REGION", "BR", "region for phone numbers written without a country code"},
 	{"ARAUTO_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"ARAUTO_LOG_FORMAT", "text", "text or json"},
+	{"ARAUTO_SANDBOX_DELAY_SCALE", "1", "sandbox delays between send, status callback and delivery report: 1 realistic, 0 immediate"},
+	{"ARAUTO_SANDBOX_SEED", "1", "seed of the sandbox's outcomes, so a run can be repeated"},
 }
 
 // Load reads the configuration through getenv and validates it. It creates
@@ -119,6 +128,7 @@ func Load(getenv func(string) string) (Config, error) {
 	// the Settings page, which overrides the environment.
 
 	c.PublicURL = strings.TrimRight(getenv("ARAUTO_PUBLIC_URL"), "/")
+	c.PublicURLSet = c.PublicURL != ""
 	if c.PublicURL == "" {
 		if host == "" || host == "0.0.0.0" || host == "::" {
 			host = "127.0.0.1"
@@ -165,6 +175,15 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		return c, &Error{"ARAUTO_LOG_FORMAT", fmt.Sprintf("%q is not text or json", c.LogFormat)}
+	}
+
+	scale, err := strconv.ParseFloat(get("ARAUTO_SANDBOX_DELAY_SCALE"), 64)
+	if err != nil || scale < 0 || scale > 100 {
+		return c, &Error{"ARAUTO_SANDBOX_DELAY_SCALE", "must be a number from 0 to 100"}
+	}
+	c.SandboxDelayScale = scale
+	if c.SandboxSeed, err = strconv.ParseInt(get("ARAUTO_SANDBOX_SEED"), 10, 64); err != nil {
+		return c, &Error{"ARAUTO_SANDBOX_SEED", "must be a whole number"}
 	}
 
 	if err := checkWritableDir(c.DataDir); err != nil {

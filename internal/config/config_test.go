@@ -104,3 +104,23 @@ func TestReadmeListsEveryVariable(t *testing.T) {
 		}
 	}
 }
+
+func TestProviderOverlay(t *testing.T) {
+	c, err := Load(env(map[string]string{"ARAUTO_DATA": t.TempDir(), "ARAUTO_PROVIDER": "wavy", "ARAUTO_WAVY_USERNAME": "env-user", "ARAUTO_WAVY_TOKEN": "env-token-1234"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := c.EffectiveProvider(map[string]string{SettingWavyToken: "saved-token-9876"})
+	if p.Mode != "wavy" || p.Username != "env-user" || p.Token != "saved-token-9876" || !p.Saved[SettingWavyToken] || p.Saved[SettingWavyUsername] {
+		t.Errorf("got %+v, want env user with the saved token", p)
+	}
+	p = c.EffectiveProvider(map[string]string{SettingProvider: "sandbox"})
+	if p.APIURL != "http://127.0.0.1:8080/sandbox" || p.Username != SandboxUsername {
+		t.Errorf("sandbox mode got %+v, want the console's sandbox mount", p)
+	}
+	for tok, want := range map[string]string{"": "", "short": "••••", "abcdefghij1234": "••••1234"} {
+		if got := TokenHint(tok); got != want {
+			t.Errorf("TokenHint(%q) got %q, want %q", tok, got, want)
+		}
+	}
+}

@@ -17,3 +17,7 @@
     btn.setAttribute("aria-expanded", open ? "true" : "false");
   });
 })();
+// Read-only fields holding URLs to copy select themselves on focus.
+document.addEventListener("focusin", function (e) {
+  if (e.target.matches && e.target.matches("input[data-select-on-focus]")) e.target.select();
+});

@@ -1,0 +1,184 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"arauto/internal/config"
+	"arauto/internal/wavy"
+	"arauto/views"
+)
+
+// provider returns the effective provider connection.
+func (s *Server) provider(ctx context.Context) (config.Provider, error) {
+	saved, err := s.store.Settings(ctx)
+	if err != nil {
+		return config.Provider{}, err
+	}
+	return s.cfg.EffectiveProvider(saved), nil
+}
+
+// webhookURLs are the three addresses to paste into the Wavy portal.
+func (s *Server) webhookURLs() map[string]string {
+	base := s.cfg.PublicURL + "/webhooks/wavy/" + s.webhookSecret + "/"
+	return map[string]string{"sms-status": base + "sms-status", "sms-mo": base + "sms-mo", "whatsapp": base + "whatsapp"}
+}
+
+func (s *Server) settingsData(c *fiber.Ctx, f views.Form, test *views.ConnectionTest) (views.SettingsData, error) {
+	saved, err := s.store.Settings(c.UserContext())
+	if err != nil {
+		return views.SettingsData{}, err
+	}
+	p := s.cfg.EffectiveProvider(saved)
+	// The URL fields show the Wavy addresses even in sandbox mode, so
+	// switching to Wavy starts from what was configured.
+	wavyView := s.cfg.EffectiveProvider(withMode(saved, config.ProviderWavy))
+	return views.SettingsData{
+		Mode: p.Mode, EnvMode: s.cfg.Provider,
+		APIURL: wavyView.APIURL, APIGWURL: wavyView.APIGWURL, Username: wavyView.Username,
+		TokenHint: config.TokenHint(wavyView.Token), WebhookURL: s.webhookURLs(), Test: test, Form: f,
+	}, nil
+}
+
+func withMode(saved map[string]string, mode string) map[string]string {
+	m := map[string]string{}
+	for k, v := range saved {
+		m[k] = v
+	}
+	m[config.SettingProvider] = mode
+	return m
+}
+
+func (s *Server) settingsPage(c *fiber.Ctx) error {
+	d, err := s.settingsData(c, views.Form{}, nil)
+	if err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, views.SettingsPage(d))
+}
+
+// saveProvider stores the provider settings. An empty token keeps the one
+// saved before: the page never shows it back.
+func (s *Server) saveProvider(c *fiber.Ctx) error {
+	f := formOf(c, "mode", "api_url", "apigw_url", "username")
+	mode := f.Value("mode")
+	if mode != config.ProviderSandbox && mode != config.ProviderWavy {
+		f.Errors["mode"] = tr(c, "settings.problem.mode")
+		f.Message = f.Errors["mode"]
+	}
+	for _, name := range []string{"api_url", "apigw_url"} {
+		if v := f.Value(name); v != "" {
+			if err := config.CheckProviderURL(v); err != nil {
+				f.Errors[name] = tr(c, "settings.problem.url")
+			}
+		}
+	}
+	token := strings.TrimSpace(c.FormValue("token"))
+	if mode == config.ProviderWavy {
+		p, err := s.provider(c.UserContext())
+		if err != nil {
+			return err
+		}
+		if f.Value("username") == "" {
+			f.Errors["username"] = tr(c, "settings.problem.username")
+		}
+		if token == "" && p.Token == "" {
+			f.Errors["token"] = tr(c, "settings.problem.token")
+			f.Message = f.Errors["token"]
+		}
+	}
+	if len(f.Errors) > 0 {
+		d, err := s.settingsData(c, f, nil)
+		if err != nil {
+			return err
+		}
+		return s.render(c, fiber.StatusUnprocessableEntity, views.SettingsPage(d))
+	}
+	kv := map[string]string{
+		config.SettingProvider:     mode,
+		config.SettingWavyAPIURL:   strings.TrimRight(f.Value("api_url"), "/"),
+		config.SettingWavyAPIGWURL: strings.TrimRight(f.Value("apigw_url"), "/"),
+		config.SettingWavyUsername: f.Value("username"),
+	}
+	if token != "" {
+		kv[config.SettingWavyToken] = token
+	}
+	if err := s.store.SaveSettings(c.UserContext(), kv); err != nil {
+		return err
+	}
+	s.log.Info("provider settings saved", "mode", mode, "by", currentUser(c).ID, "token_changed", token != "")
+	flash(c, "success", "settings.saved")
+	return seeOther(c, "/settings")
+}
+
+// testConnection makes one harmless authenticated call (the first page of
+// the Campaign API) with the saved settings and says in plain words whether
+// the credentials work.
+func (s *Server) testConnection(c *fiber.Ctx) error {
+	p, err := s.provider(c.UserContext())
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(c.UserContext(), 10*time.Second)
+	defer cancel()
+	client := wavy.New(wavy.Config{APIURL: p.APIURL, APIGWURL: p.APIGWURL, Username: p.Username, Token: p.Token,
+		HTTPClient: &http.Client{Timeout: 10 * time.Second}, MaxRetries: -1})
+	_, err = client.ListCampaigns(ctx, "", 1, 1)
+	test := &views.ConnectionTest{OK: err == nil, Message: s.describeProviderError(c, p, err)}
+	s.log.Info("provider connection tested", "mode", p.Mode, "ok", test.OK, "err", err)
+	if c.Get("HX-Request") != "" {
+		return s.render(c, fiber.StatusOK, views.ConnectionTestResult(test))
+	}
+	d, err := s.settingsData(c, views.Form{}, test)
+	if err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, views.SettingsPage(d))
+}
+
+// describeProviderError turns a provider error into a sentence a marketer
+// can act on.
+func (s *Server) describeProviderError(c *fiber.Ctx, p config.Provider, err error) string {
+	var apiErr *wavy.APIError
+	host := p.APIGWURL
+	if u, perr := url.Parse(p.APIGWURL); perr == nil {
+		host = u.Host
+	}
+	switch {
+	case err == nil:
+		if p.Mode == config.ProviderSandbox {
+			return tr(c, "settings.test_ok_sandbox")
+		}
+		return tr(c, "settings.test_ok", p.Username)
+	case p.Username == "" || p.Token == "":
+		return tr(c, "settings.test_no_credentials")
+	case errors.Is(err, wavy.ErrUnauthorized):
+		code := 401
+		if errors.As(err, &apiErr) {
+			code = apiErr.StatusCode
+		}
+		return tr(c, "settings.test_unauthorized", code)
+	case errors.Is(err, wavy.ErrTryLater):
+		if errors.As(err, &apiErr) && apiErr.StatusCode != 0 {
+			return tr(c, "settings.test_busy", apiErr.StatusCode)
+		}
+		return tr(c, "settings.test_unreachable", host)
+	case errors.Is(err, wavy.ErrBadResponse):
+		return tr(c, "settings.test_not_wavy", host)
+	case errors.Is(err, wavy.ErrRejected):
+		if errors.As(err, &apiErr) {
+			return tr(c, "settings.test_rejected", apiErr.StatusCode, apiErr.Message)
+		}
+		return tr(c, "settings.test_rejected", 400, err.Error())
+	case errors.Is(err, context.DeadlineExceeded):
+		return tr(c, "settings.test_timeout", host)
+	default:
+		return tr(c, "settings.test_unreachable", host)
+	}
+}

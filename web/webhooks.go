@@ -1,0 +1,73 @@
+package web
+
+import (
+	"crypto/subtle"
+	"fmt"
+
+	"github.com/gofiber/fiber/v2"
+
+	"arauto/internal/wavy"
+	"arauto/store"
+)
+
+// maxWebhookBody bounds one notification. Wavy batches at most a few
+// hundred entries; anything near this size is not from Wavy.
+const maxWebhookBody = 1 << 20
+
+// webhook receives one kind of Wavy notification at
+// /webhooks/wavy/{secret}/{kind}. A wrong secret is 404 (the URL does not
+// exist as far as a prober can tell); an oversized or malformed body is 400
+// and logged; a good one is stored before the 200.
+func (s *Server) webhook(c *fiber.Ctx) error {
+	if subtle.ConstantTimeCompare([]byte(c.Params("secret")), []byte(s.webhookSecret)) != 1 {
+		return c.Status(fiber.StatusNotFound).JSON(fiber.Map{"error": "not found"})
+	}
+	body := c.Body()
+	if len(body) > maxWebhookBody {
+		s.log.Warn("webhook body too large", "request_id", requestID(c), "path", c.Route().Path, "bytes", len(body))
+		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": fmt.Sprintf("body larger than %d bytes", maxWebhookBody)})
+	}
+	kind, items, err := parseWebhook(c.Params("kind"), body)
+	if err != nil {
+		if kind == "" {
+			return c.Status(fiber.StatusNotFound).JSON(fiber.Map{"error": "not found"})
+		}
+		s.log.Warn("webhook body rejected", "request_id", requestID(c), "kind", kind, "err", err, "body", truncate(body, 512))
+		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": err.Error()})
+	}
+	ev := &store.RawEvent{Kind: kind, ReceivedAt: s.now(), Items: items, Body: append([]byte(nil), body...)}
+	if err := s.store.AppendEvent(c.UserContext(), ev); err != nil {
+		// 500 makes Wavy retry later, so nothing is lost.
+		return err
+	}
+	return c.JSON(fiber.Map{"ok": true, "items": items})
+}
+
+// parseWebhook validates a body with the wavy parsers and says which kind
+// of event it is. The WhatsApp webhook carries both statuses and replies.
+func parseWebhook(path string, body []byte) (kind string, items int, err error) {
+	switch path {
+	case "sms-status":
+		st, err := wavy.ParseSMSStatus(body)
+		return store.EventSMSStatus, len(st), err
+	case "sms-mo":
+		mo, err := wavy.ParseSMSMO(body)
+		return store.EventSMSMO, len(mo), err
+	case "whatsapp":
+		if st, serr := wavy.ParseWhatsAppStatus(body); serr == nil {
+			return store.EventWhatsAppStatus, len(st), nil
+		} else if mo, merr := wavy.ParseWhatsAppMO(body); merr == nil {
+			return store.EventWhatsAppMO, len(mo), nil
+		} else {
+			return store.EventWhatsAppStatus, 0, fmt.Errorf("neither a WhatsApp status (%v) nor a reply (%v)", serr, merr)
+		}
+	}
+	return "", 0, fmt.Errorf("unknown webhook %q", path)
+}
+
+func truncate(b []byte, n int) string {
+	if len(b) <= n {
+		return string(b)
+	}
+	return string(b[:n]) + "…"
+}
