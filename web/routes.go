@@ -43,8 +43,6 @@ func (s *Server) routes() {
 		{"POST", "/language", public, s.setLanguage},
 
 		{"GET", "/", user.Viewer, s.dashboard},
-		{"GET", "/campaigns", user.Viewer, s.section("nav.campaigns", "✉", "campaigns.empty.title", "campaigns.empty.body")},
-		{"GET", "/lists", user.Viewer, s.section("nav.lists", "☰", "lists.empty.title", "lists.empty.body")},
 		{"GET", "/templates", user.Viewer, s.section("nav.templates", "✎", "templates.empty.title", "templates.empty.body")},
 		{"GET", "/inbox", user.Viewer, s.section("nav.inbox", "⇄", "inbox.empty.title", "inbox.empty.body")},
 
@@ -61,7 +59,9 @@ func (s *Server) routes() {
 		{"POST", "/settings/provider", user.Admin, s.saveProvider},
 		{"POST", "/settings/test", user.Admin, s.testConnection},
 	}
-	list = append(list, s.extraRoutes()...)
+	for _, feature := range [][]route{s.campaignRoutes(), s.listRoutes()} {
+		list = append(list, feature...)
+	}
 	for _, r := range list {
 		handlers := []fiber.Handler{r.handler}
 		if r.role != public {
@@ -71,7 +71,3 @@ func (s *Server) routes() {
 	}
 	app.Use(func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 }
-
-// extraRoutes is where later features add theirs; kept separate so the list
-// above stays the walking skeleton's.
-func (s *Server) extraRoutes() []route { return nil }

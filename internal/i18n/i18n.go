@@ -19,18 +19,40 @@ var Languages = []string{"pt-BR", "en"}
 
 var catalogs = mustLoad()
 
+// mustLoad reads locales/<lang>.json and every locales/<area>.<lang>.json
+// (one file per feature area keeps catalogues small and merge-friendly).
+// A key defined twice for one language is a programming error.
 func mustLoad() map[string]map[string]string {
 	out := map[string]map[string]string{}
+	entries, err := localeFS.ReadDir("locales")
+	if err != nil {
+		panic(fmt.Sprintf("i18n: read catalogues: %v", err))
+	}
 	for _, lang := range Languages {
-		b, err := localeFS.ReadFile("locales/" + lang + ".json")
-		if err != nil {
-			panic(fmt.Sprintf("i18n: missing catalogue %s: %v", lang, err))
+		out[lang] = map[string]string{}
+		for _, e := range entries {
+			name := e.Name()
+			if name != lang+".json" && !strings.HasSuffix(name, "."+lang+".json") {
+				continue
+			}
+			b, err := localeFS.ReadFile("locales/" + name)
+			if err != nil {
+				panic(fmt.Sprintf("i18n: catalogue %s: %v", name, err))
+			}
+			m := map[string]string{}
+			if err := json.Unmarshal(b, &m); err != nil {
+				panic(fmt.Sprintf("i18n: catalogue %s: %v", name, err))
+			}
+			for k, v := range m {
+				if _, dup := out[lang][k]; dup {
+					panic(fmt.Sprintf("i18n: key %q defined twice for %s (in %s)", k, lang, name))
+				}
+				out[lang][k] = v
+			}
 		}
-		m := map[string]string{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("i18n: catalogue %s: %v", lang, err))
+		if len(out[lang]) == 0 {
+			panic("i18n: no catalogue for " + lang)
 		}
-		out[lang] = m
 	}
 	return out
 }
