@@ -1,0 +1,118 @@
+package sandbox
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+)
+
+// DefaultAddr is where `arauto sandbox` listens unless --addr says otherwise.
+const DefaultAddr = "127.0.0.1:9090"
+
+// Main runs `arauto sandbox` until SIGINT or SIGTERM and returns the exit
+// code: 0 on a clean stop, 2 for bad flags, 1 for other failures.
+func Main(args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	err := Run(ctx, args, stdout, stderr)
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errUsage):
+		return 2
+	}
+	fmt.Fprintf(stderr, "arauto sandbox: %v\n", err)
+	return 1
+}
+
+// errUsage marks flag errors (already reported by the flag set).
+var errUsage = errors.New("usage")
+
+// Run parses the `arauto sandbox` flags and serves the simulator until ctx
+// is cancelled, then shuts the server down gracefully.
+func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("arauto sandbox", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	addr := fs.String("addr", DefaultAddr, "listen address")
+	username := fs.String("username", DefaultUsername, "accepted UserName header")
+	token := fs.String("token", DefaultToken, "accepted AuthenticationToken header")
+	statusURL := fs.String("status-url", "", "webhook for SMS callbacks and delivery reports (empty: none)")
+	moURL := fs.String("mo-url", "", "webhook for SMS MOs (empty: none)")
+	waURL := fs.String("whatsapp-url", "", "webhook for WhatsApp statuses and MOs (empty: none)")
+	seed := fs.Int64("seed", 0, "seed of the simulated outcomes")
+	delayScale := fs.Float64("delay-scale", 1, "multiplier of the realistic delays (0: immediate)")
+	replyRate := fs.Float64("reply-rate", DefaultReplyRate, "share of reached recipients who reply (negative: none)")
+	rateLimit := fs.Float64("rate-limit", DefaultRateLimit, "API requests per second per IP before 429 (negative: unlimited)")
+	openSessions := fs.Bool("whatsapp-open-sessions", false, "treat every WhatsApp recipient as having an open session")
+	verbose := fs.Bool("verbose", false, "log every request")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "arauto sandbox: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return errUsage
+	}
+	for name, v := range map[string]string{"--status-url": *statusURL, "--mo-url": *moURL, "--whatsapp-url": *waURL} {
+		if v == "" {
+			continue
+		}
+		if u, err := url.Parse(v); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			fmt.Fprintf(stderr, "arauto sandbox: %s %q is not an http(s) URL\n", name, v)
+			return errUsage
+		}
+	}
+	if *delayScale < 0 {
+		fmt.Fprintf(stderr, "arauto sandbox: --delay-scale must not be negative\n")
+		return errUsage
+	}
+	level := slog.LevelInfo
+	if *verbose {
+		level = slog.LevelDebug
+	}
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	sb := New(Options{
+		Username: *username, Token: *token, Seed: *seed,
+		StatusURL: *statusURL, MOURL: *moURL, WhatsAppURL: *waURL,
+		DelayScale: *delayScale, ReplyRate: *replyRate, RateLimit: *rateLimit,
+		WhatsAppOpenSessions: *openSessions, Logger: logger,
+	})
+	defer sb.Close()
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("sandbox: listen: %w", err)
+	}
+	srv := &http.Server{Handler: sb, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelWarn)}
+	fmt.Fprintf(stdout, "arauto sandbox listening on http://%s\n", ln.Addr())
+	logger.Info("sandbox: listening", "addr", ln.Addr().String(), "username", *username, "seed", *seed,
+		"delay_scale", *delayScale, "status_url", *statusURL, "mo_url", *moURL, "whatsapp_url", *waURL)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case <-ctx.Done():
+		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutdownCtx); err != nil {
+			return fmt.Errorf("sandbox: shutdown: %w", err)
+		}
+		<-errc
+		logger.Info("sandbox: stopped")
+		return nil
+	case err := <-errc:
+		return fmt.Errorf("sandbox: serve: %w", err)
+	}
+}

@@ -1,0 +1,40 @@
+// Package sandbox is an in-process simulator of the Wavy / Sinch messaging
+// API (api-messaging.wavy.global) and its Campaign API (apigw.wavy.global),
+// written from the seeds in shared/seeds independently of internal/wavy so
+// that it catches the client's misreadings. It is the product's default
+// provider and the server behind `arauto sandbox`.
+//
+// Contract:
+//
+//   - A *Sandbox is an http.Handler serving, on one mux, the SMS API
+//     (/v1/send-sms GET and POST, /v1/send-bulk-sms, /v1/sms/status/search,
+//     /v1/sms/status/list, /v1/sms/receive/list and /search), the carrier
+//     lookup (/v1/carrier/lookup), the WhatsApp API (/v1/whatsapp/send,
+//     /v1/session) and the Campaign API (/api/v1/campaigns[/{id}],
+//     /api/v1/campaign/{id}). Requests are validated as documented: 400 for
+//     missing destination or messageText, more than 1000 messages, texts
+//     over 1280 characters, correlationIds over 64, extraInfo over 255,
+//     conflicting expiry or scheduling fields; 401 for bad UserName /
+//     AuthenticationToken headers; 429 past 700 requests/s per IP, and past
+//     1 status query/s per IP; 404 (JSON) for unknown paths; 405 for wrong
+//     methods.
+//   - The network is simulated deterministically: carriers come from a hash
+//     of the number, outcomes, delays and replies from Options.Seed plus the
+//     correlationId (or the number). OI and Sercomtel numbers never get a
+//     delivery report. Opt-out replies (SAIR) block later sends to the number
+//     with status 204. Free-form WhatsApp messages fail with 210
+//     INVALID_SESSION unless the recipient opened a session by replying in
+//     the last 24 hours (or Options.WhatsAppOpenSessions is set).
+//   - Webhooks (SMS callbacks and DLRs to StatusURL, SMS MOs to MOURL,
+//     WhatsApp statuses and MOs to WhatsAppURL) are posted as JSON in the
+//     seeds' shapes by one scheduler goroutine and a fixed pool of workers,
+//     retried with exponential backoff and dropped after
+//     Options.WebhookAttempts tries. No goroutine runs unless a webhook URL
+//     is configured; Close stops them all and waits.
+//   - The status and MO endpoints report what the simulation has reached at
+//     Options.Now, so they work without any webhook.
+//   - The ledger (Ledger, SentCount, Messages, Inbound, Campaigns) lets tests
+//     assert exactly-once sending and the planned outcomes. Faults (SetFaults)
+//     inject 429/500/503 answers, latency and accept-then-500.
+//   - All methods are safe for concurrent use.
+package sandbox
