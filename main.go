@@ -127,6 +127,10 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		ln.Close()
 		return err
 	}
+	if err := srv.ResumeImports(ctx); err != nil {
+		ln.Close()
+		return err
+	}
 	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.PublicURL, "provider", cfg.Provider, "data", cfg.DataDir)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()

@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 
+	"arauto/internal/recipient"
 	"arauto/internal/sandbox"
 )
 
@@ -12,6 +13,8 @@ func runTool(cmd string, args []string, stdin io.Reader, stdout, stderr io.Write
 	switch cmd {
 	case "sandbox":
 		return sandbox.Main(args, stdout, stderr), true
+	case "import":
+		return recipient.RunDryRunCLI(args, stdout, stderr), true
 	}
 	return 0, false
 }

@@ -1,10 +1,327 @@
 package web
 
-import "arauto/internal/user"
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/xuri/excelize/v2"
+
+	"arauto/internal/events"
+	"arauto/internal/recipient"
+	"arauto/internal/user"
+	"arauto/views"
+)
 
 // listRoutes lists the recipient-list pages and actions.
 func (s *Server) listRoutes() []route {
 	return []route{
-		{"GET", "/lists", user.Viewer, s.section("nav.lists", "☰", "lists.empty.title", "lists.empty.body")},
+		{"GET", "/lists", user.Viewer, s.listsPage},
+		{"POST", "/lists", user.Marketer, s.uploadList},
+		{"GET", "/lists/:id", user.Viewer, s.listPage},
+		{"GET", "/lists/:id/mapping", user.Marketer, s.mappingPage},
+		{"POST", "/lists/:id/import", user.Marketer, s.importList},
+		{"GET", "/lists/:id/events", user.Viewer, s.listEvents},
+		{"GET", "/lists/:id/rejected.xlsx", user.Viewer, s.rejectedXLSX},
+		{"POST", "/lists/:id/delete", user.Marketer, s.deleteList},
 	}
+}
+
+// recipientsPerPage is the size of a page of the recipients table.
+const recipientsPerPage = 50
+
+func (s *Server) listsPage(c *fiber.Ctx) error {
+	return s.renderLists(c, fiber.StatusOK, "")
+}
+
+func (s *Server) renderLists(c *fiber.Ctx, status int, uploadErr string) error {
+	lists, err := s.store.Lists(c.UserContext(), "")
+	if err != nil {
+		return err
+	}
+	return s.render(c, status, views.ListsPage(lists, uploadErr, int(s.cfg.MaxUploadBytes>>20)))
+}
+
+// uploadFormats are the file endings the importer reads.
+var uploadFormats = map[string]bool{".csv": true, ".txt": true, ".xlsx": true, ".tsv": true}
+
+// uploadList stores the uploaded file, inspects it and, when it can be
+// read, creates the list and goes to the column mapping. A file that cannot
+// be read leaves nothing behind.
+func (s *Server) uploadList(c *fiber.Ctx) error {
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return s.renderLists(c, fiber.StatusUnprocessableEntity, tr(c, "lists.upload.no_file"))
+	}
+	ext := strings.ToLower(filepath.Ext(fh.Filename))
+	if !uploadFormats[ext] {
+		return s.renderLists(c, fiber.StatusUnprocessableEntity, tr(c, "lists.upload.format", fh.Filename))
+	}
+	if fh.Size > s.cfg.MaxUploadBytes {
+		return s.renderLists(c, fiber.StatusRequestEntityTooLarge, tr(c, "lists.upload.too_large", float64(fh.Size)/(1<<20), s.cfg.MaxUploadBytes>>20))
+	}
+	dir := filepath.Join(s.cfg.DataDir, "uploads")
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fmt.Errorf("web: upload dir: %w", err)
+	}
+	var rnd [8]byte
+	rand.Read(rnd[:])
+	path := filepath.Join(dir, hex.EncodeToString(rnd[:])+ext)
+	if err := c.SaveFile(fh, path); err != nil {
+		return fmt.Errorf("web: save upload: %w", err)
+	}
+	preview, err := recipient.Inspect(path, recipient.InspectOptions{Region: s.cfg.PhoneRegion})
+	if err != nil {
+		os.Remove(path)
+		s.log.Info("upload refused", "file", fh.Filename, "err", err, "request_id", requestID(c))
+		return s.renderLists(c, fiber.StatusUnprocessableEntity, tr(c, "lists.upload.unreadable", fh.Filename, recipient.ErrorMessage(err, lang(c))))
+	}
+	name := strings.TrimSpace(c.FormValue("name"))
+	if name == "" {
+		name = strings.TrimSuffix(filepath.Base(fh.Filename), filepath.Ext(fh.Filename))
+	}
+	l := &recipient.List{Name: truncateRunes(name, 120), FileName: truncateRunes(filepath.Base(fh.Filename), 255), FilePath: path,
+		FileSize: fh.Size, Mapping: preview.Mapping(), CreatedBy: currentUser(c).ID}
+	if err := s.store.CreateList(c.UserContext(), l); err != nil {
+		os.Remove(path)
+		return err
+	}
+	return seeOther(c, fmt.Sprintf("/lists/%d/mapping", l.ID))
+}
+
+func truncateRunes(s string, n int) string {
+	r := []rune(s)
+	if len(r) > n {
+		return string(r[:n])
+	}
+	return s
+}
+
+// listParam loads the :id list.
+func (s *Server) listParam(c *fiber.Ctx) (*recipient.List, error) {
+	id, err := idParam(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.ListByID(c.UserContext(), id)
+}
+
+// mappingPage shows the first rows and the detected columns so the
+// marketer can confirm or correct them.
+func (s *Server) mappingPage(c *fiber.Ctx) error {
+	l, err := s.listParam(c)
+	if err != nil {
+		return err
+	}
+	if l.State == recipient.ListReady || l.State == recipient.ListImporting {
+		return c.Redirect(fmt.Sprintf("/lists/%d", l.ID), fiber.StatusSeeOther)
+	}
+	sheet := c.Query("sheet", l.Mapping.Sheet)
+	preview, err := recipient.Inspect(l.FilePath, recipient.InspectOptions{Region: s.cfg.PhoneRegion, Sheet: sheet})
+	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return s.render(c, fiber.StatusGone, views.MappingGone(l))
+		}
+		return s.render(c, fiber.StatusUnprocessableEntity, views.MappingPage(l, recipient.Preview{}, recipient.ErrorMessage(err, lang(c))))
+	}
+	return s.render(c, fiber.StatusOK, views.MappingPage(l, preview, ""))
+}
+
+// importList takes the confirmed mapping and starts the import.
+func (s *Server) importList(c *fiber.Ctx) error {
+	l, err := s.listParam(c)
+	if err != nil {
+		return err
+	}
+	if l.State == recipient.ListReady || l.State == recipient.ListImporting {
+		return seeOther(c, fmt.Sprintf("/lists/%d", l.ID))
+	}
+	preview, err := recipient.Inspect(l.FilePath, recipient.InspectOptions{Region: s.cfg.PhoneRegion, Sheet: c.FormValue("sheet")})
+	if err != nil {
+		return s.render(c, fiber.StatusUnprocessableEntity, views.MappingPage(l, recipient.Preview{}, recipient.ErrorMessage(err, lang(c))))
+	}
+	m := preview.Mapping()
+	col := func(name string, allowNone bool) (int, bool) {
+		v := c.FormValue(name)
+		if allowNone && (v == "" || v == "-1") {
+			return -1, true
+		}
+		n, err := strconv.Atoi(v)
+		return n, err == nil && n >= 0 && n < len(preview.Columns)
+	}
+	var ok bool
+	if m.PhoneColumn, ok = col("phone_column", false); !ok {
+		return s.render(c, fiber.StatusUnprocessableEntity, views.MappingPage(l, preview, tr(c, "lists.mapping.pick_phone")))
+	}
+	if m.CorrelationColumn, ok = col("correlation_column", true); !ok {
+		m.CorrelationColumn = -1
+	}
+	if m.CorrelationColumn == m.PhoneColumn {
+		return s.render(c, fiber.StatusUnprocessableEntity, views.MappingPage(l, preview, tr(c, "lists.mapping.same_column")))
+	}
+	m.HasHeader = c.FormValue("has_header") == "1"
+	if !m.HasHeader {
+		m.FirstRow = preview.FirstRow
+	}
+	if err := s.store.StartListImport(c.UserContext(), l.ID, m); err != nil {
+		return err
+	}
+	l.Mapping, l.State = m, recipient.ListImporting
+	s.startImport(l)
+	return seeOther(c, fmt.Sprintf("/lists/%d", l.ID))
+}
+
+// listPage shows a list: its import progress, or its report and
+// recipients, or why it failed.
+func (s *Server) listPage(c *fiber.Ctx) error {
+	l, err := s.listParam(c)
+	if err != nil {
+		return err
+	}
+	d := views.ListData{List: l, Query: strings.TrimSpace(c.Query("q")), Page: max(1, c.QueryInt("page", 1))}
+	switch l.State {
+	case recipient.ListImporting:
+		p, _ := s.imports.current(l.ID)
+		d.Progress = &p
+	case recipient.ListReady:
+		rp, err := s.store.Recipients(c.UserContext(), l.ID, d.Query, (d.Page-1)*recipientsPerPage, recipientsPerPage)
+		if err != nil {
+			return err
+		}
+		d.Recipients, d.PerPage = rp, recipientsPerPage
+	}
+	if c.Get("HX-Request") != "" && c.Get("HX-Target") == "recipients" {
+		return s.render(c, fiber.StatusOK, views.RecipientsTable(d))
+	}
+	return s.render(c, fiber.StatusOK, views.ListPage(d))
+}
+
+// listEvents streams a list's import progress; "done" tells the page to
+// load the report.
+func (s *Server) listEvents(c *fiber.Ctx) error {
+	l, err := s.listParam(c)
+	if err != nil {
+		return err
+	}
+	id := l.ID
+	done := func(ctx context.Context) ([]byte, error) { return sseFrame(ctx, "done", views.ImportDone(id)) }
+	first := func(ctx context.Context) ([]byte, error) {
+		p, running := s.imports.current(id)
+		if !running {
+			return done(ctx)
+		}
+		return sseFrame(ctx, "progress", views.ImportProgress(p))
+	}
+	render := func(ctx context.Context, e events.Event) ([]byte, error) {
+		switch e.Name {
+		case "progress":
+			return sseFrame(ctx, "progress", views.ImportProgress(e.Data.(recipient.Progress)))
+		case "done":
+			return done(ctx)
+		}
+		return nil, nil
+	}
+	return s.streamEvents(c, listTopic(id), first, render)
+}
+
+// rejectedXLSX streams the rows an import refused as a spreadsheet: row
+// number, the value as written, and the reason in the reader's language.
+func (s *Server) rejectedXLSX(c *fiber.Ctx) error {
+	l, err := s.listParam(c)
+	if err != nil {
+		return err
+	}
+	ctx, lg := c.UserContext(), lang(c)
+	headers := []any{tr(c, "lists.rejected.row"), tr(c, "lists.rejected.value"), tr(c, "lists.rejected.reason")}
+	name := fmt.Sprintf("%s-%s.xlsx", safeFileName(l.Name), tr(c, "lists.rejected.file_suffix"))
+	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, name))
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	// The workbook is built row by row and streamed; excelize spills large
+	// sheets to a temporary file, so memory stays flat.
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := f.GetSheetName(0)
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return fmt.Errorf("web: rejected rows: %w", err)
+	}
+	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	sw.SetColWidth(1, 1, 10)
+	sw.SetColWidth(2, 2, 28)
+	sw.SetColWidth(3, 3, 60)
+	if err := sw.SetRow("A1", headers, excelize.RowOpts{StyleID: bold}); err != nil {
+		return fmt.Errorf("web: rejected rows: %w", err)
+	}
+	n := 1
+	err = s.store.EachRejectedRow(ctx, l.ID, func(r recipient.RejectedRow) error {
+		n++
+		cell, _ := excelize.CoordinatesToCellName(1, n)
+		return sw.SetRow(cell, []any{r.Row, neutralizeCell(r.Phone), r.Reason.Message(lg)})
+	})
+	if err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return fmt.Errorf("web: rejected rows: %w", err)
+	}
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(f.Write(pw)) }()
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		io.Copy(w, pr)
+		pr.Close()
+		w.Flush()
+	})
+	return nil
+}
+
+// neutralizeCell keeps a spreadsheet from reading a value as a formula
+// (=, +, -, @ and the control characters some programs also honour).
+func neutralizeCell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+func safeFileName(s string) string {
+	out := strings.Map(func(r rune) rune {
+		if r < 0x20 || strings.ContainsRune(`"\/:*?<>|`, r) {
+			return '_'
+		}
+		return r
+	}, s)
+	if out == "" {
+		return "lista"
+	}
+	return truncateRunes(out, 80)
+}
+
+func (s *Server) deleteList(c *fiber.Ctx) error {
+	l, err := s.listParam(c)
+	if err != nil {
+		return err
+	}
+	if l.State == recipient.ListImporting {
+		flash(c, "error", "lists.delete.importing")
+		return seeOther(c, fmt.Sprintf("/lists/%d", l.ID))
+	}
+	if err := s.store.DeleteList(c.UserContext(), l.ID); err != nil {
+		return err
+	}
+	if l.FilePath != "" {
+		os.Remove(l.FilePath)
+	}
+	s.log.Info("list deleted", "list_id", l.ID, "by", currentUser(c).ID)
+	flash(c, "success", "lists.deleted", l.Name)
+	return seeOther(c, "/lists")
 }

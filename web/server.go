@@ -14,6 +14,7 @@ import (
 	"github.com/gorilla/sessions"
 
 	"arauto/internal/config"
+	"arauto/internal/events"
 	"arauto/store"
 )
 
@@ -29,6 +30,8 @@ type Deps struct {
 	// Sandbox is the built-in Wavy simulator, mounted under /sandbox; nil
 	// leaves it out.
 	Sandbox http.Handler
+	// Hub carries live updates to open pages; nil makes a private one.
+	Hub *events.Hub
 }
 
 // Server is the console's HTTP side.
@@ -47,6 +50,12 @@ type Server struct {
 	webhookSecret  string
 	sandbox        http.Handler
 	sandboxHandler fiber.Handler
+
+	hub     *events.Hub
+	imports *importJobs
+	// closing is closed when shutdown starts, ending event streams so
+	// in-flight requests can finish.
+	closing chan struct{}
 }
 
 // New builds the server and its routes.
@@ -57,7 +66,11 @@ func New(d Deps) (*Server, error) {
 	if len(d.WebhookSecret) < 16 {
 		return nil, errors.New("web: webhook secret missing or too short")
 	}
-	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret, sandbox: d.Sandbox}
+	if d.Hub == nil {
+		d.Hub = events.New()
+	}
+	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret, sandbox: d.Sandbox,
+		hub: d.Hub, imports: newImportJobs(), closing: make(chan struct{})}
 	if d.Sandbox != nil {
 		s.sandboxHandler = newSandboxHandler(d.Sandbox)
 	}
@@ -96,6 +109,8 @@ func (s *Server) Serve(ln net.Listener) error {
 // Shutdown stops accepting connections and waits for in-flight requests
 // until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
+	close(s.closing)
+	s.imports.shutdown()
 	if err := s.app.ShutdownWithContext(ctx); err != nil {
 		return fmt.Errorf("web: shutdown: %w", err)
 	}

@@ -21,3 +21,44 @@
 document.addEventListener("focusin", function (e) {
   if (e.target.matches && e.target.matches("input[data-select-on-focus]")) e.target.select();
 });
+// Upload dropzone: drop a file onto the label, show the chosen file's name.
+(function () {
+  function setName(input) {
+    var zone = input.form && input.form.querySelector("[data-file-name]");
+    if (zone) zone.textContent = input.files && input.files[0] ? input.files[0].name : "";
+  }
+  document.addEventListener("change", function (e) {
+    if (e.target.matches && e.target.matches("input[type=file]")) setName(e.target);
+  });
+  ["dragenter", "dragover"].forEach(function (ev) {
+    document.addEventListener(ev, function (e) {
+      var zone = e.target.closest && e.target.closest("[data-dropzone]");
+      if (!zone) return;
+      e.preventDefault();
+      zone.classList.add("over");
+    });
+  });
+  ["dragleave", "drop"].forEach(function (ev) {
+    document.addEventListener(ev, function (e) {
+      var zone = e.target.closest && e.target.closest("[data-dropzone]");
+      if (!zone) return;
+      e.preventDefault();
+      zone.classList.remove("over");
+      if (ev === "drop" && e.dataTransfer && e.dataTransfer.files.length) {
+        var input = document.getElementById(zone.getAttribute("for"));
+        input.files = e.dataTransfer.files;
+        setName(input);
+      }
+    });
+  });
+  // Forms with data-confirm ask before submitting (deletes).
+  document.addEventListener("submit", function (e) {
+    var msg = e.target.getAttribute && e.target.getAttribute("data-confirm");
+    if (msg && !window.confirm(msg)) e.preventDefault();
+  }, true);
+  // Choosing another sheet reloads the mapping preview for it.
+  document.addEventListener("change", function (e) {
+    var base = e.target.getAttribute && e.target.getAttribute("data-sheet-switch");
+    if (base) window.location = base + encodeURIComponent(e.target.value);
+  });
+})();

@@ -1,0 +1,341 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"arauto/internal/recipient"
+)
+
+const listColumns = `id, name, file_name, file_path, file_size, state, mapping, columns, phone_column, report,
+	error_code, error_detail, rows_total, valid, invalid, duplicates, landlines, suppressed, inactive,
+	carriers_checked_at, coalesce(created_by, 0), created_at, updated_at`
+
+func scanList(row interface{ Scan(...any) error }) (*recipient.List, error) {
+	var l recipient.List
+	var state, mapping, columns, report string
+	var checked, created, updated int64
+	err := row.Scan(&l.ID, &l.Name, &l.FileName, &l.FilePath, &l.FileSize, &state, &mapping, &columns, &l.PhoneColumn, &report,
+		&l.ErrorCode, &l.ErrorDetail, &l.Rows, &l.Valid, &l.Invalid, &l.Duplicates, &l.Landlines, &l.Suppressed, &l.Inactive,
+		&checked, &l.CreatedBy, &created, &updated)
+	if err != nil {
+		return nil, err
+	}
+	l.State = recipient.ListState(state)
+	if err := json.Unmarshal([]byte(mapping), &l.Mapping); err != nil {
+		return nil, fmt.Errorf("list %d mapping: %w", l.ID, err)
+	}
+	if err := json.Unmarshal([]byte(report), &l.Report); err != nil {
+		return nil, fmt.Errorf("list %d report: %w", l.ID, err)
+	}
+	if columns != "" {
+		l.Columns = strings.Split(columns, recipient.FieldSeparator)
+	}
+	l.CarriersCheckedAt, l.CreatedAt, l.UpdatedAt = fromMS(checked), fromMS(created), fromMS(updated)
+	return &l, nil
+}
+
+// CreateList stores a freshly uploaded list and sets its ID.
+func (s *Store) CreateList(ctx context.Context, l *recipient.List) error {
+	now := time.Now().UTC()
+	l.CreatedAt, l.UpdatedAt = now, now
+	if l.State == "" {
+		l.State = recipient.ListUploaded
+	}
+	mapping, err := json.Marshal(l.Mapping)
+	if err != nil {
+		return fmt.Errorf("store: create list: %w", err)
+	}
+	var createdBy any
+	if l.CreatedBy != 0 {
+		createdBy = l.CreatedBy
+	}
+	res, err := s.w.ExecContext(ctx, `INSERT INTO lists (name, file_name, file_path, file_size, state, mapping, created_by, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.Name, l.FileName, l.FilePath, l.FileSize, string(l.State), string(mapping), createdBy, ms2(now), ms2(now))
+	if err != nil {
+		return fmt.Errorf("store: create list: %w", err)
+	}
+	l.ID, _ = res.LastInsertId()
+	return nil
+}
+
+// ListByID returns one list or ErrNotFound.
+func (s *Store) ListByID(ctx context.Context, id int64) (*recipient.List, error) {
+	l, err := scanList(s.r.QueryRowContext(ctx, "SELECT "+listColumns+" FROM lists WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: list %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: list %d: %w", id, err)
+	}
+	return l, nil
+}
+
+// Lists returns every list, newest first, optionally only those in state.
+func (s *Store) Lists(ctx context.Context, state recipient.ListState) ([]*recipient.List, error) {
+	q, args := "SELECT "+listColumns+" FROM lists ORDER BY id DESC", []any{}
+	if state != "" {
+		q, args = "SELECT "+listColumns+" FROM lists WHERE state = ? ORDER BY id DESC", []any{string(state)}
+	}
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: lists: %w", err)
+	}
+	defer rows.Close()
+	var out []*recipient.List
+	for rows.Next() {
+		l, err := scanList(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: lists: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, rows.Err()
+}
+
+// clearListRows removes what a previous import attempt left. It deletes in
+// chunks so a million-row list does not hold the writer for seconds.
+func (s *Store) clearListRows(ctx context.Context, id int64) error {
+	for _, table := range []string{"recipients", "rejected_rows"} {
+		for {
+			res, err := s.w.ExecContext(ctx, "DELETE FROM "+table+" WHERE list_id = ? AND row IN (SELECT row FROM "+table+" WHERE list_id = ? LIMIT 50000)", id, id)
+			if err != nil {
+				return fmt.Errorf("clear %s: %w", table, err)
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// StartListImport clears anything an earlier attempt left and marks the
+// list importing with the mapping to use.
+func (s *Store) StartListImport(ctx context.Context, id int64, m recipient.Mapping) error {
+	if err := s.clearListRows(ctx, id); err != nil {
+		return fmt.Errorf("store: start import of list %d: %w", id, err)
+	}
+	mapping, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("store: start import of list %d: %w", id, err)
+	}
+	res, err := s.w.ExecContext(ctx, `UPDATE lists SET state = 'importing', mapping = ?, error_code = '', error_detail = '',
+		rows_total = 0, valid = 0, invalid = 0, duplicates = 0, landlines = 0, suppressed = 0, inactive = 0, updated_at = ?
+		WHERE id = ? AND state != 'ready'`, string(mapping), ms2(time.Now()), id)
+	if err != nil {
+		return fmt.Errorf("store: start import of list %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: start import of list %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// FinishListImport records the report and makes the list ready. The
+// uploaded file is no longer needed (the caller removes it).
+func (s *Store) FinishListImport(ctx context.Context, id int64, r recipient.Report) error {
+	report, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("store: finish import of list %d: %w", id, err)
+	}
+	_, err = s.w.ExecContext(ctx, `UPDATE lists SET state = 'ready', report = ?, columns = ?, phone_column = ?, file_path = '',
+		rows_total = ?, valid = ?, invalid = ?, duplicates = ?, landlines = ?, suppressed = ?, updated_at = ? WHERE id = ?`,
+		string(report), strings.Join(r.Columns, recipient.FieldSeparator), r.PhoneColumn,
+		r.Rows, r.Valid, r.Invalid, r.Duplicates, r.Landlines, r.Suppressed, ms2(time.Now()), id)
+	if err != nil {
+		return fmt.Errorf("store: finish import of list %d: %w", id, err)
+	}
+	return nil
+}
+
+// FailListImport removes whatever was imported and marks the list failed
+// with the reason, so no partial list is ever used.
+func (s *Store) FailListImport(ctx context.Context, id int64, code, detail string) error {
+	if err := s.clearListRows(ctx, id); err != nil {
+		return fmt.Errorf("store: fail import of list %d: %w", id, err)
+	}
+	_, err := s.w.ExecContext(ctx, `UPDATE lists SET state = 'failed', error_code = ?, error_detail = ?,
+		rows_total = 0, valid = 0, invalid = 0, duplicates = 0, landlines = 0, suppressed = 0, updated_at = ? WHERE id = ?`,
+		code, detail, ms2(time.Now()), id)
+	if err != nil {
+		return fmt.Errorf("store: fail import of list %d: %w", id, err)
+	}
+	return nil
+}
+
+// DeleteList removes a list with its recipients.
+func (s *Store) DeleteList(ctx context.Context, id int64) error {
+	if err := s.clearListRows(ctx, id); err != nil {
+		return fmt.Errorf("store: delete list %d: %w", id, err)
+	}
+	res, err := s.w.ExecContext(ctx, "DELETE FROM lists WHERE id = ?", id)
+	if err != nil {
+		return fmt.Errorf("store: delete list %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: delete list %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// AddRecipients appends one batch of a list's recipients in one
+// transaction; the importer calls it as its Sink.
+func (s *Store) AddRecipients(ctx context.Context, listID int64, batch []recipient.Recipient) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, "INSERT INTO recipients (list_id, row, phone, correlation_id, fields, suppressed) VALUES (?, ?, ?, ?, ?, ?)")
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		var b strings.Builder
+		for i := range batch {
+			r := &batch[i]
+			b.Reset()
+			for j, f := range r.Fields {
+				if j > 0 {
+					b.WriteString(recipient.FieldSeparator)
+				}
+				b.WriteString(f)
+			}
+			if _, err := stmt.ExecContext(ctx, listID, r.Row, r.Phone, r.CorrelationID, b.String(), r.Suppressed); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: add %d recipients to list %d: %w", len(batch), listID, err)
+	}
+	return nil
+}
+
+// AddRejectedRows stores rows the import refused, for the download.
+func (s *Store) AddRejectedRows(ctx context.Context, listID int64, rows []recipient.RejectedRow) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, "INSERT OR REPLACE INTO rejected_rows (list_id, row, value, reason) VALUES (?, ?, ?, ?)")
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, r := range rows {
+			if _, err := stmt.ExecContext(ctx, listID, r.Row, r.Phone, string(r.Reason)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: add rejected rows to list %d: %w", listID, err)
+	}
+	return nil
+}
+
+// EachRejectedRow streams a list's rejected rows in row order.
+func (s *Store) EachRejectedRow(ctx context.Context, listID int64, fn func(recipient.RejectedRow) error) error {
+	rows, err := s.r.QueryContext(ctx, "SELECT row, value, reason FROM rejected_rows WHERE list_id = ? ORDER BY row", listID)
+	if err != nil {
+		return fmt.Errorf("store: rejected rows of list %d: %w", listID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r recipient.RejectedRow
+		var reason string
+		if err := rows.Scan(&r.Row, &r.Phone, &reason); err != nil {
+			return fmt.Errorf("store: rejected rows of list %d: %w", listID, err)
+		}
+		r.Reason = recipient.Reason(reason)
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// RecipientPage is one page of a list's recipients.
+type RecipientPage struct {
+	Recipients []recipient.Recipient
+	Inactive   []bool // parallel to Recipients: the carrier says the number is inactive
+	Carriers   []string
+	Total      int // matching the search
+}
+
+// Recipients returns a page of a list's recipients in file order. A search
+// of digits matches phone numbers containing them; other text matches the
+// personalisation fields.
+func (s *Store) Recipients(ctx context.Context, listID int64, search string, offset, limit int) (RecipientPage, error) {
+	where, args := "list_id = ?", []any{listID}
+	if search = strings.TrimSpace(search); search != "" {
+		digits := strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return r
+			}
+			return -1
+		}, search)
+		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(search) + "%"
+		if digits != "" && len(digits) >= len(strings.TrimLeft(search, "+ ()-")) {
+			where += " AND phone LIKE ? ESCAPE '\\'"
+			args = append(args, "%"+digits+"%")
+		} else {
+			where += " AND (fields LIKE ? ESCAPE '\\' OR correlation_id LIKE ? ESCAPE '\\')"
+			args = append(args, like, like)
+		}
+	}
+	var page RecipientPage
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM recipients WHERE "+where, args...).Scan(&page.Total); err != nil {
+		return page, fmt.Errorf("store: count recipients of list %d: %w", listID, err)
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT row, phone, correlation_id, fields, suppressed, carrier, inactive FROM recipients WHERE "+where+" ORDER BY row LIMIT ? OFFSET ?",
+		append(args, limit, offset)...)
+	if err != nil {
+		return page, fmt.Errorf("store: recipients of list %d: %w", listID, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r recipient.Recipient
+		var fields, carrier string
+		var inactive bool
+		if err := rows.Scan(&r.Row, &r.Phone, &r.CorrelationID, &fields, &r.Suppressed, &carrier, &inactive); err != nil {
+			return page, fmt.Errorf("store: recipients of list %d: %w", listID, err)
+		}
+		if fields != "" {
+			r.Fields = strings.Split(fields, recipient.FieldSeparator)
+		}
+		page.Recipients = append(page.Recipients, r)
+		page.Carriers = append(page.Carriers, carrier)
+		page.Inactive = append(page.Inactive, inactive)
+	}
+	return page, rows.Err()
+}
+
+// SuppressedPhones returns every suppressed number, for flagging at import.
+func (s *Store) SuppressedPhones(ctx context.Context) (map[string]struct{}, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT phone FROM suppressions")
+	if err != nil {
+		return nil, fmt.Errorf("store: suppressed phones: %w", err)
+	}
+	defer rows.Close()
+	m := map[string]struct{}{}
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, fmt.Errorf("store: suppressed phones: %w", err)
+		}
+		m[p] = struct{}{}
+	}
+	return m, rows.Err()
+}
+
+// Suppress adds a number to the suppression list (no-op if present).
+func (s *Store) Suppress(ctx context.Context, phone, reason, note string) error {
+	if _, err := s.w.ExecContext(ctx, "INSERT OR IGNORE INTO suppressions (phone, reason, note, created_at) VALUES (?, ?, ?, ?)",
+		phone, reason, note, ms2(time.Now())); err != nil {
+		return fmt.Errorf("store: suppress %s: %w", phone, err)
+	}
+	return nil
+}
