@@ -249,7 +249,24 @@ func (s *Server) rejectedXLSX(c *fiber.Ctx) error {
 	// The workbook is built row by row and streamed; excelize spills large
 	// sheets to a temporary file, so memory stays flat.
 	f := excelize.NewFile()
-	defer f.Close()
+	if err := s.fillRejectedSheet(ctx, f, l.ID, headers, lg); err != nil {
+		f.Close()
+		return err
+	}
+	// The body is written after this handler returns, so the workbook is
+	// closed by the stream, not by a defer here.
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(f.Write(pw)) }()
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		io.Copy(w, pr)
+		pr.Close()
+		f.Close()
+		w.Flush()
+	})
+	return nil
+}
+
+func (s *Server) fillRejectedSheet(ctx context.Context, f *excelize.File, listID int64, headers []any, lg string) error {
 	sheet := f.GetSheetName(0)
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
@@ -263,7 +280,7 @@ func (s *Server) rejectedXLSX(c *fiber.Ctx) error {
 		return fmt.Errorf("web: rejected rows: %w", err)
 	}
 	n := 1
-	err = s.store.EachRejectedRow(ctx, l.ID, func(r recipient.RejectedRow) error {
+	err = s.store.EachRejectedRow(ctx, listID, func(r recipient.RejectedRow) error {
 		n++
 		cell, _ := excelize.CoordinatesToCellName(1, n)
 		return sw.SetRow(cell, []any{r.Row, neutralizeCell(r.Phone), r.Reason.Message(lg)})
@@ -274,13 +291,6 @@ func (s *Server) rejectedXLSX(c *fiber.Ctx) error {
 	if err := sw.Flush(); err != nil {
 		return fmt.Errorf("web: rejected rows: %w", err)
 	}
-	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(f.Write(pw)) }()
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		io.Copy(w, pr)
-		pr.Close()
-		w.Flush()
-	})
 	return nil
 }
 
