@@ -278,7 +278,8 @@ func (s *Store) Recipients(ctx context.Context, listID int64, search string, off
 			return -1
 		}, search)
 		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(search) + "%"
-		if digits != "" && len(digits) >= len(strings.TrimLeft(search, "+ ()-")) {
+		phoneLike := !strings.ContainsFunc(search, func(r rune) bool { return !strings.ContainsRune("0123456789+ ()-.", r) })
+		if digits != "" && phoneLike {
 			where += " AND phone LIKE ? ESCAPE '\\'"
 			args = append(args, "%"+digits+"%")
 		} else {

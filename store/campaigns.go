@@ -1,0 +1,291 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"arauto/internal/campaign"
+)
+
+// ErrCampaignSent is returned when deleting a campaign that has sent
+// messages: it can only be archived.
+var ErrCampaignSent = errors.New("store: campaign has sent messages")
+
+const campaignColumns = `id, remote_id, name, alias, channel, list_id, message, scheduled_at, state, sent_count, created_at, updated_at`
+
+func scanCampaign(row interface{ Scan(...any) error }) (*campaign.Campaign, error) {
+	var c campaign.Campaign
+	var channel, state string
+	var listID, scheduled sql.NullInt64
+	var message sql.NullString
+	var created, updated int64
+	if err := row.Scan(&c.ID, &c.RemoteID, &c.Name, &c.Alias, &channel, &listID, &message, &scheduled, &state, &c.SentCount, &created, &updated); err != nil {
+		return nil, err
+	}
+	c.Channel, c.State = campaign.Channel(channel), campaign.State(state)
+	c.ListID, c.Message = listID.Int64, message.String
+	c.ScheduledAt = fromMS(scheduled.Int64)
+	c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
+	return &c, nil
+}
+
+// nullInt, nullText and nullTime store the zero values of the optional
+// columns as NULL.
+func nullInt(v int64) any {
+	if v == 0 {
+		return nil
+	}
+	return v
+}
+
+func nullText(v string) any {
+	if v == "" {
+		return nil
+	}
+	return v
+}
+
+func nullTime(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	return ms2(t)
+}
+
+const insertCampaign = `INSERT INTO campaigns (remote_id, name, alias, channel, list_id, message, scheduled_at, state, sent_count, created_at, updated_at)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+func campaignArgs(c *campaign.Campaign) []any {
+	if c.CreatedAt.IsZero() {
+		c.CreatedAt = time.Now().UTC()
+	}
+	if c.UpdatedAt.IsZero() {
+		c.UpdatedAt = c.CreatedAt
+	}
+	if c.State == "" {
+		c.State = campaign.Draft
+	}
+	return []any{c.RemoteID, c.Name, c.Alias, string(c.Channel), nullInt(c.ListID), nullText(c.Message), nullTime(c.ScheduledAt),
+		string(c.State), c.SentCount, ms2(c.CreatedAt), ms2(c.UpdatedAt)}
+}
+
+// CreateCampaign inserts c and sets its ID. A remote id or alias already
+// in use is ErrConflict.
+func (s *Store) CreateCampaign(ctx context.Context, c *campaign.Campaign) error {
+	res, err := s.w.ExecContext(ctx, insertCampaign, campaignArgs(c)...)
+	if isUnique(err) {
+		return fmt.Errorf("store: create campaign %q: %w", c.Alias, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("store: create campaign: %w", err)
+	}
+	c.ID, _ = res.LastInsertId()
+	return nil
+}
+
+// CampaignByID returns one campaign or ErrNotFound.
+func (s *Store) CampaignByID(ctx context.Context, id int64) (*campaign.Campaign, error) {
+	c, err := scanCampaign(s.r.QueryRowContext(ctx, "SELECT "+campaignColumns+" FROM campaigns WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: campaign %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: campaign %d: %w", id, err)
+	}
+	return c, nil
+}
+
+// CampaignFilter selects campaigns for the list page.
+type CampaignFilter struct {
+	// Query keeps campaigns whose name or alias contains it (ASCII letters
+	// match in any case); empty keeps all.
+	Query string
+	// Archived lists only archived campaigns instead of all the others.
+	Archived bool
+	// Limit and Offset page the result; Limit 0 means no limit.
+	Limit, Offset int
+}
+
+// likeEscaper makes a user's text literal inside a LIKE pattern.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+
+// ListCampaigns returns one page of the campaigns matching f, newest first,
+// and how many match in all.
+func (s *Store) ListCampaigns(ctx context.Context, f CampaignFilter) ([]*campaign.Campaign, int, error) {
+	where := "state <> 'archived'"
+	if f.Archived {
+		where = "state = 'archived'"
+	}
+	var args []any
+	if q := strings.TrimSpace(f.Query); q != "" {
+		where += ` AND (name LIKE ? ESCAPE '\' OR alias LIKE ? ESCAPE '\')`
+		pattern := "%" + likeEscaper.Replace(q) + "%"
+		args = append(args, pattern, pattern)
+	}
+	var total int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM campaigns WHERE "+where, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("store: count campaigns: %w", err)
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = -1
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT "+campaignColumns+" FROM campaigns WHERE "+where+" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+		append(args, limit, max(f.Offset, 0))...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: list campaigns: %w", err)
+	}
+	defer rows.Close()
+	var cs []*campaign.Campaign
+	for rows.Next() {
+		c, err := scanCampaign(rows)
+		if err != nil {
+			return nil, 0, fmt.Errorf("store: list campaigns: %w", err)
+		}
+		cs = append(cs, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: list campaigns: %w", err)
+	}
+	return cs, total, nil
+}
+
+// CampaignAliasTaken reports whether a campaign other than exceptID uses
+// alias (pass 0 to check them all).
+func (s *Store) CampaignAliasTaken(ctx context.Context, alias string, exceptID int64) (bool, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM campaigns WHERE alias = ? AND alias <> '' AND id <> ?", alias, exceptID).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: campaign alias taken: %w", err)
+	}
+	return n > 0, nil
+}
+
+// RenameCampaign changes a campaign's name and alias. A missing campaign is
+// ErrNotFound; an alias another campaign uses is ErrConflict.
+func (s *Store) RenameCampaign(ctx context.Context, id int64, name, alias string, at time.Time) error {
+	res, err := s.w.ExecContext(ctx, "UPDATE campaigns SET name = ?, alias = ?, updated_at = ? WHERE id = ?", name, alias, ms2(at), id)
+	if isUnique(err) {
+		return fmt.Errorf("store: rename campaign %d: %w", id, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("store: rename campaign %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: rename campaign %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// SetCampaignState moves a campaign from state from to state to. It is
+// ErrConflict when the campaign is no longer in state from (someone moved
+// it meanwhile) and ErrNotFound when it does not exist. The caller checks
+// the move with campaign.CanMove.
+func (s *Store) SetCampaignState(ctx context.Context, id int64, from, to campaign.State, at time.Time) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE campaigns SET state = ?, updated_at = ? WHERE id = ? AND state = ?", string(to), ms2(at), id, string(from))
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			return nil
+		}
+		return missingOr(ctx, tx, id, ErrConflict)
+	})
+	if err != nil {
+		return fmt.Errorf("store: move campaign %d from %s to %s: %w", id, from, to, err)
+	}
+	return nil
+}
+
+// missingOr returns ErrNotFound when campaign id does not exist, else err.
+func missingOr(ctx context.Context, tx *sql.Tx, id int64, err error) error {
+	var n int
+	if qerr := tx.QueryRowContext(ctx, "SELECT count(*) FROM campaigns WHERE id = ?", id).Scan(&n); qerr != nil {
+		return qerr
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	return err
+}
+
+// DeleteCampaign removes a campaign that has sent nothing. One that has is
+// ErrCampaignSent and stays; a missing one is ErrNotFound.
+func (s *Store) DeleteCampaign(ctx context.Context, id int64) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM campaigns WHERE id = ? AND sent_count = 0", id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			return nil
+		}
+		return missingOr(ctx, tx, id, ErrCampaignSent)
+	})
+	if err != nil {
+		return fmt.Errorf("store: delete campaign %d: %w", id, err)
+	}
+	return nil
+}
+
+// AddCampaignSent adds n to a campaign's count of sent messages; the
+// dispatcher calls it as messages go out.
+func (s *Store) AddCampaignSent(ctx context.Context, id, n int64) error {
+	res, err := s.w.ExecContext(ctx, "UPDATE campaigns SET sent_count = sent_count + ? WHERE id = ?", n, id)
+	if err != nil {
+		return fmt.Errorf("store: add sent to campaign %d: %w", id, err)
+	}
+	if rows, _ := res.RowsAffected(); rows == 0 {
+		return fmt.Errorf("store: add sent to campaign %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// ImportResult says what ImportCampaigns did.
+type ImportResult struct {
+	// Imported counts the campaigns added.
+	Imported int
+	// Known counts those already here (same remote id), left alone.
+	Known int
+	// AliasTaken lists the aliases of campaigns not added because a local
+	// campaign with another remote id uses the same alias.
+	AliasTaken []string
+}
+
+// ImportCampaigns adds, in one transaction, the campaigns whose remote id
+// is not stored yet, setting their IDs.
+func (s *Store) ImportCampaigns(ctx context.Context, cs []*campaign.Campaign) (ImportResult, error) {
+	var r ImportResult
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		r = ImportResult{}
+		for _, c := range cs {
+			var known int
+			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM campaigns WHERE remote_id = ?", c.RemoteID).Scan(&known); err != nil {
+				return err
+			}
+			if known > 0 {
+				r.Known++
+				continue
+			}
+			res, err := tx.ExecContext(ctx, insertCampaign+" ON CONFLICT DO NOTHING", campaignArgs(c)...)
+			if err != nil {
+				return err
+			}
+			if n, _ := res.RowsAffected(); n == 0 {
+				r.AliasTaken = append(r.AliasTaken, c.Alias)
+				continue
+			}
+			c.ID, _ = res.LastInsertId()
+			r.Imported++
+		}
+		return nil
+	})
+	if err != nil {
+		return ImportResult{}, fmt.Errorf("store: import campaigns: %w", err)
+	}
+	return r, nil
+}
