@@ -43,7 +43,6 @@ func (s *Server) routes() {
 		{"POST", "/language", public, s.setLanguage},
 
 		{"GET", "/", user.Viewer, s.dashboard},
-		{"GET", "/templates", user.Viewer, s.section("nav.templates", "✎", "templates.empty.title", "templates.empty.body")},
 		{"GET", "/inbox", user.Viewer, s.section("nav.inbox", "⇄", "inbox.empty.title", "inbox.empty.body")},
 
 		{"GET", "/account", user.Viewer, s.accountPage},
@@ -59,7 +58,7 @@ func (s *Server) routes() {
 		{"POST", "/settings/provider", user.Admin, s.saveProvider},
 		{"POST", "/settings/test", user.Admin, s.testConnection},
 	}
-	for _, feature := range [][]route{s.campaignRoutes(), s.listRoutes()} {
+	for _, feature := range [][]route{s.campaignRoutes(), s.listRoutes(), s.templateRoutes()} {
 		list = append(list, feature...)
 	}
 	for _, r := range list {
