@@ -59,6 +59,24 @@ func TestImportDamagedWorkbook(t *testing.T) {
 	must(t, expect.Locator(page.Locator("#recipients tbody tr")).ToHaveCount(1))
 	must(t, expect.Locator(page.Locator("#recipients tbody")).ToContainText("Fabio"))
 
+	// The carrier check asks the provider (here the built-in sandbox) and
+	// fills the carrier column.
+	must(t, page.GetByLabel("Buscar por número ou campo").Fill(""))
+	click(t, page, "button", "Verificar operadoras")
+	must(t, expect.Locator(page.GetByText("Verificação de operadoras iniciada.")).ToBeVisible())
+	checked := page.GetByText(regexp.MustCompile(`Verificado em .*: \d+ número\(s\) inativo\(s\)\.`))
+	for i := 0; i < 40; i++ {
+		if ok, _ := checked.IsVisible(); ok {
+			break
+		}
+		page.WaitForTimeout(250)
+		_, err := page.Reload()
+		must(t, err)
+	}
+	must(t, expect.Locator(checked).ToBeVisible())
+	must(t, expect.Locator(page.Locator("#recipients tbody tr").First().Locator("td").Nth(4)).Not().ToBeEmpty())
+	shot(t, page, "lists-carriers")
+
 	// The rejected rows download as a spreadsheet in Portuguese.
 	dl, err := page.ExpectDownload(func() error {
 		return page.GetByRole("link", playwright.PageGetByRoleOptions{Name: "Baixar linhas rejeitadas"}).Click()

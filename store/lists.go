@@ -340,3 +340,76 @@ func (s *Store) Suppress(ctx context.Context, phone, reason, note string) error 
 	}
 	return nil
 }
+
+// PhoneRef is one recipient's number with the row that identifies it.
+type PhoneRef struct {
+	Row   int
+	Phone string
+}
+
+// EachPhoneBatch walks a list's numbers in row order, size at a time.
+func (s *Store) EachPhoneBatch(ctx context.Context, listID int64, size int, fn func([]PhoneRef) error) error {
+	after := -1
+	for {
+		rows, err := s.r.QueryContext(ctx, "SELECT row, phone FROM recipients WHERE list_id = ? AND row > ? ORDER BY row LIMIT ?", listID, after, size)
+		if err != nil {
+			return fmt.Errorf("store: phones of list %d: %w", listID, err)
+		}
+		var batch []PhoneRef
+		for rows.Next() {
+			var p PhoneRef
+			if err := rows.Scan(&p.Row, &p.Phone); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: phones of list %d: %w", listID, err)
+			}
+			batch = append(batch, p)
+		}
+		rows.Close()
+		if len(batch) == 0 {
+			return nil
+		}
+		if err := fn(batch); err != nil {
+			return err
+		}
+		after = batch[len(batch)-1].Row
+	}
+}
+
+// CarrierResult is what the carrier lookup said of one recipient.
+type CarrierResult struct {
+	Row      int
+	Carrier  string
+	Inactive bool
+}
+
+// SetCarriers records carrier lookups for a list's recipients.
+func (s *Store) SetCarriers(ctx context.Context, listID int64, results []CarrierResult) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		stmt, err := tx.PrepareContext(ctx, "UPDATE recipients SET carrier = ?, inactive = ? WHERE list_id = ? AND row = ?")
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, r := range results {
+			if _, err := stmt.ExecContext(ctx, r.Carrier, r.Inactive, listID, r.Row); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("store: set carriers of list %d: %w", listID, err)
+	}
+	return nil
+}
+
+// FinishCarrierCheck counts the inactive numbers and records when the
+// check ran.
+func (s *Store) FinishCarrierCheck(ctx context.Context, listID int64, at time.Time) error {
+	_, err := s.w.ExecContext(ctx, `UPDATE lists SET carriers_checked_at = ?,
+		inactive = (SELECT count(*) FROM recipients WHERE list_id = ? AND inactive = 1) WHERE id = ?`, ms2(at), listID, listID)
+	if err != nil {
+		return fmt.Errorf("store: finish carrier check of list %d: %w", listID, err)
+	}
+	return nil
+}

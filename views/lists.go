@@ -17,6 +17,10 @@ type ListData struct {
 	Query      string
 	Page       int
 	PerPage    int
+	// CheckingCarriers is set while a carrier lookup runs; CarriersChecked
+	// counts the numbers done.
+	CheckingCarriers bool
+	CarriersChecked  int
 }
 
 // RecipientPageView is one page of recipients (store.RecipientPage's shape,

@@ -17,6 +17,7 @@ type importJobs struct {
 	mu       sync.Mutex
 	progress map[int64]recipient.Progress
 	cancel   map[int64]context.CancelFunc
+	carriers map[int64]int // lists whose carrier check runs: numbers checked
 	wg       sync.WaitGroup
 	ctx      context.Context
 	stop     context.CancelFunc
@@ -24,7 +25,7 @@ type importJobs struct {
 
 func newImportJobs() *importJobs {
 	ctx, stop := context.WithCancel(context.Background())
-	return &importJobs{progress: map[int64]recipient.Progress{}, cancel: map[int64]context.CancelFunc{}, ctx: ctx, stop: stop}
+	return &importJobs{progress: map[int64]recipient.Progress{}, cancel: map[int64]context.CancelFunc{}, carriers: map[int64]int{}, ctx: ctx, stop: stop}
 }
 
 func (j *importJobs) current(id int64) (recipient.Progress, bool) {

@@ -33,6 +33,7 @@ func (s *Server) listRoutes() []route {
 		{"GET", "/lists/:id/events", user.Viewer, s.listEvents},
 		{"GET", "/lists/:id/rejected.xlsx", user.Viewer, s.rejectedXLSX},
 		{"POST", "/lists/:id/delete", user.Marketer, s.deleteList},
+		{"POST", "/lists/:id/carriers", user.Marketer, s.checkCarriers},
 	}
 }
 
@@ -198,6 +199,7 @@ func (s *Server) listPage(c *fiber.Ctx) error {
 			return err
 		}
 		d.Recipients, d.PerPage = rp, recipientsPerPage
+		d.CarriersChecked, d.CheckingCarriers = s.carrierCheckRunning(l.ID)
 	}
 	if c.Get("HX-Request") != "" && c.Get("HX-Target") == "recipients" {
 		return s.render(c, fiber.StatusOK, views.RecipientsTable(d))
