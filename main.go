@@ -122,6 +122,19 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	}
 	sb := newSandbox(cfg, secret, log)
 	defer sb.Close()
+	// The sandbox keeps its Campaign API in memory: give it back the
+	// campaigns registered with it before, so ids never clash and old
+	// campaigns can still be renamed after a restart.
+	refs, err := st.CampaignRefs(ctx)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	restored := make([]sandbox.Campaign, 0, len(refs))
+	for _, c := range refs {
+		restored = append(restored, sandbox.Campaign{ID: c.RemoteID, Name: c.Name, Alias: c.Alias})
+	}
+	sb.RestoreCampaigns(restored)
 	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb})
 	if err != nil {
 		ln.Close()

@@ -99,6 +99,19 @@ func (s *Store) CampaignByID(ctx context.Context, id int64) (*campaign.Campaign,
 	return c, nil
 }
 
+// CampaignByRemoteID returns the campaign with that Campaign API id or
+// ErrNotFound.
+func (s *Store) CampaignByRemoteID(ctx context.Context, remoteID int64) (*campaign.Campaign, error) {
+	c, err := scanCampaign(s.r.QueryRowContext(ctx, "SELECT "+campaignColumns+" FROM campaigns WHERE remote_id = ?", remoteID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: campaign with remote id %d: %w", remoteID, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: campaign with remote id %d: %w", remoteID, err)
+	}
+	return c, nil
+}
+
 // CampaignFilter selects campaigns for the list page.
 type CampaignFilter struct {
 	// Query keeps campaigns whose name or alias contains it (ASCII letters
@@ -288,4 +301,23 @@ func (s *Store) ImportCampaigns(ctx context.Context, cs []*campaign.Campaign) (I
 		return ImportResult{}, fmt.Errorf("store: import campaigns: %w", err)
 	}
 	return r, nil
+}
+
+// CampaignRefs returns every campaign's remote id, name and alias, for
+// re-registering them with the built-in sandbox at start-up.
+func (s *Store) CampaignRefs(ctx context.Context) ([]campaign.Campaign, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT remote_id, name, alias FROM campaigns ORDER BY remote_id")
+	if err != nil {
+		return nil, fmt.Errorf("store: campaign refs: %w", err)
+	}
+	defer rows.Close()
+	var out []campaign.Campaign
+	for rows.Next() {
+		var c campaign.Campaign
+		if err := rows.Scan(&c.RemoteID, &c.Name, &c.Alias); err != nil {
+			return nil, fmt.Errorf("store: campaign refs: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }

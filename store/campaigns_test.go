@@ -41,6 +41,12 @@ func TestCampaignCreateAndRead(t *testing.T) {
 	if _, err := s.CampaignByID(ctx, 999); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("missing campaign got %v, want ErrNotFound", err)
 	}
+	if got, err := s.CampaignByRemoteID(ctx, 10); err != nil || got.ID != c.ID {
+		t.Errorf("CampaignByRemoteID(10) got %+v %v, want campaign %d", got, err, c.ID)
+	}
+	if _, err := s.CampaignByRemoteID(ctx, 11); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("missing remote id got %v, want ErrNotFound", err)
+	}
 
 	// The optional parts round-trip too.
 	full := newCampaign(11, "Completa", "completa")

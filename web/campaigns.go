@@ -1,10 +1,523 @@
 package web
 
-import "arauto/internal/user"
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
 
-// campaignRoutes lists the campaign pages and actions.
+	"github.com/a-h/templ"
+	"github.com/gofiber/fiber/v2"
+
+	"arauto/internal/campaign"
+	"arauto/internal/user"
+	"arauto/internal/wavy"
+	"arauto/store"
+	"arauto/views"
+)
+
+// campaignsPerPage is the size of a page of the campaign list.
+const campaignsPerPage = 20
+
+// Campaign API calls: how long one may take, and the page size of the
+// listing "Sync from Wavy" walks.
+const (
+	campaignCallTimeout = 15 * time.Second
+	syncPageSize        = 100
+	syncMaxPages        = 500
+)
+
+// campaignRoutes lists the campaign pages and actions. Every change goes to
+// the Campaign API on apigw first and is stored here only once it agreed.
 func (s *Server) campaignRoutes() []route {
 	return []route{
-		{"GET", "/campaigns", user.Viewer, s.section("nav.campaigns", "✉", "campaigns.empty.title", "campaigns.empty.body")},
+		{"GET", "/campaigns", user.Viewer, s.campaignsPage},
+		{"GET", "/campaigns/new", user.Marketer, s.newCampaignPage},
+		{"GET", "/campaigns/alias", user.Marketer, s.suggestAlias},
+		{"POST", "/campaigns", user.Marketer, s.createCampaign},
+		{"POST", "/campaigns/sync", user.Marketer, s.syncCampaigns},
+		{"GET", "/campaigns/:id", user.Viewer, s.campaignPage},
+		{"GET", "/campaigns/:id/edit", user.Marketer, s.editCampaignPage},
+		{"POST", "/campaigns/:id", user.Marketer, s.updateCampaign},
+		{"POST", "/campaigns/:id/archive", user.Marketer, s.archiveCampaign},
+		{"POST", "/campaigns/:id/delete", user.Marketer, s.deleteCampaign},
 	}
+}
+
+// wavyClient builds a client of the effective provider: the real Wavy API,
+// or in sandbox mode the console's own /sandbox mount over HTTP.
+func (s *Server) wavyClient(ctx context.Context) (*wavy.Client, error) {
+	p, err := s.provider(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return wavy.New(wavy.Config{APIURL: p.APIURL, APIGWURL: p.APIGWURL, Username: p.Username, Token: p.Token,
+		HTTPClient: &http.Client{Timeout: campaignCallTimeout}, RetryBaseDelay: 100 * time.Millisecond, RetryMaxDelay: time.Second}), nil
+}
+
+// remoteCtx bounds one provider call. It outlives a client that hangs up,
+// so a change made remotely is still followed by its local twin (or undone).
+func remoteCtx(c *fiber.Ctx) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(c.UserContext()), campaignCallTimeout)
+}
+
+func (s *Server) campaignsPage(c *fiber.Ctx) error {
+	d := views.CampaignListData{Query: strings.TrimSpace(c.Query("q")), Archived: c.Query("archived") == "1", Page: 1}
+	if n, err := strconv.Atoi(c.Query("page")); err == nil && n > 1 {
+		d.Page = n
+	}
+	var err error
+	d.Campaigns, d.Total, err = s.store.ListCampaigns(c.UserContext(), store.CampaignFilter{
+		Query: d.Query, Archived: d.Archived, Limit: campaignsPerPage, Offset: (d.Page - 1) * campaignsPerPage})
+	if err != nil {
+		return err
+	}
+	d.Pages = max(1, (d.Total+campaignsPerPage-1)/campaignsPerPage)
+	return s.render(c, fiber.StatusOK, views.CampaignsPage(d))
+}
+
+// campaignByParam loads the campaign :id.
+func (s *Server) campaignByParam(c *fiber.Ctx) (*campaign.Campaign, error) {
+	id, err := idParam(c)
+	if err != nil {
+		return nil, err
+	}
+	return s.store.CampaignByID(c.UserContext(), id)
+}
+
+func (s *Server) campaignPage(c *fiber.Ctx) error {
+	cp, err := s.campaignByParam(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, views.CampaignPage(cp))
+}
+
+func (s *Server) newCampaignPage(c *fiber.Ctx) error {
+	return s.render(c, fiber.StatusOK, views.NewCampaignPage(views.Form{Values: map[string]string{"channel": string(campaign.SMS)}}))
+}
+
+// uniqueAlias returns base, or the first of base-2, base-3... that no local
+// campaign other than exceptID uses. The remote may still refuse it.
+func (s *Server) uniqueAlias(ctx context.Context, base string, exceptID int64) (string, error) {
+	if base == "" {
+		return "", nil
+	}
+	for n := 1; n < 100; n++ {
+		a := campaign.NumberedAlias(base, n)
+		taken, err := s.store.CampaignAliasTaken(ctx, a, exceptID)
+		if err != nil || !taken {
+			return a, err
+		}
+	}
+	return base, nil
+}
+
+// suggestAlias answers the create form's htmx request as the name is
+// typed: the alias field with a new suggestion, unless the person typed an
+// alias of their own (it differs from the last suggestion, alias_auto).
+func (s *Server) suggestAlias(c *fiber.Ctx) error {
+	typed := campaign.NormalizeAlias(c.Query("alias"))
+	auto := c.Query("alias_auto")
+	f := views.Form{Values: map[string]string{"alias": typed, "alias_auto": auto}, Errors: views.FieldErrors{}}
+	if typed == "" || typed == auto {
+		a, err := s.uniqueAlias(c.UserContext(), campaign.SuggestAlias(c.Query("name")), 0)
+		if err != nil {
+			return err
+		}
+		f.Values["alias"], f.Values["alias_auto"] = a, a
+	}
+	return s.renderWith(c, fiber.StatusOK, views.CampaignAliasField(f, false), false)
+}
+
+// checkAlias validates a typed alias and that no other local campaign has it.
+func (s *Server) checkAlias(c *fiber.Ctx, f views.Form, alias string, exceptID int64) error {
+	if p := campaign.CheckAlias(alias); p != "" {
+		f.Errors["alias"] = tr(c, p)
+		return nil
+	}
+	taken, err := s.store.CampaignAliasTaken(c.UserContext(), alias, exceptID)
+	if taken {
+		f.Errors["alias"] = tr(c, "campaigns.problem.alias_taken")
+	}
+	return err
+}
+
+// createCampaign registers the campaign with the Campaign API, then stores
+// it with the id the API gave. If storing fails, the remote campaign is
+// deleted again, so neither side has one without the other.
+func (s *Server) createCampaign(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	f := formOf(c, "name", "alias", "alias_auto", "channel")
+	name := campaign.NormalizeName(f.Value("name"))
+	f.Values["name"] = name
+	if p := campaign.CheckName(name); p != "" {
+		f.Errors["name"] = tr(c, p)
+	}
+	alias := campaign.NormalizeAlias(f.Value("alias"))
+	if alias == "" && f.Errors["name"] == "" {
+		var err error
+		if alias, err = s.uniqueAlias(ctx, campaign.SuggestAlias(name), 0); err != nil {
+			return err
+		}
+	}
+	f.Values["alias"] = alias
+	if err := s.checkAlias(c, f, alias, 0); err != nil {
+		return err
+	}
+	channel, err := campaign.ParseChannel(f.Value("channel"))
+	if err != nil {
+		f.Errors["channel"] = tr(c, "campaigns.problem.channel")
+	}
+	if len(f.Errors) > 0 {
+		return s.render(c, fiber.StatusUnprocessableEntity, views.NewCampaignPage(f))
+	}
+
+	client, err := s.wavyClient(ctx)
+	if err != nil {
+		return err
+	}
+	rctx, cancel := remoteCtx(c)
+	defer cancel()
+	remote, err := client.CreateCampaign(rctx, wavy.CampaignInput{Name: name, Alias: alias})
+	if err != nil {
+		s.log.Warn("campaign not registered with the Campaign API", "alias", alias, "err", err, "by", currentUser(c).ID)
+		return s.refuseCampaignForm(c, f, err, "create", views.NewCampaignPage)
+	}
+	if remote.ID <= 0 {
+		s.log.Error("the Campaign API created a campaign without an id", "alias", alias)
+		f.Message = tr(c, "campaigns.remote.not_wavy", s.apigwHost(c)) + " " + tr(c, "campaigns.remote.maybe_created")
+		return s.render(c, fiber.StatusBadGateway, views.NewCampaignPage(f))
+	}
+
+	cp := &campaign.Campaign{RemoteID: remote.ID, Name: orElse(remote.Name, name), Alias: orElse(remote.Alias, alias),
+		Channel: channel, State: campaign.Draft, CreatedAt: s.now().UTC()}
+	if err := s.store.CreateCampaign(ctx, cp); err != nil {
+		s.log.Error("campaign registered remotely but not stored: deleting the remote one", "remote_id", remote.ID, "alias", alias, "err", err)
+		f.Message = s.undoRemoteCreate(c, client, remote.ID)
+		if errors.Is(err, store.ErrConflict) {
+			// The id the API gave may belong to a stale local campaign
+			// (the built-in sandbox restarted, or the account changed);
+			// otherwise someone took the alias meanwhile.
+			if other, oerr := s.store.CampaignByRemoteID(ctx, remote.ID); oerr == nil {
+				f.Message += " " + tr(c, "campaigns.remote.id_clash", remote.ID, other.Name)
+			} else {
+				f.Errors["alias"] = tr(c, "campaigns.problem.alias_taken")
+			}
+		}
+		return s.render(c, fiber.StatusConflict, views.NewCampaignPage(f))
+	}
+	s.log.Info("campaign created", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "alias", cp.Alias, "by", currentUser(c).ID)
+	flash(c, "success", "campaigns.created", cp.Name)
+	return seeOther(c, "/campaigns/"+strconv.FormatInt(cp.ID, 10))
+}
+
+// undoRemoteCreate deletes a campaign just created remotely whose local
+// twin could not be stored, and says what happened.
+func (s *Server) undoRemoteCreate(c *fiber.Ctx, client *wavy.Client, remoteID int64) string {
+	ctx, cancel := remoteCtx(c)
+	defer cancel()
+	if err := client.DeleteCampaign(ctx, remoteID); err != nil && !remoteNotFound(err) {
+		s.log.Error("could not delete the remote campaign of a failed create: it exists only remotely", "remote_id", remoteID, "err", err)
+		return tr(c, "campaigns.remote.orphan", remoteID)
+	}
+	return tr(c, "campaigns.remote.undone")
+}
+
+func orElse(v, fallback string) string {
+	if strings.TrimSpace(v) == "" {
+		return fallback
+	}
+	return v
+}
+
+// refuseCampaignForm shows a form again with why the Campaign API did not
+// do what was asked. Nothing was changed locally.
+func (s *Server) refuseCampaignForm(c *fiber.Ctx, f views.Form, err error, op string, page func(views.Form) templ.Component) error {
+	f.Message = s.describeCampaignError(c, op, err)
+	status := fiber.StatusBadGateway
+	if errors.Is(err, wavy.ErrRejected) && !errors.Is(err, wavy.ErrUnauthorized) {
+		status = fiber.StatusUnprocessableEntity
+		var apiErr *wavy.APIError
+		if errors.As(err, &apiErr) && (apiErr.StatusCode == http.StatusPreconditionFailed || strings.Contains(strings.ToLower(apiErr.Message), "alias")) {
+			f.Errors["alias"] = tr(c, "campaigns.problem.alias_remote")
+		}
+	}
+	return s.render(c, status, page(f))
+}
+
+// remoteNotFound reports whether the Campaign API answered 404.
+func remoteNotFound(err error) bool {
+	var apiErr *wavy.APIError
+	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
+}
+
+// apigwHost names the Campaign API's host for messages.
+func (s *Server) apigwHost(c *fiber.Ctx) string {
+	p, err := s.provider(c.UserContext())
+	if err != nil {
+		return "apigw"
+	}
+	if u, err := url.Parse(p.APIGWURL); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return p.APIGWURL
+}
+
+// describeCampaignError turns a Campaign API error into a sentence a
+// marketer can act on. op is create, update, delete or sync; in every case
+// nothing was changed locally.
+func (s *Server) describeCampaignError(c *fiber.Ctx, op string, err error) string {
+	host := s.apigwHost(c)
+	var apiErr *wavy.APIError
+	hasAPI := errors.As(err, &apiErr)
+	code := 0
+	if hasAPI {
+		code = apiErr.StatusCode
+	}
+	switch {
+	case errors.Is(err, wavy.ErrUnauthorized) && !hasAPI:
+		return tr(c, "campaigns.remote.no_credentials")
+	case errors.Is(err, wavy.ErrUnauthorized):
+		return tr(c, "campaigns.remote.unauthorized", code)
+	case remoteNotFound(err) && op != "create" && op != "sync":
+		return tr(c, "campaigns.remote.gone")
+	case errors.Is(err, wavy.ErrRejected) && hasAPI:
+		return tr(c, "campaigns.remote.rejected", code, orElse(apiErr.Message, http.StatusText(code)))
+	case errors.Is(err, wavy.ErrRejected):
+		return tr(c, "campaigns.remote.invalid", err.Error())
+	case errors.Is(err, wavy.ErrTryLater) && code != 0:
+		return tr(c, "campaigns.remote.busy", code)
+	case errors.Is(err, wavy.ErrBadResponse):
+		return tr(c, "campaigns.remote.not_wavy", host)
+	case errors.Is(err, wavy.ErrUnknownOutcome):
+		msg := tr(c, "campaigns.remote.no_answer", host)
+		if code != 0 {
+			msg = tr(c, "campaigns.remote.failed", code)
+		} else if errors.Is(err, context.DeadlineExceeded) {
+			msg = tr(c, "campaigns.remote.timeout", host)
+		}
+		if op == "create" {
+			msg += " " + tr(c, "campaigns.remote.maybe_created")
+		}
+		return msg
+	case errors.Is(err, context.DeadlineExceeded):
+		return tr(c, "campaigns.remote.timeout", host)
+	default:
+		return tr(c, "campaigns.remote.unreachable", host)
+	}
+}
+
+// editForm is the edit form filled with the campaign as stored.
+func editForm(cp *campaign.Campaign) views.Form {
+	return views.Form{Values: map[string]string{"name": cp.Name, "alias": cp.Alias}, Errors: views.FieldErrors{}}
+}
+
+func (s *Server) editCampaignPage(c *fiber.Ctx) error {
+	cp, err := s.campaignByParam(c)
+	if err != nil {
+		return err
+	}
+	if !cp.CanRename() {
+		flash(c, "error", "campaigns.cannot_rename")
+		return seeOther(c, "/campaigns/"+strconv.FormatInt(cp.ID, 10))
+	}
+	return s.render(c, fiber.StatusOK, views.EditCampaignPage(cp, editForm(cp)))
+}
+
+// updateCampaign renames a campaign (and changes its alias while allowed):
+// first on the Campaign API, then here. If storing fails, the remote
+// change is put back.
+func (s *Server) updateCampaign(c *fiber.Ctx) error {
+	ctx := c.UserContext()
+	cp, err := s.campaignByParam(c)
+	if err != nil {
+		return err
+	}
+	back := "/campaigns/" + strconv.FormatInt(cp.ID, 10)
+	if !cp.CanRename() {
+		flash(c, "error", "campaigns.cannot_rename")
+		return seeOther(c, back)
+	}
+	page := func(f views.Form) templ.Component { return views.EditCampaignPage(cp, f) }
+	f := formOf(c, "name", "alias")
+	name := campaign.NormalizeName(f.Value("name"))
+	f.Values["name"] = name
+	if p := campaign.CheckName(name); p != "" {
+		f.Errors["name"] = tr(c, p)
+	}
+	alias := cp.Alias
+	if !cp.AliasLocked() {
+		alias = campaign.NormalizeAlias(f.Value("alias"))
+	}
+	f.Values["alias"] = alias
+	// An alias that came from the account (sync) is kept as it is, even if
+	// it breaks our stricter rules; a new one must follow them.
+	if alias != cp.Alias {
+		if err := s.checkAlias(c, f, alias, cp.ID); err != nil {
+			return err
+		}
+	}
+	if len(f.Errors) > 0 {
+		return s.render(c, fiber.StatusUnprocessableEntity, page(f))
+	}
+	if name == cp.Name && alias == cp.Alias {
+		flash(c, "info", "campaigns.unchanged")
+		return seeOther(c, back)
+	}
+
+	client, err := s.wavyClient(ctx)
+	if err != nil {
+		return err
+	}
+	rctx, cancel := remoteCtx(c)
+	defer cancel()
+	if _, err := client.UpdateCampaign(rctx, cp.RemoteID, wavy.CampaignInput{Name: name, Alias: alias}); err != nil {
+		s.log.Warn("campaign not updated on the Campaign API", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "err", err, "by", currentUser(c).ID)
+		return s.refuseCampaignForm(c, f, err, "update", page)
+	}
+	if err := s.store.RenameCampaign(ctx, cp.ID, name, alias, s.now().UTC()); err != nil {
+		s.log.Error("campaign updated remotely but not locally: putting the remote one back", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "err", err)
+		if errors.Is(err, store.ErrConflict) {
+			f.Errors["alias"] = tr(c, "campaigns.problem.alias_taken")
+		}
+		f.Message = tr(c, "campaigns.remote.update_undone")
+		if _, uerr := client.UpdateCampaign(rctx, cp.RemoteID, wavy.CampaignInput{Name: cp.Name, Alias: cp.Alias}); uerr != nil {
+			s.log.Error("could not put the remote campaign back: it differs from the local one", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "err", uerr)
+			f.Message = tr(c, "campaigns.remote.update_diverged")
+		}
+		return s.render(c, fiber.StatusConflict, page(f))
+	}
+	s.log.Info("campaign renamed", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "alias", alias, "by", currentUser(c).ID)
+	flash(c, "success", "campaigns.saved")
+	return seeOther(c, back)
+}
+
+// archiveCampaign hides a campaign that is over (or was never sent) from
+// the default list. Archiving is local: the remote campaign stays, since
+// sent messages carry its alias.
+func (s *Server) archiveCampaign(c *fiber.Ctx) error {
+	cp, err := s.campaignByParam(c)
+	if err != nil {
+		return err
+	}
+	back := "/campaigns/" + strconv.FormatInt(cp.ID, 10)
+	if !cp.CanArchive() {
+		flash(c, "error", "campaigns.cannot_archive")
+		return seeOther(c, back)
+	}
+	switch err := s.store.SetCampaignState(c.UserContext(), cp.ID, cp.State, campaign.Archived, s.now().UTC()); {
+	case errors.Is(err, store.ErrConflict):
+		flash(c, "error", "campaigns.changed_meanwhile")
+		return seeOther(c, back)
+	case err != nil:
+		return err
+	}
+	s.log.Info("campaign archived", "campaign_id", cp.ID, "by", currentUser(c).ID)
+	flash(c, "success", "campaigns.archived", cp.Name)
+	return seeOther(c, "/campaigns")
+}
+
+// deleteCampaign deletes a campaign that has sent nothing: first on the
+// Campaign API (a 404 there means it is gone already), then here.
+func (s *Server) deleteCampaign(c *fiber.Ctx) error {
+	cp, err := s.campaignByParam(c)
+	if err != nil {
+		return err
+	}
+	back := "/campaigns/" + strconv.FormatInt(cp.ID, 10)
+	if !cp.CanDelete() {
+		if cp.SentCount > 0 {
+			flash(c, "error", "campaigns.cannot_delete_sent", cp.SentCount)
+		} else {
+			flash(c, "error", "campaigns.cannot_delete_active")
+		}
+		return seeOther(c, back)
+	}
+	client, err := s.wavyClient(c.UserContext())
+	if err != nil {
+		return err
+	}
+	rctx, cancel := remoteCtx(c)
+	defer cancel()
+	done := "campaigns.deleted"
+	if err := client.DeleteCampaign(rctx, cp.RemoteID); remoteNotFound(err) {
+		done = "campaigns.deleted_remote_gone"
+	} else if err != nil {
+		s.log.Warn("campaign not deleted on the Campaign API", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "err", err, "by", currentUser(c).ID)
+		if rs := session(c); rs != nil {
+			rs.addFlash("error", s.describeCampaignError(c, "delete", err))
+		}
+		return seeOther(c, back)
+	}
+	switch err := s.store.DeleteCampaign(rctx, cp.ID); {
+	case errors.Is(err, store.ErrNotFound):
+		// Deleted meanwhile by someone else: the outcome is the same.
+	case errors.Is(err, store.ErrCampaignSent):
+		// The dispatcher sent between the check and now; the campaign
+		// stays here and an operator must register it again remotely.
+		s.log.Error("campaign deleted remotely but it has sent messages: kept locally", "campaign_id", cp.ID, "remote_id", cp.RemoteID)
+		flash(c, "error", "campaigns.delete_raced", cp.Name)
+		return seeOther(c, back)
+	case err != nil:
+		return err
+	}
+	s.log.Info("campaign deleted", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "remote_gone", done != "campaigns.deleted", "by", currentUser(c).ID)
+	flash(c, "success", done, cp.Name)
+	return seeOther(c, "/campaigns")
+}
+
+// syncCampaigns imports the campaigns of the account that are not here yet,
+// walking every page of the Campaign API's list.
+func (s *Server) syncCampaigns(c *fiber.Ctx) error {
+	client, err := s.wavyClient(c.UserContext())
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), 2*time.Minute)
+	defer cancel()
+	var found []*campaign.Campaign
+	now := s.now().UTC()
+	for page := 1; page <= syncMaxPages; page++ {
+		list, err := client.ListCampaigns(ctx, "", page, syncPageSize)
+		if err != nil {
+			s.log.Warn("campaign sync failed", "page", page, "err", err, "by", currentUser(c).ID)
+			if rs := session(c); rs != nil {
+				rs.addFlash("error", s.describeCampaignError(c, "sync", err))
+			}
+			return seeOther(c, "/campaigns")
+		}
+		for _, r := range list.Campaigns {
+			if r.ID <= 0 {
+				continue
+			}
+			found = append(found, &campaign.Campaign{RemoteID: r.ID, Name: orElse(r.Name, r.Alias), Alias: strings.TrimSpace(r.Alias),
+				State: campaign.Draft, CreatedAt: now})
+		}
+		more := page < list.Page.TotalPages
+		if list.Page.TotalPages == 0 {
+			// No pagination headers: keep going while pages are full.
+			more = len(list.Campaigns) >= syncPageSize
+		}
+		if !more || len(list.Campaigns) == 0 {
+			break
+		}
+	}
+	res, err := s.store.ImportCampaigns(ctx, found)
+	if err != nil {
+		return err
+	}
+	s.log.Info("campaigns synced", "remote", len(found), "imported", res.Imported, "known", res.Known, "alias_taken", len(res.AliasTaken), "by", currentUser(c).ID)
+	if res.Imported > 0 {
+		flash(c, "success", "campaigns.synced", res.Imported)
+	} else {
+		flash(c, "info", "campaigns.synced_none")
+	}
+	if len(res.AliasTaken) > 0 {
+		flash(c, "error", "campaigns.sync_alias_taken", len(res.AliasTaken), strings.Join(res.AliasTaken, ", "))
+	}
+	return seeOther(c, "/campaigns")
 }

@@ -227,3 +227,25 @@ func (s *Sandbox) handleCampaignDelete(w http.ResponseWriter, r *http.Request, _
 	}
 	s.writeJSON(w, http.StatusOK, campaignResponse{Campaign: toJSON(c)})
 }
+
+// RestoreCampaigns registers campaigns that exist already, keeping their
+// ids. The console calls it at start-up with the campaigns it stores, so a
+// sandbox that lives in memory keeps agreeing with the console across
+// restarts; new ids continue after the highest one.
+func (s *Sandbox) RestoreCampaigns(cs []Campaign) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range cs {
+		c := c
+		if c.ID <= 0 {
+			continue
+		}
+		s.camps.byID[c.ID] = &c
+		if c.Alias != "" {
+			s.camps.byAlias[c.Alias] = c.ID
+		}
+		if c.ID >= s.camps.next {
+			s.camps.next = c.ID + 1
+		}
+	}
+}
