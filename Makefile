@@ -47,9 +47,12 @@ e2e: e2e-setup
 e2e-setup:
 	@./scripts/e2e-setup.sh
 
-## bench: package benchmarks plus whole-system figures
+## bench: package benchmarks plus whole-system figures (1M-row imports into SQLite)
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem ./internal/...
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./internal/recipient/ ./internal/sandbox/
+	$(GO) test -run '^$$' -bench . -benchmem ./internal/sms/ ./internal/wavy/
+	$(GO) test -run '^$$' -bench 'IntoStore' -benchtime 1x ./store/
+	$(GO) test -run '^$$' -bench 'Dispatch1M' -benchtime 1x ./internal/dispatch/wavysender/
 
 ## docker: build the container image (needs a Docker engine)
 docker:

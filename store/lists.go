@@ -332,8 +332,8 @@ func (s *Store) SuppressedPhones(ctx context.Context) (map[string]struct{}, erro
 	return m, rows.Err()
 }
 
-// Suppress adds a number to the suppression list (no-op if present).
-func (s *Store) Suppress(ctx context.Context, phone, reason, note string) error {
+// AddSuppression adds a number to the suppression list (no-op if present).
+func (s *Store) AddSuppression(ctx context.Context, phone, reason, note string) error {
 	if _, err := s.w.ExecContext(ctx, "INSERT OR IGNORE INTO suppressions (phone, reason, note, created_at) VALUES (?, ?, ?, ?)",
 		phone, reason, note, ms2(time.Now())); err != nil {
 		return fmt.Errorf("store: suppress %s: %w", phone, err)

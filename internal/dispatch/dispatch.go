@@ -1,0 +1,202 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Campaign is what the worker needs to know about a campaign that may send.
+type Campaign struct {
+	ID        int64
+	Alias     string
+	Channel   string // sms or whatsapp
+	State     string // running, scheduled, paused, ...
+	StartAt   time.Time
+	Flash     bool
+	ExtraInfo string
+	// Deadline is when unsent messages expire; zero for never.
+	Deadline time.Time
+	// WindowOpen reports whether the sending window allows sending at t;
+	// nil means always.
+	WindowOpen func(t time.Time) bool
+	// ExpiresInMinutes etc. are passed through to the provider by the Sender.
+	Expiry Expiry
+	// Message is the text with {{placeholders}}; Columns name the fields
+	// of the campaign's list, in Message.Fields order.
+	Message string
+	Columns []string
+}
+
+// Expiry is passed to the provider with every message (mutually exclusive).
+type Expiry struct {
+	At        time.Time
+	InMinutes int
+	Date      time.Time
+}
+
+// Message is one claimed message, ready to send.
+type Message struct {
+	ID         int64
+	CampaignID int64
+	Phone      string
+	Fields     []string // the recipient's personalisation fields
+	Text       string   // rendered by the worker before sending
+	Suppressed bool     // the number was suppressed after the outbox was made
+}
+
+// CorrelationID is the id Arauto gives a message at Wavy: short, unique,
+// and enough to find the row again (<= 64 characters).
+func CorrelationID(campaignID, messageID int64) string {
+	return "a" + strconv.FormatInt(campaignID, 36) + "-" + strconv.FormatInt(messageID, 36)
+}
+
+// ParseCorrelationID is the inverse of CorrelationID.
+func ParseCorrelationID(s string) (campaignID, messageID int64, ok bool) {
+	c, m, found := strings.Cut(strings.TrimPrefix(s, "a"), "-")
+	if !found || !strings.HasPrefix(s, "a") {
+		return 0, 0, false
+	}
+	ci, err1 := strconv.ParseInt(c, 36, 64)
+	mi, err2 := strconv.ParseInt(m, 36, 64)
+	return ci, mi, err1 == nil && err2 == nil && ci > 0 && mi > 0
+}
+
+// Accepted pairs a message with the provider's id for it.
+type Accepted struct {
+	MessageID  int64
+	ProviderID string
+}
+
+// Batch is one send request.
+type Batch struct {
+	Campaign Campaign
+	Messages []Message
+}
+
+// Store is the outbox the worker drives.
+type Store interface {
+	// DueCampaigns returns campaigns that are running, or scheduled to
+	// start at or before now.
+	DueCampaigns(ctx context.Context, now time.Time) ([]Campaign, error)
+	// StartCampaign creates the campaign's outbox (one queued message per
+	// recipient; suppressed numbers are marked so) and makes it running.
+	// It is idempotent.
+	StartCampaign(ctx context.Context, id int64, now time.Time) error
+	// Claim moves up to limit queued messages with id > after to
+	// submitting, durably, and returns them rendered, in id order.
+	Claim(ctx context.Context, campaignID, after int64, limit int, now time.Time) ([]Message, error)
+	// Accept records accepted messages.
+	Accept(ctx context.Context, campaignID int64, acc []Accepted, now time.Time) error
+	// Requeue puts messages back in the queue.
+	Requeue(ctx context.Context, campaignID int64, ids []int64) error
+	// Fail marks messages failed with a reason.
+	Fail(ctx context.Context, campaignID int64, ids []int64, reason string) error
+	// Suppress marks messages suppressed instead of sending them.
+	Suppress(ctx context.Context, campaignID int64, ids []int64) error
+	// Submitting returns messages left in submitting claimed before
+	// olderThan (unknown outcomes, crash leftovers), up to limit.
+	Submitting(ctx context.Context, olderThan time.Time, limit int) ([]Message, error)
+	// Expire marks the campaign's queued messages expired.
+	Expire(ctx context.Context, campaignID int64) error
+	// Finish completes a running campaign that has nothing queued or
+	// submitting, reporting whether it did.
+	Finish(ctx context.Context, campaignID int64, now time.Time) (bool, error)
+	// PauseWithError pauses a campaign and records why.
+	PauseWithError(ctx context.Context, campaignID int64, reason string) error
+}
+
+// Sender talks to the provider.
+type Sender interface {
+	// Send submits one batch. On success it returns the provider's id of
+	// every message. Errors are classified with ErrRejected, ErrUnauthorized
+	// and ErrTryLater; any other error is an unknown outcome.
+	Send(ctx context.Context, b Batch) ([]Accepted, error)
+	// Find looks messages up by correlationId and returns the provider id
+	// of those it knows.
+	Find(ctx context.Context, correlationIDs []string) (map[string]string, error)
+}
+
+// Error classes a Sender wraps its errors in.
+var (
+	// ErrRejected: the provider refused the request; nothing was accepted.
+	ErrRejected = errors.New("dispatch: rejected")
+	// ErrUnauthorized: the credentials were refused (a kind of rejection
+	// that concerns every campaign, so the campaign is paused).
+	ErrUnauthorized = errors.New("dispatch: unauthorized")
+	// ErrTryLater: nothing was accepted; the same request may go again later.
+	ErrTryLater = errors.New("dispatch: try later")
+)
+
+// Config tunes the worker. Zero values take the defaults.
+type Config struct {
+	BatchSize         int           // messages per request; default 1000, the API's maximum
+	Concurrency       int           // requests in flight; default 4
+	RequestsPerSecond float64       // default 100 (Wavy allows 700 per IP)
+	MessagesPerSecond float64       // default 100000
+	PollInterval      time.Duration // how often campaign states are re-read; default 500ms
+	ReconcileAfter    time.Duration // age of an unanswered claim before it is looked up; default 30s
+	RetryBackoff      time.Duration // first pause after a 429/503; default 1s
+	SendTimeout       time.Duration // past it a request's outcome is unknown; default 60s
+	Now               func() time.Time
+	// Render fills a message's placeholders with a recipient's fields;
+	// nil sends the text as written.
+	Render func(template string, columns, fields []string) string
+}
+
+func (c Config) withDefaults() Config {
+	if c.BatchSize <= 0 || c.BatchSize > 1000 {
+		c.BatchSize = 1000
+	}
+	if c.Concurrency <= 0 {
+		c.Concurrency = 4
+	}
+	if c.RequestsPerSecond <= 0 {
+		c.RequestsPerSecond = 100
+	}
+	if c.MessagesPerSecond <= 0 {
+		c.MessagesPerSecond = 100000
+	}
+	if c.PollInterval <= 0 {
+		c.PollInterval = 500 * time.Millisecond
+	}
+	if c.ReconcileAfter <= 0 {
+		c.ReconcileAfter = 30 * time.Second
+	}
+	if c.SendTimeout <= 0 {
+		c.SendTimeout = 60 * time.Second
+	}
+	if c.RetryBackoff <= 0 {
+		c.RetryBackoff = time.Second
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	return c
+}
+
+// describe turns a send error into the reason stored on failed messages or
+// a paused campaign.
+func describe(err error) string {
+	s := err.Error()
+	if len(s) > 300 {
+		s = s[:300]
+	}
+	return s
+}
+
+// errString formats an error for logs with its class.
+func errString(err error) string {
+	switch {
+	case errors.Is(err, ErrUnauthorized):
+		return fmt.Sprintf("unauthorized: %v", err)
+	case errors.Is(err, ErrRejected):
+		return fmt.Sprintf("rejected: %v", err)
+	case errors.Is(err, ErrTryLater):
+		return fmt.Sprintf("try later: %v", err)
+	}
+	return fmt.Sprintf("unknown outcome: %v", err)
+}

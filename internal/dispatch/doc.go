@@ -1,0 +1,24 @@
+// Package dispatch is the background worker that sends campaigns.
+//
+// Contract — never twice, never skipped:
+//   - A batch of messages is claimed durably (state "submitting") before
+//     the request that carries it goes out.
+//   - Accepted messages are recorded with the provider's id. Messages the
+//     provider certainly refused (a 4xx) are failed with the reason; a 429
+//     or 503 puts them back in the queue after a backoff.
+//   - Anything else after the request was sent (a timeout, a dropped
+//     connection, a 5xx) is an unknown outcome: the rows stay "submitting"
+//     and are reconciled with the provider's status search by
+//     correlationId; only those the provider does not know are queued again.
+//     The same reconciliation runs at start-up for whatever a crash left
+//     mid-flight, so kill -9 at any moment followed by a restart ends with
+//     every recipient sent exactly once.
+//   - Pause, resume and cancel take effect at the next claim (the worker
+//     re-reads campaign states every PollInterval, at most a second);
+//     batches already in flight finish. Shutdown finishes them and stops.
+//   - Running campaigns take turns batch by batch, so they share the
+//     capacity fairly; requests and messages per second are rate limited.
+//
+// The package declares the Store and Sender it needs; main wires the SQLite
+// store and the Wavy client to them.
+package dispatch

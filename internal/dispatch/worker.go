@@ -1,0 +1,395 @@
+package dispatch
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Worker sends the messages of running campaigns.
+type Worker struct {
+	store  Store
+	sender Sender
+	cfg    Config
+	log    *slog.Logger
+
+	requests *rate.Limiter
+	messages *rate.Limiter
+	wake     chan struct{}
+
+	mu       sync.Mutex
+	inflight map[int64]struct{}  // message ids whose request is on the wire
+	cursor   map[int64]int64     // campaign -> last message id claimed
+	rewind   map[int64]int64     // campaign -> claim again from here (messages went back to the queue)
+	notUntil map[int64]time.Time // campaign -> no claims before (429/503 backoff)
+	backoff  map[int64]time.Duration
+	busy     map[int64]int // campaign -> batches in flight
+}
+
+// New returns a worker; call Run to start it.
+func New(st Store, s Sender, cfg Config, log *slog.Logger) *Worker {
+	cfg = cfg.withDefaults()
+	return &Worker{
+		store: st, sender: s, cfg: cfg, log: log,
+		requests: rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), max(1, int(cfg.RequestsPerSecond/10))),
+		messages: rate.NewLimiter(rate.Limit(cfg.MessagesPerSecond), max(cfg.BatchSize, int(cfg.MessagesPerSecond/10))),
+		wake:     make(chan struct{}, 1),
+		inflight: map[int64]struct{}{}, cursor: map[int64]int64{}, rewind: map[int64]int64{}, notUntil: map[int64]time.Time{},
+		backoff: map[int64]time.Duration{}, busy: map[int64]int{},
+	}
+}
+
+// Wake makes the worker re-read campaign states now (a campaign was
+// started, paused, resumed or cancelled).
+func (w *Worker) Wake() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run sends until ctx is cancelled, then waits for the requests in flight
+// to finish and record their outcome.
+func (w *Worker) Run(ctx context.Context) error {
+	// Whatever a crash left mid-flight is looked up before anything new
+	// is sent: every claim older than now is fair game.
+	w.reconcile(ctx, w.cfg.Now().Add(time.Millisecond))
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	slots := make(chan struct{}, w.cfg.Concurrency)
+	poll := time.NewTicker(w.cfg.PollInterval)
+	defer poll.Stop()
+	lastReconcile := w.cfg.Now()
+	for {
+		if ctx.Err() != nil {
+			return nil
+		}
+		now := w.cfg.Now()
+		if now.Sub(lastReconcile) >= w.cfg.ReconcileAfter/2 {
+			w.reconcile(ctx, now.Add(-w.cfg.ReconcileAfter))
+			lastReconcile = now
+		}
+		progressed, err := w.round(ctx, now, slots, &wg)
+		if err != nil && ctx.Err() == nil {
+			w.log.Error("dispatch: round failed", "err", err)
+		}
+		if progressed {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-w.wake:
+		case <-poll.C:
+		}
+	}
+}
+
+// round gives every sendable campaign one batch, and reports whether any
+// batch went out.
+func (w *Worker) round(ctx context.Context, now time.Time, slots chan struct{}, wg *sync.WaitGroup) (bool, error) {
+	campaigns, err := w.store.DueCampaigns(ctx, now)
+	if err != nil {
+		return false, err
+	}
+	progressed := false
+	for _, c := range campaigns {
+		if c.State == "scheduled" {
+			if c.StartAt.After(now) {
+				continue
+			}
+			if err := w.store.StartCampaign(ctx, c.ID, now); err != nil {
+				return progressed, err
+			}
+			w.log.Info("dispatch: campaign started", "campaign_id", c.ID)
+			c.State = "running"
+		}
+		if c.State != "running" {
+			continue
+		}
+		if !c.Deadline.IsZero() && !now.Before(c.Deadline) {
+			if err := w.store.Expire(ctx, c.ID); err != nil {
+				return progressed, err
+			}
+			w.finish(ctx, c.ID, now)
+			continue
+		}
+		if c.WindowOpen != nil && !c.WindowOpen(now) {
+			continue
+		}
+		w.mu.Lock()
+		wait := w.notUntil[c.ID].After(now)
+		after := w.cursor[c.ID]
+		if r, ok := w.rewind[c.ID]; ok {
+			after = min(after, r)
+			delete(w.rewind, c.ID)
+		}
+		w.mu.Unlock()
+		if wait {
+			continue
+		}
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			return progressed, nil
+		}
+		msgs, err := w.store.Claim(ctx, c.ID, after, w.cfg.BatchSize, now)
+		if err != nil {
+			<-slots
+			return progressed, err
+		}
+		if len(msgs) == 0 && after > 0 {
+			// Past the end: look again from the start for anything that
+			// went back to the queue before finishing.
+			msgs, err = w.store.Claim(ctx, c.ID, 0, w.cfg.BatchSize, now)
+			if err != nil {
+				<-slots
+				return progressed, err
+			}
+		}
+		if len(msgs) == 0 {
+			<-slots
+			w.finish(ctx, c.ID, now)
+			continue
+		}
+		if err := w.requests.Wait(ctx); err != nil {
+			w.abandon(ctx, c.ID, msgs)
+			<-slots
+			return progressed, nil
+		}
+		if err := w.messages.WaitN(ctx, min(len(msgs), w.messages.Burst())); err != nil {
+			w.abandon(ctx, c.ID, msgs)
+			<-slots
+			return progressed, nil
+		}
+		w.mu.Lock()
+		w.cursor[c.ID] = msgs[len(msgs)-1].ID
+		w.busy[c.ID]++
+		for _, m := range msgs {
+			w.inflight[m.ID] = struct{}{}
+		}
+		w.mu.Unlock()
+		progressed = true
+		wg.Add(1)
+		go func(c Campaign, msgs []Message) {
+			defer wg.Done()
+			defer func() { <-slots }()
+			w.send(ctx, c, msgs)
+		}(c, msgs)
+	}
+	return progressed, nil
+}
+
+// abandon puts claimed messages back when the worker stops before sending.
+func (w *Worker) abandon(ctx context.Context, campaignID int64, msgs []Message) {
+	ids := make([]int64, len(msgs))
+	for i, m := range msgs {
+		ids[i] = m.ID
+	}
+	if err := w.store.Requeue(context.WithoutCancel(ctx), campaignID, ids); err != nil {
+		w.log.Error("dispatch: requeue on stop", "campaign_id", campaignID, "err", err)
+	}
+}
+
+// finish completes a campaign once nothing of it is queued or in flight.
+func (w *Worker) finish(ctx context.Context, campaignID int64, now time.Time) {
+	w.mu.Lock()
+	busy := w.busy[campaignID] > 0
+	w.mu.Unlock()
+	if busy {
+		return
+	}
+	done, err := w.store.Finish(ctx, campaignID, now)
+	if err != nil {
+		w.log.Error("dispatch: finish campaign", "campaign_id", campaignID, "err", err)
+		return
+	}
+	if done {
+		w.mu.Lock()
+		delete(w.cursor, campaignID)
+		delete(w.rewind, campaignID)
+		delete(w.notUntil, campaignID)
+		delete(w.backoff, campaignID)
+		w.mu.Unlock()
+		w.log.Info("dispatch: campaign completed", "campaign_id", campaignID)
+	}
+}
+
+// send submits one batch and records what became of it. The request is
+// not cancelled by shutdown: a batch in flight finishes.
+func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
+	bg := context.WithoutCancel(ctx)
+	defer func() {
+		w.mu.Lock()
+		for _, m := range msgs {
+			delete(w.inflight, m.ID)
+		}
+		w.busy[c.ID]--
+		w.mu.Unlock()
+	}()
+	var suppressed, ids []int64
+	out := msgs[:0:0]
+	for _, m := range msgs {
+		if m.Suppressed {
+			suppressed = append(suppressed, m.ID)
+			continue
+		}
+		out = append(out, m)
+		ids = append(ids, m.ID)
+	}
+	if len(suppressed) > 0 {
+		if err := w.store.Suppress(bg, c.ID, suppressed); err != nil {
+			w.log.Error("dispatch: mark suppressed", "campaign_id", c.ID, "err", err)
+		}
+	}
+	if len(out) == 0 {
+		return
+	}
+	for i := range out {
+		if w.cfg.Render != nil {
+			out[i].Text = w.cfg.Render(c.Message, c.Columns, out[i].Fields)
+		} else {
+			out[i].Text = c.Message
+		}
+	}
+	sendCtx, cancel := context.WithTimeout(bg, w.cfg.SendTimeout)
+	acc, err := w.sender.Send(sendCtx, Batch{Campaign: c, Messages: out})
+	cancel()
+	now := w.cfg.Now()
+	switch {
+	case err == nil:
+		if err := w.store.Accept(bg, c.ID, acc, now); err != nil {
+			// The provider has them; the rows stay submitting and the
+			// reconciler will find them.
+			w.log.Error("dispatch: record accepted", "campaign_id", c.ID, "err", err)
+		}
+		w.mu.Lock()
+		delete(w.backoff, c.ID)
+		w.mu.Unlock()
+	case errors.Is(err, ErrUnauthorized):
+		w.requeue(bg, c.ID, ids)
+		reason := "unauthorized: " + describe(err)
+		if perr := w.store.PauseWithError(bg, c.ID, reason); perr != nil {
+			w.log.Error("dispatch: pause campaign", "campaign_id", c.ID, "err", perr)
+		}
+		w.log.Warn("dispatch: credentials refused, campaign paused", "campaign_id", c.ID, "err", err)
+	case errors.Is(err, ErrRejected):
+		if ferr := w.store.Fail(bg, c.ID, ids, describe(err)); ferr != nil {
+			w.log.Error("dispatch: mark failed", "campaign_id", c.ID, "err", ferr)
+		}
+		w.log.Warn("dispatch: batch rejected", "campaign_id", c.ID, "messages", len(ids), "err", err)
+	case errors.Is(err, ErrTryLater):
+		w.requeue(bg, c.ID, ids)
+		w.slowDown(c.ID, now)
+		w.log.Info("dispatch: provider busy, retrying later", "campaign_id", c.ID, "err", err)
+	default:
+		// Unknown outcome: leave the rows submitting for the reconciler.
+		w.log.Warn("dispatch: unknown outcome, will reconcile", "campaign_id", c.ID, "messages", len(ids), "err", errString(err))
+	}
+}
+
+func (w *Worker) requeue(ctx context.Context, campaignID int64, ids []int64) {
+	if len(ids) == 0 {
+		return
+	}
+	if err := w.store.Requeue(ctx, campaignID, ids); err != nil {
+		w.log.Error("dispatch: requeue", "campaign_id", campaignID, "err", err)
+		return
+	}
+	lowest := ids[0]
+	for _, id := range ids {
+		lowest = min(lowest, id)
+	}
+	w.mu.Lock()
+	if r, ok := w.rewind[campaignID]; !ok || lowest-1 < r {
+		w.rewind[campaignID] = lowest - 1
+	}
+	w.mu.Unlock()
+}
+
+// slowDown backs a campaign off after a 429/503: exponential with jitter,
+// capped at a minute.
+func (w *Worker) slowDown(campaignID int64, now time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	d := w.backoff[campaignID]*2 + 0
+	if d == 0 {
+		d = w.cfg.RetryBackoff
+	}
+	d = min(d, time.Minute)
+	w.backoff[campaignID] = d
+	jitter := time.Duration(rand.Int64N(int64(d)/2 + 1))
+	w.notUntil[campaignID] = now.Add(d/2 + jitter)
+}
+
+// reconcileBatch is how many correlationIds one status search asks about.
+const reconcileBatch = 1000
+
+// reconcile looks up messages left submitting (claimed before olderThan
+// and not on the wire now): those the provider knows are accepted, the
+// others go back to the queue.
+func (w *Worker) reconcile(ctx context.Context, olderThan time.Time) {
+	for ctx.Err() == nil {
+		msgs, err := w.store.Submitting(ctx, olderThan, reconcileBatch)
+		if err != nil {
+			w.log.Error("dispatch: load unreconciled", "err", err)
+			return
+		}
+		w.mu.Lock()
+		var todo []Message
+		for _, m := range msgs {
+			if _, busy := w.inflight[m.ID]; !busy {
+				todo = append(todo, m)
+			}
+		}
+		w.mu.Unlock()
+		if len(todo) == 0 {
+			return
+		}
+		ids := make([]string, len(todo))
+		for i, m := range todo {
+			ids[i] = CorrelationID(m.CampaignID, m.ID)
+		}
+		found, err := w.sender.Find(ctx, ids)
+		if err != nil {
+			w.log.Warn("dispatch: reconcile lookup failed, will retry", "err", err)
+			return
+		}
+		acc := map[int64][]Accepted{}
+		again := map[int64][]int64{}
+		for i, m := range todo {
+			if pid, ok := found[ids[i]]; ok {
+				acc[m.CampaignID] = append(acc[m.CampaignID], Accepted{MessageID: m.ID, ProviderID: pid})
+			} else {
+				again[m.CampaignID] = append(again[m.CampaignID], m.ID)
+			}
+		}
+		now := w.cfg.Now()
+		for cid, a := range acc {
+			if err := w.store.Accept(ctx, cid, a, now); err != nil {
+				w.log.Error("dispatch: reconcile accept", "campaign_id", cid, "err", err)
+				return
+			}
+		}
+		for cid, ids := range again {
+			w.requeue(ctx, cid, ids)
+		}
+		w.log.Info("dispatch: reconciled", "found", len(todo)-countAll(again), "requeued", countAll(again))
+		if len(msgs) < reconcileBatch {
+			return
+		}
+	}
+}
+
+func countAll(m map[int64][]int64) int {
+	n := 0
+	for _, v := range m {
+		n += len(v)
+	}
+	return n
+}
