@@ -4,12 +4,14 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"arauto/internal/dispatch"
 	"arauto/internal/recipient"
+	"arauto/internal/schedule"
 )
 
 // outboxChunk is how many recipients one INSERT copies into the outbox, so
@@ -411,20 +413,68 @@ func (s *Store) CampaignCounts(ctx context.Context, campaignID int64) (map[strin
 	return m, rows.Err()
 }
 
-// campaignSchedule is the stored form of a campaign's schedule: only what
-// the dispatcher reads. The campaign pages own the full form.
-type campaignSchedule struct {
-	Deadline int64 `json:"deadline,omitempty"` // unix ms; unsent messages expire then
-}
-
+// applySchedule reads the campaign's stored schedule.Schedule (JSON) and
+// gives the dispatcher its sending window, its expiry deadline and the
+// expiry to pass to the provider.
 func applySchedule(c *dispatch.Campaign, raw string) error {
 	if raw == "" || raw == "{}" {
 		return nil
 	}
-	var sc campaignSchedule
+	var sc schedule.Schedule
 	if err := json.Unmarshal([]byte(raw), &sc); err != nil {
 		return err
 	}
-	c.Deadline = fromMS(sc.Deadline)
+	loc, err := schedule.LoadZone(sc.Zone)
+	if err != nil {
+		return err
+	}
+	w := sc.Window
+	if len(w.Hours) > 0 || len(w.Weekdays) > 0 {
+		c.WindowOpen = func(t time.Time) bool { return w.Open(t, loc) }
+	}
+	start := c.StartAt
+	if start.IsZero() {
+		start = time.Now()
+	}
+	if d, ok := sc.Expiry.Deadline(start, loc); ok {
+		c.Deadline = d
+	}
+	c.Expiry = dispatch.Expiry{At: sc.Expiry.At, InMinutes: sc.Expiry.InMinutes, Date: sc.Expiry.Date}
 	return nil
+}
+
+// SaveCampaignSchedule stores a campaign's schedule (as JSON) and its
+// start, while the campaign can still be edited.
+func (s *Store) SaveCampaignSchedule(ctx context.Context, id int64, sc schedule.Schedule, startAt time.Time) error {
+	b, err := json.Marshal(sc)
+	if err != nil {
+		return fmt.Errorf("store: save schedule of campaign %d: %w", id, err)
+	}
+	res, err := s.w.ExecContext(ctx, `UPDATE campaigns SET schedule = ?, scheduled_at = ?, updated_at = ? WHERE id = ? AND state IN ('draft', 'scheduled')`,
+		string(b), nullTime(startAt), ms2(time.Now()), id)
+	if err != nil {
+		return fmt.Errorf("store: save schedule of campaign %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: save schedule of campaign %d: %w", id, ErrConflict)
+	}
+	return nil
+}
+
+// CampaignSchedule returns a campaign's stored schedule.
+func (s *Store) CampaignSchedule(ctx context.Context, id int64) (schedule.Schedule, error) {
+	var raw string
+	var sc schedule.Schedule
+	if err := s.r.QueryRowContext(ctx, "SELECT schedule FROM campaigns WHERE id = ?", id).Scan(&raw); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return sc, fmt.Errorf("store: schedule of campaign %d: %w", id, ErrNotFound)
+		}
+		return sc, fmt.Errorf("store: schedule of campaign %d: %w", id, err)
+	}
+	if raw != "" && raw != "{}" {
+		if err := json.Unmarshal([]byte(raw), &sc); err != nil {
+			return sc, fmt.Errorf("store: schedule of campaign %d: %w", id, err)
+		}
+	}
+	return sc, nil
 }

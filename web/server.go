@@ -32,7 +32,17 @@ type Deps struct {
 	Sandbox http.Handler
 	// Hub carries live updates to open pages; nil makes a private one.
 	Hub *events.Hub
+	// Dispatcher is told when a campaign is started, paused, resumed or
+	// cancelled, so it acts within a second; nil when no worker runs.
+	Dispatcher Waker
 }
+
+// Waker is the part of the dispatcher the web layer needs.
+type Waker interface{ Wake() }
+
+type noWaker struct{}
+
+func (noWaker) Wake() {}
 
 // Server is the console's HTTP side.
 type Server struct {
@@ -51,8 +61,9 @@ type Server struct {
 	sandbox        http.Handler
 	sandboxHandler fiber.Handler
 
-	hub     *events.Hub
-	imports *importJobs
+	hub        *events.Hub
+	dispatcher Waker
+	imports    *importJobs
 	// closing is closed when shutdown starts, ending event streams so
 	// in-flight requests can finish.
 	closing chan struct{}
@@ -69,8 +80,11 @@ func New(d Deps) (*Server, error) {
 	if d.Hub == nil {
 		d.Hub = events.New()
 	}
+	if d.Dispatcher == nil {
+		d.Dispatcher = noWaker{}
+	}
 	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret, sandbox: d.Sandbox,
-		hub: d.Hub, imports: newImportJobs(), closing: make(chan struct{})}
+		hub: d.Hub, dispatcher: d.Dispatcher, imports: newImportJobs(), closing: make(chan struct{})}
 	if d.Sandbox != nil {
 		s.sandboxHandler = newSandboxHandler(d.Sandbox)
 	}
