@@ -135,7 +135,8 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		restored = append(restored, sandbox.Campaign{ID: c.RemoteID, Name: c.Name, Alias: c.Alias})
 	}
 	sb.RestoreCampaigns(restored)
-	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb})
+	worker := newWorker(cfg, st, log)
+	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker})
 	if err != nil {
 		ln.Close()
 		return err
@@ -147,13 +148,27 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.PublicURL, "provider", cfg.Provider, "data", cfg.DataDir)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	workerCtx, stopWorker := context.WithCancel(context.Background())
+	workerDone := make(chan struct{})
+	go func() {
+		defer close(workerDone)
+		worker.Run(workerCtx)
+	}()
 
 	select {
 	case err := <-served:
+		stopWorker()
+		<-workerDone
 		return err
 	case <-ctx.Done():
 	}
-	log.Info("shutting down: finishing requests in flight")
+	log.Info("shutting down: finishing requests and batches in flight")
+	// The worker stops claiming and finishes the batches on the wire first:
+	// in sandbox mode they travel through this very server. Then the web
+	// server stops taking requests and finishes those in flight; the
+	// in-process sandbox goes last.
+	stopWorker()
+	<-workerDone
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {

@@ -142,9 +142,10 @@ type Config struct {
 	RetryBackoff      time.Duration // first pause after a 429/503; default 1s
 	SendTimeout       time.Duration // past it a request's outcome is unknown; default 60s
 	Now               func() time.Time
-	// Render fills a message's placeholders with a recipient's fields;
-	// nil sends the text as written.
-	Render func(template string, columns, fields []string) string
+	// Compile prepares a campaign's message for rendering with each
+	// recipient's fields; nil sends the text as written. An error (an
+	// unknown placeholder) fails the batch and pauses the campaign.
+	Compile func(template string, columns []string) (func(fields []string) string, error)
 }
 
 func (c Config) withDefaults() Config {

@@ -250,12 +250,20 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 	if len(out) == 0 {
 		return
 	}
-	for i := range out {
-		if w.cfg.Render != nil {
-			out[i].Text = w.cfg.Render(c.Message, c.Columns, out[i].Fields)
-		} else {
-			out[i].Text = c.Message
+	render := func([]string) string { return c.Message }
+	if w.cfg.Compile != nil {
+		r, err := w.cfg.Compile(c.Message, c.Columns)
+		if err != nil {
+			w.requeue(bg, c.ID, ids)
+			if perr := w.store.PauseWithError(bg, c.ID, "message: "+describe(err)); perr != nil {
+				w.log.Error("dispatch: pause campaign", "campaign_id", c.ID, "err", perr)
+			}
+			return
 		}
+		render = r
+	}
+	for i := range out {
+		out[i].Text = render(out[i].Fields)
 	}
 	sendCtx, cancel := context.WithTimeout(bg, w.cfg.SendTimeout)
 	acc, err := w.sender.Send(sendCtx, Batch{Campaign: c, Messages: out})

@@ -15,6 +15,7 @@ import (
 	"arauto/internal/campaign"
 	"arauto/internal/dispatch"
 	"arauto/internal/dispatch/wavysender"
+	"arauto/internal/message"
 	"arauto/internal/recipient"
 	"arauto/internal/sandbox"
 	"arauto/internal/wavy"
@@ -75,17 +76,16 @@ func (r *rig) seed() {
 	r.campID, r.listID = c.ID, l.ID
 }
 
-func render(tpl string, cols, fields []string) string {
-	for i, c := range cols {
-		if i < len(fields) {
-			tpl = strings.ReplaceAll(tpl, "{{"+c+"}}", fields[i])
-		}
+func compile(tpl string, cols []string) (func([]string) string, error) {
+	c, err := message.Compile(tpl, cols)
+	if err != nil {
+		return nil, err
 	}
-	return tpl
+	return c.Render, nil
 }
 
 func (r *rig) worker(cfg dispatch.Config) *dispatch.Worker {
-	cfg.Render = render
+	cfg.Compile = compile
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = 10 * time.Millisecond
 	}
