@@ -51,6 +51,7 @@ func newWorker(cfg config.Config, st *store.Store, log *slog.Logger) *dispatch.W
 	clients := &providerClients{cfg: cfg, store: st}
 	sender := wavysender.Sender{Client: clients.get}
 	return dispatch.New(st, sender, dispatch.Config{
+		ReconcileAfter: cfg.ReconcileAfter,
 		Compile: func(body string, columns []string) (func([]string) string, error) {
 			c, err := message.Compile(body, columns)
 			if err != nil {

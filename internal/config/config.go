@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Provider names accepted in ARAUTO_PROVIDER.
@@ -40,6 +41,9 @@ type Config struct {
 	// and delivery report (1 realistic, 0 immediate).
 	SandboxDelayScale float64 // ARAUTO_SANDBOX_DELAY_SCALE
 	SandboxSeed       int64   // ARAUTO_SANDBOX_SEED
+	// ReconcileAfter is how long a send without a clear answer waits
+	// before the provider is asked whether it has the messages.
+	ReconcileAfter time.Duration // ARAUTO_RECONCILE_AFTER
 	// PublicURLSet tells whether ARAUTO_PUBLIC_URL was given; when not, main
 	// derives the public URL from the address actually listened on.
 	PublicURLSet bool
@@ -78,6 +82,7 @@ var Vars = []Var{
 	{"ARAUTO_LOG_FORMAT", "text", "text or json"},
 	{"ARAUTO_SANDBOX_DELAY_SCALE", "1", "sandbox delays between send, status callback and delivery report: 1 realistic, 0 immediate"},
 	{"ARAUTO_SANDBOX_SEED", "1", "seed of the sandbox's outcomes, so a run can be repeated"},
+	{"ARAUTO_RECONCILE_AFTER", "30s", "how long a send without a clear answer waits before Arauto asks Wavy whether it has the messages"},
 }
 
 // Load reads the configuration through getenv and validates it. It creates
@@ -184,6 +189,10 @@ func Load(getenv func(string) string) (Config, error) {
 	c.SandboxDelayScale = scale
 	if c.SandboxSeed, err = strconv.ParseInt(get("ARAUTO_SANDBOX_SEED"), 10, 64); err != nil {
 		return c, &Error{"ARAUTO_SANDBOX_SEED", "must be a whole number"}
+	}
+
+	if c.ReconcileAfter, err = time.ParseDuration(get("ARAUTO_RECONCILE_AFTER")); err != nil || c.ReconcileAfter < 100*time.Millisecond || c.ReconcileAfter > time.Hour {
+		return c, &Error{"ARAUTO_RECONCILE_AFTER", "must be a duration from 100ms to 1h, such as 30s"}
 	}
 
 	if err := checkWritableDir(c.DataDir); err != nil {

@@ -272,6 +272,7 @@ var (
 		"/v1/whatsapp/send":      routeWhatsApp,
 		"/v1/session":            routeSession,
 		"/api/v1/campaigns":      routeCampaigns,
+		LedgerPath:               routeLedger,
 	}
 )
 
