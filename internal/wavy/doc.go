@@ -51,7 +51,8 @@
 //
 // Requests are rate limited client-side with golang.org/x/time/rate (500/s by
 // default, below the documented 700/s per IP; status queries 1/s, the
-// documented limit). Requests safe to repeat — status and MO reads, carrier
+// documented limit, sent one at a time and each a full interval after the
+// previous answer, so that the server never sees two within a second). Requests safe to repeat — status and MO reads, carrier
 // lookups, session reads, campaign list and get — are retried on TryLater and
 // Unknown outcomes with exponential backoff and jitter (honouring
 // Retry-After up to a minute). Sends (send-sms, send-bulk-sms, whatsapp

@@ -10,7 +10,7 @@ import (
 	"strconv"
 	"time"
 	_ "time/tzdata" // time zones for timeZone/scheduledDate without relying on the host
-	"unicode/utf8"
+	"unicode/utf16"
 )
 
 // Documented limits of the SMS API.
@@ -315,8 +315,8 @@ func (m SMS) Query() (url.Values, error) {
 // extraInfo (255), timeWindow hours, a valid timeZone, mutually exclusive
 // expiresAt/expiresInMinutes/expiresDate, a single schedule at least 30
 // minutes after now, expiry after schedule, and params only with a flow or
-// template. Lengths count Unicode characters. The error joins one *FieldError
-// per problem and matches ErrInvalidRequest.
+// template. Lengths count UTF-16 code units (see charLen). The error joins
+// one *FieldError per problem and matches ErrInvalidRequest.
 func (m SMS) Validate(now time.Time) error {
 	var p problems
 	validateMessageFields(&p, "", m.Destination, m.MessageText, m.CorrelationID, m.ExtraInfo,
@@ -340,18 +340,34 @@ func validateMessageFields(p *problems, prefix, destination, text, correlationID
 	if text == "" && !textFromElsewhere {
 		p.add(prefix+"messageText", "required unless flowId, templateId or templateName is set")
 	}
-	if n := utf8.RuneCountInString(text); n > MaxMessageText {
+	if n := charLen(text); n > MaxMessageText {
 		p.add(prefix+"messageText", "%d characters, at most %d", n, MaxMessageText)
 	}
-	if n := utf8.RuneCountInString(correlationID); n > MaxCorrelationID {
+	if n := charLen(correlationID); n > MaxCorrelationID {
 		p.add(prefix+"correlationId", "%d characters, at most %d", n, MaxCorrelationID)
 	}
-	if n := utf8.RuneCountInString(extraInfo); n > MaxExtraInfo {
+	if n := charLen(extraInfo); n > MaxExtraInfo {
 		p.add(prefix+"extraInfo", "%d characters, at most %d", n, MaxExtraInfo)
 	}
 	if len(params) > 0 && !textFromElsewhere {
 		p.add(prefix+"params", "needs flowId, templateId or templateName")
 	}
+}
+
+// charLen counts characters as the provider does. The seeds give the limits
+// in "chars" ("max 1280 chars", "max 64 chars", "max 255 chars": seeds/000
+// send-sms fields, seeds/001 likewise) and the backend is Java (its date
+// formats are Java patterns, yyyy-MM-dd'T'HH:mm:ssZ), whose String.length()
+// counts UTF-16 code units: a character outside the Basic Multilingual Plane,
+// such as an emoji, counts two. Counting runes let 641 emoji (1282 units)
+// pass Validate and then be refused with 400 (internal/sandbox counts the
+// same way, javaLen).
+func charLen(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
 }
 
 // isPhoneLike accepts the documented number spellings: digits with an
@@ -655,10 +671,10 @@ func (b BulkSMS) Validate(now time.Time) error {
 	}
 	fromElsewhere := b.FlowID != "" || b.TemplateID != 0 || b.TemplateName != ""
 	d := b.DefaultValues
-	if n := utf8.RuneCountInString(d.MessageText); n > MaxMessageText {
+	if n := charLen(d.MessageText); n > MaxMessageText {
 		p.add("defaultValues.messageText", "%d characters, at most %d", n, MaxMessageText)
 	}
-	if n := utf8.RuneCountInString(d.ExtraInfo); n > MaxExtraInfo {
+	if n := charLen(d.ExtraInfo); n > MaxExtraInfo {
 		p.add("defaultValues.extraInfo", "%d characters, at most %d", n, MaxExtraInfo)
 	}
 	if len(d.Params) > 0 && !fromElsewhere {

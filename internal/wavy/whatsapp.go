@@ -2,14 +2,15 @@ package wavy
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 )
 
 // WhatsAppRequest is the body of POST /v1/whatsapp/send: one message to one
@@ -184,6 +185,17 @@ type Template struct {
 	LanguagePolicy string `json:"languagePolicy,omitempty"`
 }
 
+// MarshalJSON writes the template with languagePolicy in the documented
+// spelling. Validate accepts the policy in any case, but the seeds only show
+// the upper-case enum ("languagePolicy": "DETERMINISTIC", seeds/000 WhatsApp
+// templates) and the API (like internal/sandbox) refuses "fallback" with 400.
+func (t Template) MarshalJSON() ([]byte, error) {
+	type plain Template
+	p := plain(t)
+	p.LanguagePolicy = strings.ToUpper(p.LanguagePolicy)
+	return json.Marshal(p)
+}
+
 // TemplateHeader is a template's header: text parameters, or one media element.
 type TemplateHeader struct {
 	// Parameters fill the header text's variables; not combined with Title or media.
@@ -213,6 +225,10 @@ var (
 	imageTypes    = []string{"JPG", "JPEG", "PNG"}
 	audioTypes    = []string{"AAC", "MP4", "AMR", "MP3", "OGG"}
 	documentTypes = []string{"PDF"}
+	// languageCodes are the template languages the seeds list ("Codes: pt_BR,
+	// en, es, en_US, en_GB, pt_PT, es_AR, es_ES, es_MX, it, fr", seeds/000
+	// template fields); the API (like internal/sandbox) refuses others with 400.
+	languageCodes = []string{"pt_BR", "en", "es", "en_US", "en_GB", "pt_PT", "es_AR", "es_ES", "es_MX", "it", "fr"}
 )
 
 // MaxTemplateHeaderTitle is the longest template header title.
@@ -221,9 +237,10 @@ const MaxTemplateHeaderTitle = 60
 // Validate checks the request before sending: at least one destination, each
 // with a phone number or group id and a valid recipientType, unique
 // correlationIds (at most 64 characters), exactly one kind of content, media
-// with a documented type and exactly one of url and data, and templates with
-// namespace, elementName, a header that is either parameters/title or one
-// http(s) media, and a known languagePolicy.
+// with a documented type and exactly one of url and base64 data, and
+// templates with namespace, elementName, a header that is either
+// parameters/title or one http(s) media, a known languagePolicy and a
+// documented languageCode.
 func (r WhatsAppRequest) Validate() error {
 	var p problems
 	if len(r.Destinations) == 0 {
@@ -246,7 +263,7 @@ func (r WhatsAppRequest) Validate() error {
 		default:
 			p.add(f+"recipientType", "must be individual or group, got %q", d.RecipientType)
 		}
-		if n := utf8.RuneCountInString(d.CorrelationID); n > MaxCorrelationID {
+		if n := charLen(d.CorrelationID); n > MaxCorrelationID {
 			p.add(f+"correlationId", "%d characters, at most %d", n, MaxCorrelationID)
 		}
 		if d.CorrelationID != "" {
@@ -313,6 +330,12 @@ func validateMedia(p *problems, field string, m Media, types []string, captioned
 		p.add(field, "url and data are mutually exclusive")
 	case m.URL != "" && !isHTTPURL(m.URL):
 		p.add(field+".url", "not an http(s) URL: %q", m.URL)
+	case m.Data != "":
+		// "data: conteúdo encodado em Base64" (seeds/000 media fields); the
+		// API (like internal/sandbox) refuses anything else with 400.
+		if _, err := base64.StdEncoding.DecodeString(m.Data); err != nil {
+			p.add(field+".data", "not base64: %v", err)
+		}
 	}
 	if m.Caption != "" && !captioned {
 		p.add(field+".caption", "not supported for this media")
@@ -330,6 +353,9 @@ func (t Template) validate(p *problems) {
 	case "", "DETERMINISTIC", "FALLBACK":
 	default:
 		p.add("message.template.languagePolicy", "must be DETERMINISTIC or FALLBACK, got %q", t.LanguagePolicy)
+	}
+	if t.LanguageCode != "" && !slices.Contains(languageCodes, t.LanguageCode) {
+		p.add("message.template.languageCode", "%q not one of %v", t.LanguageCode, languageCodes)
 	}
 	if h := t.Header; h != nil {
 		media := 0
@@ -352,7 +378,7 @@ func (t Template) validate(p *problems) {
 		if len(h.Parameters) > 0 && (h.Title != "" || media > 0) {
 			p.add("message.template.header", "parameters exclude title and media")
 		}
-		if n := utf8.RuneCountInString(h.Title); n > MaxTemplateHeaderTitle {
+		if n := charLen(h.Title); n > MaxTemplateHeaderTitle {
 			p.add("message.template.header.title", "%d characters, at most %d", n, MaxTemplateHeaderTitle)
 		}
 	}
