@@ -1,0 +1,27 @@
+// Package message is the text of what Arauto sends: saved templates, their
+// {{field}} placeholders filled from a recipient's personalisation fields,
+// and what a message costs once rendered for every recipient of a list.
+//
+// # Placeholders
+//
+// A placeholder is "{{", a field name, "}}". Spaces around the name are
+// ignored ({{ nome }} is {{nome}}) and names match a list's columns exactly
+// first, then case-insensitively, so a spreadsheet header "Nome" answers to
+// {{nome}}. A "{{" with no "}}" after it is a syntax error, as is an empty
+// name; an unknown name is an *UnknownFieldsError that names it and lists
+// the fields the list has. A recipient with fewer fields than the list has
+// columns renders the missing ones as the empty string.
+//
+// Segments are always counted by package sms, the one authority: this
+// package only renders the text that sms measures.
+//
+// # Cost
+//
+// CostPreview streams over every recipient, renders each message into one
+// reused buffer and measures it without allocating, so a million
+// recipients cost well under a second of CPU.
+//
+// The package is pure: no I/O, no web, no SQL. Functions that find a
+// problem with user input return translation keys (as packages user and
+// campaign do), so the web layer can say it in the reader's language.
+package message
