@@ -53,6 +53,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/sms/ ./internal/wavy/
 	$(GO) test -run '^$$' -bench 'IntoStore' -benchtime 1x ./store/
 	$(GO) test -run '^$$' -bench 'Dispatch1M' -benchtime 1x ./internal/dispatch/wavysender/
+	$(GO) test -run '^$$' -bench 'WholeCampaign1M' -benchtime 1x .
 
 ## docker: build the container image (needs a Docker engine)
 docker:
