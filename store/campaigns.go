@@ -15,21 +15,24 @@ import (
 // messages: it can only be archived.
 var ErrCampaignSent = errors.New("store: campaign has sent messages")
 
-const campaignColumns = `id, remote_id, name, alias, channel, list_id, message, scheduled_at, state, sent_count, created_at, updated_at`
+const campaignColumns = `id, remote_id, name, alias, channel, list_id, message, scheduled_at, state, sent_count, created_at, updated_at,
+	flash, extra_info, started_at, finished_at, last_error`
 
 func scanCampaign(row interface{ Scan(...any) error }) (*campaign.Campaign, error) {
 	var c campaign.Campaign
 	var channel, state string
 	var listID, scheduled sql.NullInt64
 	var message sql.NullString
-	var created, updated int64
-	if err := row.Scan(&c.ID, &c.RemoteID, &c.Name, &c.Alias, &channel, &listID, &message, &scheduled, &state, &c.SentCount, &created, &updated); err != nil {
+	var created, updated, started, finished int64
+	if err := row.Scan(&c.ID, &c.RemoteID, &c.Name, &c.Alias, &channel, &listID, &message, &scheduled, &state, &c.SentCount, &created, &updated,
+		&c.Flash, &c.ExtraInfo, &started, &finished, &c.LastError); err != nil {
 		return nil, err
 	}
 	c.Channel, c.State = campaign.Channel(channel), campaign.State(state)
 	c.ListID, c.Message = listID.Int64, message.String
 	c.ScheduledAt = fromMS(scheduled.Int64)
 	c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
+	c.StartedAt, c.FinishedAt = fromMS(started), fromMS(finished)
 	return &c, nil
 }
 
@@ -320,4 +323,92 @@ func (s *Store) CampaignRefs(ctx context.Context) ([]campaign.Campaign, error) {
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// draftUpdate runs an UPDATE of campaign id that applies only while it is
+// a draft: ErrConflict when it is in another state, ErrNotFound when it
+// does not exist.
+func (s *Store) draftUpdate(ctx context.Context, id int64, op, set string, args ...any) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE campaigns SET "+set+" WHERE id = ? AND state = 'draft'", append(args, id)...)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			return nil
+		}
+		return missingOr(ctx, tx, id, ErrConflict)
+	})
+	if err != nil {
+		return fmt.Errorf("store: %s of campaign %d: %w", op, id, err)
+	}
+	return nil
+}
+
+// SetCampaignList chooses the recipient list of a draft campaign. The
+// caller checks that the list is ready.
+func (s *Store) SetCampaignList(ctx context.Context, id, listID int64, at time.Time) error {
+	return s.draftUpdate(ctx, id, "set list", "list_id = ?, updated_at = ?", nullInt(listID), ms2(at))
+}
+
+// SetCampaignMessage stores the message of a draft campaign: its text with
+// {{placeholders}}, whether it goes as Flash SMS and its extraInfo.
+func (s *Store) SetCampaignMessage(ctx context.Context, id int64, body string, flash bool, extraInfo string, at time.Time) error {
+	return s.draftUpdate(ctx, id, "set message", "message = ?, flash = ?, extra_info = ?, updated_at = ?", nullText(body), flash, extraInfo, ms2(at))
+}
+
+// ResumeCampaign moves a paused campaign back to work and forgets why it
+// was paused: to running when its outbox exists, to scheduled when it was
+// paused before starting (the dispatcher then builds the outbox). It is
+// ErrConflict when the campaign is not paused any more and ErrNotFound when
+// it does not exist.
+func (s *Store) ResumeCampaign(ctx context.Context, id int64, at time.Time) error {
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE campaigns SET last_error = '', updated_at = ?,
+			state = CASE WHEN started_at = 0 THEN 'scheduled' ELSE 'running' END
+			WHERE id = ? AND state = 'paused'`, ms2(at), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n > 0 {
+			return nil
+		}
+		return missingOr(ctx, tx, id, ErrConflict)
+	})
+	if err != nil {
+		return fmt.Errorf("store: resume campaign %d: %w", id, err)
+	}
+	return nil
+}
+
+// EachCampaignRecipientFields streams every recipient of a list, in row
+// order, with its personalisation fields (in the order of the list's
+// Columns) and whether its number is on the suppression list now, which
+// is what the dispatcher checks when the campaign starts (the import-time
+// flag misses numbers suppressed since). The slice is reused between
+// calls, so fn must not keep it. An error from fn stops the walk and is
+// returned as it is.
+func (s *Store) EachCampaignRecipientFields(ctx context.Context, listID int64, fn func(fields []string, suppressed bool) error) error {
+	rows, err := s.r.QueryContext(ctx, `SELECT r.fields, EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = r.phone)
+		FROM recipients r WHERE r.list_id = ? ORDER BY r.row`, listID)
+	if err != nil {
+		return fmt.Errorf("store: recipients of list %d: %w", listID, err)
+	}
+	defer rows.Close()
+	var raw string
+	var suppressed bool
+	fields := make([]string, 0, 16)
+	for rows.Next() {
+		if err := rows.Scan(&raw, &suppressed); err != nil {
+			return fmt.Errorf("store: recipients of list %d: %w", listID, err)
+		}
+		fields = splitFields(fields[:0], raw)
+		if err := fn(fields, suppressed); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: recipients of list %d: %w", listID, err)
+	}
+	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"arauto/internal/campaign"
+	"arauto/internal/recipient"
 	"arauto/store"
 	"arauto/store/storetest"
 )
@@ -247,5 +248,124 @@ func TestImportCampaigns(t *testing.T) {
 	again, err := s.ImportCampaigns(ctx, remote)
 	if err != nil || again.Imported != 0 || again.Known != 4 {
 		t.Errorf("import twice got %+v %v, want nothing new and 4 known", again, err)
+	}
+}
+
+func TestCampaignSendSettings(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	c := newCampaign(30, "Envio", "envio")
+	if err := s.CreateCampaign(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	l := readyList(t, s, []recipient.Recipient{{Row: 2, Phone: "5511987654321", Fields: []string{"João", "São Paulo"}}})
+
+	if err := s.SetCampaignList(ctx, c.ID, l.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetCampaignMessage(ctx, c.ID, "Oi {{nome}}", true, "lote-7", t0); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.CampaignByID(ctx, c.ID)
+	if got.ListID != l.ID || got.Message != "Oi {{nome}}" || !got.Flash || got.ExtraInfo != "lote-7" {
+		t.Errorf("after saving got list %d message %q flash %v extra %q, want %d, the text, true, lote-7", got.ListID, got.Message, got.Flash, got.ExtraInfo, l.ID)
+	}
+	if err := s.SetCampaignMessage(ctx, c.ID, "Oi", false, "", t0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.CampaignByID(ctx, c.ID); got.Flash || got.ExtraInfo != "" || got.Message != "Oi" {
+		t.Errorf("flash and extra info did not clear: %+v", got)
+	}
+
+	// Only drafts change.
+	if err := s.SetCampaignState(ctx, c.ID, campaign.Draft, campaign.Scheduled, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetCampaignList(ctx, c.ID, 0, t0); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("list of a scheduled campaign got %v, want ErrConflict", err)
+	}
+	if err := s.SetCampaignMessage(ctx, c.ID, "Outra", false, "", t0); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("message of a scheduled campaign got %v, want ErrConflict", err)
+	}
+	if err := s.SetCampaignList(ctx, 999, l.ID, t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("list of a missing campaign got %v, want ErrNotFound", err)
+	}
+}
+
+func TestResumeCampaign(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	l := readyList(t, s, []recipient.Recipient{{Row: 2, Phone: "5511987654321", Fields: []string{"João", "São Paulo"}}})
+	c := newCampaign(40, "Retomar", "retomar")
+	c.ListID, c.Message, c.ScheduledAt = l.ID, "Oi", t0
+	if err := s.CreateCampaign(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ResumeCampaign(ctx, c.ID, t0); !errors.Is(err, store.ErrConflict) {
+		t.Errorf("resuming a draft got %v, want ErrConflict", err)
+	}
+	if err := s.ResumeCampaign(ctx, 999, t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("resuming a missing campaign got %v, want ErrNotFound", err)
+	}
+	// Paused before it started: it is scheduled again.
+	if err := s.SetCampaignState(ctx, c.ID, campaign.Draft, campaign.Scheduled, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PauseWithError(ctx, c.ID, "no recipient list"); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.CampaignByID(ctx, c.ID); got.State != campaign.Paused || got.LastError != "no recipient list" {
+		t.Fatalf("after PauseWithError got %s %q, want paused with the reason", got.State, got.LastError)
+	}
+	if err := s.ResumeCampaign(ctx, c.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.CampaignByID(ctx, c.ID); got.State != campaign.Scheduled || got.LastError != "" {
+		t.Errorf("resumed before starting got %s %q, want scheduled without the error", got.State, got.LastError)
+	}
+	// Started, then paused by refused credentials: it runs again.
+	if err := s.StartCampaign(ctx, c.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PauseWithError(ctx, c.ID, "unauthorized: HTTP 401"); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ResumeCampaign(ctx, c.ID, t0); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.CampaignByID(ctx, c.ID)
+	if got.State != campaign.Running || got.LastError != "" || !got.StartedAt.Equal(t0) {
+		t.Errorf("resumed after starting got %s %q started %v, want running, no error, started at %v", got.State, got.LastError, got.StartedAt, t0)
+	}
+}
+
+func TestEachCampaignRecipientFields(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	l := readyList(t, s, []recipient.Recipient{
+		{Row: 2, Phone: "5511987654321", Fields: []string{"João", "São Paulo"}},
+		{Row: 3, Phone: "5521998765432", Fields: []string{"Ana", "Niterói"}},
+		{Row: 4, Phone: "5519997712322", Fields: []string{"", "Campinas"}},
+	})
+	// Suppressed after the import: the walk still says so.
+	if err := s.AddSuppression(ctx, "5521998765432", "opt-out", ""); err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err := s.EachCampaignRecipientFields(ctx, l.ID, func(fields []string, suppressed bool) error {
+		got = append(got, fmt.Sprintf("%s/%s/%v", fields[0], fields[1], suppressed))
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"João/São Paulo/false", "Ana/Niterói/true", "/Campinas/false"}
+	if !slices.Equal(got, want) {
+		t.Errorf("walk got %v, want %v", got, want)
+	}
+	stop := errors.New("stop")
+	n := 0
+	if err := s.EachCampaignRecipientFields(ctx, l.ID, func([]string, bool) error { n++; return stop }); err != stop || n != 1 {
+		t.Errorf("stopping got %v after %d, want the callback's error after 1", err, n)
 	}
 }

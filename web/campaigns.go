@@ -30,10 +30,11 @@ const (
 	syncMaxPages        = 500
 )
 
-// campaignRoutes lists the campaign pages and actions. Every change goes to
-// the Campaign API on apigw first and is stored here only once it agreed.
+// campaignRoutes lists the campaign pages and actions. Every change of the
+// campaign itself goes to the Campaign API on apigw first and is stored
+// here only once it agreed; preparing and sending it is campaignSendRoutes.
 func (s *Server) campaignRoutes() []route {
-	return []route{
+	return append([]route{
 		{"GET", "/campaigns", user.Viewer, s.campaignsPage},
 		{"GET", "/campaigns/new", user.Marketer, s.newCampaignPage},
 		{"GET", "/campaigns/alias", user.Marketer, s.suggestAlias},
@@ -44,7 +45,7 @@ func (s *Server) campaignRoutes() []route {
 		{"POST", "/campaigns/:id", user.Marketer, s.updateCampaign},
 		{"POST", "/campaigns/:id/archive", user.Marketer, s.archiveCampaign},
 		{"POST", "/campaigns/:id/delete", user.Marketer, s.deleteCampaign},
-	}
+	}, s.campaignSendRoutes()...)
 }
 
 // wavyClient builds a client of the effective provider: the real Wavy API,
@@ -86,14 +87,6 @@ func (s *Server) campaignByParam(c *fiber.Ctx) (*campaign.Campaign, error) {
 		return nil, err
 	}
 	return s.store.CampaignByID(c.UserContext(), id)
-}
-
-func (s *Server) campaignPage(c *fiber.Ctx) error {
-	cp, err := s.campaignByParam(c)
-	if err != nil {
-		return err
-	}
-	return s.render(c, fiber.StatusOK, views.CampaignPage(cp))
 }
 
 func (s *Server) newCampaignPage(c *fiber.Ctx) error {

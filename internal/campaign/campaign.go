@@ -37,7 +37,9 @@ var transitions = map[State][]State{
 	Draft:     {Scheduled, Cancelled, Archived},
 	Scheduled: {Draft, Running, Cancelled},
 	Running:   {Paused, Completed, Cancelled, Failed},
-	Paused:    {Running, Completed, Cancelled, Failed},
+	// A campaign paused before it started (the dispatcher could not build
+	// its outbox) resumes by being scheduled again.
+	Paused:    {Running, Scheduled, Completed, Cancelled, Failed},
 	Completed: {Archived},
 	Cancelled: {Archived},
 	Failed:    {Archived},
@@ -116,6 +118,18 @@ type Campaign struct {
 	// SentCount is how many messages the dispatcher has sent for this
 	// campaign. Once it is above zero the campaign can only be archived.
 	SentCount int64
+	// Flash asks handsets to show the SMS at once without storing it.
+	Flash bool
+	// ExtraInfo is free text Wavy keeps with each message (at most
+	// MaxExtraInfoLen characters).
+	ExtraInfo string
+	// StartedAt is when the dispatcher built the outbox and began sending;
+	// FinishedAt when the campaign completed. Zero means not yet.
+	StartedAt  time.Time
+	FinishedAt time.Time
+	// LastError is why the dispatcher paused the campaign, as it recorded
+	// it ("unauthorized: ..."); empty when it was not paused by an error.
+	LastError string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }

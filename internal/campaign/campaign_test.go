@@ -123,6 +123,7 @@ func TestStateMachine(t *testing.T) {
 		{Scheduled, Draft, true},
 		{Running, Paused, true},
 		{Paused, Running, true},
+		{Paused, Scheduled, true},
 		{Running, Completed, true},
 		{Running, Cancelled, true},
 		{Running, Failed, true},
