@@ -2,7 +2,9 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"sync"
 	"time"
 )
 
@@ -24,18 +26,234 @@ type RawEvent struct {
 	Body       []byte
 }
 
-// AppendEvent stores one raw event durably and sets its ID.
+func validEventKind(k string) bool {
+	switch k {
+	case EventSMSStatus, EventSMSMO, EventWhatsAppStatus, EventWhatsAppMO:
+		return true
+	}
+	return false
+}
+
+// Group commit of events. One INSERT transaction per webhook through the
+// single writer connection tops out far below the rate Wavy can post at,
+// so AppendEvent hands its event to one writer goroutine per store, which
+// writes every event waiting (up to eventGroupMax) in one transaction and
+// then answers each caller: AppendEvent still returns only once its event
+// is committed, so the webhook's 200 still means stored. Batches form by
+// themselves under load (events pile up while the previous commit runs),
+// and the writer lingers up to eventLinger for the batch to reach the
+// previous one's size, so that a steady load keeps committing in large
+// groups; a lone caller never waits. The goroutine starts with the first
+// event and ends after eventWriterIdle without any, so a store needs no
+// start or stop call.
+const (
+	eventGroupMax = 1024
+	eventLinger   = 2 * time.Millisecond
+)
+
+// eventWriterIdle is a variable for tests.
+var eventWriterIdle = 5 * time.Second
+
+type appendReq struct {
+	e    *RawEvent
+	done chan error
+}
+
+type eventWriter struct {
+	s    *Store
+	ch   chan appendReq
+	idle time.Duration
+
+	mu      sync.Mutex
+	queued  int // handed to the channel, not yet answered
+	stopped bool
+}
+
+// eventWriters holds the running writer of each store, and eventHooks
+// what to call after each commit (the Applier's Kick); the Store type keeps
+// no such fields.
+var eventWriters, eventHooks sync.Map // *Store -> *eventWriter, func()
+
+// AppendEvent stores one raw event durably and sets its ID. Concurrent
+// calls share transactions; each returns after the commit holding its
+// event.
 func (s *Store) AppendEvent(ctx context.Context, e *RawEvent) error {
 	if e.Source == "" {
 		e.Source = "webhook"
 	}
-	res, err := s.w.ExecContext(ctx, "INSERT INTO events (kind, source, received_at, items, body) VALUES (?, ?, ?, ?, ?)",
-		e.Kind, e.Source, ms2(e.ReceivedAt), e.Items, e.Body)
-	if err != nil {
+	if e.ReceivedAt.IsZero() {
+		e.ReceivedAt = time.Now()
+	}
+	if !validEventKind(e.Kind) {
+		return fmt.Errorf("store: append event: unknown kind %q", e.Kind)
+	}
+	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: append %s event: %w", e.Kind, err)
 	}
-	e.ID, _ = res.LastInsertId()
+	req := appendReq{e: e, done: make(chan error, 1)}
+	for !s.eventWriter().enqueue(req) {
+		// That writer just stopped for idleness; the next call starts one.
+	}
+	// Once queued the event will be written: wait for the verdict even if
+	// ctx ends, so the answer matches what is stored.
+	if err := <-req.done; err != nil {
+		return fmt.Errorf("store: append %s event: %w", e.Kind, err)
+	}
 	return nil
+}
+
+func (s *Store) eventWriter() *eventWriter {
+	if w, ok := eventWriters.Load(s); ok {
+		return w.(*eventWriter)
+	}
+	w := &eventWriter{s: s, ch: make(chan appendReq, eventGroupMax), idle: eventWriterIdle}
+	if got, loaded := eventWriters.LoadOrStore(s, w); loaded {
+		return got.(*eventWriter)
+	}
+	go w.run()
+	return w
+}
+
+func (w *eventWriter) enqueue(r appendReq) bool {
+	w.mu.Lock()
+	if w.stopped {
+		w.mu.Unlock()
+		return false
+	}
+	w.queued++
+	w.mu.Unlock()
+	w.ch <- r
+	return true
+}
+
+func (w *eventWriter) run() {
+	idle := time.NewTimer(w.idle)
+	defer idle.Stop()
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
+	batch := make([]appendReq, 0, eventGroupMax)
+	prev := 1 // size of the previous batch
+	var stmt *sql.Stmt
+	defer func() {
+		if stmt != nil {
+			stmt.Close()
+		}
+	}()
+	for {
+		select {
+		case r := <-w.ch:
+			batch = append(batch[:0], r)
+		case <-idle.C:
+			w.mu.Lock()
+			if w.queued == 0 {
+				w.stopped = true
+				eventWriters.CompareAndDelete(w.s, w)
+				w.mu.Unlock()
+				return
+			}
+			w.mu.Unlock()
+			idle.Reset(w.idle)
+			continue
+		}
+		// Take what is already waiting.
+	drain:
+		for len(batch) < eventGroupMax {
+			select {
+			case r := <-w.ch:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		// Under concurrent load the callers just answered come straight
+		// back: linger (at most eventLinger) until the batch is as large as
+		// the previous one, so commits stay big instead of splitting into a
+		// pipeline of small ones. A lone caller (previous batch of 1) never
+		// waits.
+		if len(batch) < prev {
+			linger.Reset(eventLinger)
+		wait:
+			for len(batch) < prev {
+				select {
+				case r := <-w.ch:
+					batch = append(batch, r)
+				case <-linger.C:
+					break wait
+				}
+			}
+			linger.Stop()
+		drainMore:
+			for len(batch) < eventGroupMax {
+				select {
+				case r := <-w.ch:
+					batch = append(batch, r)
+				default:
+					break drainMore
+				}
+			}
+		}
+		prev = len(batch)
+		var err error
+		if stmt == nil {
+			stmt, err = w.s.w.Prepare("INSERT INTO events (kind, source, received_at, items, body) VALUES (?, ?, ?, ?, ?)")
+		}
+		if err != nil {
+			stmt = nil
+			w.answer(batch, err)
+		} else if err = w.write(stmt, batch); err != nil && len(batch) > 1 {
+			// One bad event must not cost the others their 200: write
+			// them one at a time.
+			for i := range batch {
+				w.answer(batch[i:i+1], w.write(stmt, batch[i:i+1]))
+			}
+		} else {
+			w.answer(batch, err)
+		}
+		if kick, ok := eventHooks.Load(w.s); ok {
+			kick.(func())()
+		}
+		clear(batch)
+		idle.Reset(w.idle)
+	}
+}
+
+func (w *eventWriter) answer(batch []appendReq, err error) {
+	w.mu.Lock()
+	w.queued -= len(batch)
+	w.mu.Unlock()
+	for _, r := range batch {
+		r.done <- err
+	}
+}
+
+// write inserts a batch in one transaction and sets the events' ids.
+func (w *eventWriter) write(stmt *sql.Stmt, batch []appendReq) error {
+	ctx := context.Background()
+	tx, err := w.s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	ts := tx.StmtContext(ctx, stmt)
+	for _, r := range batch {
+		e := r.e
+		res, err := ts.ExecContext(ctx, e.Kind, e.Source, ms2(e.ReceivedAt), e.Items, e.Body)
+		if err != nil {
+			tx.Rollback()
+			return err
+		}
+		e.ID, _ = res.LastInsertId()
+	}
+	return tx.Commit()
+}
+
+// onEventsAppended registers fn to be called (without blocking for long)
+// after each commit of new events; nil removes it.
+func (s *Store) onEventsAppended(fn func()) {
+	if fn == nil {
+		eventHooks.Delete(s)
+		return
+	}
+	eventHooks.Store(s, fn)
 }
 
 // EventCounts returns how many events of each kind are stored.

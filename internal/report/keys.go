@@ -1,0 +1,134 @@
+package report
+
+import (
+	"math"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Counter keys of delivery facts. Each message adds at most one to each.
+const (
+	// KeySent counts messages the carrier (or WhatsApp's server) accepted.
+	KeySent = "r:sent"
+	// KeyDelivered counts messages delivered to the handset.
+	KeyDelivered = "r:delivered"
+	// KeyRead counts WhatsApp messages read.
+	KeyRead = "r:read"
+	// KeyFailed counts messages refused or not delivered (not expired).
+	KeyFailed = "r:failed"
+	// KeyExpired counts messages the provider reported expired (101).
+	KeyExpired = "r:expired"
+	// KeyNoReceipt counts messages sent to carriers that give no delivery
+	// receipt (Oi, Sercomtel) and so never get one.
+	KeyNoReceipt = "r:noreceipt"
+	// KeyUnknown counts accepted messages that got no status within the
+	// provider's three-day horizon.
+	KeyUnknown = "r:unknown"
+	// KeyStatus counts messages with any status (sent or delivered code),
+	// so that those still awaiting one are known.
+	KeyStatus = "r:status"
+	// KeyReplies counts replies linked to the campaign's messages.
+	KeyReplies = "r:replies"
+	// KeyOptOuts counts those replies that were opt-outs.
+	KeyOptOuts = "r:optouts"
+)
+
+// Dispatcher states, the counter keys the outbox keeps.
+const (
+	StateQueued     = "queued"
+	StateSubmitting = "submitting"
+	StateAccepted   = "accepted"
+	StateFailed     = "failed"
+	StateSuppressed = "suppressed"
+	StateExpired    = "expired"
+	StateCancelled  = "cancelled"
+)
+
+// Series of the timeline and the carrier counters.
+const (
+	SeriesSent      = "sent"
+	SeriesDelivered = "delivered"
+	SeriesRead      = "read"
+	SeriesFailed    = "failed"
+)
+
+const (
+	prefixCode    = "code:"
+	prefixCarrier = "carrier:"
+	prefixLatency = "lat:"
+	prefixTime    = "ts:"
+)
+
+// CodeKey is the counter of failures with a status code.
+func CodeKey(code int) string { return prefixCode + strconv.Itoa(code) }
+
+// CarrierKey is the counter of one carrier's sent, delivered or failed
+// messages. Names are trimmed and upper-cased.
+func CarrierKey(carrier, series string) string {
+	return prefixCarrier + CarrierName(carrier) + ":" + series
+}
+
+// CarrierName is the form carrier names are counted under.
+func CarrierName(s string) string { return strings.ToUpper(strings.TrimSpace(s)) }
+
+// NoReceipt reports whether a carrier never sends delivery receipts: Oi
+// and Sercomtel give only the first (sent) status.
+func NoReceipt(carrier string) bool {
+	switch CarrierName(carrier) {
+	case "OI", "SERCOMTEL":
+		return true
+	}
+	return false
+}
+
+// TimelineKey is the counter of a series in the minute of t.
+func TimelineKey(t time.Time, series string) string {
+	return prefixTime + strconv.FormatInt(t.Unix()/60, 10) + ":" + series
+}
+
+// LatencyKey is the histogram counter d falls in.
+func LatencyKey(d time.Duration) string { return prefixLatency + strconv.Itoa(LatencyBucket(d)) }
+
+// The latency histogram: bucket 0 holds [0, latencyBase); bucket i >= 1
+// holds [latencyBase*2^((i-1)/4), latencyBase*2^(i/4)), four buckets per
+// doubling (each about 19% wide), up to maxLatencyBucket, which takes
+// everything longer (about 19 days).
+const (
+	latencyBase      = 100 * time.Millisecond
+	latencyPerDouble = 4
+	maxLatencyBucket = 96
+)
+
+// LatencyBucket returns the histogram bucket of d; negative durations (clock
+// differences) count as zero.
+func LatencyBucket(d time.Duration) int {
+	if d < latencyBase {
+		return 0
+	}
+	i := int(math.Floor(math.Log2(float64(d)/float64(latencyBase))*latencyPerDouble)) + 1
+	// Guard float rounding at the edges.
+	for i > 1 && d < bucketLow(i) {
+		i--
+	}
+	for i < maxLatencyBucket && d >= bucketLow(i+1) {
+		i++
+	}
+	return min(i, maxLatencyBucket)
+}
+
+// LatencyBounds returns the bucket's range [lo, hi).
+func LatencyBounds(i int) (lo, hi time.Duration) {
+	if i <= 0 {
+		return 0, latencyBase
+	}
+	i = min(i, maxLatencyBucket)
+	return bucketLow(i), bucketLow(i + 1)
+}
+
+func bucketLow(i int) time.Duration {
+	if i <= 0 {
+		return 0
+	}
+	return time.Duration(math.Round(float64(latencyBase) * math.Exp2(float64(i-1)/latencyPerDouble)))
+}

@@ -1,0 +1,353 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"arauto/internal/message"
+	"arauto/internal/recipient"
+)
+
+// Inbound is a reply (MO), SMS or WhatsApp, as the applier stored it.
+type Inbound struct {
+	ID int64
+	// Channel is "sms" or "whatsapp".
+	Channel string
+	// ProviderID is the provider's id of the MO (unique).
+	ProviderID string
+	// Phone is the sender, E.164 digits.
+	Phone string
+	// ProfileName is the sender's WhatsApp profile name.
+	ProfileName string
+	// Kind is TEXT, BUTTON, IMAGE, AUDIO, DOCUMENT, LOCATION, CONTACTS, MEDIA.
+	Kind string
+	// Text is the text, a button's label, a media caption or a location's
+	// name and address.
+	Text string
+	// MediaURL downloads the media the sender shared.
+	MediaURL string
+	// Payload is the MO as received, JSON.
+	Payload string
+	// ReceivedAt is when the provider received it.
+	ReceivedAt time.Time
+	// CampaignID and MessageID name the message the reply answers; 0 when
+	// the MO did not say or named a message that is not ours.
+	CampaignID, MessageID int64
+	// CampaignName is the campaign's name, when linked.
+	CampaignName string
+	// OptOut marks replies that were an opt-out keyword (the number was
+	// suppressed).
+	OptOut bool
+	// EventID is the raw event it came from.
+	EventID int64
+}
+
+// InboxQuery selects and pages the inbox. Pages go from the newest reply
+// back: pass the previous page's Next as Before for the next one.
+type InboxQuery struct {
+	// Search matches the number (when it is digits, with or without +,
+	// spaces, dashes or parentheses) or else the text and profile name,
+	// case-insensitively.
+	Search string
+	// Channel keeps "sms" or "whatsapp" replies only; "" for both.
+	Channel string
+	// CampaignID keeps replies to one campaign; 0 for all.
+	CampaignID int64
+	// OptOutOnly keeps opt-outs only.
+	OptOutOnly bool
+	// Before is the id cursor: only replies older than it; 0 for the newest.
+	Before int64
+	// Limit is the page size; default 50, at most 500.
+	Limit int
+}
+
+// InboxPage is one page of replies, newest first.
+type InboxPage struct {
+	Items []Inbound
+	// Next is the cursor of the following (older) page; 0 when this is the
+	// last.
+	Next int64
+}
+
+const inboundColumns = `i.id, i.channel, i.provider_id, i.phone, i.profile_name, i.kind, i.text, i.media_url, i.payload,
+	i.received_at, coalesce(i.campaign_id, 0), coalesce(i.message_id, 0), coalesce(c.name, ''), i.opt_out, i.event_id`
+
+func scanInbound(rows *sql.Rows) (Inbound, error) {
+	var in Inbound
+	var at int64
+	err := rows.Scan(&in.ID, &in.Channel, &in.ProviderID, &in.Phone, &in.ProfileName, &in.Kind, &in.Text, &in.MediaURL, &in.Payload,
+		&at, &in.CampaignID, &in.MessageID, &in.CampaignName, &in.OptOut, &in.EventID)
+	in.ReceivedAt = fromMS(at)
+	return in, err
+}
+
+// phoneSearch returns the digits of s when s is a phone number as people
+// type it, else "".
+func phoneSearch(s string) string {
+	d := digits(s)
+	if len(d) < 3 {
+		return ""
+	}
+	if strings.Trim(s, "0123456789+-() .") != "" {
+		return ""
+	}
+	return d
+}
+
+// likeEscape escapes LIKE wildcards (with \ as the escape character).
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// Inbox lists replies, newest first, a page at a time.
+func (s *Store) Inbox(ctx context.Context, q InboxQuery) (InboxPage, error) {
+	if q.Limit <= 0 {
+		q.Limit = 50
+	}
+	q.Limit = min(q.Limit, 500)
+	var where []string
+	var args []any
+	if q.Before > 0 {
+		where, args = append(where, "i.id < ?"), append(args, q.Before)
+	}
+	if q.Channel != "" {
+		where, args = append(where, "i.channel = ?"), append(args, q.Channel)
+	}
+	if q.CampaignID > 0 {
+		where, args = append(where, "i.campaign_id = ?"), append(args, q.CampaignID)
+	}
+	if q.OptOutOnly {
+		where = append(where, "i.opt_out = 1")
+	}
+	if term := strings.TrimSpace(q.Search); term != "" {
+		if d := phoneSearch(term); d != "" {
+			where, args = append(where, `i.phone LIKE ? ESCAPE '\'`), append(args, "%"+d+"%")
+		} else {
+			pat := "%" + likeEscape(term) + "%"
+			where, args = append(where, `(i.text LIKE ? ESCAPE '\' OR i.profile_name LIKE ? ESCAPE '\')`), append(args, pat, pat)
+		}
+	}
+	query := "SELECT " + inboundColumns + " FROM inbound i LEFT JOIN campaigns c ON c.id = i.campaign_id"
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY i.id DESC LIMIT ?"
+	args = append(args, q.Limit+1)
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return InboxPage{}, fmt.Errorf("store: inbox: %w", err)
+	}
+	defer rows.Close()
+	var page InboxPage
+	for rows.Next() {
+		in, err := scanInbound(rows)
+		if err != nil {
+			return InboxPage{}, fmt.Errorf("store: inbox: %w", err)
+		}
+		page.Items = append(page.Items, in)
+	}
+	if err := rows.Err(); err != nil {
+		return InboxPage{}, fmt.Errorf("store: inbox: %w", err)
+	}
+	if len(page.Items) > q.Limit {
+		page.Items = page.Items[:q.Limit]
+		page.Next = page.Items[q.Limit-1].ID
+	}
+	return page, nil
+}
+
+// Outbound is a message sent to a contact, as a conversation shows it.
+type Outbound struct {
+	MessageID, CampaignID int64
+	CampaignName          string
+	Channel               string
+	// Text is the campaign's message rendered with the recipient's fields
+	// (the template as written when it cannot be rendered).
+	Text string
+	// State is the dispatcher's state (accepted once the provider took it).
+	State string
+	// SubmittedAt is when the provider accepted it.
+	SubmittedAt time.Time
+	// The delivery facts; zero when not (yet) known.
+	Carrier                 string
+	SentCode, DeliveredCode int
+	SentAt, DeliveredAt     time.Time
+	ReadAt                  time.Time
+}
+
+// ConversationEntry is one message of a conversation: a reply (In) or a
+// message sent (Out).
+type ConversationEntry struct {
+	At  time.Time
+	In  *Inbound
+	Out *Outbound
+}
+
+// Conversation returns the last limit messages exchanged with a number
+// (replies received and campaign messages the provider accepted), oldest
+// first, newest last. limit defaults to 100, at most 1000.
+func (s *Store) Conversation(ctx context.Context, phone string, limit int) ([]ConversationEntry, error) {
+	if limit <= 0 {
+		limit = 100
+	}
+	limit = min(limit, 1000)
+	phone = digits(phone)
+	var out []ConversationEntry
+	rows, err := s.r.QueryContext(ctx, "SELECT "+inboundColumns+` FROM inbound i LEFT JOIN campaigns c ON c.id = i.campaign_id
+		WHERE i.phone = ? ORDER BY i.received_at DESC, i.id DESC LIMIT ?`, phone, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: conversation with %s: %w", phone, err)
+	}
+	for rows.Next() {
+		in, err := scanInbound(rows)
+		if err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: conversation with %s: %w", phone, err)
+		}
+		out = append(out, ConversationEntry{At: in.ReceivedAt, In: &in})
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: conversation with %s: %w", phone, err)
+	}
+	rows, err = s.r.QueryContext(ctx, `SELECT m.id, m.campaign_id, c.name, c.channel, coalesce(c.message, ''), coalesce(l.columns, ''),
+			coalesce(r.fields, ''), m.state, m.submitted_at, m.carrier, m.sent_code, m.delivered_code, m.sent_at, m.delivered_at, m.read_at
+		FROM messages m INDEXED BY messages_phone
+		JOIN campaigns c ON c.id = m.campaign_id
+		LEFT JOIN lists l ON l.id = c.list_id
+		LEFT JOIN recipients r ON r.list_id = c.list_id AND r.row = m.row
+		WHERE m.phone = ? AND m.state = 'accepted' ORDER BY m.submitted_at DESC LIMIT ?`, phone, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: conversation with %s: %w", phone, err)
+	}
+	defer rows.Close()
+	compiled := map[int64]*message.Compiled{}
+	for rows.Next() {
+		var o Outbound
+		var tpl, columns, fields string
+		var submitted, sent, deliv, read int64
+		if err := rows.Scan(&o.MessageID, &o.CampaignID, &o.CampaignName, &o.Channel, &tpl, &columns, &fields, &o.State, &submitted,
+			&o.Carrier, &o.SentCode, &o.DeliveredCode, &sent, &deliv, &read); err != nil {
+			return nil, fmt.Errorf("store: conversation with %s: %w", phone, err)
+		}
+		o.SubmittedAt, o.SentAt, o.DeliveredAt, o.ReadAt = fromMS(submitted), fromMS(sent), fromMS(deliv), fromMS(read)
+		o.Text = tpl
+		c, seen := compiled[o.CampaignID]
+		if !seen {
+			var cols []string
+			if columns != "" {
+				cols = strings.Split(columns, recipient.FieldSeparator)
+			}
+			c, _ = message.Compile(tpl, cols)
+			compiled[o.CampaignID] = c
+		}
+		if c != nil {
+			var fs []string
+			if fields != "" {
+				fs = strings.Split(fields, recipient.FieldSeparator)
+			}
+			o.Text = c.Render(fs)
+		}
+		out = append(out, ConversationEntry{At: o.SubmittedAt, Out: &o})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: conversation with %s: %w", phone, err)
+	}
+	// Oldest first; on equal times a message sent comes before its reply.
+	slices.SortStableFunc(out, func(a, b ConversationEntry) int {
+		if c := a.At.Compare(b.At); c != 0 {
+			return c
+		}
+		if (a.Out != nil) != (b.Out != nil) {
+			if a.Out != nil {
+				return -1
+			}
+			return 1
+		}
+		return 0
+	})
+	if len(out) > limit {
+		out = out[len(out)-limit:]
+	}
+	return out, nil
+}
+
+// Contact is a number that replied, for the inbox's list of conversations.
+type Contact struct {
+	Phone       string
+	ProfileName string
+	// Last is the newest reply.
+	Last Inbound
+	// Replies is how many replies the number sent.
+	Replies int64
+	// OptedOut marks numbers that sent an opt-out keyword.
+	OptedOut bool
+}
+
+// Contacts lists the numbers that replied, most recent reply first, with
+// the same search, channel and paging (by the newest reply's id) as Inbox.
+func (s *Store) Contacts(ctx context.Context, q InboxQuery) ([]Contact, int64, error) {
+	if q.Limit <= 0 {
+		q.Limit = 50
+	}
+	q.Limit = min(q.Limit, 500)
+	var where []string
+	var args []any
+	if q.Channel != "" {
+		where, args = append(where, "channel = ?"), append(args, q.Channel)
+	}
+	if q.CampaignID > 0 {
+		where, args = append(where, "campaign_id = ?"), append(args, q.CampaignID)
+	}
+	if term := strings.TrimSpace(q.Search); term != "" {
+		if d := phoneSearch(term); d != "" {
+			where, args = append(where, `phone LIKE ? ESCAPE '\'`), append(args, "%"+d+"%")
+		} else {
+			pat := "%" + likeEscape(term) + "%"
+			where, args = append(where, `(text LIKE ? ESCAPE '\' OR profile_name LIKE ? ESCAPE '\')`), append(args, pat, pat)
+		}
+	}
+	inner := "SELECT phone, max(id) AS last, count(*) AS n, max(opt_out) AS opted FROM inbound"
+	if len(where) > 0 {
+		inner += " WHERE " + strings.Join(where, " AND ")
+	}
+	inner += " GROUP BY phone"
+	query := "SELECT " + inboundColumns + ", g.n, g.opted FROM (" + inner + ") g JOIN inbound i ON i.id = g.last LEFT JOIN campaigns c ON c.id = i.campaign_id"
+	if q.Before > 0 {
+		query += " WHERE g.last < ?"
+		args = append(args, q.Before)
+	}
+	query += " ORDER BY g.last DESC LIMIT ?"
+	args = append(args, q.Limit+1)
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("store: contacts: %w", err)
+	}
+	defer rows.Close()
+	var out []Contact
+	for rows.Next() {
+		var c Contact
+		var at int64
+		in := &c.Last
+		if err := rows.Scan(&in.ID, &in.Channel, &in.ProviderID, &in.Phone, &in.ProfileName, &in.Kind, &in.Text, &in.MediaURL, &in.Payload,
+			&at, &in.CampaignID, &in.MessageID, &in.CampaignName, &in.OptOut, &in.EventID, &c.Replies, &c.OptedOut); err != nil {
+			return nil, 0, fmt.Errorf("store: contacts: %w", err)
+		}
+		in.ReceivedAt = fromMS(at)
+		c.Phone, c.ProfileName = in.Phone, in.ProfileName
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, fmt.Errorf("store: contacts: %w", err)
+	}
+	var next int64
+	if len(out) > q.Limit {
+		out = out[:q.Limit]
+		next = out[q.Limit-1].Last.ID
+	}
+	return out, next, nil
+}
