@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"arauto/internal/config"
+	"arauto/internal/events"
 	"arauto/internal/sandbox"
 	"arauto/internal/sms"
 	"arauto/internal/user"
@@ -136,7 +137,17 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	}
 	sb.RestoreCampaigns(restored)
 	worker := newWorker(cfg, st, log)
-	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker})
+	hub := events.New()
+	applier := store.NewApplier(st, store.ApplierOptions{
+		Log: log.With("component", "applier"),
+		// Open report pages listen on "campaign:<id>" for fresh numbers.
+		OnApplied: func(ids []int64) {
+			for _, id := range ids {
+				hub.Publish(fmt.Sprintf("campaign:%d", id), events.Event{Name: "report"})
+			}
+		},
+	})
+	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker, Hub: hub})
 	if err != nil {
 		ln.Close()
 		return err
@@ -153,6 +164,19 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	go func() {
 		defer close(workerDone)
 		worker.Run(workerCtx)
+	}()
+	// The applier turns stored webhook events into message statuses and
+	// report counters; it stops last, after the web server, so events
+	// received up to the end are applied (or applied at the next start).
+	applierCtx, stopApplier := context.WithCancel(context.Background())
+	applierDone := make(chan struct{})
+	go func() {
+		defer close(applierDone)
+		applier.Run(applierCtx)
+	}()
+	defer func() {
+		stopApplier()
+		<-applierDone
 	}()
 
 	select {

@@ -54,8 +54,13 @@ func (s *Server) observe(c *fiber.Ctx) (err error) {
 		}
 		level := slog.LevelInfo
 		status := c.Response().StatusCode()
-		if status >= 500 {
+		switch {
+		case status >= 500:
 			level = slog.LevelError
+		case status < 400 && strings.HasPrefix(c.Path(), "/webhooks/"):
+			// Wavy may post tens of thousands a second; the good ones are
+			// counted in the events table, not written line by line.
+			level = slog.LevelDebug
 		}
 		s.log.Log(c.UserContext(), level, "request", "request_id", rid, "method", c.Method(), "path", c.Path(),
 			"status", status, "duration_ms", float64(time.Since(start).Microseconds())/1000, "bytes", len(c.Response().Body()), "ip", c.IP())
