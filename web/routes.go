@@ -43,7 +43,6 @@ func (s *Server) routes() {
 		{"POST", "/language", public, s.setLanguage},
 
 		{"GET", "/", user.Viewer, s.dashboard},
-		{"GET", "/inbox", user.Viewer, s.section("nav.inbox", "⇄", "inbox.empty.title", "inbox.empty.body")},
 
 		{"GET", "/account", user.Viewer, s.accountPage},
 		{"POST", "/account/password", user.Viewer, s.changePassword},
@@ -58,7 +57,7 @@ func (s *Server) routes() {
 		{"POST", "/settings/provider", user.Admin, s.saveProvider},
 		{"POST", "/settings/test", user.Admin, s.testConnection},
 	}
-	for _, feature := range [][]route{s.campaignRoutes(), s.listRoutes(), s.templateRoutes()} {
+	for _, feature := range [][]route{s.campaignRoutes(), s.listRoutes(), s.templateRoutes(), s.reportRoutes(), s.inboxRoutes()} {
 		list = append(list, feature...)
 	}
 	for _, r := range list {
