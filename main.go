@@ -136,7 +136,8 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		restored = append(restored, sandbox.Campaign{ID: c.RemoteID, Name: c.Name, Alias: c.Alias})
 	}
 	sb.RestoreCampaigns(restored)
-	worker := newWorker(cfg, st, log)
+	clients := &providerClients{cfg: cfg, store: st}
+	worker := newWorker(cfg, st, clients, log)
 	hub := events.New()
 	applier := store.NewApplier(st, store.ApplierOptions{
 		Log: log.With("component", "applier"),
@@ -178,6 +179,9 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		stopApplier()
 		<-applierDone
 	}()
+	pollCtx, stopPolling := context.WithCancel(context.Background())
+	defer stopPolling()
+	go (&poller{cfg: cfg, store: st, clients: clients, log: log.With("component", "poller"), now: time.Now}).run(pollCtx)
 
 	select {
 	case err := <-served:

@@ -47,8 +47,7 @@ func (p *providerClients) get(ctx context.Context) (*wavy.Client, error) {
 }
 
 // newWorker builds the dispatcher over the store and the Wavy client.
-func newWorker(cfg config.Config, st *store.Store, log *slog.Logger) *dispatch.Worker {
-	clients := &providerClients{cfg: cfg, store: st}
+func newWorker(cfg config.Config, st *store.Store, clients *providerClients, log *slog.Logger) *dispatch.Worker {
 	sender := wavysender.Sender{Client: clients.get}
 	return dispatch.New(st, sender, dispatch.Config{
 		ReconcileAfter: cfg.ReconcileAfter,
