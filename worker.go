@@ -50,7 +50,10 @@ func (p *providerClients) get(ctx context.Context) (*wavy.Client, error) {
 func newWorker(cfg config.Config, st *store.Store, clients *providerClients, log *slog.Logger) *dispatch.Worker {
 	sender := wavysender.Sender{Client: clients.get}
 	return dispatch.New(st, sender, dispatch.Config{
-		ReconcileAfter: cfg.ReconcileAfter,
+		ReconcileAfter:    cfg.ReconcileAfter,
+		RequestsPerSecond: cfg.SendRequestsPerSecond,
+		MessagesPerSecond: cfg.SendMessagesPerSecond,
+		Concurrency:       cfg.SendConcurrency,
 		Compile: func(body string, columns []string) (func([]string) string, error) {
 			c, err := message.Compile(body, columns)
 			if err != nil {

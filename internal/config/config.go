@@ -44,6 +44,10 @@ type Config struct {
 	// ReconcileAfter is how long a send without a clear answer waits
 	// before the provider is asked whether it has the messages.
 	ReconcileAfter time.Duration // ARAUTO_RECONCILE_AFTER
+	// Sending capacity of the provider account.
+	SendRequestsPerSecond float64 // ARAUTO_SEND_REQUESTS_PER_SECOND
+	SendMessagesPerSecond float64 // ARAUTO_SEND_MESSAGES_PER_SECOND
+	SendConcurrency       int     // ARAUTO_SEND_CONCURRENCY
 	// PublicURLSet tells whether ARAUTO_PUBLIC_URL was given; when not, main
 	// derives the public URL from the address actually listened on.
 	PublicURLSet bool
@@ -82,6 +86,9 @@ var Vars = []Var{
 	{"ARAUTO_LOG_FORMAT", "text", "text or json"},
 	{"ARAUTO_SANDBOX_DELAY_SCALE", "1", "sandbox delays between send, status callback and delivery report: 1 realistic, 0 immediate"},
 	{"ARAUTO_SANDBOX_SEED", "1", "seed of the sandbox's outcomes, so a run can be repeated"},
+	{"ARAUTO_SEND_REQUESTS_PER_SECOND", "100", "send requests per second (Wavy allows 700 per IP; each carries up to 1000 messages)"},
+	{"ARAUTO_SEND_MESSAGES_PER_SECOND", "100000", "messages per second across all campaigns"},
+	{"ARAUTO_SEND_CONCURRENCY", "4", "send requests in flight at once"},
 	{"ARAUTO_RECONCILE_AFTER", "30s", "how long a send without a clear answer waits before Arauto asks Wavy whether it has the messages"},
 }
 
@@ -193,6 +200,16 @@ func Load(getenv func(string) string) (Config, error) {
 
 	if c.ReconcileAfter, err = time.ParseDuration(get("ARAUTO_RECONCILE_AFTER")); err != nil || c.ReconcileAfter < 100*time.Millisecond || c.ReconcileAfter > time.Hour {
 		return c, &Error{"ARAUTO_RECONCILE_AFTER", "must be a duration from 100ms to 1h, such as 30s"}
+	}
+
+	if c.SendRequestsPerSecond, err = strconv.ParseFloat(get("ARAUTO_SEND_REQUESTS_PER_SECOND"), 64); err != nil || c.SendRequestsPerSecond <= 0 || c.SendRequestsPerSecond > 700 {
+		return c, &Error{"ARAUTO_SEND_REQUESTS_PER_SECOND", "must be a number above 0 and at most 700 (Wavy's limit per IP)"}
+	}
+	if c.SendMessagesPerSecond, err = strconv.ParseFloat(get("ARAUTO_SEND_MESSAGES_PER_SECOND"), 64); err != nil || c.SendMessagesPerSecond < 1 {
+		return c, &Error{"ARAUTO_SEND_MESSAGES_PER_SECOND", "must be a number of at least 1"}
+	}
+	if c.SendConcurrency, err = strconv.Atoi(get("ARAUTO_SEND_CONCURRENCY")); err != nil || c.SendConcurrency < 1 || c.SendConcurrency > 64 {
+		return c, &Error{"ARAUTO_SEND_CONCURRENCY", "must be a whole number from 1 to 64"}
 	}
 
 	if err := checkWritableDir(c.DataDir); err != nil {

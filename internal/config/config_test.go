@@ -57,6 +57,11 @@ func TestLoadBadValues(t *testing.T) {
 		{"upload size", map[string]string{"ARAUTO_MAX_UPLOAD_MB": "lots"}, "ARAUTO_MAX_UPLOAD_MB"},
 		{"region", map[string]string{"ARAUTO_PHONE_REGION": "BRA"}, "ARAUTO_PHONE_REGION"},
 		{"log level", map[string]string{"ARAUTO_LOG_LEVEL": "loud"}, "ARAUTO_LOG_LEVEL"},
+		{"send rps over Wavy's limit", map[string]string{"ARAUTO_SEND_REQUESTS_PER_SECOND": "1000"}, "ARAUTO_SEND_REQUESTS_PER_SECOND"},
+		{"send mps", map[string]string{"ARAUTO_SEND_MESSAGES_PER_SECOND": "0"}, "ARAUTO_SEND_MESSAGES_PER_SECOND"},
+		{"send concurrency", map[string]string{"ARAUTO_SEND_CONCURRENCY": "many"}, "ARAUTO_SEND_CONCURRENCY"},
+		{"reconcile after", map[string]string{"ARAUTO_RECONCILE_AFTER": "soon"}, "ARAUTO_RECONCILE_AFTER"},
+		{"sandbox delay", map[string]string{"ARAUTO_SANDBOX_DELAY_SCALE": "-1"}, "ARAUTO_SANDBOX_DELAY_SCALE"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
