@@ -29,7 +29,17 @@ type Campaign struct {
 	// of the campaign's list, in Message.Fields order.
 	Message string
 	Columns []string
+	// WhatsApp is the message of a WhatsApp campaign as JSON (see
+	// internal/message.WhatsApp); the worker leaves rendering it to the
+	// Sender, which fills its parameters from each Message's Fields.
+	WhatsApp string
+	// SessionOnly marks free-form WhatsApp content: only recipients with an
+	// open 24-hour session may get it; the others fail with NoSessionReason.
+	SessionOnly bool
 }
+
+// NoSessionReason is why a free-form WhatsApp message was not sent.
+const NoSessionReason = "whatsapp: no open 24-hour session (the recipient has not replied in the last 24 hours); free-form messages need one, not sent"
 
 // Expiry is passed to the provider with every message (mutually exclusive).
 type Expiry struct {
@@ -113,12 +123,55 @@ type Store interface {
 type Sender interface {
 	// Send submits one batch. On success it returns the provider's id of
 	// every message. Errors are classified with ErrRejected, ErrUnauthorized
-	// and ErrTryLater; any other error is an unknown outcome.
+	// and ErrTryLater; any other error is an unknown outcome. With an
+	// error it may still return messages that were accepted (a batch sent
+	// in several requests): those are recorded and the error's class
+	// applies to the others.
 	Send(ctx context.Context, b Batch) ([]Accepted, error)
 	// Find looks messages up by correlationId and returns the provider id
 	// of those it knows.
 	Find(ctx context.Context, correlationIDs []string) (map[string]string, error)
 }
+
+// ChannelReconciler is implemented by a Sender whose Find cannot verify
+// every channel. For a channel it cannot reconcile, the worker never
+// resends a message whose outcome is unknown (an unknown answer, a crash
+// mid-request): it marks it unknown with the reason instead, preferring
+// never-twice to at-least-once.
+type ChannelReconciler interface {
+	CanReconcile(channel string) bool
+}
+
+// UnknownStore is implemented by a Store that can record unverifiable
+// outcomes. Without it, such messages are marked failed with the reason.
+type UnknownStore interface {
+	// MarkUnknown moves submitting messages to "unknown" with the reason.
+	MarkUnknown(ctx context.Context, campaignID int64, ids []int64, reason string) error
+	// CampaignChannels returns the channel of each campaign.
+	CampaignChannels(ctx context.Context, campaignIDs []int64) (map[int64]string, error)
+}
+
+// SessionStore is implemented by a Store that knows which numbers have an
+// open WhatsApp 24-hour session. Without it no number has one, so
+// session-only campaigns send nothing.
+type SessionStore interface {
+	OpenSessions(ctx context.Context, phones []string, now time.Time) (map[string]bool, error)
+}
+
+// StoppedError is returned by a Sender that sends a batch in several
+// requests and stopped at a failed one: Unsent were never submitted and go
+// back to the queue; Err (classified as usual) applies to the messages of
+// the failed request. Messages accepted before are returned with it.
+type StoppedError struct {
+	Unsent []int64
+	Err    error
+}
+
+func (e *StoppedError) Error() string {
+	return fmt.Sprintf("batch stopped with %d messages unsent: %v", len(e.Unsent), e.Err)
+}
+
+func (e *StoppedError) Unwrap() error { return e.Err }
 
 // Error classes a Sender wraps its errors in.
 var (

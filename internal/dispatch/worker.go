@@ -247,11 +247,20 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 			w.log.Error("dispatch: mark suppressed", "campaign_id", c.ID, "err", err)
 		}
 	}
+	if c.SessionOnly && len(out) > 0 {
+		var err error
+		if out, ids, err = w.withSession(bg, c, out); err != nil {
+			w.requeue(bg, c.ID, ids)
+			w.slowDown(c.ID, w.cfg.Now())
+			w.log.Error("dispatch: look up whatsapp sessions", "campaign_id", c.ID, "err", err)
+			return
+		}
+	}
 	if len(out) == 0 {
 		return
 	}
 	render := func([]string) string { return c.Message }
-	if w.cfg.Compile != nil {
+	if w.cfg.Compile != nil && c.Channel != "whatsapp" {
 		r, err := w.cfg.Compile(c.Message, c.Columns)
 		if err != nil {
 			w.requeue(bg, c.ID, ids)
@@ -269,6 +278,18 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 	acc, err := w.sender.Send(sendCtx, Batch{Campaign: c, Messages: out})
 	cancel()
 	now := w.cfg.Now()
+	if err != nil {
+		// A batch sent in several requests may have been accepted in part
+		// and stopped before submitting the rest.
+		var stopped *StoppedError
+		errors.As(err, &stopped)
+		if len(acc) > 0 || stopped != nil {
+			ids = w.partial(bg, c.ID, ids, acc, stopped, now)
+			if len(ids) == 0 {
+				return
+			}
+		}
+	}
 	switch {
 	case err == nil:
 		if err := w.store.Accept(bg, c.ID, acc, now); err != nil {
@@ -295,10 +316,135 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 		w.requeue(bg, c.ID, ids)
 		w.slowDown(c.ID, now)
 		w.log.Info("dispatch: provider busy, retrying later", "campaign_id", c.ID, "err", err)
+	case !w.canReconcile(c.Channel):
+		// Unknown outcome the provider cannot tell us about: never resent.
+		w.markUnknown(bg, c.ID, ids, "unknown outcome, not resent (no status search for "+c.Channel+"): "+describe(err))
+		w.log.Warn("dispatch: unknown outcome on a channel without lookup, marked unknown", "campaign_id", c.ID, "messages", len(ids), "err", errString(err))
 	default:
 		// Unknown outcome: leave the rows submitting for the reconciler.
 		w.log.Warn("dispatch: unknown outcome, will reconcile", "campaign_id", c.ID, "messages", len(ids), "err", errString(err))
 	}
+}
+
+// partial records the accepted part of a batch that failed, requeues what
+// was never submitted, and returns the ids the error applies to.
+func (w *Worker) partial(ctx context.Context, campaignID int64, ids []int64, acc []Accepted, stopped *StoppedError, now time.Time) []int64 {
+	if len(acc) > 0 {
+		if err := w.store.Accept(ctx, campaignID, acc, now); err != nil {
+			w.log.Error("dispatch: record accepted", "campaign_id", campaignID, "err", err)
+		}
+		// Progress was made: the back-off starts over.
+		w.mu.Lock()
+		delete(w.backoff, campaignID)
+		w.mu.Unlock()
+	}
+	done := make(map[int64]bool, len(acc))
+	for _, a := range acc {
+		done[a.MessageID] = true
+	}
+	if stopped != nil && len(stopped.Unsent) > 0 {
+		w.requeue(ctx, campaignID, stopped.Unsent)
+		for _, id := range stopped.Unsent {
+			done[id] = true
+		}
+	}
+	rest := ids[:0:0]
+	for _, id := range ids {
+		if !done[id] {
+			rest = append(rest, id)
+		}
+	}
+	return rest
+}
+
+// withSession keeps the messages whose number has an open WhatsApp
+// session and fails the others; on a lookup error it returns every id so
+// they can be requeued.
+func (w *Worker) withSession(ctx context.Context, c Campaign, msgs []Message) ([]Message, []int64, error) {
+	open := map[string]bool{}
+	if ss, ok := w.store.(SessionStore); ok {
+		phones := make([]string, len(msgs))
+		for i, m := range msgs {
+			phones[i] = m.Phone
+		}
+		var err error
+		if open, err = ss.OpenSessions(ctx, phones, w.cfg.Now()); err != nil {
+			ids := make([]int64, len(msgs))
+			for i, m := range msgs {
+				ids[i] = m.ID
+			}
+			return nil, ids, err
+		}
+	}
+	var keep []Message
+	var keepIDs, skip []int64
+	for _, m := range msgs {
+		if open[m.Phone] {
+			keep, keepIDs = append(keep, m), append(keepIDs, m.ID)
+		} else {
+			skip = append(skip, m.ID)
+		}
+	}
+	if len(skip) > 0 {
+		if err := w.store.Fail(ctx, c.ID, skip, NoSessionReason); err != nil {
+			w.log.Error("dispatch: mark without session", "campaign_id", c.ID, "err", err)
+		}
+		w.log.Info("dispatch: skipped recipients without a whatsapp session", "campaign_id", c.ID, "messages", len(skip))
+	}
+	return keep, keepIDs, nil
+}
+
+// canReconcile reports whether the Sender can look up messages of a channel.
+func (w *Worker) canReconcile(channel string) bool {
+	cr, ok := w.sender.(ChannelReconciler)
+	return !ok || cr.CanReconcile(channel)
+}
+
+// markUnknown records messages whose outcome cannot be verified.
+func (w *Worker) markUnknown(ctx context.Context, campaignID int64, ids []int64, reason string) {
+	var err error
+	if us, ok := w.store.(UnknownStore); ok {
+		err = us.MarkUnknown(ctx, campaignID, ids, reason)
+	} else {
+		err = w.store.Fail(ctx, campaignID, ids, reason)
+	}
+	if err != nil {
+		w.log.Error("dispatch: mark unknown", "campaign_id", campaignID, "err", err)
+	}
+}
+
+// unverifiable splits off the messages of campaigns whose channel the
+// Sender cannot look up, and marks them unknown.
+func (w *Worker) unverifiable(ctx context.Context, todo []Message) ([]Message, error) {
+	cr, ok := w.sender.(ChannelReconciler)
+	us, ok2 := w.store.(UnknownStore)
+	if !ok || !ok2 {
+		return todo, nil
+	}
+	var cids []int64
+	for _, m := range todo {
+		if len(cids) == 0 || cids[len(cids)-1] != m.CampaignID {
+			cids = append(cids, m.CampaignID)
+		}
+	}
+	channels, err := us.CampaignChannels(ctx, cids)
+	if err != nil {
+		return nil, err
+	}
+	keep := todo[:0:0]
+	lost := map[int64][]int64{}
+	for _, m := range todo {
+		if ch := channels[m.CampaignID]; ch != "" && !cr.CanReconcile(ch) {
+			lost[m.CampaignID] = append(lost[m.CampaignID], m.ID)
+		} else {
+			keep = append(keep, m)
+		}
+	}
+	for cid, ids := range lost {
+		w.markUnknown(ctx, cid, ids, "unknown outcome after an interrupted send, not resent (no status search for "+channels[cid]+")")
+		w.log.Warn("dispatch: unverifiable messages marked unknown", "campaign_id", cid, "messages", len(ids))
+	}
+	return keep, nil
 }
 
 func (w *Worker) requeue(ctx context.Context, campaignID int64, ids []int64) {
@@ -358,6 +504,16 @@ func (w *Worker) reconcile(ctx context.Context, olderThan time.Time) {
 		w.mu.Unlock()
 		if len(todo) == 0 {
 			return
+		}
+		if todo, err = w.unverifiable(ctx, todo); err != nil {
+			w.log.Warn("dispatch: reconcile channels lookup failed, will retry", "err", err)
+			return
+		}
+		if len(todo) == 0 {
+			if len(msgs) < reconcileBatch {
+				return
+			}
+			continue
 		}
 		ids := make([]string, len(todo))
 		for i, m := range todo {
