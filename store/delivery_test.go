@@ -174,7 +174,7 @@ func applyAll(t testing.TB, s *Store, now time.Time) applyResult {
 // reportCounts returns a campaign's counters other than dispatcher states.
 func reportCounts(t testing.TB, s *Store, campaignID int64) map[string]int64 {
 	t.Helper()
-	all, err := s.CampaignCounts(context.Background(), campaignID)
+	all, err := s.ReportCounters(context.Background(), campaignID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"arauto/internal/dispatch"
+	"arauto/internal/message"
 	"arauto/internal/recipient"
 	"arauto/internal/schedule"
 )
@@ -37,7 +38,7 @@ func bump(ctx context.Context, tx *sql.Tx, campaignID int64, from, to string, n 
 // DueCampaigns returns campaigns that are running, or scheduled.
 func (s *Store) DueCampaigns(ctx context.Context, now time.Time) ([]dispatch.Campaign, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.alias, c.channel, c.state, coalesce(c.scheduled_at, 0), c.flash, c.extra_info,
-			coalesce(c.message, ''), coalesce(l.columns, ''), c.schedule
+			coalesce(c.message, ''), coalesce(l.columns, ''), c.schedule, c.whatsapp
 		FROM campaigns c LEFT JOIN lists l ON l.id = c.list_id
 		WHERE c.state IN ('running', 'scheduled') ORDER BY c.id`)
 	if err != nil {
@@ -49,8 +50,15 @@ func (s *Store) DueCampaigns(ctx context.Context, now time.Time) ([]dispatch.Cam
 		var c dispatch.Campaign
 		var start int64
 		var columns, schedule string
-		if err := rows.Scan(&c.ID, &c.Alias, &c.Channel, &c.State, &start, &c.Flash, &c.ExtraInfo, &c.Message, &columns, &schedule); err != nil {
+		if err := rows.Scan(&c.ID, &c.Alias, &c.Channel, &c.State, &start, &c.Flash, &c.ExtraInfo, &c.Message, &columns, &schedule, &c.WhatsApp); err != nil {
 			return nil, fmt.Errorf("store: due campaigns: %w", err)
+		}
+		if c.Channel == message.ChannelWhatsApp {
+			w, err := message.ParseWhatsApp(c.WhatsApp)
+			if err != nil {
+				return nil, fmt.Errorf("store: campaign %d: %w", c.ID, err)
+			}
+			c.SessionOnly = w.NeedsSession()
 		}
 		c.StartAt = fromMS(start)
 		if columns != "" {
@@ -105,7 +113,9 @@ func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) erro
 		}
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM campaign_counts WHERE campaign_id = ?", id); err != nil {
+		// Only the dispatch states are recounted; delivery counters
+		// (prefixed keys) belong to the applier.
+		if _, err := tx.ExecContext(ctx, "DELETE FROM campaign_counts WHERE campaign_id = ? AND instr(state, ':') = 0", id); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO campaign_counts (campaign_id, state, n)
@@ -394,9 +404,12 @@ func (s *Store) CancelCampaign(ctx context.Context, campaignID int64) error {
 	return s.stateChange(ctx, campaignID, "queued", "cancelled")
 }
 
-// CampaignCounts returns the pre-aggregated message counts by state.
+// CampaignCounts returns the pre-aggregated message counts by dispatch
+// state (queued, submitting, accepted, ...). The same table holds the
+// delivery report's counters under prefixed keys ("r:sent", "code:104");
+// those are CampaignReport's and left out here.
 func (s *Store) CampaignCounts(ctx context.Context, campaignID int64) (map[string]int64, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT state, n FROM campaign_counts WHERE campaign_id = ?", campaignID)
+	rows, err := s.r.QueryContext(ctx, "SELECT state, n FROM campaign_counts WHERE campaign_id = ? AND instr(state, ':') = 0", campaignID)
 	if err != nil {
 		return nil, fmt.Errorf("store: counts of campaign %d: %w", campaignID, err)
 	}
@@ -477,4 +490,24 @@ func (s *Store) CampaignSchedule(ctx context.Context, id int64) (schedule.Schedu
 		}
 	}
 	return sc, nil
+}
+
+// ReportCounters returns a campaign's delivery-report counters (the
+// prefixed keys the applier keeps: "r:sent", "code:104", "carrier:VIVO:sent"...).
+func (s *Store) ReportCounters(ctx context.Context, campaignID int64) (map[string]int64, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT state, n FROM campaign_counts WHERE campaign_id = ? AND instr(state, ':') > 0", campaignID)
+	if err != nil {
+		return nil, fmt.Errorf("store: report counters of campaign %d: %w", campaignID, err)
+	}
+	defer rows.Close()
+	m := map[string]int64{}
+	for rows.Next() {
+		var k string
+		var n int64
+		if err := rows.Scan(&k, &n); err != nil {
+			return nil, fmt.Errorf("store: report counters of campaign %d: %w", campaignID, err)
+		}
+		m[k] = n
+	}
+	return m, rows.Err()
 }

@@ -326,7 +326,7 @@ func TestWebhookDuplicateBurst(t *testing.T) {
 		t.Fatalf("got %d ok, %d other, %d errors; want a burst of 200s", res.ok, res.other, res.errs)
 	}
 	waitApplied(t, st)
-	counts, err := st.CampaignCounts(ctx, c.ID)
+	counts, err := st.ReportCounters(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -466,7 +466,7 @@ func TestSandboxReportsEndToEnd(t *testing.T) {
 			want["r:failed"]++
 		}
 	}
-	counts, err := st.CampaignCounts(ctx, c.ID)
+	counts, err := st.ReportCounters(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,18 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+)
+
+// ExecForTest runs a statement on the writer, for tests that need to set
+// up rows no public method writes.
+func (s *Store) ExecForTest(ctx context.Context, q string, args ...any) error {
+	_, err := s.w.ExecContext(ctx, q, args...)
+	return err
+}
+
+// QueryRowForTest reads one row, for tests.
+func (s *Store) QueryRowForTest(ctx context.Context, q string, args ...any) *sql.Row {
+	return s.r.QueryRowContext(ctx, q, args...)
+}
