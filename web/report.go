@@ -1,4 +1,285 @@
 package web
 
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"arauto/internal/campaign"
+	"arauto/internal/user"
+	"arauto/store"
+	"arauto/views"
+)
+
 // reportRoutes lists the campaign report pages and exports.
-func (s *Server) reportRoutes() []route { return nil }
+func (s *Server) reportRoutes() []route {
+	return []route{
+		{"GET", "/campaigns/:id/report", user.Viewer, s.reportPage},
+		{"GET", "/campaigns/:id/report/live", user.Viewer, s.reportLive},
+		{"GET", "/campaigns/:id/report/events", user.Viewer, s.reportEvents},
+		{"GET", "/campaigns/:id/report/export.csv", user.Viewer, s.exportCSV},
+		{"GET", "/campaigns/:id/report/export.xlsx", user.Viewer, s.exportXLSX},
+	}
+}
+
+// reportPerPage is the size of a page of the per-recipient table.
+const reportPerPage = 50
+
+// Live report pacing: at most one re-render per reportMinGap however
+// many delivery events arrive, and a refresh every reportRefresh while the
+// dispatcher works (its state counters change without a "report" event).
+var (
+	reportMinGap  = 500 * time.Millisecond
+	reportRefresh = 5 * time.Second
+)
+
+var errBadRequest = &pageError{status: fiber.StatusBadRequest, key: "error.bad_request"}
+
+// reportFilter reads the table's filters; a value that cannot be one is a
+// bad request.
+func reportFilter(c *fiber.Ctx) (views.ReportFilter, store.MessageFilter, error) {
+	var vf views.ReportFilter
+	var sf store.MessageFilter
+	if o := c.Query("outcome"); o != "" {
+		if !store.ValidOutcomeFilter(o) {
+			return vf, sf, errBadRequest
+		}
+		vf.Outcome, sf.Outcome = o, o
+	}
+	if v := c.Query("code"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > 9999 {
+			return vf, sf, errBadRequest
+		}
+		vf.Code, sf.Code = n, n
+	}
+	if v := strings.TrimSpace(c.Query("carrier")); v != "" {
+		if len(v) > 64 {
+			return vf, sf, errBadRequest
+		}
+		vf.Carrier, sf.Carrier = v, v
+	}
+	if v := strings.TrimSpace(c.Query("q")); v != "" {
+		d := strings.Map(func(r rune) rune {
+			switch {
+			case r >= '0' && r <= '9':
+				return r
+			case strings.ContainsRune("+ ()-.", r):
+				return -1
+			}
+			return 'x'
+		}, v)
+		if strings.Contains(d, "x") || len(d) > 20 {
+			return vf, sf, errBadRequest
+		}
+		vf.Phone, sf.Phone = v, d
+	}
+	return vf, sf, nil
+}
+
+// keyParam reads an optional positive id from the query.
+func keyParam(c *fiber.Ctx, name string) (int64, error) {
+	v := c.Query(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return 0, errBadRequest
+	}
+	return n, nil
+}
+
+// reportLoc is the zone the campaign's times are shown in: its
+// schedule's, else Brazil's.
+func (s *Server) reportLoc(ctx context.Context, cp *campaign.Campaign) *time.Location {
+	if sc, err := s.store.CampaignSchedule(ctx, cp.ID); err == nil {
+		if loc, err := sc.Location(); err == nil && loc != nil {
+			return loc
+		}
+	}
+	if loc, err := time.LoadLocation("America/Sao_Paulo"); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// reportLive reports whether a campaign's numbers may still change:
+// while it sends, and for the provider's status horizon after.
+func (s *Server) reportIsLive(cp *campaign.Campaign) bool {
+	if cp.State.Active() {
+		return true
+	}
+	return cp.Started() && cp.State != campaign.Archived && (cp.FinishedAt.IsZero() || s.now().Sub(cp.FinishedAt) < store.StatusHorizon)
+}
+
+func (s *Server) reportData(ctx context.Context, cp *campaign.Campaign) (views.ReportData, error) {
+	r, err := s.store.CampaignReport(ctx, cp.ID)
+	if err != nil {
+		return views.ReportData{}, err
+	}
+	return views.ReportData{Campaign: cp, Report: r, Live: s.reportIsLive(cp), Loc: s.reportLoc(ctx, cp), UpdatedAt: s.now()}, nil
+}
+
+func (s *Server) reportPage(c *fiber.Ctx) error {
+	vf, sf, err := reportFilter(c)
+	if err != nil {
+		return err
+	}
+	after, err := keyParam(c, "after")
+	if err != nil {
+		return err
+	}
+	before, err := keyParam(c, "before")
+	if err != nil {
+		return err
+	}
+	cp, err := s.campaignByParam(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.UserContext()
+	d, err := s.reportData(ctx, cp)
+	if err != nil {
+		return err
+	}
+	page, err := s.store.CampaignMessages(ctx, cp.ID, sf, after, before, reportPerPage)
+	if err != nil {
+		return err
+	}
+	d.Table = views.ReportTable{Filter: vf, Outcomes: store.OutcomeFilters, PerPage: reportPerPage,
+		HasPrev: page.HasPrev, HasNext: page.HasNext, First: page.First, Last: page.Last}
+	if list, _, err := s.campaignList(ctx, cp); err == nil && list != nil {
+		d.Table.Columns = list.Columns
+	} else if cp.ListID != 0 {
+		if l, err := s.store.ListByID(ctx, cp.ListID); err == nil {
+			d.Table.Columns = l.Columns
+		}
+	}
+	d.Table.Rows = make([]views.ReportRow, len(page.Rows))
+	for i, m := range page.Rows {
+		d.Table.Rows[i] = views.ReportRow{ID: m.ID, Phone: m.Phone, Fields: m.Fields, Outcome: m.Outcome(), Carrier: m.Carrier,
+			SentCode: m.SentCode, DeliveredCode: m.DeliveredCode, SubmittedAt: m.SubmittedAt, SentAt: m.SentAt,
+			DeliveredAt: m.DeliveredAt, ReadAt: m.ReadAt}
+	}
+	return s.render(c, fiber.StatusOK, views.ReportPage(d))
+}
+
+// reportLive answers the live fragment alone, for tools that poll.
+func (s *Server) reportLive(c *fiber.Ctx) error {
+	cp, err := s.campaignByParam(c)
+	if err != nil {
+		return err
+	}
+	d, err := s.reportData(c.UserContext(), cp)
+	if err != nil {
+		return err
+	}
+	return s.renderWith(c, fiber.StatusOK, views.ReportLive(d), false)
+}
+
+// reportEvents streams the live part of the report: re-rendered when
+// delivery events for the campaign were applied ("report" on
+// campaign:<id>), at most once per reportMinGap, and every reportRefresh
+// while the campaign is active; a frame goes out only when it changed.
+func (s *Server) reportEvents(c *fiber.Ctx) error {
+	cp, err := s.campaignByParam(c)
+	if err != nil {
+		return err
+	}
+	id := cp.ID
+	ctx := views.WithEnv(context.Background(), s.env(c, false))
+	c.Set(fiber.HeaderContentType, "text/event-stream")
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set("X-Accel-Buffering", "no")
+	ch, cancel := s.hub.Subscribe("campaign:" + strconv.FormatInt(id, 10))
+	closing := s.closing
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer cancel()
+		var last []byte
+		var lastAt time.Time
+		active := true
+		frame := func() ([]byte, error) {
+			cp, err := s.store.CampaignByID(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			active = cp.State.Active()
+			d, err := s.reportData(ctx, cp)
+			if err != nil {
+				return nil, err
+			}
+			// The timestamp changes every time; compare without it.
+			d.UpdatedAt = time.Time{}
+			return sseFrame(ctx, "report", views.ReportLive(d))
+		}
+		send := func(force bool) bool {
+			f, err := frame()
+			if err != nil {
+				s.log.Error("report stream", "campaign_id", id, "err", err)
+				return false
+			}
+			lastAt = time.Now()
+			if !force && bytes.Equal(f, last) {
+				return true
+			}
+			last = f
+			if _, err := w.Write(f); err != nil {
+				return false
+			}
+			return w.Flush() == nil
+		}
+		// A comment first, so the browser knows the stream is open; the
+		// page already shows the current numbers.
+		if _, err := w.WriteString(": open\n\n"); err != nil || w.Flush() != nil {
+			return
+		}
+		if f, err := frame(); err == nil {
+			last, lastAt = f, time.Now()
+		}
+		tick := time.NewTicker(reportMinGap)
+		defer tick.Stop()
+		pending := false
+		idle := time.Now()
+		for {
+			select {
+			case <-closing:
+				return
+			case _, ok := <-ch:
+				if !ok {
+					return
+				}
+				pending = true
+				if time.Since(lastAt) >= reportMinGap {
+					pending = false
+					if !send(false) {
+						return
+					}
+					idle = time.Now()
+				}
+			case <-tick.C:
+				switch {
+				case pending || (active && time.Since(lastAt) >= reportRefresh):
+					pending = false
+					if !send(false) {
+						return
+					}
+					idle = time.Now()
+				case time.Since(idle) >= 15*time.Second:
+					// Keeps proxies from closing an idle stream and tells
+					// us when the browser has left.
+					if _, err := w.WriteString(": ping\n\n"); err != nil || w.Flush() != nil {
+						return
+					}
+					idle = time.Now()
+				}
+			}
+		}
+	})
+	return nil
+}
