@@ -33,6 +33,7 @@ func (s *Server) campaignSendRoutes() []route {
 		{"POST", "/campaigns/:id/list", user.Marketer, s.saveCampaignList},
 		{"GET", "/campaigns/:id/message", user.Marketer, s.campaignMessagePage},
 		{"POST", "/campaigns/:id/message", user.Marketer, s.saveCampaignMessage},
+		{"POST", "/campaigns/:id/whatsapp/preview", user.Marketer, s.previewWhatsApp},
 		{"GET", "/campaigns/:id/schedule", user.Marketer, s.campaignSchedulePage},
 		{"POST", "/campaigns/:id/schedule", user.Marketer, s.saveCampaignSchedule},
 		{"POST", "/campaigns/:id/schedule/preview", user.Marketer, s.previewCampaignSchedule},
@@ -224,6 +225,9 @@ func (s *Server) campaignMessagePage(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
+	if cp.Channel == campaign.WhatsApp {
+		return s.whatsAppMessagePage(c, cp)
+	}
 	f := views.Form{Values: map[string]string{"extra_info": cp.ExtraInfo}, Errors: views.FieldErrors{}}
 	if cp.Flash {
 		f.Values["flash"] = "1"
@@ -257,9 +261,8 @@ func (s *Server) saveCampaignMessage(c *fiber.Ctx) error {
 	if !ok {
 		return err
 	}
-	if cp.Channel != campaign.SMS {
-		flash(c, "error", "campaigns.whatsapp_unavailable")
-		return seeOther(c, campaignPath(cp.ID, ""))
+	if cp.Channel == campaign.WhatsApp {
+		return s.saveWhatsApp(c, cp)
 	}
 	body := composeText(c.FormValue("body"))
 	f := views.Form{Values: map[string]string{"extra_info": strings.TrimSpace(c.FormValue("extra_info"))}, Errors: views.FieldErrors{}}
@@ -539,7 +542,7 @@ func (s *Server) preflight(c *fiber.Ctx, cp *campaign.Campaign) (views.Preflight
 	case campaign.SMS:
 		add("channel", "ok", tr(c, "campaigns.channel.sms"))
 	case campaign.WhatsApp:
-		add("channel", "fail", tr(c, "campaigns.whatsapp_unavailable"))
+		add("channel", "ok", tr(c, "campaigns.channel.whatsapp"))
 	default:
 		add("channel", "fail", tr(c, "campaigns.missing.channel"))
 	}
@@ -621,6 +624,9 @@ func (s *Server) checkMessage(c *fiber.Ctx, cp *campaign.Campaign, list *recipie
 	if strings.TrimSpace(cp.Message) == "" {
 		add("message", "fail", tr(c, "campaigns.missing.message"))
 		return nil
+	}
+	if cp.Channel == campaign.WhatsApp {
+		return s.checkWhatsApp(c, cp, list, add)
 	}
 	if cp.Channel != campaign.SMS {
 		add("message", "ok", tr(c, "campaigns.review.message_written"))

@@ -268,13 +268,13 @@ func TestCampaignMessageEditor(t *testing.T) {
 	r := e.b.post(e.path(c, "/message"), url.Values{"body": {"Oi {{codigo}}"}, "flash": {"1"}})
 	wantIn(t, "refused form", r.body, "Oi {{codigo}}</textarea>", `name="flash" value="1" checked`)
 
-	// WhatsApp campaigns say plainly that they cannot send yet.
+	// WhatsApp campaigns get the WhatsApp editor.
 	zap := &campaign.Campaign{RemoteID: 900, Name: "Zap", Alias: "zap", Channel: campaign.WhatsApp}
 	if err := e.store.CreateCampaign(context.Background(), zap); err != nil {
 		t.Fatal(err)
 	}
 	r = e.b.do("GET", e.path(zap, "/message"), nil)
-	wantIn(t, "whatsapp message page", r.body, "O envio por WhatsApp ainda não está disponível")
+	wantIn(t, "whatsapp message page", r.body, `id="whatsapp-form"`, `name="body_params"`)
 	if strings.Contains(r.body, "compose-body") {
 		t.Errorf("the whatsapp message page offers the SMS composer")
 	}
@@ -455,17 +455,15 @@ func TestPreflightWarnings(t *testing.T) {
 	}
 }
 
-func TestWhatsAppCampaignCannotLaunch(t *testing.T) {
+func TestWhatsAppCampaignWithoutMessageCannotLaunch(t *testing.T) {
 	e := newSendEnv(t)
 	c := &campaign.Campaign{RemoteID: 901, Name: "Zap", Alias: "zap", Channel: campaign.WhatsApp, ListID: e.list.ID, Message: "Oi",
 		ScheduledAt: e.clock.now()}
 	if err := e.store.CreateCampaign(context.Background(), c); err != nil {
 		t.Fatal(err)
 	}
-	page := e.b.do("GET", e.path(c, ""), nil)
-	wantIn(t, "whatsapp page", page.body, "O envio por WhatsApp ainda não está disponível")
 	r := e.b.do("GET", e.path(c, "/review"), nil)
-	wantIn(t, "whatsapp review", r.body, `data-check="channel" data-status="fail"`)
+	wantIn(t, "whatsapp review", r.body, `data-check="channel" data-status="ok"`, `data-check="message" data-status="fail"`)
 	if r := e.b.post(e.path(c, "/launch"), nil); r.status != 422 {
 		t.Errorf("whatsapp launch got %d, want 422", r.status)
 	}

@@ -1,10 +1,197 @@
 package web
 
-import "arauto/internal/user"
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
 
-// inboxRoutes lists the inbox, conversation and suppression pages.
+	"github.com/gofiber/fiber/v2"
+
+	"arauto/internal/user"
+	"arauto/internal/wavy"
+	"arauto/store"
+	"arauto/views"
+)
+
+// inboxRoutes lists the inbox, conversation and suppression pages, and the
+// Settings actions for opt-out keywords and polling.
 func (s *Server) inboxRoutes() []route {
 	return []route{
-		{"GET", "/inbox", user.Viewer, s.section("nav.inbox", "⇄", "inbox.empty.title", "inbox.empty.body")},
+		{"GET", "/inbox", user.Viewer, s.inboxPage},
+		{"GET", "/inbox/:phone", user.Viewer, s.conversationPage},
+
+		{"GET", "/suppression", user.Viewer, s.suppressionPage},
+		{"POST", "/suppression", user.Marketer, s.addSuppression},
+		{"POST", "/suppression/import", user.Marketer, s.importSuppressions},
+		{"GET", "/suppression/export.csv", user.Viewer, s.exportSuppressionsCSV},
+		{"GET", "/suppression/export.xlsx", user.Viewer, s.exportSuppressionsXLSX},
+		{"POST", "/suppression/:phone/delete", user.Marketer, s.removeSuppression},
+
+		{"POST", "/settings/optout", user.Admin, s.saveOptOut},
+		{"POST", "/settings/polling", user.Admin, s.savePolling},
 	}
+}
+
+// inboxPerPage is the size of a page of the inbox.
+const inboxPerPage = 50
+
+func (s *Server) inboxPage(c *fiber.Ctx) error {
+	f := views.InboxFilter{Search: truncateRunes(strings.TrimSpace(c.Query("q")), 100), OptOutOnly: c.Query("optout") == "1"}
+	if ch := c.Query("channel"); ch == "sms" || ch == "whatsapp" {
+		f.Channel = ch
+	}
+	before, _ := strconv.ParseInt(c.Query("before"), 10, 64)
+	before = max(before, 0)
+	page, err := s.store.Inbox(c.UserContext(), store.InboxQuery{Search: f.Search, Channel: f.Channel, OptOutOnly: f.OptOutOnly,
+		Before: before, Limit: inboxPerPage})
+	if err != nil {
+		return err
+	}
+	d := views.InboxData{Filter: f, Before: before, Next: page.Next}
+	for _, in := range page.Items {
+		d.Replies = append(d.Replies, replyView(in))
+	}
+	return s.render(c, fiber.StatusOK, views.InboxPage(d))
+}
+
+// conversationPage shows everything exchanged with one number.
+func (s *Server) conversationPage(c *fiber.Ctx) error {
+	phone := c.Params("phone")
+	if phone == "" || len(phone) > 20 || strings.Trim(phone, "0123456789") != "" {
+		return fiber.ErrNotFound
+	}
+	entries, err := s.store.Conversation(c.UserContext(), phone, 200)
+	if err != nil {
+		return err
+	}
+	d := views.ConversationData{Phone: phone}
+	for _, e := range entries {
+		ce := views.ChatEntry{At: e.At}
+		if e.In != nil {
+			r := replyView(*e.In)
+			ce.In = &r
+			if r.ProfileName != "" {
+				d.ProfileName = r.ProfileName
+			}
+		}
+		if e.Out != nil {
+			ce.Out = &views.Sent{MessageID: e.Out.MessageID, CampaignID: e.Out.CampaignID, CampaignName: e.Out.CampaignName, Channel: e.Out.Channel,
+				Text: e.Out.Text, State: sentState(*e.Out), Carrier: e.Out.Carrier}
+		}
+		d.Entries = append(d.Entries, ce)
+	}
+	d.Entries = replyAfterMessage(d.Entries)
+	sp, err := s.store.SuppressionByPhone(c.UserContext(), phone)
+	switch {
+	case err == nil:
+		d.Suppressed, d.SuppressedReason, d.SuppressedAt = true, sp.Reason, sp.CreatedAt
+	case !errors.Is(err, store.ErrNotFound):
+		return err
+	}
+	return s.render(c, fiber.StatusOK, views.ConversationPage(d))
+}
+
+// replyAfterMessage keeps a reply below the message it answers: the
+// provider's clock may stamp a quick reply a moment before our own
+// submission time.
+func replyAfterMessage(entries []views.ChatEntry) []views.ChatEntry {
+	sentAt := map[int64]time.Time{}
+	for _, e := range entries {
+		if e.Out != nil {
+			sentAt[e.Out.MessageID] = e.At
+		}
+	}
+	type keyed struct {
+		e   views.ChatEntry
+		at  time.Time
+		out bool
+	}
+	ks := make([]keyed, len(entries))
+	for i, e := range entries {
+		ks[i] = keyed{e, e.At, e.Out != nil}
+		if e.In != nil && e.In.MessageID != 0 {
+			if t, ok := sentAt[e.In.MessageID]; ok && t.After(e.At) {
+				ks[i].at = t
+			}
+		}
+	}
+	sort.SliceStable(ks, func(i, j int) bool {
+		if !ks[i].at.Equal(ks[j].at) {
+			return ks[i].at.Before(ks[j].at)
+		}
+		return ks[i].out && !ks[j].out
+	})
+	out := make([]views.ChatEntry, len(ks))
+	for i, k := range ks {
+		out[i] = k.e
+	}
+	return out
+}
+
+// sentState is the furthest thing known about a message sent.
+func sentState(o store.Outbound) string {
+	const sentOK, deliveredOK = 2, 4
+	switch {
+	case !o.ReadAt.IsZero():
+		return "read"
+	case o.DeliveredCode == deliveredOK:
+		return "delivered"
+	case o.DeliveredCode != 0:
+		return "failed"
+	case o.SentCode == sentOK:
+		return "sent"
+	case o.SentCode != 0:
+		return "failed"
+	}
+	return "accepted"
+}
+
+// replyView turns a stored reply into what the page shows, reading the
+// location and contact cards from a WhatsApp payload.
+func replyView(in store.Inbound) views.Reply {
+	r := views.Reply{ID: in.ID, Channel: in.Channel, Phone: in.Phone, ProfileName: in.ProfileName, Kind: in.Kind, Text: in.Text,
+		At: in.ReceivedAt, CampaignID: in.CampaignID, CampaignName: in.CampaignName, MessageID: in.MessageID, OptOut: in.OptOut}
+	if safeLink(in.MediaURL) {
+		r.MediaURL = in.MediaURL
+	}
+	if in.Channel != "whatsapp" || (in.Kind != "LOCATION" && in.Kind != "CONTACTS") || in.Payload == "" {
+		return r
+	}
+	var mo wavy.WhatsAppMO
+	if err := json.Unmarshal([]byte(in.Payload), &mo); err != nil {
+		return r
+	}
+	if l := mo.Message.Location; l != nil {
+		if lat, lng, ok := l.LatLng(); ok {
+			r.GeoPoint = fmt.Sprintf("%.5f, %.5f", lat, lng)
+			r.MapURL = fmt.Sprintf("https://www.openstreetmap.org/?mlat=%.6f&mlon=%.6f#map=17/%.6f/%.6f", lat, lng, lat, lng)
+		}
+	}
+	for _, ct := range mo.Message.Contacts {
+		var parts []string
+		if ct.Name != nil {
+			if n := strings.TrimSpace(strings.Join([]string{ct.Name.FirstName, ct.Name.MiddleName, ct.Name.LastName}, " ")); n != "" {
+				parts = append(parts, strings.Join(strings.Fields(n), " "))
+			}
+		}
+		for _, p := range ct.Phones {
+			if p.Phone != "" {
+				parts = append(parts, p.Phone)
+			}
+		}
+		if len(parts) > 0 {
+			r.Contacts = append(r.Contacts, strings.Join(parts, " · "))
+		}
+	}
+	return r
+}
+
+// safeLink accepts http(s) links only: a payload could carry javascript:.
+func safeLink(u string) bool {
+	l := strings.ToLower(u)
+	return strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://")
 }

@@ -7,10 +7,12 @@ import (
 	"net/url"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
 	"arauto/internal/config"
+	"arauto/internal/optout"
 	"arauto/internal/wavy"
 	"arauto/views"
 )
@@ -43,7 +45,68 @@ func (s *Server) settingsData(c *fiber.Ctx, f views.Form, test *views.Connection
 		Mode: p.Mode, EnvMode: s.cfg.Provider,
 		APIURL: wavyView.APIURL, APIGWURL: wavyView.APIGWURL, Username: wavyView.Username,
 		TokenHint: config.TokenHint(wavyView.Token), WebhookURL: s.webhookURLs(), Test: test, Form: f,
+		OptOutKeywords: config.FormatOptOutKeywords(config.OptOutKeywords(saved)),
+		OptOutDefaults: config.FormatOptOutKeywords(config.DefaultOptOutKeywords()),
+		Polling:        saved[config.SettingPolling] == "1",
 	}, nil
+}
+
+// maxOptOutKeyword bounds one keyword: a reply longer than a few words is
+// not an opt-out.
+const maxOptOutKeyword = 40
+
+// saveOptOut stores the opt-out keywords the applier matches replies
+// against; blank restores the defaults.
+func (s *Server) saveOptOut(c *fiber.Ctx) error {
+	raw := c.FormValue("keywords")
+	f := views.Form{Values: map[string]string{"keywords": raw}, Errors: views.FieldErrors{}}
+	ks := config.ParseOptOutKeywords(raw)
+	switch {
+	case len(raw) > 4000 || len(ks) > 100:
+		f.Errors["keywords"] = tr(c, "settings.optout.too_many")
+	case len(ks) == 0:
+		f.Errors["keywords"] = tr(c, "settings.optout.empty")
+	default:
+		for _, k := range ks {
+			if utf8.RuneCountInString(k) > maxOptOutKeyword || optout.Normalize(k) == "" {
+				f.Errors["keywords"] = tr(c, "settings.optout.bad_word", k)
+				break
+			}
+		}
+	}
+	if len(f.Errors) > 0 {
+		d, err := s.settingsData(c, views.Form{}, nil)
+		if err != nil {
+			return err
+		}
+		d.OptOutForm = f
+		return s.render(c, fiber.StatusUnprocessableEntity, views.SettingsPage(d))
+	}
+	if err := s.store.SaveSettings(c.UserContext(), map[string]string{config.SettingOptOutKeywords: config.FormatOptOutKeywords(ks)}); err != nil {
+		return err
+	}
+	s.log.Info("opt-out keywords saved", "count", len(ks), "by", currentUser(c).ID)
+	flash(c, "success", "settings.optout.saved")
+	return seeOther(c, "/settings#optout")
+}
+
+// savePolling turns status polling on or off.
+func (s *Server) savePolling(c *fiber.Ctx) error {
+	on := c.FormValue("polling") == "1"
+	v := "0"
+	if on {
+		v = "1"
+	}
+	if err := s.store.SaveSettings(c.UserContext(), map[string]string{config.SettingPolling: v}); err != nil {
+		return err
+	}
+	s.log.Info("polling switched", "on", on, "by", currentUser(c).ID)
+	if on {
+		flash(c, "success", "settings.polling.on_saved")
+	} else {
+		flash(c, "success", "settings.polling.off_saved")
+	}
+	return seeOther(c, "/settings#polling")
 }
 
 func withMode(saved map[string]string, mode string) map[string]string {

@@ -1,0 +1,222 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"arauto/internal/config"
+	"arauto/internal/user"
+	"arauto/internal/wavy"
+	"arauto/views"
+)
+
+// webhook posts one webhook body the way the provider would.
+func (e *testEnv) webhook(t *testing.T, kind, body string) {
+	t.Helper()
+	req := httptest.NewRequest("POST", "/webhooks/wavy/"+testSecret+"/"+kind, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := e.srv.App().Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != 200 {
+		t.Fatalf("webhook %s got %d, want 200", kind, resp.StatusCode)
+	}
+}
+
+// seedReplies stores an SMS opt-out, an SMS question and a WhatsApp
+// location and contact card, and applies them.
+func (e *testEnv) seedReplies(t *testing.T) {
+	t.Helper()
+	e.webhook(t, "sms-mo", `{"id":"mo-1","source":"5519997712322","shortCode":"28128","messageText":"Sair","receivedAt":1766660300000}`)
+	e.webhook(t, "sms-mo", `{"id":"mo-2","source":"5521988887777","shortCode":"28128","messageText":"Qual o horário da loja?","receivedAt":1766660400000}`)
+	at := time.UnixMilli(1766660500000)
+	wa, err := json.Marshal(map[string]any{"total": 2, "data": []wavy.WhatsAppMO{
+		{ID: "wa-1", Source: "5511977776666", UserProfile: wavy.UserProfile{Name: "Maria Silva"}, ReceivedAt: at,
+			Message: wavy.InboundMessage{Location: &wavy.Location{GeoPoint: "-23.5613,-46.6565", Name: "Loja Paulista"}}},
+		{ID: "wa-2", Source: "5511977776666", UserProfile: wavy.UserProfile{Name: "Maria Silva"}, ReceivedAt: at.Add(time.Minute),
+			Message: wavy.InboundMessage{Contacts: []wavy.Contact{{Name: &wavy.ContactName{FirstName: "João", LastName: "Souza"},
+				Phones: []wavy.ContactPhone{{Phone: "+55 11 91234-5678"}}}}}},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.webhook(t, "whatsapp", string(wa))
+	if _, err := e.store.ApplyEvents(context.Background(), 100); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestInboxPages(t *testing.T) {
+	e := newTestServer(t)
+	e.addUser(t, "view@example.com", user.Viewer)
+	e.seedReplies(t)
+	b := e.browser(t)
+	b.signIn("view@example.com")
+
+	tests := []struct {
+		name    string
+		path    string
+		want    []string
+		notWant []string
+	}{
+		{"all", "/inbox", []string{"+55 19 99771-2322", "Qual o horário da loja?", "Loja Paulista", "openstreetmap.org/?mlat=-23.561300", "João Souza · +55 11 91234-5678", "Descadastro", "/suppression"}, nil},
+		{"by number", "/inbox?q=" + url.QueryEscape("(21) 98888-7777"), []string{"Qual o horário"}, []string{"99771-2322"}},
+		{"by text", "/inbox?q=hor%C3%A1rio", []string{"Qual o horário"}, []string{"99771-2322"}},
+		{"opt-outs only", "/inbox?optout=1", []string{"99771-2322"}, []string{"Qual o horário"}},
+		{"whatsapp only", "/inbox?channel=whatsapp", []string{"Maria Silva"}, []string{"Qual o horário"}},
+		{"nothing matches", "/inbox?q=zzz", []string{"Nenhuma resposta encontrada"}, nil},
+		{"bad cursor", "/inbox?before=abc&channel=fax", []string{"Qual o horário"}, nil},
+		{"conversation", "/inbox/5519997712322", []string{"Conversa com +55 19 99771-2322", "Sair", "Bloqueado: Pediu para sair"}, nil},
+		{"conversation of a stranger", "/inbox/5511900001111", []string{"Nenhuma mensagem trocada"}, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := b.do("GET", tt.path, nil)
+			if r.status != 200 {
+				t.Fatalf("got %d, want 200", r.status)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(r.body, w) {
+					t.Errorf("page lacks %q", w)
+				}
+			}
+			for _, w := range tt.notWant {
+				if strings.Contains(r.body, w) {
+					t.Errorf("page shows %q, want it filtered out", w)
+				}
+			}
+		})
+	}
+	if r := b.do("GET", "/inbox/not-a-number", nil); r.status != 404 {
+		t.Errorf("conversation with a non-number got %d, want 404", r.status)
+	}
+	// A viewer sees no button to change the suppression list.
+	if r := b.do("GET", "/inbox/5521988887777", nil); strings.Contains(r.body, "Bloquear número") {
+		t.Errorf("viewer is offered to suppress a number")
+	}
+}
+
+func TestInboxPaging(t *testing.T) {
+	e := newTestServer(t)
+	e.addUser(t, "view@example.com", user.Viewer)
+	var mos []string
+	for i := 0; i < inboxPerPage+5; i++ {
+		mos = append(mos, `{"id":"p-`+string(rune('a'+i/26))+string(rune('a'+i%26))+`","source":"5521988880000","messageText":"oi","receivedAt":1766660300000}`)
+	}
+	e.webhook(t, "sms-mo", "["+strings.Join(mos, ",")+"]")
+	if _, err := e.store.ApplyEvents(context.Background(), 100); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser(t)
+	b.signIn("view@example.com")
+	r := b.do("GET", "/inbox", nil)
+	if got := strings.Count(r.body, "data-reply="); got != inboxPerPage {
+		t.Errorf("first page has %d replies, want %d", got, inboxPerPage)
+	}
+	i := strings.Index(r.body, `/inbox?before=`)
+	if i < 0 {
+		t.Fatal("first page has no link to the next")
+	}
+	next := r.body[i : i+strings.IndexByte(r.body[i:], '"')]
+	r = b.do("GET", strings.ReplaceAll(next, "&amp;", "&"), nil)
+	if got := strings.Count(r.body, "data-reply="); got != 5 {
+		t.Errorf("second page has %d replies, want 5", got)
+	}
+}
+
+func TestOptOutAndPollingSettings(t *testing.T) {
+	e := newTestServer(t)
+	e.addUser(t, "admin@example.com", user.Admin)
+	e.addUser(t, "mkt@example.com", user.Marketer)
+	ctx := context.Background()
+
+	m := e.browser(t)
+	m.signIn("mkt@example.com")
+	m.do("GET", "/inbox", nil)
+	if r := m.post("/settings/optout", url.Values{"keywords": {"X"}}); r.status != 403 {
+		t.Errorf("marketer saving keywords got %d, want 403", r.status)
+	}
+
+	b := e.browser(t)
+	b.signIn("admin@example.com")
+	r := b.do("GET", "/settings", nil)
+	if !strings.Contains(r.body, "SAIR, PARAR, CANCELAR, DESCADASTRAR, STOP") || !strings.Contains(r.body, "Consulta de status") {
+		t.Fatalf("settings page lacks the default keywords or the polling switch")
+	}
+	tests := []struct {
+		name   string
+		raw    string
+		status int
+		want   string
+	}{
+		{"blank", " , \n ", 422, "Informe pelo menos uma palavra-chave."},
+		{"punctuation only", "SAIR, !!!", 422, "“!!!” não serve"},
+		{"too long", "SAIR, " + strings.Repeat("A", 41), 422, "não serve"},
+		{"good", "Sair\nPARE, stop, sair", 303, ""},
+	}
+	for _, tt := range tests {
+		r := b.post("/settings/optout", url.Values{"keywords": {tt.raw}})
+		if r.status != tt.status || !strings.Contains(r.body, tt.want) {
+			t.Errorf("%s: got %d, want %d with %q", tt.name, r.status, tt.status, tt.want)
+		}
+	}
+	if v, _ := e.store.Setting(ctx, config.SettingOptOutKeywords); v != "Sair, PARE, stop" {
+		t.Errorf("saved keywords got %q, want %q", v, "Sair, PARE, stop")
+	}
+	b.do("GET", "/settings", nil)
+	if r := b.post("/settings/polling", url.Values{"polling": {"1"}}); r.status != 303 {
+		t.Errorf("polling on got %d, want 303", r.status)
+	}
+	if v, _ := e.store.Setting(ctx, config.SettingPolling); v != "1" {
+		t.Errorf("polling setting got %q, want 1", v)
+	}
+	if r := b.do("GET", "/settings", nil); !strings.Contains(r.body, "Ligado: os status são buscados") {
+		t.Errorf("settings page does not say polling is on")
+	}
+	b.post("/settings/polling", url.Values{})
+	if v, _ := e.store.Setting(ctx, config.SettingPolling); v != "0" {
+		t.Errorf("polling setting after switching off got %q, want 0", v)
+	}
+
+	// The applier reads the new keywords: PARE now opts out, CANCELAR not.
+	e.webhook(t, "sms-mo", `[{"id":"k-1","source":"5519997710001","messageText":"pare","receivedAt":1766660300000},`+
+		`{"id":"k-2","source":"5519997710002","messageText":"CANCELAR","receivedAt":1766660300000}]`)
+	if _, err := e.store.ApplyEvents(ctx, 100); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.SuppressionByPhone(ctx, "5519997710001"); err != nil {
+		t.Errorf("PARE did not suppress: %v", err)
+	}
+	if _, err := e.store.SuppressionByPhone(ctx, "5519997710002"); err == nil {
+		t.Errorf("CANCELAR suppressed though no longer a keyword")
+	}
+}
+
+func TestReplyAfterMessage(t *testing.T) {
+	t0 := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+	in := &views.Reply{MessageID: 7, Text: "SAIR"}
+	out := &views.Sent{MessageID: 7, Text: "Oi"}
+	other := &views.Reply{Text: "antes"}
+	got := replyAfterMessage([]views.ChatEntry{
+		{At: t0.Add(-time.Minute), In: other},
+		{At: t0.Add(-time.Millisecond), In: in}, // the provider's clock runs a little behind
+		{At: t0, Out: out},
+	})
+	var order []string
+	for _, e := range got {
+		if e.In != nil {
+			order = append(order, e.In.Text)
+		} else {
+			order = append(order, e.Out.Text)
+		}
+	}
+	if strings.Join(order, ",") != "antes,Oi,SAIR" {
+		t.Errorf("got order %v, want antes, Oi, SAIR", order)
+	}
+}

@@ -1,0 +1,249 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+
+	"arauto/internal/campaign"
+	"arauto/internal/message"
+	"arauto/internal/recipient"
+	"arauto/views"
+)
+
+// whatsAppFields are the editor's inputs, kept as typed when shown again.
+var whatsAppFields = []string{"kind", "namespace", "element_name", "language_code", "language_policy", "header_kind", "header_text",
+	"header_params", "header_media_url", "header_media_type", "body_text", "body_params", "footer_text", "text", "media_url",
+	"media_type", "media_caption", "geo_point", "location_name", "contact_name", "contact_phone", "extra_info"}
+
+// lines splits a textarea into one value per non-empty line.
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(strings.ReplaceAll(s, "\r\n", "\n"), "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// whatsAppOfForm builds the message from the editor's values.
+func whatsAppOfForm(v map[string]string) message.WhatsApp {
+	w := message.WhatsApp{Kind: v["kind"]}
+	switch w.Kind {
+	case message.WhatsAppTemplate:
+		t := &message.WhatsAppTemplateMsg{Namespace: v["namespace"], ElementName: v["element_name"], LanguageCode: v["language_code"],
+			LanguagePolicy: v["language_policy"], HeaderKind: v["header_kind"], BodyText: v["body_text"],
+			BodyParameters: lines(v["body_params"]), FooterText: v["footer_text"]}
+		switch t.HeaderKind {
+		case "text":
+			t.HeaderText, t.HeaderParameters = v["header_text"], lines(v["header_params"])
+		case "":
+		default:
+			t.HeaderMedia = &message.WhatsAppMedia{URL: v["header_media_url"], Type: strings.ToUpper(v["header_media_type"])}
+		}
+		w.Template = t
+	case message.WhatsAppText:
+		w.Text = v["text"]
+	case message.WhatsAppImage, message.WhatsAppAudio, message.WhatsAppDocument:
+		w.Media = &message.WhatsAppMedia{URL: v["media_url"], Type: strings.ToUpper(v["media_type"]), Caption: v["media_caption"]}
+	case message.WhatsAppLocation:
+		w.Location = &message.WhatsAppPlace{GeoPoint: v["geo_point"], Name: v["location_name"]}
+	case message.WhatsAppContacts:
+		w.Contact = &message.WhatsAppCard{Name: v["contact_name"], Phone: v["contact_phone"]}
+	}
+	return w
+}
+
+// formOfWhatsApp fills the editor with a stored message.
+func formOfWhatsApp(w message.WhatsApp, extra string) map[string]string {
+	v := map[string]string{"kind": w.Kind, "extra_info": extra, "language_code": "pt_BR", "language_policy": message.WhatsAppPolicies[0]}
+	if v["kind"] == "" {
+		v["kind"] = message.WhatsAppTemplate
+	}
+	if t := w.Template; t != nil {
+		v["namespace"], v["element_name"], v["header_kind"] = t.Namespace, t.ElementName, t.HeaderKind
+		if t.LanguageCode != "" {
+			v["language_code"] = t.LanguageCode
+		}
+		if t.LanguagePolicy != "" {
+			v["language_policy"] = t.LanguagePolicy
+		}
+		v["header_text"], v["header_params"] = t.HeaderText, strings.Join(t.HeaderParameters, "\n")
+		if t.HeaderMedia != nil {
+			v["header_media_url"], v["header_media_type"] = t.HeaderMedia.URL, t.HeaderMedia.Type
+		}
+		v["body_text"], v["body_params"], v["footer_text"] = t.BodyText, strings.Join(t.BodyParameters, "\n"), t.FooterText
+	}
+	v["text"] = w.Text
+	if m := w.Media; m != nil {
+		v["media_url"], v["media_type"], v["media_caption"] = m.URL, m.Type, m.Caption
+	}
+	if l := w.Location; l != nil {
+		v["geo_point"], v["location_name"] = l.GeoPoint, l.Name
+	}
+	if c := w.Contact; c != nil {
+		v["contact_name"], v["contact_phone"] = c.Name, c.Phone
+	}
+	return v
+}
+
+// formField names the editor input a problem belongs to.
+func formField(problemField string) string {
+	switch {
+	case strings.HasPrefix(problemField, "body_param"):
+		return "body_params"
+	case strings.HasPrefix(problemField, "header_param"):
+		return "header_params"
+	}
+	return problemField
+}
+
+// whatsAppProblems translates the message's problems onto the form.
+func whatsAppProblems(c *fiber.Ctx, w message.WhatsApp, columns []string) views.FieldErrors {
+	errs := views.FieldErrors{}
+	for _, p := range w.Problems(columns) {
+		f := formField(p.Field)
+		if _, seen := errs[f]; !seen {
+			errs[f] = tr(c, p.Key, p.Args...)
+		}
+	}
+	return errs
+}
+
+// whatsAppPreview renders the message for the list's first recipient.
+func (s *Server) whatsAppPreview(ctx context.Context, w message.WhatsApp, list *recipient.List) (views.WhatsAppPreviewData, error) {
+	d := views.WhatsAppPreviewData{Kind: w.Kind}
+	var columns, fields []string
+	if list != nil {
+		columns = list.Columns
+		page, err := s.store.Recipients(ctx, list.ID, "", 0, 1)
+		if err != nil {
+			return d, err
+		}
+		if len(page.Recipients) > 0 {
+			fields = page.Recipients[0].Fields
+			d.Recipient = "+" + page.Recipients[0].Phone
+		}
+	}
+	d.Message = w.Preview(columns, fields)
+	return d, nil
+}
+
+func (s *Server) renderWhatsApp(c *fiber.Ctx, status int, cp *campaign.Campaign, f views.Form) error {
+	ctx := c.UserContext()
+	list, _, err := s.campaignList(ctx, cp)
+	if err != nil {
+		return err
+	}
+	d := views.WhatsAppForm{Campaign: cp, List: list, Form: f}
+	if list != nil {
+		if d.Sessions, err = s.store.SessionCount(ctx, list.ID, s.now().UTC()); err != nil {
+			return err
+		}
+	}
+	if d.Preview, err = s.whatsAppPreview(ctx, whatsAppOfForm(f.Values), list); err != nil {
+		return err
+	}
+	return s.render(c, status, views.WhatsAppPage(d))
+}
+
+// whatsAppMessagePage shows the WhatsApp editor of a draft campaign.
+func (s *Server) whatsAppMessagePage(c *fiber.Ctx, cp *campaign.Campaign) error {
+	w, err := s.store.CampaignWhatsApp(c.UserContext(), cp.ID)
+	if err != nil {
+		return err
+	}
+	return s.renderWhatsApp(c, fiber.StatusOK, cp, views.Form{Values: formOfWhatsApp(w, cp.ExtraInfo), Errors: views.FieldErrors{}})
+}
+
+func readWhatsAppForm(c *fiber.Ctx) map[string]string {
+	v := make(map[string]string, len(whatsAppFields))
+	for _, name := range whatsAppFields {
+		val := c.FormValue(name)
+		if name != "body_text" && name != "text" && name != "header_params" && name != "body_params" {
+			val = strings.TrimSpace(val)
+		}
+		v[name] = val
+	}
+	return v
+}
+
+// saveWhatsApp validates and stores the WhatsApp message.
+func (s *Server) saveWhatsApp(c *fiber.Ctx, cp *campaign.Campaign) error {
+	f := views.Form{Values: readWhatsAppForm(c)}
+	w := whatsAppOfForm(f.Values)
+	list, _, err := s.campaignList(c.UserContext(), cp)
+	if err != nil {
+		return err
+	}
+	var columns []string
+	if list != nil {
+		columns = list.Columns
+	}
+	f.Errors = whatsAppProblems(c, w, columns)
+	extra := f.Value("extra_info")
+	if n := utf8.RuneCountInString(extra); n > campaign.MaxExtraInfoLen {
+		f.Errors["extra_info"] = tr(c, "campaigns.message.problem_extra_info", campaign.MaxExtraInfoLen, n)
+	}
+	if len(f.Errors) > 0 {
+		f.Message = tr(c, "campaigns.message.problem_form")
+		return s.renderWhatsApp(c, fiber.StatusUnprocessableEntity, cp, f)
+	}
+	if err := s.store.SetCampaignWhatsApp(c.UserContext(), cp.ID, w, extra, s.now().UTC()); err != nil {
+		_, err := stateConflict(c, cp.ID, err)
+		return err
+	}
+	s.log.Info("campaign whatsapp message saved", "campaign_id", cp.ID, "kind", w.Kind, "by", currentUser(c).ID)
+	flash(c, "success", "campaigns.message.saved")
+	return seeOther(c, campaignPath(cp.ID, ""))
+}
+
+// previewWhatsApp answers the editor's phone preview as the form changes.
+func (s *Server) previewWhatsApp(c *fiber.Ctx) error {
+	cp, err := s.campaignByParam(c)
+	if err != nil {
+		return err
+	}
+	list, _, err := s.campaignList(c.UserContext(), cp)
+	if err != nil {
+		return err
+	}
+	d, err := s.whatsAppPreview(c.UserContext(), whatsAppOfForm(readWhatsAppForm(c)), list)
+	if err != nil {
+		return err
+	}
+	return s.renderWith(c, fiber.StatusOK, views.WhatsAppPreview(d), false)
+}
+
+// checkWhatsApp is the pre-flight check of a WhatsApp campaign's message.
+func (s *Server) checkWhatsApp(c *fiber.Ctx, cp *campaign.Campaign, list *recipient.List, add func(key, status, detail string)) error {
+	w, err := s.store.CampaignWhatsApp(c.UserContext(), cp.ID)
+	if err != nil {
+		return err
+	}
+	var columns []string
+	if list != nil {
+		columns = list.Columns
+	}
+	if ps := w.Problems(columns); len(ps) > 0 {
+		add("message", "fail", tr(c, ps[0].Key, ps[0].Args...))
+		return nil
+	}
+	if !w.NeedsSession() || list == nil {
+		add("message", "ok", tr(c, "whatsapp.review.template_ok"))
+		return nil
+	}
+	n, err := s.store.SessionCount(c.UserContext(), list.ID, s.now().UTC())
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		add("message", "fail", tr(c, "whatsapp.review.no_sessions"))
+	} else {
+		add("message", "warn", tr(c, "whatsapp.review.sessions", fmtCount(int64(n)), fmtCount(int64(list.Valid))))
+	}
+	return nil
+}
