@@ -18,7 +18,7 @@ import (
 // seedCampaign writes a ready list of n recipients and a campaign
 // scheduled to start at once into the data directory, before the console
 // starts.
-func seedCampaign(t *testing.T, dir string, n int) int64 {
+func seedCampaign(t testing.TB, dir string, n int) int64 {
 	t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(filepath.Join(dir, store.FileName))
@@ -52,7 +52,7 @@ func seedCampaign(t *testing.T, dir string, n int) int64 {
 }
 
 // campaignCounts reads the console's counters straight from its database.
-func campaignCounts(t *testing.T, dir string, id int64) (map[string]int64, campaign.State) {
+func campaignCounts(t testing.TB, dir string, id int64) (map[string]int64, campaign.State) {
 	t.Helper()
 	st, err := store.Open(filepath.Join(dir, store.FileName))
 	if err != nil {

@@ -130,7 +130,7 @@ func startSandbox(t *testing.T, args ...string) *server {
 
 // startProcess runs the arauto binary and waits for the log line that
 // says where it listens.
-func startProcess(t *testing.T, args, env []string, listening *regexp.Regexp) *server {
+func startProcess(t testing.TB, args, env []string, listening *regexp.Regexp) *server {
 	t.Helper()
 	s := &server{}
 	s.cmd = exec.Command(binary, args...)

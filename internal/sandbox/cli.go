@@ -56,6 +56,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	openSessions := fs.Bool("whatsapp-open-sessions", false, "treat every WhatsApp recipient as having an open session")
 	latency := fs.Duration("latency", 0, "fault injection: delay before every API answer")
 	acceptThen500 := fs.Float64("accept-then-500", 0, "fault injection: share of sends accepted but answered 500")
+	webhookWorkers := fs.Int("webhook-workers", 0, "concurrent webhook POSTs (0: the default)")
 	verbose := fs.Bool("verbose", false, "log every request")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -91,7 +92,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		StatusURL: *statusURL, MOURL: *moURL, WhatsAppURL: *waURL,
 		DelayScale: *delayScale, ReplyRate: *replyRate, RateLimit: *rateLimit,
 		WhatsAppOpenSessions: *openSessions, Logger: logger,
-		Faults: Faults{Latency: *latency, AcceptThen500Rate: *acceptThen500},
+		Faults:         Faults{Latency: *latency, AcceptThen500Rate: *acceptThen500},
+		WebhookWorkers: *webhookWorkers,
 	})
 	defer sb.Close()
 	var lc net.ListenConfig
