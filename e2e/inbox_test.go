@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,6 +14,7 @@ import (
 	"github.com/playwright-community/playwright-go"
 
 	"arauto/internal/campaign"
+	"arauto/store"
 )
 
 // TestInboxRepliesAndSuppression sends a seeded campaign through the
@@ -87,6 +90,23 @@ func TestInboxRepliesAndSuppression(t *testing.T) {
 	must(t, expect.Locator(row).ToContainText("Pediu para sair"))
 	must(t, expect.Locator(page.Locator("#suppressions tbody tr")).ToHaveCount(1))
 
+	// The next campaign to the same list skips that number.
+	next := seedNextCampaign(t, dir, id)
+	deadline = time.Now().Add(60 * time.Second)
+	for {
+		counts, state := campaignCounts(t, dir, next)
+		if state == campaign.Completed {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("second campaign did not complete: %v (%s)", counts, state)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	if got := messageState(t, dir, next, phone); got != "suppressed" {
+		t.Errorf("the opted-out number's message in the next campaign got state %q, want suppressed", got)
+	}
+
 	// Adding by hand: a bad number says why; a good one is listed.
 	goTo(t, page, s.URL+"/suppression")
 	fill(t, page, "Número", "12345")
@@ -129,4 +149,41 @@ func TestInboxRepliesAndSuppression(t *testing.T) {
 	must(t, expect.Locator(page.Locator(".flash-success")).ToContainText("Palavras de descadastro salvas."))
 	must(t, expect.Locator(page.GetByLabel("Palavras-chave")).ToHaveValue("SAIR, PARAR, STOP, QUERO SAIR"))
 	topShot(t, page, "settings-optout-polling")
+}
+
+// seedNextCampaign schedules another campaign to the list of campaign
+// prev, starting now, into the running console's database.
+func seedNextCampaign(t *testing.T, dir string, prev int64) int64 {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(filepath.Join(dir, store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	p, err := st.CampaignByID(ctx, prev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &campaign.Campaign{RemoteID: p.RemoteID + 1, Name: "Segunda chamada", Alias: "segunda-chamada", Channel: campaign.SMS, ListID: p.ListID,
+		Message: "Oi {{nome}}, última chance!", State: campaign.Scheduled, ScheduledAt: time.Now().Add(-time.Second)}
+	if err := st.CreateCampaign(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	return c.ID
+}
+
+// messageState reads the state of a campaign's message to a number.
+func messageState(t *testing.T, dir string, campaignID int64, phone string) string {
+	t.Helper()
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, store.FileName)+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var state string
+	if err := db.QueryRow("SELECT state FROM messages WHERE campaign_id = ? AND phone = ?", campaignID, phone).Scan(&state); err != nil {
+		t.Fatalf("message of campaign %d to %s: %v", campaignID, phone, err)
+	}
+	return state
 }
