@@ -1,13 +1,11 @@
 package web
 
 import (
-	"bufio"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -245,26 +243,14 @@ func (s *Server) rejectedXLSX(c *fiber.Ctx) error {
 	ctx, lg := c.UserContext(), lang(c)
 	headers := []any{tr(c, "lists.rejected.row"), tr(c, "lists.rejected.value"), tr(c, "lists.rejected.reason")}
 	name := fmt.Sprintf("%s-%s.xlsx", safeFileName(l.Name), tr(c, "lists.rejected.file_suffix"))
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, name))
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	// The workbook is built row by row and streamed; excelize spills large
-	// sheets to a temporary file, so memory stays flat.
+	// The workbook is built row by row; excelize spills large sheets to a
+	// temporary file, so memory stays flat.
 	f := excelize.NewFile()
 	if err := s.fillRejectedSheet(ctx, f, l.ID, headers, lg); err != nil {
 		f.Close()
 		return err
 	}
-	// The body is written after this handler returns, so the workbook is
-	// closed by the stream, not by a defer here.
-	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(f.Write(pw)) }()
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		io.Copy(w, pr)
-		pr.Close()
-		f.Close()
-		w.Flush()
-	})
+	s.streamWorkbook(c, f, name)
 	return nil
 }
 

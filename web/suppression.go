@@ -8,7 +8,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -241,19 +240,7 @@ func (s *Server) exportSuppressionsXLSX(c *fiber.Ctx) error {
 		f.Close()
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, exportName("xlsx")))
-	c.Set(fiber.HeaderCacheControl, "no-store")
-	// The body is written after this handler returns, so the workbook is
-	// closed by the stream, not by a defer here.
-	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(f.Write(pw)) }()
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		io.Copy(w, pr)
-		pr.Close()
-		f.Close()
-		w.Flush()
-	})
+	s.streamWorkbook(c, f, exportName("xlsx"))
 	return nil
 }
 
