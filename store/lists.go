@@ -413,3 +413,13 @@ func (s *Store) FinishCarrierCheck(ctx context.Context, listID int64, at time.Ti
 	}
 	return nil
 }
+
+// ListInUse reports whether a scheduled, running or paused campaign sends
+// to the list, which must then not be deleted.
+func (s *Store) ListInUse(ctx context.Context, listID int64) (bool, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM campaigns WHERE list_id = ? AND state IN ('scheduled', 'running', 'paused')", listID).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: is list %d in use: %w", listID, err)
+	}
+	return n > 0, nil
+}

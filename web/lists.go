@@ -313,6 +313,12 @@ func (s *Server) deleteList(c *fiber.Ctx) error {
 		flash(c, "error", "lists.delete.importing")
 		return seeOther(c, fmt.Sprintf("/lists/%d", l.ID))
 	}
+	if inUse, err := s.store.ListInUse(c.UserContext(), l.ID); err != nil {
+		return err
+	} else if inUse {
+		flash(c, "error", "lists.delete.in_use")
+		return seeOther(c, fmt.Sprintf("/lists/%d", l.ID))
+	}
 	if err := s.store.DeleteList(c.UserContext(), l.ID); err != nil {
 		return err
 	}
