@@ -470,7 +470,9 @@ func (a *applyRun) status(m *msgState, it statusItem) error {
 			if c[1] == codeBlacklisted {
 				reason = SuppressBlacklisted
 			}
-			note := fmt.Sprintf("status %d %s for message %s on %s", sc.Code, sc.Name, it.corr, a.now.UTC().Format(time.DateOnly))
+			// Notes hold facts, not sentences, so they read the same in
+			// every language: code, status name, message, date.
+			note := fmt.Sprintf("%d %s · %s · %s", sc.Code, sc.Name, it.corr, a.now.UTC().Format(time.DateOnly))
 			if err := a.addSuppression(m.phone, reason, note); err != nil {
 				return err
 			}
@@ -503,7 +505,7 @@ func (a *applyRun) mo(ev *parsedEvent, it moItem, link *msgState) error {
 		}
 	}
 	if in.OptOut {
-		note := fmt.Sprintf("replied %q (keyword %s) by %s on %s", truncateText(in.Text, 40), it.keyword, in.Channel, in.ReceivedAt.Format(time.DateOnly))
+		note := fmt.Sprintf("%s · %q · %s · %s", it.keyword, truncateText(in.Text, 40), strings.ToUpper(string(in.Channel)), in.ReceivedAt.Format(time.DateOnly))
 		return a.addSuppression(in.Phone, SuppressOptOut, note)
 	}
 	return nil

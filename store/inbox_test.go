@@ -122,7 +122,7 @@ func TestInboxLinksRepliesAndOptOuts(t *testing.T) {
 		t.Errorf("got suppressions %v, want the three opt-outs", sup)
 	}
 	for _, p := range []string{sms.phones[1], "5521999990001", wa.phones[0]} {
-		if sup[p][0] != SuppressOptOut || !strings.Contains(sup[p][1], "keyword") {
+		if sup[p][0] != SuppressOptOut || !strings.HasPrefix(sup[p][1], "SAIR · ") && !strings.HasPrefix(sup[p][1], "STOP · ") && !strings.Contains(sup[p][1], " · WHATSAPP · ") {
 			t.Errorf("got suppression of %s %v, want opt-out with the keyword noted", p, sup[p])
 		}
 	}
