@@ -118,7 +118,7 @@ func (r *waRig) sentOnce() (once, twice, never int) {
 
 func TestWhatsAppTemplatePerRecipient(t *testing.T) {
 	r := newWARig(t, 1500, sandbox.Faults{}, false, promo())
-	r.runUntilDone(r.worker(dispatch.Config{BatchSize: 1000}), 15*time.Second)
+	r.runUntilDone(r.worker(dispatch.Config{BatchSize: 1000}), 60*time.Second)
 	once, twice, never := r.sentOnce()
 	if once != r.n || twice != 0 || never != 0 {
 		t.Errorf("ledger: %d once, %d twice, %d never, want all %d once", once, twice, never, r.n)
@@ -154,7 +154,7 @@ func TestWhatsAppSameParametersShareARequest(t *testing.T) {
 	w := promo()
 	w.Template.BodyParameters[0] = "cliente"
 	r := newWARig(t, 2500, sandbox.Faults{}, false, w)
-	r.runUntilDone(r.worker(dispatch.Config{BatchSize: 1000}), 15*time.Second)
+	r.runUntilDone(r.worker(dispatch.Config{BatchSize: 1000}), 60*time.Second)
 	if len(r.reqs) != 3 {
 		t.Errorf("requests got %d, want 3 (one per batch of identical parameters)", len(r.reqs))
 	}
@@ -168,7 +168,7 @@ func TestWhatsAppSameParametersShareARequest(t *testing.T) {
 func TestWhatsAppFreeFormOnlyWithSession(t *testing.T) {
 	r := newWARig(t, 200, sandbox.Faults{}, true, message.WhatsApp{Kind: message.WhatsAppText, Text: "Oi {{nome}}, respondendo!"})
 	r.replied(1, 5, 150)
-	r.runUntilDone(r.worker(dispatch.Config{BatchSize: 50}), 15*time.Second)
+	r.runUntilDone(r.worker(dispatch.Config{BatchSize: 50}), 60*time.Second)
 	counts, _ := r.st.CampaignCounts(context.Background(), r.campID)
 	if counts["accepted"] != 3 || counts["failed"] != 197 {
 		t.Errorf("counts got %v, want 3 accepted and 197 failed for lack of a session", counts)
@@ -185,7 +185,7 @@ func TestWhatsAppFreeFormOnlyWithSession(t *testing.T) {
 
 func TestWhatsApp503IsRetried(t *testing.T) {
 	r := newWARig(t, 1000, sandbox.Faults{Status503Rate: 0.4}, false, promo())
-	r.runUntilDone(r.worker(dispatch.Config{BatchSize: 100}), 20*time.Second)
+	r.runUntilDone(r.worker(dispatch.Config{BatchSize: 100}), 90*time.Second)
 	once, twice, never := r.sentOnce()
 	if once != r.n || twice != 0 || never != 0 {
 		t.Errorf("ledger: %d once, %d twice, %d never, want all %d once", once, twice, never, r.n)
@@ -196,7 +196,7 @@ func TestWhatsApp503IsRetried(t *testing.T) {
 // messages are marked unknown and never sent again.
 func TestWhatsAppAcceptThen500NotResent(t *testing.T) {
 	r := newWARig(t, 1000, sandbox.Faults{AcceptThen500Rate: 0.4}, false, promo())
-	r.runUntilDone(r.worker(dispatch.Config{BatchSize: 100}), 20*time.Second)
+	r.runUntilDone(r.worker(dispatch.Config{BatchSize: 100}), 90*time.Second)
 	once, twice, never := r.sentOnce()
 	if twice != 0 || once != r.n || never != 0 {
 		t.Errorf("ledger: %d once, %d twice, %d never, want all %d once", once, twice, never, r.n)
@@ -219,7 +219,7 @@ func TestWhatsAppRestartMarksUnknown(t *testing.T) {
 	if _, err := r.st.Claim(ctx, r.campID, 0, 100, now); err != nil {
 		t.Fatal(err)
 	}
-	r.runUntilDone(r.worker(dispatch.Config{}), 15*time.Second)
+	r.runUntilDone(r.worker(dispatch.Config{}), 60*time.Second)
 	counts, _ := r.st.CampaignCounts(ctx, r.campID)
 	if counts["unknown"] != 100 || counts["accepted"] != 200 {
 		t.Errorf("counts got %v, want 100 unknown and 200 accepted", counts)
