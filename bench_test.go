@@ -1,6 +1,7 @@
 package main
 
 import (
+	"arauto/internal/memstat"
 	"context"
 	"fmt"
 	"io"
@@ -9,11 +10,9 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
@@ -85,7 +84,7 @@ func BenchmarkWholeCampaign1M(b *testing.B) {
 		sort.Slice(loads, func(i, j int) bool { return loads[i] < loads[j] })
 		b.ReportMetric(float64(n)/el.Seconds(), "msgs/s")
 		b.ReportMetric(el.Seconds(), "s/campaign")
-		b.ReportMetric(peakRSSMB(), "peakRSS_MB")
+		b.ReportMetric(memstat.PeakRSSMB(0), "peakRSS_MB")
 		if len(loads) > 0 {
 			b.ReportMetric(float64(loads[len(loads)*95/100].Microseconds())/1000, "page_p95_ms")
 			b.ReportMetric(float64(loads[len(loads)-1].Microseconds())/1000, "page_max_ms")
@@ -156,20 +155,4 @@ func signedInClient(b *testing.B, base string) *http.Client {
 	}
 	resp.Body.Close()
 	return c
-}
-
-// peakRSSMB reads the process's high-water resident set size.
-func peakRSSMB() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			var kb float64
-			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(rest, "kB")), &kb)
-			return kb / 1024
-		}
-	}
-	return 0
 }

@@ -1,14 +1,12 @@
 package e2e
 
 import (
+	"arauto/internal/memstat"
 	"context"
-	"fmt"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 	"time"
 
@@ -91,31 +89,15 @@ func BenchmarkCampaign1MSeparateProcesses(b *testing.B) {
 		}
 		b.ReportMetric(float64(statuses), "statuses_applied")
 		b.ReportMetric(time.Since(start).Seconds(), "s/with_reports")
-		rss := vmHWM(console.cmd.Process.Pid)
+		rss := memstat.PeakRSSMB(console.cmd.Process.Pid)
 		sort.Slice(loads, func(i, j int) bool { return loads[i] < loads[j] })
 		b.ReportMetric(float64(n)/el.Seconds(), "msgs/s")
 		b.ReportMetric(el.Seconds(), "s/campaign")
 		b.ReportMetric(rss, "console_peakRSS_MB")
-		b.ReportMetric(vmHWM(sb.cmd.Process.Pid), "sandbox_peakRSS_MB")
+		b.ReportMetric(memstat.PeakRSSMB(sb.cmd.Process.Pid), "sandbox_peakRSS_MB")
 		if len(loads) > 0 {
 			b.ReportMetric(float64(loads[len(loads)*95/100].Microseconds())/1000, "page_p95_ms")
 			b.ReportMetric(float64(loads[len(loads)-1].Microseconds())/1000, "page_max_ms")
 		}
 	}
-}
-
-// vmHWM reads a process's peak resident set size in MB.
-func vmHWM(pid int) float64 {
-	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(raw), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			var kb float64
-			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(rest, "kB")), &kb)
-			return kb / 1024
-		}
-	}
-	return 0
 }

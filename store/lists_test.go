@@ -1,10 +1,10 @@
 package store_test
 
 import (
+	"arauto/internal/memstat"
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -142,21 +142,5 @@ func benchmarkImportIntoStore(b *testing.B, format string) {
 		b.ReportMetric(float64(rep.Rows)/el.Seconds(), "rows/s")
 		b.ReportMetric(el.Seconds(), "s/import")
 	}
-	b.ReportMetric(peakRSSMB(), "peakRSS_MB")
-}
-
-// peakRSSMB reads the process's high-water resident set size.
-func peakRSSMB() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.HasPrefix(line, "VmHWM:") {
-			var kb float64
-			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(line, "VmHWM:"), "kB")), &kb)
-			return kb / 1024
-		}
-	}
-	return 0
+	b.ReportMetric(memstat.PeakRSSMB(0), "peakRSS_MB")
 }

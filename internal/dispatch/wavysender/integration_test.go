@@ -1,12 +1,12 @@
 package wavysender_test
 
 import (
+	"arauto/internal/memstat"
 	"context"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -289,21 +289,5 @@ func BenchmarkDispatch1M(b *testing.B) {
 		b.ReportMetric(1_000_000/el.Seconds(), "msgs/s")
 		b.ReportMetric(el.Seconds(), "s/campaign")
 	}
-	b.ReportMetric(peakRSSMB(), "peakRSS_MB")
-}
-
-// peakRSSMB reads the process's high-water resident set size.
-func peakRSSMB() float64 {
-	b, err := os.ReadFile("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	for _, line := range strings.Split(string(b), "\n") {
-		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
-			var kb float64
-			fmt.Sscan(strings.TrimSpace(strings.TrimSuffix(rest, "kB")), &kb)
-			return kb / 1024
-		}
-	}
-	return 0
+	b.ReportMetric(memstat.PeakRSSMB(0), "peakRSS_MB")
 }
