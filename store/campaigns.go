@@ -201,20 +201,27 @@ func (s *Store) RenameCampaign(ctx context.Context, id int64, name, alias string
 // it meanwhile) and ErrNotFound when it does not exist. The caller checks
 // the move with campaign.CanMove.
 func (s *Store) SetCampaignState(ctx context.Context, id int64, from, to campaign.State, at time.Time) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE campaigns SET state = ?, updated_at = ? WHERE id = ? AND state = ?", string(to), ms2(at), id, string(from))
+	err := s.changeCampaign(ctx, id, ErrConflict, "UPDATE campaigns SET state = ?, updated_at = ? WHERE id = ? AND state = ?", string(to), ms2(at), id, string(from))
+	if err != nil {
+		return fmt.Errorf("store: move campaign %d from %s to %s: %w", id, from, to, err)
+	}
+	return nil
+}
+
+// changeCampaign runs one statement on campaign id in a transaction. When
+// it changes no row, the campaign is missing (ErrNotFound) or the
+// statement's condition did not hold (orElse).
+func (s *Store) changeCampaign(ctx context.Context, id int64, orElse error, q string, args ...any) error {
+	return s.tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, q, args...)
 		if err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n > 0 {
 			return nil
 		}
-		return missingOr(ctx, tx, id, ErrConflict)
+		return missingOr(ctx, tx, id, orElse)
 	})
-	if err != nil {
-		return fmt.Errorf("store: move campaign %d from %s to %s: %w", id, from, to, err)
-	}
-	return nil
 }
 
 // missingOr returns ErrNotFound when campaign id does not exist, else err.
@@ -232,24 +239,16 @@ func missingOr(ctx context.Context, tx *sql.Tx, id int64, err error) error {
 // DeleteCampaign removes a campaign that has sent nothing. One that has is
 // ErrCampaignSent and stays; a missing one is ErrNotFound.
 func (s *Store) DeleteCampaign(ctx context.Context, id int64) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "DELETE FROM campaigns WHERE id = ? AND sent_count = 0", id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			return nil
-		}
-		return missingOr(ctx, tx, id, ErrCampaignSent)
-	})
+	err := s.changeCampaign(ctx, id, ErrCampaignSent, "DELETE FROM campaigns WHERE id = ? AND sent_count = 0", id)
 	if err != nil {
 		return fmt.Errorf("store: delete campaign %d: %w", id, err)
 	}
 	return nil
 }
 
-// AddCampaignSent adds n to a campaign's count of sent messages; the
-// dispatcher calls it as messages go out.
+// AddCampaignSent adds n to a campaign's count of sent messages. The
+// dispatcher keeps sent_count itself (store.Accept); this serves imports of
+// history and tests that need a campaign which has sent.
 func (s *Store) AddCampaignSent(ctx context.Context, id, n int64) error {
 	res, err := s.w.ExecContext(ctx, "UPDATE campaigns SET sent_count = sent_count + ? WHERE id = ?", n, id)
 	if err != nil {
@@ -329,16 +328,7 @@ func (s *Store) CampaignRefs(ctx context.Context) ([]campaign.Campaign, error) {
 // a draft: ErrConflict when it is in another state, ErrNotFound when it
 // does not exist.
 func (s *Store) draftUpdate(ctx context.Context, id int64, op, set string, args ...any) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE campaigns SET "+set+" WHERE id = ? AND state = 'draft'", append(args, id)...)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			return nil
-		}
-		return missingOr(ctx, tx, id, ErrConflict)
-	})
+	err := s.changeCampaign(ctx, id, ErrConflict, "UPDATE campaigns SET "+set+" WHERE id = ? AND state = 'draft'", append(args, id)...)
 	if err != nil {
 		return fmt.Errorf("store: %s of campaign %d: %w", op, id, err)
 	}
@@ -363,18 +353,9 @@ func (s *Store) SetCampaignMessage(ctx context.Context, id int64, body string, f
 // ErrConflict when the campaign is not paused any more and ErrNotFound when
 // it does not exist.
 func (s *Store) ResumeCampaign(ctx context.Context, id int64, at time.Time) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `UPDATE campaigns SET last_error = '', updated_at = ?,
+	err := s.changeCampaign(ctx, id, ErrConflict, `UPDATE campaigns SET last_error = '', updated_at = ?,
 			state = CASE WHEN started_at = 0 THEN 'scheduled' ELSE 'running' END
 			WHERE id = ? AND state = 'paused'`, ms2(at), id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n > 0 {
-			return nil
-		}
-		return missingOr(ctx, tx, id, ErrConflict)
-	})
 	if err != nil {
 		return fmt.Errorf("store: resume campaign %d: %w", id, err)
 	}
