@@ -42,6 +42,7 @@ type SFTPServer struct {
 	queue  chan landedFile
 
 	mu     sync.Mutex
+	refuse string // while set, every file is refused with this reason
 	conns  map[net.Conn]struct{}
 	closed bool
 	done   chan struct{}
@@ -111,6 +112,14 @@ func (v *SFTPServer) DropConnections() int {
 		c.Close()
 	}
 	return n
+}
+
+// SetRefuse makes the server refuse every file it processes with reason
+// (as Wavy would for an account problem); "" processes files again.
+func (v *SFTPServer) SetRefuse(reason string) {
+	v.mu.Lock()
+	v.refuse = reason
+	v.mu.Unlock()
 }
 
 // Close stops listening, cuts the connections and waits for the server's

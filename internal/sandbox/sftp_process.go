@@ -30,10 +30,15 @@ func (v *SFTPServer) process(name string) {
 	}
 	var rows int
 	var err error
-	switch batchfile.DetectLayout(data) {
-	case batchfile.LayoutSMS:
+	v.mu.Lock()
+	refuse := v.refuse
+	v.mu.Unlock()
+	switch layout := batchfile.DetectLayout(data); {
+	case refuse != "":
+		err = errors.New(refuse)
+	case layout == batchfile.LayoutSMS:
 		rows, err = v.acceptSMSFile(data, sub)
-	case batchfile.LayoutWhatsApp:
+	case layout == batchfile.LayoutWhatsApp:
 		rows, err = v.acceptWhatsAppFile(data, sub)
 	default:
 		err = errors.New("unknown layout: the first line is neither the SMS header (numero;texto;correlationId;) nor a WhatsApp TEMPLATE line")

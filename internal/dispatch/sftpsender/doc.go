@@ -1,0 +1,44 @@
+// Package sftpsender sends dispatch batches as Wavy SFTP batch files
+// instead of HTTPS requests, for accounts that use the SFTP door.
+//
+// A claimed batch becomes one file (internal/batchfile layouts), rendered
+// exactly as for HTTPS: the worker has already applied suppression, caps
+// and personalisation (SMS texts arrive rendered; WhatsApp templates are
+// filled here from each recipient's fields, as wavysender does). Rows the
+// layout cannot carry (";" or a line break in a text, see batchfile) are
+// left out of the file and failed with their row and field; the rest is
+// uploaded.
+//
+// Never twice, never skipped. The file name is a pure function of the
+// batch: <SUBCONTA>.<YYYYMMDD>.<SEQ>.txt with SEQ the smallest message id
+// in the file and the date the day of the upload (America/Sao_Paulo). A
+// message is in at most one file, and all of a file's messages change
+// state together, so:
+//   - Send first looks for the name (today's and yesterday's date): a file
+//     already there is never uploaded again; its fate is the batch's.
+//   - Send uploads atomically (wavysftp) and waits until Wavy moves the
+//     file to success (every row accepted, without a provider id: statuses
+//     find messages by correlationId) or error (rejected with Wavy's note).
+//     Running out of time while the file waits in upload is an unknown
+//     outcome: the rows stay "submitting" for the reconciler.
+//   - Find answers from the files themselves, for both channels: it lists
+//     upload, success and error once, and walks the asked ids upwards: the
+//     smallest unsettled id M either names a file (SEQ = M, any date), which
+//     is read to settle every asked id in it, or is in no file and was
+//     never uploaded. The walk is exact because a file's SEQ is its smallest
+//     id and its messages leave "submitting" together. A file still in
+//     upload makes Find fail, so the worker asks again later instead of
+//     resending. Messages of a file in error are reported unknown to Wavy
+//     (they go back to the queue, and the next Send meets the error file
+//     and rejects them with its note), except SMS messages the optional
+//     HTTPS status search finds: the seeds do not say whether a refused file
+//     may have been sent in part, so Search, when configured, settles it.
+//
+// The WhatsApp layout is template-only and has no header text parameters;
+// other WhatsApp messages are rejected with the reason. It also documents
+// no correlationId: the file carries one in a "correlationId" column (see
+// batchfile), to be confirmed with Wavy.
+//
+// Build (and Builder, for streaming) is the pure function behind Send that
+// an operator's "download the file" uses: messages in, file bytes out.
+package sftpsender
