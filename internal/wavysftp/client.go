@@ -38,6 +38,10 @@ const ErrorNoteSuffix = ".log"
 // maxNoteBytes bounds the error note read into Fate.Detail.
 const maxNoteBytes = 64 << 10
 
+// MaxReadBytes bounds a file Read accepts: batch files of a dispatch batch
+// are a few hundred kilobytes, so a bigger one is refused, not loaded.
+const MaxReadBytes = 64 << 20
+
 // Errors of Upload.
 var (
 	// ErrNotUploaded: nothing reached upload; trying again is safe.
@@ -410,9 +414,14 @@ func (c *Client) Read(ctx context.Context, place Place, name string) ([]byte, er
 		}
 		defer f.Close()
 		var buf bytes.Buffer
-		_, err = buf.ReadFrom(io.LimitReader(f, 1<<30))
+		if _, err := buf.ReadFrom(io.LimitReader(f, MaxReadBytes+1)); err != nil {
+			return err
+		}
+		if buf.Len() > MaxReadBytes {
+			return fmt.Errorf("file larger than %d bytes: %w", MaxReadBytes, os.ErrPermission)
+		}
 		data = buf.Bytes()
-		return err
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("wavysftp: read %s/%s: %w", place, name, err)

@@ -34,6 +34,12 @@
 //     HTTPS status search finds: the seeds do not say whether a refused file
 //     may have been sent in part, so Search, when configured, settles it.
 //
+// The SMS layout carries number, text and correlationId only: no campaign
+// alias (Arauto's reports match statuses by correlationId, but Wavy's
+// portal will not group these messages under the campaign), no per-message
+// expiry (the worker's deadline still stops unsent batches) and no flash
+// SMS (flash campaigns are rejected rather than sent as plain SMS).
+//
 // The WhatsApp layout is template-only and has no header text parameters;
 // other WhatsApp messages are rejected with the reason. It also documents
 // no correlationId: the file carries one in a "correlationId" column (see

@@ -50,10 +50,15 @@ type Builder struct {
 
 // NewBuilder starts the file of campaign c on w. SMS messages must carry
 // their rendered Text (as the worker renders them); WhatsApp messages are
-// filled from their Fields. It fails with ErrNotForFiles for a WhatsApp
-// message that is not a template, or whose header takes parameters.
+// filled from their Fields. It fails with ErrNotForFiles for a flash SMS
+// campaign, and for a WhatsApp message that is not a template or whose
+// header takes parameters: the layouts cannot say so, and sending them
+// otherwise would change what the marketer chose.
 func NewBuilder(w io.Writer, c dispatch.Campaign) (*Builder, error) {
 	b := &Builder{c: c}
+	if c.Flash {
+		return nil, fmt.Errorf("%w: the SFTP layout has no flash SMS; send flash campaigns over HTTPS", ErrNotForFiles)
+	}
 	if c.Channel != message.ChannelWhatsApp {
 		b.sms = batchfile.NewSMSWriter(w)
 		return b, nil

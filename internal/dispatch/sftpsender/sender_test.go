@@ -515,3 +515,15 @@ func TestFindReadsTheFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestFlashCampaignsAreNotSentAsFiles(t *testing.T) {
+	r := newRig(t, rigOptions{noStore: true})
+	b := smsBatch(2)
+	b.Campaign.Flash = true
+	if _, err := r.sender(false).Send(context.Background(), b); !errors.Is(err, dispatch.ErrRejected) || !strings.Contains(err.Error(), "flash") {
+		t.Errorf("flash send got %v, want a rejection naming flash", err)
+	}
+	if n := r.sb.Ledger().Accepted; n != 0 {
+		t.Errorf("ledger got %d, want nothing sent", n)
+	}
+}
