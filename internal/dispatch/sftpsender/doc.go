@@ -22,17 +22,22 @@
 //     Running out of time while the file waits in upload is an unknown
 //     outcome: the rows stay "submitting" for the reconciler.
 //   - Find answers from the files themselves, for both channels: it lists
-//     upload, success and error once, and walks the asked ids upwards: the
-//     smallest unsettled id M either names a file (SEQ = M, any date), which
-//     is read to settle every asked id in it, or is in no file and was
-//     never uploaded. The walk is exact because a file's SEQ is its smallest
-//     id and its messages leave "submitting" together. A file still in
-//     upload makes Find fail, so the worker asks again later instead of
-//     resending. Messages of a file in error are reported unknown to Wavy
-//     (they go back to the queue, and the next Send meets the error file
-//     and rejects them with its note), except SMS messages the optional
-//     HTTPS status search finds: the seeds do not say whether a refused file
-//     may have been sent in part, so Search, when configured, settles it.
+//     upload, success and error once and walks the asked ids upwards. The
+//     smallest unsettled id M is looked for in the file whose SEQ is M (any
+//     date or sub-account), else in the files with the 8 nearest smaller
+//     SEQs (the reconciler asks at most 1000 ids a round, so a file's first
+//     rows may have been settled in an earlier round); every asked id in a
+//     file read is settled with it, and an id in none of them was never
+//     uploaded. This is exact while a message's file is among those 8,
+//     which holds unless more than 8 re-claimed batches of one campaign
+//     interleave in id order around it; Send's own check for its file name
+//     is a second guard. A file still in upload makes Find fail, so the
+//     worker asks again later instead of resending. Messages of a file in
+//     error are reported unknown to Wavy (they go back to the queue, and
+//     the next Send meets the error file and rejects them with its note),
+//     except SMS messages the optional HTTPS status search finds: the seeds
+//     do not say whether a refused file may have been sent in part, so
+//     Search, when configured, settles it.
 //
 // The SMS layout carries number, text and correlationId only: no campaign
 // alias (Arauto's reports match statuses by correlationId, but Wavy's

@@ -288,7 +288,9 @@ func (s *Sender) Find(ctx context.Context, correlationIDs []string) (map[string]
 			return nil, fmt.Errorf("sftpsender: find: %w", err)
 		}
 		for _, n := range names {
-			if fn, err := batchfile.ParseName(n); err == nil && fn.SubAccount == s.cfg.SubAccount {
+			// Any sub-account: a change of settings must not hide the files
+			// sent under the previous one.
+			if fn, err := batchfile.ParseName(n); err == nil {
 				refs = append(refs, fileRef{place: p, name: n, seq: fn.Seq})
 			}
 		}
