@@ -58,6 +58,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	acceptThen500 := fs.Float64("accept-then-500", 0, "fault injection: share of sends accepted but answered 500")
 	webhookWorkers := fs.Int("webhook-workers", 0, "concurrent webhook POSTs (0: the default)")
 	verbose := fs.Bool("verbose", false, "log every request")
+	sftpAddr := fs.String("sftp-addr", "", "listen address of the SFTP door (empty: none); same username and token")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
@@ -96,6 +97,13 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		WebhookWorkers: *webhookWorkers,
 	})
 	defer sb.Close()
+	if *sftpAddr != "" {
+		sftpSrv, err := startSFTP(ctx, sb, *sftpAddr, stdout, logger)
+		if err != nil {
+			return err
+		}
+		defer sftpSrv.Close()
+	}
 	var lc net.ListenConfig
 	ln, err := lc.Listen(ctx, "tcp", *addr)
 	if err != nil {

@@ -36,5 +36,13 @@
 //   - The ledger (Ledger, SentCount, Messages, Inbound, Campaigns) lets tests
 //     assert exactly-once sending and the planned outcomes. Faults (SetFaults)
 //     inject 429/500/503 answers, latency and accept-then-500.
+//   - The SFTP door (ServeSFTP, `arauto sandbox --sftp-addr`) is an SSH
+//     server with a generated host key, the API's username and token as
+//     credentials, and an in-memory home with upload, success and error.
+//     A file landing in upload is validated whole (internal/batchfile: the
+//     SMS and WhatsApp template layouts); a valid one has every row accepted
+//     into the ledger like an HTTPS send and moves to success, an invalid
+//     one moves to error with its problems in error/<name>.log, and nothing
+//     of it is sent.
 //   - All methods are safe for concurrent use.
 package sandbox
