@@ -15,7 +15,7 @@ func BenchmarkMeasure1280(b *testing.B) {
 		b.Run(bb.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				Measure(bb.text)
+				GSM.Measure(bb.text)
 			}
 		})
 	}
@@ -26,7 +26,7 @@ func BenchmarkSplit1280(b *testing.B) {
 		b.Run(bb.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				Split(bb.text)
+				GSM.Split(bb.text)
 			}
 		})
 	}
