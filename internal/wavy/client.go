@@ -217,7 +217,8 @@ func (c *Client) do(ctx context.Context, cl call, decode decodeFunc) error {
 		if !cl.safe || attempt >= c.maxRetries || ctx.Err() != nil {
 			return err
 		}
-		if o := Classify(err); o != TryLater && o != Unknown {
+		if o := Classify(err); (o != TryLater && o != Unknown) || errors.Is(err, ErrAccountLimit) {
+			// An exhausted account stays exhausted until someone tops it up.
 			return err
 		}
 		delay := c.backoff(attempt)

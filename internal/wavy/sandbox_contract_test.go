@@ -565,7 +565,7 @@ func TestSandboxContractCarrierLookup(t *testing.T) {
 	known := []string{"VIVO", "CLARO", "OI", "NEXTEL", "TIM", "SERCOMTEL", "ALGAR"}
 	for i, tc := range cases {
 		d := got.Destinations[i]
-		if d.Destination != tc.wantDest || d.Active != tc.wantActive {
+		if d.Destination != tc.wantDest || d.BelongsToCarrier != tc.wantActive {
 			t.Errorf("destinations[%d] = %+v, want %s active %v", i, d, tc.wantDest, tc.wantActive)
 			continue
 		}
@@ -733,6 +733,14 @@ func TestSandboxContractWhatsAppSession(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
 	if lines[0] != "source,session_created_at" || !slices.ContainsFunc(lines[1:], func(l string) bool { return strings.HasPrefix(l, dest+",") }) {
 		t.Errorf("sessions CSV = %q, want the header and a line for %s", csv, dest)
+	}
+	sessions, err := env.client.OpenSessionList(ctx, wavy.SessionQuery{CustomerID: sandbox.CustomerID})
+	if err != nil {
+		t.Fatalf("open session list: %v", err)
+	}
+	i := slices.IndexFunc(sessions, func(s wavy.OpenSession) bool { return s.Source == dest })
+	if i < 0 || time.Since(sessions[i].CreatedAt) > time.Minute || !sessions[i].OpenUntil().After(time.Now()) {
+		t.Errorf("open sessions = %+v, want %s opened within the last minute and still open", sessions, dest)
 	}
 	sub := int64(0)
 	if _, err := env.client.OpenSessions(ctx, wavy.SessionQuery{CustomerID: sandbox.CustomerID, SubAccountID: &sub}); err != nil {
