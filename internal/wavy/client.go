@@ -42,6 +42,10 @@ const (
 // longer one ends the retries and is left to the caller.
 const maxRetryAfter = time.Minute
 
+// maxIdlePerHost is how many idle connections the default HTTP client keeps
+// per host.
+const maxIdlePerHost = 64
+
 // maxBody bounds how much of a response body is read.
 const maxBody = 16 << 20
 
@@ -112,7 +116,13 @@ func New(cfg Config) *Client {
 		now:        cfg.Now,
 	}
 	if c.hc == nil {
-		c.hc = &http.Client{Timeout: DefaultTimeout}
+		// Keep enough idle connections for the requests a dispatcher has in
+		// flight (personalised WhatsApp sends one per recipient), instead
+		// of the default two, which would open a new TLS connection for
+		// most requests.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = maxIdlePerHost
+		c.hc = &http.Client{Timeout: DefaultTimeout, Transport: tr}
 	}
 	switch {
 	case c.maxRetries == 0:

@@ -85,6 +85,11 @@ func compile(tpl string, cols []string) (func([]string) string, error) {
 }
 
 func (r *rig) worker(cfg dispatch.Config) *dispatch.Worker {
+	return r.workerWith(cfg, wavysender.Config{RequestsPerSecond: -1, RetryBase: time.Millisecond, RetryMax: 5 * time.Millisecond})
+}
+
+// workerWith is worker with the Sender configured by scfg.
+func (r *rig) workerWith(cfg dispatch.Config, scfg wavysender.Config) *dispatch.Worker {
 	cfg.Compile = compile
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = 10 * time.Millisecond
@@ -93,7 +98,7 @@ func (r *rig) worker(cfg dispatch.Config) *dispatch.Worker {
 		cfg.ReconcileAfter = 100 * time.Millisecond
 	}
 	cfg.RetryBackoff = 5 * time.Millisecond
-	s := wavysender.Sender{Client: func(context.Context) (*wavy.Client, error) { return r.client, nil }}
+	s := wavysender.New(func(context.Context) (*wavy.Client, error) { return r.client, nil }, scfg)
 	return dispatch.New(r.st, s, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 
