@@ -296,9 +296,25 @@ func asciiLookAlike(r rune) (string, bool) {
 	if s, ok := translit(r); ok && (s == "" || s[0] < utf8.RuneSelf) {
 		return s, true
 	}
-	// Any other letter with diacritics, and compatibility forms
-	// (ligatures, full-width letters, superscript digits): decompose and
-	// keep the result when it is ASCII once the marks are dropped.
+	if r >= 0xC0 && r <= 0xFF && latin1ASCII[r-0xC0] != "" {
+		return latin1ASCII[r-0xC0], true
+	}
+	return decomposeASCII(r)
+}
+
+// latin1ASCII caches decomposeASCII for the Latin-1 letters À to ÿ, the
+// accented letters of Portuguese and Spanish.
+var latin1ASCII = func() (t [0x40]string) {
+	for r := rune(0xC0); r <= 0xFF; r++ {
+		t[r-0xC0], _ = decomposeASCII(r)
+	}
+	return t
+}()
+
+// decomposeASCII is the ASCII look-alike of a letter with diacritics or a
+// compatibility form (ligatures, full-width letters, superscript digits):
+// its decomposition, when that is ASCII once the marks are dropped.
+func decomposeASCII(r rune) (string, bool) {
 	var b strings.Builder
 	for _, c := range norm.NFKD.String(string(r)) {
 		switch {
