@@ -96,7 +96,9 @@ func (r *rig) workerWith(cfg dispatch.Config, scfg wavysender.Config) *dispatch.
 	if cfg.ReconcileAfter == 0 {
 		cfg.ReconcileAfter = 100 * time.Millisecond
 	}
-	cfg.RetryBackoff = 5 * time.Millisecond
+	if cfg.RetryBackoff == 0 {
+		cfg.RetryBackoff = 5 * time.Millisecond
+	}
 	s := wavysender.New(func(context.Context) (*wavy.Client, error) { return r.client, nil }, scfg)
 	return dispatch.New(r.st, s, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }

@@ -245,7 +245,8 @@ func TestWhatsAppRestartMarksUnknown(t *testing.T) {
 func TestWhatsAppPersonalisedRateLimitAndRetries(t *testing.T) {
 	const n, rps, burst = 200, 20, 2
 	r := newWARig(t, n, sandbox.Faults{Status503Rate: 0.2}, false, promo())
-	took := r.runUntilDone(r.workerWith(dispatch.Config{BatchSize: 1000, RequestsPerSecond: rps},
+	// The dispatcher's campaign-wide backoff as in production (1 s).
+	took := r.runUntilDone(r.workerWith(dispatch.Config{BatchSize: 1000, RequestsPerSecond: rps, RetryBackoff: time.Second},
 		wavysender.Config{RequestsPerSecond: rps}), 90*time.Second)
 	once, twice, never := r.sentOnce()
 	if once != n || twice != 0 || never != 0 {
