@@ -21,14 +21,15 @@
 // a time. A request answered 429 or 503 is tried again after an
 // exponential backoff with jitter (honouring Retry-After), for its own
 // recipients only, up to Config.Attempts tries; only then do they go back
-// to the queue with the dispatcher's campaign-wide backoff. A request that
-// fails otherwise stops new ones from starting; the answer to the
-// dispatcher is then the accepted recipients and a *dispatch.StoppedError
-// whose error is the gravest failure (unknown outcome, refused
-// credentials, exhausted account, refusal, 429/503) and applies to the
-// requests that failed that way, all other unaccepted recipients being
-// Unsent and queued again. No request starts in the last few seconds
-// before the batch's deadline, so none is cut off mid-way.
+// to the queue with the dispatcher's campaign-wide backoff. Refused
+// credentials or an exhausted account stop new requests from starting;
+// other failures (a refusal, a 500) are the failed request's own. When
+// requests failed, the answer to the dispatcher is the accepted recipients
+// and a *dispatch.StoppedError whose error is the gravest failure (unknown
+// outcome, refused credentials, exhausted account, refusal, 429/503) and
+// applies to the requests that failed that way, all other unaccepted
+// recipients being Unsent and queued again. No request starts in the last
+// few seconds before the batch's deadline, so none is cut off mid-way.
 //
 // Account limits: an answer meaning the account has no credit or quota
 // left (wavy.ErrAccountLimit: NO_CREDIT 201, CUSTOMER_QUOTA_BLOCKED 215)

@@ -37,7 +37,7 @@ func TestWhatsAppResult(t *testing.T) {
 		{"one request never started", []waOutcome{notStarted}, nil, nil, true, dispatch.ErrTryLater},
 		{"all accepted", []waOutcome{ok(1), ok(2), ok(3)}, []int64{1, 2, 3}, nil, false, nil},
 		{"busy one: only its recipient is retried later", []waOutcome{ok(1), failed(busy), ok(3)}, []int64{1, 3}, []int64{}, true, dispatch.ErrTryLater},
-		{"refused stops the rest", []waOutcome{ok(1), failed(refused), notStarted}, []int64{1}, []int64{3}, true, dispatch.ErrRejected},
+		{"refused, the last never started (time ran out)", []waOutcome{ok(1), failed(refused), notStarted}, []int64{1}, []int64{3}, true, dispatch.ErrRejected},
 		{"unknown outranks refused, which is queued again", []waOutcome{failed(refused), failed(unknown), ok(3)}, []int64{3}, []int64{1}, true, nil},
 		{"no credit outranks busy", []waOutcome{failed(busy), failed(noCredit), notStarted}, nil, []int64{1, 3}, true, dispatch.ErrTryLater},
 		{"time ran out", []waOutcome{ok(1), notStarted, notStarted}, []int64{1}, []int64{2, 3}, true, dispatch.ErrTryLater},

@@ -178,8 +178,9 @@ type waOutcome struct {
 // of the message (at most 1000 destinations each), each destination with
 // its correlationId. Requests run a few at a time under the Sender's rate
 // limit; one answered 429 or 503 is tried again after a backoff, for its
-// own recipients only, up to Config.Attempts times. A request that fails
-// otherwise stops new requests from starting. The error, if any, is
+// own recipients only, up to Config.Attempts times. Refused credentials or
+// an exhausted account stop new requests from starting; any other failure
+// is the request's own and the others go on. The error, if any, is
 // classified as usual and applies to the recipients of the failed
 // requests of its class (see whatsAppResult); the recipients of requests
 // never made, or certainly refused for a lesser reason, come back in a
@@ -235,7 +236,7 @@ func (s *Sender) sendWhatsApp(ctx context.Context, b dispatch.Batch) ([]dispatch
 				}
 				o := s.sendGroup(ctx, launch, c, b.Campaign, w, groups[gi])
 				outcomes[gi] = o
-				if o.started && o.err != nil {
+				if o.started && o.err != nil && accountWide(o.err) {
 					stopped.Store(true)
 				}
 				if !o.started {
@@ -355,6 +356,15 @@ func whatsAppResult(groups []*waGroup, outcomes []waOutcome) ([]dispatch.Accepte
 			Err: fmt.Errorf("wavysender: %w: no time left in the batch for %d recipients", dispatch.ErrTryLater, len(unsent))}
 	}
 	return acc, nil
+}
+
+// accountWide reports whether a request's failure concerns every request
+// of the account (refused credentials, no credit or quota left), so that
+// making the others would be pointless. Any other failure is the
+// request's own: a refusal may be about one recipient's parameters, and
+// an unknown outcome (a 500) about one request.
+func accountWide(err error) bool {
+	return errors.Is(err, wavy.ErrUnauthorized) || errors.Is(err, wavy.ErrAccountLimit)
 }
 
 // gravity ranks a failed request's error: the higher, the more it must be
