@@ -222,3 +222,52 @@ func TestMediaLimitsAgree(t *testing.T) {
 		t.Errorf("message allows %d bytes of uploaded media, the client %d", message.MaxWhatsAppMediaData, wavy.MaxMediaData)
 	}
 }
+
+// TestWhatsAppBatchStopsOnlyForTheAccount: refused credentials stop a
+// personalised batch at the first request (the rest is queued again); a
+// refusal of one request does not stop the others.
+func TestWhatsAppBatchStopsOnlyForTheAccount(t *testing.T) {
+	tests := []struct {
+		name         string
+		status       int
+		body         string
+		wantRequests int
+		wantUnsent   int
+		wantClass    error
+	}{
+		{"401 stops the batch", http.StatusUnauthorized, `{"errorMessage":"bad token"}`, 1, 4, dispatch.ErrUnauthorized},
+		{"NO_CREDIT stops the batch", http.StatusBadRequest, `{"errorMessage":"NO_CREDIT"}`, 1, 4, dispatch.ErrTryLater},
+		{"400 for each is each one's", http.StatusBadRequest, `{"errorMessage":"invalid parameter"}`, 5, 0, dispatch.ErrRejected},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var mu sync.Mutex
+			requests := 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				mu.Lock()
+				requests++
+				mu.Unlock()
+				w.WriteHeader(tt.status)
+				_, _ = io.WriteString(w, tt.body)
+			}))
+			t.Cleanup(srv.Close)
+			client := wavy.New(wavy.Config{APIURL: srv.URL, APIGWURL: srv.URL, Username: "u", Token: "t", RequestsPerSecond: -1})
+			// Four requests per second: one in flight at a time.
+			s := wavysender.New(func(context.Context) (*wavy.Client, error) { return client, nil }, wavysender.Config{RequestsPerSecond: 4})
+			tmpl := message.WhatsApp{Kind: message.WhatsAppTemplate, Template: &message.WhatsAppTemplateMsg{Namespace: "ns", ElementName: "promo",
+				LanguageCode: "pt_BR", BodyText: "Oi {{1}}", BodyParameters: []string{"{{nome}}"}}}
+			b := dispatch.Batch{Campaign: dispatch.Campaign{ID: 9, Channel: "whatsapp", WhatsApp: tmpl.JSON(), Columns: []string{"nome"}}}
+			for i := range 5 {
+				b.Messages = append(b.Messages, dispatch.Message{ID: int64(i + 1), CampaignID: 9, Phone: "551198888000" + string(rune('0'+i)), Fields: []string{string(rune('A' + i))}})
+			}
+			acc, err := s.Send(context.Background(), b)
+			var stopped *dispatch.StoppedError
+			if len(acc) != 0 || !errors.As(err, &stopped) || !errors.Is(err, tt.wantClass) {
+				t.Fatalf("Send = %v, %v, want nothing accepted and a StoppedError of class %v", acc, err, tt.wantClass)
+			}
+			if len(stopped.Unsent) != tt.wantUnsent || requests != tt.wantRequests {
+				t.Errorf("%d requests made, %d recipients unsent, want %d and %d", requests, len(stopped.Unsent), tt.wantRequests, tt.wantUnsent)
+			}
+		})
+	}
+}
