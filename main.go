@@ -47,7 +47,7 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	case "", "serve":
 		return serve(getenv, stderr)
 	case "segments":
-		if err := sms.RunSegments(stdin, stdout); err != nil {
+		if err := sms.RunSegments(args, stdin, stdout); err != nil {
 			fmt.Fprintln(stderr, "arauto segments:", err)
 			return 1
 		}

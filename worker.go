@@ -48,7 +48,7 @@ func (p *providerClients) get(ctx context.Context) (*wavy.Client, error) {
 
 // newWorker builds the dispatcher over the store and the Wavy client.
 func newWorker(cfg config.Config, st *store.Store, clients *providerClients, log *slog.Logger) *dispatch.Worker {
-	sender := wavysender.Sender{Client: clients.get}
+	sender := wavysender.New(clients.get, wavysender.Config{RequestsPerSecond: cfg.SendRequestsPerSecond})
 	return dispatch.New(st, sender, dispatch.Config{
 		ReconcileAfter:    cfg.ReconcileAfter,
 		RequestsPerSecond: cfg.SendRequestsPerSecond,

@@ -452,7 +452,7 @@ func applySchedule(c *dispatch.Campaign, raw string) error {
 	if d, ok := sc.Expiry.Deadline(start, loc); ok {
 		c.Deadline = d
 	}
-	c.Expiry = dispatch.Expiry{At: sc.Expiry.At, InMinutes: sc.Expiry.InMinutes, Date: sc.Expiry.Date}
+	c.Expiry = dispatch.Expiry{At: sc.Expiry.At, InMinutes: sc.Expiry.InMinutes, Date: sc.Expiry.DateEnd(loc)}
 	return nil
 }
 

@@ -57,7 +57,7 @@ func (s *Server) checkCarriers(c *fiber.Ctx) error {
 				if i >= len(batch) {
 					break
 				}
-				out = append(out, store.CarrierResult{Row: batch[i].Row, Carrier: d.Carrier.Name, Inactive: !d.Active})
+				out = append(out, store.CarrierResult{Row: batch[i].Row, Carrier: d.Carrier.Name, Inactive: !d.BelongsToCarrier})
 			}
 			if err := s.store.SetCarriers(j.ctx, l.ID, out); err != nil {
 				return err

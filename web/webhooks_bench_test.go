@@ -386,7 +386,7 @@ func TestSandboxReportsEndToEnd(t *testing.T) {
 	var wg sync.WaitGroup
 	defer func() { cancel(); wg.Wait() }()
 	applier := store.NewApplier(st, store.ApplierOptions{})
-	sender := wavysender.Sender{Client: func(context.Context) (*wavy.Client, error) { return client, nil }}
+	sender := wavysender.New(func(context.Context) (*wavy.Client, error) { return client, nil }, wavysender.Config{})
 	worker := dispatch.New(st, sender, dispatch.Config{PollInterval: 10 * time.Millisecond, Compile: func(body string, cols []string) (func([]string) string, error) {
 		cm, err := message.Compile(body, cols)
 		if err != nil {

@@ -21,11 +21,11 @@ type Cost struct {
 	Longest         string
 	LongestSegments int
 	LongestIndex    int
-	// UCS2 counts messages that travel as UCS-2 (70 characters per
-	// segment), for example because a name has an accent GSM-7 lacks.
+	// UCS2 counts messages billed per 70 characters (UCS-2), for example
+	// because a name has an accent.
 	UCS2 int
-	// TooLong counts messages longer than sms.MaxLength characters, which
-	// the provider refuses.
+	// TooLong counts messages longer than sms.MaxLength characters (as
+	// sms.Length counts them), which the provider refuses.
 	TooLong int
 }
 
@@ -38,8 +38,9 @@ func (c Cost) Average() float64 {
 }
 
 // CostPreview renders body for every recipient (each a list of fields in
-// the order of columns) and adds up what sending it costs. It returns a
-// *SyntaxError or an *UnknownFieldsError when body does not fit columns.
+// the order of columns) and adds up what sending it costs under
+// sms.Default. It returns a *SyntaxError or an *UnknownFieldsError when
+// body does not fit columns.
 //
 // recipients is a push iterator, so a caller can stream them from a
 // database; the fields slice need not outlive the call to yield.
@@ -51,10 +52,16 @@ func CostPreview(body string, columns []string, recipients iter.Seq[[]string]) (
 	return c.Cost(recipients), nil
 }
 
-// Cost is CostPreview for a compiled body. It renders each message into
-// one reused buffer and measures it in place, so it does not allocate per
-// recipient (only when a new longest message is found, to keep a copy).
+// Cost is CostFor under sms.Default, the Wavy rule.
 func (c *Compiled) Cost(recipients iter.Seq[[]string]) Cost {
+	return c.CostFor(sms.Default, recipients)
+}
+
+// CostFor is CostPreview for a compiled body under a billing rule. It
+// renders each message into one reused buffer and measures it in place
+// with rule.Measure, so it does not allocate per recipient (only when a
+// new longest message is found, to keep a copy).
+func (c *Compiled) CostFor(rule sms.Rule, recipients iter.Seq[[]string]) Cost {
 	var out Cost
 	if !c.Placeholders() {
 		// Every recipient gets the same text: measure it once.
@@ -62,7 +69,7 @@ func (c *Compiled) Cost(recipients iter.Seq[[]string]) Cost {
 			out.Recipients++
 		}
 		if out.Recipients > 0 {
-			m := sms.Measure(c.lits[0])
+			m := rule.Measure(c.lits[0])
 			out.add(m, out.Recipients)
 			out.Longest, out.LongestSegments = c.lits[0], m.Segments
 		}
@@ -74,7 +81,7 @@ func (c *Compiled) Cost(recipients iter.Seq[[]string]) Cost {
 		buf = c.Append(buf[:0], fields)
 		// The string shares buf's memory only while Measure reads it;
 		// Measure keeps nothing.
-		m := sms.Measure(unsafe.String(unsafe.SliceData(buf), len(buf)))
+		m := rule.Measure(unsafe.String(unsafe.SliceData(buf), len(buf)))
 		out.add(m, 1)
 		if m.Segments > out.LongestSegments || (m.Segments == out.LongestSegments && m.Chars > longestChars) {
 			out.Longest, out.LongestSegments, out.LongestIndex = string(buf), m.Segments, out.Recipients

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"slices"
+	"strings"
 	"testing"
 
 	"arauto/internal/sms"
@@ -153,4 +154,57 @@ func BenchmarkCostPreview1M(b *testing.B) {
 	}
 	b.ReportMetric(float64(got.Segments), "segments")
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/1e6, "ns/recipient")
+}
+
+// TestCostForRules prices names with accents GSM 03.38 has: Wavy bills
+// them per 70, GSM per 160; 700 emoji in a field make a message every rule
+// counts as too long.
+func TestCostForRules(t *testing.T) {
+	c, err := Compile("Olá {{nome}}, sua entrega chega amanhã. Qualquer dúvida, responda esta mensagem.", []string{"nome"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c2, err := Compile("Oi {{nome}}, sua entrega chega amanha. Qualquer duvida, responda esta mensagem agora mesmo.", []string{"nome"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := [][]string{{"José"}, {"Müller"}, {"Ana"}, {strings.Repeat("😀", 700)}}
+	tests := []struct {
+		name          string
+		c             *Compiled
+		rule          sms.Rule
+		ucs2, tooLong int
+	}{
+		{"accented body, wavy", c, sms.Wavy, 4, 1},
+		{"accented body, gsm", c, sms.GSM, 4, 1},
+		{"plain body with José and Müller, wavy", c2, sms.Wavy, 3, 1},
+		{"plain body with José and Müller, gsm", c2, sms.GSM, 1, 1},
+	}
+	for _, tt := range tests {
+		got := tt.c.CostFor(tt.rule, slices.Values(rows))
+		if got.UCS2 != tt.ucs2 || got.TooLong != tt.tooLong || got.Recipients != 4 {
+			t.Errorf("%s: %d UCS-2, %d too long of %d, want %d, %d of 4", tt.name, got.UCS2, got.TooLong, got.Recipients, tt.ucs2, tt.tooLong)
+		}
+	}
+	if got, want := c2.Cost(slices.Values(rows)), c2.CostFor(sms.Default, slices.Values(rows)); got != want {
+		t.Errorf("Cost = %+v, want CostFor(Default) %+v", got, want)
+	}
+}
+
+func TestHighlightForRules(t *testing.T) {
+	body := "José {{nome}} ~"
+	for _, tt := range []struct {
+		rule sms.Rule
+		want int
+	}{{sms.Wavy, 1}, {sms.GSM, 0}} {
+		n := 0
+		for _, p := range HighlightFor(body, []string{"nome"}, tt.rule) {
+			if p.Kind == NonGSM {
+				n++
+			}
+		}
+		if n != tt.want {
+			t.Errorf("%s: %d highlighted characters in %q, want %d", tt.rule, n, body, tt.want)
+		}
+	}
 }

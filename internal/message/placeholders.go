@@ -252,8 +252,9 @@ type PieceKind uint8
 const (
 	// Plain text.
 	Plain PieceKind = iota
-	// NonGSM is one character outside GSM 03.38, which forces the whole
-	// message into UCS-2.
+	// NonGSM is one character outside the billing rule's 160 table (the
+	// table the composer labels GSM-7), which makes the whole message
+	// billed per 70.
 	NonGSM
 	// Field is a placeholder; Piece.Column says which column it takes.
 	Field
@@ -268,16 +269,21 @@ type Piece struct {
 	Column int
 }
 
-// Highlight splits body into pieces: placeholders (resolved against
-// columns), characters that force UCS-2 (each its own piece, as
-// sms.NonGSM finds them) and plain text between them. Concatenating the
-// pieces' Text gives body back. Text after a placeholder syntax error is
-// plain, apart from its non-GSM characters.
+// Highlight is HighlightFor under sms.Default, the Wavy rule.
 func Highlight(body string, columns []string) []Piece {
+	return HighlightFor(body, columns, sms.Default)
+}
+
+// HighlightFor splits body into pieces: placeholders (resolved against
+// columns), characters that force the 70 table under rule (each its own
+// piece, as sms.Analyze finds them) and plain text between them.
+// Concatenating the pieces' Text gives body back. Text after a placeholder
+// syntax error is plain, apart from its highlighted characters.
+func HighlightFor(body string, columns []string, rule sms.Rule) []Piece {
 	var out []Piece
 	plain := func(s string) {
 		last := 0
-		for _, sp := range sms.NonGSM(s) {
+		for _, sp := range sms.Analyze(s, rule).Highlights {
 			if sp.Start > last {
 				out = append(out, Piece{Text: s[last:sp.Start], Kind: Plain, Column: -1})
 			}

@@ -1,6 +1,7 @@
 package message
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -34,9 +36,22 @@ var WhatsAppKinds = []string{WhatsAppTemplate, WhatsAppText, WhatsAppImage, What
 const (
 	MaxWhatsAppBody          = 1024 // template body text
 	MaxWhatsAppBodyDecorated = 160  // body text when the template has a header or footer
-	MaxWhatsAppHeaderTitle   = 60   // header text
+	MaxWhatsAppHeaderTitle   = 60   // header text, and the header title a request carries
 	MaxWhatsAppFooter        = 60   // footer text
 	MaxWhatsAppText          = 4096 // free-form text
+)
+
+// MaxWhatsAppMediaData is the largest file uploaded with a message (sent as
+// base64 "data"), decoded. The seeds give no size; 5 MB is WhatsApp's
+// limit for images, the smallest of its limits, and the one the Wavy
+// client applies (wavy.MaxMediaData). Larger files go by URL.
+const MaxWhatsAppMediaData = 5 << 20
+
+// Values the seeds list for the type of a contact's address, e-mail, URL
+// and phone.
+var (
+	WhatsAppContactTypes      = []string{"HOME", "WORK"}
+	WhatsAppContactPhoneTypes = []string{"CELL", "MAIN", "IPHONE", "HOME", "WORK"}
 )
 
 // WhatsAppLanguages are the template language codes the API accepts.
@@ -69,9 +84,16 @@ type WhatsApp struct {
 	Text string `json:"text,omitempty"`
 	// Media is the free-form image, audio or document.
 	Media *WhatsAppMedia `json:"media,omitempty"`
+	// PreviewFirstURL asks WhatsApp to show a preview of the first URL of
+	// the free-form text (previewFirstUrl).
+	PreviewFirstURL bool `json:"previewFirstUrl,omitempty"`
 	// Location is the free-form location.
 	Location *WhatsAppPlace `json:"location,omitempty"`
-	// Contact is the free-form contact card.
+	// Contacts are the free-form contact cards, with every field the
+	// seeds list.
+	Contacts []WhatsAppContact `json:"contacts,omitempty"`
+	// Contact is the simple form of one card (a name and a phone), as
+	// older messages stored it; it is sent after Contacts.
 	Contact *WhatsAppCard `json:"contact,omitempty"`
 }
 
@@ -87,8 +109,13 @@ type WhatsAppTemplateMsg struct {
 	HeaderText string `json:"headerText,omitempty"`
 	// HeaderParameters fill the header text's variables.
 	HeaderParameters []string `json:"headerParameters,omitempty"`
-	// HeaderMedia is the header media, for a media header.
+	// HeaderMedia is the header media, for a media header (by URL: the
+	// seeds accept only http(s) URLs there).
 	HeaderMedia *WhatsAppMedia `json:"headerMedia,omitempty"`
+	// HeaderTitle is the header title the request carries (header.title,
+	// at most 60 characters), alone or with the header media; not with
+	// header parameters.
+	HeaderTitle string `json:"headerTitle,omitempty"`
 	// BodyText is the body as approved, with {{1}}.. variables (preview and limits).
 	BodyText string `json:"bodyText,omitempty"`
 	// BodyParameters fill the body's variables in order.
@@ -97,11 +124,90 @@ type WhatsAppTemplateMsg struct {
 	FooterText string `json:"footerText,omitempty"`
 }
 
-// WhatsAppMedia is a file by URL with its type.
+// WhatsAppMedia is a file given by URL or uploaded (exactly one), with its
+// type and, for images and documents, a caption.
 type WhatsAppMedia struct {
-	URL     string `json:"url"`
+	URL string `json:"url"`
+	// Data is the uploaded file in base64 (standard encoding), at most
+	// MaxWhatsAppMediaData bytes once decoded.
+	Data    string `json:"data,omitempty"`
 	Type    string `json:"type"`
 	Caption string `json:"caption,omitempty"`
+}
+
+// WhatsAppContact is one contact card with the fields of the seeds'
+// Contact (name, birthday YYYY-MM-DD, addresses, e-mails, organisation,
+// phones, URLs). Values are sent as written.
+type WhatsAppContact struct {
+	Name      WhatsAppContactName      `json:"name"`
+	Birthday  string                   `json:"birthday,omitempty"`
+	Addresses []WhatsAppContactAddress `json:"addresses,omitempty"`
+	Emails    []WhatsAppContactValue   `json:"emails,omitempty"`
+	Org       WhatsAppContactOrg       `json:"org,omitzero"`
+	Phones    []WhatsAppContactPhone   `json:"phones,omitempty"`
+	URLs      []WhatsAppContactValue   `json:"urls,omitempty"`
+}
+
+// WhatsAppContactName is a contact's name; Formatted is how it shows.
+type WhatsAppContactName struct {
+	Formatted string `json:"formatted,omitempty"`
+	First     string `json:"first,omitempty"`
+	Middle    string `json:"middle,omitempty"`
+	Last      string `json:"last,omitempty"`
+	Prefix    string `json:"prefix,omitempty"`
+	Suffix    string `json:"suffix,omitempty"`
+}
+
+// Display is the name as a card shows it: Formatted, or the parts joined.
+func (n WhatsAppContactName) Display() string {
+	if f := strings.TrimSpace(n.Formatted); f != "" {
+		return f
+	}
+	return strings.Join(strings.Fields(strings.Join([]string{n.Prefix, n.First, n.Middle, n.Last, n.Suffix}, " ")), " ")
+}
+
+// WhatsAppContactAddress is a postal address (type HOME or WORK).
+type WhatsAppContactAddress struct {
+	Street      string `json:"street,omitempty"`
+	City        string `json:"city,omitempty"`
+	State       string `json:"state,omitempty"`
+	Zip         string `json:"zip,omitempty"`
+	Country     string `json:"country,omitempty"`
+	CountryCode string `json:"countryCode,omitempty"`
+	Type        string `json:"type,omitempty"`
+}
+
+// WhatsAppContactValue is an e-mail address or a URL with its type
+// (HOME or WORK).
+type WhatsAppContactValue struct {
+	Value string `json:"value"`
+	Type  string `json:"type,omitempty"`
+}
+
+// WhatsAppContactPhone is a phone number (type CELL, MAIN, IPHONE, HOME or
+// WORK) and, optionally, its WhatsApp id.
+type WhatsAppContactPhone struct {
+	Phone string `json:"phone"`
+	Type  string `json:"type,omitempty"`
+	WaID  string `json:"waId,omitempty"`
+}
+
+// WhatsAppContactOrg is a contact's organisation.
+type WhatsAppContactOrg struct {
+	Company    string `json:"company,omitempty"`
+	Department string `json:"department,omitempty"`
+	Title      string `json:"title,omitempty"`
+}
+
+// AllContacts returns the cards the message sends: Contacts, then the
+// simple Contact as a card with a formatted name and one CELL phone.
+func (w WhatsApp) AllContacts() []WhatsAppContact {
+	out := slices.Clone(w.Contacts)
+	if c := w.Contact; c != nil {
+		out = append(out, WhatsAppContact{Name: WhatsAppContactName{Formatted: c.Name, First: c.Name},
+			Phones: []WhatsAppContactPhone{{Phone: c.Phone, Type: "CELL"}}})
+	}
+	return out
 }
 
 // WhatsAppPlace is a location.
@@ -150,15 +256,22 @@ func (w WhatsApp) Summary() string {
 		return w.Text
 	case WhatsAppImage, WhatsAppAudio, WhatsAppDocument:
 		if w.Media != nil {
+			if w.Media.URL == "" && w.Media.Data != "" {
+				return "[" + w.Kind + "] " + strings.ToUpper(w.Media.Type)
+			}
 			return "[" + w.Kind + "] " + w.Media.URL
 		}
 	case WhatsAppLocation:
 		if w.Location != nil {
-			return "[location] " + w.Location.GeoPoint
+			return strings.TrimSpace("[location] " + w.Location.GeoPoint + " " + w.Location.Name)
 		}
 	case WhatsAppContacts:
-		if w.Contact != nil {
-			return "[contact] " + w.Contact.Name
+		var names []string
+		for _, c := range w.AllContacts() {
+			names = append(names, c.Name.Display())
+		}
+		if len(names) > 0 {
+			return "[contact] " + strings.Join(names, ", ")
 		}
 	}
 	return ""
@@ -218,10 +331,25 @@ func (w WhatsApp) Problems(columns []string) []Problem {
 			ps = append(ps, p)
 		}
 	}
-	checkMedia := func(prefix, kind string, m *WhatsAppMedia) {
-		if m == nil || strings.TrimSpace(m.URL) == "" {
+	checkMedia := func(prefix, kind string, m *WhatsAppMedia, uploadOK bool) {
+		hasURL := m != nil && strings.TrimSpace(m.URL) != ""
+		hasData := m != nil && m.Data != ""
+		switch {
+		case hasURL && hasData:
+			add(prefix+"url", "media_url_or_upload")
+		case hasData && !uploadOK:
 			add(prefix+"url", "media_url_required")
-		} else if !isHTTP(m.URL) {
+		case hasData:
+			if n, err := base64DecodedLen(m.Data); err != nil {
+				add(prefix+"data", "media_data")
+			} else if n > MaxWhatsAppMediaData {
+				add(prefix+"data", "media_data_too_large", MaxWhatsAppMediaData/(1<<20), (n+(1<<20)-1)/(1<<20))
+			}
+		case !hasURL && uploadOK:
+			add(prefix+"url", "media_url_or_upload_required")
+		case !hasURL:
+			add(prefix+"url", "media_url_required")
+		case !isHTTP(m.URL):
 			add(prefix+"url", "media_url")
 		}
 		types := whatsAppMediaTypes[kind]
@@ -265,9 +393,15 @@ func (w WhatsApp) Problems(columns []string) []Problem {
 			}
 		case "image", "document", "video", "audio":
 			decorated = true
-			checkMedia("header_media_", t.HeaderKind, t.HeaderMedia)
+			checkMedia("header_media_", t.HeaderKind, t.HeaderMedia, false)
 		default:
 			add("header_kind", "header_kind")
+		}
+		if n := utf8.RuneCountInString(t.HeaderTitle); n > MaxWhatsAppHeaderTitle {
+			add("header_title", "header_too_long", MaxWhatsAppHeaderTitle, n)
+		}
+		if t.HeaderTitle != "" && len(t.HeaderParameters) > 0 {
+			add("header_title", "header_title_with_params")
 		}
 		body := t.BodyText
 		if strings.TrimSpace(body) == "" {
@@ -303,7 +437,7 @@ func (w WhatsApp) Problems(columns []string) []Problem {
 			checkValue("text", w.Text)
 		}
 	case WhatsAppImage, WhatsAppAudio, WhatsAppDocument:
-		checkMedia("media_", w.Kind, w.Media)
+		checkMedia("media_", w.Kind, w.Media, true)
 		if w.Media != nil && w.Media.Caption != "" {
 			if w.Kind == WhatsAppAudio {
 				add("media_caption", "caption_audio")
@@ -316,11 +450,19 @@ func (w WhatsApp) Problems(columns []string) []Problem {
 			add("geo_point", "geo_point")
 		}
 	case WhatsAppContacts:
-		if w.Contact == nil || strings.TrimSpace(w.Contact.Name) == "" {
+		if len(w.Contacts) == 0 && w.Contact == nil {
 			add("contact_name", "required")
 		}
-		if w.Contact == nil || strings.TrimSpace(w.Contact.Phone) == "" {
-			add("contact_phone", "required")
+		if c := w.Contact; c != nil {
+			if strings.TrimSpace(c.Name) == "" {
+				add("contact_name", "required")
+			}
+			if strings.TrimSpace(c.Phone) == "" {
+				add("contact_phone", "required")
+			}
+		}
+		for i, c := range w.Contacts {
+			ps = append(ps, c.problems(fmt.Sprintf("contact_%d_", i+1))...)
 		}
 	default:
 		add("kind", "kind")
@@ -409,10 +551,14 @@ type WhatsAppPreview struct {
 	HeaderText string
 	MediaKind  string // image, document, video, audio, or ""
 	MediaURL   string
-	Body       string
-	Footer     string
-	Location   *WhatsAppPlace
-	Contact    *WhatsAppCard
+	// MediaUploaded is true when the file travels with the message (no URL to show).
+	MediaUploaded bool
+	Body          string
+	Footer        string
+	Location      *WhatsAppPlace
+	// Contacts are every card sent; Contact is the simple card, if any.
+	Contacts []WhatsAppContact
+	Contact  *WhatsAppCard
 }
 
 // Preview renders the message for a recipient with these fields; values
@@ -447,6 +593,9 @@ func (w WhatsApp) Preview(columns, fields []string) WhatsAppPreview {
 				p.MediaURL = t.HeaderMedia.URL
 			}
 		}
+		if p.HeaderText == "" {
+			p.HeaderText = t.HeaderTitle
+		}
 		p.Body = fill(t.BodyText, rs(t.BodyParameters))
 		p.Footer = t.FooterText
 	case WhatsAppText:
@@ -455,12 +604,86 @@ func (w WhatsApp) Preview(columns, fields []string) WhatsAppPreview {
 		p.MediaKind = w.Kind
 		if w.Media != nil {
 			p.MediaURL = w.Media.URL
+			p.MediaUploaded = w.Media.Data != ""
 			p.Body = r(w.Media.Caption)
 		}
 	case WhatsAppLocation:
 		p.Location = w.Location
 	case WhatsAppContacts:
+		p.Contacts = w.AllContacts()
 		p.Contact = w.Contact
 	}
 	return p
+}
+
+// base64DecodedLen decodes an uploaded file's base64 and returns its size.
+func base64DecodedLen(data string) (int, error) {
+	b, err := base64.StdEncoding.DecodeString(data)
+	return len(b), err
+}
+
+// problems checks one contact card; field names start with prefix
+// ("contact_2_").
+func (c WhatsAppContact) problems(prefix string) []Problem {
+	var ps []Problem
+	add := func(field, key string, args ...any) {
+		ps = append(ps, Problem{Field: prefix + field, Key: "whatsapp.problem." + key, Args: args})
+	}
+	typeOK := func(v string, allowed []string) bool {
+		return v == "" || slices.Contains(allowed, strings.ToUpper(v))
+	}
+	if c.Name.Display() == "" {
+		add("name", "required")
+	}
+	if c.Birthday != "" {
+		if _, err := time.Parse(time.DateOnly, c.Birthday); err != nil {
+			add("birthday", "contact_birthday")
+		}
+	}
+	for i, p := range c.Phones {
+		f := fmt.Sprintf("phone_%d", i+1)
+		if strings.TrimSpace(p.Phone) == "" {
+			add(f, "required")
+		}
+		if !typeOK(p.Type, WhatsAppContactPhoneTypes) {
+			add(f, "contact_type", p.Type, strings.Join(WhatsAppContactPhoneTypes, ", "))
+		}
+	}
+	for i, e := range c.Emails {
+		f := fmt.Sprintf("email_%d", i+1)
+		if at := strings.IndexByte(e.Value, '@'); at <= 0 || at == len(e.Value)-1 || strings.ContainsAny(e.Value, " \t\r\n") {
+			add(f, "contact_email")
+		}
+		if !typeOK(e.Type, WhatsAppContactTypes) {
+			add(f, "contact_type", e.Type, strings.Join(WhatsAppContactTypes, ", "))
+		}
+	}
+	for i, u := range c.URLs {
+		f := fmt.Sprintf("url_%d", i+1)
+		if !isHTTP(u.Value) {
+			add(f, "media_url")
+		}
+		if !typeOK(u.Type, WhatsAppContactTypes) {
+			add(f, "contact_type", u.Type, strings.Join(WhatsAppContactTypes, ", "))
+		}
+	}
+	for i, a := range c.Addresses {
+		f := fmt.Sprintf("address_%d", i+1)
+		if !typeOK(a.Type, WhatsAppContactTypes) {
+			add(f, "contact_type", a.Type, strings.Join(WhatsAppContactTypes, ", "))
+		}
+		if cc := a.CountryCode; cc != "" && (len(cc) != 2 || !isASCIILetters(cc)) {
+			add(f+"_country_code", "contact_country_code")
+		}
+	}
+	return ps
+}
+
+func isASCIILetters(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i] | 0x20; c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
 }

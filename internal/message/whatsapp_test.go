@@ -1,9 +1,12 @@
 package message
 
 import (
+	"encoding/base64"
 	"slices"
 	"strings"
 	"testing"
+
+	"arauto/internal/i18n"
 )
 
 func tpl(mod func(t *WhatsAppTemplateMsg)) WhatsApp {
@@ -69,6 +72,33 @@ func TestWhatsAppProblems(t *testing.T) {
 		{"bad location", WhatsApp{Kind: WhatsAppLocation, Location: &WhatsAppPlace{GeoPoint: "São Paulo"}}, []string{"geo_point:geo_point"}},
 		{"contact", WhatsApp{Kind: WhatsAppContacts, Contact: &WhatsAppCard{Name: "Loja", Phone: "+5511999990000"}}, nil},
 		{"no kind", WhatsApp{}, []string{"kind:kind"}},
+		{"image uploaded", WhatsApp{Kind: WhatsAppImage, Media: &WhatsAppMedia{Data: "ZmlsZQ==", Type: "PNG"}}, nil},
+		{"document uploaded at 5 MB", WhatsApp{Kind: WhatsAppDocument, Media: &WhatsAppMedia{Data: b64(MaxWhatsAppMediaData), Type: "PDF", Caption: "Boleto {{nome}}"}}, nil},
+		{"document uploaded over 5 MB", WhatsApp{Kind: WhatsAppDocument, Media: &WhatsAppMedia{Data: b64(MaxWhatsAppMediaData + 1), Type: "PDF"}},
+			[]string{"media_data:media_data_too_large"}},
+		{"upload not base64", WhatsApp{Kind: WhatsAppAudio, Media: &WhatsAppMedia{Data: "%PDF-1.4", Type: "MP3"}}, []string{"media_data:media_data"}},
+		{"url and upload", WhatsApp{Kind: WhatsAppImage, Media: &WhatsAppMedia{URL: "https://x.br/a.png", Data: "ZmlsZQ==", Type: "PNG"}},
+			[]string{"media_url:media_url_or_upload"}},
+		{"neither url nor upload", WhatsApp{Kind: WhatsAppImage, Media: &WhatsAppMedia{Type: "PNG"}}, []string{"media_url:media_url_or_upload_required"}},
+		{"header media cannot be uploaded", tpl(func(t *WhatsAppTemplateMsg) {
+			t.HeaderKind, t.HeaderMedia = "image", &WhatsAppMedia{Data: "ZmlsZQ==", Type: "PNG"}
+		}), []string{"header_media_url:media_url_required"}},
+		{"header title with image", tpl(func(t *WhatsAppTemplateMsg) {
+			t.BodyText, t.BodyParameters = "Oi", nil
+			t.HeaderKind, t.HeaderMedia, t.HeaderTitle = "image", &WhatsAppMedia{URL: "https://x.br/a.png", Type: "PNG"}, "Oferta"
+		}), nil},
+		{"header title of 61", tpl(func(t *WhatsAppTemplateMsg) { t.HeaderTitle = strings.Repeat("t", 61) }), []string{"header_title:header_too_long"}},
+		{"header title with parameters", tpl(func(t *WhatsAppTemplateMsg) {
+			t.HeaderKind, t.HeaderText, t.HeaderParameters, t.HeaderTitle = "text", "Oi {{1}}", []string{"{{nome}}"}, "T"
+		}), []string{"header_title:header_title_with_params"}},
+		{"location with address", WhatsApp{Kind: WhatsAppLocation, Location: &WhatsAppPlace{GeoPoint: "-22.894180,-47.047960", Name: "Wavy", Address: "Av. Cel. Silva Telles"}}, nil},
+		{"several full contacts", WhatsApp{Kind: WhatsAppContacts, Contacts: []WhatsAppContact{fullContact(), {Name: WhatsAppContactName{First: "Ana"}}}}, nil},
+		{"bad contact fields", WhatsApp{Kind: WhatsAppContacts, Contacts: []WhatsAppContact{fullContact(), {
+			Birthday: "18/08/2012", Phones: []WhatsAppContactPhone{{Phone: "", Type: "FAX"}}, Emails: []WhatsAppContactValue{{Value: "ana@"}},
+			URLs: []WhatsAppContactValue{{Value: "www.fb.com", Type: "HOME"}}, Addresses: []WhatsAppContactAddress{{CountryCode: "BRA", Type: "PO"}},
+		}}}, []string{"contact_2_name:required", "contact_2_birthday:contact_birthday", "contact_2_phone_1:required", "contact_2_phone_1:contact_type",
+			"contact_2_email_1:contact_email", "contact_2_url_1:media_url", "contact_2_address_1:contact_type", "contact_2_address_1_country_code:contact_country_code"}},
+		{"no contact at all", WhatsApp{Kind: WhatsAppContacts}, []string{"contact_name:required"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -77,6 +107,84 @@ func TestWhatsAppProblems(t *testing.T) {
 				t.Errorf("problems got %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+// fullContact is the seeds' example card.
+func fullContact() WhatsAppContact {
+	return WhatsAppContact{
+		Name:     WhatsAppContactName{First: "John", Formatted: "John Smith", Last: "Smith"},
+		Birthday: "2012-08-18",
+		Addresses: []WhatsAppContactAddress{
+			{City: "Menlo Park", Country: "United States", CountryCode: "us", State: "CA", Street: "1 Hacker Way", Type: "HOME", Zip: "94025"},
+			{City: "Menlo Park", Country: "United States", CountryCode: "us", State: "CA", Street: "200 Jefferson Dr", Type: "WORK", Zip: "94025"},
+		},
+		Emails: []WhatsAppContactValue{{Value: "test@fb.com", Type: "WORK"}, {Value: "test@whatsapp.com", Type: "WORK"}},
+		Org:    WhatsAppContactOrg{Company: "WhatsApp", Department: "Design", Title: "Manager"},
+		Phones: []WhatsAppContactPhone{{Phone: "+1 (940) 555-1234", Type: "HOME"}, {Phone: "+1 (650) 555-1234", Type: "WORK", WaID: "16505551234"}},
+		URLs:   []WhatsAppContactValue{{Value: "https://www.fb.com", Type: "WORK"}},
+	}
+}
+
+// b64 is n zero bytes in base64.
+func b64(n int) string { return base64.StdEncoding.EncodeToString(make([]byte, n)) }
+
+// TestWhatsAppProblemKeysTranslated checks that every problem key the
+// checks can produce exists in both languages.
+func TestWhatsAppProblemKeysTranslated(t *testing.T) {
+	bad := []WhatsApp{
+		{}, {Kind: "x"}, {Kind: WhatsAppText}, {Kind: WhatsAppText, Text: strings.Repeat("a", MaxWhatsAppText+1)},
+		{Kind: WhatsAppImage, Media: &WhatsAppMedia{URL: "ftp://x", Data: "x"}}, {Kind: WhatsAppImage, Media: &WhatsAppMedia{Type: "GIF"}},
+		{Kind: WhatsAppImage, Media: &WhatsAppMedia{Data: "%%"}}, {Kind: WhatsAppImage, Media: &WhatsAppMedia{Data: b64(MaxWhatsAppMediaData + 1)}},
+		{Kind: WhatsAppImage, Media: &WhatsAppMedia{URL: "ftp://x"}}, {Kind: WhatsAppAudio, Media: &WhatsAppMedia{URL: "https://x/a", Caption: "c"}},
+		{Kind: WhatsAppLocation}, {Kind: WhatsAppContacts},
+		{Kind: WhatsAppContacts, Contacts: []WhatsAppContact{{Birthday: "x", Phones: []WhatsAppContactPhone{{Type: "FAX"}}, Emails: []WhatsAppContactValue{{Value: "x"}},
+			URLs: []WhatsAppContactValue{{Value: "x"}}, Addresses: []WhatsAppContactAddress{{CountryCode: "x"}}}}},
+		tpl(func(t *WhatsAppTemplateMsg) {
+			*t = WhatsAppTemplateMsg{LanguagePolicy: "x", HeaderKind: "text", HeaderText: strings.Repeat("{{1}}", 20), HeaderTitle: strings.Repeat("t", 61),
+				HeaderParameters: []string{" "}, BodyText: strings.Repeat("a", 2000), FooterText: strings.Repeat("f", 61)}
+		}),
+		tpl(func(t *WhatsAppTemplateMsg) { t.HeaderKind = "gif" }),
+		tpl(func(t *WhatsAppTemplateMsg) {
+			t.HeaderKind, t.BodyText, t.FooterText = "image", strings.Repeat("a", 200), "f"
+		}),
+		tpl(func(t *WhatsAppTemplateMsg) { t.BodyText = "" }),
+	}
+	seen := map[string]bool{}
+	for _, w := range bad {
+		for _, p := range w.Problems([]string{"nome"}) {
+			seen[p.Key] = true
+			for _, lang := range i18n.Languages {
+				if !i18n.Has(lang, p.Key) {
+					t.Errorf("%s lacks %q (field %s)", lang, p.Key, p.Field)
+				}
+			}
+		}
+	}
+	if len(seen) < 25 {
+		t.Errorf("the bad messages produced %d distinct keys, want the checks to be exercised (at least 25)", len(seen))
+	}
+}
+
+func TestWhatsAppContactsAndUploadPreview(t *testing.T) {
+	w := WhatsApp{Kind: WhatsAppContacts, Contacts: []WhatsAppContact{fullContact()}, Contact: &WhatsAppCard{Name: "Loja", Phone: "+5511999990000"}}
+	p := w.Preview(nil, nil)
+	if len(p.Contacts) != 2 || p.Contacts[0].Name.Display() != "John Smith" || p.Contacts[1].Name.Display() != "Loja" || p.Contacts[1].Phones[0].Type != "CELL" {
+		t.Errorf("contacts preview = %+v, want John Smith then the simple card", p.Contacts)
+	}
+	if got := w.Summary(); got != "[contact] John Smith, Loja" {
+		t.Errorf("Summary = %q", got)
+	}
+	img := WhatsApp{Kind: WhatsAppImage, Media: &WhatsAppMedia{Data: "ZmlsZQ==", Type: "png", Caption: "Oi {{nome}}"}}
+	if p := img.Preview([]string{"nome"}, []string{"Ana"}); !p.MediaUploaded || p.MediaURL != "" || p.Body != "Oi Ana" {
+		t.Errorf("upload preview = %+v, want uploaded, no URL, caption filled", p)
+	}
+	if got := (WhatsAppContactName{Prefix: "Dr.", First: "Ana", Last: "Souza"}).Display(); got != "Dr. Ana Souza" {
+		t.Errorf("Display = %q, want %q", got, "Dr. Ana Souza")
+	}
+	back, err := ParseWhatsApp(w.JSON())
+	if err != nil || len(back.Contacts) != 1 || back.Contacts[0].Org.Company != "WhatsApp" || back.Contact == nil {
+		t.Errorf("round trip = %+v, %v", back, err)
 	}
 }
 

@@ -57,6 +57,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	latency := fs.Duration("latency", 0, "fault injection: delay before every API answer")
 	acceptThen500 := fs.Float64("accept-then-500", 0, "fault injection: share of sends accepted but answered 500")
 	webhookWorkers := fs.Int("webhook-workers", 0, "concurrent webhook POSTs (0: the default)")
+	noCreditAfter := fs.Int64("no-credit-after", 0, "SMS sent before the credit runs out and every later one gets status 201 NO_CREDIT (0: never; change it at "+CreditPath+")")
 	verbose := fs.Bool("verbose", false, "log every request")
 	sftpAddr := fs.String("sftp-addr", "", "listen address of the SFTP door (empty: none); same username and token")
 	if err := fs.Parse(args); err != nil {
@@ -79,6 +80,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return errUsage
 		}
 	}
+	if *noCreditAfter < 0 {
+		fmt.Fprintf(stderr, "arauto sandbox: --no-credit-after must not be negative\n")
+		return errUsage
+	}
 	if *delayScale < 0 {
 		fmt.Fprintf(stderr, "arauto sandbox: --delay-scale must not be negative\n")
 		return errUsage
@@ -94,7 +99,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		DelayScale: *delayScale, ReplyRate: *replyRate, RateLimit: *rateLimit,
 		WhatsAppOpenSessions: *openSessions, Logger: logger,
 		Faults:         Faults{Latency: *latency, AcceptThen500Rate: *acceptThen500},
-		WebhookWorkers: *webhookWorkers,
+		WebhookWorkers: *webhookWorkers, NoCreditAfter: *noCreditAfter,
 	})
 	defer sb.Close()
 	if *sftpAddr != "" {

@@ -35,7 +35,7 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	var stdout, stderr syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		done <- Run(ctx, []string{"--addr", "127.0.0.1:0", "--username", "u", "--token", "t", "--seed", "9", "--delay-scale", "0", "--verbose"}, &stdout, &stderr)
+		done <- Run(ctx, []string{"--addr", "127.0.0.1:0", "--username", "u", "--token", "t", "--seed", "9", "--delay-scale", "0", "--verbose", "--no-credit-after", "1"}, &stdout, &stderr)
 	}()
 	re := regexp.MustCompile(`listening on (http://127\.0\.0\.1:\d+)`)
 	var base string
@@ -60,6 +60,18 @@ func TestRunServesUntilCancelled(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"id"`) {
 		t.Errorf("send = %d %s, want 200 with an id", resp.StatusCode, body)
+	}
+	// --no-credit-after set the credit, readable from outside the process.
+	req, _ = http.NewRequest(http.MethodGet, base+CreditPath, nil)
+	req.Header.Set("UserName", "u")
+	req.Header.Set("AuthenticationToken", "t")
+	if resp, err = http.DefaultClient.Do(req); err != nil {
+		t.Fatalf("credit: %v", err)
+	}
+	body, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if got := strings.TrimSpace(string(body)); got != `{"noCreditAfter":1,"used":1}` {
+		t.Errorf("credit = %s, want 1 used of 1", got)
 	}
 	cancel()
 	select {
@@ -89,6 +101,7 @@ func TestMainFlags(t *testing.T) {
 		{"bad url", []string{"--status-url", "ftp://x"}, 2},
 		{"relative url", []string{"--mo-url", "/hooks"}, 2},
 		{"negative delay scale", []string{"--delay-scale", "-1"}, 2},
+		{"negative credit", []string{"--no-credit-after", "-5"}, 2},
 		{"extra argument", []string{"serve"}, 2},
 		{"bad address", []string{"--addr", "256.0.0.1:1"}, 1},
 	}

@@ -13,7 +13,8 @@
 //     /v1/session) and the Campaign API (/api/v1/campaigns[/{id}],
 //     /api/v1/campaign/{id}). Requests are validated as documented: 400 for
 //     missing destination or messageText, more than 1000 messages, texts
-//     over 1280 characters, correlationIds over 64, extraInfo over 255,
+//     over 1280 characters (counted by sms.Length, in UTF-16 units as the
+//     Java backend does), correlationIds over 64, extraInfo over 255,
 //     conflicting expiry or scheduling fields; 401 for bad UserName /
 //     AuthenticationToken headers; 429 past 700 requests/s per IP, and past
 //     1 status query/s per IP; 404 (JSON) for unknown paths; 405 for wrong
@@ -25,6 +26,15 @@
 //     with status 204. Free-form WhatsApp messages fail with 210
 //     INVALID_SESSION unless the recipient opened a session by replying in
 //     the last 24 hours (or Options.WhatsAppOpenSessions is set).
+//     expiresDate and scheduledDate are read in the request's timeZone,
+//     or in the account's zone (America/Sao_Paulo) without one.
+//   - Every documented status code, and every WhatsApp reply type
+//     (text, button with payload, image, audio, document, location with
+//     address, contacts, text from an ad with its referral), can be asked
+//     for deterministically with the magic numbers 55 DD 97777 0CCC and
+//     55 DD 97777 1KKK (magic.go lists them). Options.NoCreditAfter (and
+//     SetNoCreditAfter, CreditPath, --no-credit-after) makes every SMS
+//     after the first N get 201 NO_CREDIT until credit is given back.
 //   - Webhooks (SMS callbacks and DLRs to StatusURL, SMS MOs to MOURL,
 //     WhatsApp statuses and MOs to WhatsAppURL) are posted as JSON in the
 //     seeds' shapes by one scheduler goroutine and a fixed pool of workers,

@@ -73,6 +73,7 @@ type moRec struct {
 	at     int64
 	msg    uint32
 	phrase uint8
+	kind   replyKind
 	listed bool
 }
 
@@ -154,7 +155,8 @@ type InboundMessage struct {
 	ID              string    // MO UUID
 	Channel         string    // "sms" or "whatsapp"
 	Source          string    // the number that replied
-	Text            string    // what it said
+	Kind            string    // TEXT, or for WhatsApp replies BUTTON, IMAGE, AUDIO, DOCUMENT, LOCATION, CONTACTS or REFERRAL (a text from an ad)
+	Text            string    // what it said (a button's label; empty for other kinds)
 	ReceivedAt      time.Time // when it arrived
 	MTID            string    // provider ID of the message answered
 	MTCorrelationID string    // correlationId of the message answered
@@ -316,16 +318,17 @@ func (s *Sandbox) Inbound() []InboundMessage {
 	out := make([]InboundMessage, len(s.mos))
 	for i, mo := range s.mos {
 		m := s.viewLocked(mo.msg)
-		text := replyPhrases[mo.phrase]
+		text := replyContent(&mo, "").MessageText
 		out[i] = InboundMessage{
 			ID:              uuidString(uuidFor(s.idKey, domainMO, uint32(i))),
 			Channel:         channelName(s.batches[m.batch].channel),
 			Source:          m.dest,
+			Kind:            replyKindNames[mo.kind],
 			Text:            text,
 			ReceivedAt:      msTime(mo.at),
 			MTID:            s.messageID(mo.msg),
 			MTCorrelationID: m.corrID,
-			OptOut:          IsOptOutWord(text),
+			OptOut:          mo.kind == replyText && IsOptOutWord(text),
 		}
 	}
 	return out

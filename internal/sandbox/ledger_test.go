@@ -266,7 +266,7 @@ func TestCloseStopsGoroutines(t *testing.T) {
 
 	before = runtime.NumGoroutine()
 	quiet := New(Options{})
-	if got := runtime.NumGoroutine(); got != before {
+	if got := runtime.NumGoroutine(); got > before {
 		t.Errorf("a sandbox without webhooks started %d goroutines", got-before)
 	}
 	quiet.Close()

@@ -4,6 +4,8 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
+
+	"arauto/internal/sms"
 )
 
 // Default values applied by New when the corresponding Options field is zero.
@@ -27,8 +29,10 @@ const (
 	// MaxMessagesPerRequest is the documented send-bulk-sms limit (and the one
 	// the sandbox applies to WhatsApp destinations, carrier lookups and status searches).
 	MaxMessagesPerRequest = 1000
-	// MaxMessageTextLen is the documented messageText limit in characters.
-	MaxMessageTextLen = 1280
+	// MaxMessageTextLen is the documented messageText limit in characters,
+	// counted as sms.Length counts them (UTF-16 code units, as the Java
+	// backend does), the one count the client, composer and pre-flight use.
+	MaxMessageTextLen = sms.MaxLength
 	// MaxCorrelationIDLen is the documented correlationId limit in characters.
 	MaxCorrelationIDLen = 64
 	// MaxExtraInfoLen is the documented extraInfo limit in characters.
@@ -77,6 +81,12 @@ type Options struct {
 	// WhatsAppOpenSessions treats every WhatsApp recipient as having an open
 	// 24-hour session, so free-form messages never fail with INVALID_SESSION.
 	WhatsAppOpenSessions bool
+	// NoCreditAfter simulates an account whose credit runs out: the first
+	// NoCreditAfter SMS accepted are sent as planned, every later one gets
+	// sent status 201 NO_CREDIT (not billed, no delivery report), until
+	// SetNoCreditAfter (or PUT CreditPath) gives credit back. 0 means the
+	// credit never runs out.
+	NoCreditAfter int64
 	// WebhookAttempts bounds the tries per webhook (0 = DefaultWebhookAttempts).
 	WebhookAttempts int
 	// WebhookWorkers is the number of concurrent webhook POSTs (0 = DefaultWebhookWorkers).

@@ -10,6 +10,7 @@ const (
 	codeCarrierError       = 102
 	codeRejectedByCarrier  = 103
 	codeNotDelivered       = 104
+	codeMediaUnretryable   = 105
 	codeNoCredit           = 201
 	codeInvalidDestination = 202
 	codeBlacklisted        = 203
@@ -19,7 +20,10 @@ const (
 	codeInvalidContent     = 209
 	codeInvalidSession     = 210
 	codeCountryNotAllowed  = 213
+	codeInvalidConfig      = 214
+	codeQuotaBlocked       = 215
 	codeInternalError      = 301
+	codeMessageSplit       = 401
 )
 
 // statusNames maps every code the sandbox emits to its name.
@@ -30,6 +34,7 @@ var statusNames = map[int]string{
 	codeCarrierError:       "CARRIER_COMMUNICATION_ERROR",
 	codeRejectedByCarrier:  "REJECTED_BY_CARRIER",
 	codeNotDelivered:       "NOT_DELIVERED",
+	codeMediaUnretryable:   "WA_MO_MEDIA_UNRETRYABLE_EXCEPTION",
 	codeNoCredit:           "NO_CREDIT",
 	codeInvalidDestination: "INVALID_DESTINATION_NUMBER",
 	codeBlacklisted:        "BLACKLISTED",
@@ -39,7 +44,10 @@ var statusNames = map[int]string{
 	codeInvalidContent:     "INVALID_CONTENT",
 	codeInvalidSession:     "INVALID_SESSION",
 	codeCountryNotAllowed:  "COUNTRY_NOT_ALLOWED_FOR_CUSTOMER",
+	codeInvalidConfig:      "INVALID_CUSTOMER_CONFIGURATION",
+	codeQuotaBlocked:       "CUSTOMER_QUOTA_BLOCKED",
 	codeInternalError:      "INTERNAL_ERROR",
+	codeMessageSplit:       "MESSAGE_SPLIT",
 }
 
 // StatusName returns the documented name of a sent or delivered status
@@ -60,6 +68,10 @@ var fateCodes = [numFates][2]uint16{
 	fateNoCredit:           {codeNoCredit, 0},
 	fateInternalError:      {codeInternalError, 0},
 }
+
+// replySim is the index of "Sim" in replyPhrases, the text of the replies
+// magic numbers ask for.
+const replySim = 3
 
 // replyPhrases are what recipients answer. The opt-out words come first.
 var replyPhrases = [...]string{
@@ -92,10 +104,11 @@ type plan struct {
 	sentCode   uint16
 	dlrCode    uint16 // 0: no delivery report will come
 	carrier    uint8
-	read       bool  // WhatsApp: the message will be read
-	reply      bool  // the recipient will answer
-	phrase     uint8 // index into replyPhrases
-	sentDelay  int64 // ms after release
+	read       bool      // WhatsApp: the message will be read
+	reply      bool      // the recipient will answer
+	kind       replyKind // what the answer holds (WhatsApp)
+	phrase     uint8     // index into replyPhrases
+	sentDelay  int64     // ms after release
 	dlrDelay   uint32
 	readDelay  uint32
 	replyDelay int64 // ms after the last status
@@ -172,6 +185,12 @@ func (s *Sandbox) planSMS(dest string, valid bool, corrID string) plan {
 		p.phrase = pickPhrase(rs.float())
 		p.replyDelay = s.scaled(15_000 + 15*60_000*sq(rs.float()))
 	}
+	if mg := magicFor(dest, chSMS); mg.present {
+		mg.apply(&p, chSMS)
+		if p.reply && p.replyDelay == 0 {
+			p.replyDelay = s.scaled(15_000)
+		}
+	}
 	return p
 }
 
@@ -210,6 +229,19 @@ func (s *Sandbox) planWhatsApp(dest string, valid, group bool, corrID string) pl
 			p.reply = true
 			p.phrase = pickPhrase(rs.float())
 			p.replyDelay = s.scaled(10_000 + 10*60_000*sq(rs.float()))
+		}
+	}
+	if mg := magicFor(dest, chWhatsApp); mg.present && !group {
+		mg.apply(&p, chWhatsApp)
+		if p.reply {
+			// Who answers has read the message.
+			p.read = true
+			if p.readDelay == 0 {
+				p.readDelay = s.scaled32(5000)
+			}
+			if p.replyDelay == 0 {
+				p.replyDelay = s.scaled(10_000)
+			}
 		}
 	}
 	return p

@@ -50,6 +50,7 @@ type Sandbox struct {
 	names    map[string]string // interned aliases and sub-accounts
 	optOut   map[string]int64
 	sessions map[string]int64
+	credit   creditState
 	pending  moHeap
 	mos      []moRec
 	moCursor int
@@ -127,6 +128,7 @@ func New(opts Options) *Sandbox {
 		camps:      newCampaignStore(),
 		queue:      newEvQueue(),
 		faults:     opts.Faults,
+		credit:     creditState{limit: max(opts.NoCreditAfter, 0)},
 		faultRng:   rand.New(rand.NewPCG(uint64(opts.Seed), 0xda3e39cb94b95bdb)),
 		limiters:   make(map[string]*ipLimiters),
 		wake:       make(chan struct{}, 1),
@@ -273,6 +275,7 @@ var (
 		"/v1/session":            routeSession,
 		"/api/v1/campaigns":      routeCampaigns,
 		LedgerPath:               routeLedger,
+		CreditPath:               routeCredit,
 	}
 )
 

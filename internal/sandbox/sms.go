@@ -8,8 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf16"
-	"unicode/utf8"
+
+	"arauto/internal/sms"
 )
 
 // maxInterned bounds the table of shared message texts.
@@ -25,29 +25,6 @@ type resolvedSMS struct {
 	alias, subAccount, flowID     string
 	release, expire               int64
 	valid, flash                  bool
-}
-
-// javaLen counts characters as the Java backend does (UTF-16 code units).
-func javaLen(s string) int {
-	n := len(s)
-	if n <= 0 {
-		return 0
-	}
-	ascii := true
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			ascii = false
-			break
-		}
-	}
-	if ascii {
-		return n
-	}
-	n = 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
 }
 
 var emptyFields smsFields
@@ -92,15 +69,15 @@ func (s *Sandbox) resolveSMS(m, def, root *smsFields, now int64) (resolvedSMS, e
 			return r, fmt.Errorf("messageText is required")
 		}
 	}
-	if n := javaLen(r.text); n > MaxMessageTextLen {
+	if n := sms.Length(r.text); n > MaxMessageTextLen {
 		return r, fmt.Errorf("messageText has %d characters; the maximum is %d", n, MaxMessageTextLen)
 	}
 	r.corrID = first(m.CorrelationID, def.CorrelationID, root.CorrelationID)
-	if n := javaLen(r.corrID); n > MaxCorrelationIDLen {
+	if n := sms.Length(r.corrID); n > MaxCorrelationIDLen {
 		return r, fmt.Errorf("correlationId has %d characters; the maximum is %d", n, MaxCorrelationIDLen)
 	}
 	r.extraInfo = first(m.ExtraInfo, def.ExtraInfo, root.ExtraInfo)
-	if n := javaLen(r.extraInfo); n > MaxExtraInfoLen {
+	if n := sms.Length(r.extraInfo); n > MaxExtraInfoLen {
 		return r, fmt.Errorf("extraInfo has %d characters; the maximum is %d", n, MaxExtraInfoLen)
 	}
 	r.alias = first(m.CampaignAlias, def.CampaignAlias, root.CampaignAlias)
@@ -550,6 +527,14 @@ func (s *Sandbox) record(recs []pendingRec, channel uint8, then500 bool, now int
 				pr.plan.reply = false
 			}
 		}
+		if channel == chSMS && s.credit.limit > 0 {
+			if s.credit.used >= s.credit.limit {
+				pr.sentCode, pr.dlrCode = codeNoCredit, 0
+				pr.plan.reply = false
+			} else {
+				s.credit.used++
+			}
+		}
 		if len(s.optOut) > 0 {
 			if _, out := s.optOut[pr.dest]; out {
 				pr.sentCode, pr.dlrCode = codeOptOut, 0
@@ -611,7 +596,7 @@ func (s *Sandbox) record(recs []pendingRec, channel uint8, then500 bool, now int
 			}
 		}
 		if pr.plan.reply {
-			s.pending.push(pendingMO{at: last + pr.plan.replyDelay, msg: idx, phrase: pr.plan.phrase})
+			s.pending.push(pendingMO{at: last + pr.plan.replyDelay, msg: idx, phrase: pr.plan.phrase, kind: pr.plan.kind})
 		}
 	}
 	n := int64(len(recs))

@@ -101,6 +101,7 @@ type pendingMO struct {
 	at     int64
 	msg    uint32
 	phrase uint8
+	kind   replyKind
 }
 
 // moHeap orders future replies by arrival.
@@ -164,11 +165,11 @@ func (s *Sandbox) drainMOLocked(now int64) {
 	for len(s.pending) > 0 && s.pending[0].at <= now {
 		p := s.pending.pop()
 		seq := uint32(len(s.mos))
-		s.mos = append(s.mos, moRec{at: p.at, msg: p.msg, phrase: p.phrase})
+		s.mos = append(s.mos, moRec{at: p.at, msg: p.msg, phrase: p.phrase, kind: p.kind})
 		s.stats.mos++
 		m := s.recs.at(p.msg)
 		dest := s.strs.get(m.destRef)
-		if IsOptOutWord(replyPhrases[p.phrase]) {
+		if p.kind == replyText && IsOptOutWord(replyPhrases[p.phrase]) {
 			if _, seen := s.optOut[dest]; !seen {
 				s.optOut[dest] = p.at
 				s.stats.optOuts++
@@ -411,10 +412,11 @@ func (s *Sandbox) waStatus(idx uint32, m *msgView, b *batchRec, kind evKind) waS
 	return st
 }
 
-// waMO builds one WhatsApp MO (a text reply) with the session it opened.
+// waMO builds one WhatsApp MO with the session it opened: a text reply,
+// or for the magic numbers the content of their reply kind.
 func (s *Sandbox) waMO(seq uint32, mo *moRec, m *msgView, b *batchRec) waMO {
 	id := uuidFor(s.idKey, domainMO, seq)
-	return waMO{
+	out := waMO{
 		ID:            uuidString(id),
 		Source:        m.dest,
 		Origin:        WhatsAppOrigin,
@@ -425,11 +427,49 @@ func (s *Sandbox) waMO(seq uint32, mo *moRec, m *msgView, b *batchRec) waMO {
 		FlowID:        b.flowID,
 		ExtraInfo:     m.extraInfo,
 		MTSentAt:      m.sentAt,
-		Message:       waMOMessage{Type: "TEXT", MessageText: replyPhrases[mo.phrase]},
+		Message:       replyContent(mo, uuidString(id)),
 		ReceivedAt:    mo.at,
 		ReceivedDate:  formatDateMillis(mo.at),
 		Session:       &waSession{ID: uuidString(uuidFor(s.idKey, domainFile, seq)), CreatedAt: mo.at},
 	}
+	switch mo.kind {
+	case replyButton:
+		out.MessageID = s.messageID(mo.msg)
+	case replyReferral:
+		out.Referral = &waReferral{HeadLine: "Ofertas de fim de ano", Body: "Até 50% de desconto em toda a loja.",
+			SourceType: "ad", SourceID: "120200000000" + strconv.FormatUint(uint64(seq%1000), 10),
+			SourceURL: "https://fb.me/sandbox-ad", MediaType: "image", MediaURL: replyMediaBase + "ad-" + uuidString(id) + ".jpg"}
+	}
+	return out
+}
+
+// replyMediaBase is where the media of simulated replies live: the
+// reserved .invalid domain, so nothing tries to download them for real.
+const replyMediaBase = "https://media.sandbox.invalid/"
+
+// replyContent is the "message" of a reply of mo's kind.
+func replyContent(mo *moRec, id string) waMOMessage {
+	switch mo.kind {
+	case replyButton:
+		return waMOMessage{Type: "BUTTON", MessageText: "Sim", Payload: "sim"}
+	case replyImage:
+		return waMOMessage{Type: "IMAGE", MediaURL: replyMediaBase + id + ".jpg", MimeType: "image/jpeg", Caption: "Olha a foto"}
+	case replyAudio:
+		return waMOMessage{Type: "AUDIO", MediaURL: replyMediaBase + id + ".ogg", MimeType: "audio/ogg; codecs=opus"}
+	case replyDocument:
+		return waMOMessage{Type: "DOCUMENT", MediaURL: replyMediaBase + id + ".pdf", MimeType: "application/pdf", Caption: "comprovante.pdf"}
+	case replyLocation:
+		return waMOMessage{Location: &waLocation{GeoPoint: "-23.561414,-46.655881", Name: "MASP",
+			Address: "Av. Paulista, 1578 - Bela Vista, São Paulo - SP"}}
+	case replyContacts:
+		return waMOMessage{Contacts: []waContact{{
+			Name:   &waName{FirstName: "Maria", LastName: "Silva", FormattedName: "Maria Silva"},
+			Phones: []waPhone{{Phone: "+55 11 98888-7777", Type: "CELL", WaID: "5511988887777"}},
+			Emails: []waEmail{{Email: "maria@example.com", Type: "WORK"}},
+			Org:    &waOrg{Company: "Padaria Silva", Title: "Dona"},
+		}}}
+	}
+	return waMOMessage{Type: "TEXT", MessageText: replyPhrases[mo.phrase]}
 }
 
 // worker posts deliveries until Close.

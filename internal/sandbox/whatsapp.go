@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"arauto/internal/sms"
 )
 
 // Documented WhatsApp media types and template options.
@@ -90,7 +92,7 @@ func validateTemplate(t *waTemplate) error {
 	if h == nil {
 		return nil
 	}
-	if javaLen(h.Title) > 60 {
+	if sms.Length(h.Title) > 60 {
 		return fmt.Errorf("message.template.header.title is limited to 60 characters")
 	}
 	elements := 0

@@ -361,10 +361,28 @@ type waUserProfile struct {
 	WhatsAppID string `json:"whatsAppId,omitempty"`
 }
 
-// waMOMessage is the content of a WhatsApp MO.
+// waMOMessage is the content of a WhatsApp MO. As in the seeds' examples,
+// location and contacts messages carry no type.
 type waMOMessage struct {
-	Type        string `json:"type"`
-	MessageText string `json:"messageText,omitempty"`
+	Type        string      `json:"type,omitempty"`
+	MessageText string      `json:"messageText,omitempty"`
+	Payload     string      `json:"payload,omitempty"`
+	MediaURL    string      `json:"mediaUrl,omitempty"`
+	MimeType    string      `json:"mimeType,omitempty"`
+	Caption     string      `json:"caption,omitempty"`
+	Location    *waLocation `json:"location,omitempty"`
+	Contacts    []waContact `json:"contacts,omitempty"`
+}
+
+// waReferral is the ad or post a conversation started from.
+type waReferral struct {
+	HeadLine   string `json:"headLine"`
+	Body       string `json:"body"`
+	SourceType string `json:"sourceType"`
+	SourceID   string `json:"sourceId"`
+	SourceURL  string `json:"sourceUrl"`
+	MediaType  string `json:"mediaType"`
+	MediaURL   string `json:"mediaUrl"`
 }
 
 // waSession describes the conversation session an MO opened.
@@ -385,6 +403,8 @@ type waMO struct {
 	FlowID        string        `json:"flowId,omitempty"`
 	ExtraInfo     string        `json:"extraInfo,omitempty"`
 	MTSentAt      int64         `json:"mtSentAt,omitempty"`
+	MessageID     string        `json:"messageId,omitempty"`
+	Referral      *waReferral   `json:"referral,omitempty"`
 	Message       waMOMessage   `json:"message"`
 	ReceivedAt    int64         `json:"receivedAt"`
 	ReceivedDate  string        `json:"receivedDate"`

@@ -41,7 +41,11 @@
 // exclusive forms of the API: an instant (expiresAt), a number of minutes
 // after the start (expiresInMinutes) or a date whose end, in the campaign's
 // zone, is the deadline (expiresDate). A message not yet submitted when the
-// deadline has passed is expired.
+// deadline has passed is expired. DateEnd gives what the provider must
+// receive for the date form: the day's last second as a wall time in the
+// campaign's zone, sent with that zone as timeZone, never midnight in UTC.
+// expiresInMinutes counts from the provider's receipt of each message
+// ("assim que a mensagem é recebida pela Wavy"), not from the start.
 //
 // # Validation
 //

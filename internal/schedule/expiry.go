@@ -108,6 +108,24 @@ func (e Expiry) Deadline(start time.Time, loc *time.Location) (deadline time.Tim
 	return deadline, ok
 }
 
+// DateEnd is the expiresDate the provider must receive for Date, to be
+// sent with timeZone set to loc's name: the last whole second of Date's
+// day as a wall time in loc ("2026-12-06T23:59:59" in America/Sao_Paulo),
+// so that "valid until the end of that day" means the end of the day in
+// the campaign's zone, not in UTC. It is the same instant as Deadline, to
+// the second, and its Location is loc, so a caller handed only the result
+// still knows the zone. It is the zero time when Date is not set. loc nil
+// means UTC.
+func (e Expiry) DateEnd(loc *time.Location) time.Time {
+	if e.Date.IsZero() {
+		return time.Time{}
+	}
+	loc = orUTC(loc)
+	y, m, d := e.Date.Date()
+	next := wallToInstant(time.Date(y, m, d+1, 0, 0, 0, 0, time.UTC), loc)
+	return next.Add(-time.Second).In(loc)
+}
+
 // Expired reports whether a message not yet submitted at now is expired:
 // now is after the deadline (see Deadline for start and loc).
 func (e Expiry) Expired(now, start time.Time, loc *time.Location) bool {

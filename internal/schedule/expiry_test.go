@@ -131,3 +131,44 @@ func TestCheckAPISchedule(t *testing.T) {
 		}
 	}
 }
+
+func TestExpiryDateEnd(t *testing.T) {
+	sp := mustLoc(t, "America/Sao_Paulo")
+	lis := mustLoc(t, "Europe/Lisbon")
+	tests := []struct {
+		name     string
+		e        Expiry
+		loc      *time.Location
+		wantWall string
+		wantUTC  time.Time
+		wantOK   bool
+	}{
+		{"none", Expiry{}, sp, "", time.Time{}, false},
+		{"at only", Expiry{At: utc(2026, 12, 6, 12, 0, 0)}, sp, "", time.Time{}, false},
+		{"end of the day in São Paulo", Expiry{Date: wall(2026, 12, 6, 0, 0)}, sp, "2026-12-06T23:59:59", utc(2026, 12, 7, 2, 59, 59), true},
+		{"the date's clock is ignored", Expiry{Date: time.Date(2026, 12, 6, 21, 0, 0, 0, time.UTC)}, sp, "2026-12-06T23:59:59", utc(2026, 12, 7, 2, 59, 59), true},
+		{"summer time in Lisbon", Expiry{Date: wall(2026, 7, 1, 0, 0)}, lis, "2026-07-01T23:59:59", utc(2026, 7, 1, 22, 59, 59), true},
+		{"day Lisbon's clocks go back", Expiry{Date: wall(2026, 10, 25, 0, 0)}, lis, "2026-10-25T23:59:59", utc(2026, 10, 25, 23, 59, 59), true},
+		{"Brazil's last daylight saving day", Expiry{Date: wall(2019, 2, 16, 0, 0)}, sp, "2019-02-16T23:59:59", utc(2019, 2, 17, 2, 59, 59), true},
+		{"nil loc is UTC", Expiry{Date: wall(2026, 12, 6, 0, 0)}, nil, "2026-12-06T23:59:59", utc(2026, 12, 6, 23, 59, 59), true},
+	}
+	for _, tt := range tests {
+		got := tt.e.DateEnd(tt.loc)
+		if ok := !got.IsZero(); ok != tt.wantOK {
+			t.Errorf("%s: DateEnd ok = %v, want %v", tt.name, ok, tt.wantOK)
+			continue
+		}
+		if got.IsZero() {
+			continue
+		}
+		if w := got.Format("2006-01-02T15:04:05"); w != tt.wantWall || !got.Equal(tt.wantUTC) {
+			t.Errorf("%s: DateEnd = %s (%s), want wall %s at %s", tt.name, w, got.UTC(), tt.wantWall, tt.wantUTC)
+		}
+		if got.Location() != orUTC(tt.loc) {
+			t.Errorf("%s: DateEnd location = %s, want %s", tt.name, got.Location(), orUTC(tt.loc))
+		}
+		if d, _ := tt.e.Deadline(time.Time{}, tt.loc); !d.Truncate(time.Second).Equal(got) {
+			t.Errorf("%s: DateEnd %s differs from Deadline %s beyond the second", tt.name, got.UTC(), d)
+		}
+	}
+}

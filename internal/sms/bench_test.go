@@ -11,11 +11,24 @@ var (
 )
 
 func BenchmarkMeasure1280(b *testing.B) {
+	for _, rule := range []Rule{Wavy, GSM} {
+		for _, bb := range []struct{ name, text string }{{"GSM", gsm1280}, {"UCS2", ucs1280}} {
+			b.Run(string(rule)+"/"+bb.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					rule.Measure(bb.text)
+				}
+			})
+		}
+	}
+}
+
+func BenchmarkAnalyze1280(b *testing.B) {
 	for _, bb := range []struct{ name, text string }{{"GSM", gsm1280}, {"UCS2", ucs1280}} {
 		b.Run(bb.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				Measure(bb.text)
+				Analyze(bb.text, Wavy)
 			}
 		})
 	}
@@ -26,7 +39,7 @@ func BenchmarkSplit1280(b *testing.B) {
 		b.Run(bb.name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				Split(bb.text)
+				GSM.Split(bb.text)
 			}
 		})
 	}

@@ -2,6 +2,7 @@ package sms_test
 
 import (
 	"fmt"
+	"strings"
 
 	"arauto/internal/sms"
 )
@@ -18,5 +19,27 @@ func ExampleSuggestTransliteration() {
 	fmt.Println(s.Text)
 	// Output:
 	// true 2 -> 1
-	// Atencao: sua fatura vence amanha. Pague pelo app e evite juros; duvidas? Ligue até sexta.
+	// Atencao: sua fatura vence amanha. Pague pelo app e evite juros; duvidas? Ligue ate sexta.
+}
+
+func ExampleAnalyze() {
+	for _, rule := range []sms.Rule{sms.Wavy, sms.GSM} {
+		a := sms.Analyze("Café é bom {hoje}", rule)
+		fmt.Println(rule, a.Count.Encoding, a.Count.Units, a.Count.Segments, len(a.Highlights), a.Replacement.Text)
+	}
+	// Output:
+	// wavy UCS-2 17 1 2 Cafe e bom {hoje}
+	// gsm GSM-7 19 1 0 Café é bom {hoje}
+}
+
+func ExampleSercomtel() {
+	d := sms.Sercomtel("Promoção válida até amanhã!" + strings.Repeat(" Aproveite.", 14))
+	fmt.Println(d.Billed)
+	for _, p := range d.Parts {
+		fmt.Printf("%q\n", p)
+	}
+	// Output:
+	// 2
+	// "Promocao valida ate amanha! Aproveite. Aproveite. Aproveite. Aproveite. Aproveite. Aproveite. Aproveite. Aproveite. Aproveite. Aproveite. Aproveite. Aprov (1/2)"
+	// "eite. Aproveite. Aproveite. (2/2)"
 }

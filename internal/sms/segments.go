@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 )
@@ -21,16 +22,31 @@ type segmentsError struct {
 	Error string `json:"error"`
 }
 
-// RunSegments implements `arauto segments`. It reads one JSON string per line
-// from in (for example "Olá mundo") and writes one JSON object per line to
-// out: {"encoding":"GSM-7"|"UCS-2","units":N,"segments":N}. Blank lines are
-// skipped. A line that is not exactly one JSON string produces
-// {"error":"line N: ..."} (N counts every input line from 1, blank ones
-// included) and processing continues. Lines of any length are accepted.
-// Output is flushed whenever the input has no more buffered data, so the
-// command works interactively. The error returned is only for failing to
-// read in or write out.
-func RunSegments(in io.Reader, out io.Writer) error {
+// RunSegments implements `arauto segments [--rule wavy|gsm]`. args are the
+// arguments after the command name; --rule chooses the billing rule
+// (default wavy, see Rule). It reads one JSON string per line from in (for
+// example "Olá mundo") and writes one JSON object per line to out:
+// {"encoding":"GSM-7"|"UCS-2","units":N,"segments":N}, GSM-7 naming the 160
+// table and UCS-2 the 70 table. Blank lines are skipped. A line that is not
+// exactly one JSON string produces {"error":"line N: ..."} (N counts every
+// input line from 1, blank ones included) and processing continues. Lines
+// of any length are accepted. Output is flushed whenever the input has no
+// more buffered data, so the command works interactively. The error
+// returned is only for bad arguments or failing to read in or write out.
+func RunSegments(args []string, in io.Reader, out io.Writer) error {
+	fs := flag.NewFlagSet("segments", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	ruleName := fs.String("rule", string(Default), "billing rule: wavy or gsm")
+	if err := fs.Parse(args); err != nil {
+		return fmt.Errorf("sms: segments: %w (usage: arauto segments [--rule wavy|gsm])", err)
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("sms: segments: unexpected argument %q (usage: arauto segments [--rule wavy|gsm])", fs.Arg(0))
+	}
+	rule, err := ParseRule(*ruleName)
+	if err != nil {
+		return fmt.Errorf("sms: segments: %w", err)
+	}
 	r := bufio.NewReaderSize(in, 64<<10)
 	w := bufio.NewWriter(out)
 	for lineNo := 1; ; lineNo++ {
@@ -44,7 +60,7 @@ func RunSegments(in io.Reader, out io.Writer) error {
 			if text, err := decodeJSONString(trimmed); err != nil {
 				v = segmentsError{Error: fmt.Sprintf("line %d: %v", lineNo, err)}
 			} else {
-				c := Measure(text)
+				c := rule.Measure(text)
 				v = segmentsResult{Encoding: c.Encoding, Units: c.Units, Segments: c.Segments}
 			}
 			b, err := json.Marshal(v)

@@ -20,7 +20,7 @@ func TestRunSegments(t *testing.T) {
 		{"good lines", "\"Olá mundo\"\n\"Ola mundo\"\n", `{"encoding":"UCS-2","units":9,"segments":1}
 {"encoding":"GSM-7","units":9,"segments":1}
 `},
-		{"escapes and no final newline", `"a\nb\u20ac"`, `{"encoding":"GSM-7","units":5,"segments":1}
+		{"escapes and no final newline (the euro is outside Wavy's table)", `"a\nb\u20ac"`, `{"encoding":"UCS-2","units":4,"segments":1}
 `},
 		{"CRLF lines and blank lines skipped", "\r\n\"\"\r\n   \n\"😀\"\r\n", `{"encoding":"GSM-7","units":0,"segments":0}
 {"encoding":"UCS-2","units":2,"segments":1}
@@ -38,7 +38,7 @@ func TestRunSegments(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var out bytes.Buffer
-			if err := RunSegments(strings.NewReader(tt.in), &out); err != nil {
+			if err := RunSegments(nil, strings.NewReader(tt.in), &out); err != nil {
 				t.Fatalf("RunSegments error = %v, want nil", err)
 			}
 			if got := out.String(); got != tt.want {
@@ -61,11 +61,41 @@ func (failingReader) Read([]byte) (int, error) { return 0, errRead }
 var errRead = errors.New("broken pipe")
 
 func TestRunSegmentsIOErrors(t *testing.T) {
-	if err := RunSegments(strings.NewReader("\"a\"\n"), failingWriter{}); !errors.Is(err, errWrite) {
+	if err := RunSegments(nil, strings.NewReader("\"a\"\n"), failingWriter{}); !errors.Is(err, errWrite) {
 		t.Errorf("write failure: error = %v, want %v", err, errWrite)
 	}
-	if err := RunSegments(failingReader{}, &bytes.Buffer{}); !errors.Is(err, errRead) {
+	if err := RunSegments(nil, failingReader{}, &bytes.Buffer{}); !errors.Is(err, errRead) {
 		t.Errorf("read failure: error = %v, want %v", err, errRead)
+	}
+}
+
+func TestRunSegmentsRule(t *testing.T) {
+	const in = "\"Café {x}\"\n"
+	tests := []struct {
+		args    []string
+		want    string
+		wantErr string
+	}{
+		{nil, `{"encoding":"UCS-2","units":8,"segments":1}` + "\n", ""},
+		{[]string{"--rule", "wavy"}, `{"encoding":"UCS-2","units":8,"segments":1}` + "\n", ""},
+		{[]string{"--rule=gsm"}, `{"encoding":"GSM-7","units":10,"segments":1}` + "\n", ""},
+		{[]string{"-rule", "gsm"}, `{"encoding":"GSM-7","units":10,"segments":1}` + "\n", ""},
+		{[]string{"--rule", "ucs"}, "", `unknown billing rule "ucs"`},
+		{[]string{"--rules", "gsm"}, "", "flag provided but not defined"},
+		{[]string{"extra"}, "", `unexpected argument "extra"`},
+	}
+	for _, tt := range tests {
+		var out bytes.Buffer
+		err := RunSegments(tt.args, strings.NewReader(in), &out)
+		switch {
+		case tt.wantErr == "" && err != nil:
+			t.Errorf("RunSegments(%q) error = %v, want nil", tt.args, err)
+		case tt.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tt.wantErr)):
+			t.Errorf("RunSegments(%q) error = %v, want one containing %q", tt.args, err, tt.wantErr)
+		}
+		if got := out.String(); got != tt.want {
+			t.Errorf("RunSegments(%q) output = %q, want %q", tt.args, got, tt.want)
+		}
 	}
 }
 
@@ -73,6 +103,7 @@ func TestRunSegmentsIOErrors(t *testing.T) {
 // (the UI counter, end-to-end checks) can reuse.
 type testCase struct {
 	Name     string   `json:"name"`
+	Rule     Rule     `json:"rule"`
 	Text     string   `json:"text"`
 	Encoding Encoding `json:"encoding"`
 	Units    int      `json:"units"`
@@ -98,13 +129,16 @@ func loadCases(t *testing.T) []testCase {
 func TestCasesFile(t *testing.T) {
 	for _, tc := range loadCases(t) {
 		t.Run(tc.Name, func(t *testing.T) {
-			c := Measure(tc.Text)
-			if c.Encoding != tc.Encoding || c.Units != tc.Units || c.Segments != tc.Segments {
-				t.Errorf("Measure = %s/%d units/%d segments, want %s/%d/%d",
-					c.Encoding, c.Units, c.Segments, tc.Encoding, tc.Units, tc.Segments)
+			a := Analyze(tc.Text, tc.Rule)
+			if c := a.Count; c.Encoding != tc.Encoding || c.Units != tc.Units || c.Segments != tc.Segments {
+				t.Errorf("Analyze(%s) = %s/%d units/%d segments, want %s/%d/%d",
+					tc.Rule, c.Encoding, c.Units, c.Segments, tc.Encoding, tc.Units, tc.Segments)
 			}
-			if got := len(Split(tc.Text)); got != tc.Segments {
-				t.Errorf("len(Split) = %d, want %d", got, tc.Segments)
+			if got := len(a.Parts); got != tc.Segments {
+				t.Errorf("len(Parts) = %d, want %d", got, tc.Segments)
+			}
+			if got := tc.Rule.Measure(tc.Text); got != a.Count {
+				t.Errorf("Measure = %+v, want Analyze's %+v", got, a.Count)
 			}
 		})
 	}
@@ -114,18 +148,26 @@ func TestCasesFile(t *testing.T) {
 // `arauto segments` command would see them.
 func TestCasesFileThroughCLI(t *testing.T) {
 	cases := loadCases(t)
-	var in, want bytes.Buffer
-	for _, tc := range cases {
-		b, _ := json.Marshal(tc.Text)
-		in.Write(append(b, '\n'))
-		b, _ = json.Marshal(segmentsResult{tc.Encoding, tc.Units, tc.Segments})
-		want.Write(append(b, '\n'))
-	}
-	var out bytes.Buffer
-	if err := RunSegments(&in, &out); err != nil {
-		t.Fatalf("RunSegments error = %v, want nil", err)
-	}
-	if got := out.String(); got != want.String() {
-		t.Errorf("output =\n%s\nwant\n%s", got, want.String())
+	for _, rule := range []Rule{Wavy, GSM} {
+		var in, want bytes.Buffer
+		for _, tc := range cases {
+			if tc.Rule != rule {
+				continue
+			}
+			b, _ := json.Marshal(tc.Text)
+			in.Write(append(b, '\n'))
+			b, _ = json.Marshal(segmentsResult{tc.Encoding, tc.Units, tc.Segments})
+			want.Write(append(b, '\n'))
+		}
+		if want.Len() == 0 {
+			t.Fatalf("no cases for rule %s", rule)
+		}
+		var out bytes.Buffer
+		if err := RunSegments([]string{"--rule", string(rule)}, &in, &out); err != nil {
+			t.Fatalf("RunSegments --rule %s error = %v, want nil", rule, err)
+		}
+		if got := out.String(); got != want.String() {
+			t.Errorf("--rule %s output =\n%s\nwant\n%s", rule, got, want.String())
+		}
 	}
 }

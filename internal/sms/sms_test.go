@@ -25,12 +25,12 @@ func partUnits(t *testing.T, part string, enc Encoding) int {
 	return n
 }
 
-// partSizes returns the units of every part of Split(text).
+// partSizes returns the units of every part of GSM.Split(text).
 func partSizes(t *testing.T, text string) []int {
 	t.Helper()
-	enc := Measure(text).Encoding
+	enc := GSM.Measure(text).Encoding
 	var sizes []int
-	for _, p := range Split(text) {
+	for _, p := range GSM.Split(text) {
 		sizes = append(sizes, partUnits(t, p, enc))
 	}
 	return sizes
@@ -132,16 +132,16 @@ func TestSingleCharacters(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for _, r := range tt.chars {
-			c := Measure(string(r))
+			c := GSM.Measure(string(r))
 			if c.Encoding != tt.want || c.Segments != 1 || c.Chars != 1 {
-				t.Errorf("Measure(%q) = %+v, want encoding %s, 1 segment, 1 char", r, c, tt.want)
+				t.Errorf("GSM.Measure(%q) = %+v, want encoding %s, 1 segment, 1 char", r, c, tt.want)
 			}
 		}
 	}
 	for _, r := range "\f^{}\\[~]|€" {
-		c := Measure(string(r))
+		c := GSM.Measure(string(r))
 		if c.Encoding != GSM7 || c.Units != 2 {
-			t.Errorf("Measure(%q) = %+v, want GSM-7 with 2 units", r, c)
+			t.Errorf("GSM.Measure(%q) = %+v, want GSM-7 with 2 units", r, c)
 		}
 	}
 }
@@ -168,17 +168,18 @@ func TestMeasure(t *testing.T) {
 		{"UCS-2 71", a("ç", 71), Count{UCS2, 71, 2, 71, 67, 63, false}},
 		{"UCS-2 134", a("ç", 134), Count{UCS2, 134, 2, 134, 67, 0, false}},
 		{"UCS-2 135", a("ç", 135), Count{UCS2, 135, 3, 135, 67, 66, false}},
-		{"emoji is 2 units", "😀", Count{UCS2, 2, 1, 1, 70, 68, false}},
+		{"emoji is 2 units and 2 characters", "😀", Count{UCS2, 2, 1, 2, 70, 68, false}},
 		{"one non-GSM char switches all", "ç" + a("a", 99), Count{UCS2, 100, 2, 100, 67, 34, false}},
 		{"e + combining acute", "e\u0301", Count{UCS2, 2, 1, 2, 70, 68, false}},
 		{"1280 chars", a("a", 1280), Count{GSM7, 1280, 9, 1280, 153, 153*9 - 1280, false}},
 		{"1281 chars", a("a", 1281), Count{GSM7, 1281, 9, 1281, 153, 153*9 - 1281, true}},
-		{"1280 code points, more units", a("😀", 1280), Count{UCS2, 2560, 39, 1280, 67, 67 - 2*(1280-38*33), false}}, // 33 emoji fit a part
+		{"1280 emoji are 2560 characters, too long", a("😀", 1280), Count{UCS2, 2560, 39, 2560, 67, 67 - 2*(1280-38*33), true}}, // 33 emoji fit a part
+		{"640 emoji are 1280 characters", a("😀", 640), Count{UCS2, 1280, 20, 1280, 67, 67 - 2*(640-19*33), false}},
 		{"invalid byte is U+FFFD", "a\xffb", Count{UCS2, 3, 1, 3, 70, 67, false}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Measure(tt.text); got != tt.want {
+			if got := GSM.Measure(tt.text); got != tt.want {
 				t.Errorf("Measure = %+v, want %+v", got, tt.want)
 			}
 		})
@@ -214,8 +215,8 @@ func TestSplitPartSizes(t *testing.T) {
 			if !equalInts(got, tt.want) {
 				t.Errorf("part sizes = %v, want %v", got, tt.want)
 			}
-			if n := Measure(tt.text).Segments; n != len(tt.want) {
-				t.Errorf("Measure().Segments = %d, want %d", n, len(tt.want))
+			if n := GSM.Measure(tt.text).Segments; n != len(tt.want) {
+				t.Errorf("GSM.Measure().Segments = %d, want %d", n, len(tt.want))
 			}
 		})
 	}
@@ -245,7 +246,7 @@ func TestSplitKeepsClusters(t *testing.T) {
 			size := len(utf16.Encode([]rune(tt.c)))
 			for lead := 67 - size + 1; lead < 67; lead++ {
 				text := "ç" + strings.Repeat("a", lead-1) + tt.c + strings.Repeat("b", 80)
-				parts := Split(text)
+				parts := GSM.Split(text)
 				if got, want := parts[0], text[:lead+1]; got != want { // "ç" is 2 bytes
 					t.Fatalf("lead %d: first part = %q, want %q", lead, got, want)
 				}
@@ -261,7 +262,7 @@ func TestFlagsPairUp(t *testing.T) {
 	// Three flags in a row: the regional indicators pair from the start.
 	flags := "🇧🇷🇵🇹🇦🇴"
 	text := "ç" + strings.Repeat("a", 60) + flags + strings.Repeat("b", 20)
-	parts := Split(text)
+	parts := GSM.Split(text)
 	// 61 + 4 = 65 fits, the second flag would reach 69 and moves.
 	if got, want := parts[0], "ç"+strings.Repeat("a", 60)+"🇧🇷"; got != want {
 		t.Errorf("first part = %q, want %q", got, want)
@@ -288,7 +289,7 @@ func TestSplitOversizedCluster(t *testing.T) {
 			if got := partSizes(t, tt.text); !equalInts(got, tt.want) {
 				t.Errorf("part sizes = %v, want %v", got, tt.want)
 			}
-			for _, p := range Split(tt.text) {
+			for _, p := range GSM.Split(tt.text) {
 				if !utf8.ValidString(p) {
 					t.Errorf("part %q is not valid UTF-8 (a code point was cut)", p)
 				}
@@ -311,17 +312,17 @@ func TestSplitRejoins(t *testing.T) {
 		strings.Repeat("日本語のテキスト", 100),
 	}
 	for _, in := range inputs {
-		parts := Split(in)
+		parts := GSM.Split(in)
 		if got := strings.Join(parts, ""); got != in {
-			t.Errorf("Split(%.20q...) joined = %.20q..., want the input", in, got)
+			t.Errorf("GSM.Split(%.20q...) joined = %.20q..., want the input", in, got)
 		}
-		if got, want := len(parts), Measure(in).Segments; got != want {
-			t.Errorf("len(Split(%.20q...)) = %d, want Measure().Segments %d", in, got, want)
+		if got, want := len(parts), GSM.Measure(in).Segments; got != want {
+			t.Errorf("len(GSM.Split(%.20q...)) = %d, want GSM.Measure().Segments %d", in, got, want)
 		}
 	}
 }
 
-func TestNonGSM(t *testing.T) {
+func TestGSMHighlights(t *testing.T) {
 	tests := []struct {
 		text string
 		want []Span
@@ -334,14 +335,14 @@ func TestNonGSM(t *testing.T) {
 		{"a\xff", []Span{{1, 2, utf8.RuneError}}},
 	}
 	for _, tt := range tests {
-		got := NonGSM(tt.text)
+		got := GSM.highlights(tt.text)
 		if len(got) != len(tt.want) {
-			t.Errorf("NonGSM(%q) = %v, want %v", tt.text, got, tt.want)
+			t.Errorf("GSM highlights(%q) = %v, want %v", tt.text, got, tt.want)
 			continue
 		}
 		for i := range got {
 			if got[i] != tt.want[i] {
-				t.Errorf("NonGSM(%q)[%d] = %v, want %v", tt.text, i, got[i], tt.want[i])
+				t.Errorf("GSM highlights(%q)[%d] = %v, want %v", tt.text, i, got[i], tt.want[i])
 			}
 		}
 	}
@@ -350,7 +351,7 @@ func TestNonGSM(t *testing.T) {
 func TestMeasureDoesNotAllocate(t *testing.T) {
 	texts := []string{gsm1280, ucs1280, strings.Repeat("👨‍👩‍👧‍👦", 100)}
 	for _, text := range texts {
-		if n := testing.AllocsPerRun(20, func() { Measure(text) }); n != 0 {
+		if n := testing.AllocsPerRun(20, func() { GSM.Measure(text) }); n != 0 {
 			t.Errorf("Measure allocates %v times, want 0", n)
 		}
 	}
@@ -363,13 +364,13 @@ func FuzzSplit(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, text string) {
-		parts := Split(text)
+		parts := GSM.Split(text)
 		if got := strings.Join(parts, ""); got != text {
 			t.Fatalf("Split joined = %q, want %q", got, text)
 		}
-		c := Measure(text)
+		c := GSM.Measure(text)
 		if got, want := len(parts), c.Segments; got != want {
-			t.Fatalf("len(Split) = %d, want Measure().Segments %d", got, want)
+			t.Fatalf("len(Split) = %d, want GSM.Measure().Segments %d", got, want)
 		}
 		total := 0
 		for i, p := range parts {
@@ -383,7 +384,7 @@ func FuzzSplit(f *testing.F) {
 			total += n
 		}
 		if total != c.Units {
-			t.Fatalf("parts hold %d units, want Measure().Units %d", total, c.Units)
+			t.Fatalf("parts hold %d units, want GSM.Measure().Units %d", total, c.Units)
 		}
 		if len(parts) > 0 {
 			if got, want := c.Remaining, c.PerSegment-partUnits(t, parts[len(parts)-1], c.Encoding); got != want {

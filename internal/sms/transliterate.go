@@ -1,8 +1,11 @@
 package sms
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // translit returns the GSM-7 look-alike for a character that would force
@@ -133,8 +136,9 @@ func composeGSM(base byte, mark rune) rune {
 // isASCIILetter reports whether c is A–Z or a–z.
 func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
-// Transliterate replaces the characters that force UCS-2 by GSM-7
-// look-alikes so a message can travel in the cheaper encoding:
+// transliterateGSM is the GSM rule's replacement: it replaces the
+// characters that force UCS-2 by GSM-7 look-alikes so a message can travel
+// in the cheaper encoding:
 //
 //   - Latin letters outside GSM 03.38 lose their accent (á â ã → a, ê → e,
 //     í → i, ó ô õ → o, ú → u, ç → c, Á Â Ã À → A, Ê È → E, and so on; ª → a,
@@ -151,7 +155,7 @@ func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 // Emoji, other scripts and anything else without a look-alike are left
 // alone, so the result may still be UCS-2. Text that is already GSM-7 is
 // returned unchanged.
-func Transliterate(text string) string {
+func transliterateGSM(text string) string {
 	i := 0
 	for i < len(text) {
 		r, n := decodeAt(text, i)
@@ -219,19 +223,152 @@ func isLatinLetter(r rune) bool {
 	return r < 0x370 && Septets(r) != 0 && unicode.IsLetter(r)
 }
 
-// Saving describes what transliterating a message would change.
+// Saving describes what replacing the characters that force the 70 table
+// would change.
 type Saving struct {
-	// Before measures the original text, After the transliterated one.
+	// Before measures the original text, After the replaced one.
 	Before, After Count
-	// Text is the transliterated text.
+	// Text is the replaced text (equal to the original when nothing has a
+	// look-alike).
 	Text string
 }
 
-// SuggestTransliteration measures text before and after Transliterate. ok is
-// true only when transliterating changes the text and saves at least one
-// segment; the Saving is filled in either way.
+// Saves reports whether offering the replacement is worthwhile: it changes
+// the text and bills at least one segment less.
+func (s Saving) Saves() bool { return s.After.Segments < s.Before.Segments }
+
+// SavedSegments is how many segments the replacement saves, 0 when none.
+func (s Saving) SavedSegments() int { return max(s.Before.Segments-s.After.Segments, 0) }
+
+// Transliterate is Analyze(text, Default).Replacement.Text: text with
+// look-alikes in Wavy's table for the characters outside it.
+func Transliterate(text string) string { return Default.replace(text) }
+
+// SuggestTransliteration is the replacement Analyze(text, Default) offers
+// and whether it saves a segment.
 func SuggestTransliteration(text string) (Saving, bool) {
-	t := Transliterate(text)
-	s := Saving{Before: Measure(text), After: Measure(t), Text: t}
-	return s, t != text && s.After.Segments < s.Before.Segments
+	a := Analyze(text, Default)
+	return a.Replacement, a.Replacement.Saves()
+}
+
+// asciiLookAlike returns the replacement in Wavy's table (printable ASCII)
+// for a character outside it, or "" and false when there is none. The
+// empty replacement with ok true deletes the character.
+func asciiLookAlike(r rune) (string, bool) {
+	switch r {
+	case 'ß':
+		return "ss", true
+	case 'æ':
+		return "ae", true
+	case 'Æ':
+		return "AE", true
+	case 'œ':
+		return "oe", true
+	case 'Œ':
+		return "OE", true
+	case 'ø':
+		return "o", true
+	case 'Ø':
+		return "O", true
+	case 'ð', 'đ':
+		return "d", true
+	case 'Ð', 'Đ':
+		return "D", true
+	case 'ł':
+		return "l", true
+	case 'Ł':
+		return "L", true
+	case 'þ':
+		return "th", true
+	case 'Þ':
+		return "TH", true
+	case 'ª':
+		return "a", true
+	case 'º':
+		return "o", true
+	case '€':
+		return "EUR", true
+	case '¡', '¿':
+		return "", true
+	}
+	// Quotes, dashes, the ellipsis, spaces and invisible characters: the
+	// GSM look-alikes are all ASCII.
+	if s, ok := translit(r); ok && (s == "" || s[0] < utf8.RuneSelf) {
+		return s, true
+	}
+	if r >= 0xC0 && r <= 0xFF && latin1ASCII[r-0xC0] != "" {
+		return latin1ASCII[r-0xC0], true
+	}
+	return decomposeASCII(r)
+}
+
+// latin1ASCII caches decomposeASCII for the Latin-1 letters À to ÿ, the
+// accented letters of Portuguese and Spanish.
+var latin1ASCII = func() (t [0x40]string) {
+	for r := rune(0xC0); r <= 0xFF; r++ {
+		t[r-0xC0], _ = decomposeASCII(r)
+	}
+	return t
+}()
+
+// decomposeASCII is the ASCII look-alike of a letter with diacritics or a
+// compatibility form (ligatures, full-width letters, superscript digits):
+// its decomposition, when that is ASCII once the marks are dropped.
+func decomposeASCII(r rune) (string, bool) {
+	var b strings.Builder
+	for _, c := range norm.NFKD.String(string(r)) {
+		switch {
+		case c >= ' ' && c <= '~':
+			b.WriteRune(c)
+		case unicode.Is(unicode.Mn, c):
+		default:
+			return "", false
+		}
+	}
+	if b.Len() == 0 {
+		return "", false
+	}
+	return b.String(), true
+}
+
+// transliterateASCII is the Wavy rule's replacement: every character
+// outside printable ASCII (and the line breaks) that has a look-alike is
+// replaced by it, accented letters by their base letter (á é ç ü ñ → a e
+// c u n, including those GSM 03.38 has), combining marks after a letter
+// are dropped, and quotes, dashes, spaces and invisible characters are
+// treated as in the GSM rule. Emoji, other scripts and symbols without a
+// look-alike are left alone, so the result may still be billed per 70.
+func transliterateASCII(text string) string {
+	i := 0
+	for i < len(text) && text[i] < utf8.RuneSelf && wavyASCII[text[i]] != 0 {
+		i++
+	}
+	if i == len(text) {
+		return text
+	}
+	buf := make([]byte, i, len(text))
+	copy(buf, text[:i])
+	// letter: the last output character is a letter, so combining marks
+	// after it are dropped.
+	letter := i > 0 && isASCIILetter(text[i-1])
+	for i < len(text) {
+		r, n := decodeAt(text, i)
+		i += n
+		if r < utf8.RuneSelf && wavyASCII[r] != 0 {
+			buf = append(buf, byte(r))
+			letter = isASCIILetter(byte(r))
+			continue
+		}
+		if letter && unicode.Is(unicode.Mn, r) {
+			continue
+		}
+		if s, ok := asciiLookAlike(r); ok {
+			buf = append(buf, s...)
+			letter = s != "" && isASCIILetter(s[len(s)-1])
+			continue
+		}
+		buf = append(buf, text[i-n:i]...)
+		letter = false
+	}
+	return string(buf)
 }

@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-func TestTransliterate(t *testing.T) {
+func TestTransliterateGSM(t *testing.T) {
 	tests := []struct {
 		name string
 		in   string
@@ -39,14 +39,14 @@ func TestTransliterate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := Transliterate(tt.in); got != tt.want {
-				t.Errorf("Transliterate(%q) = %q, want %q", tt.in, got, tt.want)
+			if got := transliterateGSM(tt.in); got != tt.want {
+				t.Errorf("transliterateGSM(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
 	}
 }
 
-func TestSuggestTransliteration(t *testing.T) {
+func TestGSMReplacement(t *testing.T) {
 	tests := []struct {
 		name     string
 		in       string
@@ -63,7 +63,8 @@ func TestSuggestTransliteration(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s, ok := SuggestTransliteration(tt.in)
+			a := Analyze(tt.in, GSM)
+			s, ok := a.Replacement, a.Replacement.Saves()
 			if ok != tt.wantOK {
 				t.Errorf("ok = %v, want %v", ok, tt.wantOK)
 			}
@@ -92,7 +93,7 @@ func TestTransliterateOnlyTouchesNonGSM(t *testing.T) {
 		}
 	}
 	in := b.String()
-	if got := Transliterate(in); got != in {
-		t.Errorf("Transliterate(GSM alphabet) = %q, want it unchanged", got)
+	if got := transliterateGSM(in); got != in {
+		t.Errorf("transliterateGSM(GSM alphabet) = %q, want it unchanged", got)
 	}
 }

@@ -149,9 +149,46 @@ func TestSMSSendEndpoints(t *testing.T) {
 					"scheduledDate":"2024-05-10T10:00:00","timeWindow":[12,15,20],"expiresInMinutes":600,"campaignAlias":"promo"}`,
 				respond: readTestdata(t, "sms_bulk_response_000.json"),
 			}},
+			// The seeds' answer has no correlationIds: they are matched by position.
+			wantOut: BulkSMSResponse{ID: "ce528d70-013b-11e7-98f2-e27c463c8809", Messages: []SendSMSResponse{
+				{ID: "ce528d71-013b-11e7-98f2-e27c463c8809", CorrelationID: "a"}, {ID: "ce528d72-013b-11e7-98f2-e27c463c8809", CorrelationID: "b"},
+			}},
+		},
+		{
+			label: "send-bulk-sms answer shorter than the request is not matched by position",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.SendBulkSMS(ctx, BulkSMS{Messages: []BulkMessage{
+					{Destination: "5519900001111", MessageText: "a", CorrelationID: "a"},
+					{Destination: "5519900002222", MessageText: "b", CorrelationID: "b"},
+					{Destination: "5519900003333", MessageText: "c", CorrelationID: "c"},
+				}})
+			},
+			want: []exchange{{
+				method: "POST", path: "/v1/send-bulk-sms",
+				body: `{"messages":[{"destination":"5519900001111","messageText":"a","correlationId":"a"},
+					{"destination":"5519900002222","messageText":"b","correlationId":"b"},
+					{"destination":"5519900003333","messageText":"c","correlationId":"c"}]}`,
+				respond: readTestdata(t, "sms_bulk_response_000.json"),
+			}},
 			wantOut: BulkSMSResponse{ID: "ce528d70-013b-11e7-98f2-e27c463c8809", Messages: []SendSMSResponse{
 				{ID: "ce528d71-013b-11e7-98f2-e27c463c8809"}, {ID: "ce528d72-013b-11e7-98f2-e27c463c8809"},
 			}},
+		},
+		{
+			label: "send-bulk-sms answer with correlationIds keeps them",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.SendBulkSMS(ctx, BulkSMS{Messages: []BulkMessage{
+					{Destination: "5519900001111", MessageText: "a", CorrelationID: "a"},
+					{Destination: "5519900002222", MessageText: "b", CorrelationID: "b"},
+				}})
+			},
+			want: []exchange{{
+				method: "POST", path: "/v1/send-bulk-sms",
+				body: `{"messages":[{"destination":"5519900001111","messageText":"a","correlationId":"a"},
+					{"destination":"5519900002222","messageText":"b","correlationId":"b"}]}`,
+				respond: `{"id":"batch","messages":[{"id":"m2","correlationId":"b"},{"id":"m1","correlationId":"a"}]}`,
+			}},
+			wantOut: BulkSMSResponse{ID: "batch", Messages: []SendSMSResponse{{ID: "m2", CorrelationID: "b"}, {ID: "m1", CorrelationID: "a"}}},
 		},
 		{
 			label: "send-bulk-sms with template and params",
@@ -423,6 +460,23 @@ func TestWhatsAppSend(t *testing.T) {
 				respond: `[{"id":"m-9","destination":"grp-123@g.us"}]`,
 			}},
 			wantOut: WhatsAppResponse{Destinations: []WhatsAppAccepted{{ID: "m-9", Destination: "grp-123@g.us"}}},
+		},
+		{
+			label: "bulk-shaped answer without correlationIds is matched by position",
+			call: func(ctx context.Context, c *Client) (any, error) {
+				return c.SendWhatsApp(ctx, WhatsAppRequest{
+					Destinations: []WhatsAppDestination{{CorrelationID: "c1", Destination: "5519900001111"}, {CorrelationID: "c2", Destination: "5519900002222"}},
+					Message:      WhatsAppMessage{MessageText: "oi", PreviewFirstURL: true},
+				})
+			},
+			want: []exchange{{
+				method: "POST", path: "/v1/whatsapp/send",
+				body: `{"destinations":[{"correlationId":"c1","destination":"5519900001111"},{"correlationId":"c2","destination":"5519900002222"}],
+					"message":{"messageText":"oi","previewFirstUrl":true}}`,
+				respond: `{"id":"batch","messages":[{"id":"m1"},{"id":"m2"}]}`,
+			}},
+			wantOut: WhatsAppResponse{ID: "batch", Destinations: []WhatsAppAccepted{
+				{ID: "m1", CorrelationID: "c1", Destination: "5519900001111"}, {ID: "m2", CorrelationID: "c2", Destination: "5519900002222"}}},
 		},
 		{
 			label: "answer without any id",

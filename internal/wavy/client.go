@@ -42,6 +42,10 @@ const (
 // longer one ends the retries and is left to the caller.
 const maxRetryAfter = time.Minute
 
+// maxIdlePerHost is how many idle connections the default HTTP client keeps
+// per host.
+const maxIdlePerHost = 64
+
 // maxBody bounds how much of a response body is read.
 const maxBody = 16 << 20
 
@@ -112,7 +116,13 @@ func New(cfg Config) *Client {
 		now:        cfg.Now,
 	}
 	if c.hc == nil {
-		c.hc = &http.Client{Timeout: DefaultTimeout}
+		// Keep enough idle connections for the requests a dispatcher has in
+		// flight (personalised WhatsApp sends one per recipient), instead
+		// of the default two, which would open a new TLS connection for
+		// most requests.
+		tr := http.DefaultTransport.(*http.Transport).Clone()
+		tr.MaxIdleConnsPerHost = maxIdlePerHost
+		c.hc = &http.Client{Timeout: DefaultTimeout, Transport: tr}
 	}
 	switch {
 	case c.maxRetries == 0:
@@ -217,7 +227,8 @@ func (c *Client) do(ctx context.Context, cl call, decode decodeFunc) error {
 		if !cl.safe || attempt >= c.maxRetries || ctx.Err() != nil {
 			return err
 		}
-		if o := Classify(err); o != TryLater && o != Unknown {
+		if o := Classify(err); (o != TryLater && o != Unknown) || errors.Is(err, ErrAccountLimit) {
+			// An exhausted account stays exhausted until someone tops it up.
 			return err
 		}
 		delay := c.backoff(attempt)
@@ -410,9 +421,4 @@ func describeBadBody(h http.Header, data []byte, err error) string {
 	default:
 		return "undecodable response: " + err.Error()
 	}
-}
-
-// jsonInto returns a decodeFunc that decodes the body leniently into v.
-func jsonInto(v any) decodeFunc {
-	return func(res result) error { return decodeLenient(res.body, v) }
 }

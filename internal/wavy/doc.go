@@ -20,7 +20,9 @@
 //     (GET /v1/sms/receive/search).
 //   - LookupCarriers (POST /v1/carrier/lookup).
 //   - WhatsApp: SendWhatsApp (POST /v1/whatsapp/send), OpenSessions
-//     (GET /v1/session).
+//     (GET /v1/session) and OpenSessionList, which also downloads and
+//     parses the CSV behind its file_url (credentials go only to the
+//     API's own host).
 //   - Campaign API on apigw: ListCampaigns, GetCampaign, CreateCampaign,
 //     UpdateCampaign, DeleteCampaign.
 //
@@ -28,8 +30,12 @@
 //
 // Requests are validated client-side before anything is sent (Validate
 // methods; the documented limits: messageText 1280, correlationId 64,
-// extraInfo 255 characters, 1000 messages per bulk request, one expiry
-// field, schedules at least 30 minutes ahead of Config.Now).
+// extraInfo 255 characters, counted as sms.Length counts them, in UTF-16
+// units like the provider; 1000 messages per bulk request; one expiry
+// field; schedules at least 30 minutes ahead of Config.Now; base64 media
+// of at most MaxMediaData bytes). Answers that list one entry per message
+// without correlationIds (the seeds' bulk example) get them from the
+// request, by position.
 //
 // Every error a Client method returns matches exactly one of three kinds
 // with errors.Is, and Classify maps it to an Outcome:
@@ -39,7 +45,10 @@
 //     or an error flag in a 2xx envelope. ErrUnauthorized refines 401 and 403.
 //   - ErrTryLater (TryLater): nothing was accepted and the request may be
 //     repeated — HTTP 429 and 503, or a request that never left (connection
-//     refused, rate-limit wait cut short).
+//     refused, rate-limit wait cut short). ErrAccountLimit refines it for
+//     an account out of credit or quota (NO_CREDIT 201,
+//     CUSTOMER_QUOTA_BLOCKED 215): the campaign must pause until the
+//     account is topped up; it is never retried by the client.
 //   - ErrUnknownOutcome (Unknown): the request left but its fate is unknown —
 //     a timeout or dropped connection after it was written, a 5xx other than
 //     503, or a 2xx body that is empty, HTML or not the documented JSON
@@ -75,6 +84,9 @@
 //
 // LookupStatus, LookupStatusName and StatusCodes expose every documented
 // sent, delivered and read code with its phase, meaning and whether it is
-// final, a success, billed, or a reason to suppress the number (203
-// BLACKLISTED, 204 DESTINATION_BLOCKED_BY_OPTOUT).
+// final, a success, billed, a reason to suppress the number (203
+// BLACKLISTED, 204 DESTINATION_BLOCKED_BY_OPTOUT), or an account limit
+// (201, 215; StatusCode.Err matches ErrAccountLimit). The carrier lookup's
+// "active" is CarrierInfo.BelongsToCarrier: it only says whether the
+// number belongs to that carrier, never that it is inactive.
 package wavy

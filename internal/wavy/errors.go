@@ -1,6 +1,7 @@
 package wavy
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -44,6 +45,22 @@ var (
 	// ErrInvalidRequest refines ErrRejected for a request refused by Validate
 	// before anything was sent. errors.Is(ErrInvalidRequest, ErrRejected) holds.
 	ErrInvalidRequest = fmt.Errorf("%w: invalid request", ErrRejected)
+
+	// ErrAccountLimit refines ErrTryLater: the account cannot send because
+	// its credit or quota is exhausted — status NO_CREDIT (201: the limit set
+	// by the company's administrator for the account or sub-account, or the
+	// prepaid credit, ran out) or CUSTOMER_QUOTA_BLOCKED (215). Nothing is
+	// wrong with the messages and nothing more will go until someone tops
+	// the account up, so the caller must neither fail the messages nor keep
+	// retrying: it pauses the campaign at once, says why (the account's
+	// credit or quota, to be raised with the provider or the company's
+	// administrator), keeps the unsent messages queued and sends them when
+	// the user resumes. The seeds report both codes as sent statuses
+	// (callbacks, status search), where StatusCode.AccountLimit marks them
+	// and StatusCode.Err returns this error; an HTTP answer that names
+	// either status is classified the same way. errors.Is(ErrAccountLimit,
+	// ErrTryLater) holds, so a caller unaware of it requeues and backs off.
+	ErrAccountLimit = fmt.Errorf("%w: account credit or quota exhausted", ErrTryLater)
 )
 
 // maxErrorBody is how much of a response body an APIError keeps.
@@ -183,14 +200,31 @@ func kindsForStatus(code int) []error {
 // newStatusError builds the APIError for a non-2xx answer.
 func newStatusError(op string, code int, header http.Header, body []byte) *APIError {
 	msg := errorMessage(body)
+	kinds := kindsForStatus(code)
+	if code >= 400 && code < 500 && code != http.StatusUnauthorized && code != http.StatusForbidden && namesAccountLimit(body) {
+		kinds = []error{ErrAccountLimit}
+	}
 	return &APIError{
 		Op:         op,
 		StatusCode: code,
 		Message:    msg,
 		Body:       truncate(body, maxErrorBody),
 		RetryAfter: parseRetryAfter(header.Get("Retry-After"), time.Now()),
-		kinds:      kindsForStatus(code),
+		kinds:      kinds,
 	}
+}
+
+// namesAccountLimit reports whether an error body names one of the
+// account-limit statuses (NO_CREDIT, CUSTOMER_QUOTA_BLOCKED). The seeds
+// document them as sent statuses only; an answer refusing a request for
+// them is not documented but would mean the same, so it is read the same.
+func namesAccountLimit(body []byte) bool {
+	for _, sc := range catalogue {
+		if sc.AccountLimit && bytes.Contains(bytes.ToUpper(body), []byte(sc.Name)) {
+			return true
+		}
+	}
+	return false
 }
 
 // newBadResponse builds the APIError for a 2xx answer that cannot be used.

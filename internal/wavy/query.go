@@ -162,8 +162,11 @@ type CarrierLookup struct {
 type CarrierInfo struct {
 	// Destination is the number, normalised by the provider.
 	Destination string
-	// Active reports that the number belongs to the carrier (not that it is in use).
-	Active bool
+	// BelongsToCarrier is the answer's "active": true when the number
+	// belongs to Carrier. The seeds say it checks only that ("atualmente
+	// verificar apenas se o número pertence a operadora, não ativo / em
+	// uso"), so false never means the number is inactive or not in use.
+	BelongsToCarrier bool
 	// Carrier names the carrier; Name is "UNKNOWN" for invalid numbers.
 	Carrier Carrier
 }
@@ -197,7 +200,7 @@ func ParseCarrierLookup(body []byte) (CarrierLookup, error) {
 	}
 	out := CarrierLookup{ID: string(w.ID), Destinations: make([]CarrierInfo, 0, len(w.Destinations))}
 	for _, d := range w.Destinations {
-		ci := CarrierInfo{Destination: string(d.Destination), Active: bool(d.Active)}
+		ci := CarrierInfo{Destination: string(d.Destination), BelongsToCarrier: bool(d.Active)}
 		if d.Carrier != nil {
 			ci.Carrier = Carrier{Name: string(d.Carrier.Name), CountryCode: string(d.Carrier.CountryCode)}
 		}

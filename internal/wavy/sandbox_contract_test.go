@@ -565,7 +565,7 @@ func TestSandboxContractCarrierLookup(t *testing.T) {
 	known := []string{"VIVO", "CLARO", "OI", "NEXTEL", "TIM", "SERCOMTEL", "ALGAR"}
 	for i, tc := range cases {
 		d := got.Destinations[i]
-		if d.Destination != tc.wantDest || d.Active != tc.wantActive {
+		if d.Destination != tc.wantDest || d.BelongsToCarrier != tc.wantActive {
 			t.Errorf("destinations[%d] = %+v, want %s active %v", i, d, tc.wantDest, tc.wantActive)
 			continue
 		}
@@ -733,6 +733,14 @@ func TestSandboxContractWhatsAppSession(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(string(csv)), "\n")
 	if lines[0] != "source,session_created_at" || !slices.ContainsFunc(lines[1:], func(l string) bool { return strings.HasPrefix(l, dest+",") }) {
 		t.Errorf("sessions CSV = %q, want the header and a line for %s", csv, dest)
+	}
+	sessions, err := env.client.OpenSessionList(ctx, wavy.SessionQuery{CustomerID: sandbox.CustomerID})
+	if err != nil {
+		t.Fatalf("open session list: %v", err)
+	}
+	i := slices.IndexFunc(sessions, func(s wavy.OpenSession) bool { return s.Source == dest })
+	if i < 0 || time.Since(sessions[i].CreatedAt) > time.Minute || !sessions[i].OpenUntil().After(time.Now()) {
+		t.Errorf("open sessions = %+v, want %s opened within the last minute and still open", sessions, dest)
 	}
 	sub := int64(0)
 	if _, err := env.client.OpenSessions(ctx, wavy.SessionQuery{CustomerID: sandbox.CustomerID, SubAccountID: &sub}); err != nil {
@@ -1529,4 +1537,130 @@ func TestSandboxContractWebhooks(t *testing.T) {
 			t.Errorf("MO = %+v, want an id, a TEXT message, times, a session, a profile and customer %d", mo, sandbox.CustomerID)
 		}
 	})
+}
+
+// magic is the São Paulo number of the sandbox's magic block ending in last.
+func magic(last string) string { return "5511" + sandbox.MagicPrefix + last }
+
+// TestSandboxContractMagicStatuses has the sandbox report the codes it did
+// not use to emit and reads them with the client's parsers: SMS 207, 214,
+// 215 (an account limit), 201 (idem) and the 401 delivery report;
+// WhatsApp 209 and the 105 delivery code.
+func TestSandboxContractMagicStatuses(t *testing.T) {
+	t.Parallel()
+	var log hookLog
+	hooks := newHookReceiver(t, &log)
+	env := newSBEnv(t, sandbox.Options{StatusURL: hooks.URL + "/sms-status", WhatsAppURL: hooks.URL + "/whatsapp", ReplyRate: -1}, wavy.Config{})
+	ctx := testCtx(t)
+	smsCodes := map[string]struct{ sent, dlr int }{"0207": {207, 0}, "0214": {214, 0}, "0215": {215, 0}, "0201": {201, 0}, "0401": {2, 401}}
+	bulk := wavy.BulkSMS{DefaultValues: wavy.BulkMessage{MessageText: "Oferta"}}
+	for last := range smsCodes {
+		bulk.Messages = append(bulk.Messages, wavy.BulkMessage{Destination: magic(last), CorrelationID: "m" + last})
+	}
+	if _, err := env.client.SendBulkSMS(ctx, bulk); err != nil {
+		t.Fatalf("send bulk: %v", err)
+	}
+	tmpl := wavy.WhatsAppMessage{Template: &wavy.Template{Namespace: "ns", ElementName: "promo"}}
+	if _, err := env.client.SendWhatsApp(ctx, wavy.WhatsAppRequest{Message: tmpl, Destinations: []wavy.WhatsAppDestination{
+		{CorrelationID: "w0209", Destination: magic("0209")}, {CorrelationID: "w0105", Destination: magic("0105")}}}); err != nil {
+		t.Fatalf("send whatsapp: %v", err)
+	}
+	// 5 callbacks + 1 DLR; WhatsApp: 2 sent + 1 delivered.
+	waitUntil(t, "the status webhooks", func() bool {
+		got := log.snapshot()
+		return len(got.smsStatus) == 6 && len(got.waStatus) == 3
+	})
+	got := log.snapshot()
+	seen := map[string][2]int{}
+	for _, st := range got.smsStatus {
+		v := seen[st.CorrelationID]
+		if st.IsDeliveryReport() {
+			v[1] = st.DeliveredStatusCode
+		} else {
+			v[0] = st.SentStatusCode
+		}
+		seen[st.CorrelationID] = v
+		sc, ok := st.Status()
+		if !ok {
+			t.Errorf("%s: status %d/%d not in the catalogue", st.CorrelationID, st.SentStatusCode, st.DeliveredStatusCode)
+		}
+		if want := sc.Code == 201 || sc.Code == 215; sc.AccountLimit != want || (sc.Err() != nil) != want {
+			t.Errorf("%s: %d AccountLimit %v, want %v", st.CorrelationID, sc.Code, sc.AccountLimit, want)
+		}
+	}
+	for last, want := range smsCodes {
+		if v := seen["m"+last]; v != [2]int{want.sent, want.dlr} {
+			t.Errorf("SMS to %s: sent %d delivered %d, want %d %d", magic(last), v[0], v[1], want.sent, want.dlr)
+		}
+	}
+	waSeen := map[string]int{}
+	for _, st := range got.waStatus {
+		sc, ok := st.Status()
+		if !ok {
+			t.Errorf("%s: WhatsApp status not in the catalogue: %+v", st.CorrelationID, st)
+		}
+		waSeen[st.CorrelationID] = max(waSeen[st.CorrelationID], sc.Code)
+	}
+	if waSeen["w0209"] != 209 || waSeen["w0105"] != 105 {
+		t.Errorf("WhatsApp codes = %v, want 209 and 105", waSeen)
+	}
+}
+
+// TestSandboxContractMagicReplies has the sandbox answer with every
+// WhatsApp reply type and reads them with ParseWhatsAppMO.
+func TestSandboxContractMagicReplies(t *testing.T) {
+	t.Parallel()
+	var log hookLog
+	hooks := newHookReceiver(t, &log)
+	env := newSBEnv(t, sandbox.Options{WhatsAppURL: hooks.URL + "/whatsapp", ReplyRate: -1}, wavy.Config{})
+	ctx := testCtx(t)
+	req := wavy.WhatsAppRequest{Message: wavy.WhatsAppMessage{Template: &wavy.Template{Namespace: "ns", ElementName: "promo"}}}
+	for k := 1; k <= 8; k++ {
+		last := fmt.Sprintf("100%d", k)
+		req.Destinations = append(req.Destinations, wavy.WhatsAppDestination{CorrelationID: "r" + last, Destination: magic(last)})
+	}
+	resp, err := env.client.SendWhatsApp(ctx, req)
+	if err != nil {
+		t.Fatalf("send: %v", err)
+	}
+	waitUntil(t, "eight replies", func() bool { return len(log.snapshot().waMO) == 8 })
+	byCorr := map[string]wavy.WhatsAppMO{}
+	for _, mo := range log.snapshot().waMO {
+		byCorr[mo.CorrelationID] = mo
+	}
+	check := func(corr string, ok bool, what string, mo wavy.WhatsAppMO) {
+		t.Helper()
+		if !ok {
+			t.Errorf("%s: %s; got %+v", corr, what, mo)
+		}
+	}
+	mo := byCorr["r1001"]
+	check("r1001", mo.Message.Kind() == "TEXT" && mo.Message.MessageText == "Sim" && mo.Session != nil, "a text opening a session", mo)
+	mo = byCorr["r1002"]
+	check("r1002", mo.Message.Kind() == "BUTTON" && mo.Message.Payload == "sim" && mo.MessageID == resp.Destinations[1].ID, "a button with its payload, answering the message", mo)
+	mo = byCorr["r1003"]
+	check("r1003", mo.Message.Kind() == "IMAGE" && strings.HasPrefix(mo.Message.MediaURL, "https://") && mo.Message.MimeType == "image/jpeg", "an image", mo)
+	mo = byCorr["r1004"]
+	check("r1004", mo.Message.Kind() == "AUDIO" && mo.Message.MediaURL != "", "an audio", mo)
+	mo = byCorr["r1005"]
+	check("r1005", mo.Message.Kind() == "DOCUMENT" && mo.Message.MimeType == "application/pdf", "a document", mo)
+	mo = byCorr["r1006"]
+	check("r1006", mo.Message.Kind() == "LOCATION" && mo.Message.Location.Name == "MASP" && mo.Message.Location.Address != "", "a location with name and address", mo)
+	mo = byCorr["r1007"]
+	check("r1007", mo.Message.Kind() == "CONTACTS" && len(mo.Message.Contacts) == 1 && mo.Message.Contacts[0].Name.FormattedName == "Maria Silva" &&
+		len(mo.Message.Contacts[0].Phones) == 1, "a contact card", mo)
+	mo = byCorr["r1008"]
+	check("r1008", mo.Message.Kind() == "TEXT" && mo.Referral != nil && mo.Referral.SourceType == "ad" && mo.Referral.HeadLine != "", "a text from an ad", mo)
+}
+
+// waitUntil polls cond for up to 10 seconds.
+func waitUntil(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }

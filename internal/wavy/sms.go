@@ -10,13 +10,15 @@ import (
 	"strconv"
 	"time"
 	_ "time/tzdata" // time zones for timeZone/scheduledDate without relying on the host
-	"unicode/utf16"
+
+	"arauto/internal/sms"
 )
 
 // Documented limits of the SMS API.
 const (
-	// MaxMessageText is the longest messageText, in characters.
-	MaxMessageText = 1280
+	// MaxMessageText is the longest messageText, in characters as
+	// sms.Length counts them.
+	MaxMessageText = sms.MaxLength
 	// MaxCorrelationID is the longest correlationId, in characters.
 	MaxCorrelationID = 64
 	// MaxExtraInfo is the longest extraInfo, in characters.
@@ -354,21 +356,12 @@ func validateMessageFields(p *problems, prefix, destination, text, correlationID
 	}
 }
 
-// charLen counts characters as the provider does. The seeds give the limits
-// in "chars" ("max 1280 chars", "max 64 chars", "max 255 chars": seeds/000
-// send-sms fields, seeds/001 likewise) and the backend is Java (its date
-// formats are Java patterns, yyyy-MM-dd'T'HH:mm:ssZ), whose String.length()
-// counts UTF-16 code units: a character outside the Basic Multilingual Plane,
-// such as an emoji, counts two. Counting runes let 641 emoji (1282 units)
-// pass Validate and then be refused with 400 (internal/sandbox counts the
-// same way, javaLen).
-func charLen(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
-}
+// charLen counts characters as the provider does (sms.Length: UTF-16 code
+// units, an emoji counts two), for every "chars" limit of the seeds
+// ("max 1280 chars", "max 64 chars", "max 255 chars"). The sandbox, the
+// composer and the pre-flight count with the same function, so 700 emoji
+// (1400) are refused before anything is sent, never by the provider.
+func charLen(s string) int { return sms.Length(s) }
 
 // isPhoneLike accepts the documented number spellings: digits with an
 // optional leading '+', spaces, dashes and parentheses ("+55(19)997712322").
@@ -718,7 +711,11 @@ type SendSMSResponse struct {
 }
 
 // BulkSMSResponse is the answer to send-bulk-sms: a UUID for the batch and
-// one entry per message, in request order.
+// one entry per message, in request order. The seeds' own example answer
+// carries ids only, no correlationIds; SendBulkSMS then fills each entry's
+// CorrelationID from the request message at the same position (when the
+// answer has one entry per message), so callers can always match by
+// correlationId.
 type BulkSMSResponse struct {
 	// ID is the provider's UUID for the batch.
 	ID string `json:"id"`
@@ -817,5 +814,12 @@ func (c *Client) SendBulkSMS(ctx context.Context, b BulkSMS) (BulkSMSResponse, e
 	var out BulkSMSResponse
 	err := c.do(ctx, call{op: op, method: http.MethodPost, path: "/v1/send-bulk-sms", body: b},
 		func(res result) (err error) { out, err = ParseBulkSMSResponse(res.body); return err })
+	if err == nil && len(out.Messages) == len(b.Messages) {
+		for i := range out.Messages {
+			if out.Messages[i].CorrelationID == "" {
+				out.Messages[i].CorrelationID = b.Messages[i].CorrelationID
+			}
+		}
+	}
 	return out, err
 }

@@ -1,6 +1,7 @@
 package wavy
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -57,6 +58,20 @@ type StatusCode struct {
 	// Suppress means the number must not be messaged again: blacklisted by
 	// the customer (203) or opted out (204).
 	Suppress bool
+	// AccountLimit means the account, not the message, is the problem: its
+	// credit or quota is exhausted (201 NO_CREDIT, 215
+	// CUSTOMER_QUOTA_BLOCKED). The campaign must pause; see ErrAccountLimit.
+	AccountLimit bool
+}
+
+// Err returns the error the status stands for when it concerns the whole
+// account (AccountLimit): one matching ErrAccountLimit, and so ErrTryLater.
+// It returns nil for every other status.
+func (sc StatusCode) Err() error {
+	if !sc.AccountLimit {
+		return nil
+	}
+	return fmt.Errorf("wavy: status %d %s: %w", sc.Code, sc.Name, ErrAccountLimit)
 }
 
 // catalogue lists every sent, delivered and read status documented for SMS
@@ -81,7 +96,7 @@ var catalogue = []StatusCode{
 	{Code: 201, Name: "NO_CREDIT", Phase: PhaseSent,
 		MeaningPT: "O limite de mensagens setado pelo administrador de sua empresa, para sua conta ou sub conta, foi excedido. Ou, caso sua empresa utilize o modelo pré-pago de créditos, ele terminou.",
 		MeaningEN: "The message limit set by the company administrator for the account or sub-account was exceeded, or prepaid credit ran out.",
-		Final:     true},
+		Final:     true, AccountLimit: true},
 	{Code: 202, Name: "INVALID_DESTINATION_NUMBER", Phase: PhaseSent,
 		MeaningPT: "O número de destino é inválido (Não é um número de celular válido). No WhatsApp: contato de WhatsApp inválido.",
 		MeaningEN: "The destination number is invalid (not a valid mobile number). On WhatsApp: invalid WhatsApp contact.",
@@ -121,7 +136,7 @@ var catalogue = []StatusCode{
 	{Code: 215, Name: "CUSTOMER_QUOTA_BLOCKED", Phase: PhaseSent,
 		MeaningPT: "O quota do cliente está bloqueado ou atingiu seu limite.",
 		MeaningEN: "The customer's quota is blocked or exhausted.",
-		Final:     true},
+		Final:     true, AccountLimit: true},
 	{Code: 301, Name: "INTERNAL_ERROR", Phase: PhaseSent,
 		MeaningPT: "Um ou mais problemas ocorreram com a nossa plataforma, assim as mensagens não puderam ser processadas e enviadas. No WhatsApp: não foi possível verificar o contato na API do WhatsApp.",
 		MeaningEN: "The provider's platform failed and the message could not be processed. On WhatsApp: the contact could not be verified with the WhatsApp API.",

@@ -1,6 +1,7 @@
 package wavy
 
 import (
+	"errors"
 	"slices"
 	"testing"
 )
@@ -54,6 +55,34 @@ func TestStatusCatalogueCodes(t *testing.T) {
 	}
 	if got := len(StatusCodes()); got != len(cases)+1 {
 		t.Errorf("catalogue has %d entries, want %d (the codes plus READ_SUCCESS)", got, len(cases)+1)
+	}
+}
+
+// TestAccountLimitStatuses checks that exactly NO_CREDIT and the quota
+// code concern the account, and what their error matches.
+func TestAccountLimitStatuses(t *testing.T) {
+	for _, sc := range StatusCodes() {
+		want := sc.Code == 201 || sc.Code == 215
+		if sc.AccountLimit != want {
+			t.Errorf("%d %s AccountLimit = %v, want %v", sc.Code, sc.Name, sc.AccountLimit, want)
+		}
+		err := sc.Err()
+		if (err != nil) != want {
+			t.Errorf("%d %s Err() = %v, want an error %v", sc.Code, sc.Name, err, want)
+			continue
+		}
+		if !want {
+			continue
+		}
+		if !errors.Is(err, ErrAccountLimit) || !errors.Is(err, ErrTryLater) || errors.Is(err, ErrRejected) {
+			t.Errorf("%d Err() = %v, want it to match ErrAccountLimit and ErrTryLater only", sc.Code, err)
+		}
+		if got := Classify(err); got != TryLater {
+			t.Errorf("Classify(%d Err()) = %v, want try-later", sc.Code, got)
+		}
+		if sc.Billed {
+			t.Errorf("%d is billed, want not: nothing was sent", sc.Code)
+		}
 	}
 }
 

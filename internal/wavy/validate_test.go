@@ -1,6 +1,7 @@
 package wavy
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -187,6 +188,13 @@ func TestWhatsAppValidate(t *testing.T) {
 		{"audio of a wav", req(WhatsAppMessage{Audio: &Media{Type: "WAV", Data: "ZmlsZQ=="}}), []string{"message.audio.type"}},
 		{"document base64", req(WhatsAppMessage{Document: &Media{Type: "PDF", Data: "ZmlsZQ==", Caption: "c"}}), nil},
 		{"document of a docx", req(WhatsAppMessage{Document: &Media{Type: "DOCX", Data: "ZmlsZQ=="}}), []string{"message.document.type"}},
+		{"image data of 5 MB", req(WhatsAppMessage{Image: &Media{Type: "PNG", Data: base64.StdEncoding.EncodeToString(make([]byte, MaxMediaData))}}), nil},
+		{"image data over 5 MB", req(WhatsAppMessage{Image: &Media{Type: "PNG", Data: base64.StdEncoding.EncodeToString(make([]byte, MaxMediaData+1))}}), []string{"message.image.data"}},
+		{"document data not base64", req(WhatsAppMessage{Document: &Media{Type: "PDF", Data: "%%PDF"}}), []string{"message.document.data"}},
+		{"location with name and address", req(WhatsAppMessage{Location: &Location{GeoPoint: "-22.894180,-47.047960", Name: "Wavy", Address: "Av. Cel. Silva Telles"}}), nil},
+		{"header title with image", tmpl(func(tp *Template) {
+			tp.Header = &TemplateHeader{Title: "Oferta", Image: &TemplateMedia{URL: "https://x/y.png", Type: "PNG"}}
+		}), nil},
 		{"location", req(WhatsAppMessage{Location: &Location{GeoPoint: "-22.894180,-47.047960"}}), nil},
 		{"location without point", req(WhatsAppMessage{Location: &Location{Name: "Wavy"}}), []string{"message.location.geoPoint"}},
 		{"template", tmpl(func(*Template) {}), nil},

@@ -53,9 +53,9 @@ var (
 		}},
 	}
 	wantCarrierLookup = CarrierLookup{ID: "aadb5130-7dd7-11e7-baac-a6aabe61edb5", Destinations: []CarrierInfo{
-		{Destination: "5519997712322", Active: true, Carrier: Carrier{Name: "VIVO", CountryCode: "BR"}},
-		{Destination: "5519997712322", Active: true, Carrier: Carrier{Name: "VIVO", CountryCode: "BR"}},
-		{Destination: "2312312", Active: false, Carrier: Carrier{Name: "UNKNOWN"}},
+		{Destination: "5519997712322", BelongsToCarrier: true, Carrier: Carrier{Name: "VIVO", CountryCode: "BR"}},
+		{Destination: "5519997712322", BelongsToCarrier: true, Carrier: Carrier{Name: "VIVO", CountryCode: "BR"}},
+		{Destination: "2312312", BelongsToCarrier: false, Carrier: Carrier{Name: "UNKNOWN"}},
 	}}
 	waMOTime     = ms(1513616971473)
 	waProfile    = UserProfile{Name: "nome do usuário"}

@@ -3,14 +3,17 @@ package wavy
 import (
 	"context"
 	"encoding/base64"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // WhatsAppRequest is the body of POST /v1/whatsapp/send: one message to one
@@ -234,6 +237,13 @@ var (
 // MaxTemplateHeaderTitle is the longest template header title.
 const MaxTemplateHeaderTitle = 60
 
+// MaxMediaData is the largest file sent inline as base64 "data", decoded.
+// The seeds give no size for it; 5 MB is WhatsApp's own limit for images,
+// the smallest of its media limits, and keeps a request (the file grows by
+// a third in base64, and travels once per request) well within what the
+// API and the sandbox read. Larger files go by URL.
+const MaxMediaData = 5 << 20
+
 // Validate checks the request before sending: at least one destination, each
 // with a phone number or group id and a valid recipientType, unique
 // correlationIds (at most 64 characters), exactly one kind of content, media
@@ -333,8 +343,12 @@ func validateMedia(p *problems, field string, m Media, types []string, captioned
 	case m.Data != "":
 		// "data: conteúdo encodado em Base64" (seeds/000 media fields); the
 		// API (like internal/sandbox) refuses anything else with 400.
-		if _, err := base64.StdEncoding.DecodeString(m.Data); err != nil {
+		if n := base64.StdEncoding.DecodedLen(len(m.Data)); n > MaxMediaData+2 {
+			p.add(field+".data", "%d bytes, at most %d (send larger files by url)", n, MaxMediaData)
+		} else if b, err := base64.StdEncoding.DecodeString(m.Data); err != nil {
 			p.add(field+".data", "not base64: %v", err)
+		} else if len(b) > MaxMediaData {
+			p.add(field+".data", "%d bytes, at most %d (send larger files by url)", len(b), MaxMediaData)
 		}
 	}
 	if m.Caption != "" && !captioned {
@@ -466,6 +480,9 @@ func ParseWhatsAppResponse(body []byte) (WhatsAppResponse, error) {
 
 // SendWhatsApp sends a message with POST /v1/whatsapp/send after Validate.
 // It is never retried: on ErrUnknownOutcome it may have been accepted.
+// When the answer lists one entry per destination without correlationIds
+// (as the seeds' bulk answers do), each entry takes the correlationId and
+// destination of the request destination at the same position.
 func (c *Client) SendWhatsApp(ctx context.Context, r WhatsAppRequest) (WhatsAppResponse, error) {
 	const op = "whatsapp-send"
 	if err := r.Validate(); err != nil {
@@ -474,6 +491,14 @@ func (c *Client) SendWhatsApp(ctx context.Context, r WhatsAppRequest) (WhatsAppR
 	var out WhatsAppResponse
 	err := c.do(ctx, call{op: op, method: http.MethodPost, path: "/v1/whatsapp/send", body: r},
 		func(res result) (err error) { out, err = ParseWhatsAppResponse(res.body); return err })
+	if err == nil && len(out.Destinations) == len(r.Destinations) {
+		for i := range out.Destinations {
+			d := &out.Destinations[i]
+			if d.CorrelationID == "" && d.Destination == "" {
+				d.CorrelationID, d.Destination = r.Destinations[i].CorrelationID, r.Destinations[i].Destination
+			}
+		}
+	}
 	return out, err
 }
 
@@ -520,4 +545,119 @@ func (c *Client) OpenSessions(ctx context.Context, q SessionQuery) (SessionExpor
 			return nil
 		})
 	return out, err
+}
+
+// SessionLifetime is how long a customer-service session stays open after
+// the user's last message: the 24-hour window of the seeds.
+const SessionLifetime = 24 * time.Hour
+
+// maxSessionFile bounds the download of an open-sessions CSV.
+const maxSessionFile = 64 << 20
+
+// OpenSession is one row of the open-sessions file: a user with an open
+// 24-hour customer-service session, to whom free-form messages may go.
+type OpenSession struct {
+	// Source is the user's phone number, as the provider writes it.
+	Source string
+	// CreatedAt is when the session opened (session_created_at).
+	CreatedAt time.Time
+}
+
+// OpenUntil is when the session closes, SessionLifetime after it opened.
+func (s OpenSession) OpenUntil() time.Time { return s.CreatedAt.Add(SessionLifetime) }
+
+// OpenSessionList asks for the open sessions with GET /v1/session
+// (OpenSessions) and downloads the CSV behind its file_url. The file is
+// usually on a CDN, so the request for it carries the UserName and
+// AuthenticationToken headers only when it is on the API's own host
+// (the credentials never go to another host). A file with only its header
+// is no session. Safe to repeat; the file download itself is not retried.
+func (c *Client) OpenSessionList(ctx context.Context, q SessionQuery) ([]OpenSession, error) {
+	const op = "session-file"
+	exp, err := c.OpenSessions(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	u, err := url.Parse(exp.FileURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, &APIError{Op: op, StatusCode: http.StatusOK, Message: fmt.Sprintf("file_url %q is not an http(s) URL", exp.FileURL),
+			kinds: []error{ErrBadResponse, ErrUnknownOutcome}}
+	}
+	if err := c.limiter.Wait(ctx); err != nil {
+		return nil, fmt.Errorf("wavy: %s: rate limit wait: %w: %w", op, ErrTryLater, waitErr(ctx, err))
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return nil, fmt.Errorf("wavy: %s: build request: %w: %w", op, ErrRejected, err)
+	}
+	if api, err := url.Parse(c.apiURL); err == nil && strings.EqualFold(api.Host, u.Host) {
+		req.Header["UserName"] = []string{c.username}
+		req.Header["AuthenticationToken"] = []string{c.token}
+	}
+	req.Header.Set("User-Agent", "arauto-wavy/1")
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		// A GET changes nothing: whatever happened, it may be repeated.
+		return nil, fmt.Errorf("wavy: %s: %w: %w", op, ErrTryLater, err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		data, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		return nil, newStatusError(op, resp.StatusCode, resp.Header, data)
+	}
+	sessions, err := ParseOpenSessions(io.LimitReader(resp.Body, maxSessionFile+1))
+	if err != nil {
+		return nil, &APIError{Op: op, StatusCode: resp.StatusCode, Message: err.Error(), kinds: []error{ErrBadResponse, ErrUnknownOutcome}}
+	}
+	return sessions, nil
+}
+
+// ParseOpenSessions reads an open-sessions CSV: a header naming the
+// columns "source" and "session_created_at" (in any order and case, other
+// columns ignored), then one session per row. Dates are read with
+// ParseTime. An empty file or a header alone is no session; a row without
+// a source is skipped; a missing column, a malformed row or an unreadable
+// date is an error naming its line.
+func ParseOpenSessions(r io.Reader) ([]OpenSession, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	head, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open sessions: header: %w", err)
+	}
+	src, at := -1, -1
+	for i, h := range head {
+		switch strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))) {
+		case "source":
+			src = i
+		case "session_created_at":
+			at = i
+		}
+	}
+	if src < 0 || at < 0 {
+		return nil, fmt.Errorf("open sessions: header %q lacks source or session_created_at", strings.Join(head, ","))
+	}
+	var out []OpenSession
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("open sessions: %w", err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) <= max(src, at) || strings.TrimSpace(rec[src]) == "" {
+			continue
+		}
+		t, ok := ParseTime(rec[at])
+		if !ok {
+			return nil, fmt.Errorf("open sessions: line %d: session_created_at %q is not a date", line, rec[at])
+		}
+		out = append(out, OpenSession{Source: strings.TrimSpace(rec[src]), CreatedAt: t})
+	}
 }

@@ -26,15 +26,14 @@ import (
 // rig is a real outbox (SQLite), a real Wavy client and the sandbox as the
 // provider, so the sandbox's ledger can tell how often each message went.
 type rig struct {
-	t       testing.TB
-	st      *store.Store
-	sb      *sandbox.Sandbox
-	client  *wavy.Client
-	campID  int64
-	listID  int64
-	n       int
-	suppr   map[string]bool
-	lastRow int
+	t      testing.TB
+	st     *store.Store
+	sb     *sandbox.Sandbox
+	client *wavy.Client
+	campID int64
+	listID int64
+	n      int
+	suppr  map[string]bool
 }
 
 func newRig(t testing.TB, recipients int, faults sandbox.Faults) *rig {
@@ -85,6 +84,11 @@ func compile(tpl string, cols []string) (func([]string) string, error) {
 }
 
 func (r *rig) worker(cfg dispatch.Config) *dispatch.Worker {
+	return r.workerWith(cfg, wavysender.Config{RequestsPerSecond: -1, RetryBase: time.Millisecond, RetryMax: 5 * time.Millisecond})
+}
+
+// workerWith is worker with the Sender configured by scfg.
+func (r *rig) workerWith(cfg dispatch.Config, scfg wavysender.Config) *dispatch.Worker {
 	cfg.Compile = compile
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = 10 * time.Millisecond
@@ -92,8 +96,10 @@ func (r *rig) worker(cfg dispatch.Config) *dispatch.Worker {
 	if cfg.ReconcileAfter == 0 {
 		cfg.ReconcileAfter = 100 * time.Millisecond
 	}
-	cfg.RetryBackoff = 5 * time.Millisecond
-	s := wavysender.Sender{Client: func(context.Context) (*wavy.Client, error) { return r.client, nil }}
+	if cfg.RetryBackoff == 0 {
+		cfg.RetryBackoff = 5 * time.Millisecond
+	}
+	s := wavysender.New(func(context.Context) (*wavy.Client, error) { return r.client, nil }, scfg)
 	return dispatch.New(r.st, s, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 }
 

@@ -10,6 +10,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +21,7 @@ import (
 
 	"arauto/internal/campaign"
 	"arauto/internal/dispatch"
+	"arauto/internal/dispatch/wavysender"
 	"arauto/internal/message"
 	"arauto/internal/sandbox"
 	"arauto/internal/wavy"
@@ -32,6 +35,7 @@ type waRig struct {
 	dbPath string
 	mu     sync.Mutex
 	reqs   []wavy.WhatsAppRequest
+	times  []time.Time // when each WhatsApp request arrived, answered 503 or not
 }
 
 func newWARig(t *testing.T, recipients int, faults sandbox.Faults, openSessions bool, w message.WhatsApp) *waRig {
@@ -40,6 +44,9 @@ func newWARig(t *testing.T, recipients int, faults sandbox.Faults, openSessions 
 	r := &waRig{}
 	srv := httptest.NewServer(http.HandlerFunc(func(rw http.ResponseWriter, req *http.Request) {
 		if strings.HasSuffix(req.URL.Path, "/whatsapp/send") {
+			r.mu.Lock()
+			r.times = append(r.times, time.Now())
+			r.mu.Unlock()
 			body, _ := io.ReadAll(req.Body)
 			var wr wavy.WhatsAppRequest
 			if json.Unmarshal(body, &wr) == nil {
@@ -226,5 +233,53 @@ func TestWhatsAppRestartMarksUnknown(t *testing.T) {
 	}
 	if l := r.sb.Ledger(); l.WhatsApp != 200 {
 		t.Errorf("sandbox got %d messages, want 200", l.WhatsApp)
+	}
+}
+
+// TestWhatsAppPersonalisedRateLimitAndRetries sends 200 personalised
+// WhatsApp templates (one request each) with 20 requests per second
+// allowed while the provider answers 20% of requests 503. Every recipient
+// must get exactly one message, no second may carry more requests than
+// the limit allows, and the 503s must cost retries of their own
+// recipients, not pauses of the whole campaign (which took 80-130 s).
+func TestWhatsAppPersonalisedRateLimitAndRetries(t *testing.T) {
+	const n, rps, burst = 200, 20, 2
+	r := newWARig(t, n, sandbox.Faults{Status503Rate: 0.2}, false, promo())
+	// The dispatcher's campaign-wide backoff as in production (1 s).
+	took := r.runUntilDone(r.workerWith(dispatch.Config{BatchSize: 1000, RequestsPerSecond: rps, RetryBackoff: time.Second},
+		wavysender.Config{RequestsPerSecond: rps}), 90*time.Second)
+	once, twice, never := r.sentOnce()
+	if once != n || twice != 0 || never != 0 {
+		t.Errorf("ledger: %d once, %d twice, %d never, want all %d once", once, twice, never, n)
+	}
+	r.mu.Lock()
+	times := slices.Clone(r.times)
+	r.mu.Unlock()
+	slices.SortFunc(times, func(a, b time.Time) int { return a.Compare(b) })
+	// The limiter hands out tokens at the limit; the requests reach the
+	// provider a little later, by varying amounts on a loaded machine, so
+	// windows of two seconds are checked with a quarter second of slack.
+	const window = 2 * time.Second
+	worst := 0
+	for i := range times {
+		j := sort.Search(len(times), func(k int) bool { return !times[k].Before(times[i].Add(window)) })
+		worst = max(worst, j-i)
+	}
+	if allowed := 2*rps + burst + rps/4; worst > allowed {
+		t.Errorf("%d requests within %s, want at most %d (limit %d/s, burst %d)", worst, window, allowed, rps, burst)
+	}
+	if len(times) > 1 {
+		if got := float64(len(times)-burst) / times[len(times)-1].Sub(times[0]).Seconds(); got > rps*1.05 {
+			t.Errorf("average %.1f requests/s, want at most %d", got, rps)
+		}
+	}
+	faults := r.sb.Ledger().Faults
+	if faults == 0 || len(times) != n+int(faults) {
+		t.Errorf("%d requests with %d answered 503, want %d recipients plus one retry per 503", len(times), faults, n)
+	}
+	t.Logf("%d personalised WhatsApp recipients, %d requests (%d answered 503) at %d/s: %s, busiest 2 s %d requests",
+		n, len(times), faults, rps, took.Round(10*time.Millisecond), worst)
+	if limit := 45 * time.Second; took > limit {
+		t.Errorf("took %s, want under %s (the rate allows about %s)", took, limit, time.Duration(len(times))*time.Second/rps)
 	}
 }
