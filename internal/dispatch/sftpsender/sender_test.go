@@ -434,7 +434,7 @@ func benchCampaign(b *testing.B, door string, n int) {
 	w := r.worker(dispatch.Config{})
 	if door == "https" {
 		api := r.api
-		w = dispatch.New(r.st, wavysender.Sender{Client: func(context.Context) (*wavy.Client, error) { return api, nil }},
+		w = dispatch.New(r.st, wavysender.New(func(context.Context) (*wavy.Client, error) { return api, nil }, wavysender.Config{}),
 			dispatch.Config{Compile: compile, PollInterval: 10 * time.Millisecond}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	}
 	b.StartTimer()
