@@ -258,7 +258,7 @@ func TestSMPPContractConcatenation(t *testing.T) {
 			e := newEnv(t, sandbox.Options{ReplyRate: -1}, esme.Config{Ref16: ref16, Binds: 2})
 			e.bound(t, 2)
 			gsm := strings.Repeat("Oferta imperdivel para voce. ", 12) // 348 septets: 3 parts
-			ucs := strings.Repeat("Promoção ", 20)                      // 180 units: 3 parts
+			ucs := strings.Repeat("Promoção ", 20)                     // 180 units: 3 parts
 			res := e.submit(t, []esme.Message{
 				{Destination: mobile(1), Text: gsm, CorrelationID: "long-gsm"},
 				{Destination: mobile(2), Text: ucs, CorrelationID: "long-ucs"},
