@@ -211,7 +211,8 @@ func (c *Client) Stats() Stats {
 
 // Submit sends messages over the pool and returns one Result per message,
 // in order, once each is final or ctx ends (then parts not yet written
-// are Unsent and parts awaiting an answer Unknown). Messages that cannot
+// are Unsent and parts awaiting an answer Unknown); ctx should carry a
+// deadline, as messages wait in the queue while no bind is up. Messages that cannot
 // be sent as given (no destination, text empty or over 1280 characters,
 // correlationId over 64, an expiry in the past) are Rejected without
 // touching the wire. Throttled parts are written again after the bind's

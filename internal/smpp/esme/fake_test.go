@@ -30,7 +30,6 @@ type fakeSMSC struct {
 type fakeConn struct {
 	net.Conn
 	wmu sync.Mutex
-	seq atomic.Uint32
 }
 
 func (c *fakeConn) send(t *testing.T, p smpp.PDU) {
@@ -356,12 +355,6 @@ func (s *sink) MOs(_ context.Context, mos []wavy.SMSMO) error {
 	}
 	s.mos = append(s.mos, mos...)
 	return nil
-}
-
-func (s *sink) counts() (int, int) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.statuses), len(s.mos)
 }
 
 // What the SMSC sends: receipts and MOs reach Inbound and are answered
