@@ -179,6 +179,12 @@ func TestSMPPContractBinds(t *testing.T) {
 			if s, r := e.client.Bound(); s != tc.sending || r != tc.receive || e.sb.SMPPStats().Bound != tc.serverBound {
 				t.Errorf("bound got %d sending %d receiving, server %d; want %d %d %d", s, r, e.sb.SMPPStats().Bound, tc.sending, tc.receive, tc.serverBound)
 			}
+			// Close unbinds every session (unbind, unbind_resp) before returning.
+			e.client.Close()
+			if s, r := e.client.Bound(); s != 0 || r != 0 || e.client.Stats().Drops != 0 {
+				t.Errorf("after Close: bound %d %d, drops %d", s, r, e.client.Stats().Drops)
+			}
+			waitFor(t, "the server to see the unbinds", func() bool { return e.sb.SMPPStats().Bound == 0 })
 		})
 	}
 }

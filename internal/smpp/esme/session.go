@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -423,9 +422,4 @@ func (s *session) deliverLoop(ctx context.Context) {
 			_ = s.write(smpp.PDU{Status: st, Seq: p.Seq, Body: &smpp.DeliverSMResp{}})
 		}
 	}
-}
-
-// String describes the session for logs.
-func (s *session) String() string {
-	return strings.Join([]string{s.b.kind.String(), s.addr}, "@")
 }
