@@ -462,9 +462,15 @@ func TestSMPPFaults(t *testing.T) {
 		sb := newTestSandbox(t, Options{Faults: Faults{SMPPDropRate: 1}})
 		addr := startSMPP(t, sb)
 		sc := boundConn(t, addr, smpp.BindTransmitter)
+		var window []byte // five submit_sm in one write: all in flight when the server drops
 		for i := 0; i < 5; i++ {
-			sc.send(0, submit(reportingNumber(400+i), "Oi", fmt.Sprintf("d-%d", i)))
+			b, err := smpp.Append(window, smpp.PDU{Seq: uint32(10 + i), Body: submit(reportingNumber(400+i), "Oi", fmt.Sprintf("d-%d", i))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			window = b
 		}
+		sc.sendRaw(window)
 		if !sc.closed() {
 			t.Fatal("connection still open, want it dropped without answers")
 		}

@@ -190,6 +190,15 @@ func (c *Client) WaitBound(ctx context.Context, n int) error {
 	}
 }
 
+// LastError returns why the last bind attempt failed, or nil when a bind
+// has succeeded since (what a settings page shows next to a pool that
+// does not come up).
+func (c *Client) LastError() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.lastErr
+}
+
 // Stats are counters since New.
 type Stats struct {
 	// Submitted counts submit_sm written; Accepted those answered OK;

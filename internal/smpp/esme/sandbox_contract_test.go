@@ -510,10 +510,14 @@ func TestSMPPContractTLS(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer untrusted.Close()
-	ctx2, cancel2 := context.WithTimeout(context.Background(), time.Second)
+	waitFor(t, "the untrusted bind to fail", func() bool { return untrusted.LastError() != nil })
+	if err := untrusted.LastError(); !strings.Contains(err.Error(), "certificate") {
+		t.Errorf("bind with an unknown CA got %v, want a certificate error", err)
+	}
+	ctx2, cancel2 := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel2()
 	if err := untrusted.WaitBound(ctx2, 1); !errors.Is(err, esme.ErrNotBound) || !strings.Contains(err.Error(), "certificate") {
-		t.Errorf("bind with an unknown CA got %v, want a certificate error", err)
+		t.Errorf("WaitBound with an unknown CA got %v, want ErrNotBound with the certificate error", err)
 	}
 }
 
