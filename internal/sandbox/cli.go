@@ -58,6 +58,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	acceptThen500 := fs.Float64("accept-then-500", 0, "fault injection: share of sends accepted but answered 500")
 	webhookWorkers := fs.Int("webhook-workers", 0, "concurrent webhook POSTs (0: the default)")
 	noCreditAfter := fs.Int64("no-credit-after", 0, "SMS sent before the credit runs out and every later one gets status 201 NO_CREDIT (0: never; change it at "+CreditPath+")")
+	smppAddr := fs.String("smpp-addr", "", "also serve SMPP 3.4 (plain TCP) on this address; system_id --username, password --token (empty: no SMPP)")
 	verbose := fs.Bool("verbose", false, "log every request")
 	sftpAddr := fs.String("sftp-addr", "", "listen address of the SFTP door (empty: none); same username and token")
 	if err := fs.Parse(args); err != nil {
@@ -118,8 +119,16 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fmt.Fprintf(stdout, "arauto sandbox listening on http://%s\n", ln.Addr())
 	logger.Info("sandbox: listening", "addr", ln.Addr().String(), "username", *username, "seed", *seed,
 		"delay_scale", *delayScale, "status_url", *statusURL, "mo_url", *moURL, "whatsapp_url", *waURL)
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- srv.Serve(ln) }()
+	if *smppAddr != "" {
+		sln, err := lc.Listen(ctx, "tcp", *smppAddr)
+		if err != nil {
+			return fmt.Errorf("sandbox: listen smpp: %w", err)
+		}
+		fmt.Fprintf(stdout, "arauto sandbox SMPP listening on %s\n", sln.Addr())
+		go func() { errc <- sb.ServeSMPP(sln) }()
+	}
 	select {
 	case <-ctx.Done():
 		shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)

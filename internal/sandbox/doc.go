@@ -54,5 +54,22 @@
 //     into the ledger like an HTTPS send and moves to success, an invalid
 //     one moves to error with its problems in error/<name>.log, and nothing
 //     of it is sent.
+//   - ServeSMPP adds Wavy's SMPP 3.4 door (smpp.go, smpp_deliver.go) on
+//     any listener (tls.NewListener for TLS; `arauto sandbox --smpp-addr`
+//     serves plain TCP): binds with system_id Username, password Token and
+//     system_type MovileSMSC; submit_sm validated like the HTTPS API and
+//     entered into the same ledger (one message per part of a concatenated
+//     text, each with the correlationId of TLV 0x1400), so the status
+//     search finds them and their fates, carriers and timing are planned
+//     alike; receipts (first level ACCEPTD/REJECTD/EXPIRED, second level
+//     DELIVRD/UNDELIV, with stat/err and the TLVs 0x1403-0x1406 of the
+//     seeds' table) and replies to messages whose source was the system_id
+//     go back as deliver_sm to the binds that receive, round robin, held
+//     until one is bound and sent again when refused. SMPP messages get no
+//     webhooks. 80 submit_sm a second per bind (Options.SMPPRate) and a
+//     window of 10 are enforced with ESME_RTHROTTLED and ESME_RMSGQFUL;
+//     Faults inject throttling, slow answers and connections dropped
+//     mid-window after the message was recorded; DropSMPPBinds cuts binds
+//     and SMPPStats counts what happened.
 //   - All methods are safe for concurrent use.
 package sandbox

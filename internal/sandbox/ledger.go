@@ -18,6 +18,7 @@ const (
 	flagListedDLR                    // the status list returned the delivered status
 	flagRead                         // WhatsApp: the message will be read
 	flagFlash                        // SMS: flashSMS
+	flagSMPP                         // SMS submitted over SMPP: its receipts and MOs go back as deliver_sm
 )
 
 // msgRec is the compact, pointer-free ledger entry of one accepted message.

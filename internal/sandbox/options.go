@@ -93,6 +93,13 @@ type Options struct {
 	WebhookWorkers int
 	// HTTPClient posts webhooks; nil means a client with a 10 s timeout.
 	HTTPClient *http.Client
+	// SMPPRate is how many submit_sm per second one bind may send before
+	// ESME_RTHROTTLED: 0 means DefaultSMPPRate (the seeds' 80), negative
+	// no limit.
+	SMPPRate float64
+	// SMPPIdleTimeout closes binds silent for that long (0 means
+	// DefaultSMPPIdleTimeout).
+	SMPPIdleTimeout time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 	// Logger receives operational logs; nil discards them.
@@ -110,6 +117,14 @@ type Faults struct {
 	Status429Rate float64
 	// Latency is added before every API response.
 	Latency time.Duration
+	// SMPPDropRate is the share of submit_sm after which the SMPP server
+	// records the message and then closes the connection, answering
+	// neither it nor the PDUs behind it in the window.
+	SMPPDropRate float64
+	// SMPPRespDelay delays every submit_sm_resp.
+	SMPPRespDelay time.Duration
+	// SMPPThrottleRate is the share of submit_sm answered ESME_RTHROTTLED.
+	SMPPThrottleRate float64
 	// AcceptThen500Rate is the share of send requests whose messages are
 	// accepted and recorded (and will be reported) but answered 500: the
 	// "unknown outcome" case.

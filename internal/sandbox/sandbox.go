@@ -59,6 +59,7 @@ type Sandbox struct {
 	queue    evQueue
 	stats    counters
 	tzCache  sync.Map // time zone name -> *time.Location
+	smpp     smppHub  // the SMPP server's sessions and deliveries (smpp.go)
 
 	faultMu  sync.Mutex
 	faults   Faults

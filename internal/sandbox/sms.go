@@ -504,6 +504,9 @@ func (s *Sandbox) record(recs []pendingRec, channel uint8, then500 bool, now int
 	if channel == chWhatsApp {
 		statusURL = s.opts.WhatsAppURL != ""
 	}
+	if len(recs) > 0 && recs[0].flags&flagSMPP != 0 {
+		statusURL = false // reported as deliver_sm (smpp_deliver.go), not webhooks
+	}
 	var (
 		lastText    string
 		lastTextRef sref

@@ -180,7 +180,7 @@ func (s *Sandbox) drainMOLocked(now int64) {
 			if s.opts.WhatsAppURL != "" {
 				s.queue.push(p.at, event{idx: seq, kind: evWAMO})
 			}
-		} else if s.opts.MOURL != "" {
+		} else if s.opts.MOURL != "" && m.flags&flagSMPP == 0 {
 			s.queue.push(p.at, event{idx: seq, kind: evSMSMO})
 		}
 	}
