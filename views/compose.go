@@ -182,7 +182,6 @@ func composeProblem(ctx context.Context, p *message.Problem) string {
 	return T(ctx, p.Key, p.Args...)
 }
 
-
 func composeAverage(ctx context.Context, f float64) string { return decimal(ctx, f, 2) }
 
 // composeSnippet is the start of a message for a table cell.
