@@ -114,3 +114,21 @@ func TimeText(lang string, loc *time.Location, t time.Time) string {
 
 // isoTime is the machine-readable form of an instant for <time datetime>.
 func isoTime(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// orgZoneOrDefault is the organisation's zone, Brasília time when none is
+// saved.
+func orgZoneOrDefault(ctx context.Context) string {
+	if z := EnvFrom(ctx).OrgZone; z != "" {
+		return z
+	}
+	return schedule.DefaultZone
+}
+
+// userZone is the signed-in reader's own zone, "" when they follow the
+// organisation's.
+func userZone(ctx context.Context) string {
+	if u := EnvFrom(ctx).User; u != nil {
+		return u.TimeZone
+	}
+	return ""
+}
