@@ -63,7 +63,7 @@ type User struct {
 	// TimeZone is the IANA zone the user reads times in; "" means the
 	// organisation's zone.
 	TimeZone string
-	Disabled     bool
+	Disabled bool
 	// SessionEpoch grows whenever the password changes or the user is
 	// disabled, so that cookies issued before stop working.
 	SessionEpoch int64
