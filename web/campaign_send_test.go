@@ -125,7 +125,7 @@ func TestCampaignSendJourney(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("review got %d", r.status)
 	}
-	wantIn(t, "review", r.body, "Tudo certo: a campanha pode ser agendada.", "Conexão funcionando: a Wavy aceitou as credenciais de "+wavyUser,
+	wantIn(t, "review", r.body, "Tudo certo: a campanha pode ser enviada.", "Conexão funcionando: a Wavy aceitou as credenciais de "+wavyUser,
 		`data-review="recipients">3<`, `data-review="messages">3<`, `data-review="segments">3<`, "Oi Maximiliano, feliz Natal!", "Confirmar e enviar agora")
 	if strings.Contains(r.body, `data-status="fail"`) {
 		t.Errorf("review has a failed check: %s", r.body)
@@ -414,7 +414,7 @@ func TestPreflightRefusals(t *testing.T) {
 			c := e.launchable(t, "Natal")
 			tt.arrange(t, e, c)
 			r := e.b.do("GET", e.path(c, "/review"), nil)
-			wantIn(t, "review", r.body, `data-check="`+tt.check+`" data-status="fail"`, tt.want, "Ainda não dá para agendar")
+			wantIn(t, "review", r.body, `data-check="`+tt.check+`" data-status="fail"`, tt.want, "Ainda não dá para enviar")
 			if strings.Contains(r.body, "/launch") {
 				t.Errorf("a blocked review offers the confirm form")
 			}
@@ -665,7 +665,7 @@ func TestCampaignSendInEnglish(t *testing.T) {
 	e.b.signIn("ann@example.com")
 	c := e.launchable(t, "Sale")
 	r := e.b.do("GET", e.path(c, "/review"), nil)
-	wantIn(t, "english review", r.body, "All good: the campaign can be scheduled.", "Billed segments", "Confirm and send now")
+	wantIn(t, "english review", r.body, "All good: the campaign can be sent.", "Billed segments", "Confirm and send now")
 	if r := e.b.post(e.path(c, "/schedule"), url.Values{"when": {"later"}, "start_at": {""}}); !strings.Contains(r.body, "Enter the sending date and time.") {
 		t.Errorf("english schedule problem missing: %s", excerpt(r.body))
 	}
