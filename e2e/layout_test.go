@@ -141,8 +141,53 @@ func TestEveryPageFitsAndPassesAxe(t *testing.T) {
 				axeClean(t, page, pg.name)
 				topShot(t, page, name)
 			}
+			confirmStepFits(t, page, s.URL+fmt.Sprintf("/lists/%d", p.longList), width)
+			if width == 390 {
+				englishReportFits(t, page, s.URL+fmt.Sprintf("/campaigns/%d/report", p.campaign))
+			}
 		})
 	}
+}
+
+// confirmStepFits opens the in-page confirmation of a destructive action
+// (deleting the list with the 120-character name): it shows what will
+// happen without widening the page, and Escape closes it again with the
+// focus back on its button.
+func confirmStepFits(t *testing.T, page playwright.Page, url string, width int) {
+	t.Helper()
+	goTo(t, page, url)
+	ask := page.Locator("summary", playwright.PageLocatorOptions{HasText: "Excluir lista"}).First()
+	must(t, ask.Click())
+	yes := page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Sim, excluir a lista"})
+	must(t, expect.Locator(yes).ToBeVisible())
+	must(t, expect.Locator(page.GetByText("Excluir a lista “" + longName + "” e todos os contatos dela? Não dá para desfazer.")).ToBeVisible())
+	noSidewaysScroll(t, page, "list delete confirmation")
+	axeClean(t, page, "list delete confirmation")
+	topShot(t, page, fmt.Sprintf("layout-%d-confirm-delete-list", width))
+	must(t, page.Keyboard().Press("Escape"))
+	must(t, expect.Locator(yes).ToBeHidden())
+	if focused, _ := page.Evaluate(`() => document.activeElement && document.activeElement.tagName`); focused != "SUMMARY" {
+		t.Errorf("after Escape the focus is on %v, want the button that opened the confirmation", focused)
+	}
+}
+
+// englishReportFits switches to English and checks the report, whose
+// words and numbers are the longest and most numerous, still fits.
+func englishReportFits(t *testing.T, page playwright.Page, url string) {
+	t.Helper()
+	goTo(t, page, url)
+	if _, err := page.Locator("#lang-select").SelectOption(playwright.SelectOptionValues{Values: &[]string{"en"}}); err != nil {
+		t.Fatalf("choose English: %v", err)
+	}
+	must(t, expect.Locator(page.GetByRole("heading", playwright.PageGetByRoleOptions{Name: "Delivery funnel"})).ToBeVisible())
+	noSidewaysScroll(t, page, "report in English")
+	axeClean(t, page, "report in English")
+	topShot(t, page, "layout-390-report-en")
+	// The choice is the user's: back to Portuguese for the next width.
+	if _, err := page.Locator("#lang-select").SelectOption(playwright.SelectOptionValues{Values: &[]string{"pt-BR"}}); err != nil {
+		t.Fatalf("choose Portuguese: %v", err)
+	}
+	must(t, expect.Locator(page.GetByRole("heading", playwright.PageGetByRoleOptions{Name: "Funil de entrega"})).ToBeVisible())
 }
 
 // waitCompleted waits for a seeded campaign to finish sending.

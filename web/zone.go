@@ -23,9 +23,11 @@ func (s *Server) zoneRoutes() []route {
 	}
 }
 
-// displayZone is the zone this request's reader sees times in, for what
-// is not a page (exports): the same choice the views make.
-func (s *Server) displayZone(c *fiber.Ctx) (string, *time.Location) {
+// DisplayZone is the zone this request's reader sees times in (their own,
+// else the organisation's, else Brasília time), for responses that are not
+// pages, such as exports: the same choice the views make. Format with
+// views.TimeText.
+func (s *Server) DisplayZone(c *fiber.Ctx) (string, *time.Location) {
 	e := s.env(c, false)
 	return e.ZoneName, e.Zone
 }
