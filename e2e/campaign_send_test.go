@@ -110,7 +110,7 @@ func TestCampaignSendNowCompletesLive(t *testing.T) {
 	importList(t, page, s, latin1CSV(t), "Contatos", "2")
 
 	newSMSCampaign(t, page, s, "Aniversário da loja")
-	must(t, expect.Locator(page.GetByText("Falta(m) 3 item(ns)")).ToBeVisible())
+	must(t, expect.Locator(page.GetByText("Faltam 3 itens")).ToBeVisible())
 	topShot(t, page, "campaign-draft")
 	chooseListAndWrite(t, page, "Contatos — 2 contatos válidos", "Oi {{nome}}, a loja faz aniversário e o presente é seu: 20% de desconto hoje!")
 	must(t, expect.Locator(page.Locator("[data-sample]")).ToContainText("Oi João, a loja faz aniversário"))
@@ -144,8 +144,8 @@ func TestCampaignSendNowCompletesLive(t *testing.T) {
 	must(t, page.Locator("#expiry_minutes").Fill("240"))
 	must(t, expect.Locator(page.Locator("#schedule-summary-body [data-summary=start]")).ToContainText("Amazonas (UTC-4)"))
 	must(t, expect.Locator(page.Locator("#schedule-summary-body [data-summary=window]")).ToHaveText("seg a sex, 09h–18h"))
-	must(t, expect.Locator(page.Locator("#schedule-summary-body [data-summary=start-utc]")).ToContainText("13:30 UTC"))
-	must(t, expect.Locator(page.Locator("#schedule-summary-body [data-summary=expiry]")).ToContainText("240 minuto(s)"))
+	must(t, expect.Locator(page.Locator("#schedule-summary-body [data-summary=start-viewer]")).ToContainText("10:30 no seu fuso"))
+	must(t, expect.Locator(page.Locator("#schedule-summary-body [data-summary=expiry]")).ToContainText("240 minutos"))
 	topShot(t, page, "campaign-schedule")
 	_, err = page.Reload()
 	must(t, err)
@@ -156,14 +156,14 @@ func TestCampaignSendNowCompletesLive(t *testing.T) {
 	topShot(t, page, "campaign-ready")
 
 	// The pre-flight check passes: list, message for everyone, cost, schedule, credentials.
-	click(t, page, "link", "Revisar e agendar")
-	must(t, expect.Locator(page.GetByText("Tudo certo: a campanha pode ser agendada.")).ToBeVisible())
+	click(t, page, "link", "Revisar e enviar")
+	must(t, expect.Locator(page.GetByText("Tudo certo: a campanha pode ser enviada.")).ToBeVisible())
 	must(t, expect.Locator(page.Locator("[data-review=recipients]")).ToHaveText("2"))
 	must(t, expect.Locator(page.Locator("[data-review=segments]")).ToHaveText("4"))
 	must(t, expect.Locator(page.Locator(`[data-check=provider][data-status=ok]`)).ToBeVisible())
 	topShot(t, page, "campaign-review")
-	click(t, page, "button", "Confirmar e agendar")
-	must(t, expect.Locator(page.GetByText("agendada para agora")).ToBeVisible())
+	click(t, page, "button", "Confirmar e enviar agora")
+	must(t, expect.Locator(page.GetByText("o envio começa agora")).ToBeVisible())
 
 	// The page follows the campaign to the end by itself.
 	watchStates(t, page)
@@ -210,9 +210,9 @@ func TestCampaignPauseAndResume(t *testing.T) {
 	click(t, page, "button", "Salvar mensagem")
 	click(t, page, "link", "Definir agendamento")
 	click(t, page, "button", "Salvar agendamento")
-	click(t, page, "link", "Revisar e agendar")
-	must(t, expect.Locator(page.GetByText("Tudo certo: a campanha pode ser agendada.")).ToBeVisible())
-	click(t, page, "button", "Confirmar e agendar")
+	click(t, page, "link", "Revisar e enviar")
+	must(t, expect.Locator(page.GetByText("Tudo certo: a campanha pode ser enviada.")).ToBeVisible())
+	click(t, page, "button", "Confirmar e enviar agora")
 
 	// Pause as soon as it runs.
 	pause := page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Pausar"})

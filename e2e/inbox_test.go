@@ -42,7 +42,8 @@ func TestInboxRepliesAndSuppression(t *testing.T) {
 	}
 
 	page := newPage(t, "pt-BR")
-	page.OnDialog(func(d playwright.Dialog) { d.Accept() })
+	// Every confirmation happens in the page; a browser dialog is a bug.
+	page.OnDialog(func(d playwright.Dialog) { t.Errorf("unexpected browser dialog %q", d.Message()); d.Dismiss() })
 	signIn(t, page, s, adminEmail, adminPassword)
 
 	// Replies arrive shortly after the delivery reports.
@@ -64,7 +65,7 @@ func TestInboxRepliesAndSuppression(t *testing.T) {
 	topShot(t, page, "inbox")
 
 	// Only opt-outs, filtered live.
-	must(t, page.GetByLabel("Só descadastros").Check())
+	must(t, page.GetByLabel("Só quem pediu para sair").Check())
 	must(t, expect.Page(page).ToHaveURL(regexp.MustCompile(`optout=1`)))
 	must(t, expect.Locator(page.Locator("li.reply:not(.reply-optout)")).ToHaveCount(0))
 	optOut := page.Locator("li.reply-optout").First()
@@ -116,9 +117,9 @@ func TestInboxRepliesAndSuppression(t *testing.T) {
 	fill(t, page, "Número", "(11) 98765-4321")
 	fill(t, page, "Observação", "Pediu por telefone")
 	click(t, page, "button", "Bloquear")
-	must(t, expect.Locator(page.Locator(".flash-success")).ToContainText("+55 11 98765-4321 bloqueado"))
+	must(t, expect.Locator(page.Locator(".flash-success")).ToContainText("+55 11 98765-4321 entrou na lista de bloqueio"))
 	manual := page.Locator(`#suppressions tr[data-phone="5511987654321"]`)
-	must(t, expect.Locator(manual).ToContainText("Manual"))
+	must(t, expect.Locator(manual).ToContainText("Adicionado à mão"))
 	topShot(t, page, "suppression")
 
 	// The export has every number, the opt-out among them.
@@ -132,13 +133,21 @@ func TestInboxRepliesAndSuppression(t *testing.T) {
 	must(t, err)
 	csv := string(b)
 	if !strings.HasPrefix(csv, "\ufeffNúmero,Motivo,Observação,Desde") || !strings.Contains(csv, phone+",Pediu para sair,") ||
-		!strings.Contains(csv, "5511987654321,Manual,Pediu por telefone") {
+		!strings.Contains(csv, "5511987654321,Adicionado à mão,Pediu por telefone") {
 		t.Errorf("export lacks the header, the opt-out or the manual number:\n%.600s", csv)
 	}
 
-	// Removing asks first, then the number is gone.
-	must(t, manual.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Remover +55 11 98765-4321 dos bloqueios"}).Click())
-	must(t, expect.Locator(page.Locator(".flash-success")).ToContainText("removido dos bloqueios"))
+	// Removing asks first, in place: going back keeps the number; saying
+	// yes takes it off.
+	ask := manual.Locator("summary", playwright.LocatorLocatorOptions{HasText: "Tirar da lista"})
+	must(t, ask.Click())
+	must(t, expect.Locator(manual.GetByText("Tirar +55 11 98765-4321 da lista de bloqueio? Ele voltará a receber campanhas.")).ToBeVisible())
+	must(t, manual.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Não, voltar"}).Click())
+	must(t, expect.Locator(manual.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Sim, tirar da lista"})).ToBeHidden())
+	must(t, ask.Click())
+	topShot(t, page, "suppression-remove-confirm")
+	must(t, manual.GetByRole("button", playwright.LocatorGetByRoleOptions{Name: "Sim, tirar da lista"}).Click())
+	must(t, expect.Locator(page.Locator(".flash-success")).ToContainText("saiu da lista de bloqueio"))
 	must(t, expect.Locator(manual).ToHaveCount(0))
 
 	// The opt-out keywords and the polling switch live in Settings.

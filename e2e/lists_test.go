@@ -64,7 +64,7 @@ func TestImportDamagedWorkbook(t *testing.T) {
 	must(t, page.GetByLabel("Buscar por número ou campo").Fill(""))
 	click(t, page, "button", "Verificar operadoras")
 	must(t, expect.Locator(page.GetByText("Verificação de operadoras iniciada.")).ToBeVisible())
-	checked := page.GetByText(regexp.MustCompile(`Verificado em .*: \d+ número\(s\) inativo\(s\)\.`))
+	checked := page.GetByText(regexp.MustCompile(`Verificado em .*: \d+ números? inativos?\.`))
 	for i := 0; i < 40; i++ {
 		if ok, _ := checked.IsVisible(); ok {
 			break

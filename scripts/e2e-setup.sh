@@ -3,13 +3,17 @@
 #   - Chromium from Debian (only when missing; needs root or sudo),
 #   - the Playwright driver that playwright-go expects (playwright-core from
 #     npm, pinned), into a git-ignored cache, wired as
-#     $PLAYWRIGHT_DRIVER_PATH/{node,package}.
+#     $PLAYWRIGHT_DRIVER_PATH/{node,package},
+#   - axe-core (npm, pinned) next to it, which the accessibility journey
+#     injects into each page: .cache/axe/axe.min.js.
 # Nothing is downloaded from anywhere but Debian and npm.
 set -euo pipefail
 
 PW_VERSION=1.52.0
+AXE_VERSION=4.10.3
 root=$(cd "$(dirname "$0")/.." && pwd)
 driver="$root/.cache/playwright-driver"
+axe="$root/.cache/axe"
 
 as_root() {
   if [ "$(id -u)" = 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
@@ -36,4 +40,12 @@ if [ ! -f "$driver/package/cli.js" ] || ! grep -q "\"version\": \"$PW_VERSION\""
   ln -sfn "$driver/npm/node_modules/playwright-core" "$driver/package"
 fi
 ln -sfn "$(command -v node)" "$driver/node"
-echo "e2e-setup: ready (driver $driver, browser $(command -v chromium || echo /usr/lib/chromium/chromium))"
+
+if [ ! -f "$axe/axe.min.js" ] || ! grep -q "\"version\": \"$AXE_VERSION\"" "$axe/npm/node_modules/axe-core/package.json" 2>/dev/null; then
+  echo "e2e-setup: installing axe-core@$AXE_VERSION from npm"
+  rm -rf "$axe"
+  mkdir -p "$axe/npm"
+  (cd "$axe/npm" && npm install --silent --no-audit --no-fund --ignore-scripts --prefix . "axe-core@$AXE_VERSION" >/dev/null)
+  ln -sfn "$axe/npm/node_modules/axe-core/axe.min.js" "$axe/axe.min.js"
+fi
+echo "e2e-setup: ready (driver $driver, axe $axe/axe.min.js, browser $(command -v chromium || echo /usr/lib/chromium/chromium))"

@@ -14,13 +14,13 @@ import (
 // would lock everyone out of users and settings.
 var ErrLastAdmin = errors.New("store: would leave no active admin")
 
-const userColumns = `id, email, name, password_hash, role, lang, disabled, session_epoch, created_at, last_login_at`
+const userColumns = `id, email, name, password_hash, role, lang, disabled, session_epoch, created_at, last_login_at, time_zone`
 
 func scanUser(row interface{ Scan(...any) error }) (*user.User, error) {
 	var u user.User
 	var role string
 	var created, lastLogin int64
-	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &role, &u.Lang, &u.Disabled, &u.SessionEpoch, &created, &lastLogin); err != nil {
+	if err := row.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &role, &u.Lang, &u.Disabled, &u.SessionEpoch, &created, &lastLogin, &u.TimeZone); err != nil {
 		return nil, err
 	}
 	u.Role = user.Role(role)
@@ -174,6 +174,12 @@ func (s *Store) SetUserPassword(ctx context.Context, id int64, hash []byte) (int
 // SetUserLang stores the language a user chose.
 func (s *Store) SetUserLang(ctx context.Context, id int64, lang string) error {
 	return s.updateUser(ctx, "set language of", id, "UPDATE users SET lang = ? WHERE id = ?", lang)
+}
+
+// SetUserTimeZone stores the zone a user reads times in; "" returns them
+// to the organisation's zone.
+func (s *Store) SetUserTimeZone(ctx context.Context, id int64, zone string) error {
+	return s.updateUser(ctx, "set time zone of", id, "UPDATE users SET time_zone = ? WHERE id = ?", zone)
 }
 
 // TouchLogin records a successful sign-in.

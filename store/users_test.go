@@ -99,6 +99,14 @@ func TestUsersCRUD(t *testing.T) {
 	if err != nil || len(us) != 2 {
 		t.Errorf("ListUsers got %d %v, want 2", len(us), err)
 	}
+	for _, zone := range []string{"Europe/Lisbon", ""} {
+		if err := s.SetUserTimeZone(ctx, bia.ID, zone); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.UserByID(ctx, bia.ID); got.TimeZone != zone {
+			t.Errorf("time zone got %q, want %q", got.TimeZone, zone)
+		}
+	}
 }
 
 func TestSettings(t *testing.T) {

@@ -166,19 +166,13 @@ func composeEncodingHint(ctx context.Context, e sms.Encoding) string {
 
 // composeSegments is "1 segmento" or "3 segmentos".
 func composeSegments(ctx context.Context, n int) string {
-	if n == 1 {
-		return T(ctx, "compose.segments_one")
-	}
-	return T(ctx, "compose.segments_other", fmtInt(n))
+	return N(ctx, "compose.segments_n", n, num(ctx, n))
 }
 
 func composePartLabel(i, n int) string { return "(" + strconv.Itoa(i+1) + "/" + strconv.Itoa(n) + ")" }
 
 func composeListOption(ctx context.Context, l *recipient.List) string {
-	if l.Valid == 1 {
-		return T(ctx, "compose.list_option_one", l.Name)
-	}
-	return T(ctx, "compose.list_option", l.Name, fmtInt(l.Valid))
+	return N(ctx, "compose.list_option", l.Valid, l.Name, num(ctx, l.Valid))
 }
 
 func composeProblem(ctx context.Context, p *message.Problem) string {
@@ -188,15 +182,7 @@ func composeProblem(ctx context.Context, p *message.Problem) string {
 	return T(ctx, p.Key, p.Args...)
 }
 
-func composeInt64(n int64) string { return fmtInt(int(n)) }
-
-func composeAverage(ctx context.Context, f float64) string {
-	s := strconv.FormatFloat(f, 'f', 2, 64)
-	if EnvFrom(ctx).Lang != "en" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s
-}
+func composeAverage(ctx context.Context, f float64) string { return decimal(ctx, f, 2) }
 
 // composeSnippet is the start of a message for a table cell.
 func composeSnippet(s string, n int) string {

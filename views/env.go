@@ -2,7 +2,7 @@ package views
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -26,6 +26,14 @@ type Env struct {
 	AssetVersion string
 	Provider     string // sandbox or wavy, shown as a badge
 	RequestID    string
+	// Zone is the time zone every instant on the page is shown in (the
+	// user's choice, else the organisation's); ZoneName is its IANA name.
+	// A nil Zone means Brasília time.
+	Zone     *time.Location
+	ZoneName string
+	// OrgZone is the organisation's zone as saved on the Settings page
+	// ("" when none is saved and the default applies).
+	OrgZone string
 }
 
 type envKey struct{}
@@ -68,19 +76,8 @@ func navActive(ctx context.Context, section string) bool {
 	return p == section || strings.HasPrefix(p, section+"/")
 }
 
-// FormatTime shows a time in the viewer's language, or a dash for never.
-func FormatTime(ctx context.Context, t time.Time) string {
-	if t.IsZero() {
-		return "—"
-	}
-	if EnvFrom(ctx).Lang == "en" {
-		return t.Format("Jan 2, 2006 15:04 MST")
-	}
-	return t.Format("02/01/2006 15:04 MST")
-}
-
 func roleLabel(ctx context.Context, r user.Role) string {
 	return T(ctx, "role."+string(r))
 }
 
-func itoa(n int64) string { return fmt.Sprint(n) }
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

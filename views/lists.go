@@ -89,21 +89,6 @@ func percent(part, whole int64) int {
 	return int(min(100, part*100/whole))
 }
 
-func fmtInt(n int) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return s
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
-
 // formatPhone shows E.164 digits readably: +55 19 99771-2322.
 func formatPhone(d string) string {
 	if len(d) == 13 && strings.HasPrefix(d, "55") {

@@ -20,7 +20,8 @@ type ReportData struct {
 	// Live is set while the numbers may still change: the page follows
 	// them over SSE.
 	Live bool
-	// Loc is the zone times are shown in.
+	// Loc is the campaign's zone. The report shows every instant in the
+	// reader's zone (Env.Zone) instead, so this is no longer read.
 	Loc *time.Location
 	// UpdatedAt is when the numbers were read.
 	UpdatedAt time.Time
@@ -116,15 +117,6 @@ func (d ReportData) exportURL(format string) string {
 	return u
 }
 
-// fmtPct writes a percentage with one decimal, in the reader's style.
-func fmtPct(ctx context.Context, p float64) string {
-	s := strconv.FormatFloat(p, 'f', 1, 64)
-	if EnvFrom(ctx).Lang != "en" {
-		s = strings.Replace(s, ".", ",", 1)
-	}
-	return s + "%"
-}
-
 // barWidth is the CSS width of a bar of p percent, never invisible when
 // the count is not zero.
 func barWidth(p float64, n int64) string {
@@ -151,7 +143,8 @@ func fmtLatency(ctx context.Context, d time.Duration) string {
 	return fmtDuration(ctx, d)
 }
 
-// codeMeaning is a status code's meaning in the reader's language.
+// codeMeaning is a status code's documented meaning in the reader's
+// language, the tooltip of its label.
 func codeMeaning(ctx context.Context, code int) string {
 	sc, ok := wavy.LookupStatus(code)
 	if !ok {
@@ -161,13 +154,6 @@ func codeMeaning(ctx context.Context, code int) string {
 		return sc.MeaningEN
 	}
 	return sc.MeaningPT
-}
-
-func codeName(code int) string {
-	if sc, ok := wavy.LookupStatus(code); ok {
-		return sc.Name
-	}
-	return ""
 }
 
 func failureMeaning(ctx context.Context, f report.Failure) string {
@@ -296,7 +282,7 @@ func NewChart(ctx context.Context, t report.Timeline, loc *time.Location) Chart 
 	}
 	for i := int64(0); i <= 4; i++ {
 		v := c.Max * i / 4
-		c.YTicks = append(c.YTicks, ChartTick{X: c.Left - 6, Y: y(v), Label: fmtCount(v)})
+		c.YTicks = append(c.YTicks, ChartTick{X: c.Left - 6, Y: y(v), Label: num(ctx, v)})
 	}
 	ticks := min(n, 6)
 	for i := 0; i < ticks; i++ {
@@ -319,7 +305,7 @@ func chartLabel(ctx context.Context, c Chart, loc *time.Location) string {
 	if c.Empty {
 		return T(ctx, "report.timeline.empty")
 	}
-	return T(ctx, "report.timeline.aria", fmtCount(c.TotalSent), fmtCount(c.TotalDeliv), inZone(ctx, c.From, loc), inZone(ctx, c.To, loc), fmtDuration(ctx, c.Step))
+	return T(ctx, "report.timeline.aria", num(ctx, c.TotalSent), num(ctx, c.TotalDeliv), TimeText(EnvFrom(ctx).Lang, loc, c.From), TimeText(EnvFrom(ctx).Lang, loc, c.To), fmtDuration(ctx, c.Step))
 }
 
 func itoaInt(n int) string { return strconv.Itoa(n) }

@@ -96,11 +96,11 @@ func TestCampaignSendJourney(t *testing.T) {
 	if r.status != 303 || r.location != e.path(c, "") {
 		t.Fatalf("choose list got %d %q, want 303 to the campaign", r.status, r.location)
 	}
-	wantIn(t, "page after choosing", e.b.follow(r).body, "Lista “Clientes” escolhida: 3 contatos válidos.", "Escrever mensagem")
+	wantIn(t, "page after choosing", e.b.follow(r).body, "Lista “Clientes” escolhida. Contatos válidos: 3.", "Escrever mensagem")
 
 	// Message: the composer with the list's fields.
 	r = e.b.do("GET", e.path(c, "/message"), nil)
-	wantIn(t, "message page", r.body, `name="list_id" value="`+fmt.Sprint(e.list.ID)+`"`, "data-insert=\"{{nome}}\"", "Flash SMS", "extraInfo")
+	wantIn(t, "message page", r.body, `name="list_id" value="`+fmt.Sprint(e.list.ID)+`"`, "data-insert=\"{{nome}}\"", "Flash SMS", `title="extraInfo"`)
 	r = e.b.post(e.path(c, "/message"), url.Values{"body": {"Oi {{nome}}, feliz Natal!"}, "flash": {"1"}, "extra_info": {"natal-2026"}})
 	if r.status != 303 {
 		t.Fatalf("save message got %d: %s", r.status, excerpt(r.body))
@@ -118,15 +118,15 @@ func TestCampaignSendJourney(t *testing.T) {
 		t.Fatalf("save schedule got %d: %s", r.status, excerpt(r.body))
 	}
 	page = e.b.follow(r)
-	wantIn(t, "ready page", page.body, "Tudo pronto para enviar.", "Revisar e agendar", "Envio imediato, ao confirmar")
+	wantIn(t, "ready page", page.body, "Tudo pronto para enviar.", "Revisar e enviar", "Envio imediato, ao confirmar")
 
 	// Pre-flight: everything passes; the cost is the list's.
 	r = e.b.do("GET", e.path(c, "/review"), nil)
 	if r.status != 200 {
 		t.Fatalf("review got %d", r.status)
 	}
-	wantIn(t, "review", r.body, "Tudo certo: a campanha pode ser agendada.", "Conexão funcionando: a Wavy aceitou as credenciais de "+wavyUser,
-		`data-review="recipients">3<`, `data-review="messages">3<`, `data-review="segments">3<`, "Oi Maximiliano, feliz Natal!", "Confirmar e agendar")
+	wantIn(t, "review", r.body, "Tudo certo: a campanha pode ser enviada.", "Conexão funcionando: a Wavy aceitou as credenciais de "+wavyUser,
+		`data-review="recipients">3<`, `data-review="messages">3<`, `data-review="segments">3<`, "Oi Maximiliano, feliz Natal!", "Confirmar e enviar agora")
 	if strings.Contains(r.body, `data-status="fail"`) {
 		t.Errorf("review has a failed check: %s", r.body)
 	}
@@ -144,7 +144,7 @@ func TestCampaignSendJourney(t *testing.T) {
 		t.Errorf("launch did not wake the dispatcher")
 	}
 	page = e.b.follow(r)
-	wantIn(t, "scheduled page", page.body, "agendada para agora", `sse-connect="/campaigns/`+fmt.Sprint(c.ID)+`/events?state=scheduled"`,
+	wantIn(t, "scheduled page", page.body, "o envio começa agora", `sse-connect="/campaigns/`+fmt.Sprint(c.ID)+`/events?state=scheduled"`,
 		"Editar agendamento", "Cancelar envio", `data-progress="remaining">3<`)
 
 	// Editing the schedule takes it back to draft, until it starts.
@@ -338,8 +338,11 @@ func TestCampaignScheduleEditor(t *testing.T) {
 		t.Errorf("stored schedule got %+v", sc)
 	}
 	page := e.b.follow(r)
-	wantIn(t, "campaign page", page.body, "01/12/2026 09:00 — Horário de Brasília (UTC-3)", "= 01/12/2026 12:00 UTC", "seg a sex, 09h–12h e 18h",
-		"expiram 120 minuto(s) depois do início")
+	wantIn(t, "campaign page", page.body, "01/12/2026 09:00 — Horário de Brasília (UTC-3)", "seg a sex, 09h–12h e 18h",
+		"expiram 120 minutos depois do início")
+	if strings.Contains(page.body, "no seu fuso") {
+		t.Errorf("campaign page repeats a start given in the reader's own zone")
+	}
 
 	// The form shows it again as saved.
 	r = e.b.do("GET", e.path(c, "/schedule"), nil)
@@ -347,9 +350,9 @@ func TestCampaignScheduleEditor(t *testing.T) {
 
 	// The summary follows the form.
 	r = e.b.post(e.path(c, "/schedule/preview"), later("zone", "America/Manaus", "start_at", "2026-12-01T09:00"))
-	wantIn(t, "preview", r.body, "01/12/2026 09:00 — Amazonas (UTC-4)", "= 01/12/2026 13:00 UTC")
+	wantIn(t, "preview", r.body, "01/12/2026 09:00 — Amazonas (UTC-4)", "= 01/12/2026 10:00 no seu fuso: Horário de Brasília (UTC-3)")
 	r = e.b.post(e.path(c, "/schedule/preview"), later("start_at", "2020-01-01T09:00"))
-	wantIn(t, "preview with a problem", r.body, "Corrija 1 campo(s)")
+	wantIn(t, "preview with a problem", r.body, "Corrija o campo marcado")
 }
 
 // launchable makes a campaign ready for the pre-flight check.
@@ -403,7 +406,7 @@ func TestPreflightRefusals(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-		}, "message", "Todos os contatos da lista estão na lista de supressão"},
+		}, "message", "Todos os contatos da lista estão na lista de bloqueio"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -411,7 +414,7 @@ func TestPreflightRefusals(t *testing.T) {
 			c := e.launchable(t, "Natal")
 			tt.arrange(t, e, c)
 			r := e.b.do("GET", e.path(c, "/review"), nil)
-			wantIn(t, "review", r.body, `data-check="`+tt.check+`" data-status="fail"`, tt.want, "Ainda não dá para agendar")
+			wantIn(t, "review", r.body, `data-check="`+tt.check+`" data-status="fail"`, tt.want, "Ainda não dá para enviar")
 			if strings.Contains(r.body, "/launch") {
 				t.Errorf("a blocked review offers the confirm form")
 			}
@@ -447,8 +450,8 @@ func TestPreflightWarnings(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := e.b.do("GET", e.path(c, "/review"), nil)
-	wantIn(t, "review", r.body, "Tudo certo", `data-check="message" data-status="warn"`, "1 contato(s) têm {{nome}} vazio",
-		`data-check="suppressed" data-status="warn"`, "1 número(s) da lista estão na lista de supressão",
+	wantIn(t, "review", r.body, "Tudo certo", `data-check="message" data-status="warn"`, "Contatos com {{nome}} vazio, cuja mensagem vai sem esse dado: 1.",
+		`data-check="suppressed" data-status="warn"`, "estão na lista de bloqueio (pediram para sair ou foram bloqueados) e não vão receber: 1.",
 		`data-review="recipients">3<`, `data-review="suppressed">1<`, `data-review="messages">2<`, `data-check="encoding" data-status="warn"`)
 	if r := e.b.post(e.path(c, "/launch"), nil); r.status != 303 {
 		t.Errorf("warnings blocked the launch: %d %s", r.status, excerpt(r.body))
@@ -633,7 +636,7 @@ func TestCampaignSendRoles(t *testing.T) {
 	}
 	// The viewer sees everything but the controls.
 	page := v.do("GET", e.path(c, ""), nil)
-	wantIn(t, "viewer page", page.body, "Clientes", "Oi {{nome}}", "Envio imediato, ao confirmar", "Revisar e agendar")
+	wantIn(t, "viewer page", page.body, "Clientes", "Oi {{nome}}", "Envio imediato, ao confirmar", "Revisar e enviar")
 	for _, hidden := range []string{"/list\"", "/message\"", "/schedule\""} {
 		if strings.Contains(page.body, hidden) {
 			t.Errorf("viewer's page offers %s", hidden)
@@ -662,7 +665,7 @@ func TestCampaignSendInEnglish(t *testing.T) {
 	e.b.signIn("ann@example.com")
 	c := e.launchable(t, "Sale")
 	r := e.b.do("GET", e.path(c, "/review"), nil)
-	wantIn(t, "english review", r.body, "All good: the campaign can be scheduled.", "Billed segments", "Confirm and schedule")
+	wantIn(t, "english review", r.body, "All good: the campaign can be sent.", "Billed segments", "Confirm and send now")
 	if r := e.b.post(e.path(c, "/schedule"), url.Values{"when": {"later"}, "start_at": {""}}); !strings.Contains(r.body, "Enter the sending date and time.") {
 		t.Errorf("english schedule problem missing: %s", excerpt(r.body))
 	}
@@ -682,7 +685,7 @@ func TestProgressWindowState(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := e.b.do("GET", e.path(c, "/progress"), nil)
-	wantIn(t, "progress", r.body, "Janela fechada — próximo envio às 18:00 (America/Sao_Paulo)")
+	wantIn(t, "progress", r.body, "Janela fechada — próximo envio às 18:00 — Horário de Brasília (UTC-3)")
 
 	// A campaign that starts later waits for its start.
 	l := e.create(t, e.b, "Amanhã", "amanha")
@@ -692,5 +695,6 @@ func TestProgressWindowState(t *testing.T) {
 		t.Fatalf("launch got %d: %s", r.status, excerpt(r.body))
 	}
 	page := e.b.do("GET", e.path(l, ""), nil)
-	wantIn(t, "scheduled page", page.body, "Aguardando o início às 23/11 08:30 (America/Manaus)", "23/11/2026 08:30 — Amazonas (UTC-4)", "= 23/11/2026 12:30 UTC", "Editar agendamento")
+	wantIn(t, "scheduled page", page.body, "Aguardando o início: 23/11 08:30 — Amazonas (UTC-4)", "23/11/2026 08:30 — Amazonas (UTC-4)",
+		"= 23/11/2026 09:30 no seu fuso: Horário de Brasília (UTC-3)", "Editar agendamento")
 }

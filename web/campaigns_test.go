@@ -178,12 +178,12 @@ func TestCampaignLifecycle(t *testing.T) {
 	}
 	page := b.do("GET", fmt.Sprintf("/campaigns/%d", c.ID), nil)
 	for _, want := range []string{"Campanha “Promoção de Natal 2026!” criada e registrada na Wavy.", "promocao-de-natal-2026",
-		"Nenhuma lista escolhida", "Nenhuma mensagem escrita", "Nenhum horário de envio definido", "Falta(m) 3 item(ns)", "Rascunho"} {
+		"Nenhuma lista escolhida", "Nenhuma mensagem escrita", "Nenhum horário de envio definido", "Faltam 3 itens", "Rascunho"} {
 		if !strings.Contains(page.body, want) {
 			t.Errorf("campaign page lacks %q", want)
 		}
 	}
-	if r := b.do("GET", "/campaigns", nil); !strings.Contains(r.body, "Promoção de Natal 2026!") || !strings.Contains(r.body, "Página 1 de 1 · 1 campanha(s)") {
+	if r := b.do("GET", "/campaigns", nil); !strings.Contains(r.body, "Promoção de Natal 2026!") || !strings.Contains(r.body, "Página 1 de 1 · 1 campanha") {
 		t.Errorf("list does not show the new campaign")
 	}
 	// The next suggestion for the same name avoids the alias in use.
@@ -423,7 +423,7 @@ func TestCampaignDeleteRules(t *testing.T) {
 			t.Errorf("campaign page of one that sent offers delete or lacks archive")
 		}
 		r := b.post(fmt.Sprintf("/campaigns/%d/delete", c.ID), nil)
-		if r := b.follow(r); !strings.Contains(r.body, "já enviou 3 mensagem(ns): ela não pode ser excluída, só arquivada.") {
+		if r := b.follow(r); !strings.Contains(r.body, "já enviou 3 mensagens: ela não pode ser excluída, só arquivada.") {
 			t.Errorf("refused delete did not say why: %s", excerpt(r.body))
 		}
 		if _, err := e.store.CampaignByID(ctx, c.ID); err != nil || len(e.sb.Campaigns()) != 1 {
@@ -532,7 +532,7 @@ func TestCampaignSync(t *testing.T) {
 	}
 
 	r := b.follow(b.post("/campaigns/sync", nil))
-	for _, want := range []string{"130 campanha(s) importada(s) da Wavy.", "1 campanha(s) da Wavy não foram importadas", "conflito"} {
+	for _, want := range []string{"130 campanhas importadas da Wavy.", "1 campanha da Wavy não foi importada", "conflito"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("sync page lacks %q: %s", want, excerpt(r.body))
 		}
@@ -540,7 +540,7 @@ func TestCampaignSync(t *testing.T) {
 	if n := len(e.local(t)); n != 132 {
 		t.Errorf("local campaigns after sync got %d, want 132", n)
 	}
-	if r := b.do("GET", "/campaigns", nil); !strings.Contains(r.body, "Página 1 de 7 · 132 campanha(s)") {
+	if r := b.do("GET", "/campaigns", nil); !strings.Contains(r.body, "Página 1 de 7 · 132 campanhas") {
 		t.Errorf("list after sync lacks the page count")
 	}
 	if r := b.follow(b.post("/campaigns/sync", nil)); !strings.Contains(r.body, "Nada novo") {
@@ -580,9 +580,9 @@ func TestCampaignListFilterAndPages(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{"/campaigns", []string{"Página 1 de 2 · 26 campanha(s)", "Oferta 25", `rel="next"`}, []string{"Oferta 05", `rel="prev"`}},
+		{"/campaigns", []string{"Página 1 de 2 · 26 campanhas", "Oferta 25", `rel="next"`}, []string{"Oferta 05", `rel="prev"`}},
 		{"/campaigns?page=2", []string{"Página 2 de 2", "Oferta 01", "Black Friday", `rel="prev"`}, []string{"Oferta 06", `rel="next"`}},
-		{"/campaigns?q=black", []string{"Black Friday", "Página 1 de 1 · 1 campanha(s)"}, []string{"Oferta"}},
+		{"/campaigns?q=black", []string{"Black Friday", "Página 1 de 1 · 1 campanha"}, []string{"Oferta"}},
 		{"/campaigns?q=p%C3%A1scoa", []string{"Nenhuma campanha encontrada para “páscoa”."}, nil},
 		{"/campaigns?archived=1", []string{"Nenhuma campanha arquivada."}, []string{"Oferta"}},
 	}

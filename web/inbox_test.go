@@ -65,7 +65,7 @@ func TestInboxPages(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{"all", "/inbox", []string{"+55 19 99771-2322", "Qual o horário da loja?", "Loja Paulista", "openstreetmap.org/?mlat=-23.561300", "João Souza · +55 11 91234-5678", "Descadastro", "/suppression"}, nil},
+		{"all", "/inbox", []string{"+55 19 99771-2322", "Qual o horário da loja?", "Loja Paulista", "openstreetmap.org/?mlat=-23.561300", "João Souza · +55 11 91234-5678", "Pediu para sair", "/suppression"}, nil},
 		{"by number", "/inbox?q=" + url.QueryEscape("(21) 98888-7777"), []string{"Qual o horário"}, []string{"99771-2322"}},
 		{"by text", "/inbox?q=hor%C3%A1rio", []string{"Qual o horário"}, []string{"99771-2322"}},
 		{"opt-outs only", "/inbox?optout=1", []string{"99771-2322"}, []string{"Qual o horário"}},

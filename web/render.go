@@ -4,6 +4,8 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/config"
+	"arauto/internal/schedule"
 	"arauto/views"
 )
 
@@ -20,10 +22,15 @@ func (s *Server) env(c *fiber.Ctx, popFlashes bool) views.Env {
 	}
 	if e.User != nil {
 		// The badge shows the provider in effect, which an admin may have
-		// changed on the Settings page.
-		if p, err := s.provider(c.UserContext()); err == nil {
-			e.Provider = p.Mode
+		// changed on the Settings page; times show in the user's zone, else
+		// the organisation's. One read of the settings serves both.
+		if saved, err := s.store.Settings(c.UserContext()); err == nil {
+			e.Provider = s.cfg.EffectiveProvider(saved).Mode
+			e.OrgZone = saved[config.SettingTimeZone]
 		}
+		e.ZoneName, e.Zone = schedule.DisplayZone(e.OrgZone, e.User.TimeZone)
+	} else {
+		e.ZoneName, e.Zone = schedule.DisplayZone("", "")
 	}
 	if rs := session(c); rs != nil {
 		e.CSRF = rs.str(keyCSRF)

@@ -152,7 +152,7 @@ func TestReportInEnglish(t *testing.T) {
 	b := e.signInEnglish(t)
 	r := b.do("GET", e.path(""), nil)
 	wantIn(t, "english report", r.body, "Delivery funnel", "Sent — carrier gives no delivery receipt (OI/Sercomtel)", "no delivery receipt",
-		"Failures by status code", "Results by carrier")
+		"Why messages failed", "Results by carrier")
 }
 
 func TestReportFilters(t *testing.T) {

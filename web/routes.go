@@ -57,7 +57,7 @@ func (s *Server) routes() {
 		{"POST", "/settings/provider", user.Admin, s.saveProvider},
 		{"POST", "/settings/test", user.Admin, s.testConnection},
 	}
-	for _, feature := range [][]route{s.campaignRoutes(), s.listRoutes(), s.templateRoutes(), s.reportRoutes(), s.inboxRoutes()} {
+	for _, feature := range [][]route{s.campaignRoutes(), s.listRoutes(), s.templateRoutes(), s.reportRoutes(), s.inboxRoutes(), s.zoneRoutes()} {
 		list = append(list, feature...)
 	}
 	for _, r := range list {

@@ -122,7 +122,7 @@ func TestSuppressionAddRemoveSearch(t *testing.T) {
 		t.Fatalf("added number got %+v, %v, want manual, noting who", sp, err)
 	}
 	r := b.do("GET", "/suppression", nil)
-	if !strings.Contains(r.body, "+55 11 99999-0000 já estava bloqueado.") || !strings.Contains(r.body, "Manual") {
+	if !strings.Contains(r.body, "+55 11 99999-0000 já estava na lista de bloqueio.") || !strings.Contains(r.body, "Adicionado à mão") {
 		t.Errorf("page after adding twice lacks the already-there flash or the row")
 	}
 	if r := b.do("GET", "/suppression?q=99999", nil); !strings.Contains(r.body, `data-phone="5511999990000"`) {
@@ -172,8 +172,8 @@ func TestSuppressionImport(t *testing.T) {
 		status     int
 		want       string
 	}{
-		{"csv", "bloqueios.csv", []byte(csv), 200, "bloqueios.csv: 2 bloqueado(s), 2 já estava(m) na lista, 1 inválido(s)."},
-		{"txt, one a line", "lista.txt", []byte("21988887777\n21988887778\n"), 200, "lista.txt: 2 bloqueado(s)"},
+		{"csv", "bloqueios.csv", []byte(csv), 200, "bloqueios.csv — novos na lista de bloqueio: 2 · já estavam: 2 · inválidos: 1."},
+		{"txt, one a line", "lista.txt", []byte("21988887777\n21988887778\n"), 200, "lista.txt — novos na lista de bloqueio: 2 ·"},
 		{"empty", "vazio.csv", nil, 422, "vazio.csv"},
 		{"wrong format", "foto.png", []byte("\x89PNG"), 422, "foto.png"},
 		{"too large", "big.csv", bytes.Repeat([]byte("11999990000\n"), (1<<20)/12+10), 413, "o limite é 1 MB"},
@@ -209,7 +209,7 @@ func TestSuppressionExport(t *testing.T) {
 	if r.status != 200 {
 		t.Fatalf("csv got %d", r.status)
 	}
-	for _, want := range []string{"\ufeffNúmero,Motivo,Observação,Desde", "5511999990001,Pediu para sair,'=cmd", "5511999990002,Lista negra (203),status 203"} {
+	for _, want := range []string{"\ufeffNúmero,Motivo,Observação,Desde", "5511999990001,Pediu para sair,'=cmd", "5511999990002,Bloqueado na Wavy,status 203"} {
 		if !strings.Contains(r.body, want) {
 			t.Errorf("csv lacks %q:\n%s", want, r.body)
 		}

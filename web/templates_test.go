@@ -134,7 +134,7 @@ func TestTemplateValidation(t *testing.T) {
 			"Os campos {{cpf}}, {{email}} não existem na lista de prévia. Campos disponíveis: {{nome}}, {{cidade}}."},
 		{"unclosed", tplForm("T1", "Olá {{nome", 0), "não foi fechado com }}"},
 		{"extraInfo too long", tplForm("T1", "Oi", 0, "extra_info", strings.Repeat("x", 256)),
-			"O extraInfo pode ter até 255 caracteres (tem 256)."},
+			"A anotação pode ter até 255 caracteres (tem 256)."},
 		{"body over 1280", tplForm("T1", strings.Repeat("a", 1281), 0), "A mensagem pode ter até 1280 caracteres (tem 1281)."},
 		{"empty body", tplForm("T1", " ", 0), "Escreva o texto da mensagem."},
 		{"no name", tplForm("", "Oi", 0), "Dê um nome ao modelo."},
@@ -330,7 +330,7 @@ func TestComposeWithPreviewList(t *testing.T) {
 			t.Errorf("cost %s got %v, want %s", name, m, want)
 		}
 	}
-	if !strings.Contains(r.body, "Olá Maximiliano, tudo bem?") || !strings.Contains(r.body, "Contatos bloqueados, fora da conta: 1.") {
+	if !strings.Contains(r.body, "Olá Maximiliano, tudo bem?") || !strings.Contains(r.body, "Contatos na lista de bloqueio, fora da conta: 1.") {
 		t.Errorf("cost lacks the longest message or the blocked count: %s", r.body)
 	}
 	if r := b.post("/compose/cost", url.Values{"body": {"{{cpf}}"}, "list_id": {id}}); !strings.Contains(html.UnescapeString(r.body), "O campo {{cpf}} não existe") {

@@ -24,8 +24,8 @@ func TestCataloguesHaveTheSameKeys(t *testing.T) {
 }
 
 // keyUse finds translation calls in views and handlers: T(ctx, "key"),
-// tr("key"), i18n.T(lang, "key").
-var keyUse = regexp.MustCompile(`(?:\bT\(ctx, |\btr\(|\bi18n\.T\([a-zA-Z.]+, |\bt\.T\()"([a-z0-9_.]+)"`)
+// N(ctx, "key", n), tr("key"), i18n.T(lang, "key"), i18n.N(lang, "key", n).
+var keyUse = regexp.MustCompile(`(?:\b[TN]\(ctx, |\btr\(|\btrn\(|\bi18n\.[TN]\([a-zA-Z.]+, |\bt\.T\()"([a-z0-9_.]+)"`)
 
 func TestEveryUsedKeyExists(t *testing.T) {
 	root := filepath.Join("..", "..")

@@ -13,7 +13,10 @@
 //
 // Instants are stored in UTC and converted at the edges: a marketer types a
 // wall time ("2026-12-01 09:00") in the campaign's zone, LocalToUTC turns it
-// into an instant, and the pages convert instants back with time.In. Every
+// into an instant, and the pages convert instants back with time.In. Times
+// that are not part of a campaign's schedule (when a list was created, when
+// a message was delivered) are shown in the reader's zone, which
+// DisplayZone picks: their own choice, else the organisation's. Every
 // instant this package returns is in UTC. A wall time that does not exist
 // (the hour skipped when clocks spring forward) moves forward to the first
 // instant after the gap, which is the moment the clocks jumped; a wall time

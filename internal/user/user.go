@@ -60,7 +60,10 @@ type User struct {
 	PasswordHash []byte
 	Role         Role
 	Lang         string // "pt-BR" or "en"
-	Disabled     bool
+	// TimeZone is the IANA zone the user reads times in; "" means the
+	// organisation's zone.
+	TimeZone string
+	Disabled bool
 	// SessionEpoch grows whenever the password changes or the user is
 	// disabled, so that cookies issued before stop working.
 	SessionEpoch int64

@@ -17,6 +17,25 @@
     btn.setAttribute("aria-expanded", open ? "true" : "false");
   });
 })();
+// Destructive actions confirm in place (views.ConfirmAction, a <details>):
+// "Não, voltar" and Escape close the step and give focus back to its button.
+(function () {
+  "use strict";
+  function close(d) {
+    d.open = false;
+    var s = d.querySelector("summary");
+    if (s) s.focus();
+  }
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest && e.target.closest("[data-confirm-dismiss]");
+    if (b) close(b.closest("details"));
+  });
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    var d = e.target.closest && e.target.closest("details[data-confirm-action][open]");
+    if (d) close(d);
+  });
+})();
 // Read-only fields holding URLs to copy select themselves on focus.
 document.addEventListener("focusin", function (e) {
   if (e.target.matches && e.target.matches("input[data-select-on-focus]")) e.target.select();
@@ -51,11 +70,6 @@ document.addEventListener("focusin", function (e) {
       }
     });
   });
-  // Forms with data-confirm ask before submitting (deletes).
-  document.addEventListener("submit", function (e) {
-    var msg = e.target.getAttribute && e.target.getAttribute("data-confirm");
-    if (msg && !window.confirm(msg)) e.preventDefault();
-  }, true);
   // Choosing another sheet reloads the mapping preview for it.
   document.addEventListener("change", function (e) {
     var base = e.target.getAttribute && e.target.getAttribute("data-sheet-switch");

@@ -1,0 +1,327 @@
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/playwright-community/playwright-go"
+
+	"arauto/internal/campaign"
+	"arauto/internal/message"
+	"arauto/internal/recipient"
+	"arauto/internal/user"
+	"arauto/store"
+)
+
+// longName is 120 characters with no space to break at: the worst name a
+// list or campaign can have for a layout.
+var longName = strings.Repeat("PromocaoRelampagoDeVerao", 5)
+
+// seededPages are the ids of what seedLayout adds, for the pages to open.
+type seededPages struct {
+	campaign, longCampaign, longList, template int64
+}
+
+// seedLayout adds, next to seedCampaign's sent campaign, what makes pages
+// hard to lay out: a list and a draft campaign with 120-character names,
+// wide recipient fields, a template, numbers on the block list and a
+// second user.
+func seedLayout(t *testing.T, dir string) seededPages {
+	t.Helper()
+	p := seededPages{campaign: seedCampaign(t, dir, 600)}
+	ctx := context.Background()
+	st, err := store.Open(filepath.Join(dir, store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	l := &recipient.List{Name: longName, FileName: longName + ".xlsx"}
+	if err := st.CreateList(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	wide := strings.Repeat("Avenida-Brigadeiro-Faria-Lima-", 4)
+	rs := []recipient.Recipient{
+		{Row: 2, Phone: "5511987650001", Fields: []string{"Maximiliano de Albuquerque", wide, "1856,00"}},
+		{Row: 3, Phone: "5521987650002", Fields: []string{"Ana", "Rua A", "12,50"}},
+	}
+	if err := st.AddRecipients(ctx, l.ID, rs); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.FinishListImport(ctx, l.ID, recipient.Report{Rows: 2, Valid: 2, Columns: []string{"nome", "endereco", "valor"}}); err != nil {
+		t.Fatal(err)
+	}
+	p.longList = l.ID
+	c := &campaign.Campaign{RemoteID: 9100, Name: longName, Alias: "promocao-relampago", Channel: campaign.SMS, ListID: l.ID,
+		Message: "Oi {{nome}}, sua oferta de {{valor}} chegou!", State: campaign.Draft}
+	if err := st.CreateCampaign(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	p.longCampaign = c.ID
+	tpl := &message.Template{Name: longName, Channel: message.ChannelSMS, Body: "Oi {{nome}}, " + strings.Repeat("promoção imperdível ", 12), ListID: l.ID}
+	if err := st.CreateTemplate(ctx, tpl); err != nil {
+		t.Fatal(err)
+	}
+	p.template = tpl.ID
+	for i, reason := range []string{"manual", "blacklisted", "opted-out"} {
+		if err := st.AddSuppression(ctx, fmt.Sprintf("55119876500%02d", 10+i), reason, "anotado por "+longName); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// With any user in the store the console skips its bootstrap admin,
+	// so the admin is seeded too.
+	for _, u := range []struct {
+		email, password string
+		role            user.Role
+	}{{adminEmail, adminPassword, user.Admin}, {"marketing.da.loja.com.um.nome.bem.comprido@exemplo-de-empresa.com.br", "senha-da-equipe-123", user.Marketer}} {
+		hash, err := user.HashPassword(u.password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.CreateUser(ctx, &user.User{Email: u.email, PasswordHash: hash, Role: u.role}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return p
+}
+
+// mainPages are the pages every width is checked on.
+func mainPages(p seededPages) []struct{ name, path string } {
+	return []struct{ name, path string }{
+		{"dashboard", "/"},
+		{"campaigns", "/campaigns"},
+		{"campaign-new", "/campaigns/new"},
+		{"campaign", fmt.Sprintf("/campaigns/%d", p.campaign)},
+		{"campaign-long", fmt.Sprintf("/campaigns/%d", p.longCampaign)},
+		{"campaign-message", fmt.Sprintf("/campaigns/%d/message", p.longCampaign)},
+		{"campaign-schedule", fmt.Sprintf("/campaigns/%d/schedule", p.longCampaign)},
+		{"report", fmt.Sprintf("/campaigns/%d/report", p.campaign)},
+		{"lists", "/lists"},
+		{"list-long", fmt.Sprintf("/lists/%d", p.longList)},
+		{"templates", "/templates"},
+		{"template", fmt.Sprintf("/templates/%d", p.template)},
+		{"inbox", "/inbox"},
+		{"suppression", "/suppression"},
+		{"settings", "/settings"},
+		{"users", "/users"},
+		{"account", "/account"},
+	}
+}
+
+// TestEveryPageFitsAndPassesAxe opens every main page at a phone's width
+// (390 px) and a laptop's (1280 px) with a sent campaign, long names and
+// wide fields in the data: the page never scrolls sideways, the sign-out
+// control is on screen (at 390 px behind no more than the top bar), and
+// axe-core finds no critical or serious accessibility problem. Every page
+// is screenshotted at both widths into e2e/screenshots/.
+func TestEveryPageFitsAndPassesAxe(t *testing.T) {
+	dir := t.TempDir()
+	p := seedLayout(t, dir)
+	s := startProcess(t, nil, []string{"ARAUTO_ADDR=127.0.0.1:0", "ARAUTO_DATA=" + dir, "ARAUTO_SANDBOX_DELAY_SCALE=0",
+		"ARAUTO_ADMIN_EMAIL=" + adminEmail, "ARAUTO_ADMIN_PASSWORD=" + adminPassword}, listeningRE)
+	s.DataDir = dir
+	waitCompleted(t, dir, p.campaign, 60*time.Second)
+
+	for _, width := range []int{390, 1280} {
+		t.Run(fmt.Sprint(width), func(t *testing.T) {
+			page := newSizedPage(t, width, 844)
+			signIn(t, page, s, adminEmail, adminPassword)
+			for _, pg := range mainPages(p) {
+				goTo(t, page, s.URL+pg.path)
+				must(t, page.WaitForLoadState(playwright.PageWaitForLoadStateOptions{State: playwright.LoadStateLoad}))
+				name := fmt.Sprintf("layout-%d-%s", width, pg.name)
+				noSidewaysScroll(t, page, pg.name)
+				signOutOnScreen(t, page, pg.name, width)
+				axeClean(t, page, pg.name)
+				topShot(t, page, name)
+			}
+			confirmStepFits(t, page, s.URL+fmt.Sprintf("/lists/%d", p.longList), width)
+			if width == 390 {
+				englishReportFits(t, page, s.URL+fmt.Sprintf("/campaigns/%d/report", p.campaign))
+			}
+		})
+	}
+}
+
+// confirmStepFits opens the in-page confirmation of a destructive action
+// (deleting the list with the 120-character name): it shows what will
+// happen without widening the page, and Escape closes it again with the
+// focus back on its button.
+func confirmStepFits(t *testing.T, page playwright.Page, url string, width int) {
+	t.Helper()
+	goTo(t, page, url)
+	ask := page.Locator("summary", playwright.PageLocatorOptions{HasText: "Excluir lista"}).First()
+	must(t, ask.Click())
+	yes := page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Sim, excluir a lista"})
+	must(t, expect.Locator(yes).ToBeVisible())
+	must(t, expect.Locator(page.GetByText("Excluir a lista “" + longName + "” e todos os contatos dela? Não dá para desfazer.")).ToBeVisible())
+	noSidewaysScroll(t, page, "list delete confirmation")
+	axeClean(t, page, "list delete confirmation")
+	topShot(t, page, fmt.Sprintf("layout-%d-confirm-delete-list", width))
+	must(t, page.Keyboard().Press("Escape"))
+	must(t, expect.Locator(yes).ToBeHidden())
+	if focused, _ := page.Evaluate(`() => document.activeElement && document.activeElement.tagName`); focused != "SUMMARY" {
+		t.Errorf("after Escape the focus is on %v, want the button that opened the confirmation", focused)
+	}
+}
+
+// englishReportFits switches to English and checks the report, whose
+// words and numbers are the longest and most numerous, still fits.
+func englishReportFits(t *testing.T, page playwright.Page, url string) {
+	t.Helper()
+	goTo(t, page, url)
+	if _, err := page.Locator("#lang-select").SelectOption(playwright.SelectOptionValues{Values: &[]string{"en"}}); err != nil {
+		t.Fatalf("choose English: %v", err)
+	}
+	must(t, expect.Locator(page.GetByRole("heading", playwright.PageGetByRoleOptions{Name: "Delivery funnel"})).ToBeVisible())
+	noSidewaysScroll(t, page, "report in English")
+	axeClean(t, page, "report in English")
+	topShot(t, page, "layout-390-report-en")
+	// The choice is the user's: back to Portuguese for the next width.
+	if _, err := page.Locator("#lang-select").SelectOption(playwright.SelectOptionValues{Values: &[]string{"pt-BR"}}); err != nil {
+		t.Fatalf("choose Portuguese: %v", err)
+	}
+	must(t, expect.Locator(page.GetByRole("heading", playwright.PageGetByRoleOptions{Name: "Funil de entrega"})).ToBeVisible())
+}
+
+// waitCompleted waits for a seeded campaign to finish sending.
+func waitCompleted(t *testing.T, dir string, id int64, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	for {
+		counts, state := campaignCounts(t, dir, id)
+		if state == campaign.Completed {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("campaign %d did not complete: %v (%s)", id, counts, state)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// newSizedPage is newPage at a given viewport. Its context bypasses the
+// page's Content-Security-Policy, only so axe-core can be injected.
+func newSizedPage(t *testing.T, width, height int) playwright.Page {
+	t.Helper()
+	bctx, err := browser.NewContext(playwright.BrowserNewContextOptions{
+		Locale:    playwright.String("pt-BR"),
+		Viewport:  &playwright.Size{Width: width, Height: height},
+		BypassCSP: playwright.Bool(true),
+	})
+	if err != nil {
+		t.Fatalf("new browser context: %v", err)
+	}
+	page, err := bctx.NewPage()
+	if err != nil {
+		t.Fatalf("new page: %v", err)
+	}
+	page.SetDefaultTimeout(10000)
+	t.Cleanup(func() {
+		if t.Failed() {
+			shot(t, page, "FAILED-"+t.Name())
+		}
+		bctx.Close()
+	})
+	return page
+}
+
+// noSidewaysScroll fails when the page is wider than the window.
+func noSidewaysScroll(t *testing.T, page playwright.Page, name string) {
+	t.Helper()
+	v, err := page.Evaluate(`() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]`)
+	must(t, err)
+	wh := v.([]any)
+	scroll, client := toInt(wh[0]), toInt(wh[1])
+	if scroll > client {
+		wide, _ := page.Evaluate(`() => { const w = document.documentElement.clientWidth; return [...document.querySelectorAll('body *')]
+			.filter(e => e.getBoundingClientRect().right > w + 1).slice(0, 5)
+			.map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + '.' + [...e.classList].join('.') + ' ' + Math.round(e.getBoundingClientRect().right) + ' ' + getComputedStyle(e.parentElement).overflowX + ' ' + e.parentElement.className) }`)
+		t.Errorf("%s: page is %d px wide in a %d px window; widest: %v", name, scroll, client, wide)
+	}
+}
+
+// signOutOnScreen fails when "Sair" cannot be seen and clicked without
+// scrolling sideways.
+func signOutOnScreen(t *testing.T, page playwright.Page, name string, width int) {
+	t.Helper()
+	out := page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Sair", Exact: playwright.Bool(true)})
+	if ok, err := out.IsVisible(); err != nil || !ok {
+		t.Errorf("%s: the sign-out button is not visible (%v)", name, err)
+		return
+	}
+	box, err := out.BoundingBox()
+	if err != nil || box == nil {
+		t.Errorf("%s: the sign-out button has no box (%v)", name, err)
+		return
+	}
+	if box.X < 0 || box.X+box.Width > float64(width) {
+		t.Errorf("%s: the sign-out button spans %.0f..%.0f px, outside the %d px window", name, box.X, box.X+box.Width, width)
+	}
+}
+
+var (
+	axeOnce sync.Once
+	axeSrc  string
+	axeErr  error
+)
+
+// axeScript is axe-core as scripts/e2e-setup.sh installed it.
+func axeScript(t *testing.T) string {
+	t.Helper()
+	axeOnce.Do(func() {
+		path := os.Getenv("ARAUTO_E2E_AXE")
+		if path == "" {
+			_, here, _, _ := runtime.Caller(0)
+			path = filepath.Join(filepath.Dir(filepath.Dir(here)), ".cache", "axe", "axe.min.js")
+		}
+		var b []byte
+		b, axeErr = os.ReadFile(path)
+		axeSrc = string(b)
+	})
+	if axeErr != nil {
+		t.Fatalf("axe-core: %v: run `make e2e-setup` first", axeErr)
+	}
+	return axeSrc
+}
+
+// axeClean runs axe-core on the page and fails on every critical or
+// serious violation, naming the rule and the first elements concerned.
+func axeClean(t *testing.T, page playwright.Page, name string) {
+	t.Helper()
+	if ok, _ := page.Evaluate(`() => typeof window.axe !== "undefined"`); ok != true {
+		src := axeScript(t)
+		if _, err := page.AddScriptTag(playwright.PageAddScriptTagOptions{Content: &src}); err != nil {
+			t.Fatalf("%s: inject axe-core: %v", name, err)
+		}
+	}
+	v, err := page.Evaluate(`async () => {
+		const r = await axe.run(document, { resultTypes: ["violations"] });
+		return r.violations.filter(v => v.impact === "critical" || v.impact === "serious")
+			.map(v => v.impact + " " + v.id + ": " + v.help + " [" + v.nodes.slice(0, 4).map(n => n.target.join(" ")).join(" | ") + "]");
+	}`)
+	if err != nil {
+		t.Fatalf("%s: run axe-core: %v", name, err)
+	}
+	for _, msg := range v.([]any) {
+		t.Errorf("%s: %v", name, msg)
+	}
+}
+
+func toInt(v any) int {
+	switch n := v.(type) {
+	case int:
+		return n
+	case float64:
+		return int(n)
+	case int64:
+		return int(n)
+	}
+	return -1
+}
