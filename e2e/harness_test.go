@@ -43,13 +43,18 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(tmp)
-	binary = filepath.Join(tmp, "arauto")
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Dir = root
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "e2e: build arauto:", err)
-		return 1
+	// ARAUTO_E2E_BINARY runs the journeys against a binary built elsewhere
+	// (an older commit, to measure a fix against what came before).
+	binary = os.Getenv("ARAUTO_E2E_BINARY")
+	if binary == "" {
+		binary = filepath.Join(tmp, "arauto")
+		build := exec.Command("go", "build", "-o", binary, ".")
+		build.Dir = root
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: build arauto:", err)
+			return 1
+		}
 	}
 
 	driver := os.Getenv("PLAYWRIGHT_DRIVER_PATH")

@@ -2,8 +2,6 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -53,45 +51,31 @@ func (s *Server) renderLists(c *fiber.Ctx, status int, uploadErr string) error {
 // uploadFormats are the file endings the importer reads.
 var uploadFormats = map[string]bool{".csv": true, ".txt": true, ".xlsx": true, ".tsv": true}
 
-// uploadList stores the uploaded file, inspects it and, when it can be
-// read, creates the list and goes to the column mapping. A file that cannot
-// be read leaves nothing behind.
+// uploadList stores the uploaded file as it arrives, inspects it and, when
+// it can be read, creates the list and goes to the column mapping. A file
+// that cannot be read leaves nothing behind.
 func (s *Server) uploadList(c *fiber.Ctx) error {
-	fh, err := c.FormFile("file")
+	up, err := s.receiveUpload(c, "", uploadFormats)
+	var p *uploadProblem
+	if errors.As(err, &p) {
+		return s.renderLists(c, p.Status, p.message(c))
+	} else if err != nil {
+		return err
+	}
+	preview, err := recipient.Inspect(up.Path, recipient.InspectOptions{Region: s.cfg.PhoneRegion})
 	if err != nil {
-		return s.renderLists(c, fiber.StatusUnprocessableEntity, tr(c, "lists.upload.no_file"))
+		os.Remove(up.Path)
+		s.log.Info("upload refused", "file", up.FileName, "err", err, "request_id", requestID(c))
+		return s.renderLists(c, fiber.StatusUnprocessableEntity, tr(c, "lists.upload.unreadable", up.FileName, recipient.ErrorMessage(err, lang(c))))
 	}
-	ext := strings.ToLower(filepath.Ext(fh.Filename))
-	if !uploadFormats[ext] {
-		return s.renderLists(c, fiber.StatusUnprocessableEntity, tr(c, "lists.upload.format", fh.Filename))
-	}
-	if fh.Size > s.cfg.MaxUploadBytes {
-		return s.renderLists(c, fiber.StatusRequestEntityTooLarge, tr(c, "lists.upload.too_large", float64(fh.Size)/(1<<20), s.cfg.MaxUploadBytes>>20))
-	}
-	dir := filepath.Join(s.cfg.DataDir, "uploads")
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return fmt.Errorf("web: upload dir: %w", err)
-	}
-	var rnd [8]byte
-	rand.Read(rnd[:])
-	path := filepath.Join(dir, hex.EncodeToString(rnd[:])+ext)
-	if err := c.SaveFile(fh, path); err != nil {
-		return fmt.Errorf("web: save upload: %w", err)
-	}
-	preview, err := recipient.Inspect(path, recipient.InspectOptions{Region: s.cfg.PhoneRegion})
-	if err != nil {
-		os.Remove(path)
-		s.log.Info("upload refused", "file", fh.Filename, "err", err, "request_id", requestID(c))
-		return s.renderLists(c, fiber.StatusUnprocessableEntity, tr(c, "lists.upload.unreadable", fh.Filename, recipient.ErrorMessage(err, lang(c))))
-	}
-	name := strings.TrimSpace(c.FormValue("name"))
+	name := strings.TrimSpace(up.Fields["name"])
 	if name == "" {
-		name = strings.TrimSuffix(filepath.Base(fh.Filename), filepath.Ext(fh.Filename))
+		name = strings.TrimSuffix(up.FileName, filepath.Ext(up.FileName))
 	}
-	l := &recipient.List{Name: truncateRunes(name, 120), FileName: truncateRunes(filepath.Base(fh.Filename), 255), FilePath: path,
-		FileSize: fh.Size, Mapping: preview.Mapping(), CreatedBy: currentUser(c).ID}
+	l := &recipient.List{Name: truncateRunes(name, 120), FileName: truncateRunes(up.FileName, 255), FilePath: up.Path,
+		FileSize: up.Size, Mapping: preview.Mapping(), CreatedBy: currentUser(c).ID}
 	if err := s.store.CreateList(c.UserContext(), l); err != nil {
-		os.Remove(path)
+		os.Remove(up.Path)
 		return err
 	}
 	return seeOther(c, fmt.Sprintf("/lists/%d/mapping", l.ID))

@@ -23,7 +23,7 @@ type route struct {
 // change campaigns, lists and templates; admins manage users and settings.
 func (s *Server) routes() {
 	app := s.app
-	app.Use(s.observe, securityHeaders)
+	app.Use(s.observe, s.securityHeaders, s.limitBody)
 
 	// No session, no CSRF: machines and assets.
 	app.Get("/healthz", s.healthz)

@@ -98,16 +98,20 @@ func New(d Deps) (*Server, error) {
 		AppName:               "arauto",
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
-		// The upload limit plus room for the other form fields; anything
-		// larger is answered 413 before a handler runs.
-		BodyLimit:      int(d.Config.MaxUploadBytes) + 1<<20,
-		ReadTimeout:    2 * time.Minute,
-		IdleTimeout:    2 * time.Minute,
-		Immutable:      true,
-		ProxyHeader:    "",
-		Network:        "tcp",
-		ReadBufferSize: 16 << 10,
+		// Bodies are read by limitBody under each route's own limit (see
+		// limits.go), never whole before a handler runs: fasthttp would
+		// otherwise allocate whatever length a request announces.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		BodyLimit:                    int(d.Config.MaxUploadBytes + uploadOverhead),
+		ReadTimeout:                  readTimeout,
+		IdleTimeout:                  2 * time.Minute,
+		Immutable:                    true,
+		ProxyHeader:                  "",
+		Network:                      "tcp",
+		ReadBufferSize:               16 << 10,
 	})
+	s.app.Server().ContinueHandler = s.continueAllowed
 	s.routes()
 	return s, nil
 }

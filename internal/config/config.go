@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -48,6 +49,10 @@ type Config struct {
 	SendRequestsPerSecond float64 // ARAUTO_SEND_REQUESTS_PER_SECOND
 	SendMessagesPerSecond float64 // ARAUTO_SEND_MESSAGES_PER_SECOND
 	SendConcurrency       int     // ARAUTO_SEND_CONCURRENCY
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// names the client (ARAUTO_TRUSTED_PROXIES); a request from anywhere
+	// else is judged by its own address.
+	TrustedProxies []netip.Prefix
 	// PublicURLSet tells whether ARAUTO_PUBLIC_URL was given; when not, main
 	// derives the public URL from the address actually listened on.
 	PublicURLSet bool
@@ -76,7 +81,8 @@ var Vars = []Var{
 	{"ARAUTO_WAVY_APIGW_URL", "https://apigw.wavy.global", "Wavy Campaign API (apigw) base URL"},
 	{"ARAUTO_WAVY_USERNAME", "", "Wavy UserName header"},
 	{"ARAUTO_WAVY_TOKEN", "", "Wavy AuthenticationToken header (never shown back)"},
-	{"ARAUTO_PUBLIC_URL", "http://{ARAUTO_ADDR}", "public base URL; https makes session cookies Secure"},
+	{"ARAUTO_PUBLIC_URL", "http://{ARAUTO_ADDR}", "public base URL; https makes session cookies Secure and turns on HSTS"},
+	{"ARAUTO_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of the reverse proxies in front of Arauto (e.g. 127.0.0.1,10.0.0.0/8); only their X-Forwarded-For is believed, for sign-in throttling and logs"},
 	{"ARAUTO_ADMIN_EMAIL", "", "with ARAUTO_ADMIN_PASSWORD, creates the first admin without the setup page"},
 	{"ARAUTO_ADMIN_PASSWORD", "", "password of that admin (at least 10 characters)"},
 	{"ARAUTO_SESSION_KEY", "", "base64 key of at least 32 bytes for session cookies; generated once into ARAUTO_DATA when empty"},
@@ -150,6 +156,10 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, &Error{"ARAUTO_PUBLIC_URL", err.Error()}
 	}
 
+	if c.TrustedProxies, err = parseProxies(getenv("ARAUTO_TRUSTED_PROXIES")); err != nil {
+		return c, &Error{"ARAUTO_TRUSTED_PROXIES", err.Error()}
+	}
+
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		return c, &Error{"ARAUTO_ADMIN_EMAIL", "set ARAUTO_ADMIN_EMAIL and ARAUTO_ADMIN_PASSWORD together"}
 	}
@@ -221,6 +231,28 @@ func Load(getenv func(string) string) (Config, error) {
 // SecureCookies reports whether cookies must carry the Secure flag: only when
 // the console is reached over https, or browsers would drop them.
 func (c Config) SecureCookies() bool { return strings.HasPrefix(c.PublicURL, "https://") }
+
+// parseProxies reads a comma-separated list of addresses and CIDR ranges.
+func parseProxies(raw string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(raw, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR range such as 10.0.0.0/8", f)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
 
 func checkHTTPURL(raw string) error {
 	u, err := url.Parse(raw)

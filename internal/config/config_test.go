@@ -62,6 +62,8 @@ func TestLoadBadValues(t *testing.T) {
 		{"send concurrency", map[string]string{"ARAUTO_SEND_CONCURRENCY": "many"}, "ARAUTO_SEND_CONCURRENCY"},
 		{"reconcile after", map[string]string{"ARAUTO_RECONCILE_AFTER": "soon"}, "ARAUTO_RECONCILE_AFTER"},
 		{"sandbox delay", map[string]string{"ARAUTO_SANDBOX_DELAY_SCALE": "-1"}, "ARAUTO_SANDBOX_DELAY_SCALE"},
+		{"trusted proxy not an address", map[string]string{"ARAUTO_TRUSTED_PROXIES": "127.0.0.1, proxy.local"}, "ARAUTO_TRUSTED_PROXIES"},
+		{"trusted proxy bad range", map[string]string{"ARAUTO_TRUSTED_PROXIES": "10.0.0.0/33"}, "ARAUTO_TRUSTED_PROXIES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -127,5 +129,26 @@ func TestProviderOverlay(t *testing.T) {
 		if got := TokenHint(tok); got != want {
 			t.Errorf("TokenHint(%q) got %q, want %q", tok, got, want)
 		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := Load(env(map[string]string{"ARAUTO_DATA": t.TempDir(), "ARAUTO_TRUSTED_PROXIES": " 127.0.0.1, 10.1.2.3/8,::1 ,"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.TrustedProxies {
+		got = append(got, p.String())
+	}
+	if want := "127.0.0.1/32 10.0.0.0/8 ::1/128"; strings.Join(got, " ") != want {
+		t.Errorf("got trusted proxies %q, want %q", strings.Join(got, " "), want)
+	}
+	c, err = Load(env(map[string]string{"ARAUTO_DATA": t.TempDir()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.TrustedProxies) != 0 {
+		t.Errorf("got trusted proxies %v by default, want none", c.TrustedProxies)
 	}
 }

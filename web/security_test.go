@@ -1,0 +1,310 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"arauto/internal/user"
+)
+
+// part is one part of a multipart body, in the order given.
+type part struct {
+	name, fileName string
+	content        []byte
+}
+
+// multipartBody builds a multipart/form-data body from parts in order.
+func multipartBody(parts ...part) (*bytes.Buffer, string) {
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	for _, p := range parts {
+		if p.fileName != "" {
+			fw, _ := mw.CreateFormFile(p.name, p.fileName)
+			fw.Write(p.content)
+			continue
+		}
+		mw.WriteField(p.name, string(p.content))
+	}
+	mw.Close()
+	return &body, mw.FormDataContentType()
+}
+
+// send makes a request with the browser's cookies.
+func (b *browser) send(method, path, contentType string, body io.Reader, hdr ...string) result {
+	b.t.Helper()
+	req := httptest.NewRequest(method, path, body)
+	if contentType != "" {
+		req.Header.Set("Content-Type", contentType)
+	}
+	for i := 0; i+1 < len(hdr); i += 2 {
+		req.Header.Set(hdr[i], hdr[i+1])
+	}
+	var cs []string
+	for k, v := range b.cookies {
+		cs = append(cs, k+"="+v)
+	}
+	req.Header.Set("Cookie", strings.Join(cs, "; "))
+	resp, err := b.env.srv.App().Test(req, -1)
+	if err != nil {
+		b.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	for _, c := range resp.Cookies() {
+		b.cookies[c.Name] = c.Value
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	if m := csrfRE.FindSubmatch(raw); m != nil {
+		b.csrf = string(m[1])
+	}
+	return result{resp.StatusCode, string(raw), resp.Header.Get("Location")}
+}
+
+func uploadedFiles(t *testing.T, e *testEnv) []string {
+	t.Helper()
+	entries, _ := os.ReadDir(filepath.Join(e.srv.cfg.DataDir, "uploads"))
+	var names []string
+	for _, en := range entries {
+		names = append(names, en.Name())
+	}
+	return names
+}
+
+// TestUploadChecksBeforeStoring: an upload is stored only for a signed-in
+// marketer whose form carries the right CSRF token first, and a file over
+// the limit is refused on its announced length with both sizes named,
+// inside the app's layout.
+func TestUploadChecksBeforeStoring(t *testing.T) {
+	csv := []byte("nome;telefone\nAna;5519997712322\nBia;5519997712323\n")
+	big := bytes.Repeat([]byte("5519997712322\n"), (2<<20)/14+1)
+	tests := []struct {
+		name     string
+		who      string
+		parts    func(csrf string) []part
+		status   int
+		contains []string
+		stored   int
+	}{
+		{"anonymous", "", func(csrf string) []part {
+			return []part{{"_csrf", "", []byte(csrf)}, {"file", "a.csv", csv}}
+		}, 303, nil, 0},
+		{"viewer", "view@example.com", func(csrf string) []part {
+			return []part{{"_csrf", "", []byte(csrf)}, {"file", "a.csv", csv}}
+		}, 403, nil, 0},
+		{"no token", "mkt@example.com", func(string) []part {
+			return []part{{"file", "a.csv", csv}}
+		}, 403, []string{"O formulário expirou"}, 0},
+		{"wrong token", "mkt@example.com", func(string) []part {
+			return []part{{"_csrf", "", []byte("not-the-token")}, {"file", "a.csv", csv}}
+		}, 403, nil, 0},
+		{"token after the file", "mkt@example.com", func(csrf string) []part {
+			return []part{{"file", "a.csv", csv}, {"_csrf", "", []byte(csrf)}}
+		}, 403, nil, 0},
+		{"over the limit", "mkt@example.com", func(csrf string) []part {
+			return []part{{"_csrf", "", []byte(csrf)}, {"file", "grande.csv", big}}
+		}, 413, []string{"O arquivo tem 2 MB; o limite é 1 MB.", `href="/campaigns"`}, 0},
+		{"not a list format", "mkt@example.com", func(csrf string) []part {
+			return []part{{"_csrf", "", []byte(csrf)}, {"file", "foto.pdf", csv}}
+		}, 422, []string{"foto.pdf"}, 0},
+		{"no file", "mkt@example.com", func(csrf string) []part {
+			return []part{{"_csrf", "", []byte(csrf)}, {"name", "", []byte("Sem arquivo")}}
+		}, 422, nil, 0},
+		{"good", "mkt@example.com", func(csrf string) []part {
+			return []part{{"_csrf", "", []byte(csrf)}, {"file", "clientes.csv", csv}, {"name", "", []byte("Clientes")}}
+		}, 303, nil, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := newTestServer(t)
+			e.addUser(t, "mkt@example.com", user.Marketer)
+			e.addUser(t, "view@example.com", user.Viewer)
+			b := e.browser(t)
+			if tt.who != "" {
+				b.signIn(tt.who)
+			}
+			b.do("GET", "/lists", nil)
+			body, ct := multipartBody(tt.parts(b.csrf)...)
+			r := b.send("POST", "/lists", ct, body)
+			if r.status != tt.status {
+				t.Fatalf("got %d, want %d; body:\n%.400s", r.status, tt.status, r.body)
+			}
+			for _, want := range tt.contains {
+				if !strings.Contains(r.body, want) {
+					t.Errorf("answer lacks %q", want)
+				}
+			}
+			if got := uploadedFiles(t, e); len(got) != tt.stored {
+				t.Errorf("got %d stored uploads %v, want %d", len(got), got, tt.stored)
+			}
+			if tt.stored > 0 && !strings.HasSuffix(r.location, "/mapping") {
+				t.Errorf("good upload went to %q, want the mapping step", r.location)
+			}
+		})
+	}
+}
+
+// TestUploadedFilesArePrivate: stored uploads and their directory are
+// readable by the console's user only.
+func TestUploadedFilesArePrivate(t *testing.T) {
+	e := newTestServer(t)
+	e.addUser(t, "mkt@example.com", user.Marketer)
+	b := e.browser(t)
+	b.signIn("mkt@example.com")
+	b.do("GET", "/lists", nil)
+	body, ct := multipartBody(part{"_csrf", "", []byte(b.csrf)}, part{"file", "a.csv", []byte("telefone\n5519997712322\n")})
+	if r := b.send("POST", "/lists", ct, body); r.status != 303 {
+		t.Fatalf("upload got %d, want 303", r.status)
+	}
+	dir := filepath.Join(e.srv.cfg.DataDir, "uploads")
+	st, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode := st.Mode().Perm(); mode != 0o700 {
+		t.Errorf("uploads directory mode %o, want 700", mode)
+	}
+	for _, name := range uploadedFiles(t, e) {
+		fi, _ := os.Stat(filepath.Join(dir, name))
+		if mode := fi.Mode().Perm(); mode != 0o600 {
+			t.Errorf("upload %s mode %o, want 600", name, mode)
+		}
+	}
+}
+
+// TestBodyLimits: every route but the uploads takes a small body; a larger
+// one is refused with the error page and its security headers.
+func TestBodyLimits(t *testing.T) {
+	e := newTestServer(t)
+	e.addUser(t, "mkt@example.com", user.Marketer)
+	b := e.browser(t)
+	b.signIn("mkt@example.com")
+	b.do("GET", "/templates/new", nil)
+	tests := []struct {
+		name   string
+		path   string
+		body   string
+		hdr    []string
+		status int
+	}{
+		{"sign-in with a 200 KB body", "/login", "email=a%40b.c&password=" + strings.Repeat("x", 200<<10), nil, 413},
+		{"composer count with a 200 KB message", "/compose/count", "_csrf=" + url.QueryEscape(b.csrf) + "&body=" + strings.Repeat("a", 200<<10), nil, 413},
+		{"composer count with a long message", "/compose/count", "_csrf=" + url.QueryEscape(b.csrf) + "&body=" + strings.Repeat("a", 1200), nil, 200},
+		{"compressed body", "/login", "email=a", []string{"Content-Encoding", "gzip"}, 415},
+		{"webhook of 2 MB", "/webhooks/wavy/" + testSecret + "/sms-status", strings.Repeat(" ", 2<<20), nil, 413},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := b.send("POST", tt.path, "application/x-www-form-urlencoded", strings.NewReader(tt.body), tt.hdr...)
+			if r.status != tt.status {
+				t.Fatalf("got %d, want %d", r.status, tt.status)
+			}
+		})
+	}
+	req := httptest.NewRequest("POST", "/login", strings.NewReader(strings.Repeat("x", 200<<10)))
+	resp, err := e.srv.App().Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, h := range []string{"Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"} {
+		if resp.Header.Get(h) == "" {
+			t.Errorf("413 answer lacks %s", h)
+		}
+	}
+}
+
+// TestSecurityHeadersOnEarlyErrors: an answer fasthttp makes before any
+// route (here: headers too large) carries the security headers too.
+func TestSecurityHeadersOnEarlyErrors(t *testing.T) {
+	e := newTestServer(t)
+	base := e.serve(t)
+	req, _ := http.NewRequest("GET", base+"/login", nil)
+	req.Header.Set("X-Big", strings.Repeat("y", 20<<10))
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode < 400 {
+		t.Fatalf("oversized headers got %d, want an error", resp.StatusCode)
+	}
+	if resp.Header.Get("Content-Security-Policy") == "" || resp.Header.Get("X-Frame-Options") != "DENY" {
+		t.Errorf("early error %d lacks the security headers: %v", resp.StatusCode, resp.Header)
+	}
+}
+
+// TestHSTSOnlyOverHTTPS: browsers are told to keep to https only when the
+// console is served over it.
+func TestHSTSOnlyOverHTTPS(t *testing.T) {
+	for _, tt := range []struct {
+		public string
+		want   bool
+	}{{"http://127.0.0.1:8080", false}, {"https://arauto.example.com", true}} {
+		e := newTestServer(t)
+		e.srv.cfg.PublicURL = tt.public
+		resp, err := e.srv.App().Test(httptest.NewRequest("GET", "/login", nil), -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if got := resp.Header.Get("Strict-Transport-Security") != ""; got != tt.want {
+			t.Errorf("public URL %s: HSTS %v, want %v", tt.public, got, tt.want)
+		}
+	}
+}
+
+// TestWebhookSecretNotLogged: answers to webhook URLs are logged with the
+// secret masked.
+func TestWebhookSecretNotLogged(t *testing.T) {
+	e := newTestServer(t)
+	for _, path := range []string{"/webhooks/wavy/" + testSecret + "/nonsense", "/webhooks/wavy/" + testSecret + "/sms-status"} {
+		req := httptest.NewRequest("POST", path, strings.NewReader(`{"id":`))
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := e.srv.App().Test(req, -1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode < 400 {
+			t.Fatalf("POST %s got %d, want a 4xx", logPath(path), resp.StatusCode)
+		}
+	}
+	logs := e.logs.String()
+	if strings.Contains(logs, testSecret) {
+		t.Errorf("the log shows the webhook secret:\n%s", logs)
+	}
+	if !strings.Contains(logs, "/webhooks/wavy/***/sms-status") {
+		t.Errorf("the log lacks the masked webhook path:\n%s", logs)
+	}
+}
+
+// serve runs the server on a real loopback socket until the test ends and
+// returns its base URL.
+func (e *testEnv) serve(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- e.srv.Serve(ln) }()
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := e.srv.Shutdown(ctx); err != nil {
+			t.Errorf("shutdown: %v", err)
+		}
+		<-done
+	})
+	return "http://" + ln.Addr().String()
+}
