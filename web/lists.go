@@ -78,7 +78,50 @@ func (s *Server) uploadList(c *fiber.Ctx) error {
 		os.Remove(up.Path)
 		return err
 	}
+	if err := s.store.SaveListPreview(c.UserContext(), l.ID, previewToKeep(preview)); err != nil {
+		return err
+	}
 	return seeOther(c, fmt.Sprintf("/lists/%d/mapping", l.ID))
+}
+
+// maxPreviewCell bounds each preview cell kept with the list (a record
+// may be up to 1 MB; the mapping step shows the start of it).
+const maxPreviewCell = 200
+
+// previewToKeep is p with long cells cut, to be saved with the list.
+func previewToKeep(p recipient.Preview) recipient.Preview {
+	rows := make([][]string, len(p.Rows))
+	for i, r := range p.Rows {
+		rows[i] = make([]string, len(r))
+		for j, v := range r {
+			rows[i][j] = truncateRunes(v, maxPreviewCell)
+		}
+	}
+	p.Rows = rows
+	return p
+}
+
+// listPreview returns what inspecting the list's upload found for sheet
+// ("" is the sheet chosen at upload). The file is read only for a sheet
+// not inspected before, then that inspection is kept: a workbook is read
+// once, not on every visit to the mapping step.
+func (s *Server) listPreview(c *fiber.Ctx, l *recipient.List, sheet string) (recipient.Preview, error) {
+	ctx := c.UserContext()
+	if _, err := os.Stat(l.FilePath); err != nil {
+		return recipient.Preview{}, fmt.Errorf("web: list %d upload: %w", l.ID, err)
+	}
+	p, ok, err := s.store.ListPreview(ctx, l.ID)
+	if err != nil {
+		return recipient.Preview{}, err
+	}
+	if ok && (sheet == "" || strings.EqualFold(sheet, p.Sheet)) {
+		return p, nil
+	}
+	if p, err = recipient.Inspect(l.FilePath, recipient.InspectOptions{Region: s.cfg.PhoneRegion, Sheet: sheet}); err != nil {
+		return p, err
+	}
+	p = previewToKeep(p)
+	return p, s.store.SaveListPreview(ctx, l.ID, p)
 }
 
 func truncateRunes(s string, n int) string {
@@ -108,8 +151,7 @@ func (s *Server) mappingPage(c *fiber.Ctx) error {
 	if l.State == recipient.ListReady || l.State == recipient.ListImporting {
 		return c.Redirect(fmt.Sprintf("/lists/%d", l.ID), fiber.StatusSeeOther)
 	}
-	sheet := c.Query("sheet", l.Mapping.Sheet)
-	preview, err := recipient.Inspect(l.FilePath, recipient.InspectOptions{Region: s.cfg.PhoneRegion, Sheet: sheet})
+	preview, err := s.listPreview(c, l, c.Query("sheet", l.Mapping.Sheet))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return s.render(c, fiber.StatusGone, views.MappingGone(l))
@@ -128,8 +170,11 @@ func (s *Server) importList(c *fiber.Ctx) error {
 	if l.State == recipient.ListReady || l.State == recipient.ListImporting {
 		return seeOther(c, fmt.Sprintf("/lists/%d", l.ID))
 	}
-	preview, err := recipient.Inspect(l.FilePath, recipient.InspectOptions{Region: s.cfg.PhoneRegion, Sheet: c.FormValue("sheet")})
+	preview, err := s.listPreview(c, l, c.FormValue("sheet"))
 	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return s.render(c, fiber.StatusGone, views.MappingGone(l))
+		}
 		return s.render(c, fiber.StatusUnprocessableEntity, views.MappingPage(l, recipient.Preview{}, recipient.ErrorMessage(err, lang(c))))
 	}
 	m := preview.Mapping()

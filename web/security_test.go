@@ -308,3 +308,38 @@ func (e *testEnv) serve(t *testing.T) string {
 	})
 	return "http://" + ln.Addr().String()
 }
+
+// TestMappingStepReadsTheFileOnce: the mapping step shows what the upload's
+// inspection found without reading the file again (a workbook used to be
+// unzipped on every visit).
+func TestMappingStepReadsTheFileOnce(t *testing.T) {
+	e := newTestServer(t)
+	e.addUser(t, "mkt@example.com", user.Marketer)
+	b := e.browser(t)
+	b.signIn("mkt@example.com")
+	b.do("GET", "/lists", nil)
+	body, ct := multipartBody(part{"_csrf", "", []byte(b.csrf)}, part{"file", "clientes.csv", []byte("Nome;Celular;Cidade\nAna;5519997712322;Campinas\n")})
+	r := b.send("POST", "/lists", ct, body)
+	if r.status != 303 {
+		t.Fatalf("upload got %d, want 303", r.status)
+	}
+	files := uploadedFiles(t, e)
+	if len(files) != 1 {
+		t.Fatalf("got uploads %v, want one", files)
+	}
+	// Whatever is on disk now is not read again.
+	if err := os.WriteFile(filepath.Join(e.srv.cfg.DataDir, "uploads", files[0]), []byte("\x00\x01\x02 not a list"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		r := b.do("GET", r.location, nil)
+		if r.status != 200 || !strings.Contains(r.body, "{{cidade}}") || !strings.Contains(r.body, "Campinas") {
+			t.Fatalf("mapping page got %d, want the columns found at upload:\n%.600s", r.status, r.body)
+		}
+	}
+	// Once the upload is gone, the page says so.
+	os.Remove(filepath.Join(e.srv.cfg.DataDir, "uploads", files[0]))
+	if r := b.do("GET", r.location, nil); r.status != 410 {
+		t.Errorf("mapping page without the upload got %d, want 410", r.status)
+	}
+}
