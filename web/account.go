@@ -37,7 +37,13 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 		return err
 	}
 	u.SessionEpoch = epoch
-	s.startSignIn(session(c), u)
+	rs := session(c)
+	if err := s.startSignIn(c.UserContext(), rs, u); err != nil {
+		return err
+	}
+	if err := s.store.DeleteUserSessions(c.UserContext(), u.ID, hashSessionID(rs.str(keySessionID))); err != nil {
+		return err
+	}
 	flash(c, "success", "account.password_changed")
 	return seeOther(c, "/account")
 }

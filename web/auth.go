@@ -57,7 +57,9 @@ func (s *Server) setup(c *fiber.Ctx) error {
 	}
 	s.hasUsers.Store(true)
 	s.log.Info("first admin created", "user_id", u.ID, "request_id", requestID(c))
-	s.startSignIn(session(c), u)
+	if err := s.startSignIn(c.UserContext(), session(c), u); err != nil {
+		return err
+	}
 	flash(c, "success", "setup.done")
 	return seeOther(c, "/")
 }
@@ -99,13 +101,18 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if err := s.store.TouchLogin(c.UserContext(), u.ID, s.now()); err != nil {
 		return err
 	}
-	s.startSignIn(session(c), u)
+	if err := s.startSignIn(c.UserContext(), session(c), u); err != nil {
+		return err
+	}
 	s.log.Info("signed in", "user_id", u.ID, "request_id", requestID(c))
 	return seeOther(c, next)
 }
 
+// logout ends the session on the server, not only in this browser.
 func (s *Server) logout(c *fiber.Ctx) error {
-	s.endSignIn(session(c))
+	if err := s.endSignIn(c.UserContext(), session(c)); err != nil {
+		return err
+	}
 	flash(c, "success", "auth.signed_out")
 	return seeOther(c, "/login")
 }

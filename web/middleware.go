@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -14,6 +16,7 @@ import (
 
 	"arauto/internal/i18n"
 	"arauto/internal/user"
+	"arauto/store"
 )
 
 // Locals keys.
@@ -126,13 +129,19 @@ func (s *Server) withSession(c *fiber.Ctx) error {
 	lang := rs.str(keyLang)
 	if uid := rs.int64(keyUserID); uid != 0 {
 		issued, seen := time.Unix(rs.int64(keyIssued), 0), time.Unix(rs.int64(keySeen), 0)
-		u, err := s.store.UserByID(c.UserContext(), uid)
+		u, err := s.store.SessionUser(c.UserContext(), hashSessionID(rs.str(keySessionID)), now)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
 		switch {
-		case err != nil, u.Disabled, u.SessionEpoch != rs.int64(keyEpoch),
+		case err != nil, u.ID != uid, u.Disabled, u.SessionEpoch != rs.int64(keyEpoch),
 			now.Sub(issued) > sessionMax, now.Sub(seen) > sessionIdle:
-			// Gone, disabled, password changed elsewhere, or expired:
-			// sign out quietly and say so on the sign-in page.
-			s.endSignIn(rs)
+			// Signed out (here or elsewhere), gone, disabled, password
+			// changed elsewhere, or expired: sign out quietly and say so on
+			// the sign-in page.
+			if err := s.endSignIn(c.UserContext(), rs); err != nil {
+				return err
+			}
 			rs.addFlash("info", i18n.T(i18n.Normalize(lang), "auth.session_expired"))
 		default:
 			c.Locals(localUser, u)
@@ -153,21 +162,44 @@ func (s *Server) withSession(c *fiber.Ctx) error {
 	return err
 }
 
-func (s *Server) startSignIn(rs *reqSession, u *user.User) {
-	now := s.now().Unix()
+// startSignIn signs u in: a new server-side session, whose id the cookie
+// carries. A session the cookie held before is ended first, so an id
+// planted before sign-in is never the one signed in.
+func (s *Server) startSignIn(ctx context.Context, rs *reqSession, u *user.User) error {
+	if err := s.endSignIn(ctx, rs); err != nil {
+		return err
+	}
+	now := s.now()
+	sid := randomToken()
+	if err := s.store.CreateSession(ctx, hashSessionID(sid), u.ID, now, now.Add(sessionMax)); err != nil {
+		return err
+	}
+	rs.set(keySessionID, sid)
 	rs.set(keyUserID, u.ID)
 	rs.set(keyEpoch, u.SessionEpoch)
-	rs.set(keyIssued, now)
-	rs.set(keySeen, now)
+	rs.set(keyIssued, now.Unix())
+	rs.set(keySeen, now.Unix())
 	// A new CSRF token on sign-in, so a token planted before cannot be reused.
 	rs.set(keyCSRF, randomToken())
+	return nil
 }
 
-func (s *Server) endSignIn(rs *reqSession) {
-	for _, k := range []string{keyUserID, keyEpoch, keyIssued, keySeen} {
+// endSignIn ends the cookie's session on the server, so a copy of the
+// cookie stops working too, and clears it from the cookie.
+func (s *Server) endSignIn(ctx context.Context, rs *reqSession) error {
+	if sid := rs.str(keySessionID); sid != "" {
+		if err := s.store.DeleteSession(ctx, hashSessionID(sid)); err != nil {
+			return err
+		}
+	}
+	if rs.str(keySessionID) == "" && rs.int64(keyUserID) == 0 {
+		return nil
+	}
+	for _, k := range []string{keySessionID, keyUserID, keyEpoch, keyIssued, keySeen} {
 		rs.del(k)
 	}
 	rs.set(keyCSRF, randomToken())
+	return nil
 }
 
 func session(c *fiber.Ctx) *reqSession {

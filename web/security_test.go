@@ -343,3 +343,57 @@ func TestMappingStepReadsTheFileOnce(t *testing.T) {
 		t.Errorf("mapping page without the upload got %d, want 410", r.status)
 	}
 }
+
+// TestSignOutEndsTheSessionOnTheServer: after signing out, a copy of the
+// cookie taken before no longer opens the console; the same person signed
+// in on another device stays signed in.
+func TestSignOutEndsTheSessionOnTheServer(t *testing.T) {
+	e := newTestServer(t)
+	e.addUser(t, "ana@example.com", user.Viewer)
+	laptop, phone := e.browser(t), e.browser(t)
+	laptop.signIn("ana@example.com")
+	phone.signIn("ana@example.com")
+	stolen := e.browser(t)
+	for k, v := range laptop.cookies {
+		stolen.cookies[k] = v
+	}
+	if r := stolen.do("GET", "/", nil); r.status != 200 {
+		t.Fatalf("copied cookie before sign-out got %d, want 200", r.status)
+	}
+	laptop.do("GET", "/", nil)
+	if r := laptop.post("/logout", nil); r.status != 303 {
+		t.Fatalf("sign out got %d, want 303", r.status)
+	}
+	if r := stolen.do("GET", "/", nil); r.status != 303 || !strings.HasPrefix(r.location, "/login") {
+		t.Errorf("copied cookie after sign-out got %d %q, want 303 to /login", r.status, r.location)
+	}
+	if r := laptop.do("GET", "/", nil); r.status != 303 {
+		t.Errorf("signed-out browser got %d, want 303", r.status)
+	}
+	if r := phone.do("GET", "/", nil); r.status != 200 {
+		t.Errorf("the other device got %d after signing out elsewhere, want 200", r.status)
+	}
+}
+
+// TestPasswordChangeEndsOtherSessions: changing the password keeps this
+// session and ends every other one.
+func TestPasswordChangeEndsOtherSessions(t *testing.T) {
+	e := newTestServer(t)
+	e.addUser(t, "admin@example.com", user.Admin)
+	e.addUser(t, "ana@example.com", user.Viewer)
+	here, there := e.browser(t), e.browser(t)
+	here.signIn("ana@example.com")
+	there.signIn("ana@example.com")
+	here.do("GET", "/account", nil)
+	r := here.post("/account/password", url.Values{"current_password": {"password-ana@example.com"},
+		"password": {"uma frase nova e longa"}, "password_confirm": {"uma frase nova e longa"}})
+	if r.status != 303 {
+		t.Fatalf("change password got %d, want 303:\n%.500s\n%s", r.status, r.body, e.logs.String())
+	}
+	if r := here.do("GET", "/", nil); r.status != 200 {
+		t.Errorf("this session after the change got %d, want 200", r.status)
+	}
+	if r := there.do("GET", "/", nil); r.status != 303 {
+		t.Errorf("the other session after the change got %d, want 303", r.status)
+	}
+}
