@@ -136,12 +136,33 @@ func (s *Server) setLanguage(c *fiber.Ctx) error {
 	return seeOther(c, back)
 }
 
-// safeNext keeps redirects on this site: only local absolute paths pass.
+// safeNext keeps redirects on this site: only an absolute path of this
+// site passes, judged as a browser reads it. Browsers drop tabs and line
+// breaks inside a URL and take a backslash for a slash, so "/\t/evil.example"
+// and "/\\evil.example" lead to another host: anything holding a control
+// character, a space or a backslash is refused, as is anything with a
+// scheme, a host, or a path that starts with "//" once decoded. What is
+// returned is rebuilt from the parsed path and query, so it is what was
+// checked. Anything refused becomes "/".
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if next == "" || len(next) > 2048 || next[0] != '/' {
 		return "/"
 	}
-	return next
+	for _, r := range next {
+		if r <= ' ' || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return "/"
+	}
+	out := u.EscapedPath()
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	return out
 }
 
 // idParam reads a numeric :id route parameter.

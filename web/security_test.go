@@ -397,3 +397,34 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 		t.Errorf("the other session after the change got %d, want 303", r.status)
 	}
 }
+
+// TestSignInRedirectStaysOnSite: whatever next= says, signing in lands on
+// a page of this site, read as a browser would read the Location.
+func TestSignInRedirectStaysOnSite(t *testing.T) {
+	tests := []struct{ next, want string }{
+		{"/campaigns/7?tab=report", "/campaigns/7?tab=report"},
+		{"/lists", "/lists"},
+		{"/\t/evil.example", "/"},
+		{"/\n/evil.example", "/"},
+		{"/ /evil.example", "/"},
+		{"/\\evil.example", "/"},
+		{"/%2F/evil.example", "/"},
+		{"/%2f%2fevil.example", "/"},
+		{"//evil.example", "/"},
+		{"///evil.example", "/"},
+		{"https://evil.example/", "/"},
+		{"javascript:alert(1)", "/"},
+		{"/\u0085/evil.example", "/"},
+		{"campaigns", "/"},
+	}
+	e := newTestServer(t)
+	e.addUser(t, "ana@example.com", user.Viewer)
+	for _, tt := range tests {
+		b := e.browser(t)
+		b.do("GET", "/login?next="+url.QueryEscape(tt.next), nil)
+		r := b.post("/login", url.Values{"email": {"ana@example.com"}, "password": {"password-ana@example.com"}, "next": {tt.next}})
+		if r.status != 303 || r.location != tt.want {
+			t.Errorf("sign in with next=%q went %d to %q, want %q", tt.next, r.status, r.location, tt.want)
+		}
+	}
+}
