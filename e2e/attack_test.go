@@ -423,3 +423,41 @@ func TestShutdownClosesIdleConnections(t *testing.T) {
 		t.Errorf("still running 8s after SIGTERM with one idle connection")
 	}
 }
+
+// TestSandboxIsPrivate: in sandbox mode the simulator is not on the
+// console's address at all; it listens on loopback with a generated token,
+// so anonymous callers can neither read its recipients nor make it post.
+func TestSandboxIsPrivate(t *testing.T) {
+	s := bootServer(t)
+	call := func(base, path, token string) int {
+		t.Helper()
+		req, _ := http.NewRequest("GET", base+path, nil)
+		req.Header.Set("UserName", "sandbox")
+		req.Header.Set("AuthenticationToken", token)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatalf("GET %s%s: %v", base, path, err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	for _, path := range []string{"/sandbox/api/v1/campaigns", "/sandbox/v1/sms/receive/list", "/sandbox/v1/sms/status/list"} {
+		if st := call(s.URL, path, "sandbox"); st != http.StatusNotFound {
+			t.Errorf("GET %s on the console's address with the old fixed credentials got %d, want 404", path, st)
+		}
+	}
+	base, token := s.builtinSandbox(t)
+	u, _ := url.Parse(base)
+	if ip := net.ParseIP(u.Hostname()); ip == nil || !ip.IsLoopback() {
+		t.Errorf("the built-in sandbox listens on %s, want a loopback address", u.Host)
+	}
+	if st := call(base, "/api/v1/campaigns", "sandbox"); st != http.StatusUnauthorized {
+		t.Errorf("built-in sandbox with the old fixed token got %d, want 401", st)
+	}
+	if st := call(base, "/api/v1/campaigns", token); st != http.StatusOK {
+		t.Errorf("built-in sandbox with its generated token got %d, want 200", st)
+	}
+	if fi, err := os.Stat(filepath.Join(s.DataDir, "sandbox.token")); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("sandbox token file: %v, want mode 600", err)
+	}
+}

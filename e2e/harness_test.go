@@ -190,6 +190,23 @@ func startProcess(t testing.TB, args, env []string, listening *regexp.Regexp) *s
 	return s
 }
 
+var builtinSandboxRE = regexp.MustCompile(`msg="built-in sandbox listening" addr=(\S+)`)
+
+// builtinSandbox returns the base URL of the console's built-in sandbox
+// and the token it generated into the data directory.
+func (s *server) builtinSandbox(t *testing.T) (string, string) {
+	t.Helper()
+	m := builtinSandboxRE.FindStringSubmatch(s.Log())
+	if m == nil {
+		t.Fatalf("the console did not say where its sandbox listens; log:\n%s", s.Log())
+	}
+	tok, err := os.ReadFile(filepath.Join(s.DataDir, "sandbox.token"))
+	if err != nil {
+		t.Fatalf("sandbox token: %v", err)
+	}
+	return "http://" + m[1], strings.TrimSpace(string(tok))
+}
+
 // Log returns what the server has logged so far.
 func (s *server) Log() string {
 	s.logMu.Lock()

@@ -3,8 +3,6 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"arauto/internal/config"
-
 	"arauto/internal/user"
 )
 
@@ -29,9 +27,6 @@ func (s *Server) routes() {
 	app.Get("/healthz", s.healthz)
 	app.Get("/static/*", serveStatic)
 	app.Post("/webhooks/wavy/:secret/:kind", s.webhook)
-	if s.sandbox != nil {
-		app.All(config.SandboxPath+"/*", s.serveSandbox)
-	}
 
 	app.Use(s.withSession, s.csrf, s.setupGate)
 	list := []route{

@@ -27,8 +27,8 @@ type Deps struct {
 	Now func() time.Time
 	// WebhookSecret is the path segment that makes webhook URLs unguessable.
 	WebhookSecret string
-	// Sandbox is the built-in Wavy simulator, mounted under /sandbox; nil
-	// leaves it out.
+	// Sandbox is the built-in Wavy simulator, served by ServeSandbox on a
+	// listener of its own; nil leaves it out.
 	Sandbox http.Handler
 	// Hub carries live updates to open pages; nil makes a private one.
 	Hub *events.Hub
@@ -57,9 +57,9 @@ type Server struct {
 	// the setup check costs one query only until then.
 	hasUsers atomic.Bool
 
-	webhookSecret  string
-	sandbox        http.Handler
-	sandboxHandler fiber.Handler
+	webhookSecret string
+	// sandboxServer serves the built-in sandbox (nil without one).
+	sandboxServer *http.Server
 
 	hub        *events.Hub
 	dispatcher Waker
@@ -83,10 +83,10 @@ func New(d Deps) (*Server, error) {
 	if d.Dispatcher == nil {
 		d.Dispatcher = noWaker{}
 	}
-	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret, sandbox: d.Sandbox,
+	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret,
 		hub: d.Hub, dispatcher: d.Dispatcher, imports: newImportJobs(), closing: make(chan struct{})}
 	if d.Sandbox != nil {
-		s.sandboxHandler = newSandboxHandler(d.Sandbox)
+		s.sandboxServer = s.newSandboxServer(d.Sandbox)
 	}
 	key, err := loadSessionKey(d.Config)
 	if err != nil {
@@ -131,6 +131,11 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	s.imports.shutdown()
 	if err := s.app.ShutdownWithContext(ctx); err != nil {
 		return fmt.Errorf("web: shutdown: %w", err)
+	}
+	if s.sandboxServer != nil {
+		if err := s.sandboxServer.Shutdown(ctx); err != nil {
+			return fmt.Errorf("web: shutdown sandbox: %w", err)
+		}
 	}
 	return nil
 }

@@ -56,6 +56,11 @@ type Config struct {
 	// PublicURLSet tells whether ARAUTO_PUBLIC_URL was given; when not, main
 	// derives the public URL from the address actually listened on.
 	PublicURLSet bool
+	// SandboxURL and SandboxToken reach the built-in sandbox: main serves
+	// it on a loopback listener of its own, never on the console's address,
+	// with a token generated once into the data directory.
+	SandboxURL   string
+	SandboxToken string
 }
 
 // Error names the environment variable whose value stopped start-up.

@@ -121,9 +121,10 @@ func TestProviderOverlay(t *testing.T) {
 	if p.Mode != "wavy" || p.Username != "env-user" || p.Token != "saved-token-9876" || !p.Saved[SettingWavyToken] || p.Saved[SettingWavyUsername] {
 		t.Errorf("got %+v, want env user with the saved token", p)
 	}
-	p = c.EffectiveProvider(map[string]string{SettingProvider: "sandbox"})
-	if p.APIURL != "http://127.0.0.1:8080/sandbox" || p.Username != SandboxUsername {
-		t.Errorf("sandbox mode got %+v, want the console's sandbox mount", p)
+	c.SandboxURL, c.SandboxToken = "http://127.0.0.1:41234", "generated-token"
+	p = c.EffectiveProvider(map[string]string{SettingProvider: "sandbox", SettingWavyToken: "saved-token-9876"})
+	if p.APIURL != c.SandboxURL || p.APIGWURL != c.SandboxURL || p.Username != SandboxUsername || p.Token != "generated-token" {
+		t.Errorf("sandbox mode got %+v, want the built-in sandbox's own listener and token", p)
 	}
 	for tok, want := range map[string]string{"": "", "short": "••••", "abcdefghij1234": "••••1234"} {
 		if got := TokenHint(tok); got != want {
