@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -72,8 +74,8 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 }
 
 // login checks the password. Unknown e-mail and wrong password get the same
-// message and take the same time; repeated failures are throttled per IP and
-// per account.
+// message and take the same time; repeated failures slow down the pair of
+// account and client address that made them (see loginLimiter).
 func (s *Server) login(c *fiber.Ctx) error {
 	f := formOf(c, "email")
 	next := safeNext(c.FormValue("next"))
@@ -81,10 +83,11 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if email == "" {
 		email = strings.ToLower(f.Value("email"))
 	}
-	ip := c.IP()
-	if blocked, wait := s.logins.blocked(ip, email); blocked {
+	ip := s.clientIP(c)
+	if wait := s.logins.wait(email, ip); wait > 0 {
 		s.log.Warn("sign-in throttled", "ip", ip, "request_id", requestID(c))
-		f.Message = tr(c, "auth.throttled", int(math.Ceil(wait.Minutes())))
+		f.Message = tr(c, "auth.slow_down", waitText(wait))
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		return s.render(c, fiber.StatusTooManyRequests, views.LoginPage(f, next))
 	}
 	u, err := s.store.UserByEmail(c.UserContext(), email)
@@ -92,12 +95,12 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return err
 	}
 	if !user.Authenticate(u, c.FormValue("password")) {
-		s.logins.fail(ip, email)
+		s.logins.fail(email, ip)
 		s.log.Info("sign-in failed", "ip", ip, "request_id", requestID(c))
 		f.Message = tr(c, "auth.failed")
 		return s.render(c, fiber.StatusUnauthorized, views.LoginPage(f, next))
 	}
-	s.logins.succeed(email)
+	s.logins.succeed(email, ip)
 	if err := s.store.TouchLogin(c.UserContext(), u.ID, s.now()); err != nil {
 		return err
 	}
@@ -172,4 +175,13 @@ func idParam(c *fiber.Ctx) (int64, error) {
 		return 0, fiber.ErrNotFound
 	}
 	return id, nil
+}
+
+// waitText says how long to wait in words that need no plural: "40 s",
+// "3 min".
+func waitText(d time.Duration) string {
+	if d < time.Minute {
+		return strconv.Itoa(max(1, int(math.Ceil(d.Seconds())))) + " s"
+	}
+	return strconv.Itoa(int(math.Ceil(d.Minutes()))) + " min"
 }

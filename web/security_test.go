@@ -3,11 +3,13 @@ package web
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -425,6 +427,130 @@ func TestSignInRedirectStaysOnSite(t *testing.T) {
 		r := b.post("/login", url.Values{"email": {"ana@example.com"}, "password": {"password-ana@example.com"}, "next": {tt.next}})
 		if r.status != 303 || r.location != tt.want {
 			t.Errorf("sign in with next=%q went %d to %q, want %q", tt.next, r.status, r.location, tt.want)
+		}
+	}
+}
+
+// signInFrom tries a password as a browser behind the given
+// X-Forwarded-For and returns the status.
+func (b *browser) signInFrom(xff, email, password string) int {
+	b.t.Helper()
+	b.do("GET", "/login", nil, "X-Forwarded-For", xff)
+	form := url.Values{"email": {email}, "password": {password}, "_csrf": {b.csrf}}
+	return b.do("POST", "/login", form, "X-Forwarded-For", xff).status
+}
+
+// TestNobodyIsLockedOutByOthers: behind the reverse proxy everyone shares
+// its address; with ARAUTO_TRUSTED_PROXIES the client's own address is
+// used, an attacker guessing Ana's password slows only themselves down,
+// and Ana, who knows it, signs in at once.
+func TestNobodyIsLockedOutByOthers(t *testing.T) {
+	e := newTestServer(t)
+	e.srv.cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("0.0.0.0/32")} // the test transport's address
+	e.addUser(t, "ana@example.com", user.Admin)
+	e.addUser(t, "bia@example.com", user.Marketer)
+	attacker := e.browser(t)
+	const evil = "203.0.113.66"
+	for i := range 40 {
+		if st := attacker.signInFrom(evil, "ana@example.com", fmt.Sprintf("guess %d guess", i)); st != 401 && st != 429 {
+			t.Fatalf("guess %d got %d, want 401 or 429", i, st)
+		}
+		e.clock.add(2 * time.Second)
+	}
+	if st := attacker.signInFrom(evil, "ana@example.com", "another guess"); st != 429 {
+		t.Errorf("the attacker's next guess got %d, want 429 (slowed down)", st)
+	}
+	// A spoofed leftmost hop changes nothing: the proxy appended the
+	// attacker's real address.
+	if st := attacker.signInFrom("198.51.100.7, "+evil, "ana@example.com", "spoofed guess"); st != 429 {
+		t.Errorf("a guess with a spoofed X-Forwarded-For got %d, want 429", st)
+	}
+	if st := e.browser(t).signInFrom("198.51.100.7", "ana@example.com", "password-ana@example.com"); st != 303 {
+		t.Errorf("Ana with her password from her own address got %d, want 303 (signed in)", st)
+	}
+	if st := e.browser(t).signInFrom("198.51.100.8", "bia@example.com", "password-bia@example.com"); st != 303 {
+		t.Errorf("Bia got %d, want 303", st)
+	}
+}
+
+// TestSignInBackoff: the pair that fails waits one second after its fifth
+// failure, two after the sixth, and so on; the wait is said in the page.
+func TestSignInBackoff(t *testing.T) {
+	e := newTestServer(t)
+	e.addUser(t, "ana@example.com", user.Admin)
+	b := e.browser(t)
+	for i := range 5 {
+		if st := b.signInFrom("", "ana@example.com", "wrong password"); st != 401 {
+			t.Fatalf("failure %d got %d, want 401", i+1, st)
+		}
+	}
+	b.do("GET", "/login", nil)
+	r := b.post("/login", url.Values{"email": {"ana@example.com"}, "password": {"password-ana@example.com"}})
+	if r.status != 429 || !strings.Contains(r.body, "Aguarde 1 s") {
+		t.Errorf("right password within the pair's own wait got %d, want 429 saying to wait 1 s", r.status)
+	}
+	e.clock.add(time.Second)
+	if st := b.signInFrom("", "ana@example.com", "wrong again"); st != 401 {
+		t.Errorf("after the wait got %d, want another try (401)", st)
+	}
+	b.do("GET", "/login", nil)
+	if r := b.post("/login", url.Values{"email": {"ana@example.com"}, "password": {"x"}}); r.status != 429 || !strings.Contains(r.body, "Aguarde 2 s") {
+		t.Errorf("after the sixth failure got %d, want 429 saying to wait 2 s", r.status)
+	}
+	e.clock.add(2 * time.Second)
+	if st := b.signInFrom("", "ana@example.com", "password-ana@example.com"); st != 303 {
+		t.Errorf("right password after the wait got %d, want 303", st)
+	}
+}
+
+// TestPasswordSprayingSlowsTheAddress: one address failing across many
+// accounts waits as a whole, except for accounts it signed in to before.
+func TestPasswordSprayingSlowsTheAddress(t *testing.T) {
+	e := newTestServer(t)
+	e.addUser(t, "ana@example.com", user.Admin)
+	e.addUser(t, "bia@example.com", user.Marketer)
+	if st := e.browser(t).signInFrom("", "bia@example.com", "password-bia@example.com"); st != 303 {
+		t.Fatalf("Bia's first sign-in got %d", st)
+	}
+	spray := e.browser(t)
+	for i := range 20 {
+		spray.signInFrom("", fmt.Sprintf("user%d@example.com", i), "Verao2026!!")
+	}
+	if st := spray.signInFrom("", "ana@example.com", "Verao2026!!"); st != 429 {
+		t.Errorf("the 21st sprayed guess got %d, want 429", st)
+	}
+	if st := e.browser(t).signInFrom("", "bia@example.com", "password-bia@example.com"); st != 303 {
+		t.Errorf("Bia, who signed in from this address before, got %d, want 303", st)
+	}
+}
+
+// TestPasswordChangeIsThrottled: guessing the current password on the
+// account page slows down too.
+func TestPasswordChangeIsThrottled(t *testing.T) {
+	e := newTestServer(t)
+	e.addUser(t, "admin@example.com", user.Admin)
+	e.addUser(t, "ana@example.com", user.Viewer)
+	b := e.browser(t)
+	b.signIn("ana@example.com")
+	statuses := map[int]int{}
+	for i := range 30 {
+		b.do("GET", "/account", nil)
+		r := b.post("/account/password", url.Values{"current_password": {fmt.Sprintf("guess-%02d-guess", i)},
+			"password": {"uma frase nova e longa"}, "password_confirm": {"uma frase nova e longa"}})
+		statuses[r.status]++
+	}
+	if statuses[422] != 5 || statuses[429] != 25 {
+		t.Errorf("30 quick guesses of the current password got %v, want 5 checked (422) and 25 slowed down (429)", statuses)
+	}
+	for _, tt := range []struct{ pw, want string }{
+		{strings.Repeat(" ", 12), "não pode ser só espaços"},
+		{"1234567890", "primeiras que um invasor tenta"},
+	} {
+		e.clock.add(time.Hour)
+		b.do("GET", "/account", nil)
+		r := b.post("/account/password", url.Values{"current_password": {"password-ana@example.com"}, "password": {tt.pw}, "password_confirm": {tt.pw}})
+		if r.status != 422 || !strings.Contains(r.body, tt.want) {
+			t.Errorf("new password %q got %d, want 422 saying %q", tt.pw, r.status, tt.want)
 		}
 	}
 }

@@ -53,6 +53,9 @@ type Server struct {
 	app      *fiber.App
 	sessions *sessions.CookieStore
 	logins   *loginLimiter
+	// passwordChecks slows down wrong current passwords on the account
+	// page, per user and client address.
+	passwordChecks *loginLimiter
 	// hasUsers turns true once the first admin exists and never back, so
 	// the setup check costs one query only until then.
 	hasUsers atomic.Bool
@@ -94,6 +97,7 @@ func New(d Deps) (*Server, error) {
 	}
 	s.sessions = newCookieStore(key, d.Config.SecureCookies())
 	s.logins = newLoginLimiter(d.Now)
+	s.passwordChecks = newLoginLimiter(d.Now)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "arauto",
 		DisableStartupMessage: true,
