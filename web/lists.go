@@ -8,9 +8,11 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/unicode/norm"
 
 	"arauto/internal/events"
 	"arauto/internal/recipient"
@@ -313,8 +315,22 @@ func (s *Server) fillRejectedSheet(ctx context.Context, f *excelize.File, listID
 
 // neutralizeCell keeps a spreadsheet from reading a value as a formula
 // (=, +, -, @ and the control characters some programs also honour).
+// neutralizeCell keeps a spreadsheet from reading an exported cell as a
+// formula: a cell whose first character (after any spaces) starts one is
+// prefixed with an apostrophe. Spreadsheets start formulas on = + - @ and
+// on a tab or line break before one, and read the fullwidth and small
+// forms (＝ ＋ － ＠ ﹦ ﹢ ﹣) and the minus sign (−) as those too, so the first
+// character is compared after Unicode compatibility folding.
 func neutralizeCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+	t := strings.TrimLeft(v, " \u00a0\u3000")
+	r, _ := utf8.DecodeRuneInString(t)
+	switch {
+	case t == "":
+		return v
+	case r == '\t' || r == '\r' || r == '\n' || r == '\u2212':
+		return "'" + v
+	}
+	if f := norm.NFKC.String(string(r)); len(f) == 1 && strings.ContainsRune("=+-@", rune(f[0])) {
 		return "'" + v
 	}
 	return v

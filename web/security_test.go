@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"arauto/internal/config"
 	"arauto/internal/user"
 )
 
@@ -552,5 +553,80 @@ func TestPasswordChangeIsThrottled(t *testing.T) {
 		if r.status != 422 || !strings.Contains(r.body, tt.want) {
 			t.Errorf("new password %q got %d, want 422 saying %q", tt.pw, r.status, tt.want)
 		}
+	}
+}
+
+func TestNeutralizeCell(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"},
+		{"+55 11", "'+55 11"},
+		{"-Bia", "'-Bia"},
+		{"@Maxi", "'@Maxi"},
+		{"\t=1+1", "'\t=1+1"},
+		{"\r=1", "'\r=1"},
+		{"＝HYPERLINK(\"http://x\")", "'＝HYPERLINK(\"http://x\")"},
+		{"＋1", "'＋1"},
+		{"－1", "'－1"},
+		{"＠SUM(A1)", "'＠SUM(A1)"},
+		{"﹦1+1", "'﹦1+1"},
+		{"﹢1", "'﹢1"},
+		{"﹣1", "'﹣1"},
+		{"−1", "'−1"},
+		{"  =1+1", "'  =1+1"},
+		{"\u3000＝1", "'\u3000＝1"},
+		{"João", "João"},
+		{"5511987654321", "5511987654321"},
+		{"a=b", "a=b"},
+		{"", ""},
+		{"   ", "   "},
+	}
+	for _, tt := range tests {
+		if got := neutralizeCell(tt.in); got != tt.want {
+			t.Errorf("neutralizeCell(%q) got %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestNewHostNeedsTheTokenAgain: the saved Wavy token is never sent to a
+// host an admin types in later without typing the token again.
+func TestNewHostNeedsTheTokenAgain(t *testing.T) {
+	e := newTestServer(t)
+	e.addUser(t, "admin@example.com", user.Admin)
+	b := e.browser(t)
+	b.signIn("admin@example.com")
+	save := func(apiURL, apigwURL, token string) result {
+		b.do("GET", "/settings", nil)
+		return b.post("/settings/provider", url.Values{"mode": {"wavy"}, "api_url": {apiURL}, "apigw_url": {apigwURL},
+			"username": {"loja"}, "token": {token}})
+	}
+	if r := save("https://api-messaging.wavy.global", "https://apigw.wavy.global", "token-certo-1234"); r.status != 303 {
+		t.Fatalf("first save got %d, want 303", r.status)
+	}
+	tests := []struct {
+		name, api, apigw, token string
+		status                  int
+	}{
+		{"same hosts keep the saved token", "https://api-messaging.wavy.global/", "https://apigw.wavy.global", "", 303},
+		{"defaults are the same hosts", "", "", "", 303},
+		{"another API host without the token", "https://evil.example", "https://apigw.wavy.global", "", 422},
+		{"another apigw host without the token", "https://api-messaging.wavy.global", "http://10.0.0.5:8080", "", 422},
+		{"another host with the token typed again", "https://api.parceiro.example", "https://apigw.parceiro.example", "token-novo-5678", 303},
+		{"back to Wavy without the token", "https://api-messaging.wavy.global", "https://apigw.wavy.global", "", 422},
+	}
+	for _, tt := range tests {
+		r := save(tt.api, tt.apigw, tt.token)
+		if r.status != tt.status {
+			t.Errorf("%s: got %d, want %d", tt.name, r.status, tt.status)
+		}
+		if tt.status == 422 && !strings.Contains(r.body, "informe o token de novo") {
+			t.Errorf("%s: the page does not ask for the token again", tt.name)
+		}
+	}
+	saved, err := e.store.Settings(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := e.srv.cfg.EffectiveProvider(saved); p.APIURL != "https://api.parceiro.example" || p.Token != "token-novo-5678" {
+		t.Errorf("got %s with token %q saved, want the partner host with the token typed for it", p.APIURL, config.TokenHint(p.Token))
 	}
 }

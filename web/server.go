@@ -95,6 +95,11 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The Wavy token is stored encrypted with a key derived from the
+	// session key, so the database file alone does not give it away.
+	if err := d.Store.SealSettings(context.Background(), key, config.SettingWavyToken); err != nil {
+		return nil, err
+	}
 	s.sessions = newCookieStore(key, d.Config.SecureCookies())
 	s.logins = newLoginLimiter(d.Now)
 	s.passwordChecks = newLoginLimiter(d.Now)

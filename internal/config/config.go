@@ -267,8 +267,10 @@ func checkHTTPURL(raw string) error {
 	return nil
 }
 
+// checkWritableDir creates the data directory when missing, readable by
+// its owner only (it holds the database, the session key and uploads).
 func checkWritableDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("cannot create %s: %w", dir, errors.Unwrap(err))
 	}
 	probe, err := os.CreateTemp(dir, ".write-check-*")

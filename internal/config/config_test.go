@@ -153,3 +153,17 @@ func TestTrustedProxies(t *testing.T) {
 		t.Errorf("got trusted proxies %v by default, want none", c.TrustedProxies)
 	}
 }
+
+func TestDataDirIsPrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "novo", "data")
+	if _, err := Load(env(map[string]string{"ARAUTO_DATA": dir})); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode := fi.Mode().Perm(); mode != 0o700 {
+		t.Errorf("created data directory has mode %o, want 700", mode)
+	}
+}
