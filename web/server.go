@@ -70,6 +70,9 @@ type Server struct {
 	// closing is closed when shutdown starts, ending event streams so
 	// in-flight requests can finish.
 	closing chan struct{}
+	// listener is what Serve listens on, for Shutdown to close the
+	// connections that never sent a request.
+	listener atomic.Pointer[trackedListener]
 }
 
 // New builds the server and its routes.
@@ -127,17 +130,38 @@ func New(d Deps) (*Server, error) {
 
 // Serve answers requests on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
-	if err := s.app.Listener(ln); err != nil && !errors.Is(err, net.ErrClosed) {
+	tl := newTrackedListener(ln)
+	s.listener.Store(tl)
+	if err := s.app.Listener(tl); err != nil && !errors.Is(err, net.ErrClosed) {
 		return fmt.Errorf("web: serve: %w", err)
 	}
 	return nil
 }
 
-// Shutdown stops accepting connections and waits for in-flight requests
+// Shutdown stops accepting connections, closes those that are idle (between
+// requests, or that never sent one), and waits for in-flight requests
 // until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
 	close(s.closing)
 	s.imports.shutdown()
+	stopped := make(chan struct{})
+	defer close(stopped)
+	if tl := s.listener.Load(); tl != nil {
+		go func() {
+			// Until fasthttp is done: a connection accepted just as the
+			// listener closed is caught on a later tick.
+			tick := time.NewTicker(50 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				tl.closeFresh()
+				select {
+				case <-stopped:
+					return
+				case <-tick.C:
+				}
+			}
+		}()
+	}
 	if err := s.app.ShutdownWithContext(ctx); err != nil {
 		return fmt.Errorf("web: shutdown: %w", err)
 	}
