@@ -91,7 +91,7 @@ var Vars = []Var{
 	{"ARAUTO_ADMIN_EMAIL", "", "with ARAUTO_ADMIN_PASSWORD, creates the first admin without the setup page"},
 	{"ARAUTO_ADMIN_PASSWORD", "", "password of that admin (at least 10 characters)"},
 	{"ARAUTO_SESSION_KEY", "", "base64 key of at least 32 bytes for session cookies; generated once into ARAUTO_DATA when empty"},
-	{"ARAUTO_MAX_UPLOAD_MB", "50", "largest accepted upload, in megabytes"},
+	{"ARAUTO_MAX_UPLOAD_MB", "250", "largest accepted upload, in megabytes (a 1,000,000-row CSV with a dozen columns is about 160 MB); uploads go to disk as they arrive, never whole in memory"},
 	{"ARAUTO_PHONE_REGION", "BR", "region for phone numbers written without a country code"},
 	{"ARAUTO_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"ARAUTO_LOG_FORMAT", "text", "text or json"},

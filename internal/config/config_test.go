@@ -24,8 +24,8 @@ func TestLoadDefaults(t *testing.T) {
 	if c.WavyAPIURL != "https://api-messaging.wavy.global" || c.WavyAPIGWURL != "https://apigw.wavy.global" {
 		t.Errorf("got urls %q %q, want the Wavy defaults", c.WavyAPIURL, c.WavyAPIGWURL)
 	}
-	if c.MaxUploadBytes != 50<<20 || c.PhoneRegion != "BR" {
-		t.Errorf("got upload %d region %q, want 50 MB and BR", c.MaxUploadBytes, c.PhoneRegion)
+	if c.MaxUploadBytes != 250<<20 || c.PhoneRegion != "BR" {
+		t.Errorf("got upload %d region %q, want 250 MB and BR", c.MaxUploadBytes, c.PhoneRegion)
 	}
 	if c.SecureCookies() {
 		t.Errorf("got secure cookies on http, want off")
