@@ -90,7 +90,16 @@ func (s *Server) limitBody(c *fiber.Ctx) error {
 	if !req.IsBodyStream() {
 		return c.Next()
 	}
-	body, err := io.ReadAll(io.LimitReader(c.Context().RequestBodyStream(), limit+1))
+	var body []byte
+	var err error
+	if cl := req.Header.ContentLength(); cl >= 0 {
+		// The announced length is within the limit: read exactly it.
+		body = make([]byte, cl)
+		_, err = io.ReadFull(c.Context().RequestBodyStream(), body)
+	} else {
+		// Chunked: read up to one byte past the limit to notice it.
+		body, err = io.ReadAll(io.LimitReader(c.Context().RequestBodyStream(), limit+1))
+	}
 	if err != nil {
 		c.Context().SetConnectionClose()
 		var ne interface{ Timeout() bool }
