@@ -657,3 +657,43 @@ func TestChunkedBodiesAreLimitedToo(t *testing.T) {
 		t.Errorf("small chunked sign-in got %d, want 403 (read, then refused for CSRF)", st)
 	}
 }
+
+// TestBuiltinSandboxOnlyInSandboxMode: the simulator's own listener answers
+// only while the sandbox is the provider in effect, so with real
+// credentials in use it cannot feed invented events into the webhooks.
+func TestBuiltinSandboxOnlyInSandboxMode(t *testing.T) {
+	e := newTestServer(t)
+	sim := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "simulator") })
+	srv, err := New(Deps{Config: e.srv.cfg, Store: e.store, Log: e.srv.log, Now: e.clock.now, WebhookSecret: testSecret, Sandbox: sim})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.ServeSandbox(ln)
+	defer func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(ctx)
+	}()
+	get := func() int {
+		t.Helper()
+		resp, err := http.Get("http://" + ln.Addr().String() + "/api/v1/campaigns")
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	if st := get(); st != 200 {
+		t.Errorf("sandbox mode got %d, want the simulator (200)", st)
+	}
+	if err := e.store.SaveSettings(context.Background(), map[string]string{config.SettingProvider: config.ProviderWavy}); err != nil {
+		t.Fatal(err)
+	}
+	if st := get(); st != 404 {
+		t.Errorf("wavy mode got %d, want 404", st)
+	}
+}
