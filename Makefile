@@ -8,7 +8,7 @@ export PLAYWRIGHT_DRIVER_PATH ?= $(CURDIR)/.cache/playwright-driver
 # One build-tag set everywhere, so go-sqlite3 compiles once.
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: run build generate test vet templ-check unit e2e e2e-setup bench docker clean
+.PHONY: run build generate test vet templ-check unit fuzz e2e e2e-setup bench docker clean
 
 ## run: build and start the console on http://127.0.0.1:8080 (sandbox provider, SQLite in ./data)
 run: build
@@ -23,8 +23,8 @@ build:
 generate:
 	$(GO) tool templ generate
 
-## test: vet, templ freshness, unit tests and the e2e journeys in Chromium
-test: e2e-setup vet templ-check unit e2e
+## test: vet, templ freshness, unit tests, a short fuzz of the parsers of outside input and the e2e journeys in Chromium
+test: e2e-setup vet templ-check unit fuzz e2e
 
 vet:
 	$(GO) vet ./...
@@ -39,6 +39,22 @@ templ-check:
 
 unit:
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
+
+# Each parser of outside input is fuzzed for FUZZTIME (its committed corpus
+# under testdata/fuzz runs in `unit` too); a failure leaves the input there.
+FUZZTIME ?= 4s
+FUZZ_TARGETS := \
+	internal/wavy:FuzzWebhookPayloads internal/wavy:FuzzParsers \
+	internal/recipient:FuzzSniff internal/recipient:FuzzInspectText internal/recipient:FuzzXLSXSheet \
+	internal/message:FuzzPlaceholders internal/message:FuzzCompileRender
+
+## fuzz: fuzz each parser of outside input briefly (FUZZTIME each)
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "fuzz: $$name ($$pkg, $(FUZZTIME))"; \
+		out=$$($(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) ./$$pkg/ 2>&1) || { echo "$$out"; exit 1; }; \
+	done
 
 e2e: e2e-setup
 	$(GO) test -count=1 -timeout 20m ./e2e/

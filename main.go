@@ -121,6 +121,19 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	if !cfg.PublicURLSet {
 		cfg.PublicURL = "http://" + ln.Addr().String()
 	}
+	// The built-in sandbox gets a loopback listener of its own and a
+	// generated token: it is never reachable on the console's address.
+	sbLn, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		ln.Close()
+		return fmt.Errorf("listen for the built-in sandbox: %w", err)
+	}
+	defer sbLn.Close()
+	cfg.SandboxURL = "http://" + sbLn.Addr().String()
+	if cfg.SandboxToken, err = loadSandboxToken(cfg.DataDir); err != nil {
+		ln.Close()
+		return err
+	}
 	sb := newSandbox(cfg, secret, log)
 	defer sb.Close()
 	// The sandbox keeps its Campaign API in memory: give it back the
@@ -157,6 +170,12 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		ln.Close()
 		return err
 	}
+	go func() {
+		if err := srv.ServeSandbox(sbLn); err != nil {
+			log.Error("built-in sandbox stopped", "err", err)
+		}
+	}()
+	log.Info("built-in sandbox listening", "addr", sbLn.Addr().String())
 	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.PublicURL, "provider", cfg.Provider, "data", cfg.DataDir)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -222,7 +241,7 @@ func newSandbox(cfg config.Config, secret string, log *slog.Logger) *sandbox.San
 	hooks := cfg.PublicURL + "/webhooks/wavy/" + secret + "/"
 	return sandbox.New(sandbox.Options{
 		Username:    config.SandboxUsername,
-		Token:       config.SandboxToken,
+		Token:       cfg.SandboxToken,
 		Seed:        cfg.SandboxSeed,
 		StatusURL:   hooks + "sms-status",
 		MOURL:       hooks + "sms-mo",

@@ -20,18 +20,20 @@ type sandboxCampaign struct {
 	Alias string `json:"alias"`
 }
 
-// sandboxAPI calls the console's own sandbox (mounted under /sandbox in
-// sandbox mode) as a Wavy client would, with its fixed credentials.
+// sandboxAPI calls the console's built-in sandbox (on its own loopback
+// listener in sandbox mode) as a Wavy client would, with its generated
+// token.
 func sandboxAPI(t *testing.T, s *server, method, path, body string) []byte {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, method, s.URL+"/sandbox"+path, strings.NewReader(body))
+	base, token := s.builtinSandbox(t)
+	req, err := http.NewRequestWithContext(ctx, method, base+path, strings.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	req.Header.Set("UserName", "sandbox")
-	req.Header.Set("AuthenticationToken", "sandbox")
+	req.Header.Set("AuthenticationToken", token)
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

@@ -43,13 +43,18 @@ func runMain(m *testing.M) int {
 		return 1
 	}
 	defer os.RemoveAll(tmp)
-	binary = filepath.Join(tmp, "arauto")
-	build := exec.Command("go", "build", "-o", binary, ".")
-	build.Dir = root
-	build.Stdout, build.Stderr = os.Stderr, os.Stderr
-	if err := build.Run(); err != nil {
-		fmt.Fprintln(os.Stderr, "e2e: build arauto:", err)
-		return 1
+	// ARAUTO_E2E_BINARY runs the journeys against a binary built elsewhere
+	// (an older commit, to measure a fix against what came before).
+	binary = os.Getenv("ARAUTO_E2E_BINARY")
+	if binary == "" {
+		binary = filepath.Join(tmp, "arauto")
+		build := exec.Command("go", "build", "-o", binary, ".")
+		build.Dir = root
+		build.Stdout, build.Stderr = os.Stderr, os.Stderr
+		if err := build.Run(); err != nil {
+			fmt.Fprintln(os.Stderr, "e2e: build arauto:", err)
+			return 1
+		}
 	}
 
 	driver := os.Getenv("PLAYWRIGHT_DRIVER_PATH")
@@ -183,6 +188,23 @@ func startProcess(t testing.TB, args, env []string, listening *regexp.Regexp) *s
 		}
 	})
 	return s
+}
+
+var builtinSandboxRE = regexp.MustCompile(`msg="built-in sandbox listening" addr=(\S+)`)
+
+// builtinSandbox returns the base URL of the console's built-in sandbox
+// and the token it generated into the data directory.
+func (s *server) builtinSandbox(t *testing.T) (string, string) {
+	t.Helper()
+	m := builtinSandboxRE.FindStringSubmatch(s.Log())
+	if m == nil {
+		t.Fatalf("the console did not say where its sandbox listens; log:\n%s", s.Log())
+	}
+	tok, err := os.ReadFile(filepath.Join(s.DataDir, "sandbox.token"))
+	if err != nil {
+		t.Fatalf("sandbox token: %v", err)
+	}
+	return "http://" + m[1], strings.TrimSpace(string(tok))
 }
 
 // Log returns what the server has logged so far.

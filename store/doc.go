@@ -9,4 +9,8 @@
 //     milliseconds.
 //   - A missing row is ErrNotFound (never nil, nil); a uniqueness clash is
 //     ErrConflict. Other errors are wrapped with the operation that failed.
+//   - The database file and its -wal/-shm files are readable by their owner
+//     only (0600). Settings named in SealSettings (the Wavy token) are stored
+//     encrypted with AES-256-GCM under a key derived from the session key.
+//   - Sessions are stored by the SHA-256 of their id, never the id itself.
 package store

@@ -18,6 +18,10 @@ func (s *Store) Setting(ctx context.Context, key string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("store: setting %s: %w", key, err)
 	}
+	v, ok := s.seal.openValue(key, v)
+	if !ok {
+		return "", fmt.Errorf("store: setting %s sealed under another key: %w", key, ErrNotFound)
+	}
 	return v, nil
 }
 
@@ -34,7 +38,9 @@ func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 		if err := rows.Scan(&k, &v); err != nil {
 			return nil, fmt.Errorf("store: settings: %w", err)
 		}
-		m[k] = v
+		if v, ok := s.seal.openValue(k, v); ok {
+			m[k] = v
+		}
 	}
 	return m, rows.Err()
 }
@@ -50,7 +56,7 @@ func (s *Store) SaveSettings(ctx context.Context, kv map[string]string) error {
 				_, err = tx.ExecContext(ctx, "DELETE FROM settings WHERE key = ?", k)
 			} else {
 				_, err = tx.ExecContext(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
-					ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, k, v, now)
+					ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, k, s.seal.sealValue(k, v), now)
 			}
 			if err != nil {
 				return err

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"path/filepath"
 	"runtime"
 	"sort"
@@ -32,6 +33,8 @@ type Store struct {
 	w    *sql.DB // the one writer
 	r    *sql.DB // readers
 	path string
+	// seal encrypts sensitive settings at rest (nil until SealSettings).
+	seal *sealer
 }
 
 // FileName is the database file inside the data directory.
@@ -42,6 +45,9 @@ func Open(path string) (*Store, error) {
 	abs, err := filepath.Abs(path)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	if err := restrictFiles(abs); err != nil {
+		return nil, err
 	}
 	q := url.Values{}
 	q.Set("_journal_mode", "WAL")
@@ -79,6 +85,25 @@ func Open(path string) (*Store, error) {
 	r.SetMaxOpenConns(max(4, runtime.NumCPU()*2))
 	s.r = r
 	return s, nil
+}
+
+// restrictFiles makes the database readable by its owner only: it holds
+// the Wavy token, password hashes and phone numbers. SQLite creates the
+// -wal and -shm files with the database file's permissions, so creating
+// that file 0600 first is enough; files left by an older version are
+// tightened.
+func restrictFiles(abs string) error {
+	f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("store: open %s: %w", abs, err)
+	}
+	f.Close()
+	for _, p := range []string{abs, abs + "-wal", abs + "-shm", abs + "-journal"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("store: restrict %s: %w", p, err)
+		}
+	}
+	return nil
 }
 
 // Close closes both pools.

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"arauto/internal/user"
@@ -15,6 +16,15 @@ import (
 var ErrLastAdmin = errors.New("store: would leave no active admin")
 
 const userColumns = `id, email, name, password_hash, role, lang, disabled, session_epoch, created_at, last_login_at, time_zone`
+
+// userColumnsOf is userColumns qualified by a table alias, for joins.
+func userColumnsOf(alias string) string {
+	cols := strings.Split(userColumns, ", ")
+	for i, c := range cols {
+		cols[i] = alias + "." + c
+	}
+	return strings.Join(cols, ", ")
+}
 
 func scanUser(row interface{ Scan(...any) error }) (*user.User, error) {
 	var u user.User

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"math"
+	"strconv"
+
 	"github.com/gofiber/fiber/v2"
 
 	"arauto/internal/user"
@@ -12,13 +15,25 @@ func (s *Server) accountPage(c *fiber.Ctx) error {
 }
 
 // changePassword checks the current password, stores the new one, and keeps
-// this session while ending every other.
+// this session while ending every other. Wrong current passwords slow down
+// like sign-ins do (a borrowed session must not become a way to guess the
+// password at full speed).
 func (s *Server) changePassword(c *fiber.Ctx) error {
 	u := currentUser(c)
 	f := formOf(c)
 	pw, confirm := c.FormValue("password"), c.FormValue("password_confirm")
+	account, ip := strconv.FormatInt(u.ID, 10), s.clientIP(c)
+	if wait := s.passwordChecks.wait(account, ip); wait > 0 {
+		f.Errors["current_password"] = tr(c, "auth.slow_down", waitText(wait))
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		return s.render(c, fiber.StatusTooManyRequests, views.AccountPage(f))
+	}
 	if !user.Authenticate(u, c.FormValue("current_password")) {
+		s.passwordChecks.fail(account, ip)
+		s.log.Info("password change: wrong current password", "user_id", u.ID, "ip", ip, "request_id", requestID(c))
 		f.Errors["current_password"] = tr(c, "account.wrong_current")
+	} else {
+		s.passwordChecks.succeed(account, ip)
 	}
 	if p := user.CheckPassword(pw); p != "" {
 		f.Errors["password"] = tr(c, p, user.MinPasswordLen)
@@ -37,7 +52,13 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 		return err
 	}
 	u.SessionEpoch = epoch
-	s.startSignIn(session(c), u)
+	rs := session(c)
+	if err := s.startSignIn(c.UserContext(), rs, u); err != nil {
+		return err
+	}
+	if err := s.store.DeleteUserSessions(c.UserContext(), u.ID, hashSessionID(rs.str(keySessionID))); err != nil {
+		return err
+	}
 	flash(c, "success", "account.password_changed")
 	return seeOther(c, "/account")
 }

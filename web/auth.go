@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"math"
 	"net/url"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -57,7 +59,9 @@ func (s *Server) setup(c *fiber.Ctx) error {
 	}
 	s.hasUsers.Store(true)
 	s.log.Info("first admin created", "user_id", u.ID, "request_id", requestID(c))
-	s.startSignIn(session(c), u)
+	if err := s.startSignIn(c.UserContext(), session(c), u); err != nil {
+		return err
+	}
 	flash(c, "success", "setup.done")
 	return seeOther(c, "/")
 }
@@ -70,8 +74,8 @@ func (s *Server) loginPage(c *fiber.Ctx) error {
 }
 
 // login checks the password. Unknown e-mail and wrong password get the same
-// message and take the same time; repeated failures are throttled per IP and
-// per account.
+// message and take the same time; repeated failures slow down the pair of
+// account and client address that made them (see loginLimiter).
 func (s *Server) login(c *fiber.Ctx) error {
 	f := formOf(c, "email")
 	next := safeNext(c.FormValue("next"))
@@ -79,10 +83,11 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if email == "" {
 		email = strings.ToLower(f.Value("email"))
 	}
-	ip := c.IP()
-	if blocked, wait := s.logins.blocked(ip, email); blocked {
+	ip := s.clientIP(c)
+	if wait := s.logins.wait(email, ip); wait > 0 {
 		s.log.Warn("sign-in throttled", "ip", ip, "request_id", requestID(c))
-		f.Message = tr(c, "auth.throttled", int(math.Ceil(wait.Minutes())))
+		f.Message = tr(c, "auth.slow_down", waitText(wait))
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		return s.render(c, fiber.StatusTooManyRequests, views.LoginPage(f, next))
 	}
 	u, err := s.store.UserByEmail(c.UserContext(), email)
@@ -90,22 +95,27 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return err
 	}
 	if !user.Authenticate(u, c.FormValue("password")) {
-		s.logins.fail(ip, email)
+		s.logins.fail(email, ip)
 		s.log.Info("sign-in failed", "ip", ip, "request_id", requestID(c))
 		f.Message = tr(c, "auth.failed")
 		return s.render(c, fiber.StatusUnauthorized, views.LoginPage(f, next))
 	}
-	s.logins.succeed(email)
+	s.logins.succeed(email, ip)
 	if err := s.store.TouchLogin(c.UserContext(), u.ID, s.now()); err != nil {
 		return err
 	}
-	s.startSignIn(session(c), u)
+	if err := s.startSignIn(c.UserContext(), session(c), u); err != nil {
+		return err
+	}
 	s.log.Info("signed in", "user_id", u.ID, "request_id", requestID(c))
 	return seeOther(c, next)
 }
 
+// logout ends the session on the server, not only in this browser.
 func (s *Server) logout(c *fiber.Ctx) error {
-	s.endSignIn(session(c))
+	if err := s.endSignIn(c.UserContext(), session(c)); err != nil {
+		return err
+	}
 	flash(c, "success", "auth.signed_out")
 	return seeOther(c, "/login")
 }
@@ -129,12 +139,33 @@ func (s *Server) setLanguage(c *fiber.Ctx) error {
 	return seeOther(c, back)
 }
 
-// safeNext keeps redirects on this site: only local absolute paths pass.
+// safeNext keeps redirects on this site: only an absolute path of this
+// site passes, judged as a browser reads it. Browsers drop tabs and line
+// breaks inside a URL and take a backslash for a slash, so "/\t/evil.example"
+// and "/\\evil.example" lead to another host: anything holding a control
+// character, a space or a backslash is refused, as is anything with a
+// scheme, a host, or a path that starts with "//" once decoded. What is
+// returned is rebuilt from the parsed path and query, so it is what was
+// checked. Anything refused becomes "/".
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") || strings.ContainsAny(next, "\r\n") {
+	if next == "" || len(next) > 2048 || next[0] != '/' {
 		return "/"
 	}
-	return next
+	for _, r := range next {
+		if r <= ' ' || r == 0x7f || r == '\\' || (r >= 0x80 && r <= 0x9f) {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") {
+		return "/"
+	}
+	out := u.EscapedPath()
+	if u.RawQuery != "" {
+		out += "?" + u.RawQuery
+	}
+	return out
 }
 
 // idParam reads a numeric :id route parameter.
@@ -144,4 +175,13 @@ func idParam(c *fiber.Ctx) (int64, error) {
 		return 0, fiber.ErrNotFound
 	}
 	return id, nil
+}
+
+// waitText says how long to wait in words that need no plural: "40 s",
+// "3 min".
+func waitText(d time.Duration) string {
+	if d < time.Minute {
+		return strconv.Itoa(max(1, int(math.Ceil(d.Seconds())))) + " s"
+	}
+	return strconv.Itoa(int(math.Ceil(d.Minutes()))) + " min"
 }

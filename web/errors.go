@@ -50,8 +50,11 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 		}
 	}
 	if status >= 500 {
-		s.log.Error("request failed", "request_id", requestID(c), "method", c.Method(), "path", c.Path(), "err", err)
+		s.log.Error("request failed", "request_id", requestID(c), "method", c.Method(), "path", logPath(c.Path()), "err", err)
 	}
+	// Errors fasthttp raises before routing (a malformed request, headers
+	// too large) never passed the middleware that sets these.
+	s.setSecurityHeaders(c)
 	if c.Get("HX-Request") != "" {
 		c.Set("HX-Reswap", "none")
 	}

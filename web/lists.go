@@ -2,17 +2,17 @@ package web
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/text/unicode/norm"
 
 	"arauto/internal/events"
 	"arauto/internal/recipient"
@@ -53,48 +53,77 @@ func (s *Server) renderLists(c *fiber.Ctx, status int, uploadErr string) error {
 // uploadFormats are the file endings the importer reads.
 var uploadFormats = map[string]bool{".csv": true, ".txt": true, ".xlsx": true, ".tsv": true}
 
-// uploadList stores the uploaded file, inspects it and, when it can be
-// read, creates the list and goes to the column mapping. A file that cannot
-// be read leaves nothing behind.
+// uploadList stores the uploaded file as it arrives, inspects it and, when
+// it can be read, creates the list and goes to the column mapping. A file
+// that cannot be read leaves nothing behind.
 func (s *Server) uploadList(c *fiber.Ctx) error {
-	fh, err := c.FormFile("file")
+	up, err := s.receiveUpload(c, "", uploadFormats)
+	var p *uploadProblem
+	if errors.As(err, &p) {
+		return s.renderLists(c, p.Status, p.message(c))
+	} else if err != nil {
+		return err
+	}
+	preview, err := recipient.Inspect(up.Path, recipient.InspectOptions{Region: s.cfg.PhoneRegion})
 	if err != nil {
-		return s.renderLists(c, fiber.StatusUnprocessableEntity, tr(c, "lists.upload.no_file"))
+		os.Remove(up.Path)
+		s.log.Info("upload refused", "file", up.FileName, "err", err, "request_id", requestID(c))
+		return s.renderLists(c, fiber.StatusUnprocessableEntity, tr(c, "lists.upload.unreadable", up.FileName, recipient.ErrorMessage(err, lang(c))))
 	}
-	ext := strings.ToLower(filepath.Ext(fh.Filename))
-	if !uploadFormats[ext] {
-		return s.renderLists(c, fiber.StatusUnprocessableEntity, tr(c, "lists.upload.format", fh.Filename))
-	}
-	if fh.Size > s.cfg.MaxUploadBytes {
-		return s.renderLists(c, fiber.StatusRequestEntityTooLarge, tr(c, "lists.upload.too_large", float64(fh.Size)/(1<<20), s.cfg.MaxUploadBytes>>20))
-	}
-	dir := filepath.Join(s.cfg.DataDir, "uploads")
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return fmt.Errorf("web: upload dir: %w", err)
-	}
-	var rnd [8]byte
-	rand.Read(rnd[:])
-	path := filepath.Join(dir, hex.EncodeToString(rnd[:])+ext)
-	if err := c.SaveFile(fh, path); err != nil {
-		return fmt.Errorf("web: save upload: %w", err)
-	}
-	preview, err := recipient.Inspect(path, recipient.InspectOptions{Region: s.cfg.PhoneRegion})
-	if err != nil {
-		os.Remove(path)
-		s.log.Info("upload refused", "file", fh.Filename, "err", err, "request_id", requestID(c))
-		return s.renderLists(c, fiber.StatusUnprocessableEntity, tr(c, "lists.upload.unreadable", fh.Filename, recipient.ErrorMessage(err, lang(c))))
-	}
-	name := strings.TrimSpace(c.FormValue("name"))
+	name := strings.TrimSpace(up.Fields["name"])
 	if name == "" {
-		name = strings.TrimSuffix(filepath.Base(fh.Filename), filepath.Ext(fh.Filename))
+		name = strings.TrimSuffix(up.FileName, filepath.Ext(up.FileName))
 	}
-	l := &recipient.List{Name: truncateRunes(name, 120), FileName: truncateRunes(filepath.Base(fh.Filename), 255), FilePath: path,
-		FileSize: fh.Size, Mapping: preview.Mapping(), CreatedBy: currentUser(c).ID}
+	l := &recipient.List{Name: truncateRunes(name, 120), FileName: truncateRunes(up.FileName, 255), FilePath: up.Path,
+		FileSize: up.Size, Mapping: preview.Mapping(), CreatedBy: currentUser(c).ID}
 	if err := s.store.CreateList(c.UserContext(), l); err != nil {
-		os.Remove(path)
+		os.Remove(up.Path)
+		return err
+	}
+	if err := s.store.SaveListPreview(c.UserContext(), l.ID, previewToKeep(preview)); err != nil {
 		return err
 	}
 	return seeOther(c, fmt.Sprintf("/lists/%d/mapping", l.ID))
+}
+
+// maxPreviewCell bounds each preview cell kept with the list (a record
+// may be up to 1 MB; the mapping step shows the start of it).
+const maxPreviewCell = 200
+
+// previewToKeep is p with long cells cut, to be saved with the list.
+func previewToKeep(p recipient.Preview) recipient.Preview {
+	rows := make([][]string, len(p.Rows))
+	for i, r := range p.Rows {
+		rows[i] = make([]string, len(r))
+		for j, v := range r {
+			rows[i][j] = truncateRunes(v, maxPreviewCell)
+		}
+	}
+	p.Rows = rows
+	return p
+}
+
+// listPreview returns what inspecting the list's upload found for sheet
+// ("" is the sheet chosen at upload). The file is read only for a sheet
+// not inspected before, then that inspection is kept: a workbook is read
+// once, not on every visit to the mapping step.
+func (s *Server) listPreview(c *fiber.Ctx, l *recipient.List, sheet string) (recipient.Preview, error) {
+	ctx := c.UserContext()
+	if _, err := os.Stat(l.FilePath); err != nil {
+		return recipient.Preview{}, fmt.Errorf("web: list %d upload: %w", l.ID, err)
+	}
+	p, ok, err := s.store.ListPreview(ctx, l.ID)
+	if err != nil {
+		return recipient.Preview{}, err
+	}
+	if ok && (sheet == "" || strings.EqualFold(sheet, p.Sheet)) {
+		return p, nil
+	}
+	if p, err = recipient.Inspect(l.FilePath, recipient.InspectOptions{Region: s.cfg.PhoneRegion, Sheet: sheet}); err != nil {
+		return p, err
+	}
+	p = previewToKeep(p)
+	return p, s.store.SaveListPreview(ctx, l.ID, p)
 }
 
 func truncateRunes(s string, n int) string {
@@ -124,8 +153,7 @@ func (s *Server) mappingPage(c *fiber.Ctx) error {
 	if l.State == recipient.ListReady || l.State == recipient.ListImporting {
 		return c.Redirect(fmt.Sprintf("/lists/%d", l.ID), fiber.StatusSeeOther)
 	}
-	sheet := c.Query("sheet", l.Mapping.Sheet)
-	preview, err := recipient.Inspect(l.FilePath, recipient.InspectOptions{Region: s.cfg.PhoneRegion, Sheet: sheet})
+	preview, err := s.listPreview(c, l, c.Query("sheet", l.Mapping.Sheet))
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return s.render(c, fiber.StatusGone, views.MappingGone(l))
@@ -144,8 +172,11 @@ func (s *Server) importList(c *fiber.Ctx) error {
 	if l.State == recipient.ListReady || l.State == recipient.ListImporting {
 		return seeOther(c, fmt.Sprintf("/lists/%d", l.ID))
 	}
-	preview, err := recipient.Inspect(l.FilePath, recipient.InspectOptions{Region: s.cfg.PhoneRegion, Sheet: c.FormValue("sheet")})
+	preview, err := s.listPreview(c, l, c.FormValue("sheet"))
 	if err != nil {
+		if errors.Is(err, os.ErrNotExist) {
+			return s.render(c, fiber.StatusGone, views.MappingGone(l))
+		}
 		return s.render(c, fiber.StatusUnprocessableEntity, views.MappingPage(l, recipient.Preview{}, recipient.ErrorMessage(err, lang(c))))
 	}
 	m := preview.Mapping()
@@ -284,8 +315,22 @@ func (s *Server) fillRejectedSheet(ctx context.Context, f *excelize.File, listID
 
 // neutralizeCell keeps a spreadsheet from reading a value as a formula
 // (=, +, -, @ and the control characters some programs also honour).
+// neutralizeCell keeps a spreadsheet from reading an exported cell as a
+// formula: a cell whose first character (after any spaces) starts one is
+// prefixed with an apostrophe. Spreadsheets start formulas on = + - @ and
+// on a tab or line break before one, and read the fullwidth and small
+// forms (＝ ＋ － ＠ ﹦ ﹢ ﹣) and the minus sign (−) as those too, so the first
+// character is compared after Unicode compatibility folding.
 func neutralizeCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+	t := strings.TrimLeft(v, " \u00a0\u3000")
+	r, _ := utf8.DecodeRuneInString(t)
+	switch {
+	case t == "":
+		return v
+	case r == '\t' || r == '\r' || r == '\n' || r == '\u2212':
+		return "'" + v
+	}
+	if f := norm.NFKC.String(string(r)); len(f) == 1 && strings.ContainsRune("=+-@", rune(f[0])) {
 		return "'" + v
 	}
 	return v

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/url"
@@ -14,6 +16,7 @@ import (
 
 	"arauto/internal/i18n"
 	"arauto/internal/user"
+	"arauto/store"
 )
 
 // Locals keys.
@@ -44,7 +47,7 @@ func (s *Server) observe(c *fiber.Ctx) (err error) {
 	c.Set("X-Request-ID", rid)
 	defer func() {
 		if p := recover(); p != nil {
-			s.log.Error("panic", "request_id", rid, "method", c.Method(), "path", c.Path(), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+			s.log.Error("panic", "request_id", rid, "method", c.Method(), "path", logPath(c.Path()), "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
 			err = fmt.Errorf("web: panic: %v", p)
 			c.Response().ResetBody()
 			if herr := s.handleError(c, err); herr != nil {
@@ -62,8 +65,17 @@ func (s *Server) observe(c *fiber.Ctx) (err error) {
 			// counted in the events table, not written line by line.
 			level = slog.LevelDebug
 		}
-		s.log.Log(c.UserContext(), level, "request", "request_id", rid, "method", c.Method(), "path", c.Path(),
-			"status", status, "duration_ms", float64(time.Since(start).Microseconds())/1000, "bytes", len(c.Response().Body()), "ip", c.IP())
+		attrs := []any{"request_id", rid, "method", c.Method(), "path", logPath(c.Path()),
+			"status", status, "duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", s.clientIP(c)}
+		// A streamed body (event streams, exports) is written after this
+		// line; asking its size would make fasthttp drain the whole stream
+		// into memory first, so nothing would reach the browser live.
+		if c.Response().IsBodyStream() {
+			attrs = append(attrs, "streamed", true)
+		} else {
+			attrs = append(attrs, "bytes", len(c.Response().Body()))
+		}
+		s.log.Log(c.UserContext(), level, "request", attrs...)
 	}()
 	if err = c.Next(); err != nil {
 		if herr := s.handleError(c, err); herr != nil {
@@ -74,14 +86,38 @@ func (s *Server) observe(c *fiber.Ctx) (err error) {
 	return err
 }
 
+// logPath is a request path fit for the log: the secret segment of the
+// webhook URLs is masked, since whoever reads the log must not be able to
+// post events.
+func logPath(path string) string {
+	rest, ok := strings.CutPrefix(path, "/webhooks/wavy/")
+	if !ok {
+		return path
+	}
+	if _, kind, found := strings.Cut(rest, "/"); found {
+		return "/webhooks/wavy/***/" + kind
+	}
+	return "/webhooks/wavy/***"
+}
+
 // securityHeaders keeps pages from being framed, sniffed or leaking URLs,
-// and restricts where scripts may come from.
-func securityHeaders(c *fiber.Ctx) error {
+// restricts where scripts may come from and, when the console is served
+// over https, tells browsers never to use plain http for it.
+func (s *Server) securityHeaders(c *fiber.Ctx) error {
+	s.setSecurityHeaders(c)
+	return c.Next()
+}
+
+// setSecurityHeaders is securityHeaders for answers made outside the
+// middleware chain (errors fasthttp raises before routing).
+func (s *Server) setSecurityHeaders(c *fiber.Ctx) {
 	c.Set("X-Content-Type-Options", "nosniff")
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Referrer-Policy", "same-origin")
 	c.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
-	return c.Next()
+	if s.cfg.SecureCookies() {
+		c.Set("Strict-Transport-Security", "max-age=31536000")
+	}
 }
 
 // withSession loads the session cookie, resolves the signed-in user and the
@@ -93,13 +129,19 @@ func (s *Server) withSession(c *fiber.Ctx) error {
 	lang := rs.str(keyLang)
 	if uid := rs.int64(keyUserID); uid != 0 {
 		issued, seen := time.Unix(rs.int64(keyIssued), 0), time.Unix(rs.int64(keySeen), 0)
-		u, err := s.store.UserByID(c.UserContext(), uid)
+		u, err := s.store.SessionUser(c.UserContext(), hashSessionID(rs.str(keySessionID)), now)
+		if err != nil && !errors.Is(err, store.ErrNotFound) {
+			return err
+		}
 		switch {
-		case err != nil, u.Disabled, u.SessionEpoch != rs.int64(keyEpoch),
+		case err != nil, u.ID != uid, u.Disabled, u.SessionEpoch != rs.int64(keyEpoch),
 			now.Sub(issued) > sessionMax, now.Sub(seen) > sessionIdle:
-			// Gone, disabled, password changed elsewhere, or expired:
-			// sign out quietly and say so on the sign-in page.
-			s.endSignIn(rs)
+			// Signed out (here or elsewhere), gone, disabled, password
+			// changed elsewhere, or expired: sign out quietly and say so on
+			// the sign-in page.
+			if err := s.endSignIn(c.UserContext(), rs); err != nil {
+				return err
+			}
 			rs.addFlash("info", i18n.T(i18n.Normalize(lang), "auth.session_expired"))
 		default:
 			c.Locals(localUser, u)
@@ -120,21 +162,44 @@ func (s *Server) withSession(c *fiber.Ctx) error {
 	return err
 }
 
-func (s *Server) startSignIn(rs *reqSession, u *user.User) {
-	now := s.now().Unix()
+// startSignIn signs u in: a new server-side session, whose id the cookie
+// carries. A session the cookie held before is ended first, so an id
+// planted before sign-in is never the one signed in.
+func (s *Server) startSignIn(ctx context.Context, rs *reqSession, u *user.User) error {
+	if err := s.endSignIn(ctx, rs); err != nil {
+		return err
+	}
+	now := s.now()
+	sid := randomToken()
+	if err := s.store.CreateSession(ctx, hashSessionID(sid), u.ID, now, now.Add(sessionMax)); err != nil {
+		return err
+	}
+	rs.set(keySessionID, sid)
 	rs.set(keyUserID, u.ID)
 	rs.set(keyEpoch, u.SessionEpoch)
-	rs.set(keyIssued, now)
-	rs.set(keySeen, now)
+	rs.set(keyIssued, now.Unix())
+	rs.set(keySeen, now.Unix())
 	// A new CSRF token on sign-in, so a token planted before cannot be reused.
 	rs.set(keyCSRF, randomToken())
+	return nil
 }
 
-func (s *Server) endSignIn(rs *reqSession) {
-	for _, k := range []string{keyUserID, keyEpoch, keyIssued, keySeen} {
+// endSignIn ends the cookie's session on the server, so a copy of the
+// cookie stops working too, and clears it from the cookie.
+func (s *Server) endSignIn(ctx context.Context, rs *reqSession) error {
+	if sid := rs.str(keySessionID); sid != "" {
+		if err := s.store.DeleteSession(ctx, hashSessionID(sid)); err != nil {
+			return err
+		}
+	}
+	if rs.str(keySessionID) == "" && rs.int64(keyUserID) == 0 {
+		return nil
+	}
+	for _, k := range []string{keySessionID, keyUserID, keyEpoch, keyIssued, keySeen} {
 		rs.del(k)
 	}
 	rs.set(keyCSRF, randomToken())
+	return nil
 }
 
 func session(c *fiber.Ctx) *reqSession {
@@ -171,11 +236,17 @@ func (s *Server) csrf(c *fiber.Ctx) error {
 	}
 	rs := session(c)
 	got := c.Get("X-CSRF-Token")
+	if got == "" && isUploadRoute(c.Method(), c.Path()) {
+		// Reading the form here would take the whole file before the role
+		// is checked: receiveUpload checks the token, the body's first part.
+		c.Locals(localCSRFInBody, true)
+		return c.Next()
+	}
 	if got == "" {
 		got = c.FormValue("_csrf")
 	}
 	if rs == nil || !tokensEqual(got, rs.str(keyCSRF)) {
-		s.log.Warn("csrf token missing or wrong", "request_id", requestID(c), "path", c.Path())
+		s.log.Warn("csrf token missing or wrong", "request_id", requestID(c), "path", logPath(c.Path()))
 		return &pageError{status: fiber.StatusForbidden, key: "error.csrf"}
 	}
 	return c.Next()

@@ -5,77 +5,139 @@ import (
 	"time"
 )
 
-// loginLimiter counts failed sign-ins per client IP and per account in a
-// sliding window. Both keys are checked, so one attacker cannot try many
-// accounts and many attackers cannot hammer one account. It lives in memory:
-// a restart forgets, which is acceptable for a single-process console.
+// loginLimiter slows password guessing down without letting anyone lock a
+// person out of their account.
+//
+// Failures are counted per pair of account and client address. From the
+// pairFree-th failure on, the pair must wait before its next try: a
+// second, doubling with each further failure up to maxWait. A success
+// clears the pair. Only a pair's own failures make it wait: someone guessing Ana's
+// password from elsewhere slows themselves down, never Ana.
+//
+// An address failing across many accounts (password spraying) is slowed
+// down as a whole after addrFree failures, except for accounts it has
+// signed in to before, so colleagues behind one office address who know
+// their passwords are not held up by a stranger on the same network.
+//
+// Counts live in memory: a restart forgets them, acceptable for a
+// single-process console. The client address comes from clientIP, which
+// believes X-Forwarded-For only from ARAUTO_TRUSTED_PROXIES.
 type loginLimiter struct {
-	mu      sync.Mutex
-	now     func() time.Time
-	window  time.Duration
-	perIP   int
-	perUser int
-	fails   map[string][]time.Time
+	mu    sync.Mutex
+	now   func() time.Time
+	pairs map[string]*failures
+	addrs map[string]*failures
+	// known remembers account+address pairs that signed in, and when.
+	known map[string]time.Time
 }
+
+// failures is a run of failed attempts and the earliest next try.
+type failures struct {
+	count int
+	last  time.Time
+	until time.Time
+}
+
+const (
+	// pairFree and addrFree are the failures after which tries must wait.
+	pairFree = 5
+	addrFree = 20
+	// firstWait doubles with each failure past the free ones, up to maxWait.
+	firstWait = time.Second
+	maxWait   = 15 * time.Minute
+	// forgetAfter: a run of failures with no new one for this long is
+	// forgotten.
+	forgetAfter = 30 * time.Minute
+	// knownFor is how long a successful sign-in vouches for its address.
+	knownFor = 30 * 24 * time.Hour
+	// maxTracked bounds each map; past it, stale entries are dropped, and
+	// if none are stale the map starts over.
+	maxTracked = 20000
+)
 
 func newLoginLimiter(now func() time.Time) *loginLimiter {
-	return &loginLimiter{now: now, window: 15 * time.Minute, perIP: 20, perUser: 5, fails: map[string][]time.Time{}}
+	return &loginLimiter{now: now, pairs: map[string]*failures{}, addrs: map[string]*failures{}, known: map[string]time.Time{}}
 }
 
-// blocked reports whether either key is over its limit, and how long until
-// the oldest failure ages out.
-func (l *loginLimiter) blocked(ip, account string) (bool, time.Duration) {
+func pairKey(account, addr string) string { return account + "\x00" + addr }
+
+// wait reports how long account may not be tried from addr; 0 means now.
+func (l *loginLimiter) wait(account, addr string) time.Duration {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	var wait time.Duration
-	for _, k := range []struct {
-		key string
-		max int
-	}{{"ip:" + ip, l.perIP}, {"acct:" + account, l.perUser}} {
-		fs := l.prune(k.key, now)
-		if len(fs) >= k.max {
-			if w := fs[0].Add(l.window).Sub(now); w > wait {
-				wait = w
+	key := pairKey(account, addr)
+	var w time.Duration
+	if f := l.pairs[key]; f != nil && f.until.After(now) {
+		w = f.until.Sub(now)
+	}
+	if f := l.addrs[addr]; f != nil && f.until.After(now) && !l.knownPair(key, now) {
+		w = max(w, f.until.Sub(now))
+	}
+	return w
+}
+
+// fail records a wrong password for account from addr.
+func (l *loginLimiter) fail(account, addr string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	l.pairs = record(l.pairs, pairKey(account, addr), pairFree, now)
+	l.addrs = record(l.addrs, addr, addrFree, now)
+}
+
+// succeed clears the pair's failures and remembers it signed in.
+func (l *loginLimiter) succeed(account, addr string) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	now := l.now()
+	key := pairKey(account, addr)
+	delete(l.pairs, key)
+	if len(l.known) >= maxTracked {
+		for k, at := range l.known {
+			if now.Sub(at) > knownFor {
+				delete(l.known, k)
 			}
 		}
-	}
-	return wait > 0, wait
-}
-
-func (l *loginLimiter) fail(ip, account string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	now := l.now()
-	for _, k := range []string{"ip:" + ip, "acct:" + account} {
-		l.fails[k] = append(l.prune(k, now), now)
-	}
-	if len(l.fails) > 10000 {
-		for k := range l.fails {
-			l.prune(k, now)
+		if len(l.known) >= maxTracked {
+			clear(l.known)
 		}
 	}
+	l.known[key] = now
 }
 
-// succeed forgets the account's failures; the IP's stay, so a correct
-// password for one account does not reset guessing at others.
-func (l *loginLimiter) succeed(account string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	delete(l.fails, "acct:"+account)
+func (l *loginLimiter) knownPair(key string, now time.Time) bool {
+	at, ok := l.known[key]
+	return ok && now.Sub(at) <= knownFor
 }
 
-func (l *loginLimiter) prune(key string, now time.Time) []time.Time {
-	fs := l.fails[key]
-	i := 0
-	for i < len(fs) && now.Sub(fs[i]) >= l.window {
-		i++
+// record adds a failure under key and sets its next allowed try.
+func record(m map[string]*failures, key string, free int, now time.Time) map[string]*failures {
+	f := m[key]
+	if f == nil || now.Sub(f.last) > forgetAfter {
+		if len(m) >= maxTracked {
+			for k, old := range m {
+				if now.Sub(old.last) > forgetAfter && old.until.Before(now) {
+					delete(m, k)
+				}
+			}
+			if len(m) >= maxTracked {
+				// Memory stays bounded; filling the table takes
+				// maxTracked bcrypt checks, which is its own slowdown.
+				clear(m)
+			}
+		}
+		f = &failures{}
+		m[key] = f
 	}
-	fs = fs[i:]
-	if len(fs) == 0 {
-		delete(l.fails, key)
-		return nil
+	f.count++
+	f.last = now
+	if over := f.count - free + 1; over > 0 {
+		w := maxWait
+		if over <= 20 {
+			w = min(firstWait<<(over-1), maxWait)
+		}
+		f.until = now.Add(w)
 	}
-	l.fails[key] = fs
-	return fs
+	return m
 }

@@ -3,8 +3,6 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"arauto/internal/config"
-
 	"arauto/internal/user"
 )
 
@@ -23,15 +21,12 @@ type route struct {
 // change campaigns, lists and templates; admins manage users and settings.
 func (s *Server) routes() {
 	app := s.app
-	app.Use(s.observe, securityHeaders)
+	app.Use(s.observe, s.securityHeaders, s.limitBody)
 
 	// No session, no CSRF: machines and assets.
 	app.Get("/healthz", s.healthz)
 	app.Get("/static/*", serveStatic)
 	app.Post("/webhooks/wavy/:secret/:kind", s.webhook)
-	if s.sandbox != nil {
-		app.All(config.SandboxPath+"/*", s.serveSandbox)
-	}
 
 	app.Use(s.withSession, s.csrf, s.setupGate)
 	list := []route{

@@ -27,8 +27,8 @@ type Deps struct {
 	Now func() time.Time
 	// WebhookSecret is the path segment that makes webhook URLs unguessable.
 	WebhookSecret string
-	// Sandbox is the built-in Wavy simulator, mounted under /sandbox; nil
-	// leaves it out.
+	// Sandbox is the built-in Wavy simulator, served by ServeSandbox on a
+	// listener of its own; nil leaves it out.
 	Sandbox http.Handler
 	// Hub carries live updates to open pages; nil makes a private one.
 	Hub *events.Hub
@@ -53,13 +53,16 @@ type Server struct {
 	app      *fiber.App
 	sessions *sessions.CookieStore
 	logins   *loginLimiter
+	// passwordChecks slows down wrong current passwords on the account
+	// page, per user and client address.
+	passwordChecks *loginLimiter
 	// hasUsers turns true once the first admin exists and never back, so
 	// the setup check costs one query only until then.
 	hasUsers atomic.Bool
 
-	webhookSecret  string
-	sandbox        http.Handler
-	sandboxHandler fiber.Handler
+	webhookSecret string
+	// sandboxServer serves the built-in sandbox (nil without one).
+	sandboxServer *http.Server
 
 	hub        *events.Hub
 	dispatcher Waker
@@ -67,6 +70,9 @@ type Server struct {
 	// closing is closed when shutdown starts, ending event streams so
 	// in-flight requests can finish.
 	closing chan struct{}
+	// listener is what Serve listens on, for Shutdown to close the
+	// connections that never sent a request.
+	listener atomic.Pointer[trackedListener]
 }
 
 // New builds the server and its routes.
@@ -83,50 +89,86 @@ func New(d Deps) (*Server, error) {
 	if d.Dispatcher == nil {
 		d.Dispatcher = noWaker{}
 	}
-	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret, sandbox: d.Sandbox,
+	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret,
 		hub: d.Hub, dispatcher: d.Dispatcher, imports: newImportJobs(), closing: make(chan struct{})}
 	if d.Sandbox != nil {
-		s.sandboxHandler = newSandboxHandler(d.Sandbox)
+		s.sandboxServer = s.newSandboxServer(d.Sandbox)
 	}
 	key, err := loadSessionKey(d.Config)
 	if err != nil {
 		return nil, err
 	}
+	// The Wavy token is stored encrypted with a key derived from the
+	// session key, so the database file alone does not give it away.
+	if err := d.Store.SealSettings(context.Background(), key, config.SettingWavyToken); err != nil {
+		return nil, err
+	}
 	s.sessions = newCookieStore(key, d.Config.SecureCookies())
 	s.logins = newLoginLimiter(d.Now)
+	s.passwordChecks = newLoginLimiter(d.Now)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "arauto",
 		DisableStartupMessage: true,
 		ErrorHandler:          s.handleError,
-		// The upload limit plus room for the other form fields; anything
-		// larger is answered 413 before a handler runs.
-		BodyLimit:      int(d.Config.MaxUploadBytes) + 1<<20,
-		ReadTimeout:    2 * time.Minute,
-		IdleTimeout:    2 * time.Minute,
-		Immutable:      true,
-		ProxyHeader:    "",
-		Network:        "tcp",
-		ReadBufferSize: 16 << 10,
+		// Bodies are read by limitBody under each route's own limit (see
+		// limits.go), never whole before a handler runs: fasthttp would
+		// otherwise allocate whatever length a request announces.
+		StreamRequestBody:            true,
+		DisablePreParseMultipartForm: true,
+		BodyLimit:                    int(d.Config.MaxUploadBytes + uploadOverhead),
+		ReadTimeout:                  readTimeout,
+		IdleTimeout:                  2 * time.Minute,
+		Immutable:                    true,
+		ProxyHeader:                  "",
+		Network:                      "tcp",
+		ReadBufferSize:               16 << 10,
 	})
+	s.app.Server().ContinueHandler = s.continueAllowed
 	s.routes()
 	return s, nil
 }
 
 // Serve answers requests on ln until Shutdown.
 func (s *Server) Serve(ln net.Listener) error {
-	if err := s.app.Listener(ln); err != nil && !errors.Is(err, net.ErrClosed) {
+	tl := newTrackedListener(ln)
+	s.listener.Store(tl)
+	if err := s.app.Listener(tl); err != nil && !errors.Is(err, net.ErrClosed) {
 		return fmt.Errorf("web: serve: %w", err)
 	}
 	return nil
 }
 
-// Shutdown stops accepting connections and waits for in-flight requests
+// Shutdown stops accepting connections, closes those that are idle (between
+// requests, or that never sent one), and waits for in-flight requests
 // until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
 	close(s.closing)
 	s.imports.shutdown()
+	stopped := make(chan struct{})
+	defer close(stopped)
+	if tl := s.listener.Load(); tl != nil {
+		go func() {
+			// Until fasthttp is done: a connection accepted just as the
+			// listener closed is caught on a later tick.
+			tick := time.NewTicker(50 * time.Millisecond)
+			defer tick.Stop()
+			for {
+				tl.closeFresh()
+				select {
+				case <-stopped:
+					return
+				case <-tick.C:
+				}
+			}
+		}()
+	}
 	if err := s.app.ShutdownWithContext(ctx); err != nil {
 		return fmt.Errorf("web: shutdown: %w", err)
+	}
+	if s.sandboxServer != nil {
+		if err := s.sandboxServer.Shutdown(ctx); err != nil {
+			return fmt.Errorf("web: shutdown sandbox: %w", err)
+		}
 	}
 	return nil
 }

@@ -2,8 +2,10 @@ package web
 
 import (
 	"crypto/rand"
+	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -35,13 +37,14 @@ const (
 
 // Session value keys.
 const (
-	keyUserID = "uid"
-	keyEpoch  = "epoch"
-	keyCSRF   = "csrf"
-	keyFlash  = "flash"
-	keyLang   = "lang"
-	keyIssued = "issued"
-	keySeen   = "seen"
+	keySessionID = "sid"
+	keyUserID    = "uid"
+	keyEpoch     = "epoch"
+	keyCSRF      = "csrf"
+	keyFlash     = "flash"
+	keyLang      = "lang"
+	keyIssued    = "issued"
+	keySeen      = "seen"
 )
 
 // loadSessionKey returns ARAUTO_SESSION_KEY, or the key kept in the data
@@ -156,6 +159,13 @@ func randomToken() string {
 		panic(fmt.Sprintf("web: crypto/rand failed: %v", err))
 	}
 	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// hashSessionID is what the sessions table keeps of a session id: a copy
+// of the database does not give cookies that work.
+func hashSessionID(sid string) string {
+	sum := sha256.Sum256([]byte(sid))
+	return hex.EncodeToString(sum[:])
 }
 
 func tokensEqual(a, b string) bool {

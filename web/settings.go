@@ -144,15 +144,24 @@ func (s *Server) saveProvider(c *fiber.Ctx) error {
 	}
 	token := strings.TrimSpace(c.FormValue("token"))
 	if mode == config.ProviderWavy {
-		p, err := s.provider(c.UserContext())
+		saved, err := s.store.Settings(c.UserContext())
 		if err != nil {
 			return err
 		}
+		// The Wavy connection as it stands, even while the sandbox is on.
+		p := s.cfg.EffectiveProvider(withMode(saved, config.ProviderWavy))
 		if f.Value("username") == "" {
 			f.Errors["username"] = tr(c, "settings.problem.username")
 		}
-		if token == "" && p.Token == "" {
+		switch {
+		case token == "" && p.Token == "":
 			f.Errors["token"] = tr(c, "settings.problem.token")
+			f.Message = f.Errors["token"]
+		case token == "" && s.hostsChange(p, f.Value("api_url"), f.Value("apigw_url")):
+			// The saved token is only ever sent to the hosts it was
+			// entered for: an admin session must not be able to send it
+			// anywhere else.
+			f.Errors["token"] = tr(c, "settings.problem.token_new_host")
 			f.Message = f.Errors["token"]
 		}
 	}
@@ -178,6 +187,23 @@ func (s *Server) saveProvider(c *fiber.Ctx) error {
 	s.log.Info("provider settings saved", "mode", mode, "by", currentUser(c).ID, "token_changed", token != "")
 	flash(c, "success", "settings.saved")
 	return seeOther(c, "/settings")
+}
+
+// hostsChange reports whether saving these base URLs ("" is the default
+// from the environment) would point the Wavy connection at another host
+// than p's.
+func (s *Server) hostsChange(p config.Provider, apiURL, apigwURL string) bool {
+	host := func(raw, def string) string {
+		if raw = strings.TrimRight(raw, "/"); raw == "" {
+			raw = def
+		}
+		u, err := url.Parse(raw)
+		if err != nil {
+			return raw
+		}
+		return strings.ToLower(u.Scheme + "://" + u.Host)
+	}
+	return host(apiURL, s.cfg.WavyAPIURL) != host(p.APIURL, "") || host(apigwURL, s.cfg.WavyAPIGWURL) != host(p.APIGWURL, "")
 }
 
 // testConnection makes one harmless authenticated call (the first page of

@@ -3,13 +3,10 @@ package web
 import (
 	"bufio"
 	"context"
-	"crypto/rand"
 	"encoding/csv"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -111,34 +108,20 @@ func (s *Server) removeSuppression(c *fiber.Ctx) error {
 // importSuppressions reads a CSV/TXT/XLSX of numbers with the list
 // importer and adds every valid one to the suppression list.
 func (s *Server) importSuppressions(c *fiber.Ctx) error {
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return s.renderSuppression(c, fiber.StatusUnprocessableEntity, views.Form{}, tr(c, "lists.upload.no_file"), nil)
+	up, err := s.receiveUpload(c, "suppress-", uploadFormats)
+	var p *uploadProblem
+	if errors.As(err, &p) {
+		return s.renderSuppression(c, p.Status, views.Form{}, p.message(c), nil)
+	} else if err != nil {
+		return err
 	}
-	ext := strings.ToLower(filepath.Ext(fh.Filename))
-	if !uploadFormats[ext] {
-		return s.renderSuppression(c, fiber.StatusUnprocessableEntity, views.Form{}, tr(c, "lists.upload.format", fh.Filename), nil)
-	}
-	if fh.Size > s.cfg.MaxUploadBytes {
-		return s.renderSuppression(c, fiber.StatusRequestEntityTooLarge, views.Form{},
-			tr(c, "lists.upload.too_large", float64(fh.Size)/(1<<20), s.cfg.MaxUploadBytes>>20), nil)
-	}
-	dir := filepath.Join(s.cfg.DataDir, "uploads")
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return fmt.Errorf("web: upload dir: %w", err)
-	}
-	var rnd [8]byte
-	rand.Read(rnd[:])
-	path := filepath.Join(dir, "suppress-"+hex.EncodeToString(rnd[:])+ext)
-	if err := c.SaveFile(fh, path); err != nil {
-		return fmt.Errorf("web: save upload: %w", err)
-	}
+	path := up.Path
 	defer os.Remove(path)
-	name := truncateRunes(filepath.Base(fh.Filename), 120)
+	name := truncateRunes(up.FileName, 120)
 	refuse := func(err error) error {
-		s.log.Info("suppression upload refused", "file", fh.Filename, "err", err, "request_id", requestID(c))
+		s.log.Info("suppression upload refused", "file", up.FileName, "err", err, "request_id", requestID(c))
 		return s.renderSuppression(c, fiber.StatusUnprocessableEntity, views.Form{},
-			tr(c, "lists.upload.unreadable", fh.Filename, recipient.ErrorMessage(err, lang(c))), nil)
+			tr(c, "lists.upload.unreadable", up.FileName, recipient.ErrorMessage(err, lang(c))), nil)
 	}
 	preview, err := recipient.Inspect(path, recipient.InspectOptions{Region: s.cfg.PhoneRegion})
 	if err != nil {
@@ -165,7 +148,7 @@ func (s *Server) importSuppressions(c *fiber.Ctx) error {
 		}
 		return err
 	}
-	s.log.Info("suppression list imported", "file", fh.Filename, "added", added, "valid", rep.Valid, "invalid", rep.Invalid, "by", currentUser(c).ID)
+	s.log.Info("suppression list imported", "file", up.FileName, "added", added, "valid", rep.Valid, "invalid", rep.Invalid, "by", currentUser(c).ID)
 	return s.renderSuppression(c, fiber.StatusOK, views.Form{}, "", &views.ImportResult{File: name, Added: added,
 		Already: rep.Valid - added + rep.Duplicates, Invalid: rep.Invalid})
 }

@@ -25,7 +25,7 @@ func TestWebhooks(t *testing.T) {
 		{"malformed json", "/webhooks/wavy/" + testSecret + "/sms-status", `{"id":`, 400},
 		{"not json at all", "/webhooks/wavy/" + testSecret + "/sms-mo", `<html>hi</html>`, 400},
 		{"empty body", "/webhooks/wavy/" + testSecret + "/whatsapp", ``, 400},
-		{"oversized", "/webhooks/wavy/" + testSecret + "/sms-status", `[` + strings.Repeat(good+",", 7000) + good + `]`, 400},
+		{"oversized", "/webhooks/wavy/" + testSecret + "/sms-status", `[` + strings.Repeat(good+",", 7000) + good + `]`, 413},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

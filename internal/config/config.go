@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -48,9 +49,18 @@ type Config struct {
 	SendRequestsPerSecond float64 // ARAUTO_SEND_REQUESTS_PER_SECOND
 	SendMessagesPerSecond float64 // ARAUTO_SEND_MESSAGES_PER_SECOND
 	SendConcurrency       int     // ARAUTO_SEND_CONCURRENCY
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For header
+	// names the client (ARAUTO_TRUSTED_PROXIES); a request from anywhere
+	// else is judged by its own address.
+	TrustedProxies []netip.Prefix
 	// PublicURLSet tells whether ARAUTO_PUBLIC_URL was given; when not, main
 	// derives the public URL from the address actually listened on.
 	PublicURLSet bool
+	// SandboxURL and SandboxToken reach the built-in sandbox: main serves
+	// it on a loopback listener of its own, never on the console's address,
+	// with a token generated once into the data directory.
+	SandboxURL   string
+	SandboxToken string
 }
 
 // Error names the environment variable whose value stopped start-up.
@@ -76,11 +86,12 @@ var Vars = []Var{
 	{"ARAUTO_WAVY_APIGW_URL", "https://apigw.wavy.global", "Wavy Campaign API (apigw) base URL"},
 	{"ARAUTO_WAVY_USERNAME", "", "Wavy UserName header"},
 	{"ARAUTO_WAVY_TOKEN", "", "Wavy AuthenticationToken header (never shown back)"},
-	{"ARAUTO_PUBLIC_URL", "http://{ARAUTO_ADDR}", "public base URL; https makes session cookies Secure"},
+	{"ARAUTO_PUBLIC_URL", "http://{ARAUTO_ADDR}", "public base URL; https makes session cookies Secure and turns on HSTS"},
+	{"ARAUTO_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of the reverse proxies in front of Arauto (e.g. 127.0.0.1,10.0.0.0/8); only their X-Forwarded-For is believed, for sign-in throttling and logs"},
 	{"ARAUTO_ADMIN_EMAIL", "", "with ARAUTO_ADMIN_PASSWORD, creates the first admin without the setup page"},
 	{"ARAUTO_ADMIN_PASSWORD", "", "password of that admin (at least 10 characters)"},
 	{"ARAUTO_SESSION_KEY", "", "base64 key of at least 32 bytes for session cookies; generated once into ARAUTO_DATA when empty"},
-	{"ARAUTO_MAX_UPLOAD_MB", "50", "largest accepted upload, in megabytes"},
+	{"ARAUTO_MAX_UPLOAD_MB", "250", "largest accepted upload, in megabytes (a 1,000,000-row CSV with a dozen columns is about 160 MB); uploads go to disk as they arrive, never whole in memory"},
 	{"ARAUTO_PHONE_REGION", "BR", "region for phone numbers written without a country code"},
 	{"ARAUTO_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"ARAUTO_LOG_FORMAT", "text", "text or json"},
@@ -148,6 +159,10 @@ func Load(getenv func(string) string) (Config, error) {
 		c.PublicURL = "http://" + net.JoinHostPort(host, port)
 	} else if err := checkHTTPURL(c.PublicURL); err != nil {
 		return c, &Error{"ARAUTO_PUBLIC_URL", err.Error()}
+	}
+
+	if c.TrustedProxies, err = parseProxies(getenv("ARAUTO_TRUSTED_PROXIES")); err != nil {
+		return c, &Error{"ARAUTO_TRUSTED_PROXIES", err.Error()}
 	}
 
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
@@ -222,6 +237,28 @@ func Load(getenv func(string) string) (Config, error) {
 // the console is reached over https, or browsers would drop them.
 func (c Config) SecureCookies() bool { return strings.HasPrefix(c.PublicURL, "https://") }
 
+// parseProxies reads a comma-separated list of addresses and CIDR ranges.
+func parseProxies(raw string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(raw, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not an IP address or CIDR range such as 10.0.0.0/8", f)
+		}
+		a = a.Unmap()
+		out = append(out, netip.PrefixFrom(a, a.BitLen()))
+	}
+	return out, nil
+}
+
 func checkHTTPURL(raw string) error {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -230,8 +267,10 @@ func checkHTTPURL(raw string) error {
 	return nil
 }
 
+// checkWritableDir creates the data directory when missing, readable by
+// its owner only (it holds the database, the session key and uploads).
 func checkWritableDir(dir string) error {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("cannot create %s: %w", dir, errors.Unwrap(err))
 	}
 	probe, err := os.CreateTemp(dir, ".write-check-*")

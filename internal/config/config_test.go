@@ -24,8 +24,8 @@ func TestLoadDefaults(t *testing.T) {
 	if c.WavyAPIURL != "https://api-messaging.wavy.global" || c.WavyAPIGWURL != "https://apigw.wavy.global" {
 		t.Errorf("got urls %q %q, want the Wavy defaults", c.WavyAPIURL, c.WavyAPIGWURL)
 	}
-	if c.MaxUploadBytes != 50<<20 || c.PhoneRegion != "BR" {
-		t.Errorf("got upload %d region %q, want 50 MB and BR", c.MaxUploadBytes, c.PhoneRegion)
+	if c.MaxUploadBytes != 250<<20 || c.PhoneRegion != "BR" {
+		t.Errorf("got upload %d region %q, want 250 MB and BR", c.MaxUploadBytes, c.PhoneRegion)
 	}
 	if c.SecureCookies() {
 		t.Errorf("got secure cookies on http, want off")
@@ -62,6 +62,8 @@ func TestLoadBadValues(t *testing.T) {
 		{"send concurrency", map[string]string{"ARAUTO_SEND_CONCURRENCY": "many"}, "ARAUTO_SEND_CONCURRENCY"},
 		{"reconcile after", map[string]string{"ARAUTO_RECONCILE_AFTER": "soon"}, "ARAUTO_RECONCILE_AFTER"},
 		{"sandbox delay", map[string]string{"ARAUTO_SANDBOX_DELAY_SCALE": "-1"}, "ARAUTO_SANDBOX_DELAY_SCALE"},
+		{"trusted proxy not an address", map[string]string{"ARAUTO_TRUSTED_PROXIES": "127.0.0.1, proxy.local"}, "ARAUTO_TRUSTED_PROXIES"},
+		{"trusted proxy bad range", map[string]string{"ARAUTO_TRUSTED_PROXIES": "10.0.0.0/33"}, "ARAUTO_TRUSTED_PROXIES"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -119,13 +121,49 @@ func TestProviderOverlay(t *testing.T) {
 	if p.Mode != "wavy" || p.Username != "env-user" || p.Token != "saved-token-9876" || !p.Saved[SettingWavyToken] || p.Saved[SettingWavyUsername] {
 		t.Errorf("got %+v, want env user with the saved token", p)
 	}
-	p = c.EffectiveProvider(map[string]string{SettingProvider: "sandbox"})
-	if p.APIURL != "http://127.0.0.1:8080/sandbox" || p.Username != SandboxUsername {
-		t.Errorf("sandbox mode got %+v, want the console's sandbox mount", p)
+	c.SandboxURL, c.SandboxToken = "http://127.0.0.1:41234", "generated-token"
+	p = c.EffectiveProvider(map[string]string{SettingProvider: "sandbox", SettingWavyToken: "saved-token-9876"})
+	if p.APIURL != c.SandboxURL || p.APIGWURL != c.SandboxURL || p.Username != SandboxUsername || p.Token != "generated-token" {
+		t.Errorf("sandbox mode got %+v, want the built-in sandbox's own listener and token", p)
 	}
 	for tok, want := range map[string]string{"": "", "short": "••••", "abcdefghij1234": "••••1234"} {
 		if got := TokenHint(tok); got != want {
 			t.Errorf("TokenHint(%q) got %q, want %q", tok, got, want)
 		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	c, err := Load(env(map[string]string{"ARAUTO_DATA": t.TempDir(), "ARAUTO_TRUSTED_PROXIES": " 127.0.0.1, 10.1.2.3/8,::1 ,"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, p := range c.TrustedProxies {
+		got = append(got, p.String())
+	}
+	if want := "127.0.0.1/32 10.0.0.0/8 ::1/128"; strings.Join(got, " ") != want {
+		t.Errorf("got trusted proxies %q, want %q", strings.Join(got, " "), want)
+	}
+	c, err = Load(env(map[string]string{"ARAUTO_DATA": t.TempDir()}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(c.TrustedProxies) != 0 {
+		t.Errorf("got trusted proxies %v by default, want none", c.TrustedProxies)
+	}
+}
+
+func TestDataDirIsPrivate(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "novo", "data")
+	if _, err := Load(env(map[string]string{"ARAUTO_DATA": dir})); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mode := fi.Mode().Perm(); mode != 0o700 {
+		t.Errorf("created data directory has mode %o, want 700", mode)
 	}
 }

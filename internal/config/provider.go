@@ -13,14 +13,9 @@ const (
 	SettingPolling      = "wavy.polling"
 )
 
-// SandboxPath is where the console mounts the built-in sandbox.
-const SandboxPath = "/sandbox"
-
-// SandboxCredentials are the sandbox's fixed UserName and AuthenticationToken.
-const (
-	SandboxUsername = "sandbox"
-	SandboxToken    = "sandbox"
-)
+// SandboxUsername is the built-in sandbox's UserName. Its token is
+// generated (Config.SandboxToken), so only the console can call it.
+const SandboxUsername = "sandbox"
 
 // Provider is the effective connection to the messaging API: the
 // environment overlaid with what an admin saved.
@@ -36,8 +31,9 @@ type Provider struct {
 }
 
 // EffectiveProvider resolves the connection from the configuration and the saved
-// settings. In sandbox mode both base URLs point at the console's own
-// sandbox mount, reached over real HTTP like the real API.
+// settings. In sandbox mode both base URLs point at the built-in sandbox
+// (Config.SandboxURL, a loopback listener of its own), reached over real
+// HTTP like the real API, with its generated token.
 func (c Config) EffectiveProvider(saved map[string]string) Provider {
 	p := Provider{Mode: c.Provider, APIURL: c.WavyAPIURL, APIGWURL: c.WavyAPIGWURL, Username: c.WavyUsername, Token: c.WavyToken, Saved: map[string]bool{}}
 	overlay := func(key string, dst *string) {
@@ -52,9 +48,8 @@ func (c Config) EffectiveProvider(saved map[string]string) Provider {
 	overlay(SettingWavyUsername, &p.Username)
 	overlay(SettingWavyToken, &p.Token)
 	if p.Mode == ProviderSandbox {
-		p.APIURL = c.PublicURL + SandboxPath
-		p.APIGWURL = c.PublicURL + SandboxPath
-		p.Username, p.Token = SandboxUsername, SandboxToken
+		p.APIURL, p.APIGWURL = c.SandboxURL, c.SandboxURL
+		p.Username, p.Token = SandboxUsername, c.SandboxToken
 	}
 	return p
 }

@@ -20,13 +20,19 @@
 //     Report whose JSON is the `arauto import --dry-run` contract.
 //
 // Memory stays flat however large the file: text is read with encoding/csv
-// reusing its record, workbooks with excelize's Rows iterator (large sheets
-// spill to a temporary file). The dedupe set grows with the unique numbers
-// (about 16 bytes each). A CSV/TXT record may not exceed 1 MB
-// (ErrLineTooLong, raised after reading about that much, so a file without
-// line breaks or with an unclosed quote fails fast). A workbook may not
-// unzip beyond 1 GiB nor contain an entry compressing more than 200 times
-// (ErrZipBomb).
+// reusing its record; a workbook is read straight from its zip, streaming
+// the one worksheet asked for row by row with encoding/xml, and no other
+// entry (images, anything an attacker adds) is ever decompressed. Its
+// shared strings are held in memory up to 8 MB of XML, beyond that in a
+// temporary file with only their offsets in memory. The dedupe set grows
+// with the unique numbers (about 16 bytes each). A CSV/TXT record may not
+// exceed 1 MB, a worksheet row 8 MB of XML (ErrLineTooLong, raised after
+// reading about that much, so a file without line breaks or with an
+// unclosed quote fails fast). A workbook is refused as a decompression bomb
+// (ErrZipBomb) when any entry, or the whole, expands more than 200 times
+// (plus 1 MiB per entry, so tiny parts are not judged by their ratio), when
+// it would unzip beyond 1 GiB, or when an entry inflates past the size the
+// zip directory declares.
 //
 // Refused files come back as the *FileError sentinels (ErrEmpty, ErrNoRows,
 // ErrBinary, ErrNotXLSX, ErrLegacyXLS, ErrZipBomb, ErrLineTooLong,

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
@@ -100,7 +99,7 @@ type table struct {
 	size             int64
 	sheets           []string
 	sheet            string
-	wb               *excelize.File
+	wb               *workbook
 	maxRecord        int
 }
 
@@ -121,15 +120,17 @@ func openTable(path, enc string, delim rune, sheet string, maxRecord int, maxUnz
 			return nil, wrapPath(path, err)
 		}
 		t.wb = wb
-		t.sheets = wb.GetSheetList()
+		t.sheets = wb.sheetNames()
 		if sheet == "" {
 			if sheet, err = firstNonEmptySheet(wb); err != nil {
-				wb.Close()
+				wb.close()
 				return nil, wrapPath(path, err)
 			}
-		} else if idx, err := wb.GetSheetIndex(sheet); err != nil || idx < 0 {
-			wb.Close()
+		} else if e, ok := wb.lookupSheet(sheet); !ok {
+			wb.close()
 			return nil, wrapPath(path, fmt.Errorf("recipient: sheet %q: %w", sheet, ErrNoSheet))
+		} else {
+			sheet = e.name
 		}
 		t.sheet = sheet
 		return t, nil
@@ -159,14 +160,14 @@ func baseName(path string) string {
 
 func (t *table) open(path string) (source, error) {
 	if t.wb != nil {
-		return openSheetSource(t.wb, t.sheet)
+		return t.wb.openSheet(t.sheet)
 	}
 	return openCSVSource(path, t.encoding, t.delimiter, t.crOnly, t.maxRecord)
 }
 
 func (t *table) close() {
 	if t.wb != nil {
-		t.wb.Close()
+		t.wb.close()
 	}
 }
 

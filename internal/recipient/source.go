@@ -1,14 +1,10 @@
 package recipient
 
 import (
-	"archive/zip"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
-	"strings"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // source yields the rows of one table: CSV/TXT records or the rows of one
@@ -63,65 +59,10 @@ func (s *csvSource) next() ([]string, int, error) {
 func (s *csvSource) bytesRead() int64 { return s.ts.raw.n }
 func (s *csvSource) close() error     { return s.ts.Close() }
 
-// XLSX limits applied before and while opening a workbook.
-const (
-	// DefaultMaxUnzipBytes bounds the total uncompressed size of a workbook.
-	DefaultMaxUnzipBytes int64 = 1 << 30
-	// xmlInMemoryLimit: worksheets larger than this are unzipped to a
-	// temporary file and streamed from there instead of memory.
-	xmlInMemoryLimit int64 = 16 << 20
-	// maxRatio: an entry over ratioFloor bytes compressing better than this
-	// is a decompression bomb; real sheets compress 5-30x.
-	maxRatio   = 200
-	ratioFloor = 32 << 20
-)
-
-// openWorkbook checks the zip directory for bombs and opens the workbook with
-// excelize's unzip limits.
-func openWorkbook(path string, maxUnzip int64) (*excelize.File, error) {
-	if maxUnzip <= 0 {
-		maxUnzip = DefaultMaxUnzipBytes
-	}
-	zr, err := zip.OpenReader(path)
-	if err != nil {
-		return nil, fmt.Errorf("recipient: open workbook: %v: %w", err, ErrNotXLSX)
-	}
-	var total uint64
-	hasWorkbook := false
-	for _, f := range zr.File {
-		total += f.UncompressedSize64
-		if strings.EqualFold(f.Name, "xl/workbook.xml") {
-			hasWorkbook = true
-		}
-		if f.UncompressedSize64 > ratioFloor && f.UncompressedSize64 > maxRatio*max(f.CompressedSize64, 1) {
-			zr.Close()
-			return nil, fmt.Errorf("recipient: open workbook: %s expands %d times: %w", f.Name, f.UncompressedSize64/max(f.CompressedSize64, 1), ErrZipBomb)
-		}
-	}
-	zr.Close()
-	if total > uint64(maxUnzip) {
-		return nil, fmt.Errorf("recipient: open workbook: %d bytes uncompressed, limit %d: %w", total, maxUnzip, ErrZipBomb)
-	}
-	if !hasWorkbook {
-		return nil, fmt.Errorf("recipient: open workbook: no xl/workbook.xml: %w", ErrNotXLSX)
-	}
-	wb, err := excelize.OpenFile(path, excelize.Options{
-		UnzipSizeLimit:    maxUnzip,
-		UnzipXMLSizeLimit: min(xmlInMemoryLimit, maxUnzip),
-	})
-	if err != nil {
-		if strings.Contains(err.Error(), "unzip size exceeds") {
-			return nil, fmt.Errorf("recipient: open workbook: %v: %w", err, ErrZipBomb)
-		}
-		return nil, fmt.Errorf("recipient: open workbook: %v: %w", err, ErrNotXLSX)
-	}
-	return wb, nil
-}
-
 // firstNonEmptySheet returns the first sheet holding a non-blank cell.
-func firstNonEmptySheet(wb *excelize.File) (string, error) {
-	for _, name := range wb.GetSheetList() {
-		src, err := openSheetSource(wb, name)
+func firstNonEmptySheet(wb *workbook) (string, error) {
+	for _, name := range wb.sheetNames() {
+		src, err := wb.openSheet(name)
 		if err != nil {
 			return "", err
 		}
@@ -143,46 +84,6 @@ func firstNonEmptySheet(wb *excelize.File) (string, error) {
 	}
 	return "", fmt.Errorf("recipient: every worksheet is empty: %w", ErrEmpty)
 }
-
-// sheetSource streams one worksheet with excelize's Rows iterator. Cells are
-// read raw (as stored), so numbers keep every digit whatever their display
-// format: 5519997712322 formatted as 5,52E+12 still comes out whole.
-type sheetSource struct {
-	rows *excelize.Rows
-	row  int
-}
-
-var rawCells = excelize.Options{RawCellValue: true}
-
-func openSheetSource(wb *excelize.File, sheet string) (*sheetSource, error) {
-	idx, err := wb.GetSheetIndex(sheet)
-	if err != nil || idx < 0 {
-		return nil, fmt.Errorf("recipient: sheet %q: %w", sheet, ErrNoSheet)
-	}
-	rows, err := wb.Rows(sheet)
-	if err != nil {
-		return nil, fmt.Errorf("recipient: sheet %q: %w", sheet, err)
-	}
-	return &sheetSource{rows: rows}, nil
-}
-
-func (s *sheetSource) next() ([]string, int, error) {
-	if !s.rows.Next() {
-		if err := s.rows.Error(); err != nil {
-			return nil, 0, fmt.Errorf("recipient: read sheet: %w", err)
-		}
-		return nil, 0, io.EOF
-	}
-	s.row++
-	cols, err := s.rows.Columns(rawCells)
-	if err != nil {
-		return nil, 0, fmt.Errorf("recipient: read sheet row %d: %w", s.row, err)
-	}
-	return cols, s.row, nil
-}
-
-func (s *sheetSource) bytesRead() int64 { return 0 }
-func (s *sheetSource) close() error     { return s.rows.Close() }
 
 // blankRow reports a row whose cells are all blank.
 func blankRow(fields []string) bool {

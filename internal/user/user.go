@@ -1,6 +1,7 @@
 package user
 
 import (
+	_ "embed"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -83,11 +84,33 @@ const (
 
 // Problem codes returned by the validators, translated by the web layer.
 const (
-	ProblemEmail         = "user.problem.email"
-	ProblemPasswordShort = "user.problem.password_short"
-	ProblemPasswordLong  = "user.problem.password_long"
-	ProblemName          = "user.problem.name"
+	ProblemEmail          = "user.problem.email"
+	ProblemPasswordShort  = "user.problem.password_short"
+	ProblemPasswordLong   = "user.problem.password_long"
+	ProblemPasswordBlank  = "user.problem.password_blank"
+	ProblemPasswordCommon = "user.problem.password_common"
+	ProblemName           = "user.problem.name"
 )
+
+// commonPasswordsFile lists passwords long enough for MinPasswordLen that
+// are among the first an attacker tries.
+//
+//go:embed common-passwords.txt
+var commonPasswordsFile string
+
+var commonPasswords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, line := range strings.Split(commonPasswordsFile, "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			m[strings.ToLower(line)] = true
+		}
+	}
+	return m
+}()
+
+// minDistinct is the fewest different characters a password must use:
+// "aaaaaaaaaa" and "ababababab" are long but guessed at once.
+const minDistinct = 4
 
 // NormalizeEmail lower-cases and trims an address and checks its shape. It
 // returns the problem code when the address is unusable.
@@ -103,13 +126,26 @@ func NormalizeEmail(raw string) (string, string) {
 	return e, ""
 }
 
-// CheckPassword returns the problem code of a password that breaks the rules.
+// CheckPassword returns the problem code of a password that breaks the
+// rules: blank (only spaces), too short or too long, fewer than four
+// different characters, or one of the common passwords attackers try
+// first.
 func CheckPassword(pw string) string {
+	if strings.TrimSpace(pw) == "" {
+		return ProblemPasswordBlank
+	}
 	if utf8.RuneCountInString(pw) < MinPasswordLen {
 		return ProblemPasswordShort
 	}
 	if len(pw) > MaxPasswordLen {
 		return ProblemPasswordLong
+	}
+	distinct := map[rune]bool{}
+	for _, r := range strings.ToLower(pw) {
+		distinct[r] = true
+	}
+	if len(distinct) < minDistinct || commonPasswords[strings.ToLower(strings.TrimSpace(pw))] {
+		return ProblemPasswordCommon
 	}
 	return ""
 }

@@ -70,6 +70,31 @@ document.addEventListener("focusin", function (e) {
       }
     });
   });
+  // Upload forms refuse a file over the limit before it travels: the
+  // server refuses it too, but only once the browser has started sending.
+  // The message names both sizes, formatted as the server does.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    var max = form.getAttribute && Number(form.getAttribute("data-max-bytes"));
+    if (!max) return;
+    var input = form.querySelector("input[type=file]");
+    var file = input && input.files && input.files[0];
+    var old = form.parentNode.querySelector("[data-upload-error]");
+    if (!file || file.size <= max) {
+      if (old) old.remove();
+      return;
+    }
+    e.preventDefault();
+    e.stopImmediatePropagation();
+    var mb = file.size / 1048576;
+    var size = (mb >= 10 ? String(Math.round(mb)) : (Math.round(mb * 10) / 10).toLocaleString(document.documentElement.lang || "pt-BR")) + " MB";
+    var box = old || document.createElement("div");
+    box.className = "alert alert-error";
+    box.setAttribute("role", "alert");
+    box.setAttribute("data-upload-error", "");
+    box.textContent = form.getAttribute("data-too-large").replace("{size}", size);
+    if (!old) form.parentNode.insertBefore(box, form);
+  }, true);
   // Choosing another sheet reloads the mapping preview for it.
   document.addEventListener("change", function (e) {
     var base = e.target.getAttribute && e.target.getAttribute("data-sheet-switch");
