@@ -56,7 +56,7 @@ func nullTime(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	return ms2(t)
+	return toMS(t)
 }
 
 const insertCampaign = `INSERT INTO campaigns (remote_id, name, alias, channel, list_id, message, scheduled_at, state, sent_count, created_at, updated_at)
@@ -73,7 +73,7 @@ func campaignArgs(c *campaign.Campaign) []any {
 		c.State = campaign.Draft
 	}
 	return []any{c.RemoteID, c.Name, c.Alias, string(c.Channel), nullInt(c.ListID), nullText(c.Message), nullTime(c.ScheduledAt),
-		string(c.State), c.SentCount, ms2(c.CreatedAt), ms2(c.UpdatedAt)}
+		string(c.State), c.SentCount, toMS(c.CreatedAt), toMS(c.UpdatedAt)}
 }
 
 // CreateCampaign inserts c and sets its ID. A remote id or alias already
@@ -183,7 +183,7 @@ func (s *Store) CampaignAliasTaken(ctx context.Context, alias string, exceptID i
 // RenameCampaign changes a campaign's name and alias. A missing campaign is
 // ErrNotFound; an alias another campaign uses is ErrConflict.
 func (s *Store) RenameCampaign(ctx context.Context, id int64, name, alias string, at time.Time) error {
-	res, err := s.w.ExecContext(ctx, "UPDATE campaigns SET name = ?, alias = ?, updated_at = ? WHERE id = ?", name, alias, ms2(at), id)
+	res, err := s.w.ExecContext(ctx, "UPDATE campaigns SET name = ?, alias = ?, updated_at = ? WHERE id = ?", name, alias, toMS(at), id)
 	if isUnique(err) {
 		return fmt.Errorf("store: rename campaign %d: %w", id, ErrConflict)
 	}
@@ -201,7 +201,7 @@ func (s *Store) RenameCampaign(ctx context.Context, id int64, name, alias string
 // it meanwhile) and ErrNotFound when it does not exist. The caller checks
 // the move with campaign.CanMove.
 func (s *Store) SetCampaignState(ctx context.Context, id int64, from, to campaign.State, at time.Time) error {
-	err := s.changeCampaign(ctx, id, ErrConflict, "UPDATE campaigns SET state = ?, updated_at = ? WHERE id = ? AND state = ?", string(to), ms2(at), id, string(from))
+	err := s.changeCampaign(ctx, id, ErrConflict, "UPDATE campaigns SET state = ?, updated_at = ? WHERE id = ? AND state = ?", string(to), toMS(at), id, string(from))
 	if err != nil {
 		return fmt.Errorf("store: move campaign %d from %s to %s: %w", id, from, to, err)
 	}
@@ -338,13 +338,13 @@ func (s *Store) draftUpdate(ctx context.Context, id int64, op, set string, args 
 // SetCampaignList chooses the recipient list of a draft campaign. The
 // caller checks that the list is ready.
 func (s *Store) SetCampaignList(ctx context.Context, id, listID int64, at time.Time) error {
-	return s.draftUpdate(ctx, id, "set list", "list_id = ?, updated_at = ?", nullInt(listID), ms2(at))
+	return s.draftUpdate(ctx, id, "set list", "list_id = ?, updated_at = ?", nullInt(listID), toMS(at))
 }
 
 // SetCampaignMessage stores the message of a draft campaign: its text with
 // {{placeholders}}, whether it goes as Flash SMS and its extraInfo.
 func (s *Store) SetCampaignMessage(ctx context.Context, id int64, body string, flash bool, extraInfo string, at time.Time) error {
-	return s.draftUpdate(ctx, id, "set message", "message = ?, flash = ?, extra_info = ?, updated_at = ?", nullText(body), flash, extraInfo, ms2(at))
+	return s.draftUpdate(ctx, id, "set message", "message = ?, flash = ?, extra_info = ?, updated_at = ?", nullText(body), flash, extraInfo, toMS(at))
 }
 
 // ResumeCampaign moves a paused campaign back to work and forgets why it
@@ -355,7 +355,7 @@ func (s *Store) SetCampaignMessage(ctx context.Context, id int64, body string, f
 func (s *Store) ResumeCampaign(ctx context.Context, id int64, at time.Time) error {
 	err := s.changeCampaign(ctx, id, ErrConflict, `UPDATE campaigns SET last_error = '', updated_at = ?,
 			state = CASE WHEN started_at = 0 THEN 'scheduled' ELSE 'running' END
-			WHERE id = ? AND state = 'paused'`, ms2(at), id)
+			WHERE id = ? AND state = 'paused'`, toMS(at), id)
 	if err != nil {
 		return fmt.Errorf("store: resume campaign %d: %w", id, err)
 	}

@@ -11,6 +11,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"arauto/internal/campaign"
+	"arauto/internal/delivery"
+	"arauto/internal/report"
 	"arauto/internal/user"
 	"arauto/store"
 	"arauto/views"
@@ -62,7 +64,7 @@ func reportFilter(c *fiber.Ctx) (views.ReportFilter, store.MessageFilter, error)
 		if len(v) > 64 {
 			return vf, sf, errBadRequest
 		}
-		vf.Carrier, sf.Carrier = v, v
+		vf.Carrier, sf.Carrier = v, report.CarrierName(v)
 	}
 	if v := strings.TrimSpace(c.Query("q")); v != "" {
 		d := strings.Map(func(r rune) rune {
@@ -115,15 +117,15 @@ func (s *Server) reportIsLive(cp *campaign.Campaign) bool {
 	if cp.State.Active() {
 		return true
 	}
-	return cp.Started() && cp.State != campaign.Archived && (cp.FinishedAt.IsZero() || s.now().Sub(cp.FinishedAt) < store.StatusHorizon)
+	return cp.Started() && cp.State != campaign.Archived && (cp.FinishedAt.IsZero() || s.now().Sub(cp.FinishedAt) < delivery.StatusHorizon)
 }
 
 func (s *Server) reportData(ctx context.Context, cp *campaign.Campaign) (views.ReportData, error) {
-	r, err := s.store.CampaignReport(ctx, cp.ID)
+	counts, err := s.store.CampaignCounters(ctx, cp.ID)
 	if err != nil {
 		return views.ReportData{}, err
 	}
-	return views.ReportData{Campaign: cp, Report: r, Live: s.reportIsLive(cp), Loc: s.reportLoc(ctx, cp), UpdatedAt: s.now()}, nil
+	return views.ReportData{Campaign: cp, Report: report.Build(counts, report.Options{}), Live: s.reportIsLive(cp), Loc: s.reportLoc(ctx, cp), UpdatedAt: s.now()}, nil
 }
 
 func (s *Server) reportPage(c *fiber.Ctx) error {

@@ -15,12 +15,12 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"arauto/internal/campaign"
+	"arauto/internal/delivery"
 	"arauto/internal/dispatch"
 	"arauto/internal/events"
 	"arauto/internal/recipient"
 	"arauto/internal/user"
 	"arauto/internal/wavy"
-	"arauto/store"
 )
 
 // reportEnv is a console with a sent campaign of four messages: one
@@ -79,12 +79,12 @@ func newReportEnv(t *testing.T) *reportEnv {
 		{ID: "s3", CorrelationID: corr(2), CarrierName: "CLARO", SentStatusCode: 103, SentStatus: "REJECTED_BY_CARRIER", SentAt: sent},
 	} {
 		body := mustJSONT(t, st)
-		if err := e.store.AppendEvent(ctx, &store.RawEvent{Kind: store.EventSMSStatus, Items: 1, Body: body}); err != nil {
+		if err := e.store.AppendEvent(ctx, &delivery.Event{Kind: delivery.KindSMSStatus, Items: 1, Body: body}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for {
-		n, err := e.store.ApplyEvents(ctx, 100)
+		n, err := applyEvents(e.store)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -15,6 +15,7 @@ import (
 
 	"arauto/internal/config"
 	"arauto/internal/events"
+	"arauto/internal/provider"
 	"arauto/store"
 )
 
@@ -35,6 +36,9 @@ type Deps struct {
 	// Dispatcher is told when a campaign is started, paused, resumed or
 	// cancelled, so it acts within a second; nil when no worker runs.
 	Dispatcher Waker
+	// Provider hands out the Wavy client of the settings in force, shared
+	// with the dispatcher; nil makes one over Store.
+	Provider *provider.Clients
 }
 
 // Waker is the part of the dispatcher the web layer needs.
@@ -63,6 +67,7 @@ type Server struct {
 
 	hub        *events.Hub
 	dispatcher Waker
+	clients    *provider.Clients
 	imports    *importJobs
 	// closing is closed when shutdown starts, ending event streams so
 	// in-flight requests can finish.
@@ -83,8 +88,11 @@ func New(d Deps) (*Server, error) {
 	if d.Dispatcher == nil {
 		d.Dispatcher = noWaker{}
 	}
+	if d.Provider == nil {
+		d.Provider = provider.New(d.Config, d.Store)
+	}
 	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret, sandbox: d.Sandbox,
-		hub: d.Hub, dispatcher: d.Dispatcher, imports: newImportJobs(), closing: make(chan struct{})}
+		hub: d.Hub, dispatcher: d.Dispatcher, clients: d.Provider, imports: newImportJobs(), closing: make(chan struct{})}
 	if d.Sandbox != nil {
 		s.sandboxHandler = newSandboxHandler(d.Sandbox)
 	}

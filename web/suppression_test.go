@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"arauto/internal/delivery"
 	"arauto/internal/user"
 	"arauto/store"
 )
@@ -158,7 +159,7 @@ func TestSuppressionImport(t *testing.T) {
 	e := newTestServer(t)
 	e.addUser(t, "mkt@example.com", user.Marketer)
 	ctx := context.Background()
-	if err := e.store.AddSuppression(ctx, "5511999990001", store.SuppressOptOut, "SAIR"); err != nil {
+	if err := e.store.AddSuppression(ctx, "5511999990001", delivery.SuppressOptOut, "SAIR"); err != nil {
 		t.Fatal(err)
 	}
 	b := e.browser(t)
@@ -191,7 +192,7 @@ func TestSuppressionImport(t *testing.T) {
 	if err != nil || sp.Reason != store.SuppressImport || !strings.Contains(sp.Note, "bloqueios.csv") {
 		t.Errorf("imported number got %+v, %v, want reason import noting the file", sp, err)
 	}
-	if sp, _ := e.store.SuppressionByPhone(ctx, "5511999990001"); sp.Reason != store.SuppressOptOut {
+	if sp, _ := e.store.SuppressionByPhone(ctx, "5511999990001"); sp.Reason != delivery.SuppressOptOut {
 		t.Errorf("a number already there got reason %q, want it kept (opt-out)", sp.Reason)
 	}
 }
@@ -200,8 +201,8 @@ func TestSuppressionExport(t *testing.T) {
 	e := newTestServer(t)
 	e.addUser(t, "view@example.com", user.Viewer)
 	ctx := context.Background()
-	e.store.AddSuppression(ctx, "5511999990001", store.SuppressOptOut, "=cmd|' /C calc'!A0")
-	e.store.AddSuppression(ctx, "5511999990002", store.SuppressBlacklisted, "status 203")
+	e.store.AddSuppression(ctx, "5511999990001", delivery.SuppressOptOut, "=cmd|' /C calc'!A0")
+	e.store.AddSuppression(ctx, "5511999990002", delivery.SuppressBlacklisted, "status 203")
 	b := e.browser(t)
 	b.signIn("view@example.com")
 
