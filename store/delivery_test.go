@@ -762,10 +762,7 @@ func TestEventWriterStopsWhenIdleAndRestarts(t *testing.T) {
 		}
 		deadline := time.Now().Add(2 * time.Second)
 		for {
-			s.events.mu.Lock()
-			running := s.events.writer != nil
-			s.events.mu.Unlock()
-			if !running {
+			if s.events.writer.Load() == nil {
 				break
 			}
 			if time.Now().After(deadline) {

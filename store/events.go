@@ -39,8 +39,8 @@ type appendReq struct {
 // eventLog is the store's side of the event log: the running group-commit
 // writer, if any, and what to call after each commit (the applier's Kick).
 type eventLog struct {
-	mu     sync.Mutex
-	writer *eventWriter
+	mu     sync.Mutex // held to start or stop the writer
+	writer atomic.Pointer[eventWriter]
 	hook   atomic.Pointer[func()]
 }
 
@@ -84,13 +84,18 @@ func (s *Store) AppendEvent(ctx context.Context, e *delivery.Event) error {
 
 // eventWriter returns the running writer, starting one when none runs.
 func (s *Store) eventWriter() *eventWriter {
+	if w := s.events.writer.Load(); w != nil {
+		return w
+	}
 	s.events.mu.Lock()
 	defer s.events.mu.Unlock()
-	if s.events.writer == nil {
-		s.events.writer = &eventWriter{s: s, ch: make(chan appendReq, eventGroupMax), idle: eventWriterIdle}
-		go s.events.writer.run()
+	w := s.events.writer.Load()
+	if w == nil {
+		w = &eventWriter{s: s, ch: make(chan appendReq, eventGroupMax), idle: eventWriterIdle}
+		s.events.writer.Store(w)
+		go w.run()
 	}
-	return s.events.writer
+	return w
 }
 
 func (w *eventWriter) enqueue(r appendReq) bool {
@@ -127,9 +132,7 @@ func (w *eventWriter) run() {
 			if w.queued == 0 {
 				w.stopped = true
 				w.s.events.mu.Lock()
-				if w.s.events.writer == w {
-					w.s.events.writer = nil
-				}
+				w.s.events.writer.CompareAndSwap(w, nil)
 				w.s.events.mu.Unlock()
 				w.mu.Unlock()
 				return
