@@ -260,23 +260,12 @@ func (s *Store) AddCampaignSent(ctx context.Context, id, n int64) error {
 	return nil
 }
 
-// ImportResult says what ImportCampaigns did.
-type ImportResult struct {
-	// Imported counts the campaigns added.
-	Imported int
-	// Known counts those already here (same remote id), left alone.
-	Known int
-	// AliasTaken lists the aliases of campaigns not added because a local
-	// campaign with another remote id uses the same alias.
-	AliasTaken []string
-}
-
 // ImportCampaigns adds, in one transaction, the campaigns whose remote id
 // is not stored yet, setting their IDs.
-func (s *Store) ImportCampaigns(ctx context.Context, cs []*campaign.Campaign) (ImportResult, error) {
-	var r ImportResult
+func (s *Store) ImportCampaigns(ctx context.Context, cs []*campaign.Campaign) (campaign.ImportResult, error) {
+	var r campaign.ImportResult
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		r = ImportResult{}
+		r = campaign.ImportResult{}
 		for _, c := range cs {
 			var known int
 			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM campaigns WHERE remote_id = ?", c.RemoteID).Scan(&known); err != nil {
@@ -300,7 +289,7 @@ func (s *Store) ImportCampaigns(ctx context.Context, cs []*campaign.Campaign) (I
 		return nil
 	})
 	if err != nil {
-		return ImportResult{}, fmt.Errorf("store: import campaigns: %w", err)
+		return campaign.ImportResult{}, fmt.Errorf("store: import campaigns: %w", err)
 	}
 	return r, nil
 }
@@ -322,6 +311,19 @@ func (s *Store) CampaignRefs(ctx context.Context) ([]campaign.Campaign, error) {
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// LaunchCampaign schedules a draft campaign (draft -> scheduled) in one
+// transaction; a non-zero startAt becomes its start (a send-now campaign
+// starts when it is launched). It is ErrConflict when the campaign is no
+// longer a draft and ErrNotFound when it does not exist.
+func (s *Store) LaunchCampaign(ctx context.Context, id int64, startAt, at time.Time) error {
+	err := s.changeCampaign(ctx, id, ErrConflict, `UPDATE campaigns SET state = 'scheduled', updated_at = ?,
+			scheduled_at = coalesce(?, scheduled_at) WHERE id = ? AND state = 'draft'`, toMS(at), nullTime(startAt), id)
+	if err != nil {
+		return fmt.Errorf("store: launch campaign %d: %w", id, err)
+	}
+	return nil
 }
 
 // draftUpdate runs an UPDATE of campaign id that applies only while it is
@@ -358,38 +360,6 @@ func (s *Store) ResumeCampaign(ctx context.Context, id int64, at time.Time) erro
 			WHERE id = ? AND state = 'paused'`, toMS(at), id)
 	if err != nil {
 		return fmt.Errorf("store: resume campaign %d: %w", id, err)
-	}
-	return nil
-}
-
-// EachCampaignRecipientFields streams every recipient of a list, in row
-// order, with its personalisation fields (in the order of the list's
-// Columns) and whether its number is on the suppression list now, which
-// is what the dispatcher checks when the campaign starts (the import-time
-// flag misses numbers suppressed since). The slice is reused between
-// calls, so fn must not keep it. An error from fn stops the walk and is
-// returned as it is.
-func (s *Store) EachCampaignRecipientFields(ctx context.Context, listID int64, fn func(fields []string, suppressed bool) error) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT r.fields, EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = r.phone)
-		FROM recipients r WHERE r.list_id = ? ORDER BY r.row`, listID)
-	if err != nil {
-		return fmt.Errorf("store: recipients of list %d: %w", listID, err)
-	}
-	defer rows.Close()
-	var raw string
-	var suppressed bool
-	fields := make([]string, 0, 16)
-	for rows.Next() {
-		if err := rows.Scan(&raw, &suppressed); err != nil {
-			return fmt.Errorf("store: recipients of list %d: %w", listID, err)
-		}
-		fields = splitFields(fields[:0], raw)
-		if err := fn(fields, suppressed); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: recipients of list %d: %w", listID, err)
 	}
 	return nil
 }

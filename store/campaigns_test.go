@@ -339,7 +339,7 @@ func TestResumeCampaign(t *testing.T) {
 	}
 }
 
-func TestEachCampaignRecipientFields(t *testing.T) {
+func TestEachRecipientFieldsFlagsCurrentSuppressions(t *testing.T) {
 	s := storetest.New(t)
 	ctx := context.Background()
 	l := readyList(t, s, []recipient.Recipient{
@@ -352,7 +352,7 @@ func TestEachCampaignRecipientFields(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	err := s.EachCampaignRecipientFields(ctx, l.ID, func(fields []string, suppressed bool) error {
+	err := s.EachRecipientFields(ctx, l.ID, func(fields []string, suppressed bool) error {
 		got = append(got, fmt.Sprintf("%s/%s/%v", fields[0], fields[1], suppressed))
 		return nil
 	})
@@ -365,7 +365,7 @@ func TestEachCampaignRecipientFields(t *testing.T) {
 	}
 	stop := errors.New("stop")
 	n := 0
-	if err := s.EachCampaignRecipientFields(ctx, l.ID, func([]string, bool) error { n++; return stop }); err != stop || n != 1 {
+	if err := s.EachRecipientFields(ctx, l.ID, func([]string, bool) error { n++; return stop }); err != stop || n != 1 {
 		t.Errorf("stopping got %v after %d, want the callback's error after 1", err, n)
 	}
 }

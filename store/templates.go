@@ -114,34 +114,6 @@ func (s *Store) DeleteTemplate(ctx context.Context, id int64) error {
 	return nil
 }
 
-// EachRecipientFields streams the personalisation fields of the list's
-// recipients that would be sent to (the suppressed ones are skipped), in
-// row order, in the order of the list's Columns. The slice is reused
-// between calls, so fn must not keep it (the strings in it it may keep).
-// An error from fn stops the walk and is returned as it is.
-func (s *Store) EachRecipientFields(ctx context.Context, listID int64, fn func(fields []string) error) error {
-	rows, err := s.r.QueryContext(ctx, "SELECT fields FROM recipients WHERE list_id = ? AND suppressed = 0 ORDER BY row", listID)
-	if err != nil {
-		return fmt.Errorf("store: fields of list %d: %w", listID, err)
-	}
-	defer rows.Close()
-	var raw string
-	fields := make([]string, 0, 16)
-	for rows.Next() {
-		if err := rows.Scan(&raw); err != nil {
-			return fmt.Errorf("store: fields of list %d: %w", listID, err)
-		}
-		fields = splitFields(fields[:0], raw)
-		if err := fn(fields); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: fields of list %d: %w", listID, err)
-	}
-	return nil
-}
-
 // splitFields appends the fields of a stored row to dst without
 // allocating new strings: they share raw's memory.
 func splitFields(dst []string, raw string) []string {

@@ -34,7 +34,7 @@ func newSendEnv(t *testing.T) *sendEnv {
 	t.Helper()
 	e := newCampaignEnv(t)
 	w := &countingWaker{}
-	e.srv.dispatcher = w
+	e.srv.campaigns.Dispatcher = w
 	b := e.browser(t)
 	b.signIn(marketer)
 	return &sendEnv{campaignEnv: e, b: b, list: e.addReadyList(t, "Clientes", clientes...), wake: w}

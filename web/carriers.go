@@ -2,10 +2,12 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/provider"
 	"arauto/internal/recipient"
 	"arauto/store"
 )
@@ -26,9 +28,11 @@ func (s *Server) checkCarriers(c *fiber.Ctx) error {
 		flash(c, "error", "lists.carriers.not_ready")
 		return seeOther(c, fmt.Sprintf("/lists/%d", l.ID))
 	}
-	client, err := s.wavyClient(c.UserContext())
-	if err != nil {
-		return err
+	// Without credentials the check starts and stops at its first lookup,
+	// saying why in the log, as any refused lookup does.
+	client, clientErr := s.clients.Client(c.UserContext())
+	if clientErr != nil && !errors.Is(clientErr, provider.ErrNoCredentials) {
+		return clientErr
 	}
 	j := s.imports
 	j.mu.Lock()
@@ -47,6 +51,9 @@ func (s *Server) checkCarriers(c *fiber.Ctx) error {
 			phones := make([]string, len(batch))
 			for i, p := range batch {
 				phones[i] = p.Phone
+			}
+			if clientErr != nil {
+				return clientErr
 			}
 			res, err := client.LookupCarriers(j.ctx, phones)
 			if err != nil {

@@ -11,30 +11,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"arauto/internal/user"
 	"arauto/internal/wavy"
 	"arauto/store"
 	"arauto/views"
 )
-
-// inboxRoutes lists the inbox, conversation and suppression pages, and the
-// Settings actions for opt-out keywords and polling.
-func (s *Server) inboxRoutes() []route {
-	return []route{
-		{"GET", "/inbox", user.Viewer, s.inboxPage},
-		{"GET", "/inbox/:phone", user.Viewer, s.conversationPage},
-
-		{"GET", "/suppression", user.Viewer, s.suppressionPage},
-		{"POST", "/suppression", user.Marketer, s.addSuppression},
-		{"POST", "/suppression/import", user.Marketer, s.importSuppressions},
-		{"GET", "/suppression/export.csv", user.Viewer, s.exportSuppressionsCSV},
-		{"GET", "/suppression/export.xlsx", user.Viewer, s.exportSuppressionsXLSX},
-		{"POST", "/suppression/:phone/delete", user.Marketer, s.removeSuppression},
-
-		{"POST", "/settings/optout", user.Admin, s.saveOptOut},
-		{"POST", "/settings/polling", user.Admin, s.savePolling},
-	}
-}
 
 // inboxPerPage is the size of a page of the inbox.
 const inboxPerPage = 50

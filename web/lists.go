@@ -16,24 +16,8 @@ import (
 
 	"arauto/internal/events"
 	"arauto/internal/recipient"
-	"arauto/internal/user"
 	"arauto/views"
 )
-
-// listRoutes lists the recipient-list pages and actions.
-func (s *Server) listRoutes() []route {
-	return []route{
-		{"GET", "/lists", user.Viewer, s.listsPage},
-		{"POST", "/lists", user.Marketer, s.uploadList},
-		{"GET", "/lists/:id", user.Viewer, s.listPage},
-		{"GET", "/lists/:id/mapping", user.Marketer, s.mappingPage},
-		{"POST", "/lists/:id/import", user.Marketer, s.importList},
-		{"GET", "/lists/:id/events", user.Viewer, s.listEvents},
-		{"GET", "/lists/:id/rejected.xlsx", user.Viewer, s.rejectedXLSX},
-		{"POST", "/lists/:id/delete", user.Marketer, s.deleteList},
-		{"POST", "/lists/:id/carriers", user.Marketer, s.checkCarriers},
-	}
-}
 
 // recipientsPerPage is the size of a page of the recipients table.
 const recipientsPerPage = 50

@@ -13,21 +13,9 @@ import (
 	"arauto/internal/campaign"
 	"arauto/internal/delivery"
 	"arauto/internal/report"
-	"arauto/internal/user"
 	"arauto/store"
 	"arauto/views"
 )
-
-// reportRoutes lists the campaign report pages and exports.
-func (s *Server) reportRoutes() []route {
-	return []route{
-		{"GET", "/campaigns/:id/report", user.Viewer, s.reportPage},
-		{"GET", "/campaigns/:id/report/live", user.Viewer, s.reportLive},
-		{"GET", "/campaigns/:id/report/events", user.Viewer, s.reportEvents},
-		{"GET", "/campaigns/:id/report/export.csv", user.Viewer, s.exportCSV},
-		{"GET", "/campaigns/:id/report/export.xlsx", user.Viewer, s.exportXLSX},
-	}
-}
 
 // reportPerPage is the size of a page of the per-recipient table.
 const reportPerPage = 50
@@ -156,7 +144,7 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 	}
 	d.Table = views.ReportTable{Filter: vf, Outcomes: store.OutcomeFilters, PerPage: reportPerPage,
 		HasPrev: page.HasPrev, HasNext: page.HasNext, First: page.First, Last: page.Last}
-	if list, _, err := s.campaignList(ctx, cp); err == nil && list != nil {
+	if list, _, err := s.campaigns.List(ctx, cp); err == nil && list != nil {
 		d.Table.Columns = list.Columns
 	} else if cp.ListID != 0 {
 		if l, err := s.store.ListByID(ctx, cp.ListID); err == nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gorilla/sessions"
 
+	"arauto/internal/campaign"
 	"arauto/internal/config"
 	"arauto/internal/events"
 	"arauto/internal/provider"
@@ -65,10 +66,10 @@ type Server struct {
 	sandbox        http.Handler
 	sandboxHandler fiber.Handler
 
-	hub        *events.Hub
-	dispatcher Waker
-	clients    *provider.Clients
-	imports    *importJobs
+	hub       *events.Hub
+	clients   *provider.Clients
+	campaigns *campaign.Service
+	imports   *importJobs
 	// closing is closed when shutdown starts, ending event streams so
 	// in-flight requests can finish.
 	closing chan struct{}
@@ -92,7 +93,7 @@ func New(d Deps) (*Server, error) {
 		d.Provider = provider.New(d.Config, d.Store)
 	}
 	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret, sandbox: d.Sandbox,
-		hub: d.Hub, dispatcher: d.Dispatcher, clients: d.Provider, imports: newImportJobs(), closing: make(chan struct{})}
+		hub: d.Hub, clients: d.Provider, campaigns: newCampaignService(d), imports: newImportJobs(), closing: make(chan struct{})}
 	if d.Sandbox != nil {
 		s.sandboxHandler = newSandboxHandler(d.Sandbox)
 	}

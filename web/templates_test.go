@@ -30,6 +30,10 @@ func (e *testEnv) addReadyList(t *testing.T, name string, rows ...recipient.Reci
 	rep := recipient.Report{Rows: len(rows), Valid: len(rows), Columns: []string{"nome", "cidade"}}
 	for _, r := range rows {
 		if r.Suppressed {
+			// The import flags the numbers on the suppression list.
+			if err := e.store.AddSuppression(ctx, r.Phone, "opt-out", ""); err != nil {
+				t.Fatal(err)
+			}
 			rep.Suppressed++
 		}
 	}

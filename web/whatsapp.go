@@ -134,7 +134,7 @@ func (s *Server) whatsAppPreview(ctx context.Context, w message.WhatsApp, list *
 
 func (s *Server) renderWhatsApp(c *fiber.Ctx, status int, cp *campaign.Campaign, f views.Form) error {
 	ctx := c.UserContext()
-	list, _, err := s.campaignList(ctx, cp)
+	list, _, err := s.campaigns.List(ctx, cp)
 	if err != nil {
 		return err
 	}
@@ -175,7 +175,7 @@ func readWhatsAppForm(c *fiber.Ctx) map[string]string {
 func (s *Server) saveWhatsApp(c *fiber.Ctx, cp *campaign.Campaign) error {
 	f := views.Form{Values: readWhatsAppForm(c)}
 	w := whatsAppOfForm(f.Values)
-	list, _, err := s.campaignList(c.UserContext(), cp)
+	list, _, err := s.campaigns.List(c.UserContext(), cp)
 	if err != nil {
 		return err
 	}
@@ -207,7 +207,7 @@ func (s *Server) previewWhatsApp(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, _, err := s.campaignList(c.UserContext(), cp)
+	list, _, err := s.campaigns.List(c.UserContext(), cp)
 	if err != nil {
 		return err
 	}
