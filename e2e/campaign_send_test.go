@@ -11,7 +11,7 @@ import (
 
 	"github.com/playwright-community/playwright-go"
 
-	"arauto/internal/recipient"
+	"arauto/internal/recipient/recipienttest"
 )
 
 // sendServer is a console whose sandbox answers at once, so campaigns
@@ -195,7 +195,7 @@ func TestCampaignSendNowCompletesLive(t *testing.T) {
 func TestCampaignPauseAndResume(t *testing.T) {
 	s := sendServer(t)
 	path := filepath.Join(t.TempDir(), "base.csv")
-	if err := recipient.GenerateTestCSV(path, 300000, 11); err != nil {
+	if err := recipienttest.GenerateCSV(path, 300000, 11); err != nil {
 		t.Fatal(err)
 	}
 	page := newPage(t, "pt-BR")

@@ -8,7 +8,7 @@ import (
 	"github.com/playwright-community/playwright-go"
 	"github.com/xuri/excelize/v2"
 
-	"arauto/internal/recipient"
+	"arauto/internal/recipient/recipienttest"
 )
 
 // uploadFile sends a file through the Lists page and lands on the mapping step.
@@ -123,7 +123,7 @@ func TestImportLatin1CSV(t *testing.T) {
 func TestImportShowsLiveProgress(t *testing.T) {
 	s := bootServer(t)
 	path := filepath.Join(t.TempDir(), "grande.csv")
-	if err := recipient.GenerateTestCSV(path, 400000, 7); err != nil {
+	if err := recipienttest.GenerateCSV(path, 400000, 7); err != nil {
 		t.Fatal(err)
 	}
 	page := newPage(t, "pt-BR")

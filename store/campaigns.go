@@ -246,20 +246,6 @@ func (s *Store) DeleteCampaign(ctx context.Context, id int64) error {
 	return nil
 }
 
-// AddCampaignSent adds n to a campaign's count of sent messages. The
-// dispatcher keeps sent_count itself (store.Accept); this serves imports of
-// history and tests that need a campaign which has sent.
-func (s *Store) AddCampaignSent(ctx context.Context, id, n int64) error {
-	res, err := s.w.ExecContext(ctx, "UPDATE campaigns SET sent_count = sent_count + ? WHERE id = ?", n, id)
-	if err != nil {
-		return fmt.Errorf("store: add sent to campaign %d: %w", id, err)
-	}
-	if rows, _ := res.RowsAffected(); rows == 0 {
-		return fmt.Errorf("store: add sent to campaign %d: %w", id, ErrNotFound)
-	}
-	return nil
-}
-
 // ImportCampaigns adds, in one transaction, the campaigns whose remote id
 // is not stored yet, setting their IDs.
 func (s *Store) ImportCampaigns(ctx context.Context, cs []*campaign.Campaign) (campaign.ImportResult, error) {

@@ -184,11 +184,9 @@ func TestCampaignStateDeleteAndSent(t *testing.T) {
 	if err := s.SetCampaignState(ctx, 999, campaign.Draft, campaign.Archived, t0); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("move missing got %v, want ErrNotFound", err)
 	}
-	if err := s.AddCampaignSent(ctx, c.ID, 3); err != nil {
+	// As the dispatcher's Accept counts them.
+	if err := s.ExecForTest(ctx, "UPDATE campaigns SET sent_count = sent_count + 3 WHERE id = ?", c.ID); err != nil {
 		t.Fatal(err)
-	}
-	if err := s.AddCampaignSent(ctx, 999, 1); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("add sent to missing got %v, want ErrNotFound", err)
 	}
 	if err := s.DeleteCampaign(ctx, c.ID); !errors.Is(err, store.ErrCampaignSent) {
 		t.Errorf("delete a campaign that sent got %v, want ErrCampaignSent", err)
@@ -348,7 +346,7 @@ func TestEachRecipientFieldsFlagsCurrentSuppressions(t *testing.T) {
 		{Row: 4, Phone: "5519997712322", Fields: []string{"", "Campinas"}},
 	})
 	// Suppressed after the import: the walk still says so.
-	if err := s.AddSuppression(ctx, "5521998765432", "opt-out", ""); err != nil {
+	if _, err := s.AddSuppressions(ctx, []string{"5521998765432"}, "opt-out", ""); err != nil {
 		t.Fatal(err)
 	}
 	var got []string

@@ -332,15 +332,6 @@ func (s *Store) SuppressedPhones(ctx context.Context) (map[string]struct{}, erro
 	return m, rows.Err()
 }
 
-// AddSuppression adds a number to the suppression list (no-op if present).
-func (s *Store) AddSuppression(ctx context.Context, phone, reason, note string) error {
-	if _, err := s.w.ExecContext(ctx, "INSERT OR IGNORE INTO suppressions (phone, reason, note, created_at) VALUES (?, ?, ?, ?)",
-		phone, reason, note, toMS(time.Now())); err != nil {
-		return fmt.Errorf("store: suppress %s: %w", phone, err)
-	}
-	return nil
-}
-
 // PhoneRef is one recipient's number with the row that identifies it.
 type PhoneRef struct {
 	Row   int

@@ -25,7 +25,7 @@ func TestSuppressionsPageSearchRemove(t *testing.T) {
 	if added, _ := s.AddSuppressions(ctx, phones[:3], store.SuppressManual, ""); added != 0 {
 		t.Errorf("adding numbers already there got %d new, want 0", added)
 	}
-	if err := s.AddSuppression(ctx, "5511988887777", delivery.SuppressOptOut, "SAIR"); err != nil {
+	if _, err := s.AddSuppressions(ctx, []string{"5511988887777"}, delivery.SuppressOptOut, "SAIR"); err != nil {
 		t.Fatal(err)
 	}
 

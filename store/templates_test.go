@@ -121,7 +121,7 @@ func TestEachRecipientFields(t *testing.T) {
 		{Row: 4, Phone: "5521998765432", Fields: []string{"", "Niterói"}},
 		{Row: 5, Phone: "5521998765433", Fields: nil},
 	})
-	if err := s.AddSuppression(ctx, "5511987654321", "opt-out", ""); err != nil {
+	if _, err := s.AddSuppressions(ctx, []string{"5511987654321"}, "opt-out", ""); err != nil {
 		t.Fatal(err)
 	}
 	var got []string

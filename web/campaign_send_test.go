@@ -399,7 +399,7 @@ func TestPreflightRefusals(t *testing.T) {
 		}, "schedule", "Esse horário já passou."},
 		{"everyone suppressed", func(t *testing.T, e *sendEnv, c *campaign.Campaign) {
 			for _, r := range clientes {
-				if err := e.store.AddSuppression(context.Background(), r.Phone, "opt-out", ""); err != nil {
+				if _, err := e.store.AddSuppressions(context.Background(), []string{r.Phone}, "opt-out", ""); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -443,7 +443,7 @@ func TestPreflightWarnings(t *testing.T) {
 	if err := e.store.SetCampaignList(ctx, c.ID, l.ID, e.clock.now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.store.AddSuppression(ctx, "5519997712322", "opt-out", ""); err != nil {
+	if _, err := e.store.AddSuppressions(ctx, []string{"5519997712322"}, "opt-out", ""); err != nil {
 		t.Fatal(err)
 	}
 	r := e.b.do("GET", e.path(c, "/review"), nil)

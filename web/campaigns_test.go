@@ -13,6 +13,8 @@ import (
 
 	"arauto/internal/campaign"
 	"arauto/internal/config"
+	"arauto/internal/dispatch"
+	"arauto/internal/recipient"
 	"arauto/internal/sandbox"
 	"arauto/internal/user"
 	"arauto/internal/wavy"
@@ -105,6 +107,53 @@ func (e *campaignEnv) create(t *testing.T, b *browser, name, alias string) *camp
 		t.Fatal(err)
 	}
 	return c
+}
+
+// sendAndCancel sends n messages of a draft campaign the way the
+// dispatcher does (a list of n, launched, claimed, accepted by the
+// provider) and then cancels it: a campaign that has sent, which can only
+// be archived.
+func (e *campaignEnv) sendAndCancel(t *testing.T, c *campaign.Campaign, n int) {
+	t.Helper()
+	ctx := context.Background()
+	now := e.clock.now()
+	l := &recipient.List{Name: "Enviada", FileName: "enviada.csv"}
+	if err := e.store.CreateList(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	var recs []recipient.Recipient
+	for i := range n {
+		recs = append(recs, recipient.Recipient{Row: i + 2, Phone: fmt.Sprintf("551198888%04d", i)})
+	}
+	if err := e.store.AddRecipients(ctx, l.ID, recs); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.FinishListImport(ctx, l.ID, recipient.Report{Rows: n, Valid: n}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.SetCampaignList(ctx, c.ID, l.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.SetCampaignState(ctx, c.ID, campaign.Draft, campaign.Scheduled, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.StartCampaign(ctx, c.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := e.store.Claim(ctx, c.ID, 0, n, now)
+	if err != nil || len(msgs) != n {
+		t.Fatalf("claim got %d %v, want %d", len(msgs), err, n)
+	}
+	var acc []dispatch.Accepted
+	for _, m := range msgs {
+		acc = append(acc, dispatch.Accepted{MessageID: m.ID, ProviderID: fmt.Sprintf("p-%d", m.ID)})
+	}
+	if err := e.store.Accept(ctx, c.ID, acc, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.CancelCampaign(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // excerpt keeps failure messages readable: the flashes, alerts and field
@@ -390,9 +439,7 @@ func TestCampaignAliasLockedAfterSending(t *testing.T) {
 	b := e.browser(t)
 	b.signIn(marketer)
 	c := e.create(t, b, "Natal", "natal")
-	if err := e.store.AddCampaignSent(context.Background(), c.ID, 5); err != nil {
-		t.Fatal(err)
-	}
+	e.sendAndCancel(t, c, 5)
 	if r := b.do("GET", fmt.Sprintf("/campaigns/%d/edit", c.ID), nil); !strings.Contains(r.body, "O alias não pode mais mudar") || !strings.Contains(r.body, "readonly") {
 		t.Errorf("edit page of a campaign that sent does not lock the alias")
 	}
@@ -415,9 +462,7 @@ func TestCampaignDeleteRules(t *testing.T) {
 		b := e.browser(t)
 		b.signIn(marketer)
 		c := e.create(t, b, "Natal", "natal")
-		if err := e.store.AddCampaignSent(ctx, c.ID, 3); err != nil {
-			t.Fatal(err)
-		}
+		e.sendAndCancel(t, c, 3)
 		page := b.do("GET", fmt.Sprintf("/campaigns/%d", c.ID), nil)
 		if strings.Contains(page.body, "/delete") || !strings.Contains(page.body, "/archive") {
 			t.Errorf("campaign page of one that sent offers delete or lacks archive")

@@ -159,7 +159,7 @@ func TestSuppressionImport(t *testing.T) {
 	e := newTestServer(t)
 	e.addUser(t, "mkt@example.com", user.Marketer)
 	ctx := context.Background()
-	if err := e.store.AddSuppression(ctx, "5511999990001", delivery.SuppressOptOut, "SAIR"); err != nil {
+	if _, err := e.store.AddSuppressions(ctx, []string{"5511999990001"}, delivery.SuppressOptOut, "SAIR"); err != nil {
 		t.Fatal(err)
 	}
 	b := e.browser(t)
@@ -201,8 +201,8 @@ func TestSuppressionExport(t *testing.T) {
 	e := newTestServer(t)
 	e.addUser(t, "view@example.com", user.Viewer)
 	ctx := context.Background()
-	e.store.AddSuppression(ctx, "5511999990001", delivery.SuppressOptOut, "=cmd|' /C calc'!A0")
-	e.store.AddSuppression(ctx, "5511999990002", delivery.SuppressBlacklisted, "status 203")
+	e.store.AddSuppressions(ctx, []string{"5511999990001"}, delivery.SuppressOptOut, "=cmd|' /C calc'!A0")
+	e.store.AddSuppressions(ctx, []string{"5511999990002"}, delivery.SuppressBlacklisted, "status 203")
 	b := e.browser(t)
 	b.signIn("view@example.com")
 

@@ -31,7 +31,7 @@ func (e *testEnv) addReadyList(t *testing.T, name string, rows ...recipient.Reci
 	for _, r := range rows {
 		if r.Suppressed {
 			// The import flags the numbers on the suppression list.
-			if err := e.store.AddSuppression(ctx, r.Phone, "opt-out", ""); err != nil {
+			if _, err := e.store.AddSuppressions(ctx, []string{r.Phone}, "opt-out", ""); err != nil {
 				t.Fatal(err)
 			}
 			rep.Suppressed++

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"arauto/internal/recipient/recipienttest"
 )
 
 func TestInspectText(t *testing.T) {
@@ -296,8 +298,8 @@ func TestImportOptionsAndSink(t *testing.T) {
 
 func TestImportProgressAndCancel(t *testing.T) {
 	path := writeFile(t, "big.csv", nil)
-	if err := GenerateTestCSV(path, 30_000, 1); err != nil {
-		t.Fatalf("GenerateTestCSV: %v", err)
+	if err := recipienttest.GenerateCSV(path, 30_000, 1); err != nil {
+		t.Fatalf("GenerateCSV: %v", err)
 	}
 	p := mustInspect(t, path, InspectOptions{})
 	if p.PhoneColumn != 1 || !p.HasHeader || p.Delimiter != ';' {

@@ -83,7 +83,6 @@ const (
 	ProblemEmail         = "user.problem.email"
 	ProblemPasswordShort = "user.problem.password_short"
 	ProblemPasswordLong  = "user.problem.password_long"
-	ProblemName          = "user.problem.name"
 )
 
 // NormalizeEmail lower-cases and trims an address and checks its shape. It
@@ -136,16 +135,4 @@ func Authenticate(u *User, pw string) bool {
 	}
 	ok := bcrypt.CompareHashAndPassword(u.PasswordHash, []byte(pw)) == nil
 	return ok && !u.Disabled
-}
-
-// Languages the console speaks; the first is the default.
-var Languages = []string{"pt-BR", "en"}
-
-// NormalizeLang maps a requested language to a supported one.
-func NormalizeLang(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if strings.HasPrefix(s, "en") {
-		return "en"
-	}
-	return "pt-BR"
 }

@@ -411,8 +411,3 @@ func describeBadBody(h http.Header, data []byte, err error) string {
 		return "undecodable response: " + err.Error()
 	}
 }
-
-// jsonInto returns a decodeFunc that decodes the body leniently into v.
-func jsonInto(v any) decodeFunc {
-	return func(res result) error { return decodeLenient(res.body, v) }
-}
