@@ -2664,9 +2664,9 @@ func campaignContents(d CampaignView) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var148 string
-				templ_7745c5c3_Var148, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.list.card_counts", fmtInt(d.List.Valid), fmtInt(d.List.Suppressed)))
+				templ_7745c5c3_Var148, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.list.card_counts", num(ctx, d.List.Valid), num(ctx, d.List.Suppressed)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaigns.templ`, Line: 477, Col: 162}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaigns.templ`, Line: 477, Col: 166}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var148))
 				if templ_7745c5c3_Err != nil {
@@ -3228,7 +3228,7 @@ func campaignDetails(c *campaign.Campaign) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var180 string
-		templ_7745c5c3_Var180, templ_7745c5c3_Err = templ.JoinStringErrs(fmtCount(c.SentCount))
+		templ_7745c5c3_Var180, templ_7745c5c3_Err = templ.JoinStringErrs(num(ctx, c.SentCount))
 		if templ_7745c5c3_Err != nil {
 			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaigns.templ`, Line: 553, Col: 30}
 		}

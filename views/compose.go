@@ -169,7 +169,7 @@ func composeSegments(ctx context.Context, n int) string {
 	if n == 1 {
 		return T(ctx, "compose.segments_one")
 	}
-	return T(ctx, "compose.segments_other", fmtInt(n))
+	return T(ctx, "compose.segments_other", num(ctx, n))
 }
 
 func composePartLabel(i, n int) string { return "(" + strconv.Itoa(i+1) + "/" + strconv.Itoa(n) + ")" }
@@ -178,7 +178,7 @@ func composeListOption(ctx context.Context, l *recipient.List) string {
 	if l.Valid == 1 {
 		return T(ctx, "compose.list_option_one", l.Name)
 	}
-	return T(ctx, "compose.list_option", l.Name, fmtInt(l.Valid))
+	return T(ctx, "compose.list_option", l.Name, num(ctx, l.Valid))
 }
 
 func composeProblem(ctx context.Context, p *message.Problem) string {
@@ -188,7 +188,6 @@ func composeProblem(ctx context.Context, p *message.Problem) string {
 	return T(ctx, p.Key, p.Args...)
 }
 
-func composeInt64(n int64) string { return fmtInt(int(n)) }
 
 func composeAverage(ctx context.Context, f float64) string {
 	s := strconv.FormatFloat(f, 'f', 2, 64)

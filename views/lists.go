@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strings"
 
+	"arauto/internal/i18n"
 	"arauto/internal/recipient"
 )
 
@@ -89,19 +90,9 @@ func percent(part, whole int64) int {
 	return int(min(100, part*100/whole))
 }
 
-func fmtInt(n int) string {
-	s := fmt.Sprint(n)
-	if n < 0 {
-		return s
-	}
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
+// num writes a count as the reader's language does (i18n.Int).
+func num[N ~int | ~int64](ctx context.Context, n N) string {
+	return i18n.Int(EnvFrom(ctx).Lang, int64(n))
 }
 
 // formatPhone shows E.164 digits readably: +55 19 99771-2322.

@@ -296,7 +296,7 @@ func NewChart(ctx context.Context, t report.Timeline, loc *time.Location) Chart 
 	}
 	for i := int64(0); i <= 4; i++ {
 		v := c.Max * i / 4
-		c.YTicks = append(c.YTicks, ChartTick{X: c.Left - 6, Y: y(v), Label: fmtCount(v)})
+		c.YTicks = append(c.YTicks, ChartTick{X: c.Left - 6, Y: y(v), Label: num(ctx, v)})
 	}
 	ticks := min(n, 6)
 	for i := 0; i < ticks; i++ {
@@ -319,7 +319,7 @@ func chartLabel(ctx context.Context, c Chart, loc *time.Location) string {
 	if c.Empty {
 		return T(ctx, "report.timeline.empty")
 	}
-	return T(ctx, "report.timeline.aria", fmtCount(c.TotalSent), fmtCount(c.TotalDeliv), inZone(ctx, c.From, loc), inZone(ctx, c.To, loc), fmtDuration(ctx, c.Step))
+	return T(ctx, "report.timeline.aria", num(ctx, c.TotalSent), num(ctx, c.TotalDeliv), inZone(ctx, c.From, loc), inZone(ctx, c.To, loc), fmtDuration(ctx, c.Step))
 }
 
 func itoaInt(n int) string { return strconv.Itoa(n) }

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"arauto/internal/campaign"
+	"arauto/internal/i18n"
 	"arauto/internal/message"
 	"arauto/internal/recipient"
 	"arauto/internal/schedule"
@@ -57,7 +58,7 @@ func (s *Server) saveCampaignList(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("campaign list chosen", "campaign_id", cp.ID, "list_id", l.ID, "by", currentUser(c).ID)
-	flash(c, "success", "campaigns.list.saved", l.Name, fmtCount(int64(l.Valid)))
+	flash(c, "success", "campaigns.list.saved", l.Name, i18n.Int(lang(c), int64(l.Valid)))
 	return seeOther(c, campaignPath(cp.ID, ""))
 }
 

@@ -2,13 +2,13 @@ package web
 
 import (
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"arauto/internal/campaign"
+	"arauto/internal/i18n"
 	"arauto/internal/schedule"
 	"arauto/store"
 	"arauto/views"
@@ -29,7 +29,7 @@ func say(c *fiber.Ctx, t campaign.Text) string {
 		case campaign.Text:
 			args[i] = say(c, v)
 		case campaign.Count:
-			args[i] = fmtCount(int64(v))
+			args[i] = i18n.Int(lang(c), int64(v))
 		case schedule.Window:
 			args[i] = v.Describe(lang(c))
 		case time.Time:
@@ -199,23 +199,4 @@ func (s *Server) cancelCampaign(c *fiber.Ctx) error {
 	s.log.Info("campaign cancelled", "campaign_id", cp.ID, "was", cp.State, "by", currentUser(c).ID)
 	flash(c, "success", "campaigns.cancelled", cp.Name)
 	return seeOther(c, campaignPath(cp.ID, ""))
-}
-
-func fmtCount(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	if len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	pre := len(s) % 3
-	if pre > 0 {
-		b.WriteString(s[:pre])
-	}
-	for i := pre; i < len(s); i += 3 {
-		if b.Len() > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
 }

@@ -217,33 +217,3 @@ func (s *Server) previewWhatsApp(c *fiber.Ctx) error {
 	}
 	return s.renderWith(c, fiber.StatusOK, views.WhatsAppPreview(d), false)
 }
-
-// checkWhatsApp is the pre-flight check of a WhatsApp campaign's message.
-func (s *Server) checkWhatsApp(c *fiber.Ctx, cp *campaign.Campaign, list *recipient.List, add func(key, status, detail string)) error {
-	w, err := s.store.CampaignWhatsApp(c.UserContext(), cp.ID)
-	if err != nil {
-		return err
-	}
-	var columns []string
-	if list != nil {
-		columns = list.Columns
-	}
-	if ps := w.Problems(columns); len(ps) > 0 {
-		add("message", "fail", tr(c, ps[0].Key, ps[0].Args...))
-		return nil
-	}
-	if !w.NeedsSession() || list == nil {
-		add("message", "ok", tr(c, "whatsapp.review.template_ok"))
-		return nil
-	}
-	n, err := s.store.SessionCount(c.UserContext(), list.ID, s.now().UTC())
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		add("message", "fail", tr(c, "whatsapp.review.no_sessions"))
-	} else {
-		add("message", "warn", tr(c, "whatsapp.review.sessions", fmtCount(int64(n)), fmtCount(int64(list.Valid))))
-	}
-	return nil
-}
