@@ -31,7 +31,7 @@ func say(c *fiber.Ctx, t campaign.Text) string {
 		case campaign.Count:
 			args[i] = i18n.Int(lang(c), int64(v))
 		case schedule.Window:
-			args[i] = v.Describe(lang(c))
+			args[i] = v.Describe(i18n.Lang(lang(c)))
 		case time.Time:
 			layout := "02/01/2006 15:04"
 			if lang(c) == "en" {

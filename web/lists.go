@@ -66,7 +66,7 @@ func (s *Server) uploadList(c *fiber.Ctx) error {
 	if err != nil {
 		os.Remove(path)
 		s.log.Info("upload refused", "file", fh.Filename, "err", err, "request_id", requestID(c))
-		return s.renderLists(c, fiber.StatusUnprocessableEntity, tr(c, "lists.upload.unreadable", fh.Filename, recipient.ErrorMessage(err, lang(c))))
+		return s.renderLists(c, fiber.StatusUnprocessableEntity, tr(c, "lists.upload.unreadable", fh.Filename, tr(c, recipient.ErrorKey(err))))
 	}
 	name := strings.TrimSpace(c.FormValue("name"))
 	if name == "" {
@@ -114,7 +114,7 @@ func (s *Server) mappingPage(c *fiber.Ctx) error {
 		if errors.Is(err, os.ErrNotExist) {
 			return s.render(c, fiber.StatusGone, views.MappingGone(l))
 		}
-		return s.render(c, fiber.StatusUnprocessableEntity, views.MappingPage(l, recipient.Preview{}, recipient.ErrorMessage(err, lang(c))))
+		return s.render(c, fiber.StatusUnprocessableEntity, views.MappingPage(l, recipient.Preview{}, tr(c, recipient.ErrorKey(err))))
 	}
 	return s.render(c, fiber.StatusOK, views.MappingPage(l, preview, ""))
 }
@@ -130,7 +130,7 @@ func (s *Server) importList(c *fiber.Ctx) error {
 	}
 	preview, err := recipient.Inspect(l.FilePath, recipient.InspectOptions{Region: s.cfg.PhoneRegion, Sheet: c.FormValue("sheet")})
 	if err != nil {
-		return s.render(c, fiber.StatusUnprocessableEntity, views.MappingPage(l, recipient.Preview{}, recipient.ErrorMessage(err, lang(c))))
+		return s.render(c, fiber.StatusUnprocessableEntity, views.MappingPage(l, recipient.Preview{}, tr(c, recipient.ErrorKey(err))))
 	}
 	m := preview.Mapping()
 	col := func(name string, allowNone bool) (int, bool) {

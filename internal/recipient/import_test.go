@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"arauto/internal/i18n"
 	"arauto/internal/recipient/recipienttest"
 )
 
@@ -377,7 +378,7 @@ func TestRefusedFiles(t *testing.T) {
 			if time.Since(start) > 2*time.Second {
 				t.Errorf("Inspect took %v, want a fast failure", time.Since(start))
 			}
-			if code := ErrorCode(err); code == "" || ErrorMessage(err, "pt-BR") == ErrorMessage(err, "en") {
+			if code, key := ErrorCode(err), ErrorKey(err); code == "" || !i18n.Has("pt-BR", key) || i18n.T("pt-BR", key) == i18n.T("en", key) {
 				t.Errorf("got code %q and untranslated message for %v", code, err)
 			}
 			m := Mapping{CorrelationColumn: -1, AreaCodeColumn: -1}
