@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/playwright-community/playwright-go"
 	"github.com/xuri/excelize/v2"
@@ -69,7 +70,7 @@ func TestImportDamagedWorkbook(t *testing.T) {
 		if ok, _ := checked.IsVisible(); ok {
 			break
 		}
-		page.WaitForTimeout(250)
+		time.Sleep(250 * time.Millisecond)
 		_, err := page.Reload()
 		must(t, err)
 	}

@@ -65,10 +65,9 @@ func TestAuthenticationVariants(t *testing.T) {
 	}{
 		{"lower-case headers", func() *http.Request {
 			r := httptest.NewRequest("POST", "/v1/send-sms", strings.NewReader(`{"destination":"5511900000000","messageText":"oi"}`))
-			r.Header["username"] = []string{"ops@example.com"}
-			r.Header["authenticationtoken"] = []string{"t0k3n"}
-			// net/http canonicalises incoming header names; emulate it.
-			r.Header = http.Header{"Username": r.Header["username"], "Authenticationtoken": r.Header["authenticationtoken"]}
+			// Sent as "username" and "authenticationtoken": net/http
+			// canonicalises incoming header names to these.
+			r.Header = http.Header{"Username": {"ops@example.com"}, "Authenticationtoken": {"t0k3n"}}
 			return r
 		}, 200},
 		{"GET with credentials in the query", func() *http.Request {

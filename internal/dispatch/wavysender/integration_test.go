@@ -26,15 +26,14 @@ import (
 // rig is a real outbox (SQLite), a real Wavy client and the sandbox as the
 // provider, so the sandbox's ledger can tell how often each message went.
 type rig struct {
-	t       testing.TB
-	st      *store.Store
-	sb      *sandbox.Sandbox
-	client  *wavy.Client
-	campID  int64
-	listID  int64
-	n       int
-	suppr   map[string]bool
-	lastRow int
+	t      testing.TB
+	st     *store.Store
+	sb     *sandbox.Sandbox
+	client *wavy.Client
+	campID int64
+	listID int64
+	n      int
+	suppr  map[string]bool
 }
 
 func newRig(t testing.TB, recipients int, faults sandbox.Faults) *rig {
