@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"arauto/internal/message"
 	"arauto/internal/recipient"
 )
 
@@ -165,9 +164,10 @@ type Outbound struct {
 	MessageID, CampaignID int64
 	CampaignName          string
 	Channel               string
-	// Text is the campaign's message rendered with the recipient's fields
-	// (the template as written when it cannot be rendered).
-	Text string
+	// Template is the campaign's message; Columns its list's fields and
+	// Fields the recipient's, to render it with (message.Renderer).
+	Template        string
+	Columns, Fields []string
 	// State is the dispatcher's state (accepted once the provider took it).
 	State string
 	// SubmittedAt is when the provider accepted it.
@@ -225,7 +225,6 @@ func (s *Store) Conversation(ctx context.Context, phone string, limit int) ([]Co
 		return nil, fmt.Errorf("store: conversation with %s: %w", phone, err)
 	}
 	defer rows.Close()
-	compiled := map[int64]*message.Compiled{}
 	for rows.Next() {
 		var o Outbound
 		var tpl, columns, fields string
@@ -235,22 +234,12 @@ func (s *Store) Conversation(ctx context.Context, phone string, limit int) ([]Co
 			return nil, fmt.Errorf("store: conversation with %s: %w", phone, err)
 		}
 		o.SubmittedAt, o.SentAt, o.DeliveredAt, o.ReadAt = fromMS(submitted), fromMS(sent), fromMS(deliv), fromMS(read)
-		o.Text = tpl
-		c, seen := compiled[o.CampaignID]
-		if !seen {
-			var cols []string
-			if columns != "" {
-				cols = strings.Split(columns, recipient.FieldSeparator)
-			}
-			c, _ = message.Compile(tpl, cols)
-			compiled[o.CampaignID] = c
+		o.Template = tpl
+		if columns != "" {
+			o.Columns = strings.Split(columns, recipient.FieldSeparator)
 		}
-		if c != nil {
-			var fs []string
-			if fields != "" {
-				fs = strings.Split(fields, recipient.FieldSeparator)
-			}
-			o.Text = c.Render(fs)
+		if fields != "" {
+			o.Fields = strings.Split(fields, recipient.FieldSeparator)
 		}
 		out = append(out, ConversationEntry{At: o.SubmittedAt, Out: &o})
 	}

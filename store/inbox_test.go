@@ -12,6 +12,7 @@ import (
 	"arauto/internal/config"
 	"arauto/internal/delivery"
 	"arauto/internal/dispatch"
+	"arauto/internal/message"
 	"arauto/internal/report"
 	"arauto/internal/wavy"
 )
@@ -283,9 +284,10 @@ func TestConversation(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
+	var texts message.Renderer // as the conversation page renders them
 	for _, e := range conv {
 		if e.Out != nil {
-			got = append(got, fmt.Sprintf("out:%s:%d", e.Out.Text, e.Out.DeliveredCode))
+			got = append(got, fmt.Sprintf("out:%s:%d", texts.Render(e.Out.Template, e.Out.Columns, e.Out.Fields), e.Out.DeliveredCode))
 		} else {
 			got = append(got, "in:"+e.In.Text)
 		}

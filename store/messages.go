@@ -64,8 +64,10 @@ func (s *Store) DueCampaigns(ctx context.Context, now time.Time) ([]dispatch.Cam
 		if columns != "" {
 			c.Columns = strings.Split(columns, recipient.FieldSeparator)
 		}
-		if err := applySchedule(&c, schedule); err != nil {
-			return nil, fmt.Errorf("store: campaign %d schedule: %w", c.ID, err)
+		if schedule != "" && schedule != "{}" {
+			if err := json.Unmarshal([]byte(schedule), &c.Schedule); err != nil {
+				return nil, fmt.Errorf("store: campaign %d schedule: %w", c.ID, err)
+			}
 		}
 		out = append(out, c)
 	}
@@ -424,36 +426,6 @@ func (s *Store) CampaignCounts(ctx context.Context, campaignID int64) (map[strin
 		m[st] = n
 	}
 	return m, rows.Err()
-}
-
-// applySchedule reads the campaign's stored schedule.Schedule (JSON) and
-// gives the dispatcher its sending window, its expiry deadline and the
-// expiry to pass to the provider.
-func applySchedule(c *dispatch.Campaign, raw string) error {
-	if raw == "" || raw == "{}" {
-		return nil
-	}
-	var sc schedule.Schedule
-	if err := json.Unmarshal([]byte(raw), &sc); err != nil {
-		return err
-	}
-	loc, err := schedule.LoadZone(sc.Zone)
-	if err != nil {
-		return err
-	}
-	w := sc.Window
-	if len(w.Hours) > 0 || len(w.Weekdays) > 0 {
-		c.WindowOpen = func(t time.Time) bool { return w.Open(t, loc) }
-	}
-	start := c.StartAt
-	if start.IsZero() {
-		start = time.Now()
-	}
-	if d, ok := sc.Expiry.Deadline(start, loc); ok {
-		c.Deadline = d
-	}
-	c.Expiry = dispatch.Expiry{At: sc.Expiry.At, InMinutes: sc.Expiry.InMinutes, Date: sc.Expiry.Date}
-	return nil
 }
 
 // SaveCampaignSchedule stores a campaign's schedule (as JSON) and its

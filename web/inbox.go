@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/message"
 	"arauto/internal/wavy"
 	"arauto/store"
 	"arauto/views"
@@ -49,6 +50,7 @@ func (s *Server) conversationPage(c *fiber.Ctx) error {
 		return err
 	}
 	d := views.ConversationData{Phone: phone}
+	var texts message.Renderer
 	for _, e := range entries {
 		ce := views.ChatEntry{At: e.At}
 		if e.In != nil {
@@ -60,7 +62,7 @@ func (s *Server) conversationPage(c *fiber.Ctx) error {
 		}
 		if e.Out != nil {
 			ce.Out = &views.Sent{MessageID: e.Out.MessageID, CampaignID: e.Out.CampaignID, CampaignName: e.Out.CampaignName, Channel: e.Out.Channel,
-				Text: e.Out.Text, State: sentState(*e.Out), Carrier: e.Out.Carrier}
+				Text: texts.Render(e.Out.Template, e.Out.Columns, e.Out.Fields), State: sentState(*e.Out), Carrier: e.Out.Carrier}
 		}
 		d.Entries = append(d.Entries, ce)
 	}

@@ -11,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"arauto/internal/schedule"
 )
 
 // fakeStore is an outbox in memory that records every call the worker
@@ -357,5 +359,43 @@ func TestCampaignRunsToCompletion(t *testing.T) {
 	wantClaims, wantAccepts := []string{want[1], want[3], want[5]}, []string{want[2], want[4], want[6]}
 	if got[0] != want[0] || !slices.Equal(claims, wantClaims) || !slices.Equal(accepts, wantAccepts) || got[len(got)-1] != "Finish 7" {
 		t.Errorf("store calls got\n\t%s\nwant\n\t%s", strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
+	}
+}
+
+// TestScheduleRules checks that the worker honours the campaign's sending
+// window (nothing claimed while it is closed) and its expiry (what is
+// still queued expires at the deadline and the campaign ends).
+func TestScheduleRules(t *testing.T) {
+	sp, err := schedule.LoadZone("America/Sao_Paulo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nine := time.Date(2026, 6, 15, 9, 30, 0, 0, sp)
+	tests := []struct {
+		name     string
+		schedule schedule.Schedule
+		start    time.Time
+		want     []string
+	}{
+		{"window open", schedule.Schedule{Zone: "America/Sao_Paulo", Window: schedule.Window{Hours: []int{9}}}, nine,
+			[]string{"Claim 7 [1,2]", "Accept 7 [1=p1,2=p2]"}},
+		{"window closed", schedule.Schedule{Zone: "America/Sao_Paulo", Window: schedule.Window{Hours: []int{10}}}, nine, nil},
+		{"expired", schedule.Schedule{Zone: "America/Sao_Paulo", Expiry: schedule.Expiry{InMinutes: 10}}, nine.Add(-time.Hour),
+			[]string{"Expire 7", "Finish 7"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := &fakeStore{campaigns: []Campaign{{ID: 7, Channel: "sms", State: "running", StartAt: tt.start, Schedule: tt.schedule}},
+				queued: messages(7, 2)}
+			w := New(st, &fakeSender{}, Config{ReconcileAfter: time.Hour}, quietLog())
+			var wg sync.WaitGroup
+			if _, err := w.round(context.Background(), nine, make(chan struct{}, 1), &wg); err != nil {
+				t.Fatal(err)
+			}
+			wg.Wait()
+			if got := st.log(); !slices.Equal(got, tt.want) {
+				t.Errorf("store calls got %v, want %v", got, tt.want)
+			}
+		})
 	}
 }

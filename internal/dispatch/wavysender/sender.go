@@ -30,9 +30,9 @@ func (s Sender) Send(ctx context.Context, b dispatch.Batch) ([]dispatch.Accepted
 		Messages:         make([]wavy.BulkMessage, len(b.Messages)),
 		CampaignAlias:    b.Campaign.Alias,
 		DefaultValues:    wavy.BulkMessage{FlashSMS: b.Campaign.Flash, ExtraInfo: b.Campaign.ExtraInfo},
-		ExpiresAt:        b.Campaign.Expiry.At,
-		ExpiresInMinutes: b.Campaign.Expiry.InMinutes,
-		ExpiresDate:      b.Campaign.Expiry.Date,
+		ExpiresAt:        b.Campaign.Schedule.Expiry.At,
+		ExpiresInMinutes: b.Campaign.Schedule.Expiry.InMinutes,
+		ExpiresDate:      b.Campaign.Schedule.Expiry.Date,
 	}
 	byCorr := make(map[string]int64, len(b.Messages))
 	for i, m := range b.Messages {
