@@ -188,7 +188,6 @@ func composeProblem(ctx context.Context, p *message.Problem) string {
 	return T(ctx, p.Key, p.Args...)
 }
 
-
 func composeAverage(ctx context.Context, f float64) string {
 	s := strconv.FormatFloat(f, 'f', 2, 64)
 	if EnvFrom(ctx).Lang != "en" {
