@@ -34,19 +34,19 @@ func (s *Server) checkCarriers(c *fiber.Ctx) error {
 	if clientErr != nil && !errors.Is(clientErr, provider.ErrNoCredentials) {
 		return clientErr
 	}
-	j := s.imports
+	j := s.carriers
 	j.mu.Lock()
-	if _, running := j.carriers[l.ID]; running {
+	if _, running := j.checked[l.ID]; running {
 		j.mu.Unlock()
 		return seeOther(c, fmt.Sprintf("/lists/%d", l.ID))
 	}
-	j.carriers[l.ID] = 0
+	j.checked[l.ID] = 0
 	j.wg.Add(1)
 	j.mu.Unlock()
 	lg := lang(c)
 	go func() {
 		defer j.wg.Done()
-		defer func() { j.mu.Lock(); delete(j.carriers, l.ID); j.mu.Unlock() }()
+		defer func() { j.mu.Lock(); delete(j.checked, l.ID); j.mu.Unlock() }()
 		err := s.store.EachPhoneBatch(j.ctx, l.ID, carrierBatch, func(batch []store.PhoneRef) error {
 			phones := make([]string, len(batch))
 			for i, p := range batch {
@@ -70,7 +70,7 @@ func (s *Server) checkCarriers(c *fiber.Ctx) error {
 				return err
 			}
 			j.mu.Lock()
-			j.carriers[l.ID] += len(batch)
+			j.checked[l.ID] += len(batch)
 			j.mu.Unlock()
 			return nil
 		})
@@ -90,8 +90,8 @@ func (s *Server) checkCarriers(c *fiber.Ctx) error {
 
 // carrierCheckRunning reports the numbers checked so far, if a check runs.
 func (s *Server) carrierCheckRunning(id int64) (int, bool) {
-	s.imports.mu.Lock()
-	defer s.imports.mu.Unlock()
-	n, ok := s.imports.carriers[id]
+	s.carriers.mu.Lock()
+	defer s.carriers.mu.Unlock()
+	n, ok := s.carriers.checked[id]
 	return n, ok
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"arauto/internal/events"
+	"arauto/internal/listimport"
 	"arauto/internal/recipient"
 	"arauto/views"
 )
@@ -159,7 +160,7 @@ func (s *Server) importList(c *fiber.Ctx) error {
 		return err
 	}
 	l.Mapping, l.State = m, recipient.ListImporting
-	s.startImport(l)
+	s.imports.Start(l)
 	return seeOther(c, fmt.Sprintf("/lists/%d", l.ID))
 }
 
@@ -173,7 +174,7 @@ func (s *Server) listPage(c *fiber.Ctx) error {
 	d := views.ListData{List: l, Query: strings.TrimSpace(c.Query("q")), Page: max(1, c.QueryInt("page", 1))}
 	switch l.State {
 	case recipient.ListImporting:
-		p, _ := s.imports.current(l.ID)
+		p, _ := s.imports.Progress(l.ID)
 		d.Progress = &p
 	case recipient.ListReady:
 		rp, err := s.store.Recipients(c.UserContext(), l.ID, d.Query, (d.Page-1)*recipientsPerPage, recipientsPerPage)
@@ -199,7 +200,7 @@ func (s *Server) listEvents(c *fiber.Ctx) error {
 	id := l.ID
 	done := func(ctx context.Context) ([]byte, error) { return sseFrame(ctx, "done", views.ImportDone(id)) }
 	first := func(ctx context.Context) ([]byte, error) {
-		p, running := s.imports.current(id)
+		p, running := s.imports.Progress(id)
 		if !running {
 			return done(ctx)
 		}
@@ -214,7 +215,7 @@ func (s *Server) listEvents(c *fiber.Ctx) error {
 		}
 		return nil, nil
 	}
-	return s.streamEvents(c, listTopic(id), first, render)
+	return s.streamEvents(c, listimport.Topic(id), first, render)
 }
 
 // rejectedXLSX streams the rows an import refused as a spreadsheet: row

@@ -16,6 +16,7 @@ import (
 	"arauto/internal/campaign"
 	"arauto/internal/config"
 	"arauto/internal/events"
+	"arauto/internal/listimport"
 	"arauto/internal/provider"
 	"arauto/store"
 )
@@ -69,7 +70,8 @@ type Server struct {
 	hub       *events.Hub
 	clients   *provider.Clients
 	campaigns *campaign.Service
-	imports   *importJobs
+	imports   *listimport.Jobs
+	carriers  *carrierChecks
 	// closing is closed when shutdown starts, ending event streams so
 	// in-flight requests can finish.
 	closing chan struct{}
@@ -93,7 +95,7 @@ func New(d Deps) (*Server, error) {
 		d.Provider = provider.New(d.Config, d.Store)
 	}
 	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret, sandbox: d.Sandbox,
-		hub: d.Hub, clients: d.Provider, campaigns: newCampaignService(d), imports: newImportJobs(), closing: make(chan struct{})}
+		hub: d.Hub, clients: d.Provider, campaigns: newCampaignService(d), imports: listimport.New(d.Store, d.Hub, d.Log), carriers: newCarrierChecks(), closing: make(chan struct{})}
 	if d.Sandbox != nil {
 		s.sandboxHandler = newSandboxHandler(d.Sandbox)
 	}
@@ -133,7 +135,8 @@ func (s *Server) Serve(ln net.Listener) error {
 // until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
 	close(s.closing)
-	s.imports.shutdown()
+	s.imports.Shutdown()
+	s.carriers.shutdown()
 	if err := s.app.ShutdownWithContext(ctx); err != nil {
 		return fmt.Errorf("web: shutdown: %w", err)
 	}
