@@ -283,34 +283,25 @@ func TestCampaignCreateValidation(t *testing.T) {
 	b := e.browser(t)
 	b.signIn(marketer)
 	e.create(t, b, "Já existe", "ja-existe")
-	tests := []struct {
-		name string
-		form url.Values
-		want string
-	}{
-		{"no name", url.Values{"name": {"  "}, "channel": {"sms"}}, "Informe o nome da campanha."},
-		{"long name", url.Values{"name": {strings.Repeat("a", 101)}, "channel": {"sms"}}, "no máximo 100 caracteres"},
-		{"accents in alias", url.Values{"name": {"Natal"}, "alias": {"promoção"}, "channel": {"sms"}}, "Use só letras minúsculas sem acento"},
-		{"space in alias", url.Values{"name": {"Natal"}, "alias": {"com espaço"}, "channel": {"sms"}}, "Use só letras minúsculas sem acento"},
-		{"alias too long", url.Values{"name": {"Natal"}, "alias": {strings.Repeat("a", 41)}, "channel": {"sms"}}, "no máximo 40 caracteres"},
-		{"alias edges", url.Values{"name": {"Natal"}, "alias": {"-natal"}, "channel": {"sms"}}, "Comece e termine o alias"},
-		{"alias taken here", url.Values{"name": {"Natal"}, "alias": {"JA-EXISTE"}, "channel": {"sms"}}, "Já existe uma campanha com este alias."},
-		{"no channel", url.Values{"name": {"Natal"}, "alias": {"natal"}, "channel": {"email"}}, "Escolha SMS ou WhatsApp."},
-		{"nothing usable for an alias", url.Values{"name": {"🎉🎉"}, "channel": {"sms"}}, "Informe um alias, como promocao-de-natal."},
+	refused := func(name string, form url.Values, want string) handlerTest {
+		return handlerTest{name: name, as: marketer, method: "POST", path: "/campaigns", form: form, want: 422, wantIn: []string{want}}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := b.post("/campaigns", tt.form)
-			if r.status != 422 || !strings.Contains(r.body, tt.want) {
-				t.Errorf("got %d, want 422 with %q; got:\n%s", r.status, tt.want, excerpt(r.body))
-			}
-			if n := len(e.sb.Campaigns()); n != 1 {
-				t.Errorf("remote campaigns got %d, want 1: invalid input never reaches the API", n)
-			}
-			if n := len(e.local(t)); n != 1 {
-				t.Errorf("local campaigns got %d, want 1", n)
-			}
-		})
+	runHandlerTests(t, e.testEnv, []handlerTest{
+		refused("no name", url.Values{"name": {"  "}, "channel": {"sms"}}, "Informe o nome da campanha."),
+		refused("long name", url.Values{"name": {strings.Repeat("a", 101)}, "channel": {"sms"}}, "no máximo 100 caracteres"),
+		refused("accents in alias", url.Values{"name": {"Natal"}, "alias": {"promoção"}, "channel": {"sms"}}, "Use só letras minúsculas sem acento"),
+		refused("space in alias", url.Values{"name": {"Natal"}, "alias": {"com espaço"}, "channel": {"sms"}}, "Use só letras minúsculas sem acento"),
+		refused("alias too long", url.Values{"name": {"Natal"}, "alias": {strings.Repeat("a", 41)}, "channel": {"sms"}}, "no máximo 40 caracteres"),
+		refused("alias edges", url.Values{"name": {"Natal"}, "alias": {"-natal"}, "channel": {"sms"}}, "Comece e termine o alias"),
+		refused("alias taken here", url.Values{"name": {"Natal"}, "alias": {"JA-EXISTE"}, "channel": {"sms"}}, "Já existe uma campanha com este alias."),
+		refused("no channel", url.Values{"name": {"Natal"}, "alias": {"natal"}, "channel": {"email"}}, "Escolha SMS ou WhatsApp."),
+		refused("nothing usable for an alias", url.Values{"name": {"🎉🎉"}, "channel": {"sms"}}, "Informe um alias, como promocao-de-natal."),
+	})
+	if n := len(e.sb.Campaigns()); n != 1 {
+		t.Errorf("remote campaigns got %d, want 1: invalid input never reaches the API", n)
+	}
+	if n := len(e.local(t)); n != 1 {
+		t.Errorf("local campaigns got %d, want 1", n)
 	}
 }
 
@@ -655,35 +646,22 @@ func TestCampaignRoles(t *testing.T) {
 	m.signIn(marketer)
 	c := e.create(t, m, "Natal", "natal")
 	id := fmt.Sprint(c.ID)
+	form := url.Values{"name": {"Invasão"}, "alias": {"invasao"}, "channel": {"sms"}}
+	runHandlerTests(t, e.testEnv, []handlerTest{
+		{as: viewer, method: "GET", path: "/campaigns", want: 200},
+		{as: viewer, method: "GET", path: "/campaigns/" + id, want: 200},
+		{as: viewer, method: "GET", path: "/campaigns/999", want: 404},
+		{as: viewer, method: "GET", path: "/campaigns/new", want: 403},
+		{as: viewer, method: "GET", path: "/campaigns/alias?name=x", want: 403},
+		{as: viewer, method: "GET", path: "/campaigns/" + id + "/edit", want: 403},
+		{as: viewer, method: "POST", path: "/campaigns", form: form, want: 403},
+		{as: viewer, method: "POST", path: "/campaigns/sync", form: form, want: 403},
+		{as: viewer, method: "POST", path: "/campaigns/" + id, form: form, want: 403},
+		{as: viewer, method: "POST", path: "/campaigns/" + id + "/archive", form: form, want: 403},
+		{as: viewer, method: "POST", path: "/campaigns/" + id + "/delete", form: form, want: 403},
+	})
 	v := e.browser(t)
 	v.signIn(viewer)
-	tests := []struct {
-		method, path string
-		want         int
-	}{
-		{"GET", "/campaigns", 200},
-		{"GET", "/campaigns/" + id, 200},
-		{"GET", "/campaigns/999", 404},
-		{"GET", "/campaigns/new", 403},
-		{"GET", "/campaigns/alias?name=x", 403},
-		{"GET", "/campaigns/" + id + "/edit", 403},
-		{"POST", "/campaigns", 403},
-		{"POST", "/campaigns/sync", 403},
-		{"POST", "/campaigns/" + id, 403},
-		{"POST", "/campaigns/" + id + "/archive", 403},
-		{"POST", "/campaigns/" + id + "/delete", 403},
-	}
-	for _, tt := range tests {
-		var r result
-		if tt.method == "GET" {
-			r = v.do("GET", tt.path, nil)
-		} else {
-			r = v.post(tt.path, url.Values{"name": {"Invasão"}, "alias": {"invasao"}, "channel": {"sms"}})
-		}
-		if r.status != tt.want {
-			t.Errorf("viewer %s %s got %d, want %d", tt.method, tt.path, r.status, tt.want)
-		}
-	}
 	page := v.do("GET", "/campaigns/"+id, nil)
 	for _, hidden := range []string{"/edit", "/archive", "/delete"} {
 		if strings.Contains(page.body, hidden) {

@@ -47,41 +47,19 @@ func TestSuppressionRoles(t *testing.T) {
 	e := newTestServer(t)
 	e.addUser(t, "view@example.com", user.Viewer)
 	e.addUser(t, "mkt@example.com", user.Marketer)
-	tests := []struct {
-		who, method, path string
-		want              int
-	}{
-		{"", "GET", "/suppression", 303},
-		{"view@example.com", "GET", "/suppression", 200},
-		{"view@example.com", "GET", "/inbox", 200},
-		{"view@example.com", "GET", "/suppression/export.csv", 200},
-		{"view@example.com", "POST", "/suppression", 403},
-		{"view@example.com", "POST", "/suppression/5511999990000/delete", 403},
-		{"view@example.com", "POST", "/suppression/import", 403},
-		{"view@example.com", "POST", "/settings/polling", 403},
-		{"mkt@example.com", "POST", "/suppression", 303},
-		{"mkt@example.com", "POST", "/settings/polling", 403},
-	}
-	for _, tt := range tests {
-		t.Run(tt.who+" "+tt.method+" "+tt.path, func(t *testing.T) {
-			b := e.browser(t)
-			if tt.who != "" {
-				b.signIn(tt.who)
-				b.do("GET", "/", nil)
-			} else {
-				b.do("GET", "/login", nil)
-			}
-			var r result
-			if tt.method == "GET" {
-				r = b.do("GET", tt.path, nil)
-			} else {
-				r = b.post(tt.path, url.Values{"phone": {"11 99999-0000"}})
-			}
-			if r.status != tt.want {
-				t.Errorf("got %d, want %d", r.status, tt.want)
-			}
-		})
-	}
+	phone := url.Values{"phone": {"11 99999-0000"}}
+	runHandlerTests(t, e, []handlerTest{
+		{as: "", method: "GET", path: "/suppression", want: 303},
+		{as: "view@example.com", method: "GET", path: "/suppression", want: 200},
+		{as: "view@example.com", method: "GET", path: "/inbox", want: 200},
+		{as: "view@example.com", method: "GET", path: "/suppression/export.csv", want: 200},
+		{as: "view@example.com", method: "POST", path: "/suppression", form: phone, want: 403},
+		{as: "view@example.com", method: "POST", path: "/suppression/5511999990000/delete", form: phone, want: 403},
+		{as: "view@example.com", method: "POST", path: "/suppression/import", form: phone, want: 403},
+		{as: "view@example.com", method: "POST", path: "/settings/polling", form: phone, want: 403},
+		{as: "mkt@example.com", method: "POST", path: "/suppression", form: phone, want: 303},
+		{as: "mkt@example.com", method: "POST", path: "/settings/polling", form: phone, want: 403},
+	})
 	if r := e.browser(t); true {
 		r.signIn("view@example.com")
 		page := r.do("GET", "/suppression", nil)
