@@ -37,7 +37,9 @@ func TestPreflight(t *testing.T) {
 		return &Campaign{Channel: SMS, ListID: 1, Message: msg, ScheduledAt: now}
 	}
 	walk := func(w Walk) *Walk { return &w }
-	cost := func(n, ucs2, tooLong int) message.Cost { return message.Cost{Recipients: n, UCS2: ucs2, TooLong: tooLong} }
+	cost := func(n, ucs2, tooLong int) message.Cost {
+		return message.Cost{Recipients: n, UCS2: ucs2, TooLong: tooLong}
+	}
 	tests := []struct {
 		name  string
 		facts Facts

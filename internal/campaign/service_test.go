@@ -154,7 +154,9 @@ func (l *launchStore) ListByID(context.Context, int64) (*recipient.List, error) 
 	return &recipient.List{ID: 1, Name: "Clientes", Valid: 1, State: recipient.ListReady}, nil
 }
 
-func (l *launchStore) CampaignSchedule(context.Context, int64) (schedule.Schedule, error) { return l.sc, nil }
+func (l *launchStore) CampaignSchedule(context.Context, int64) (schedule.Schedule, error) {
+	return l.sc, nil
+}
 
 func (l *launchStore) EachRecipientFields(_ context.Context, _ int64, fn func([]string, bool) error) error {
 	return fn(nil, false)
