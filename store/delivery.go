@@ -50,7 +50,7 @@ func (s *Store) DueEvents(ctx context.Context, limit int, now time.Time) ([]deli
 func (s *Store) ApplyBatch(ctx context.Context, fn func(delivery.Batch) error) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error { return fn(applyTx{tx}) })
 	if err != nil {
-		return fmt.Errorf("store: apply events: %w", err)
+		return fmt.Errorf("store: apply batch: %w", err)
 	}
 	return nil
 }
