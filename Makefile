@@ -8,7 +8,11 @@ export PLAYWRIGHT_DRIVER_PATH ?= $(CURDIR)/.cache/playwright-driver
 # One build-tag set everywhere, so go-sqlite3 compiles once.
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: run build generate test vet templ-check unit fuzz e2e e2e-setup bench docker clean
+.PHONY: run build generate test vet staticcheck templ-check unit fuzz e2e e2e-setup bench docker clean
+
+# staticcheck is built once into .cache/bin at this pinned version.
+STATICCHECK_VERSION := v0.8.2
+STATICCHECK := $(CURDIR)/.cache/bin/staticcheck-$(STATICCHECK_VERSION)
 
 ## run: build and start the console on http://127.0.0.1:8080 (sandbox provider, SQLite in ./data)
 run: build
@@ -23,11 +27,20 @@ build:
 generate:
 	$(GO) tool templ generate
 
-## test: vet, templ freshness, unit tests, a short fuzz of the parsers of outside input and the e2e journeys in Chromium
-test: e2e-setup vet templ-check unit fuzz e2e
+## test: vet, staticcheck, templ freshness, unit tests, a short fuzz of the parsers of outside input and the e2e journeys in Chromium
+test: e2e-setup vet staticcheck templ-check unit fuzz e2e
 
 vet:
 	$(GO) vet ./...
+
+## staticcheck: the linter, built once (cached in .cache/bin)
+staticcheck: $(STATICCHECK)
+	$(STATICCHECK) ./...
+
+$(STATICCHECK):
+	@mkdir -p $(dir $@)
+	GOBIN=$(dir $@) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
+	mv $(dir $@)staticcheck $@
 
 # Fails when `templ generate` would change a committed *_templ.go file.
 templ-check:

@@ -25,7 +25,12 @@ import (
 	"time"
 
 	"arauto/internal/config"
+	"arauto/internal/delivery"
+	"arauto/internal/dispatch"
+	"arauto/internal/dispatch/wavysender"
 	"arauto/internal/events"
+	"arauto/internal/message"
+	"arauto/internal/provider"
 	"arauto/internal/sandbox"
 	"arauto/internal/sms"
 	"arauto/internal/user"
@@ -149,10 +154,10 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		restored = append(restored, sandbox.Campaign{ID: c.RemoteID, Name: c.Name, Alias: c.Alias})
 	}
 	sb.RestoreCampaigns(restored)
-	clients := &providerClients{cfg: cfg, store: st}
+	clients := provider.New(cfg, st)
 	worker := newWorker(cfg, st, clients, log)
 	hub := events.New()
-	applier := store.NewApplier(st, store.ApplierOptions{
+	applier := delivery.NewApplier(st, delivery.Options{
 		Log: log.With("component", "applier"),
 		// Open report pages listen on "campaign:<id>" for fresh numbers.
 		OnApplied: func(ids []int64) {
@@ -161,7 +166,7 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 			}
 		},
 	})
-	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker, Hub: hub})
+	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker, Hub: hub, Provider: clients})
 	if err != nil {
 		ln.Close()
 		return err
@@ -200,7 +205,15 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	}()
 	pollCtx, stopPolling := context.WithCancel(context.Background())
 	defer stopPolling()
-	go (&poller{cfg: cfg, store: st, clients: clients, log: log.With("component", "poller"), now: time.Now}).run(pollCtx)
+	poller := &delivery.Poller{Store: st, Log: log.With("component", "poller"),
+		Source: func(ctx context.Context) (delivery.Source, error) {
+			c, err := clients.Client(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return c, nil
+		}}
+	go poller.Run(pollCtx)
 
 	select {
 	case err := <-served:
@@ -224,6 +237,24 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	<-served
 	log.Info("stopped cleanly")
 	return nil
+}
+
+// newWorker builds the dispatcher over the store and the provider's client.
+func newWorker(cfg config.Config, st *store.Store, clients *provider.Clients, log *slog.Logger) *dispatch.Worker {
+	sender := wavysender.New(clients.Client, wavysender.Config{RequestsPerSecond: cfg.SendRequestsPerSecond})
+	return dispatch.New(st, sender, dispatch.Config{
+		ReconcileAfter:    cfg.ReconcileAfter,
+		RequestsPerSecond: cfg.SendRequestsPerSecond,
+		MessagesPerSecond: cfg.SendMessagesPerSecond,
+		Concurrency:       cfg.SendConcurrency,
+		Compile: func(body string, columns []string) (func([]string) string, error) {
+			c, err := message.Compile(body, columns)
+			if err != nil {
+				return nil, err
+			}
+			return c.Render, nil
+		},
+	}, log.With("component", "dispatch"))
 }
 
 // newWebhookSecret makes the unguessable path segment of the webhook URLs.

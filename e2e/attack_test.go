@@ -25,7 +25,7 @@ import (
 	"time"
 
 	"arauto/internal/memstat"
-	"arauto/internal/recipient"
+	"arauto/internal/recipient/recipienttest"
 )
 
 // consoleClient is a signed-in HTTP client with its cookies and the CSRF
@@ -357,7 +357,7 @@ func TestUploadStreamsToDisk(t *testing.T) {
 	c := signInHTTP(t, s, adminEmail, adminPassword)
 	c.get("/lists")
 	csv := filepath.Join(t.TempDir(), "grande.csv")
-	if err := recipient.GenerateTestCSV(csv, 1_000_000, 7); err != nil {
+	if err := recipienttest.GenerateCSV(csv, 1_000_000, 7); err != nil {
 		t.Fatal(err)
 	}
 	fi, _ := os.Stat(csv)

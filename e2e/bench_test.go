@@ -79,7 +79,7 @@ func BenchmarkCampaign1MSeparateProcesses(b *testing.B) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			rc, _ := st.ReportCounters(context.Background(), id)
+			rc, _ := st.CampaignCounters(context.Background(), id)
 			st.Close()
 			statuses = rc["r:status"]
 			if statuses >= n {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/playwright-community/playwright-go"
 
-	"arauto/internal/recipient"
+	"arauto/internal/recipient/recipienttest"
 )
 
 // sendServer is a console whose sandbox answers at once, so campaigns
@@ -195,7 +195,7 @@ func TestCampaignSendNowCompletesLive(t *testing.T) {
 func TestCampaignPauseAndResume(t *testing.T) {
 	s := sendServer(t)
 	path := filepath.Join(t.TempDir(), "base.csv")
-	if err := recipient.GenerateTestCSV(path, 300000, 11); err != nil {
+	if err := recipienttest.GenerateCSV(path, 300000, 11); err != nil {
 		t.Fatal(err)
 	}
 	page := newPage(t, "pt-BR")
@@ -221,11 +221,11 @@ func TestCampaignPauseAndResume(t *testing.T) {
 	must(t, pause.Click())
 	must(t, expect.Locator(stateBadge(page, "paused")).ToBeVisible())
 	// In-flight batches finish; then nothing moves.
-	page.WaitForTimeout(1500)
+	time.Sleep(1500 * time.Millisecond)
 	_, err := page.Reload()
 	must(t, err)
 	before := statInt(t, progressStat(page, "remaining"))
-	page.WaitForTimeout(1500)
+	time.Sleep(1500 * time.Millisecond)
 	_, err = page.Reload()
 	must(t, err)
 	if after := statInt(t, progressStat(page, "remaining")); after != before || after == 0 {
@@ -252,7 +252,7 @@ func topShot(t *testing.T, page playwright.Page, name string) {
 	if _, err := page.Evaluate("() => window.scrollTo(0, 0)"); err != nil {
 		t.Logf("scroll: %v", err)
 	}
-	page.WaitForTimeout(200) // let the page repaint before the full-page capture
+	time.Sleep(200 * time.Millisecond) // let the page repaint before the full-page capture
 	shot(t, page, name)
 }
 

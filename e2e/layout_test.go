@@ -70,7 +70,7 @@ func seedLayout(t *testing.T, dir string) seededPages {
 	}
 	p.template = tpl.ID
 	for i, reason := range []string{"manual", "blacklisted", "opted-out"} {
-		if err := st.AddSuppression(ctx, fmt.Sprintf("55119876500%02d", 10+i), reason, "anotado por "+longName); err != nil {
+		if _, err := st.AddSuppressions(ctx, []string{fmt.Sprintf("55119876500%02d", 10+i)}, reason, "anotado por "+longName); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -160,7 +160,7 @@ func confirmStepFits(t *testing.T, page playwright.Page, url string, width int) 
 	must(t, ask.Click())
 	yes := page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Sim, excluir a lista"})
 	must(t, expect.Locator(yes).ToBeVisible())
-	must(t, expect.Locator(page.GetByText("Excluir a lista “" + longName + "” e todos os contatos dela? Não dá para desfazer.")).ToBeVisible())
+	must(t, expect.Locator(page.GetByText("Excluir a lista “"+longName+"” e todos os contatos dela? Não dá para desfazer.")).ToBeVisible())
 	noSidewaysScroll(t, page, "list delete confirmation")
 	axeClean(t, page, "list delete confirmation")
 	topShot(t, page, fmt.Sprintf("layout-%d-confirm-delete-list", width))

@@ -4,11 +4,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"testing"
+	"time"
 
 	"github.com/playwright-community/playwright-go"
 	"github.com/xuri/excelize/v2"
 
-	"arauto/internal/recipient"
+	"arauto/internal/recipient/recipienttest"
 )
 
 // uploadFile sends a file through the Lists page and lands on the mapping step.
@@ -69,7 +70,7 @@ func TestImportDamagedWorkbook(t *testing.T) {
 		if ok, _ := checked.IsVisible(); ok {
 			break
 		}
-		page.WaitForTimeout(250)
+		time.Sleep(250 * time.Millisecond)
 		_, err := page.Reload()
 		must(t, err)
 	}
@@ -123,7 +124,7 @@ func TestImportLatin1CSV(t *testing.T) {
 func TestImportShowsLiveProgress(t *testing.T) {
 	s := bootServer(t)
 	path := filepath.Join(t.TempDir(), "grande.csv")
-	if err := recipient.GenerateTestCSV(path, 400000, 7); err != nil {
+	if err := recipienttest.GenerateCSV(path, 400000, 7); err != nil {
 		t.Fatal(err)
 	}
 	page := newPage(t, "pt-BR")

@@ -56,7 +56,7 @@ func nullTime(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	return ms2(t)
+	return toMS(t)
 }
 
 const insertCampaign = `INSERT INTO campaigns (remote_id, name, alias, channel, list_id, message, scheduled_at, state, sent_count, created_at, updated_at)
@@ -73,7 +73,7 @@ func campaignArgs(c *campaign.Campaign) []any {
 		c.State = campaign.Draft
 	}
 	return []any{c.RemoteID, c.Name, c.Alias, string(c.Channel), nullInt(c.ListID), nullText(c.Message), nullTime(c.ScheduledAt),
-		string(c.State), c.SentCount, ms2(c.CreatedAt), ms2(c.UpdatedAt)}
+		string(c.State), c.SentCount, toMS(c.CreatedAt), toMS(c.UpdatedAt)}
 }
 
 // CreateCampaign inserts c and sets its ID. A remote id or alias already
@@ -183,7 +183,7 @@ func (s *Store) CampaignAliasTaken(ctx context.Context, alias string, exceptID i
 // RenameCampaign changes a campaign's name and alias. A missing campaign is
 // ErrNotFound; an alias another campaign uses is ErrConflict.
 func (s *Store) RenameCampaign(ctx context.Context, id int64, name, alias string, at time.Time) error {
-	res, err := s.w.ExecContext(ctx, "UPDATE campaigns SET name = ?, alias = ?, updated_at = ? WHERE id = ?", name, alias, ms2(at), id)
+	res, err := s.w.ExecContext(ctx, "UPDATE campaigns SET name = ?, alias = ?, updated_at = ? WHERE id = ?", name, alias, toMS(at), id)
 	if isUnique(err) {
 		return fmt.Errorf("store: rename campaign %d: %w", id, ErrConflict)
 	}
@@ -201,7 +201,7 @@ func (s *Store) RenameCampaign(ctx context.Context, id int64, name, alias string
 // it meanwhile) and ErrNotFound when it does not exist. The caller checks
 // the move with campaign.CanMove.
 func (s *Store) SetCampaignState(ctx context.Context, id int64, from, to campaign.State, at time.Time) error {
-	err := s.changeCampaign(ctx, id, ErrConflict, "UPDATE campaigns SET state = ?, updated_at = ? WHERE id = ? AND state = ?", string(to), ms2(at), id, string(from))
+	err := s.changeCampaign(ctx, id, ErrConflict, "UPDATE campaigns SET state = ?, updated_at = ? WHERE id = ? AND state = ?", string(to), toMS(at), id, string(from))
 	if err != nil {
 		return fmt.Errorf("store: move campaign %d from %s to %s: %w", id, from, to, err)
 	}
@@ -246,37 +246,12 @@ func (s *Store) DeleteCampaign(ctx context.Context, id int64) error {
 	return nil
 }
 
-// AddCampaignSent adds n to a campaign's count of sent messages. The
-// dispatcher keeps sent_count itself (store.Accept); this serves imports of
-// history and tests that need a campaign which has sent.
-func (s *Store) AddCampaignSent(ctx context.Context, id, n int64) error {
-	res, err := s.w.ExecContext(ctx, "UPDATE campaigns SET sent_count = sent_count + ? WHERE id = ?", n, id)
-	if err != nil {
-		return fmt.Errorf("store: add sent to campaign %d: %w", id, err)
-	}
-	if rows, _ := res.RowsAffected(); rows == 0 {
-		return fmt.Errorf("store: add sent to campaign %d: %w", id, ErrNotFound)
-	}
-	return nil
-}
-
-// ImportResult says what ImportCampaigns did.
-type ImportResult struct {
-	// Imported counts the campaigns added.
-	Imported int
-	// Known counts those already here (same remote id), left alone.
-	Known int
-	// AliasTaken lists the aliases of campaigns not added because a local
-	// campaign with another remote id uses the same alias.
-	AliasTaken []string
-}
-
 // ImportCampaigns adds, in one transaction, the campaigns whose remote id
 // is not stored yet, setting their IDs.
-func (s *Store) ImportCampaigns(ctx context.Context, cs []*campaign.Campaign) (ImportResult, error) {
-	var r ImportResult
+func (s *Store) ImportCampaigns(ctx context.Context, cs []*campaign.Campaign) (campaign.ImportResult, error) {
+	var r campaign.ImportResult
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		r = ImportResult{}
+		r = campaign.ImportResult{}
 		for _, c := range cs {
 			var known int
 			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM campaigns WHERE remote_id = ?", c.RemoteID).Scan(&known); err != nil {
@@ -300,7 +275,7 @@ func (s *Store) ImportCampaigns(ctx context.Context, cs []*campaign.Campaign) (I
 		return nil
 	})
 	if err != nil {
-		return ImportResult{}, fmt.Errorf("store: import campaigns: %w", err)
+		return campaign.ImportResult{}, fmt.Errorf("store: import campaigns: %w", err)
 	}
 	return r, nil
 }
@@ -324,6 +299,19 @@ func (s *Store) CampaignRefs(ctx context.Context) ([]campaign.Campaign, error) {
 	return out, rows.Err()
 }
 
+// LaunchCampaign schedules a draft campaign (draft -> scheduled) in one
+// transaction; a non-zero startAt becomes its start (a send-now campaign
+// starts when it is launched). It is ErrConflict when the campaign is no
+// longer a draft and ErrNotFound when it does not exist.
+func (s *Store) LaunchCampaign(ctx context.Context, id int64, startAt, at time.Time) error {
+	err := s.changeCampaign(ctx, id, ErrConflict, `UPDATE campaigns SET state = 'scheduled', updated_at = ?,
+			scheduled_at = coalesce(?, scheduled_at) WHERE id = ? AND state = 'draft'`, toMS(at), nullTime(startAt), id)
+	if err != nil {
+		return fmt.Errorf("store: launch campaign %d: %w", id, err)
+	}
+	return nil
+}
+
 // draftUpdate runs an UPDATE of campaign id that applies only while it is
 // a draft: ErrConflict when it is in another state, ErrNotFound when it
 // does not exist.
@@ -338,13 +326,13 @@ func (s *Store) draftUpdate(ctx context.Context, id int64, op, set string, args 
 // SetCampaignList chooses the recipient list of a draft campaign. The
 // caller checks that the list is ready.
 func (s *Store) SetCampaignList(ctx context.Context, id, listID int64, at time.Time) error {
-	return s.draftUpdate(ctx, id, "set list", "list_id = ?, updated_at = ?", nullInt(listID), ms2(at))
+	return s.draftUpdate(ctx, id, "set list", "list_id = ?, updated_at = ?", nullInt(listID), toMS(at))
 }
 
 // SetCampaignMessage stores the message of a draft campaign: its text with
 // {{placeholders}}, whether it goes as Flash SMS and its extraInfo.
 func (s *Store) SetCampaignMessage(ctx context.Context, id int64, body string, flash bool, extraInfo string, at time.Time) error {
-	return s.draftUpdate(ctx, id, "set message", "message = ?, flash = ?, extra_info = ?, updated_at = ?", nullText(body), flash, extraInfo, ms2(at))
+	return s.draftUpdate(ctx, id, "set message", "message = ?, flash = ?, extra_info = ?, updated_at = ?", nullText(body), flash, extraInfo, toMS(at))
 }
 
 // ResumeCampaign moves a paused campaign back to work and forgets why it
@@ -355,41 +343,9 @@ func (s *Store) SetCampaignMessage(ctx context.Context, id int64, body string, f
 func (s *Store) ResumeCampaign(ctx context.Context, id int64, at time.Time) error {
 	err := s.changeCampaign(ctx, id, ErrConflict, `UPDATE campaigns SET last_error = '', updated_at = ?,
 			state = CASE WHEN started_at = 0 THEN 'scheduled' ELSE 'running' END
-			WHERE id = ? AND state = 'paused'`, ms2(at), id)
+			WHERE id = ? AND state = 'paused'`, toMS(at), id)
 	if err != nil {
 		return fmt.Errorf("store: resume campaign %d: %w", id, err)
-	}
-	return nil
-}
-
-// EachCampaignRecipientFields streams every recipient of a list, in row
-// order, with its personalisation fields (in the order of the list's
-// Columns) and whether its number is on the suppression list now, which
-// is what the dispatcher checks when the campaign starts (the import-time
-// flag misses numbers suppressed since). The slice is reused between
-// calls, so fn must not keep it. An error from fn stops the walk and is
-// returned as it is.
-func (s *Store) EachCampaignRecipientFields(ctx context.Context, listID int64, fn func(fields []string, suppressed bool) error) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT r.fields, EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = r.phone)
-		FROM recipients r WHERE r.list_id = ? ORDER BY r.row`, listID)
-	if err != nil {
-		return fmt.Errorf("store: recipients of list %d: %w", listID, err)
-	}
-	defer rows.Close()
-	var raw string
-	var suppressed bool
-	fields := make([]string, 0, 16)
-	for rows.Next() {
-		if err := rows.Scan(&raw, &suppressed); err != nil {
-			return fmt.Errorf("store: recipients of list %d: %w", listID, err)
-		}
-		fields = splitFields(fields[:0], raw)
-		if err := fn(fields, suppressed); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: recipients of list %d: %w", listID, err)
 	}
 	return nil
 }

@@ -13,16 +13,16 @@ import (
 	"time"
 
 	"arauto/internal/campaign"
-	"arauto/internal/config"
+	"arauto/internal/delivery"
 	"arauto/internal/dispatch"
-	"arauto/internal/optout"
 	"arauto/internal/recipient"
 	"arauto/internal/report"
 	"arauto/internal/wavy"
 )
 
-// These tests live inside the package to drive the applier's clock; the
-// storetest helper would be an import cycle here.
+// These tests run delivery's applier over the SQLite store, inside the
+// package to look at rows no method returns; the storetest helper would be
+// an import cycle here.
 
 func openTestStore(t testing.TB) *Store {
 	t.Helper()
@@ -34,10 +34,7 @@ func openTestStore(t testing.TB) *Store {
 	return s
 }
 
-var (
-	tAccept = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	kwTest  = optout.NewMatcher(config.DefaultOptOutKeywords())
-)
+var tAccept = time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 
 type seeded struct {
 	campaignID int64
@@ -147,25 +144,31 @@ func appendEvents(t testing.TB, s *Store, evs ...ev) {
 		if at.IsZero() {
 			at = tAccept.Add(time.Hour)
 		}
-		if err := s.AppendEvent(context.Background(), &RawEvent{Kind: e.kind, ReceivedAt: at, Items: 1, Body: e.body}); err != nil {
+		if err := s.AppendEvent(context.Background(), &delivery.Event{Kind: e.kind, ReceivedAt: at, Items: 1, Body: e.body}); err != nil {
 			t.Fatal(err)
 		}
 	}
 }
 
+// applierAt is an applier whose clock stands at now.
+func applierAt(s *Store, now time.Time, batch int) *delivery.Applier {
+	return delivery.NewApplier(s, delivery.Options{Batch: batch, Now: func() time.Time { return now }})
+}
+
 // applyAll applies every due event at now.
-func applyAll(t testing.TB, s *Store, now time.Time) applyResult {
+func applyAll(t testing.TB, s *Store, now time.Time) delivery.Result {
 	t.Helper()
-	var total applyResult
+	a := applierAt(s, now, 100)
+	var total delivery.Result
 	for {
-		res, err := s.applyEvents(context.Background(), 100, now, kwTest)
+		res, err := a.Step(context.Background())
 		if err != nil {
 			t.Fatal(err)
 		}
-		total.read += res.read
-		total.applied += res.applied
-		total.deferred += res.deferred
-		if res.read < 100 {
+		total.Read += res.Read
+		total.Applied += res.Applied
+		total.Deferred += res.Deferred
+		if res.Read < 100 {
 			return total
 		}
 	}
@@ -174,7 +177,7 @@ func applyAll(t testing.TB, s *Store, now time.Time) applyResult {
 // reportCounts returns a campaign's counters other than dispatcher states.
 func reportCounts(t testing.TB, s *Store, campaignID int64) map[string]int64 {
 	t.Helper()
-	all, err := s.ReportCounters(context.Background(), campaignID)
+	all, err := s.CampaignCounters(context.Background(), campaignID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -185,6 +188,16 @@ func reportCounts(t testing.TB, s *Store, campaignID int64) map[string]int64 {
 		}
 	}
 	return out
+}
+
+// campaignReport builds a campaign's report from its stored counters, as
+// the report page does.
+func campaignReport(ctx context.Context, s *Store, id int64) (report.Report, error) {
+	counts, err := s.CampaignCounters(ctx, id)
+	if err != nil {
+		return report.Report{}, err
+	}
+	return report.Build(counts, report.Options{}), nil
 }
 
 func status(t testing.TB, s *Store, id int64) MessageStatus {
@@ -245,8 +258,8 @@ func TestApplyOrderIndependent(t *testing.T) {
 			name: "sms callback and DLR", channel: campaign.SMS,
 			events: func(c string) []ev {
 				return []ev{
-					{EventSMSStatus, mustJSON(t, callback(c, "VIVO", 2, sent)), time.Time{}},
-					{EventSMSStatus, dlrBody(t, dlr(c, "VIVO", sent, 4, deliv)), time.Time{}},
+					{delivery.KindSMSStatus, mustJSON(t, callback(c, "VIVO", 2, sent)), time.Time{}},
+					{delivery.KindSMSStatus, dlrBody(t, dlr(c, "VIVO", sent, 4, deliv)), time.Time{}},
 				}
 			},
 			want: want{carrier: "VIVO", sentCode: 2, deliveredCode: 4, sentAt: sent, deliveredAt: deliv, counts: delivered("VIVO")},
@@ -255,8 +268,8 @@ func TestApplyOrderIndependent(t *testing.T) {
 			name: "sms not delivered", channel: campaign.SMS,
 			events: func(c string) []ev {
 				return []ev{
-					{EventSMSStatus, mustJSON(t, callback(c, "TIM", 2, sent)), time.Time{}},
-					{EventSMSStatus, dlrBody(t, dlr(c, "TIM", sent, 104, deliv)), time.Time{}},
+					{delivery.KindSMSStatus, mustJSON(t, callback(c, "TIM", 2, sent)), time.Time{}},
+					{delivery.KindSMSStatus, dlrBody(t, dlr(c, "TIM", sent, 104, deliv)), time.Time{}},
 				}
 			},
 			want: want{carrier: "TIM", sentCode: 2, deliveredCode: 104, sentAt: sent, deliveredAt: deliv, counts: map[string]int64{
@@ -271,8 +284,8 @@ func TestApplyOrderIndependent(t *testing.T) {
 			events: func(c string) []ev {
 				cb := callback(c, "CLARO", 2, time.Time{})
 				return []ev{
-					{EventSMSStatus, mustJSON(t, cb), deliv.Add(time.Hour)},
-					{EventSMSStatus, dlrBody(t, dlr(c, "CLARO", sent, 4, deliv)), time.Time{}},
+					{delivery.KindSMSStatus, mustJSON(t, cb), deliv.Add(time.Hour)},
+					{delivery.KindSMSStatus, dlrBody(t, dlr(c, "CLARO", sent, 4, deliv)), time.Time{}},
 				}
 			},
 			want: want{carrier: "CLARO", sentCode: 2, deliveredCode: 4, sentAt: sent, deliveredAt: deliv, counts: delivered("CLARO")},
@@ -287,9 +300,9 @@ func TestApplyOrderIndependent(t *testing.T) {
 				r := d
 				r.Read, r.ReadAt, r.UpdatedAt = true, read, read
 				return []ev{
-					{EventWhatsAppStatus, waBody(t, base), time.Time{}},
-					{EventWhatsAppStatus, waBody(t, d), time.Time{}},
-					{EventWhatsAppStatus, waBody(t, r), time.Time{}},
+					{delivery.KindWhatsAppStatus, waBody(t, base), time.Time{}},
+					{delivery.KindWhatsAppStatus, waBody(t, d), time.Time{}},
+					{delivery.KindWhatsAppStatus, waBody(t, r), time.Time{}},
 				}
 			},
 			want: want{sentCode: 2, deliveredCode: 4, sentAt: sent, deliveredAt: deliv, readAt: read, counts: map[string]int64{
@@ -308,9 +321,9 @@ func TestApplyOrderIndependent(t *testing.T) {
 				d := sentOnly
 				d.Delivered, d.DeliveredStatusCode, d.DeliveredAt = true, 4, deliv
 				return []ev{
-					{EventWhatsAppStatus, waBody(t, readOnly), time.Time{}},
-					{EventWhatsAppStatus, waBody(t, sentOnly), time.Time{}},
-					{EventWhatsAppStatus, waBody(t, d), time.Time{}},
+					{delivery.KindWhatsAppStatus, waBody(t, readOnly), time.Time{}},
+					{delivery.KindWhatsAppStatus, waBody(t, sentOnly), time.Time{}},
+					{delivery.KindWhatsAppStatus, waBody(t, d), time.Time{}},
 				}
 			},
 			want: want{sentCode: 2, deliveredCode: 4, sentAt: sent, deliveredAt: deliv, readAt: read, counts: map[string]int64{
@@ -325,7 +338,7 @@ func TestApplyOrderIndependent(t *testing.T) {
 				s1 := wavy.WhatsAppStatus{ID: "w-" + c, CorrelationID: c, Sent: true, SentStatusCode: 2, SentAt: sent}
 				s2 := s1
 				s2.DeliveredStatusCode, s2.DeliveredStatus, s2.DeliveredAt = 101, "EXPIRED", deliv
-				return []ev{{EventWhatsAppStatus, waBody(t, s1), time.Time{}}, {EventWhatsAppStatus, waBody(t, s2), time.Time{}}}
+				return []ev{{delivery.KindWhatsAppStatus, waBody(t, s1), time.Time{}}, {delivery.KindWhatsAppStatus, waBody(t, s2), time.Time{}}}
 			},
 			want: want{sentCode: 2, deliveredCode: 101, sentAt: sent, deliveredAt: deliv, counts: map[string]int64{
 				report.KeyStatus: 1, report.KeySent: 1, report.KeyExpired: 1, report.CodeKey(101): 1, minuteKey(sent, "sent"): 1,
@@ -367,61 +380,14 @@ func TestApplyOrderIndependent(t *testing.T) {
 	}
 }
 
-// TestMergeOrderIndependent checks the merge rule itself over many
-// orders, repeats and both timestamp fallbacks, without a database.
-func TestMergeOrderIndependent(t *testing.T) {
-	facts := []fact{
-		{carrier: "VIVO", sentCode: 2, sentAt: 1000},
-		{carrier: "VIVO", sentCode: 2, sentAt: 900, delivCode: 4, delivAt: 5000},
-		{sentCode: 2, sentAt: 1200, delivCode: 4, delivAt: 6000, readAt: 9000},
-		{sentCode: 2, sentAt: 3000, delivCode: 4, delivAt: 7000, readAt: 8000},
-	}
-	var want *msgState
-	var wantCounts map[string]int64
-	for _, perm := range permutations(len(facts)) {
-		m := &msgState{id: 1, campaignID: 1}
-		counts := map[string]int64{}
-		for _, i := range append(perm, perm...) {
-			before := m.contrib(nil)
-			m.merge(facts[i])
-			for _, k := range before {
-				counts[k]--
-			}
-			for _, k := range m.contrib(nil) {
-				counts[k]++
-			}
-		}
-		maps.DeleteFunc(counts, func(_ string, n int64) bool { return n == 0 })
-		m.dirty = false
-		if want == nil {
-			want, wantCounts = m, counts
-			if m.sentAt != 900 || m.delivAt != 5000 || m.readAt != 8000 || m.carrier != "VIVO" {
-				t.Fatalf("got %+v, want the earliest evidence of each fact", m)
-			}
-			continue
-		}
-		if *m != *want {
-			t.Errorf("order %v: got %+v, want %+v", perm, *m, *want)
-		}
-		if !maps.Equal(counts, wantCounts) {
-			t.Errorf("order %v: got counters %v, want %v", perm, counts, wantCounts)
-		}
-	}
-	for k, n := range wantCounts {
-		if n != 1 {
-			t.Errorf("got counter %s = %d, want 1 (one message)", k, n)
-		}
-	}
-}
-
 func TestDuplicateBurstChangesNothing(t *testing.T) {
 	s := openTestStore(t)
 	sd := seedCampaign(t, s, 3, campaign.SMS, true)
 	sent := tAccept.Add(time.Second)
 	var evs []ev
 	for i := range sd.msgIDs {
-		evs = append(evs, ev{EventSMSStatus, mustJSON(t, callback(sd.corr(i), "VIVO", 2, sent)), time.Time{}},
-			ev{EventSMSStatus, dlrBody(t, dlr(sd.corr(i), "VIVO", sent, 4, sent.Add(3*time.Second))), time.Time{}})
+		evs = append(evs, ev{delivery.KindSMSStatus, mustJSON(t, callback(sd.corr(i), "VIVO", 2, sent)), time.Time{}},
+			ev{delivery.KindSMSStatus, dlrBody(t, dlr(sd.corr(i), "VIVO", sent, 4, sent.Add(3*time.Second))), time.Time{}})
 	}
 	appendEvents(t, s, evs...)
 	applyAll(t, s, tAccept.Add(time.Hour))
@@ -436,8 +402,8 @@ func TestDuplicateBurstChangesNothing(t *testing.T) {
 		appendEvents(t, s, evs...)
 	}
 	res := applyAll(t, s, tAccept.Add(time.Hour))
-	if res.applied != 50*len(evs) || res.deferred != 0 {
-		t.Errorf("got %d applied %d deferred, want %d applied", res.applied, res.deferred, 50*len(evs))
+	if res.Applied != 50*len(evs) || res.Deferred != 0 {
+		t.Errorf("got %d applied %d deferred, want %d applied", res.Applied, res.Deferred, 50*len(evs))
 	}
 	if got := reportCounts(t, s, sd.campaignID); !maps.Equal(got, first) {
 		t.Errorf("after duplicates got %v, want %v", got, first)
@@ -456,13 +422,13 @@ func TestEventForUnknownMessageAppliedLater(t *testing.T) {
 	corr := dispatch.CorrelationID(sd.campaignID+1, next)
 	now := tAccept.Add(time.Hour)
 	appendEvents(t, s,
-		ev{EventSMSStatus, mustJSON(t, callback(corr, "VIVO", 2, tAccept)), now},
-		ev{EventSMSStatus, mustJSON(t, callback(sd.corr(0), "VIVO", 2, tAccept)), now},
-		ev{EventSMSStatus, mustJSON(t, callback("client-id", "VIVO", 2, tAccept)), now},
+		ev{delivery.KindSMSStatus, mustJSON(t, callback(corr, "VIVO", 2, tAccept)), now},
+		ev{delivery.KindSMSStatus, mustJSON(t, callback(sd.corr(0), "VIVO", 2, tAccept)), now},
+		ev{delivery.KindSMSStatus, mustJSON(t, callback("client-id", "VIVO", 2, tAccept)), now},
 	)
 	res := applyAll(t, s, now)
-	if res.applied != 2 || res.deferred != 1 {
-		t.Fatalf("got %d applied %d deferred, want 2 applied (ours and a foreign one) and 1 waiting", res.applied, res.deferred)
+	if res.Applied != 2 || res.Deferred != 1 {
+		t.Fatalf("got %d applied %d deferred, want 2 applied (ours and a foreign one) and 1 waiting", res.Applied, res.Deferred)
 	}
 	if p, d, _ := s.PendingEvents(ctx); p != 1 || d != 1 {
 		t.Errorf("got %d pending %d deferred, want 1 and 1", p, d)
@@ -473,8 +439,8 @@ func TestEventForUnknownMessageAppliedLater(t *testing.T) {
 		t.Errorf("got note %q for a foreign correlationId, want it to say not ours", note)
 	}
 	// Not due yet: nothing read.
-	if res := applyAll(t, s, now); res.read != 0 {
-		t.Errorf("got %d events read before the retry, want 0", res.read)
+	if res := applyAll(t, s, now); res.Read != 0 {
+		t.Errorf("got %d events read before the retry, want 0", res.Read)
 	}
 	// The message appears (the next campaign's first one).
 	sd2 := seedCampaign(t, s, 1, campaign.SMS, true)
@@ -482,8 +448,8 @@ func TestEventForUnknownMessageAppliedLater(t *testing.T) {
 		t.Fatalf("got message %d of campaign %d, want %d of %d", sd2.msgIDs[0], sd2.campaignID, next, sd.campaignID+1)
 	}
 	res = applyAll(t, s, now.Add(2*time.Second))
-	if res.applied != 1 || res.deferred != 0 {
-		t.Errorf("got %d applied %d deferred once the message exists, want 1 applied", res.applied, res.deferred)
+	if res.Applied != 1 || res.Deferred != 0 {
+		t.Errorf("got %d applied %d deferred once the message exists, want 1 applied", res.Applied, res.Deferred)
 	}
 	if got := reportCounts(t, s, sd2.campaignID)[report.KeySent]; got != 1 {
 		t.Errorf("got %d sent for the late message, want 1", got)
@@ -497,10 +463,10 @@ func TestEventGivesUpAfterHorizon(t *testing.T) {
 	s := openTestStore(t)
 	now := tAccept.Add(time.Hour)
 	corr := dispatch.CorrelationID(7, 12345)
-	appendEvents(t, s, ev{EventSMSStatus, mustJSON(t, callback(corr, "VIVO", 2, tAccept)), now.Add(-StatusHorizon - time.Minute)})
+	appendEvents(t, s, ev{delivery.KindSMSStatus, mustJSON(t, callback(corr, "VIVO", 2, tAccept)), now.Add(-delivery.StatusHorizon - time.Minute)})
 	res := applyAll(t, s, now)
-	if res.applied != 1 {
-		t.Fatalf("got %d applied, want the event given up", res.applied)
+	if res.Applied != 1 {
+		t.Fatalf("got %d applied, want the event given up", res.Applied)
 	}
 	var note string
 	s.r.QueryRow("SELECT note FROM events").Scan(&note)
@@ -515,9 +481,9 @@ func TestNoReceiptCarriersAndHorizon(t *testing.T) {
 	sd := seedCampaign(t, s, 4, campaign.SMS, true)
 	sent := tAccept.Add(time.Second)
 	appendEvents(t, s,
-		ev{EventSMSStatus, mustJSON(t, callback(sd.corr(0), "OI", 2, sent)), time.Time{}},
-		ev{EventSMSStatus, mustJSON(t, callback(sd.corr(1), "Sercomtel", 2, sent)), time.Time{}},
-		ev{EventSMSStatus, mustJSON(t, callback(sd.corr(2), "VIVO", 2, sent)), time.Time{}},
+		ev{delivery.KindSMSStatus, mustJSON(t, callback(sd.corr(0), "OI", 2, sent)), time.Time{}},
+		ev{delivery.KindSMSStatus, mustJSON(t, callback(sd.corr(1), "Sercomtel", 2, sent)), time.Time{}},
+		ev{delivery.KindSMSStatus, mustJSON(t, callback(sd.corr(2), "VIVO", 2, sent)), time.Time{}},
 		// message 3 never gets a status
 	)
 	applyAll(t, s, tAccept.Add(time.Hour))
@@ -526,21 +492,22 @@ func TestNoReceiptCarriersAndHorizon(t *testing.T) {
 		t.Errorf("got %v, want 3 sent of which 2 without receipt (OI, SERCOMTEL)", got)
 	}
 	// Before the horizon nothing is unknown.
-	if n, err := s.CloseStale(ctx, tAccept.Add(StatusHorizon-time.Minute)); err != nil || n != 0 {
+	closeStale := func(now time.Time) (int64, error) { return applierAt(s, now, 100).CloseStale(ctx, now) }
+	if n, err := closeStale(tAccept.Add(delivery.StatusHorizon - time.Minute)); err != nil || n != 0 {
 		t.Errorf("closing early got %d %v, want 0", n, err)
 	}
-	n, err := s.CloseStale(ctx, tAccept.Add(StatusHorizon+time.Minute))
+	n, err := closeStale(tAccept.Add(delivery.StatusHorizon + time.Minute))
 	if err != nil || n != 1 {
 		t.Fatalf("closing got %d %v, want the one message without status", n, err)
 	}
-	if n, _ := s.CloseStale(ctx, tAccept.Add(StatusHorizon+time.Hour)); n != 0 {
+	if n, _ := closeStale(tAccept.Add(delivery.StatusHorizon + time.Hour)); n != 0 {
 		t.Errorf("closing again got %d, want 0", n)
 	}
 	got = reportCounts(t, s, sd.campaignID)
 	if got[report.KeyUnknown] != 1 || got[report.KeyNoReceipt] != 2 {
 		t.Errorf("got %v, want 1 unknown and the no-receipt ones untouched", got)
 	}
-	r, err := s.CampaignReport(ctx, sd.campaignID)
+	r, err := campaignReport(ctx, s, sd.campaignID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -548,8 +515,8 @@ func TestNoReceiptCarriersAndHorizon(t *testing.T) {
 		t.Errorf("report got unknown %d no-receipt %d awaiting %d sent %d, want 1, 2, 0, 3", r.Unknown, r.NoReceipt, r.Awaiting, r.Stage(report.StageSent).N)
 	}
 	// A status that still arrives takes the message out of unknown.
-	appendEvents(t, s, ev{EventSMSStatus, dlrBody(t, dlr(sd.corr(3), "TIM", sent, 4, sent.Add(time.Minute))), time.Time{}})
-	applyAll(t, s, tAccept.Add(StatusHorizon+2*time.Hour))
+	appendEvents(t, s, ev{delivery.KindSMSStatus, dlrBody(t, dlr(sd.corr(3), "TIM", sent, 4, sent.Add(time.Minute))), time.Time{}})
+	applyAll(t, s, tAccept.Add(delivery.StatusHorizon+2*time.Hour))
 	got = reportCounts(t, s, sd.campaignID)
 	if got[report.KeyUnknown] != 0 || got[report.KeyDelivered] != 1 || got[report.KeySent] != 4 {
 		t.Errorf("after a late DLR got %v, want no unknown, 4 sent, 1 delivered", got)
@@ -561,9 +528,9 @@ func TestSuppressOnStatus(t *testing.T) {
 	ctx := context.Background()
 	sd := seedCampaign(t, s, 3, campaign.SMS, true)
 	appendEvents(t, s,
-		ev{EventSMSStatus, mustJSON(t, callback(sd.corr(0), "VIVO", 203, tAccept)), time.Time{}},
-		ev{EventSMSStatus, mustJSON(t, callback(sd.corr(1), "VIVO", 204, tAccept)), time.Time{}},
-		ev{EventSMSStatus, mustJSON(t, callback(sd.corr(2), "VIVO", 202, tAccept)), time.Time{}},
+		ev{delivery.KindSMSStatus, mustJSON(t, callback(sd.corr(0), "VIVO", 203, tAccept)), time.Time{}},
+		ev{delivery.KindSMSStatus, mustJSON(t, callback(sd.corr(1), "VIVO", 204, tAccept)), time.Time{}},
+		ev{delivery.KindSMSStatus, mustJSON(t, callback(sd.corr(2), "VIVO", 202, tAccept)), time.Time{}},
 	)
 	applyAll(t, s, tAccept.Add(time.Hour))
 	got := map[string]string{}
@@ -580,7 +547,7 @@ func TestSuppressOnStatus(t *testing.T) {
 		}
 	}
 	rows.Close()
-	want := map[string]string{sd.phones[0]: SuppressBlacklisted, sd.phones[1]: SuppressOptedOut}
+	want := map[string]string{sd.phones[0]: delivery.SuppressBlacklisted, sd.phones[1]: delivery.SuppressOptedOut}
 	if !maps.Equal(got, want) {
 		t.Errorf("got suppressions %v, want %v", got, want)
 	}
@@ -598,20 +565,20 @@ func TestSuppressOnStatus(t *testing.T) {
 func TestCampaignReportReadsCounters(t *testing.T) {
 	s := openTestStore(t)
 	ctx := context.Background()
-	if _, err := s.CampaignReport(ctx, 999); err == nil || !strings.Contains(err.Error(), "not found") {
+	if _, err := campaignReport(ctx, s, 999); err == nil || !strings.Contains(err.Error(), "not found") {
 		t.Errorf("missing campaign got %v, want ErrNotFound", err)
 	}
 	sd := seedCampaign(t, s, 10, campaign.SMS, true)
 	sent := tAccept.Add(time.Second)
 	for i := range 6 {
-		appendEvents(t, s, ev{EventSMSStatus, dlrBody(t, dlr(sd.corr(i), "VIVO", sent, 4, sent.Add(time.Duration(i+1)*time.Second))), time.Time{}})
+		appendEvents(t, s, ev{delivery.KindSMSStatus, dlrBody(t, dlr(sd.corr(i), "VIVO", sent, 4, sent.Add(time.Duration(i+1)*time.Second))), time.Time{}})
 	}
 	appendEvents(t, s,
-		ev{EventSMSStatus, dlrBody(t, dlr(sd.corr(6), "TIM", sent, 104, sent.Add(time.Hour))), time.Time{}},
-		ev{EventSMSStatus, mustJSON(t, callback(sd.corr(7), "CLARO", 202, sent)), time.Time{}},
+		ev{delivery.KindSMSStatus, dlrBody(t, dlr(sd.corr(6), "TIM", sent, 104, sent.Add(time.Hour))), time.Time{}},
+		ev{delivery.KindSMSStatus, mustJSON(t, callback(sd.corr(7), "CLARO", 202, sent)), time.Time{}},
 	)
 	applyAll(t, s, tAccept.Add(2*time.Hour))
-	r, err := s.CampaignReport(ctx, sd.campaignID)
+	r, err := campaignReport(ctx, s, sd.campaignID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -646,26 +613,26 @@ func TestCampaignReportIsFastForALargeCampaign(t *testing.T) {
 	ctx := context.Background()
 	sd := seedCampaign(t, s, 1, campaign.SMS, true)
 	start := tAccept.Truncate(time.Minute)
+	count := func(key string, n int64) delivery.Count {
+		return delivery.Count{CampaignID: sd.campaignID, Key: key, N: n}
+	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		deltas := map[countKey]int64{
-			{sd.campaignID, "accepted"}: 999_999, {sd.campaignID, report.KeySent}: 990_000, {sd.campaignID, report.KeyDelivered}: 950_000,
-		}
+		deltas := []delivery.Count{count("accepted", 999_999), count(report.KeySent, 990_000), count(report.KeyDelivered, 950_000)}
 		for m := range 3 * 24 * 60 {
 			at := start.Add(time.Duration(m) * time.Minute)
 			for _, series := range []string{"sent", "delivered", "read"} {
-				deltas[countKey{sd.campaignID, report.TimelineKey(at, series)}] = int64(100 + m%50)
+				deltas = append(deltas, count(report.TimelineKey(at, series), int64(100+m%50)))
 			}
 		}
 		for i := range 90 {
-			deltas[countKey{sd.campaignID, fmt.Sprintf("lat:%d", i)}] = int64(1000 + i)
+			deltas = append(deltas, count(fmt.Sprintf("lat:%d", i), int64(1000+i)))
 		}
 		for _, c := range []string{"VIVO", "TIM", "CLARO", "OI", "SERCOMTEL", "ALGAR", "NEXTEL"} {
 			for _, series := range []string{"sent", "delivered", "failed"} {
-				deltas[countKey{sd.campaignID, report.CarrierKey(c, series)}] = 12345
+				deltas = append(deltas, count(report.CarrierKey(c, series), 12345))
 			}
 		}
-		_, err := writeCounts(ctx, tx, deltas)
-		return err
+		return addCounts(ctx, tx, deltas)
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -673,7 +640,7 @@ func TestCampaignReportIsFastForALargeCampaign(t *testing.T) {
 	var best time.Duration
 	for i := range 5 {
 		t0 := time.Now()
-		r, err := s.CampaignReport(ctx, sd.campaignID)
+		r, err := campaignReport(ctx, s, sd.campaignID)
 		d := time.Since(t0)
 		if err != nil {
 			t.Fatal(err)
@@ -705,23 +672,24 @@ func BenchmarkApplyEvents(b *testing.B) {
 		bodies = append(bodies, mustJSON(b, callback(sd.corr(i), c, 2, sent)))
 		bodies = append(bodies, dlrBody(b, dlr(sd.corr(i), c, sent, 4, sent.Add(time.Duration(i)*time.Millisecond))))
 	}
+	a := applierAt(s, tAccept.Add(time.Hour), 500)
 	b.ResetTimer()
 	events := 0
 	for b.Loop() {
 		b.StopTimer()
 		for _, body := range bodies {
-			if err := s.AppendEvent(context.Background(), &RawEvent{Kind: EventSMSStatus, ReceivedAt: tAccept, Items: 1, Body: body}); err != nil {
+			if err := s.AppendEvent(context.Background(), &delivery.Event{Kind: delivery.KindSMSStatus, ReceivedAt: tAccept, Items: 1, Body: body}); err != nil {
 				b.Fatal(err)
 			}
 		}
 		b.StartTimer()
 		for {
-			res, err := s.applyEvents(context.Background(), 500, tAccept.Add(time.Hour), kwTest)
+			res, err := a.Step(context.Background())
 			if err != nil {
 				b.Fatal(err)
 			}
-			events += res.applied
-			if res.read < 500 {
+			events += res.Applied
+			if res.Read < 500 {
 				break
 			}
 		}
@@ -732,7 +700,7 @@ func BenchmarkApplyEvents(b *testing.B) {
 func TestAppendEventGroupCommit(t *testing.T) {
 	s := openTestStore(t)
 	ctx := context.Background()
-	if err := s.AppendEvent(ctx, &RawEvent{Kind: "email", Body: []byte("{}")}); err == nil {
+	if err := s.AppendEvent(ctx, &delivery.Event{Kind: "email", Body: []byte("{}")}); err == nil {
 		t.Errorf("unknown kind got no error, want one")
 	}
 	const writers, each = 32, 50
@@ -745,7 +713,7 @@ func TestAppendEventGroupCommit(t *testing.T) {
 	for w := range writers {
 		go func() {
 			for i := range each {
-				e := &RawEvent{Kind: EventSMSStatus, Body: fmt.Appendf(nil, `{"id":"%d-%d"}`, w, i)}
+				e := &delivery.Event{Kind: delivery.KindSMSStatus, Body: fmt.Appendf(nil, `{"id":"%d-%d"}`, w, i)}
 				if err := s.AppendEvent(ctx, e); err != nil {
 					errs <- err
 					return
@@ -773,7 +741,7 @@ func TestAppendEventGroupCommit(t *testing.T) {
 		}
 	}
 	counts, err := s.EventCounts(ctx)
-	if err != nil || counts[EventSMSStatus] != writers*each {
+	if err != nil || counts[delivery.KindSMSStatus] != writers*each {
 		t.Fatalf("got %v %v, want %d stored", counts, err, writers*each)
 	}
 	var mismatched int
@@ -789,12 +757,12 @@ func TestEventWriterStopsWhenIdleAndRestarts(t *testing.T) {
 	s := openTestStore(t)
 	ctx := context.Background()
 	for i := range 3 {
-		if err := s.AppendEvent(ctx, &RawEvent{Kind: EventSMSMO, Body: []byte(`{}`)}); err != nil {
+		if err := s.AppendEvent(ctx, &delivery.Event{Kind: delivery.KindSMSMO, Body: []byte(`{}`)}); err != nil {
 			t.Fatal(err)
 		}
 		deadline := time.Now().Add(2 * time.Second)
 		for {
-			if _, running := eventWriters.Load(s); !running {
+			if s.events.writer.Load() == nil {
 				break
 			}
 			if time.Now().After(deadline) {
@@ -803,7 +771,7 @@ func TestEventWriterStopsWhenIdleAndRestarts(t *testing.T) {
 			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	if c, _ := s.EventCounts(ctx); c[EventSMSMO] != 3 {
+	if c, _ := s.EventCounts(ctx); c[delivery.KindSMSMO] != 3 {
 		t.Errorf("got %v, want 3 events", c)
 	}
 }
@@ -814,14 +782,14 @@ func TestApplierAppliesOnKick(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	touched := make(chan []int64, 10)
 	// A long interval: only the kick after each commit can apply in time.
-	a := NewApplier(s, ApplierOptions{Interval: time.Hour, MinGap: time.Millisecond, CloseStaleEvery: time.Hour,
+	a := delivery.NewApplier(s, delivery.Options{Interval: time.Hour, MinGap: time.Millisecond, CloseStaleEvery: time.Hour,
 		OnApplied: func(ids []int64) { touched <- ids }})
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
 	// Let Run register before the event arrives; its first pass finds
 	// nothing.
 	time.Sleep(50 * time.Millisecond)
-	appendEvents(t, s, ev{EventSMSStatus, mustJSON(t, callback(sd.corr(0), "VIVO", 2, tAccept.Add(time.Second))), time.Time{}})
+	appendEvents(t, s, ev{delivery.KindSMSStatus, mustJSON(t, callback(sd.corr(0), "VIVO", 2, tAccept.Add(time.Second))), time.Time{}})
 	select {
 	case ids := <-touched:
 		if !slices.Equal(ids, []int64{sd.campaignID}) {
@@ -837,33 +805,7 @@ func TestApplierAppliesOnKick(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Errorf("Run got %v, want nil on cancel", err)
 	}
-	if _, hooked := eventHooks.Load(s); hooked {
+	if s.events.hook.Load() != nil {
 		t.Errorf("the kick hook outlived Run")
-	}
-}
-
-func TestMessageOutcome(t *testing.T) {
-	at := tAccept
-	tests := []struct {
-		m    MessageStatus
-		want string
-	}{
-		{MessageStatus{State: "queued"}, "queued"},
-		{MessageStatus{State: "accepted"}, "accepted"},
-		{MessageStatus{State: "accepted", UnknownAt: at}, "unknown-no-receipt"},
-		{MessageStatus{State: "accepted", SentCode: 2, Carrier: "VIVO"}, "sent"},
-		{MessageStatus{State: "accepted", SentCode: 2, Carrier: "OI"}, "sent-no-receipt"},
-		{MessageStatus{State: "accepted", SentCode: 202}, "failed"},
-		{MessageStatus{State: "accepted", SentCode: 101}, "expired"},
-		{MessageStatus{State: "accepted", SentCode: 2, DeliveredCode: 104}, "not-delivered"},
-		{MessageStatus{State: "accepted", SentCode: 2, DeliveredCode: 101}, "expired"},
-		{MessageStatus{State: "accepted", SentCode: 2, DeliveredCode: 4}, "delivered"},
-		{MessageStatus{State: "accepted", SentCode: 2, DeliveredCode: 4, ReadAt: at}, "read"},
-		{MessageStatus{State: "submitting", SentCode: 2, DeliveredCode: 4}, "delivered"},
-	}
-	for _, tt := range tests {
-		if got := tt.m.Outcome(); got != tt.want {
-			t.Errorf("Outcome(%+v) = %q, want %q", tt.m, got, tt.want)
-		}
 	}
 }

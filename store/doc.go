@@ -4,13 +4,23 @@
 //   - Open applies the embedded, numbered migrations in order, each in its own
 //     transaction, recorded in schema_migrations.
 //   - Writes go through one connection (SQLite has one writer anyway; queuing
-//     in Go avoids SQLITE_BUSY storms); reads use a separate pool.
+//     in Go avoids SQLITE_BUSY storms); reads use a separate pool. Raw events
+//     are group-committed: concurrent AppendEvent calls share transactions,
+//     and each returns once its event is stored.
 //   - SQL lives inline, one file per table. Times are stored as UTC unix
-//     milliseconds.
+//     milliseconds (toMS and fromMS).
 //   - A missing row is ErrNotFound (never nil, nil); a uniqueness clash is
 //     ErrConflict. Other errors are wrapped with the operation that failed.
 //   - The database file and its -wal/-shm files are readable by their owner
 //     only (0600). Settings named in SealSettings (the Wavy token) are stored
 //     encrypted with AES-256-GCM under a key derived from the session key.
 //   - Sessions are stored by the SHA-256 of their id, never the id itself.
+//   - No domain rules: packages under internal/ are imported for their types
+//     and the stored forms of them (the JSON of a schedule or a WhatsApp
+//     message). What a provider's answer means, the sending window, the
+//     pre-flight live there; the Store implements the interfaces they
+//     declare (dispatch.Store, delivery.Store and Batch, campaign.Store,
+//     listimport.Store). ApplyBatch runs delivery's fold inside one write
+//     transaction, so the states it loads and the changes it commits belong
+//     to one moment.
 package store

@@ -5,34 +5,11 @@ import (
 	"database/sql"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
+
+	"arauto/internal/delivery"
 )
-
-// Event kinds, as the webhook paths name them.
-const (
-	EventSMSStatus      = "sms-status"
-	EventSMSMO          = "sms-mo"
-	EventWhatsAppStatus = "whatsapp-status"
-	EventWhatsAppMO     = "whatsapp-mo"
-)
-
-// RawEvent is a provider notification exactly as it arrived.
-type RawEvent struct {
-	ID         int64
-	Kind       string
-	Source     string // webhook or poll
-	ReceivedAt time.Time
-	Items      int // entries in the body
-	Body       []byte
-}
-
-func validEventKind(k string) bool {
-	switch k {
-	case EventSMSStatus, EventSMSMO, EventWhatsAppStatus, EventWhatsAppMO:
-		return true
-	}
-	return false
-}
 
 // Group commit of events. One INSERT transaction per webhook through the
 // single writer connection tops out far below the rate Wavy can post at,
@@ -55,8 +32,16 @@ const (
 var eventWriterIdle = 5 * time.Second
 
 type appendReq struct {
-	e    *RawEvent
+	e    *delivery.Event
 	done chan error
+}
+
+// eventLog is the store's side of the event log: the running group-commit
+// writer, if any, and what to call after each commit (the applier's Kick).
+type eventLog struct {
+	mu     sync.Mutex // held to start or stop the writer
+	writer atomic.Pointer[eventWriter]
+	hook   atomic.Pointer[func()]
 }
 
 type eventWriter struct {
@@ -69,22 +54,17 @@ type eventWriter struct {
 	stopped bool
 }
 
-// eventWriters holds the running writer of each store, and eventHooks
-// what to call after each commit (the Applier's Kick); the Store type keeps
-// no such fields.
-var eventWriters, eventHooks sync.Map // *Store -> *eventWriter, func()
-
 // AppendEvent stores one raw event durably and sets its ID. Concurrent
 // calls share transactions; each returns after the commit holding its
 // event.
-func (s *Store) AppendEvent(ctx context.Context, e *RawEvent) error {
+func (s *Store) AppendEvent(ctx context.Context, e *delivery.Event) error {
 	if e.Source == "" {
-		e.Source = "webhook"
+		e.Source = delivery.SourceWebhook
 	}
 	if e.ReceivedAt.IsZero() {
 		e.ReceivedAt = time.Now()
 	}
-	if !validEventKind(e.Kind) {
+	if !delivery.ValidKind(e.Kind) {
 		return fmt.Errorf("store: append event: unknown kind %q", e.Kind)
 	}
 	if err := ctx.Err(); err != nil {
@@ -102,15 +82,19 @@ func (s *Store) AppendEvent(ctx context.Context, e *RawEvent) error {
 	return nil
 }
 
+// eventWriter returns the running writer, starting one when none runs.
 func (s *Store) eventWriter() *eventWriter {
-	if w, ok := eventWriters.Load(s); ok {
-		return w.(*eventWriter)
+	if w := s.events.writer.Load(); w != nil {
+		return w
 	}
-	w := &eventWriter{s: s, ch: make(chan appendReq, eventGroupMax), idle: eventWriterIdle}
-	if got, loaded := eventWriters.LoadOrStore(s, w); loaded {
-		return got.(*eventWriter)
+	s.events.mu.Lock()
+	defer s.events.mu.Unlock()
+	w := s.events.writer.Load()
+	if w == nil {
+		w = &eventWriter{s: s, ch: make(chan appendReq, eventGroupMax), idle: eventWriterIdle}
+		s.events.writer.Store(w)
+		go w.run()
 	}
-	go w.run()
 	return w
 }
 
@@ -147,7 +131,9 @@ func (w *eventWriter) run() {
 			w.mu.Lock()
 			if w.queued == 0 {
 				w.stopped = true
-				eventWriters.CompareAndDelete(w.s, w)
+				w.s.events.mu.Lock()
+				w.s.events.writer.CompareAndSwap(w, nil)
+				w.s.events.mu.Unlock()
 				w.mu.Unlock()
 				return
 			}
@@ -209,8 +195,8 @@ func (w *eventWriter) run() {
 		} else {
 			w.answer(batch, err)
 		}
-		if kick, ok := eventHooks.Load(w.s); ok {
-			kick.(func())()
+		if kick := w.s.events.hook.Load(); kick != nil {
+			(*kick)()
 		}
 		clear(batch)
 		idle.Reset(w.idle)
@@ -236,7 +222,7 @@ func (w *eventWriter) write(stmt *sql.Stmt, batch []appendReq) error {
 	ts := tx.StmtContext(ctx, stmt)
 	for _, r := range batch {
 		e := r.e
-		res, err := ts.ExecContext(ctx, e.Kind, e.Source, ms2(e.ReceivedAt), e.Items, e.Body)
+		res, err := ts.ExecContext(ctx, e.Kind, e.Source, toMS(e.ReceivedAt), e.Items, e.Body)
 		if err != nil {
 			tx.Rollback()
 			return err
@@ -246,14 +232,14 @@ func (w *eventWriter) write(stmt *sql.Stmt, batch []appendReq) error {
 	return tx.Commit()
 }
 
-// onEventsAppended registers fn to be called (without blocking for long)
+// OnEventsAppended registers fn to be called (without blocking for long)
 // after each commit of new events; nil removes it.
-func (s *Store) onEventsAppended(fn func()) {
+func (s *Store) OnEventsAppended(fn func()) {
 	if fn == nil {
-		eventHooks.Delete(s)
+		s.events.hook.Store(nil)
 		return
 	}
-	eventHooks.Store(s, fn)
+	s.events.hook.Store(&fn)
 }
 
 // EventCounts returns how many events of each kind are stored.

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"arauto/internal/message"
 	"arauto/internal/recipient"
 )
 
@@ -165,9 +164,10 @@ type Outbound struct {
 	MessageID, CampaignID int64
 	CampaignName          string
 	Channel               string
-	// Text is the campaign's message rendered with the recipient's fields
-	// (the template as written when it cannot be rendered).
-	Text string
+	// Template is the campaign's message; Columns its list's fields and
+	// Fields the recipient's, to render it with (message.Renderer).
+	Template        string
+	Columns, Fields []string
 	// State is the dispatcher's state (accepted once the provider took it).
 	State string
 	// SubmittedAt is when the provider accepted it.
@@ -225,7 +225,6 @@ func (s *Store) Conversation(ctx context.Context, phone string, limit int) ([]Co
 		return nil, fmt.Errorf("store: conversation with %s: %w", phone, err)
 	}
 	defer rows.Close()
-	compiled := map[int64]*message.Compiled{}
 	for rows.Next() {
 		var o Outbound
 		var tpl, columns, fields string
@@ -235,22 +234,12 @@ func (s *Store) Conversation(ctx context.Context, phone string, limit int) ([]Co
 			return nil, fmt.Errorf("store: conversation with %s: %w", phone, err)
 		}
 		o.SubmittedAt, o.SentAt, o.DeliveredAt, o.ReadAt = fromMS(submitted), fromMS(sent), fromMS(deliv), fromMS(read)
-		o.Text = tpl
-		c, seen := compiled[o.CampaignID]
-		if !seen {
-			var cols []string
-			if columns != "" {
-				cols = strings.Split(columns, recipient.FieldSeparator)
-			}
-			c, _ = message.Compile(tpl, cols)
-			compiled[o.CampaignID] = c
+		o.Template = tpl
+		if columns != "" {
+			o.Columns = strings.Split(columns, recipient.FieldSeparator)
 		}
-		if c != nil {
-			var fs []string
-			if fields != "" {
-				fs = strings.Split(fields, recipient.FieldSeparator)
-			}
-			o.Text = c.Render(fs)
+		if fields != "" {
+			o.Fields = strings.Split(fields, recipient.FieldSeparator)
 		}
 		out = append(out, ConversationEntry{At: o.SubmittedAt, Out: &o})
 	}
@@ -274,80 +263,4 @@ func (s *Store) Conversation(ctx context.Context, phone string, limit int) ([]Co
 		out = out[len(out)-limit:]
 	}
 	return out, nil
-}
-
-// Contact is a number that replied, for the inbox's list of conversations.
-type Contact struct {
-	Phone       string
-	ProfileName string
-	// Last is the newest reply.
-	Last Inbound
-	// Replies is how many replies the number sent.
-	Replies int64
-	// OptedOut marks numbers that sent an opt-out keyword.
-	OptedOut bool
-}
-
-// Contacts lists the numbers that replied, most recent reply first, with
-// the same search, channel and paging (by the newest reply's id) as Inbox.
-func (s *Store) Contacts(ctx context.Context, q InboxQuery) ([]Contact, int64, error) {
-	if q.Limit <= 0 {
-		q.Limit = 50
-	}
-	q.Limit = min(q.Limit, 500)
-	var where []string
-	var args []any
-	if q.Channel != "" {
-		where, args = append(where, "channel = ?"), append(args, q.Channel)
-	}
-	if q.CampaignID > 0 {
-		where, args = append(where, "campaign_id = ?"), append(args, q.CampaignID)
-	}
-	if term := strings.TrimSpace(q.Search); term != "" {
-		if d := phoneSearch(term); d != "" {
-			where, args = append(where, `phone LIKE ? ESCAPE '\'`), append(args, "%"+d+"%")
-		} else {
-			pat := "%" + likeEscape(term) + "%"
-			where, args = append(where, `(text LIKE ? ESCAPE '\' OR profile_name LIKE ? ESCAPE '\')`), append(args, pat, pat)
-		}
-	}
-	inner := "SELECT phone, max(id) AS last, count(*) AS n, max(opt_out) AS opted FROM inbound"
-	if len(where) > 0 {
-		inner += " WHERE " + strings.Join(where, " AND ")
-	}
-	inner += " GROUP BY phone"
-	query := "SELECT " + inboundColumns + ", g.n, g.opted FROM (" + inner + ") g JOIN inbound i ON i.id = g.last LEFT JOIN campaigns c ON c.id = i.campaign_id"
-	if q.Before > 0 {
-		query += " WHERE g.last < ?"
-		args = append(args, q.Before)
-	}
-	query += " ORDER BY g.last DESC LIMIT ?"
-	args = append(args, q.Limit+1)
-	rows, err := s.r.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, 0, fmt.Errorf("store: contacts: %w", err)
-	}
-	defer rows.Close()
-	var out []Contact
-	for rows.Next() {
-		var c Contact
-		var at int64
-		in := &c.Last
-		if err := rows.Scan(&in.ID, &in.Channel, &in.ProviderID, &in.Phone, &in.ProfileName, &in.Kind, &in.Text, &in.MediaURL, &in.Payload,
-			&at, &in.CampaignID, &in.MessageID, &in.CampaignName, &in.OptOut, &in.EventID, &c.Replies, &c.OptedOut); err != nil {
-			return nil, 0, fmt.Errorf("store: contacts: %w", err)
-		}
-		in.ReceivedAt = fromMS(at)
-		c.Phone, c.ProfileName = in.Phone, in.ProfileName
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, 0, fmt.Errorf("store: contacts: %w", err)
-	}
-	var next int64
-	if len(out) > q.Limit {
-		out = out[:q.Limit]
-		next = out[q.Limit-1].Last.ID
-	}
-	return out, next, nil
 }

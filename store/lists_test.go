@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"arauto/internal/memstat"
 	"context"
 	"errors"
 	"fmt"
@@ -10,7 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"arauto/internal/memstat"
 	"arauto/internal/recipient"
+	"arauto/internal/recipient/recipienttest"
 	"arauto/store"
 	"arauto/store/storetest"
 )
@@ -108,9 +109,9 @@ func BenchmarkImportXLSX1MIntoStore(b *testing.B) { benchmarkImportIntoStore(b, 
 func benchmarkImportIntoStore(b *testing.B, format string) {
 	rows := 1_000_000
 	path := filepath.Join(b.TempDir(), "big."+format)
-	gen := recipient.GenerateTestCSV
+	gen := recipienttest.GenerateCSV
 	if format == "xlsx" {
-		gen = recipient.GenerateTestXLSX
+		gen = recipienttest.GenerateXLSX
 	}
 	if err := gen(path, rows, 42); err != nil {
 		b.Fatal(err)

@@ -64,8 +64,10 @@ func (s *Store) DueCampaigns(ctx context.Context, now time.Time) ([]dispatch.Cam
 		if columns != "" {
 			c.Columns = strings.Split(columns, recipient.FieldSeparator)
 		}
-		if err := applySchedule(&c, schedule); err != nil {
-			return nil, fmt.Errorf("store: campaign %d schedule: %w", c.ID, err)
+		if schedule != "" && schedule != "{}" {
+			if err := json.Unmarshal([]byte(schedule), &c.Schedule); err != nil {
+				return nil, fmt.Errorf("store: campaign %d schedule: %w", c.ID, err)
+			}
 		}
 		out = append(out, c)
 	}
@@ -126,7 +128,7 @@ func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) erro
 			started_at = CASE WHEN started_at = 0 THEN ? ELSE started_at END,
 			first_message_id = coalesce((SELECT min(id) FROM messages WHERE campaign_id = ?), 0),
 			last_message_id = coalesce((SELECT max(id) FROM messages WHERE campaign_id = ?), 0),
-			updated_at = ? WHERE id = ? AND state IN ('scheduled', 'running')`, ms2(now), id, id, ms2(now), id)
+			updated_at = ? WHERE id = ? AND state IN ('scheduled', 'running')`, toMS(now), id, id, toMS(now), id)
 		return err
 	})
 	if err != nil {
@@ -152,7 +154,7 @@ func (s *Store) Claim(ctx context.Context, campaignID, after int64, limit int, n
 		}
 		rows, err := tx.QueryContext(ctx, `UPDATE messages SET state = 'submitting', claimed_at = ?, attempts = attempts + 1
 			WHERE id IN (SELECT id FROM messages WHERE id > ? AND id <= ? AND campaign_id = ? AND state = 'queued' ORDER BY id LIMIT ?)
-			RETURNING id, row, phone`, ms2(now), after, last, campaignID, limit)
+			RETURNING id, row, phone`, toMS(now), after, last, campaignID, limit)
 		if err != nil {
 			return err
 		}
@@ -288,7 +290,7 @@ func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Acc
 		defer stmt.Close()
 		var moved int64
 		for _, a := range acc {
-			res, err := stmt.ExecContext(ctx, a.ProviderID, ms2(now), a.MessageID)
+			res, err := stmt.ExecContext(ctx, a.ProviderID, toMS(now), a.MessageID)
 			if err != nil {
 				return err
 			}
@@ -336,7 +338,7 @@ func (s *Store) Suppress(ctx context.Context, campaignID int64, ids []int64) err
 // Submitting returns messages waiting for a verdict since before olderThan.
 func (s *Store) Submitting(ctx context.Context, olderThan time.Time, limit int) ([]dispatch.Message, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, campaign_id, phone FROM messages INDEXED BY messages_submitting
-		WHERE state = 'submitting' AND claimed_at < ? ORDER BY claimed_at, id LIMIT ?`, ms2(olderThan), limit)
+		WHERE state = 'submitting' AND claimed_at < ? ORDER BY claimed_at, id LIMIT ?`, toMS(olderThan), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: submitting messages: %w", err)
 	}
@@ -377,7 +379,7 @@ func (s *Store) Expire(ctx context.Context, campaignID int64) error {
 func (s *Store) Finish(ctx context.Context, campaignID int64, now time.Time) (bool, error) {
 	res, err := s.w.ExecContext(ctx, `UPDATE campaigns SET state = 'completed', finished_at = ?, updated_at = ?
 		WHERE id = ? AND state = 'running' AND coalesce((SELECT sum(n) FROM campaign_counts
-			WHERE campaign_id = ? AND state IN ('queued', 'submitting')), 0) = 0`, ms2(now), ms2(now), campaignID, campaignID)
+			WHERE campaign_id = ? AND state IN ('queued', 'submitting')), 0) = 0`, toMS(now), toMS(now), campaignID, campaignID)
 	if err != nil {
 		return false, fmt.Errorf("store: finish campaign %d: %w", campaignID, err)
 	}
@@ -388,7 +390,7 @@ func (s *Store) Finish(ctx context.Context, campaignID int64, now time.Time) (bo
 // PauseWithError pauses a campaign and records why, for its page.
 func (s *Store) PauseWithError(ctx context.Context, campaignID int64, reason string) error {
 	if _, err := s.w.ExecContext(ctx, "UPDATE campaigns SET state = 'paused', last_error = ?, updated_at = ? WHERE id = ? AND state IN ('running', 'scheduled')",
-		reason, ms2(time.Now()), campaignID); err != nil {
+		reason, toMS(time.Now()), campaignID); err != nil {
 		return fmt.Errorf("store: pause campaign %d: %w", campaignID, err)
 	}
 	return nil
@@ -398,7 +400,7 @@ func (s *Store) PauseWithError(ctx context.Context, campaignID int64, reason str
 // cancelled; batches in flight finish.
 func (s *Store) CancelCampaign(ctx context.Context, campaignID int64) error {
 	if _, err := s.w.ExecContext(ctx, "UPDATE campaigns SET state = 'cancelled', updated_at = ? WHERE id = ? AND state IN ('draft', 'scheduled', 'running', 'paused')",
-		ms2(time.Now()), campaignID); err != nil {
+		toMS(time.Now()), campaignID); err != nil {
 		return fmt.Errorf("store: cancel campaign %d: %w", campaignID, err)
 	}
 	return s.stateChange(ctx, campaignID, "queued", "cancelled")
@@ -407,7 +409,7 @@ func (s *Store) CancelCampaign(ctx context.Context, campaignID int64) error {
 // CampaignCounts returns the pre-aggregated message counts by dispatch
 // state (queued, submitting, accepted, ...). The same table holds the
 // delivery report's counters under prefixed keys ("r:sent", "code:104");
-// those are CampaignReport's and left out here.
+// those are in CampaignCounters and left out here.
 func (s *Store) CampaignCounts(ctx context.Context, campaignID int64) (map[string]int64, error) {
 	rows, err := s.r.QueryContext(ctx, "SELECT state, n FROM campaign_counts WHERE campaign_id = ? AND instr(state, ':') = 0", campaignID)
 	if err != nil {
@@ -426,36 +428,6 @@ func (s *Store) CampaignCounts(ctx context.Context, campaignID int64) (map[strin
 	return m, rows.Err()
 }
 
-// applySchedule reads the campaign's stored schedule.Schedule (JSON) and
-// gives the dispatcher its sending window, its expiry deadline and the
-// expiry to pass to the provider.
-func applySchedule(c *dispatch.Campaign, raw string) error {
-	if raw == "" || raw == "{}" {
-		return nil
-	}
-	var sc schedule.Schedule
-	if err := json.Unmarshal([]byte(raw), &sc); err != nil {
-		return err
-	}
-	loc, err := schedule.LoadZone(sc.Zone)
-	if err != nil {
-		return err
-	}
-	w := sc.Window
-	if len(w.Hours) > 0 || len(w.Weekdays) > 0 {
-		c.WindowOpen = func(t time.Time) bool { return w.Open(t, loc) }
-	}
-	start := c.StartAt
-	if start.IsZero() {
-		start = time.Now()
-	}
-	if d, ok := sc.Expiry.Deadline(start, loc); ok {
-		c.Deadline = d
-	}
-	c.Expiry = dispatch.Expiry{At: sc.Expiry.At, InMinutes: sc.Expiry.InMinutes, Date: sc.Expiry.DateEnd(loc)}
-	return nil
-}
-
 // SaveCampaignSchedule stores a campaign's schedule (as JSON) and its
 // start, while the campaign can still be edited.
 func (s *Store) SaveCampaignSchedule(ctx context.Context, id int64, sc schedule.Schedule, startAt time.Time) error {
@@ -464,7 +436,7 @@ func (s *Store) SaveCampaignSchedule(ctx context.Context, id int64, sc schedule.
 		return fmt.Errorf("store: save schedule of campaign %d: %w", id, err)
 	}
 	res, err := s.w.ExecContext(ctx, `UPDATE campaigns SET schedule = ?, scheduled_at = ?, updated_at = ? WHERE id = ? AND state IN ('draft', 'scheduled')`,
-		string(b), nullTime(startAt), ms2(time.Now()), id)
+		string(b), nullTime(startAt), toMS(time.Now()), id)
 	if err != nil {
 		return fmt.Errorf("store: save schedule of campaign %d: %w", id, err)
 	}
@@ -490,24 +462,4 @@ func (s *Store) CampaignSchedule(ctx context.Context, id int64) (schedule.Schedu
 		}
 	}
 	return sc, nil
-}
-
-// ReportCounters returns a campaign's delivery-report counters (the
-// prefixed keys the applier keeps: "r:sent", "code:104", "carrier:VIVO:sent"...).
-func (s *Store) ReportCounters(ctx context.Context, campaignID int64) (map[string]int64, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT state, n FROM campaign_counts WHERE campaign_id = ? AND instr(state, ':') > 0", campaignID)
-	if err != nil {
-		return nil, fmt.Errorf("store: report counters of campaign %d: %w", campaignID, err)
-	}
-	defer rows.Close()
-	m := map[string]int64{}
-	for rows.Next() {
-		var k string
-		var n int64
-		if err := rows.Scan(&k, &n); err != nil {
-			return nil, fmt.Errorf("store: report counters of campaign %d: %w", campaignID, err)
-		}
-		m[k] = n
-	}
-	return m, rows.Err()
 }

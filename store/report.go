@@ -43,7 +43,8 @@ type MessageFilter struct {
 	Outcome string
 	// Code keeps messages with this sent or delivered status code.
 	Code int
-	// Carrier keeps messages of this carrier (as counted: upper case).
+	// Carrier keeps messages of this carrier, named as counted
+	// (report.CarrierName: upper case).
 	Carrier string
 	// Phone keeps numbers starting with these digits (E.164 without '+').
 	Phone string
@@ -93,7 +94,7 @@ func (f MessageFilter) where(args []any) (string, []any) {
 	}
 	if f.Carrier != "" {
 		w.WriteString(" AND m.carrier = ?")
-		args = append(args, report.CarrierName(f.Carrier))
+		args = append(args, f.Carrier)
 	}
 	if f.Phone != "" {
 		// A prefix range on the text column, so "5511" finds every
@@ -273,7 +274,7 @@ func (s *Store) RecentCampaigns(ctx context.Context, since time.Time, limit int)
 		coalesce(sum(CASE WHEN cc.state = ? THEN cc.n END), 0)
 		FROM campaigns c LEFT JOIN campaign_counts cc ON cc.campaign_id = c.id
 		WHERE c.started_at >= ? GROUP BY c.id ORDER BY c.started_at DESC LIMIT ?`,
-		report.KeySent, report.KeyDelivered, report.KeyFailed, report.KeyExpired, report.KeyNoReceipt, ms2(since), limit)
+		report.KeySent, report.KeyDelivered, report.KeyFailed, report.KeyExpired, report.KeyNoReceipt, toMS(since), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: recent campaigns: %w", err)
 	}

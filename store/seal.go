@@ -59,7 +59,7 @@ func (s *Store) SealSettings(ctx context.Context, key []byte, names ...string) e
 			if err != nil {
 				return fmt.Errorf("store: seal setting %s: %w", n, err)
 			}
-			if _, err := tx.ExecContext(ctx, "UPDATE settings SET value = ?, updated_at = ? WHERE key = ?", sl.sealValue(n, v), ms2(time.Now()), n); err != nil {
+			if _, err := tx.ExecContext(ctx, "UPDATE settings SET value = ?, updated_at = ? WHERE key = ?", sl.sealValue(n, v), toMS(time.Now()), n); err != nil {
 				return fmt.Errorf("store: seal setting %s: %w", n, err)
 			}
 		}

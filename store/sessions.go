@@ -14,11 +14,11 @@ import (
 // until expires, and forgets sessions that have expired.
 func (s *Store) CreateSession(ctx context.Context, idHash string, userID int64, now, expires time.Time) error {
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE expires_at <= ?", ms2(now)); err != nil {
+		if _, err := tx.ExecContext(ctx, "DELETE FROM sessions WHERE expires_at <= ?", toMS(now)); err != nil {
 			return fmt.Errorf("store: prune sessions: %w", err)
 		}
 		if _, err := tx.ExecContext(ctx, "INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-			idHash, userID, ms2(now), ms2(expires)); err != nil {
+			idHash, userID, toMS(now), toMS(expires)); err != nil {
 			return fmt.Errorf("store: create session: %w", err)
 		}
 		return nil
@@ -29,7 +29,7 @@ func (s *Store) CreateSession(ctx context.Context, idHash string, userID int64, 
 // session was ended or has expired.
 func (s *Store) SessionUser(ctx context.Context, idHash string, now time.Time) (*user.User, error) {
 	u, err := scanUser(s.r.QueryRowContext(ctx, `SELECT `+userColumnsOf("u")+`
-		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND s.expires_at > ?`, idHash, ms2(now)))
+		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ? AND s.expires_at > ?`, idHash, toMS(now)))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: session: %w", ErrNotFound)
 	}

@@ -48,7 +48,7 @@ func (s *Store) Settings(ctx context.Context) (map[string]string, error) {
 // SaveSettings writes several settings in one transaction; an empty value
 // deletes the key so the environment default applies again.
 func (s *Store) SaveSettings(ctx context.Context, kv map[string]string) error {
-	now := ms2(time.Now())
+	now := toMS(time.Now())
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		for k, v := range kv {
 			var err error
@@ -82,7 +82,7 @@ func (s *Store) SettingOrCreate(ctx context.Context, key string, make func() (st
 	if err != nil {
 		return "", fmt.Errorf("store: create setting %s: %w", key, err)
 	}
-	if _, err := s.w.ExecContext(ctx, "INSERT OR IGNORE INTO settings (key, value, updated_at) VALUES (?, ?, ?)", key, v, ms2(time.Now())); err != nil {
+	if _, err := s.w.ExecContext(ctx, "INSERT OR IGNORE INTO settings (key, value, updated_at) VALUES (?, ?, ?)", key, v, toMS(time.Now())); err != nil {
 		return "", fmt.Errorf("store: create setting %s: %w", key, err)
 	}
 	var got string

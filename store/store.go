@@ -30,9 +30,10 @@ var ErrConflict = errors.New("store: conflict")
 
 // Store is the SQLite database. It is safe for concurrent use.
 type Store struct {
-	w    *sql.DB // the one writer
-	r    *sql.DB // readers
-	path string
+	w      *sql.DB // the one writer
+	r      *sql.DB // readers
+	path   string
+	events eventLog
 	// seal encrypts sensitive settings at rest (nil until SealSettings).
 	seal *sealer
 }
@@ -175,7 +176,7 @@ func (s *Store) migrate(ctx context.Context) error {
 			if _, err := tx.ExecContext(ctx, m.sql); err != nil {
 				return err
 			}
-			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name, ms2(time.Now()))
+			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)", m.version, m.name, toMS(time.Now()))
 			return err
 		})
 		if err != nil {
@@ -183,15 +184,6 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	return nil
-}
-
-// SchemaVersion is the highest applied migration.
-func (s *Store) SchemaVersion(ctx context.Context) (int, error) {
-	var v sql.NullInt64
-	if err := s.r.QueryRowContext(ctx, "SELECT max(version) FROM schema_migrations").Scan(&v); err != nil {
-		return 0, fmt.Errorf("store: schema version: %w", err)
-	}
-	return int(v.Int64), nil
 }
 
 // tx runs fn in a write transaction, committing when it returns nil.
@@ -207,21 +199,32 @@ func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
 	return tx.Commit()
 }
 
-// ms2 converts a time to the stored form, UTC unix milliseconds; the zero
+// toMS converts a time to the stored form, UTC unix milliseconds; the zero
 // time is stored as 0.
-func ms2(t time.Time) int64 {
+func toMS(t time.Time) int64 {
 	if t.IsZero() {
 		return 0
 	}
 	return t.UnixMilli()
 }
 
-// fromMS is the inverse of ms2.
+// fromMS is the inverse of toMS.
 func fromMS(v int64) time.Time {
 	if v == 0 {
 		return time.Time{}
 	}
 	return time.UnixMilli(v).UTC()
+}
+
+// digits keeps the digits of a phone number as typed (E.164 without the
+// plus, the form the outbox and the suppression list use).
+func digits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
 }
 
 // isUnique reports whether err is a UNIQUE constraint failure.

@@ -51,7 +51,7 @@ type SuppressionPage struct {
 
 // suppressionCursor encodes the position after s.
 func suppressionCursor(s Suppression) string {
-	return strconv.FormatInt(ms2(s.CreatedAt), 10) + "-" + s.Phone
+	return strconv.FormatInt(toMS(s.CreatedAt), 10) + "-" + s.Phone
 }
 
 func parseSuppressionCursor(c string) (int64, string, bool) {
@@ -170,7 +170,7 @@ func (s *Store) AddSuppressions(ctx context.Context, phones []string, reason, no
 	if len(phones) == 0 {
 		return 0, nil
 	}
-	now := ms2(time.Now())
+	now := toMS(time.Now())
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		stmt, err := tx.PrepareContext(ctx, "INSERT OR IGNORE INTO suppressions (phone, reason, note, created_at) VALUES (?, ?, ?, ?)")
 		if err != nil {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"testing"
 
+	"arauto/internal/delivery"
 	"arauto/store"
 	"arauto/store/storetest"
 )
@@ -24,7 +25,7 @@ func TestSuppressionsPageSearchRemove(t *testing.T) {
 	if added, _ := s.AddSuppressions(ctx, phones[:3], store.SuppressManual, ""); added != 0 {
 		t.Errorf("adding numbers already there got %d new, want 0", added)
 	}
-	if err := s.AddSuppression(ctx, "5511988887777", store.SuppressOptOut, "SAIR"); err != nil {
+	if _, err := s.AddSuppressions(ctx, []string{"5511988887777"}, delivery.SuppressOptOut, "SAIR"); err != nil {
 		t.Fatal(err)
 	}
 
@@ -65,7 +66,7 @@ func TestSuppressionsPageSearchRemove(t *testing.T) {
 		{"number typed with punctuation", store.SuppressionQuery{Search: "(11) 98888-7777"}, 1},
 		{"partial number", store.SuppressionQuery{Search: "99900000"}, 7},
 		{"note", store.SuppressionQuery{Search: "sair"}, 1},
-		{"reason", store.SuppressionQuery{Reason: store.SuppressOptOut}, 1},
+		{"reason", store.SuppressionQuery{Reason: delivery.SuppressOptOut}, 1},
 		{"wildcards are literal", store.SuppressionQuery{Search: "%"}, 0},
 		{"bad cursor starts over", store.SuppressionQuery{After: "x-y"}, 8},
 	}

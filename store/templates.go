@@ -37,7 +37,7 @@ func nullID(id int64) any {
 func (s *Store) CreateTemplate(ctx context.Context, t *message.Template) error {
 	now := time.Now().UTC()
 	res, err := s.w.ExecContext(ctx, `INSERT INTO templates (name, channel, body, flash, extra_info, list_id, created_by, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.Name, t.Channel, t.Body, t.Flash, t.ExtraInfo, nullID(t.ListID), nullID(t.CreatedBy), ms2(now), ms2(now))
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.Name, t.Channel, t.Body, t.Flash, t.ExtraInfo, nullID(t.ListID), nullID(t.CreatedBy), toMS(now), toMS(now))
 	if isUnique(err) {
 		return fmt.Errorf("store: create template %q: %w", t.Name, ErrConflict)
 	}
@@ -45,7 +45,7 @@ func (s *Store) CreateTemplate(ctx context.Context, t *message.Template) error {
 		return fmt.Errorf("store: create template %q: %w", t.Name, err)
 	}
 	t.ID, _ = res.LastInsertId()
-	t.CreatedAt, t.UpdatedAt = fromMS(ms2(now)), fromMS(ms2(now))
+	t.CreatedAt, t.UpdatedAt = fromMS(toMS(now)), fromMS(toMS(now))
 	return nil
 }
 
@@ -88,7 +88,7 @@ func (s *Store) Templates(ctx context.Context) ([]*message.Template, error) {
 func (s *Store) UpdateTemplate(ctx context.Context, t *message.Template) error {
 	now := time.Now().UTC()
 	res, err := s.w.ExecContext(ctx, `UPDATE templates SET name = ?, channel = ?, body = ?, flash = ?, extra_info = ?, list_id = ?, updated_at = ?
-		WHERE id = ?`, t.Name, t.Channel, t.Body, t.Flash, t.ExtraInfo, nullID(t.ListID), ms2(now), t.ID)
+		WHERE id = ?`, t.Name, t.Channel, t.Body, t.Flash, t.ExtraInfo, nullID(t.ListID), toMS(now), t.ID)
 	if isUnique(err) {
 		return fmt.Errorf("store: update template %d: %w", t.ID, ErrConflict)
 	}
@@ -98,7 +98,7 @@ func (s *Store) UpdateTemplate(ctx context.Context, t *message.Template) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("store: update template %d: %w", t.ID, ErrNotFound)
 	}
-	t.UpdatedAt = fromMS(ms2(now))
+	t.UpdatedAt = fromMS(toMS(now))
 	return nil
 }
 
@@ -110,34 +110,6 @@ func (s *Store) DeleteTemplate(ctx context.Context, id int64) error {
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("store: delete template %d: %w", id, ErrNotFound)
-	}
-	return nil
-}
-
-// EachRecipientFields streams the personalisation fields of the list's
-// recipients that would be sent to (the suppressed ones are skipped), in
-// row order, in the order of the list's Columns. The slice is reused
-// between calls, so fn must not keep it (the strings in it it may keep).
-// An error from fn stops the walk and is returned as it is.
-func (s *Store) EachRecipientFields(ctx context.Context, listID int64, fn func(fields []string) error) error {
-	rows, err := s.r.QueryContext(ctx, "SELECT fields FROM recipients WHERE list_id = ? AND suppressed = 0 ORDER BY row", listID)
-	if err != nil {
-		return fmt.Errorf("store: fields of list %d: %w", listID, err)
-	}
-	defer rows.Close()
-	var raw string
-	fields := make([]string, 0, 16)
-	for rows.Next() {
-		if err := rows.Scan(&raw); err != nil {
-			return fmt.Errorf("store: fields of list %d: %w", listID, err)
-		}
-		fields = splitFields(fields[:0], raw)
-		if err := fn(fields); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: fields of list %d: %w", listID, err)
 	}
 	return nil
 }

@@ -117,13 +117,18 @@ func TestEachRecipientFields(t *testing.T) {
 	ctx := context.Background()
 	l := readyList(t, s, []recipient.Recipient{
 		{Row: 2, Phone: "5519997712322", Fields: []string{"Ana", "Campinas"}},
-		{Row: 3, Phone: "5511987654321", Fields: []string{"João", "São Paulo"}, Suppressed: true},
+		{Row: 3, Phone: "5511987654321", Fields: []string{"João", "São Paulo"}},
 		{Row: 4, Phone: "5521998765432", Fields: []string{"", "Niterói"}},
 		{Row: 5, Phone: "5521998765433", Fields: nil},
 	})
+	if _, err := s.AddSuppressions(ctx, []string{"5511987654321"}, "opt-out", ""); err != nil {
+		t.Fatal(err)
+	}
 	var got []string
-	err := s.EachRecipientFields(ctx, l.ID, func(fields []string) error {
-		got = append(got, fmt.Sprintf("%q", fields))
+	err := s.EachRecipientFields(ctx, l.ID, func(fields []string, suppressed bool) error {
+		if !suppressed {
+			got = append(got, fmt.Sprintf("%q", fields))
+		}
 		return nil
 	})
 	if err != nil {
@@ -136,7 +141,7 @@ func TestEachRecipientFields(t *testing.T) {
 
 	stop := errors.New("enough")
 	n := 0
-	err = s.EachRecipientFields(ctx, l.ID, func([]string) error { n++; return stop })
+	err = s.EachRecipientFields(ctx, l.ID, func([]string, bool) error { n++; return stop })
 	if !errors.Is(err, stop) || n != 1 {
 		t.Errorf("stopping got %v after %d rows, want the callback's error after 1", err, n)
 	}
@@ -170,7 +175,7 @@ func BenchmarkEachRecipientFields(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		n := 0
-		if err := s.EachRecipientFields(ctx, l.ID, func([]string) error { n++; return nil }); err != nil || n != 100000 {
+		if err := s.EachRecipientFields(ctx, l.ID, func([]string, bool) error { n++; return nil }); err != nil || n != 100000 {
 			b.Fatalf("got %d rows, %v", n, err)
 		}
 	}

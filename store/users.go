@@ -72,7 +72,7 @@ func (s *Store) insertUser(ctx context.Context, u *user.User, onlyFirst bool) er
 		q = `INSERT INTO users (email, name, password_hash, role, lang, disabled, created_at)
 			SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM users)`
 	}
-	res, err := s.w.ExecContext(ctx, q, u.Email, u.Name, u.PasswordHash, string(u.Role), u.Lang, u.Disabled, ms2(u.CreatedAt))
+	res, err := s.w.ExecContext(ctx, q, u.Email, u.Name, u.PasswordHash, string(u.Role), u.Lang, u.Disabled, toMS(u.CreatedAt))
 	if isUnique(err) {
 		return fmt.Errorf("store: create user %s: %w", u.Email, ErrConflict)
 	}
@@ -194,7 +194,7 @@ func (s *Store) SetUserTimeZone(ctx context.Context, id int64, zone string) erro
 
 // TouchLogin records a successful sign-in.
 func (s *Store) TouchLogin(ctx context.Context, id int64, at time.Time) error {
-	if _, err := s.w.ExecContext(ctx, "UPDATE users SET last_login_at = ? WHERE id = ?", ms2(at), id); err != nil {
+	if _, err := s.w.ExecContext(ctx, "UPDATE users SET last_login_at = ? WHERE id = ?", toMS(at), id); err != nil {
 		return fmt.Errorf("store: touch login %d: %w", id, err)
 	}
 	return nil

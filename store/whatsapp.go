@@ -18,7 +18,7 @@ const SessionWindow = 24 * time.Hour
 // its summary as the campaign's message and the extraInfo.
 func (s *Store) SetCampaignWhatsApp(ctx context.Context, id int64, w message.WhatsApp, extraInfo string, at time.Time) error {
 	return s.draftUpdate(ctx, id, "set whatsapp message", "whatsapp = ?, message = ?, extra_info = ?, updated_at = ?",
-		w.JSON(), nullText(w.Summary()), extraInfo, ms2(at))
+		w.JSON(), nullText(w.Summary()), extraInfo, toMS(at))
 }
 
 // CampaignWhatsApp returns the WhatsApp message of a campaign; the zero
@@ -78,7 +78,7 @@ func (s *Store) OpenSessions(ctx context.Context, phones []string, now time.Time
 	const chunk = 500
 	for len(phones) > 0 {
 		n := min(chunk, len(phones))
-		args := []any{ms2(now.Add(-SessionWindow))}
+		args := []any{toMS(now.Add(-SessionWindow))}
 		for _, p := range phones[:n] {
 			args = append(args, p)
 		}
@@ -109,7 +109,7 @@ func (s *Store) SessionCount(ctx context.Context, listID int64, now time.Time) (
 	var n int
 	err := s.r.QueryRowContext(ctx, `SELECT count(*) FROM recipients r WHERE r.list_id = ? AND r.suppressed = 0
 		AND EXISTS (SELECT 1 FROM inbound i WHERE i.phone = r.phone AND i.channel = 'whatsapp' AND i.received_at >= ?)`,
-		listID, ms2(now.Add(-SessionWindow))).Scan(&n)
+		listID, toMS(now.Add(-SessionWindow))).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: whatsapp sessions of list %d: %w", listID, err)
 	}

@@ -54,7 +54,7 @@ func TestWhatsAppMessageAndSessions(t *testing.T) {
 		{"5511900000003", "sms", now.Add(-time.Hour)},
 	} {
 		if _, err := s.w.ExecContext(ctx, "INSERT INTO inbound (channel, provider_id, phone, received_at) VALUES (?, ?, ?, ?)",
-			r.channel, "mo"+string(rune('a'+i)), r.phone, ms2(r.at)); err != nil {
+			r.channel, "mo"+string(rune('a'+i)), r.phone, toMS(r.at)); err != nil {
 			t.Fatal(err)
 		}
 	}

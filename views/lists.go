@@ -73,7 +73,7 @@ func reasonText(ctx context.Context, r recipient.Reason) string { return r.Messa
 // listErrorText explains why a list failed, in the reader's language.
 func listErrorText(ctx context.Context, l *recipient.List) string {
 	if fe, ok := recipient.FileErrorByCode(l.ErrorCode); ok {
-		return fe.Message(EnvFrom(ctx).Lang)
+		return T(ctx, fe.Key())
 	}
 	if l.ErrorCode == "interrupted" {
 		return T(ctx, "lists.failed.interrupted")

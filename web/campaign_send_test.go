@@ -34,7 +34,7 @@ func newSendEnv(t *testing.T) *sendEnv {
 	t.Helper()
 	e := newCampaignEnv(t)
 	w := &countingWaker{}
-	e.srv.dispatcher = w
+	e.srv.campaigns.Dispatcher = w
 	b := e.browser(t)
 	b.signIn(marketer)
 	return &sendEnv{campaignEnv: e, b: b, list: e.addReadyList(t, "Clientes", clientes...), wake: w}
@@ -402,7 +402,7 @@ func TestPreflightRefusals(t *testing.T) {
 		}, "schedule", "Esse horário já passou."},
 		{"everyone suppressed", func(t *testing.T, e *sendEnv, c *campaign.Campaign) {
 			for _, r := range clientes {
-				if err := e.store.AddSuppression(context.Background(), r.Phone, "opt-out", ""); err != nil {
+				if _, err := e.store.AddSuppressions(context.Background(), []string{r.Phone}, "opt-out", ""); err != nil {
 					t.Fatal(err)
 				}
 			}
@@ -446,7 +446,7 @@ func TestPreflightWarnings(t *testing.T) {
 	if err := e.store.SetCampaignList(ctx, c.ID, l.ID, e.clock.now()); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.store.AddSuppression(ctx, "5519997712322", "opt-out", ""); err != nil {
+	if _, err := e.store.AddSuppressions(ctx, []string{"5519997712322"}, "opt-out", ""); err != nil {
 		t.Fatal(err)
 	}
 	r := e.b.do("GET", e.path(c, "/review"), nil)
@@ -601,39 +601,32 @@ func TestRateMeter(t *testing.T) {
 func TestCampaignSendRoles(t *testing.T) {
 	e := newSendEnv(t)
 	c := e.launchable(t, "Natal")
+	form := url.Values{"list_id": {"1"}, "body": {"x"}, "when": {"now"}}
+	tests := []handlerTest{
+		{method: "GET", path: "/list", want: 403},
+		{method: "GET", path: "/message", want: 403},
+		{method: "GET", path: "/schedule", want: 403},
+		{method: "GET", path: "/review", want: 200},
+		{method: "GET", path: "/progress", want: 200},
+		{method: "POST", path: "/list", want: 403},
+		{method: "POST", path: "/message", want: 403},
+		{method: "POST", path: "/schedule", want: 403},
+		{method: "POST", path: "/schedule/preview", want: 403},
+		{method: "POST", path: "/launch", want: 403},
+		{method: "POST", path: "/unschedule", want: 403},
+		{method: "POST", path: "/pause", want: 403},
+		{method: "POST", path: "/resume", want: 403},
+		{method: "POST", path: "/cancel", want: 403},
+	}
+	for i := range tests {
+		tests[i].as, tests[i].path = viewer, e.path(c, tests[i].path)
+		if tests[i].method == "POST" {
+			tests[i].form = form
+		}
+	}
+	runHandlerTests(t, e.testEnv, tests)
 	v := e.browser(t)
 	v.signIn(viewer)
-	tests := []struct {
-		method, path string
-		want         int
-	}{
-		{"GET", "/list", 403},
-		{"GET", "/message", 403},
-		{"GET", "/schedule", 403},
-		{"GET", "/review", 200},
-		{"GET", "/progress", 200},
-		{"POST", "/list", 403},
-		{"POST", "/message", 403},
-		{"POST", "/schedule", 403},
-		{"POST", "/schedule/preview", 403},
-		{"POST", "/launch", 403},
-		{"POST", "/unschedule", 403},
-		{"POST", "/pause", 403},
-		{"POST", "/resume", 403},
-		{"POST", "/cancel", 403},
-	}
-	v.do("GET", e.path(c, ""), nil)
-	for _, tt := range tests {
-		var r result
-		if tt.method == "GET" {
-			r = v.do("GET", e.path(c, tt.path), nil)
-		} else {
-			r = v.post(e.path(c, tt.path), url.Values{"list_id": {"1"}, "body": {"x"}, "when": {"now"}})
-		}
-		if r.status != tt.want {
-			t.Errorf("viewer %s %s got %d, want %d", tt.method, tt.path, r.status, tt.want)
-		}
-	}
 	// The viewer sees everything but the controls.
 	page := v.do("GET", e.path(c, ""), nil)
 	wantIn(t, "viewer page", page.body, "Clientes", "Oi {{nome}}", "Envio imediato, ao confirmar", "Revisar e enviar")

@@ -7,13 +7,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
 	"arauto/internal/campaign"
-	"arauto/internal/user"
 	"arauto/internal/wavy"
 	"arauto/store"
 	"arauto/views"
@@ -22,47 +20,24 @@ import (
 // campaignsPerPage is the size of a page of the campaign list.
 const campaignsPerPage = 20
 
-// Campaign API calls: how long one may take, and the page size of the
-// listing "Sync from Wavy" walks.
-const (
-	campaignCallTimeout = 15 * time.Second
-	syncPageSize        = 100
-	syncMaxPages        = 500
-)
-
-// campaignRoutes lists the campaign pages and actions. Every change of the
-// campaign itself goes to the Campaign API on apigw first and is stored
-// here only once it agreed; preparing and sending it is campaignSendRoutes.
-func (s *Server) campaignRoutes() []route {
-	return append([]route{
-		{"GET", "/campaigns", user.Viewer, s.campaignsPage},
-		{"GET", "/campaigns/new", user.Marketer, s.newCampaignPage},
-		{"GET", "/campaigns/alias", user.Marketer, s.suggestAlias},
-		{"POST", "/campaigns", user.Marketer, s.createCampaign},
-		{"POST", "/campaigns/sync", user.Marketer, s.syncCampaigns},
-		{"GET", "/campaigns/:id", user.Viewer, s.campaignPage},
-		{"GET", "/campaigns/:id/edit", user.Marketer, s.editCampaignPage},
-		{"POST", "/campaigns/:id", user.Marketer, s.updateCampaign},
-		{"POST", "/campaigns/:id/archive", user.Marketer, s.archiveCampaign},
-		{"POST", "/campaigns/:id/delete", user.Marketer, s.deleteCampaign},
-	}, s.campaignSendRoutes()...)
-}
-
-// wavyClient builds a client of the effective provider: the real Wavy API,
-// or in sandbox mode the console's own /sandbox mount over HTTP.
-func (s *Server) wavyClient(ctx context.Context) (*wavy.Client, error) {
-	p, err := s.provider(ctx)
-	if err != nil {
-		return nil, err
+// newCampaignService wires the campaign workflows to the server's store,
+// provider client and dispatcher.
+func newCampaignService(d Deps) *campaign.Service {
+	return &campaign.Service{
+		Store: d.Store,
+		Registry: func(ctx context.Context) (campaign.Registry, error) {
+			c, err := d.Provider.Client(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return c, nil
+		},
+		Provider:   d.Provider.Effective,
+		Dispatcher: d.Dispatcher,
+		NotFound:   store.ErrNotFound,
+		Now:        d.Now,
+		Log:        d.Log,
 	}
-	return wavy.New(wavy.Config{APIURL: p.APIURL, APIGWURL: p.APIGWURL, Username: p.Username, Token: p.Token,
-		HTTPClient: &http.Client{Timeout: campaignCallTimeout}, RetryBaseDelay: 100 * time.Millisecond, RetryMaxDelay: time.Second}), nil
-}
-
-// remoteCtx bounds one provider call. It outlives a client that hangs up,
-// so a change made remotely is still followed by its local twin (or undone).
-func remoteCtx(c *fiber.Ctx) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(c.UserContext()), campaignCallTimeout)
 }
 
 func (s *Server) campaignsPage(c *fiber.Ctx) error {
@@ -93,22 +68,6 @@ func (s *Server) newCampaignPage(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, views.NewCampaignPage(views.Form{Values: map[string]string{"channel": string(campaign.SMS)}}))
 }
 
-// uniqueAlias returns base, or the first of base-2, base-3... that no local
-// campaign other than exceptID uses. The remote may still refuse it.
-func (s *Server) uniqueAlias(ctx context.Context, base string, exceptID int64) (string, error) {
-	if base == "" {
-		return "", nil
-	}
-	for n := 1; n < 100; n++ {
-		a := campaign.NumberedAlias(base, n)
-		taken, err := s.store.CampaignAliasTaken(ctx, a, exceptID)
-		if err != nil || !taken {
-			return a, err
-		}
-	}
-	return base, nil
-}
-
 // suggestAlias answers the create form's htmx request as the name is
 // typed: the alias field with a new suggestion, unless the person typed an
 // alias of their own (it differs from the last suggestion, alias_auto).
@@ -117,7 +76,7 @@ func (s *Server) suggestAlias(c *fiber.Ctx) error {
 	auto := c.Query("alias_auto")
 	f := views.Form{Values: map[string]string{"alias": typed, "alias_auto": auto}, Errors: views.FieldErrors{}}
 	if typed == "" || typed == auto {
-		a, err := s.uniqueAlias(c.UserContext(), campaign.SuggestAlias(c.Query("name")), 0)
+		a, err := s.campaigns.UniqueAlias(c.UserContext(), campaign.SuggestAlias(c.Query("name")), 0)
 		if err != nil {
 			return err
 		}
@@ -128,13 +87,9 @@ func (s *Server) suggestAlias(c *fiber.Ctx) error {
 
 // checkAlias validates a typed alias and that no other local campaign has it.
 func (s *Server) checkAlias(c *fiber.Ctx, f views.Form, alias string, exceptID int64) error {
-	if p := campaign.CheckAlias(alias); p != "" {
+	p, err := s.campaigns.AliasProblem(c.UserContext(), alias, exceptID)
+	if p != "" {
 		f.Errors["alias"] = tr(c, p)
-		return nil
-	}
-	taken, err := s.store.CampaignAliasTaken(c.UserContext(), alias, exceptID)
-	if taken {
-		f.Errors["alias"] = tr(c, "campaigns.problem.alias_taken")
 	}
 	return err
 }
@@ -153,7 +108,7 @@ func (s *Server) createCampaign(c *fiber.Ctx) error {
 	alias := campaign.NormalizeAlias(f.Value("alias"))
 	if alias == "" && f.Errors["name"] == "" {
 		var err error
-		if alias, err = s.uniqueAlias(ctx, campaign.SuggestAlias(name), 0); err != nil {
+		if alias, err = s.campaigns.UniqueAlias(ctx, campaign.SuggestAlias(name), 0); err != nil {
 			return err
 		}
 	}
@@ -169,55 +124,35 @@ func (s *Server) createCampaign(c *fiber.Ctx) error {
 		return s.render(c, fiber.StatusUnprocessableEntity, views.NewCampaignPage(f))
 	}
 
-	client, err := s.wavyClient(ctx)
-	if err != nil {
-		return err
-	}
-	rctx, cancel := remoteCtx(c)
-	defer cancel()
-	remote, err := client.CreateCampaign(rctx, wavy.CampaignInput{Name: name, Alias: alias})
-	if err != nil {
+	cp, err := s.campaigns.Create(ctx, name, alias, channel)
+	var remoteErr *campaign.RemoteError
+	var localErr *campaign.LocalError
+	switch {
+	case errors.As(err, &remoteErr):
 		s.log.Warn("campaign not registered with the Campaign API", "alias", alias, "err", err, "by", currentUser(c).ID)
-		return s.refuseCampaignForm(c, f, err, "create", views.NewCampaignPage)
-	}
-	if remote.ID <= 0 {
-		s.log.Error("the Campaign API created a campaign without an id", "alias", alias)
+		return s.refuseCampaignForm(c, f, remoteErr.Err, "create", views.NewCampaignPage)
+	case errors.Is(err, campaign.ErrNoRemoteID):
 		f.Message = tr(c, "campaigns.remote.not_wavy", s.apigwHost(c)) + " " + tr(c, "campaigns.remote.maybe_created")
 		return s.render(c, fiber.StatusBadGateway, views.NewCampaignPage(f))
-	}
-
-	cp := &campaign.Campaign{RemoteID: remote.ID, Name: orElse(remote.Name, name), Alias: orElse(remote.Alias, alias),
-		Channel: channel, State: campaign.Draft, CreatedAt: s.now().UTC()}
-	if err := s.store.CreateCampaign(ctx, cp); err != nil {
-		s.log.Error("campaign registered remotely but not stored: deleting the remote one", "remote_id", remote.ID, "alias", alias, "err", err)
-		f.Message = s.undoRemoteCreate(c, client, remote.ID)
-		if errors.Is(err, store.ErrConflict) {
-			// The id the API gave may belong to a stale local campaign
-			// (the built-in sandbox restarted, or the account changed);
-			// otherwise someone took the alias meanwhile.
-			if other, oerr := s.store.CampaignByRemoteID(ctx, remote.ID); oerr == nil {
-				f.Message += " " + tr(c, "campaigns.remote.id_clash", remote.ID, other.Name)
-			} else {
-				f.Errors["alias"] = tr(c, "campaigns.problem.alias_taken")
-			}
+	case errors.As(err, &localErr):
+		f.Message = tr(c, "campaigns.remote.undone")
+		if !localErr.Undone {
+			f.Message = tr(c, "campaigns.remote.orphan", localErr.RemoteID)
+		}
+		switch {
+		case localErr.Clash != nil:
+			f.Message += " " + tr(c, "campaigns.remote.id_clash", localErr.RemoteID, localErr.Clash.Name)
+		case errors.Is(err, store.ErrConflict):
+			// Someone took the alias meanwhile.
+			f.Errors["alias"] = tr(c, "campaigns.problem.alias_taken")
 		}
 		return s.render(c, fiber.StatusConflict, views.NewCampaignPage(f))
+	case err != nil:
+		return err
 	}
 	s.log.Info("campaign created", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "alias", cp.Alias, "by", currentUser(c).ID)
 	flash(c, "success", "campaigns.created", cp.Name)
-	return seeOther(c, "/campaigns/"+strconv.FormatInt(cp.ID, 10))
-}
-
-// undoRemoteCreate deletes a campaign just created remotely whose local
-// twin could not be stored, and says what happened.
-func (s *Server) undoRemoteCreate(c *fiber.Ctx, client *wavy.Client, remoteID int64) string {
-	ctx, cancel := remoteCtx(c)
-	defer cancel()
-	if err := client.DeleteCampaign(ctx, remoteID); err != nil && !remoteNotFound(err) {
-		s.log.Error("could not delete the remote campaign of a failed create: it exists only remotely", "remote_id", remoteID, "err", err)
-		return tr(c, "campaigns.remote.orphan", remoteID)
-	}
-	return tr(c, "campaigns.remote.undone")
+	return seeOther(c, campaignPath(cp.ID, ""))
 }
 
 func orElse(v, fallback string) string {
@@ -240,12 +175,6 @@ func (s *Server) refuseCampaignForm(c *fiber.Ctx, f views.Form, err error, op st
 		}
 	}
 	return s.render(c, status, page(f))
-}
-
-// remoteNotFound reports whether the Campaign API answered 404.
-func remoteNotFound(err error) bool {
-	var apiErr *wavy.APIError
-	return errors.As(err, &apiErr) && apiErr.StatusCode == http.StatusNotFound
 }
 
 // apigwHost names the Campaign API's host for messages.
@@ -276,7 +205,7 @@ func (s *Server) describeCampaignError(c *fiber.Ctx, op string, err error) strin
 		return tr(c, "campaigns.remote.no_credentials")
 	case errors.Is(err, wavy.ErrUnauthorized):
 		return tr(c, "campaigns.remote.unauthorized", code)
-	case remoteNotFound(err) && op != "create" && op != "sync":
+	case campaign.RemoteNotFound(err) && op != "create" && op != "sync":
 		return tr(c, "campaigns.remote.gone")
 	case errors.Is(err, wavy.ErrRejected) && hasAPI:
 		return tr(c, "campaigns.remote.rejected", code, orElse(apiErr.Message, http.StatusText(code)))
@@ -362,27 +291,24 @@ func (s *Server) updateCampaign(c *fiber.Ctx) error {
 		return seeOther(c, back)
 	}
 
-	client, err := s.wavyClient(ctx)
-	if err != nil {
-		return err
-	}
-	rctx, cancel := remoteCtx(c)
-	defer cancel()
-	if _, err := client.UpdateCampaign(rctx, cp.RemoteID, wavy.CampaignInput{Name: name, Alias: alias}); err != nil {
+	err = s.campaigns.Rename(ctx, cp, name, alias)
+	var remoteErr *campaign.RemoteError
+	var localErr *campaign.LocalError
+	switch {
+	case errors.As(err, &remoteErr):
 		s.log.Warn("campaign not updated on the Campaign API", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "err", err, "by", currentUser(c).ID)
-		return s.refuseCampaignForm(c, f, err, "update", page)
-	}
-	if err := s.store.RenameCampaign(ctx, cp.ID, name, alias, s.now().UTC()); err != nil {
-		s.log.Error("campaign updated remotely but not locally: putting the remote one back", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "err", err)
+		return s.refuseCampaignForm(c, f, remoteErr.Err, "update", page)
+	case errors.As(err, &localErr):
 		if errors.Is(err, store.ErrConflict) {
 			f.Errors["alias"] = tr(c, "campaigns.problem.alias_taken")
 		}
 		f.Message = tr(c, "campaigns.remote.update_undone")
-		if _, uerr := client.UpdateCampaign(rctx, cp.RemoteID, wavy.CampaignInput{Name: cp.Name, Alias: cp.Alias}); uerr != nil {
-			s.log.Error("could not put the remote campaign back: it differs from the local one", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "err", uerr)
+		if !localErr.Undone {
 			f.Message = tr(c, "campaigns.remote.update_diverged")
 		}
 		return s.render(c, fiber.StatusConflict, page(f))
+	case err != nil:
+		return err
 	}
 	s.log.Info("campaign renamed", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "alias", alias, "by", currentUser(c).ID)
 	flash(c, "success", "campaigns.saved")
@@ -430,80 +356,46 @@ func (s *Server) deleteCampaign(c *fiber.Ctx) error {
 		}
 		return seeOther(c, back)
 	}
-	client, err := s.wavyClient(c.UserContext())
-	if err != nil {
-		return err
-	}
-	rctx, cancel := remoteCtx(c)
-	defer cancel()
-	done := "campaigns.deleted"
-	if err := client.DeleteCampaign(rctx, cp.RemoteID); remoteNotFound(err) {
-		done = "campaigns.deleted_remote_gone"
-	} else if err != nil {
+	remoteGone, err := s.campaigns.Delete(c.UserContext(), cp)
+	var remoteErr *campaign.RemoteError
+	switch {
+	case errors.As(err, &remoteErr):
 		s.log.Warn("campaign not deleted on the Campaign API", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "err", err, "by", currentUser(c).ID)
 		if rs := session(c); rs != nil {
-			rs.addFlash("error", s.describeCampaignError(c, "delete", err))
+			rs.addFlash("error", s.describeCampaignError(c, "delete", remoteErr.Err))
 		}
 		return seeOther(c, back)
-	}
-	switch err := s.store.DeleteCampaign(rctx, cp.ID); {
-	case errors.Is(err, store.ErrNotFound):
-		// Deleted meanwhile by someone else: the outcome is the same.
 	case errors.Is(err, store.ErrCampaignSent):
 		// The dispatcher sent between the check and now; the campaign
 		// stays here and an operator must register it again remotely.
-		s.log.Error("campaign deleted remotely but it has sent messages: kept locally", "campaign_id", cp.ID, "remote_id", cp.RemoteID)
 		flash(c, "error", "campaigns.delete_raced", cp.Name)
 		return seeOther(c, back)
 	case err != nil:
 		return err
 	}
-	s.log.Info("campaign deleted", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "remote_gone", done != "campaigns.deleted", "by", currentUser(c).ID)
+	done := "campaigns.deleted"
+	if remoteGone {
+		done = "campaigns.deleted_remote_gone"
+	}
+	s.log.Info("campaign deleted", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "remote_gone", remoteGone, "by", currentUser(c).ID)
 	flash(c, "success", done, cp.Name)
 	return seeOther(c, "/campaigns")
 }
 
-// syncCampaigns imports the campaigns of the account that are not here yet,
-// walking every page of the Campaign API's list.
+// syncCampaigns imports the campaigns of the account that are not here yet.
 func (s *Server) syncCampaigns(c *fiber.Ctx) error {
-	client, err := s.wavyClient(c.UserContext())
-	if err != nil {
+	found, res, err := s.campaigns.Sync(c.UserContext())
+	var remoteErr *campaign.RemoteError
+	switch {
+	case errors.As(err, &remoteErr):
+		if rs := session(c); rs != nil {
+			rs.addFlash("error", s.describeCampaignError(c, "sync", remoteErr.Err))
+		}
+		return seeOther(c, "/campaigns")
+	case err != nil:
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), 2*time.Minute)
-	defer cancel()
-	var found []*campaign.Campaign
-	now := s.now().UTC()
-	for page := 1; page <= syncMaxPages; page++ {
-		list, err := client.ListCampaigns(ctx, "", page, syncPageSize)
-		if err != nil {
-			s.log.Warn("campaign sync failed", "page", page, "err", err, "by", currentUser(c).ID)
-			if rs := session(c); rs != nil {
-				rs.addFlash("error", s.describeCampaignError(c, "sync", err))
-			}
-			return seeOther(c, "/campaigns")
-		}
-		for _, r := range list.Campaigns {
-			if r.ID <= 0 {
-				continue
-			}
-			found = append(found, &campaign.Campaign{RemoteID: r.ID, Name: orElse(r.Name, r.Alias), Alias: strings.TrimSpace(r.Alias),
-				State: campaign.Draft, CreatedAt: now})
-		}
-		more := page < list.Page.TotalPages
-		if list.Page.TotalPages == 0 {
-			// No pagination headers: keep going while pages are full.
-			more = len(list.Campaigns) >= syncPageSize
-		}
-		if !more || len(list.Campaigns) == 0 {
-			break
-		}
-	}
-	res, err := s.store.ImportCampaigns(ctx, found)
-	if err != nil {
-		return err
-	}
-	s.log.Info("campaigns synced", "remote", len(found), "imported", res.Imported, "known", res.Known, "alias_taken", len(res.AliasTaken), "by", currentUser(c).ID)
+	s.log.Info("campaigns synced", "remote", found, "imported", res.Imported, "known", res.Known, "alias_taken", len(res.AliasTaken), "by", currentUser(c).ID)
 	if res.Imported > 0 {
 		flash(c, "success", "campaigns.synced", res.Imported)
 	} else {

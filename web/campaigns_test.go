@@ -13,6 +13,8 @@ import (
 
 	"arauto/internal/campaign"
 	"arauto/internal/config"
+	"arauto/internal/dispatch"
+	"arauto/internal/recipient"
 	"arauto/internal/sandbox"
 	"arauto/internal/user"
 	"arauto/internal/wavy"
@@ -105,6 +107,53 @@ func (e *campaignEnv) create(t *testing.T, b *browser, name, alias string) *camp
 		t.Fatal(err)
 	}
 	return c
+}
+
+// sendAndCancel sends n messages of a draft campaign the way the
+// dispatcher does (a list of n, launched, claimed, accepted by the
+// provider) and then cancels it: a campaign that has sent, which can only
+// be archived.
+func (e *campaignEnv) sendAndCancel(t *testing.T, c *campaign.Campaign, n int) {
+	t.Helper()
+	ctx := context.Background()
+	now := e.clock.now()
+	l := &recipient.List{Name: "Enviada", FileName: "enviada.csv"}
+	if err := e.store.CreateList(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	var recs []recipient.Recipient
+	for i := range n {
+		recs = append(recs, recipient.Recipient{Row: i + 2, Phone: fmt.Sprintf("551198888%04d", i)})
+	}
+	if err := e.store.AddRecipients(ctx, l.ID, recs); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.FinishListImport(ctx, l.ID, recipient.Report{Rows: n, Valid: n}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.SetCampaignList(ctx, c.ID, l.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.SetCampaignState(ctx, c.ID, campaign.Draft, campaign.Scheduled, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.StartCampaign(ctx, c.ID, now); err != nil {
+		t.Fatal(err)
+	}
+	msgs, err := e.store.Claim(ctx, c.ID, 0, n, now)
+	if err != nil || len(msgs) != n {
+		t.Fatalf("claim got %d %v, want %d", len(msgs), err, n)
+	}
+	var acc []dispatch.Accepted
+	for _, m := range msgs {
+		acc = append(acc, dispatch.Accepted{MessageID: m.ID, ProviderID: fmt.Sprintf("p-%d", m.ID)})
+	}
+	if err := e.store.Accept(ctx, c.ID, acc, now); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.CancelCampaign(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // excerpt keeps failure messages readable: the flashes, alerts and field
@@ -234,34 +283,25 @@ func TestCampaignCreateValidation(t *testing.T) {
 	b := e.browser(t)
 	b.signIn(marketer)
 	e.create(t, b, "Já existe", "ja-existe")
-	tests := []struct {
-		name string
-		form url.Values
-		want string
-	}{
-		{"no name", url.Values{"name": {"  "}, "channel": {"sms"}}, "Informe o nome da campanha."},
-		{"long name", url.Values{"name": {strings.Repeat("a", 101)}, "channel": {"sms"}}, "no máximo 100 caracteres"},
-		{"accents in alias", url.Values{"name": {"Natal"}, "alias": {"promoção"}, "channel": {"sms"}}, "Use só letras minúsculas sem acento"},
-		{"space in alias", url.Values{"name": {"Natal"}, "alias": {"com espaço"}, "channel": {"sms"}}, "Use só letras minúsculas sem acento"},
-		{"alias too long", url.Values{"name": {"Natal"}, "alias": {strings.Repeat("a", 41)}, "channel": {"sms"}}, "no máximo 40 caracteres"},
-		{"alias edges", url.Values{"name": {"Natal"}, "alias": {"-natal"}, "channel": {"sms"}}, "Comece e termine o alias"},
-		{"alias taken here", url.Values{"name": {"Natal"}, "alias": {"JA-EXISTE"}, "channel": {"sms"}}, "Já existe uma campanha com este alias."},
-		{"no channel", url.Values{"name": {"Natal"}, "alias": {"natal"}, "channel": {"email"}}, "Escolha SMS ou WhatsApp."},
-		{"nothing usable for an alias", url.Values{"name": {"🎉🎉"}, "channel": {"sms"}}, "Informe um alias, como promocao-de-natal."},
+	refused := func(name string, form url.Values, want string) handlerTest {
+		return handlerTest{name: name, as: marketer, method: "POST", path: "/campaigns", form: form, want: 422, wantIn: []string{want}}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := b.post("/campaigns", tt.form)
-			if r.status != 422 || !strings.Contains(r.body, tt.want) {
-				t.Errorf("got %d, want 422 with %q; got:\n%s", r.status, tt.want, excerpt(r.body))
-			}
-			if n := len(e.sb.Campaigns()); n != 1 {
-				t.Errorf("remote campaigns got %d, want 1: invalid input never reaches the API", n)
-			}
-			if n := len(e.local(t)); n != 1 {
-				t.Errorf("local campaigns got %d, want 1", n)
-			}
-		})
+	runHandlerTests(t, e.testEnv, []handlerTest{
+		refused("no name", url.Values{"name": {"  "}, "channel": {"sms"}}, "Informe o nome da campanha."),
+		refused("long name", url.Values{"name": {strings.Repeat("a", 101)}, "channel": {"sms"}}, "no máximo 100 caracteres"),
+		refused("accents in alias", url.Values{"name": {"Natal"}, "alias": {"promoção"}, "channel": {"sms"}}, "Use só letras minúsculas sem acento"),
+		refused("space in alias", url.Values{"name": {"Natal"}, "alias": {"com espaço"}, "channel": {"sms"}}, "Use só letras minúsculas sem acento"),
+		refused("alias too long", url.Values{"name": {"Natal"}, "alias": {strings.Repeat("a", 41)}, "channel": {"sms"}}, "no máximo 40 caracteres"),
+		refused("alias edges", url.Values{"name": {"Natal"}, "alias": {"-natal"}, "channel": {"sms"}}, "Comece e termine o alias"),
+		refused("alias taken here", url.Values{"name": {"Natal"}, "alias": {"JA-EXISTE"}, "channel": {"sms"}}, "Já existe uma campanha com este alias."),
+		refused("no channel", url.Values{"name": {"Natal"}, "alias": {"natal"}, "channel": {"email"}}, "Escolha SMS ou WhatsApp."),
+		refused("nothing usable for an alias", url.Values{"name": {"🎉🎉"}, "channel": {"sms"}}, "Informe um alias, como promocao-de-natal."),
+	})
+	if n := len(e.sb.Campaigns()); n != 1 {
+		t.Errorf("remote campaigns got %d, want 1: invalid input never reaches the API", n)
+	}
+	if n := len(e.local(t)); n != 1 {
+		t.Errorf("local campaigns got %d, want 1", n)
 	}
 }
 
@@ -390,9 +430,7 @@ func TestCampaignAliasLockedAfterSending(t *testing.T) {
 	b := e.browser(t)
 	b.signIn(marketer)
 	c := e.create(t, b, "Natal", "natal")
-	if err := e.store.AddCampaignSent(context.Background(), c.ID, 5); err != nil {
-		t.Fatal(err)
-	}
+	e.sendAndCancel(t, c, 5)
 	if r := b.do("GET", fmt.Sprintf("/campaigns/%d/edit", c.ID), nil); !strings.Contains(r.body, "O alias não pode mais mudar") || !strings.Contains(r.body, "readonly") {
 		t.Errorf("edit page of a campaign that sent does not lock the alias")
 	}
@@ -415,9 +453,7 @@ func TestCampaignDeleteRules(t *testing.T) {
 		b := e.browser(t)
 		b.signIn(marketer)
 		c := e.create(t, b, "Natal", "natal")
-		if err := e.store.AddCampaignSent(ctx, c.ID, 3); err != nil {
-			t.Fatal(err)
-		}
+		e.sendAndCancel(t, c, 3)
 		page := b.do("GET", fmt.Sprintf("/campaigns/%d", c.ID), nil)
 		if strings.Contains(page.body, "/delete") || !strings.Contains(page.body, "/archive") {
 			t.Errorf("campaign page of one that sent offers delete or lacks archive")
@@ -610,35 +646,22 @@ func TestCampaignRoles(t *testing.T) {
 	m.signIn(marketer)
 	c := e.create(t, m, "Natal", "natal")
 	id := fmt.Sprint(c.ID)
+	form := url.Values{"name": {"Invasão"}, "alias": {"invasao"}, "channel": {"sms"}}
+	runHandlerTests(t, e.testEnv, []handlerTest{
+		{as: viewer, method: "GET", path: "/campaigns", want: 200},
+		{as: viewer, method: "GET", path: "/campaigns/" + id, want: 200},
+		{as: viewer, method: "GET", path: "/campaigns/999", want: 404},
+		{as: viewer, method: "GET", path: "/campaigns/new", want: 403},
+		{as: viewer, method: "GET", path: "/campaigns/alias?name=x", want: 403},
+		{as: viewer, method: "GET", path: "/campaigns/" + id + "/edit", want: 403},
+		{as: viewer, method: "POST", path: "/campaigns", form: form, want: 403},
+		{as: viewer, method: "POST", path: "/campaigns/sync", form: form, want: 403},
+		{as: viewer, method: "POST", path: "/campaigns/" + id, form: form, want: 403},
+		{as: viewer, method: "POST", path: "/campaigns/" + id + "/archive", form: form, want: 403},
+		{as: viewer, method: "POST", path: "/campaigns/" + id + "/delete", form: form, want: 403},
+	})
 	v := e.browser(t)
 	v.signIn(viewer)
-	tests := []struct {
-		method, path string
-		want         int
-	}{
-		{"GET", "/campaigns", 200},
-		{"GET", "/campaigns/" + id, 200},
-		{"GET", "/campaigns/999", 404},
-		{"GET", "/campaigns/new", 403},
-		{"GET", "/campaigns/alias?name=x", 403},
-		{"GET", "/campaigns/" + id + "/edit", 403},
-		{"POST", "/campaigns", 403},
-		{"POST", "/campaigns/sync", 403},
-		{"POST", "/campaigns/" + id, 403},
-		{"POST", "/campaigns/" + id + "/archive", 403},
-		{"POST", "/campaigns/" + id + "/delete", 403},
-	}
-	for _, tt := range tests {
-		var r result
-		if tt.method == "GET" {
-			r = v.do("GET", tt.path, nil)
-		} else {
-			r = v.post(tt.path, url.Values{"name": {"Invasão"}, "alias": {"invasao"}, "channel": {"sms"}})
-		}
-		if r.status != tt.want {
-			t.Errorf("viewer %s %s got %d, want %d", tt.method, tt.path, r.status, tt.want)
-		}
-	}
 	page := v.do("GET", "/campaigns/"+id, nil)
 	for _, hidden := range []string{"/edit", "/archive", "/delete"} {
 		if strings.Contains(page.body, hidden) {

@@ -2,10 +2,12 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/provider"
 	"arauto/internal/recipient"
 	"arauto/store"
 )
@@ -26,27 +28,32 @@ func (s *Server) checkCarriers(c *fiber.Ctx) error {
 		flash(c, "error", "lists.carriers.not_ready")
 		return seeOther(c, fmt.Sprintf("/lists/%d", l.ID))
 	}
-	client, err := s.wavyClient(c.UserContext())
-	if err != nil {
-		return err
+	// Without credentials the check starts and stops at its first lookup,
+	// saying why in the log, as any refused lookup does.
+	client, clientErr := s.clients.Client(c.UserContext())
+	if clientErr != nil && !errors.Is(clientErr, provider.ErrNoCredentials) {
+		return clientErr
 	}
-	j := s.imports
+	j := s.carriers
 	j.mu.Lock()
-	if _, running := j.carriers[l.ID]; running {
+	if _, running := j.checked[l.ID]; running {
 		j.mu.Unlock()
 		return seeOther(c, fmt.Sprintf("/lists/%d", l.ID))
 	}
-	j.carriers[l.ID] = 0
+	j.checked[l.ID] = 0
 	j.wg.Add(1)
 	j.mu.Unlock()
 	lg := lang(c)
 	go func() {
 		defer j.wg.Done()
-		defer func() { j.mu.Lock(); delete(j.carriers, l.ID); j.mu.Unlock() }()
+		defer func() { j.mu.Lock(); delete(j.checked, l.ID); j.mu.Unlock() }()
 		err := s.store.EachPhoneBatch(j.ctx, l.ID, carrierBatch, func(batch []store.PhoneRef) error {
 			phones := make([]string, len(batch))
 			for i, p := range batch {
 				phones[i] = p.Phone
+			}
+			if clientErr != nil {
+				return clientErr
 			}
 			res, err := client.LookupCarriers(j.ctx, phones)
 			if err != nil {
@@ -63,7 +70,7 @@ func (s *Server) checkCarriers(c *fiber.Ctx) error {
 				return err
 			}
 			j.mu.Lock()
-			j.carriers[l.ID] += len(batch)
+			j.checked[l.ID] += len(batch)
 			j.mu.Unlock()
 			return nil
 		})
@@ -83,8 +90,8 @@ func (s *Server) checkCarriers(c *fiber.Ctx) error {
 
 // carrierCheckRunning reports the numbers checked so far, if a check runs.
 func (s *Server) carrierCheckRunning(id int64) (int, bool) {
-	s.imports.mu.Lock()
-	defer s.imports.mu.Unlock()
-	n, ok := s.imports.carriers[id]
+	s.carriers.mu.Lock()
+	defer s.carriers.mu.Unlock()
+	n, ok := s.carriers.checked[id]
 	return n, ok
 }

@@ -147,7 +147,10 @@ func (s *Server) costOf(ctx context.Context, compiled *message.Compiled, listID 
 	start := time.Now()
 	var walkErr error
 	cost := compiled.Cost(func(yield func([]string) bool) {
-		walkErr = s.store.EachRecipientFields(ctx, listID, func(fields []string) error {
+		walkErr = s.store.EachRecipientFields(ctx, listID, func(fields []string, suppressed bool) error {
+			if suppressed {
+				return nil // never sent to
+			}
 			if !yield(fields) {
 				return errCostStopped
 			}

@@ -78,10 +78,3 @@ func dashboardRows(cs []store.CampaignSummary) (rows, channels []views.DashCampa
 	}
 	return rows, channels, line("total", all)
 }
-
-// section renders a navigation section that has nothing in it yet.
-func (s *Server) section(titleKey, icon, emptyTitle, emptyBody string) fiber.Handler {
-	return func(c *fiber.Ctx) error {
-		return s.render(c, fiber.StatusOK, views.SectionPage(titleKey, icon, emptyTitle, emptyBody))
-	}
-}

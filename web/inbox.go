@@ -11,30 +11,11 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"arauto/internal/user"
+	"arauto/internal/message"
 	"arauto/internal/wavy"
 	"arauto/store"
 	"arauto/views"
 )
-
-// inboxRoutes lists the inbox, conversation and suppression pages, and the
-// Settings actions for opt-out keywords and polling.
-func (s *Server) inboxRoutes() []route {
-	return []route{
-		{"GET", "/inbox", user.Viewer, s.inboxPage},
-		{"GET", "/inbox/:phone", user.Viewer, s.conversationPage},
-
-		{"GET", "/suppression", user.Viewer, s.suppressionPage},
-		{"POST", "/suppression", user.Marketer, s.addSuppression},
-		{"POST", "/suppression/import", user.Marketer, s.importSuppressions},
-		{"GET", "/suppression/export.csv", user.Viewer, s.exportSuppressionsCSV},
-		{"GET", "/suppression/export.xlsx", user.Viewer, s.exportSuppressionsXLSX},
-		{"POST", "/suppression/:phone/delete", user.Marketer, s.removeSuppression},
-
-		{"POST", "/settings/optout", user.Admin, s.saveOptOut},
-		{"POST", "/settings/polling", user.Admin, s.savePolling},
-	}
-}
 
 // inboxPerPage is the size of a page of the inbox.
 const inboxPerPage = 50
@@ -69,6 +50,7 @@ func (s *Server) conversationPage(c *fiber.Ctx) error {
 		return err
 	}
 	d := views.ConversationData{Phone: phone}
+	var texts message.Renderer
 	for _, e := range entries {
 		ce := views.ChatEntry{At: e.At}
 		if e.In != nil {
@@ -80,7 +62,7 @@ func (s *Server) conversationPage(c *fiber.Ctx) error {
 		}
 		if e.Out != nil {
 			ce.Out = &views.Sent{MessageID: e.Out.MessageID, CampaignID: e.Out.CampaignID, CampaignName: e.Out.CampaignName, Channel: e.Out.Channel,
-				Text: e.Out.Text, State: sentState(*e.Out), Carrier: e.Out.Carrier}
+				Text: texts.Render(e.Out.Template, e.Out.Columns, e.Out.Fields), State: sentState(*e.Out), Carrier: e.Out.Carrier}
 		}
 		d.Entries = append(d.Entries, ce)
 	}

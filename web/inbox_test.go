@@ -47,7 +47,7 @@ func (e *testEnv) seedReplies(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.webhook(t, "whatsapp", string(wa))
-	if _, err := e.store.ApplyEvents(context.Background(), 100); err != nil {
+	if _, err := applyEvents(e.store); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -110,7 +110,7 @@ func TestInboxPaging(t *testing.T) {
 		mos = append(mos, `{"id":"p-`+string(rune('a'+i/26))+string(rune('a'+i%26))+`","source":"5521988880000","messageText":"oi","receivedAt":1766660300000}`)
 	}
 	e.webhook(t, "sms-mo", "["+strings.Join(mos, ",")+"]")
-	if _, err := e.store.ApplyEvents(context.Background(), 100); err != nil {
+	if _, err := applyEvents(e.store); err != nil {
 		t.Fatal(err)
 	}
 	b := e.browser(t)
@@ -187,7 +187,7 @@ func TestOptOutAndPollingSettings(t *testing.T) {
 	// The applier reads the new keywords: PARE now opts out, CANCELAR not.
 	e.webhook(t, "sms-mo", `[{"id":"k-1","source":"5519997710001","messageText":"pare","receivedAt":1766660300000},`+
 		`{"id":"k-2","source":"5519997710002","messageText":"CANCELAR","receivedAt":1766660300000}]`)
-	if _, err := e.store.ApplyEvents(ctx, 100); err != nil {
+	if _, err := applyEvents(e.store); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.store.SuppressionByPhone(ctx, "5519997710001"); err != nil {

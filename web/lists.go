@@ -15,25 +15,10 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"arauto/internal/events"
+	"arauto/internal/listimport"
 	"arauto/internal/recipient"
-	"arauto/internal/user"
 	"arauto/views"
 )
-
-// listRoutes lists the recipient-list pages and actions.
-func (s *Server) listRoutes() []route {
-	return []route{
-		{"GET", "/lists", user.Viewer, s.listsPage},
-		{"POST", "/lists", user.Marketer, s.uploadList},
-		{"GET", "/lists/:id", user.Viewer, s.listPage},
-		{"GET", "/lists/:id/mapping", user.Marketer, s.mappingPage},
-		{"POST", "/lists/:id/import", user.Marketer, s.importList},
-		{"GET", "/lists/:id/events", user.Viewer, s.listEvents},
-		{"GET", "/lists/:id/rejected.xlsx", user.Viewer, s.rejectedXLSX},
-		{"POST", "/lists/:id/delete", user.Marketer, s.deleteList},
-		{"POST", "/lists/:id/carriers", user.Marketer, s.checkCarriers},
-	}
-}
 
 // recipientsPerPage is the size of a page of the recipients table.
 const recipientsPerPage = 50
@@ -68,7 +53,7 @@ func (s *Server) uploadList(c *fiber.Ctx) error {
 	if err != nil {
 		os.Remove(up.Path)
 		s.log.Info("upload refused", "file", up.FileName, "err", err, "request_id", requestID(c))
-		return s.renderLists(c, fiber.StatusUnprocessableEntity, tr(c, "lists.upload.unreadable", up.FileName, recipient.ErrorMessage(err, lang(c))))
+		return s.renderLists(c, fiber.StatusUnprocessableEntity, tr(c, "lists.upload.unreadable", up.FileName, tr(c, recipient.ErrorKey(err))))
 	}
 	name := strings.TrimSpace(up.Fields["name"])
 	if name == "" {
@@ -158,7 +143,7 @@ func (s *Server) mappingPage(c *fiber.Ctx) error {
 		if errors.Is(err, os.ErrNotExist) {
 			return s.render(c, fiber.StatusGone, views.MappingGone(l))
 		}
-		return s.render(c, fiber.StatusUnprocessableEntity, views.MappingPage(l, recipient.Preview{}, recipient.ErrorMessage(err, lang(c))))
+		return s.render(c, fiber.StatusUnprocessableEntity, views.MappingPage(l, recipient.Preview{}, tr(c, recipient.ErrorKey(err))))
 	}
 	return s.render(c, fiber.StatusOK, views.MappingPage(l, preview, ""))
 }
@@ -177,7 +162,7 @@ func (s *Server) importList(c *fiber.Ctx) error {
 		if errors.Is(err, os.ErrNotExist) {
 			return s.render(c, fiber.StatusGone, views.MappingGone(l))
 		}
-		return s.render(c, fiber.StatusUnprocessableEntity, views.MappingPage(l, recipient.Preview{}, recipient.ErrorMessage(err, lang(c))))
+		return s.render(c, fiber.StatusUnprocessableEntity, views.MappingPage(l, recipient.Preview{}, tr(c, recipient.ErrorKey(err))))
 	}
 	m := preview.Mapping()
 	col := func(name string, allowNone bool) (int, bool) {
@@ -206,7 +191,7 @@ func (s *Server) importList(c *fiber.Ctx) error {
 		return err
 	}
 	l.Mapping, l.State = m, recipient.ListImporting
-	s.startImport(l)
+	s.imports.Start(l)
 	return seeOther(c, fmt.Sprintf("/lists/%d", l.ID))
 }
 
@@ -220,7 +205,7 @@ func (s *Server) listPage(c *fiber.Ctx) error {
 	d := views.ListData{List: l, Query: strings.TrimSpace(c.Query("q")), Page: max(1, c.QueryInt("page", 1))}
 	switch l.State {
 	case recipient.ListImporting:
-		p, _ := s.imports.current(l.ID)
+		p, _ := s.imports.Progress(l.ID)
 		d.Progress = &p
 	case recipient.ListReady:
 		rp, err := s.store.Recipients(c.UserContext(), l.ID, d.Query, (d.Page-1)*recipientsPerPage, recipientsPerPage)
@@ -246,7 +231,7 @@ func (s *Server) listEvents(c *fiber.Ctx) error {
 	id := l.ID
 	done := func(ctx context.Context) ([]byte, error) { return sseFrame(ctx, "done", views.ImportDone(id)) }
 	first := func(ctx context.Context) ([]byte, error) {
-		p, running := s.imports.current(id)
+		p, running := s.imports.Progress(id)
 		if !running {
 			return done(ctx)
 		}
@@ -261,7 +246,7 @@ func (s *Server) listEvents(c *fiber.Ctx) error {
 		}
 		return nil, nil
 	}
-	return s.streamEvents(c, listTopic(id), first, render)
+	return s.streamEvents(c, listimport.Topic(id), first, render)
 }
 
 // rejectedXLSX streams the rows an import refused as a spreadsheet: row

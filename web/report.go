@@ -11,21 +11,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"arauto/internal/campaign"
-	"arauto/internal/user"
+	"arauto/internal/delivery"
+	"arauto/internal/report"
 	"arauto/store"
 	"arauto/views"
 )
-
-// reportRoutes lists the campaign report pages and exports.
-func (s *Server) reportRoutes() []route {
-	return []route{
-		{"GET", "/campaigns/:id/report", user.Viewer, s.reportPage},
-		{"GET", "/campaigns/:id/report/live", user.Viewer, s.reportLive},
-		{"GET", "/campaigns/:id/report/events", user.Viewer, s.reportEvents},
-		{"GET", "/campaigns/:id/report/export.csv", user.Viewer, s.exportCSV},
-		{"GET", "/campaigns/:id/report/export.xlsx", user.Viewer, s.exportXLSX},
-	}
-}
 
 // reportPerPage is the size of a page of the per-recipient table.
 const reportPerPage = 50
@@ -62,7 +52,7 @@ func reportFilter(c *fiber.Ctx) (views.ReportFilter, store.MessageFilter, error)
 		if len(v) > 64 {
 			return vf, sf, errBadRequest
 		}
-		vf.Carrier, sf.Carrier = v, v
+		vf.Carrier, sf.Carrier = v, report.CarrierName(v)
 	}
 	if v := strings.TrimSpace(c.Query("q")); v != "" {
 		d := strings.Map(func(r rune) rune {
@@ -115,15 +105,15 @@ func (s *Server) reportIsLive(cp *campaign.Campaign) bool {
 	if cp.State.Active() {
 		return true
 	}
-	return cp.Started() && cp.State != campaign.Archived && (cp.FinishedAt.IsZero() || s.now().Sub(cp.FinishedAt) < store.StatusHorizon)
+	return cp.Started() && cp.State != campaign.Archived && (cp.FinishedAt.IsZero() || s.now().Sub(cp.FinishedAt) < delivery.StatusHorizon)
 }
 
 func (s *Server) reportData(ctx context.Context, cp *campaign.Campaign) (views.ReportData, error) {
-	r, err := s.store.CampaignReport(ctx, cp.ID)
+	counts, err := s.store.CampaignCounters(ctx, cp.ID)
 	if err != nil {
 		return views.ReportData{}, err
 	}
-	return views.ReportData{Campaign: cp, Report: r, Live: s.reportIsLive(cp), Loc: s.reportLoc(ctx, cp), UpdatedAt: s.now()}, nil
+	return views.ReportData{Campaign: cp, Report: report.Build(counts, report.Options{}), Live: s.reportIsLive(cp), Loc: s.reportLoc(ctx, cp), UpdatedAt: s.now()}, nil
 }
 
 func (s *Server) reportPage(c *fiber.Ctx) error {
@@ -154,7 +144,7 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 	}
 	d.Table = views.ReportTable{Filter: vf, Outcomes: store.OutcomeFilters, PerPage: reportPerPage,
 		HasPrev: page.HasPrev, HasNext: page.HasNext, First: page.First, Last: page.Last}
-	if list, _, err := s.campaignList(ctx, cp); err == nil && list != nil {
+	if list, _, err := s.campaigns.List(ctx, cp); err == nil && list != nil {
 		d.Table.Columns = list.Columns
 	} else if cp.ListID != 0 {
 		if l, err := s.store.ListByID(ctx, cp.ListID); err == nil {

@@ -15,12 +15,12 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"arauto/internal/campaign"
+	"arauto/internal/delivery"
 	"arauto/internal/dispatch"
 	"arauto/internal/events"
 	"arauto/internal/recipient"
 	"arauto/internal/user"
 	"arauto/internal/wavy"
-	"arauto/store"
 )
 
 // reportEnv is a console with a sent campaign of four messages: one
@@ -79,12 +79,12 @@ func newReportEnv(t *testing.T) *reportEnv {
 		{ID: "s3", CorrelationID: corr(2), CarrierName: "CLARO", SentStatusCode: 103, SentStatus: "REJECTED_BY_CARRIER", SentAt: sent},
 	} {
 		body := mustJSONT(t, st)
-		if err := e.store.AppendEvent(ctx, &store.RawEvent{Kind: store.EventSMSStatus, Items: 1, Body: body}); err != nil {
+		if err := e.store.AppendEvent(ctx, &delivery.Event{Kind: delivery.KindSMSStatus, Items: 1, Body: body}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for {
-		n, err := e.store.ApplyEvents(ctx, 100)
+		n, err := applyEvents(e.store)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -194,22 +194,17 @@ func TestReportFilters(t *testing.T) {
 
 func TestReportBadParams(t *testing.T) {
 	e := newReportEnv(t)
-	b := e.browser(t)
-	b.signIn("viewer@example.com")
+	var tests []handlerTest
 	for _, q := range []string{"?outcome=bogus", "?code=abc", "?code=-4", "?after=-1", "?before=x", "?q=abc", "?q=" + strings.Repeat("9", 30),
 		"?carrier=" + strings.Repeat("A", 80)} {
 		for _, suffix := range []string{"", "/export.csv", "/export.xlsx"} {
-			r := b.do("GET", e.path(suffix+q), nil)
-			if r.status != 400 {
-				t.Errorf("%s%s got %d, want 400", suffix, q, r.status)
-			}
+			tests = append(tests, handlerTest{as: "viewer@example.com", method: "GET", path: e.path(suffix + q), want: 400})
 		}
 	}
 	for _, p := range []string{"/campaigns/999/report", "/campaigns/abc/report", "/campaigns/999/report/export.csv", "/campaigns/999/report/live"} {
-		if r := b.do("GET", p, nil); r.status != 404 {
-			t.Errorf("%s got %d, want 404", p, r.status)
-		}
+		tests = append(tests, handlerTest{as: "viewer@example.com", method: "GET", path: p, want: 404})
 	}
+	runHandlerTests(t, e.testEnv, tests)
 }
 
 func TestReportExportCSV(t *testing.T) {

@@ -29,6 +29,7 @@ func (s *Server) routes() {
 	app.Post("/webhooks/wavy/:secret/:kind", s.webhook)
 
 	app.Use(s.withSession, s.csrf, s.setupGate)
+	// Fiber matches in this order: fixed paths before :id ones.
 	list := []route{
 		{"GET", "/setup", public, s.setupPage},
 		{"POST", "/setup", public, s.setup},
@@ -41,6 +42,7 @@ func (s *Server) routes() {
 
 		{"GET", "/account", user.Viewer, s.accountPage},
 		{"POST", "/account/password", user.Viewer, s.changePassword},
+		{"POST", "/account/timezone", user.Viewer, s.saveUserZone},
 
 		{"GET", "/users", user.Admin, s.usersPage},
 		{"POST", "/users", user.Admin, s.createUser},
@@ -51,9 +53,80 @@ func (s *Server) routes() {
 		{"GET", "/settings", user.Admin, s.settingsPage},
 		{"POST", "/settings/provider", user.Admin, s.saveProvider},
 		{"POST", "/settings/test", user.Admin, s.testConnection},
-	}
-	for _, feature := range [][]route{s.campaignRoutes(), s.listRoutes(), s.templateRoutes(), s.reportRoutes(), s.inboxRoutes(), s.zoneRoutes()} {
-		list = append(list, feature...)
+		{"POST", "/settings/optout", user.Admin, s.saveOptOut},
+		{"POST", "/settings/polling", user.Admin, s.savePolling},
+		{"POST", "/settings/timezone", user.Admin, s.saveOrgZone},
+
+		// Campaigns (campaigns.go): every change of the campaign itself
+		// goes to the Campaign API on apigw first.
+		{"GET", "/campaigns", user.Viewer, s.campaignsPage},
+		{"GET", "/campaigns/new", user.Marketer, s.newCampaignPage},
+		{"GET", "/campaigns/alias", user.Marketer, s.suggestAlias},
+		{"POST", "/campaigns", user.Marketer, s.createCampaign},
+		{"POST", "/campaigns/sync", user.Marketer, s.syncCampaigns},
+		{"GET", "/campaigns/:id", user.Viewer, s.campaignPage},
+		{"GET", "/campaigns/:id/edit", user.Marketer, s.editCampaignPage},
+		{"POST", "/campaigns/:id", user.Marketer, s.updateCampaign},
+		{"POST", "/campaigns/:id/archive", user.Marketer, s.archiveCampaign},
+		{"POST", "/campaigns/:id/delete", user.Marketer, s.deleteCampaign},
+		// Preparing a draft (campaign_editors.go, whatsapp.go).
+		{"GET", "/campaigns/:id/list", user.Marketer, s.campaignListPage},
+		{"POST", "/campaigns/:id/list", user.Marketer, s.saveCampaignList},
+		{"GET", "/campaigns/:id/message", user.Marketer, s.campaignMessagePage},
+		{"POST", "/campaigns/:id/message", user.Marketer, s.saveCampaignMessage},
+		{"POST", "/campaigns/:id/whatsapp/preview", user.Marketer, s.previewWhatsApp},
+		{"GET", "/campaigns/:id/schedule", user.Marketer, s.campaignSchedulePage},
+		{"POST", "/campaigns/:id/schedule", user.Marketer, s.saveCampaignSchedule},
+		{"POST", "/campaigns/:id/schedule/preview", user.Marketer, s.previewCampaignSchedule},
+		// Launching and driving the dispatcher (campaign_launch.go), live
+		// progress (campaign_progress.go).
+		{"GET", "/campaigns/:id/review", user.Viewer, s.campaignReviewPage},
+		{"POST", "/campaigns/:id/launch", user.Marketer, s.launchCampaign},
+		{"POST", "/campaigns/:id/unschedule", user.Marketer, s.unscheduleCampaign},
+		{"POST", "/campaigns/:id/pause", user.Marketer, s.pauseCampaign},
+		{"POST", "/campaigns/:id/resume", user.Marketer, s.resumeCampaign},
+		{"POST", "/campaigns/:id/cancel", user.Marketer, s.cancelCampaign},
+		{"GET", "/campaigns/:id/progress", user.Viewer, s.campaignProgress},
+		{"GET", "/campaigns/:id/events", user.Viewer, s.campaignEvents},
+		// Reports and exports (report.go, export.go).
+		{"GET", "/campaigns/:id/report", user.Viewer, s.reportPage},
+		{"GET", "/campaigns/:id/report/live", user.Viewer, s.reportLive},
+		{"GET", "/campaigns/:id/report/events", user.Viewer, s.reportEvents},
+		{"GET", "/campaigns/:id/report/export.csv", user.Viewer, s.exportCSV},
+		{"GET", "/campaigns/:id/report/export.xlsx", user.Viewer, s.exportXLSX},
+
+		// Recipient lists (lists.go, carriers.go).
+		{"GET", "/lists", user.Viewer, s.listsPage},
+		{"POST", "/lists", user.Marketer, s.uploadList},
+		{"GET", "/lists/:id", user.Viewer, s.listPage},
+		{"GET", "/lists/:id/mapping", user.Marketer, s.mappingPage},
+		{"POST", "/lists/:id/import", user.Marketer, s.importList},
+		{"GET", "/lists/:id/events", user.Viewer, s.listEvents},
+		{"GET", "/lists/:id/rejected.xlsx", user.Viewer, s.rejectedXLSX},
+		{"POST", "/lists/:id/delete", user.Marketer, s.deleteList},
+		{"POST", "/lists/:id/carriers", user.Marketer, s.checkCarriers},
+
+		// Message templates and the composer (templates.go, compose.go).
+		{"GET", "/templates", user.Viewer, s.templatesPage},
+		{"GET", "/templates/new", user.Marketer, s.newTemplatePage},
+		{"POST", "/templates", user.Marketer, s.createTemplate},
+		{"GET", "/templates/:id", user.Viewer, s.templatePage},
+		{"POST", "/templates/:id", user.Marketer, s.updateTemplate},
+		{"POST", "/templates/:id/delete", user.Marketer, s.deleteTemplate},
+		{"POST", "/compose/count", user.Marketer, s.composeCount},
+		{"POST", "/compose/transliterate", user.Marketer, s.composeTransliterate},
+		{"GET", "/compose/fields", user.Marketer, s.composeFields},
+		{"POST", "/compose/cost", user.Marketer, s.composeCost},
+
+		// Replies and the suppression list (inbox.go, suppression.go).
+		{"GET", "/inbox", user.Viewer, s.inboxPage},
+		{"GET", "/inbox/:phone", user.Viewer, s.conversationPage},
+		{"GET", "/suppression", user.Viewer, s.suppressionPage},
+		{"POST", "/suppression", user.Marketer, s.addSuppression},
+		{"POST", "/suppression/import", user.Marketer, s.importSuppressions},
+		{"GET", "/suppression/export.csv", user.Viewer, s.exportSuppressionsCSV},
+		{"GET", "/suppression/export.xlsx", user.Viewer, s.exportSuppressionsXLSX},
+		{"POST", "/suppression/:phone/delete", user.Marketer, s.removeSuppression},
 	}
 	for _, r := range list {
 		handlers := []fiber.Handler{r.handler}

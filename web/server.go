@@ -13,8 +13,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gorilla/sessions"
 
+	"arauto/internal/campaign"
 	"arauto/internal/config"
 	"arauto/internal/events"
+	"arauto/internal/listimport"
+	"arauto/internal/provider"
 	"arauto/store"
 )
 
@@ -35,6 +38,9 @@ type Deps struct {
 	// Dispatcher is told when a campaign is started, paused, resumed or
 	// cancelled, so it acts within a second; nil when no worker runs.
 	Dispatcher Waker
+	// Provider hands out the Wavy client of the settings in force, shared
+	// with the dispatcher; nil makes one over Store.
+	Provider *provider.Clients
 }
 
 // Waker is the part of the dispatcher the web layer needs.
@@ -64,9 +70,11 @@ type Server struct {
 	// sandboxServer serves the built-in sandbox (nil without one).
 	sandboxServer *http.Server
 
-	hub        *events.Hub
-	dispatcher Waker
-	imports    *importJobs
+	hub       *events.Hub
+	clients   *provider.Clients
+	campaigns *campaign.Service
+	imports   *listimport.Jobs
+	carriers  *carrierChecks
 	// closing is closed when shutdown starts, ending event streams so
 	// in-flight requests can finish.
 	closing chan struct{}
@@ -89,8 +97,11 @@ func New(d Deps) (*Server, error) {
 	if d.Dispatcher == nil {
 		d.Dispatcher = noWaker{}
 	}
+	if d.Provider == nil {
+		d.Provider = provider.New(d.Config, d.Store)
+	}
 	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret,
-		hub: d.Hub, dispatcher: d.Dispatcher, imports: newImportJobs(), closing: make(chan struct{})}
+		hub: d.Hub, clients: d.Provider, campaigns: newCampaignService(d), imports: listimport.New(d.Store, d.Hub, d.Log), carriers: newCarrierChecks(), closing: make(chan struct{})}
 	if d.Sandbox != nil {
 		s.sandboxServer = s.newSandboxServer(d.Sandbox)
 	}
@@ -143,7 +154,8 @@ func (s *Server) Serve(ln net.Listener) error {
 // until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
 	close(s.closing)
-	s.imports.shutdown()
+	s.imports.Shutdown()
+	s.carriers.shutdown()
 	stopped := make(chan struct{})
 	defer close(stopped)
 	if tl := s.listener.Load(); tl != nil {

@@ -98,7 +98,6 @@ type reqSession struct {
 	dirty bool
 }
 
-func (rs *reqSession) get(key string) any    { return rs.s.Values[key] }
 func (rs *reqSession) set(key string, v any) { rs.s.Values[key] = v; rs.dirty = true }
 func (rs *reqSession) del(key string)        { delete(rs.s.Values, key); rs.dirty = true }
 

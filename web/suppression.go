@@ -121,7 +121,7 @@ func (s *Server) importSuppressions(c *fiber.Ctx) error {
 	refuse := func(err error) error {
 		s.log.Info("suppression upload refused", "file", up.FileName, "err", err, "request_id", requestID(c))
 		return s.renderSuppression(c, fiber.StatusUnprocessableEntity, views.Form{},
-			tr(c, "lists.upload.unreadable", up.FileName, recipient.ErrorMessage(err, lang(c))), nil)
+			tr(c, "lists.upload.unreadable", up.FileName, tr(c, recipient.ErrorKey(err))), nil)
 	}
 	preview, err := recipient.Inspect(path, recipient.InspectOptions{Region: s.cfg.PhoneRegion})
 	if err != nil {

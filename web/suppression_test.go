@@ -13,6 +13,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"arauto/internal/delivery"
 	"arauto/internal/user"
 	"arauto/store"
 )
@@ -46,41 +47,19 @@ func TestSuppressionRoles(t *testing.T) {
 	e := newTestServer(t)
 	e.addUser(t, "view@example.com", user.Viewer)
 	e.addUser(t, "mkt@example.com", user.Marketer)
-	tests := []struct {
-		who, method, path string
-		want              int
-	}{
-		{"", "GET", "/suppression", 303},
-		{"view@example.com", "GET", "/suppression", 200},
-		{"view@example.com", "GET", "/inbox", 200},
-		{"view@example.com", "GET", "/suppression/export.csv", 200},
-		{"view@example.com", "POST", "/suppression", 403},
-		{"view@example.com", "POST", "/suppression/5511999990000/delete", 403},
-		{"view@example.com", "POST", "/suppression/import", 403},
-		{"view@example.com", "POST", "/settings/polling", 403},
-		{"mkt@example.com", "POST", "/suppression", 303},
-		{"mkt@example.com", "POST", "/settings/polling", 403},
-	}
-	for _, tt := range tests {
-		t.Run(tt.who+" "+tt.method+" "+tt.path, func(t *testing.T) {
-			b := e.browser(t)
-			if tt.who != "" {
-				b.signIn(tt.who)
-				b.do("GET", "/", nil)
-			} else {
-				b.do("GET", "/login", nil)
-			}
-			var r result
-			if tt.method == "GET" {
-				r = b.do("GET", tt.path, nil)
-			} else {
-				r = b.post(tt.path, url.Values{"phone": {"11 99999-0000"}})
-			}
-			if r.status != tt.want {
-				t.Errorf("got %d, want %d", r.status, tt.want)
-			}
-		})
-	}
+	phone := url.Values{"phone": {"11 99999-0000"}}
+	runHandlerTests(t, e, []handlerTest{
+		{as: "", method: "GET", path: "/suppression", want: 303},
+		{as: "view@example.com", method: "GET", path: "/suppression", want: 200},
+		{as: "view@example.com", method: "GET", path: "/inbox", want: 200},
+		{as: "view@example.com", method: "GET", path: "/suppression/export.csv", want: 200},
+		{as: "view@example.com", method: "POST", path: "/suppression", form: phone, want: 403},
+		{as: "view@example.com", method: "POST", path: "/suppression/5511999990000/delete", form: phone, want: 403},
+		{as: "view@example.com", method: "POST", path: "/suppression/import", form: phone, want: 403},
+		{as: "view@example.com", method: "POST", path: "/settings/polling", form: phone, want: 403},
+		{as: "mkt@example.com", method: "POST", path: "/suppression", form: phone, want: 303},
+		{as: "mkt@example.com", method: "POST", path: "/settings/polling", form: phone, want: 403},
+	})
 	if r := e.browser(t); true {
 		r.signIn("view@example.com")
 		page := r.do("GET", "/suppression", nil)
@@ -158,7 +137,7 @@ func TestSuppressionImport(t *testing.T) {
 	e := newTestServer(t)
 	e.addUser(t, "mkt@example.com", user.Marketer)
 	ctx := context.Background()
-	if err := e.store.AddSuppression(ctx, "5511999990001", store.SuppressOptOut, "SAIR"); err != nil {
+	if _, err := e.store.AddSuppressions(ctx, []string{"5511999990001"}, delivery.SuppressOptOut, "SAIR"); err != nil {
 		t.Fatal(err)
 	}
 	b := e.browser(t)
@@ -191,7 +170,7 @@ func TestSuppressionImport(t *testing.T) {
 	if err != nil || sp.Reason != store.SuppressImport || !strings.Contains(sp.Note, "bloqueios.csv") {
 		t.Errorf("imported number got %+v, %v, want reason import noting the file", sp, err)
 	}
-	if sp, _ := e.store.SuppressionByPhone(ctx, "5511999990001"); sp.Reason != store.SuppressOptOut {
+	if sp, _ := e.store.SuppressionByPhone(ctx, "5511999990001"); sp.Reason != delivery.SuppressOptOut {
 		t.Errorf("a number already there got reason %q, want it kept (opt-out)", sp.Reason)
 	}
 }
@@ -200,8 +179,8 @@ func TestSuppressionExport(t *testing.T) {
 	e := newTestServer(t)
 	e.addUser(t, "view@example.com", user.Viewer)
 	ctx := context.Background()
-	e.store.AddSuppression(ctx, "5511999990001", store.SuppressOptOut, "=cmd|' /C calc'!A0")
-	e.store.AddSuppression(ctx, "5511999990002", store.SuppressBlacklisted, "status 203")
+	e.store.AddSuppressions(ctx, []string{"5511999990001"}, delivery.SuppressOptOut, "=cmd|' /C calc'!A0")
+	e.store.AddSuppressions(ctx, []string{"5511999990002"}, delivery.SuppressBlacklisted, "status 203")
 	b := e.browser(t)
 	b.signIn("view@example.com")
 

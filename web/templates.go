@@ -13,23 +13,6 @@ import (
 	"arauto/views"
 )
 
-// templateRoutes lists the message-template pages and the composer's actions.
-func (s *Server) templateRoutes() []route {
-	return []route{
-		{"GET", "/templates", user.Viewer, s.templatesPage},
-		{"GET", "/templates/new", user.Marketer, s.newTemplatePage},
-		{"POST", "/templates", user.Marketer, s.createTemplate},
-		{"GET", "/templates/:id", user.Viewer, s.templatePage},
-		{"POST", "/templates/:id", user.Marketer, s.updateTemplate},
-		{"POST", "/templates/:id/delete", user.Marketer, s.deleteTemplate},
-
-		{"POST", "/compose/count", user.Marketer, s.composeCount},
-		{"POST", "/compose/transliterate", user.Marketer, s.composeTransliterate},
-		{"GET", "/compose/fields", user.Marketer, s.composeFields},
-		{"POST", "/compose/cost", user.Marketer, s.composeCost},
-	}
-}
-
 func (s *Server) templatesPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	ts, err := s.store.Templates(ctx)

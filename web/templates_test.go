@@ -30,6 +30,10 @@ func (e *testEnv) addReadyList(t *testing.T, name string, rows ...recipient.Reci
 	rep := recipient.Report{Rows: len(rows), Valid: len(rows), Columns: []string{"nome", "cidade"}}
 	for _, r := range rows {
 		if r.Suppressed {
+			// The import flags the numbers on the suppression list.
+			if _, err := e.store.AddSuppressions(ctx, []string{r.Phone}, "opt-out", ""); err != nil {
+				t.Fatal(err)
+			}
 			rep.Suppressed++
 		}
 	}
@@ -188,25 +192,16 @@ func TestTemplateRoles(t *testing.T) {
 		!regexp.MustCompile(`<textarea[^>]*readonly`).MatchString(r.body) || strings.Contains(r.body, `hx-post="/compose/count"`) {
 		t.Errorf("viewer page got %d, want it read-only", r.status)
 	}
-	for _, tt := range []struct{ method, path string }{
-		{"GET", "/templates/new"},
-		{"POST", "/templates"},
-		{"POST", "/templates/1"},
-		{"POST", "/templates/1/delete"},
-		{"POST", "/compose/count"},
-		{"POST", "/compose/transliterate"},
-		{"POST", "/compose/cost"},
-	} {
-		var r result
-		if tt.method == "GET" {
-			r = v.do("GET", tt.path, nil)
-		} else {
-			r = v.post(tt.path, tplForm("Mudado", "Mudado", 0))
-		}
-		if r.status != 403 {
-			t.Errorf("viewer %s %s got %d, want 403", tt.method, tt.path, r.status)
-		}
-	}
+	changed := tplForm("Mudado", "Mudado", 0)
+	runHandlerTests(t, e, []handlerTest{
+		{as: "view@example.com", method: "GET", path: "/templates/new", want: 403},
+		{as: "view@example.com", method: "POST", path: "/templates", form: changed, want: 403},
+		{as: "view@example.com", method: "POST", path: "/templates/1", form: changed, want: 403},
+		{as: "view@example.com", method: "POST", path: "/templates/1/delete", form: changed, want: 403},
+		{as: "view@example.com", method: "POST", path: "/compose/count", form: changed, want: 403},
+		{as: "view@example.com", method: "POST", path: "/compose/transliterate", form: changed, want: 403},
+		{as: "view@example.com", method: "POST", path: "/compose/cost", form: changed, want: 403},
+	})
 	if tpl, _ := e.store.TemplateByID(context.Background(), 1); tpl == nil || tpl.Name != "Aviso" {
 		t.Errorf("template after the viewer's attempts got %+v, want it unchanged", tpl)
 	}

@@ -193,48 +193,22 @@ func TestRoleChecks(t *testing.T) {
 	e.addUser(t, "admin@example.com", user.Admin)
 	e.addUser(t, "mkt@example.com", user.Marketer)
 	e.addUser(t, "view@example.com", user.Viewer)
-	tests := []struct {
-		who    string // "" is nobody signed in
-		method string
-		path   string
-		want   int
-	}{
-		{"", "GET", "/", 303},
-		{"", "GET", "/users", 303},
-		{"", "GET", "/campaigns", 303},
-		{"view@example.com", "GET", "/", 200},
-		{"view@example.com", "GET", "/campaigns", 200},
-		{"view@example.com", "GET", "/users", 403},
-		{"view@example.com", "POST", "/users", 403},
-		{"view@example.com", "POST", "/users/1/role", 403},
-		{"mkt@example.com", "GET", "/users", 403},
-		{"mkt@example.com", "POST", "/users/1/disabled", 403},
-		{"admin@example.com", "GET", "/users", 200},
-		{"admin@example.com", "GET", "/no/such/page", 404},
-		{"admin@example.com", "GET", "/users/abc/role", 404},
-	}
-	for _, tt := range tests {
-		t.Run(tt.who+" "+tt.method+" "+tt.path, func(t *testing.T) {
-			b := e.browser(t)
-			if tt.who != "" {
-				b.signIn(tt.who)
-			} else {
-				b.do("GET", "/login", nil)
-			}
-			var r result
-			if tt.method == "GET" {
-				r = b.do("GET", tt.path, nil)
-			} else {
-				r = b.post(tt.path, url.Values{"role": {"admin"}})
-			}
-			if r.status != tt.want {
-				t.Errorf("got %d, want %d", r.status, tt.want)
-			}
-			if tt.want == 303 && !strings.HasPrefix(r.location, "/login") {
-				t.Errorf("got redirect to %q, want /login", r.location)
-			}
-		})
-	}
+	role := url.Values{"role": {"admin"}}
+	runHandlerTests(t, e, []handlerTest{
+		{as: "", method: "GET", path: "/", want: 303, location: "/login"},
+		{as: "", method: "GET", path: "/users", want: 303, location: "/login"},
+		{as: "", method: "GET", path: "/campaigns", want: 303, location: "/login"},
+		{as: "view@example.com", method: "GET", path: "/", want: 200},
+		{as: "view@example.com", method: "GET", path: "/campaigns", want: 200},
+		{as: "view@example.com", method: "GET", path: "/users", want: 403},
+		{as: "view@example.com", method: "POST", path: "/users", form: role, want: 403},
+		{as: "view@example.com", method: "POST", path: "/users/1/role", form: role, want: 403},
+		{as: "mkt@example.com", method: "GET", path: "/users", want: 403},
+		{as: "mkt@example.com", method: "POST", path: "/users/1/disabled", form: role, want: 403},
+		{as: "admin@example.com", method: "GET", path: "/users", want: 200},
+		{as: "admin@example.com", method: "GET", path: "/no/such/page", want: 404},
+		{as: "admin@example.com", method: "GET", path: "/users/abc/role", want: 404},
+	})
 }
 
 func TestCSRF(t *testing.T) {

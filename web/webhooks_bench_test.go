@@ -20,10 +20,12 @@ import (
 
 	"arauto/internal/campaign"
 	"arauto/internal/config"
+	"arauto/internal/delivery"
 	"arauto/internal/dispatch"
 	"arauto/internal/dispatch/wavysender"
 	"arauto/internal/message"
 	"arauto/internal/recipient"
+	"arauto/internal/report"
 	"arauto/internal/sandbox"
 	"arauto/internal/wavy"
 	"arauto/store"
@@ -163,7 +165,7 @@ func BenchmarkWebhookThroughput(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	if got := int64(counts[store.EventSMSStatus]); got != total {
+	if got := int64(counts[delivery.KindSMSStatus]); got != total {
 		b.Errorf("got %d stored events, want %d (one per 200)", got, total)
 	}
 	rps := float64(last.ok) / last.elapsed.Seconds()
@@ -184,56 +186,21 @@ func BenchmarkWebhookThroughput(b *testing.B) {
 	}
 }
 
-func TestSingleObjectNaming(t *testing.T) {
-	tests := []struct {
-		body string
-		want bool
-	}{
-		{`{"id":"f9c1","correlationId":"a1-2","sentStatusCode":2}`, true},
-		{` {"correlationId":"a1-2"} `, true},
-		{`{"id":123}`, true},
-		{`{"x":{"id":"nested"},"id":"top","mt":{"a":[1,2]}}`, true},
-		{`{"extraInfo":"{\"id\":\"x\"}","correlationId":"c\"1"}`, true},
-		{`{"id":"","correlationId":""}`, false},
-		{`{"id":null}`, false},
-		{`{"other":"x"}`, false},
-		{`{"data":[{"id":"x"}],"id":"y"}`, false}, // a wrapper: the full parser decides
-		{`[{"id":"x"}]`, false},
-		{`{"id":"x",}`, false}, // not strict JSON: the lenient parser decides
-		{`{"id":`, false},
-		{``, false},
-		{`"id"`, false},
-	}
-	for _, tt := range tests {
-		if got := singleObjectNaming([]byte(tt.body), "id", "correlationId"); got != tt.want {
-			t.Errorf("singleObjectNaming(%s) = %v, want %v", tt.body, got, tt.want)
-		}
-	}
+// applyEvents applies one batch of the stored events now, as the applier
+// does after a webhook, and says how many it applied.
+func applyEvents(st *store.Store) (int, error) {
+	res, err := delivery.NewApplier(st, delivery.Options{Batch: 100}).Step(context.Background())
+	return res.Applied, err
 }
 
-// TestWebhookFastPathAgrees checks that bodies the fast path accepts are
-// ones the wavy parsers accept as one item, and that the others still get
-// the parsers' verdict.
-func TestWebhookFastPathAgrees(t *testing.T) {
-	bodies := []string{
-		string(statusBody(7)),
-		`{"id":"8f5af680","correlationId":"myId","carrierId":5,"carrierName":"TIM","sentStatusCode":2,"sentStatusAt":1420732929252,"deliveredStatusCode":4,"deliveredAt":1420732954000}`,
-		"{\n  \"id\":\"f9c1\",\n  \"correlationId\":\"client-id\",\n  \"extraInfo\":\"\",\n}", // the seeds' trailing comma
-		`[{"id":"a"},{"id":"b"}]`,
-		`{"data":[{"id":"a"}]}`,
-		`{"carrierName":"VIVO"}`,
+// campaignReport builds a campaign's report from its counters, as the
+// report page does.
+func campaignReport(ctx context.Context, st *store.Store, id int64) (report.Report, error) {
+	counts, err := st.CampaignCounters(ctx, id)
+	if err != nil {
+		return report.Report{}, err
 	}
-	for _, b := range bodies {
-		kind, items, err := parseWebhook("sms-status", []byte(b))
-		sts, werr := wavy.ParseSMSStatus([]byte(b))
-		if (err == nil) != (werr == nil) || kind != store.EventSMSStatus || (err == nil && items != len(sts)) {
-			t.Errorf("parseWebhook(%s) = %s %d %v; the wavy parser gives %d items, %v", b, kind, items, err, len(sts), werr)
-		}
-	}
-	mo := `{"id":"25950050","source":"5516981562820","messageText":"Eu quero pizza","mt":{"id":"8be5","correlationId":"a1-2"}}`
-	if kind, items, err := parseWebhook("sms-mo", []byte(mo)); kind != store.EventSMSMO || items != 1 || err != nil {
-		t.Errorf("parseWebhook(mo) = %s %d %v, want one sms-mo", kind, items, err)
-	}
+	return report.Build(counts, report.Options{}), nil
 }
 
 // seedAccepted makes a running campaign of n recipients whose messages
@@ -306,7 +273,7 @@ func TestWebhookDuplicateBurst(t *testing.T) {
 	c, msgs := seedAccepted(t, st, campaign.SMS, 1)
 	now := time.Now().UTC()
 	actx, cancel := context.WithCancel(ctx)
-	applier := store.NewApplier(st, store.ApplierOptions{})
+	applier := delivery.NewApplier(st, delivery.Options{})
 	done := make(chan error, 1)
 	go func() { done <- applier.Run(actx) }()
 	defer func() { cancel(); <-done }()
@@ -326,7 +293,7 @@ func TestWebhookDuplicateBurst(t *testing.T) {
 		t.Fatalf("got %d ok, %d other, %d errors; want a burst of 200s", res.ok, res.other, res.errs)
 	}
 	waitApplied(t, st)
-	counts, err := st.ReportCounters(ctx, c.ID)
+	counts, err := st.CampaignCounters(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -336,7 +303,7 @@ func TestWebhookDuplicateBurst(t *testing.T) {
 			t.Errorf("after %d duplicates got %s = %d, want %d", res.ok, k, counts[k], n)
 		}
 	}
-	rep, err := st.CampaignReport(ctx, c.ID)
+	rep, err := campaignReport(ctx, st, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,7 +352,7 @@ func TestSandboxReportsEndToEnd(t *testing.T) {
 	runCtx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	defer func() { cancel(); wg.Wait() }()
-	applier := store.NewApplier(st, store.ApplierOptions{})
+	applier := delivery.NewApplier(st, delivery.Options{})
 	sender := wavysender.New(func(context.Context) (*wavy.Client, error) { return client, nil }, wavysender.Config{})
 	worker := dispatch.New(st, sender, dispatch.Config{PollInterval: 10 * time.Millisecond, Compile: func(body string, cols []string) (func([]string) string, error) {
 		cm, err := message.Compile(body, cols)
@@ -466,7 +433,7 @@ func TestSandboxReportsEndToEnd(t *testing.T) {
 			want["r:failed"]++
 		}
 	}
-	counts, err := st.ReportCounters(ctx, c.ID)
+	counts, err := st.CampaignCounters(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -512,7 +479,7 @@ func TestSandboxReportsEndToEnd(t *testing.T) {
 	if counts["r:replies"] != int64(len(inbound)) || counts["r:optouts"] != int64(optOuts) {
 		t.Errorf("got %d replies %d opt-outs counted, want %d and %d", counts["r:replies"], counts["r:optouts"], len(inbound), optOuts)
 	}
-	rep, err := st.CampaignReport(ctx, c.ID)
+	rep, err := campaignReport(ctx, st, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -536,7 +503,7 @@ func TestWhatsAppWebhook(t *testing.T) {
 	st := ls.store
 	c, msgs := seedAccepted(t, st, campaign.WhatsApp, 2)
 	actx, cancel := context.WithCancel(ctx)
-	applier := store.NewApplier(st, store.ApplierOptions{})
+	applier := delivery.NewApplier(st, delivery.Options{})
 	done := make(chan error, 1)
 	go func() { done <- applier.Run(actx) }()
 	defer func() { cancel(); <-done }()
@@ -571,7 +538,7 @@ func TestWhatsAppWebhook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if kinds[store.EventWhatsAppStatus] != 1 || kinds[store.EventWhatsAppMO] != 1 {
+	if kinds[delivery.KindWhatsAppStatus] != 1 || kinds[delivery.KindWhatsAppMO] != 1 {
 		t.Errorf("got events %v, want one status and one reply", kinds)
 	}
 	m, err := st.MessageStatus(ctx, msgs[0].ID)
@@ -592,7 +559,7 @@ func TestWhatsAppWebhook(t *testing.T) {
 	if _, ok := supp[msgs[1].Phone]; !ok {
 		t.Errorf("got suppressions %v, want %s", supp, msgs[1].Phone)
 	}
-	rep, err := st.CampaignReport(ctx, c.ID)
+	rep, err := campaignReport(ctx, st, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}

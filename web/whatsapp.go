@@ -134,7 +134,7 @@ func (s *Server) whatsAppPreview(ctx context.Context, w message.WhatsApp, list *
 
 func (s *Server) renderWhatsApp(c *fiber.Ctx, status int, cp *campaign.Campaign, f views.Form) error {
 	ctx := c.UserContext()
-	list, _, err := s.campaignList(ctx, cp)
+	list, _, err := s.campaigns.List(ctx, cp)
 	if err != nil {
 		return err
 	}
@@ -175,7 +175,7 @@ func readWhatsAppForm(c *fiber.Ctx) map[string]string {
 func (s *Server) saveWhatsApp(c *fiber.Ctx, cp *campaign.Campaign) error {
 	f := views.Form{Values: readWhatsAppForm(c)}
 	w := whatsAppOfForm(f.Values)
-	list, _, err := s.campaignList(c.UserContext(), cp)
+	list, _, err := s.campaigns.List(c.UserContext(), cp)
 	if err != nil {
 		return err
 	}
@@ -207,7 +207,7 @@ func (s *Server) previewWhatsApp(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, _, err := s.campaignList(c.UserContext(), cp)
+	list, _, err := s.campaigns.List(c.UserContext(), cp)
 	if err != nil {
 		return err
 	}
@@ -216,34 +216,4 @@ func (s *Server) previewWhatsApp(c *fiber.Ctx) error {
 		return err
 	}
 	return s.renderWith(c, fiber.StatusOK, views.WhatsAppPreview(d), false)
-}
-
-// checkWhatsApp is the pre-flight check of a WhatsApp campaign's message.
-func (s *Server) checkWhatsApp(c *fiber.Ctx, cp *campaign.Campaign, list *recipient.List, add func(key, status, detail string)) error {
-	w, err := s.store.CampaignWhatsApp(c.UserContext(), cp.ID)
-	if err != nil {
-		return err
-	}
-	var columns []string
-	if list != nil {
-		columns = list.Columns
-	}
-	if ps := w.Problems(columns); len(ps) > 0 {
-		add("message", "fail", tr(c, ps[0].Key, ps[0].Args...))
-		return nil
-	}
-	if !w.NeedsSession() || list == nil {
-		add("message", "ok", tr(c, "whatsapp.review.template_ok"))
-		return nil
-	}
-	n, err := s.store.SessionCount(c.UserContext(), list.ID, s.now().UTC())
-	if err != nil {
-		return err
-	}
-	if n == 0 {
-		add("message", "fail", tr(c, "whatsapp.review.no_sessions"))
-	} else {
-		add("message", "warn", tr(c, "whatsapp.review.sessions", fmtCount(int64(n)), fmtCount(int64(list.Valid))))
-	}
-	return nil
 }

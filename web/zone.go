@@ -7,21 +7,11 @@ import (
 
 	"arauto/internal/config"
 	"arauto/internal/schedule"
-	"arauto/internal/user"
 	"arauto/views"
 )
 
 // zoneLabelFor names a zone in the reader's language.
 func zoneLabelFor(c *fiber.Ctx, name string) string { return views.ZoneLabel(lang(c), name) }
-
-// zoneRoutes are the two places a time zone is chosen: the organisation's
-// on the Settings page, and a person's own on their account page.
-func (s *Server) zoneRoutes() []route {
-	return []route{
-		{"POST", "/settings/timezone", user.Admin, s.saveOrgZone},
-		{"POST", "/account/timezone", user.Viewer, s.saveUserZone},
-	}
-}
 
 // DisplayZone is the zone this request's reader sees times in (their own,
 // else the organisation's, else Brasília time), for responses that are not

@@ -1,9 +1,27 @@
-// Package campaign is the campaign model: its states and the moves between
-// them, what is still missing before it can be sent, and the rules for its
-// name and alias (the short identifier registered with the Campaign API on
-// apigw, which every message carries as campaignAlias).
+// Package campaign is the campaign: its model and the workflows around it.
 //
-// It is pure: no web, no SQL, no provider calls. Functions that find a
-// problem with user input return a translation key (as package user does),
-// so the web layer can say it in the user's language.
+// The model (campaign.go, send.go) is pure: the states and the moves
+// between them, what is still missing before a campaign can be sent, and
+// the rules for its name and alias (the short identifier registered with
+// the Campaign API on apigw, which every message carries as
+// campaignAlias). Functions that find a problem with user input return a
+// translation key, so the web layer can say it in the user's language.
+//
+// Preflight (preflight.go) is pure too: it judges Facts (channel, list,
+// the message rendered for every recipient, schedule, the provider's
+// answer) and returns checks whose details are Texts, translation keys and
+// arguments that the web layer puts into words.
+//
+// Service (service.go) runs the workflows over the Store and Registry it
+// declares, knowing neither SQL nor HTTP:
+//   - create, rename and delete go to the Campaign API first and are
+//     stored here only once it agreed; when storing fails the remote change
+//     is undone (LocalError says whether it could be); a refusal of the API
+//     changes nothing here (RemoteError);
+//   - sync imports the account's campaigns that are not here yet;
+//   - the pre-flight gathers its Facts; launch runs it again and schedules
+//     the campaign in one store call; unschedule, pause, resume and cancel
+//     move it; each wakes the dispatcher.
+//
+// web wires the SQLite store and the provider's client to it.
 package campaign

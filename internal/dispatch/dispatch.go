@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"arauto/internal/schedule"
 )
 
 // Campaign is what the worker needs to know about a campaign that may send.
@@ -18,13 +20,10 @@ type Campaign struct {
 	StartAt   time.Time
 	Flash     bool
 	ExtraInfo string
-	// Deadline is when unsent messages expire; zero for never.
-	Deadline time.Time
-	// WindowOpen reports whether the sending window allows sending at t;
-	// nil means always.
-	WindowOpen func(t time.Time) bool
-	// ExpiresInMinutes etc. are passed through to the provider by the Sender.
-	Expiry Expiry
+	// Schedule is the campaign's schedule: the worker honours its sending
+	// window and its expiry (unsent messages expire at the deadline); the
+	// Sender passes the expiry on to the provider with every message.
+	Schedule schedule.Schedule
 	// Message is the text with {{placeholders}}; Columns name the fields
 	// of the campaign's list, in Message.Fields order.
 	Message string
@@ -41,11 +40,27 @@ type Campaign struct {
 // NoSessionReason is why a free-form WhatsApp message was not sent.
 const NoSessionReason = "whatsapp: no open 24-hour session (the recipient has not replied in the last 24 hours); free-form messages need one, not sent"
 
-// Expiry is passed to the provider with every message (mutually exclusive).
-type Expiry struct {
-	At        time.Time
-	InMinutes int
-	Date      time.Time
+// timing returns when the campaign's unsent messages expire (zero for
+// never) and whether its sending window is open at now.
+func (c Campaign) timing(now time.Time) (deadline time.Time, open bool, err error) {
+	sc := c.Schedule
+	w := sc.Window
+	hasWindow := len(w.Hours) > 0 || len(w.Weekdays) > 0
+	if !hasWindow && sc.Expiry == (schedule.Expiry{}) {
+		return time.Time{}, true, nil
+	}
+	loc, err := schedule.LoadZone(sc.Zone)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("dispatch: campaign %d schedule: %w", c.ID, err)
+	}
+	start := c.StartAt
+	if start.IsZero() {
+		start = now
+	}
+	if d, ok := sc.Expiry.Deadline(start, loc); ok {
+		deadline = d
+	}
+	return deadline, !hasWindow || w.Open(now, loc), nil
 }
 
 // Message is one claimed message, ready to send.

@@ -18,6 +18,9 @@
 //     batches already in flight finish. Shutdown finishes them and stops.
 //   - Running campaigns take turns batch by batch, so they share the
 //     capacity fairly; requests and messages per second are rate limited.
+//   - A campaign's schedule is honoured: nothing is claimed while its
+//     sending window is closed, and what is still queued at its expiry
+//     deadline expires.
 //
 // The package declares the Store and Sender it needs; main wires the SQLite
 // store and the Wavy client to them.

@@ -112,14 +112,18 @@ func (w *Worker) round(ctx context.Context, now time.Time, slots chan struct{}, 
 		if c.State != "running" {
 			continue
 		}
-		if !c.Deadline.IsZero() && !now.Before(c.Deadline) {
+		deadline, open, err := c.timing(now)
+		if err != nil {
+			return progressed, err
+		}
+		if !deadline.IsZero() && !now.Before(deadline) {
 			if err := w.store.Expire(ctx, c.ID); err != nil {
 				return progressed, err
 			}
 			w.finish(ctx, c.ID, now)
 			continue
 		}
-		if c.WindowOpen != nil && !c.WindowOpen(now) {
+		if !open {
 			continue
 		}
 		w.mu.Lock()

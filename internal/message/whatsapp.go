@@ -71,9 +71,6 @@ var whatsAppMediaTypes = map[string][]string{
 	"video":    {"MP4", "3GPP"},
 }
 
-// WhatsAppMediaTypes returns the file types a media kind accepts.
-func WhatsAppMediaTypes(kind string) []string { return whatsAppMediaTypes[kind] }
-
 // WhatsApp is the message of a WhatsApp campaign, stored as JSON. Parameter
 // values and free-form text may hold {{placeholders}} of the list's fields;
 // a value without one is a constant.

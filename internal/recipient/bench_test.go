@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"arauto/internal/recipient/recipienttest"
 )
 
 const benchRows = 1_000_000
@@ -48,9 +50,9 @@ func benchPath(b *testing.B, kind string) string {
 	bf.once.Do(func() {
 		bf.path = filepath.Join(dir, "bench1m."+kind)
 		if kind == "csv" {
-			bf.err = GenerateTestCSV(bf.path, benchRows, 42)
+			bf.err = recipienttest.GenerateCSV(bf.path, benchRows, 42)
 		} else {
-			bf.err = GenerateTestXLSX(bf.path, benchRows, 42)
+			bf.err = recipienttest.GenerateXLSX(bf.path, benchRows, 42)
 		}
 	})
 	if bf.err != nil {
@@ -128,10 +130,10 @@ func BenchmarkImportXLSX1M(b *testing.B) { benchmarkImport(b, "xlsx") }
 
 // BenchmarkNormalizePhone measures the fast path on the generated mix.
 func BenchmarkNormalizePhone(b *testing.B) {
-	g := newRowGenerator(7)
+	g := recipienttest.NewGenerator(7)
 	phones := make([]string, 4096)
 	for i := range phones {
-		phones[i] = g.next().phone
+		phones[i] = g.Next().Phone
 	}
 	b.ResetTimer()
 	for i := range b.N {

@@ -56,6 +56,6 @@
 // and the row of a sheet.
 //
 // The package has no database or web code. RunDryRunCLI implements
-// `arauto import --dry-run FILE`; GenerateTestCSV and GenerateTestXLSX write
+// `arauto import --dry-run FILE`; the recipienttest package writes
 // realistic files for tests and whole-system benchmarks.
 package recipient

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"arauto/internal/i18n"
+	"arauto/internal/recipient/recipienttest"
 )
 
 func TestInspectText(t *testing.T) {
@@ -296,8 +299,8 @@ func TestImportOptionsAndSink(t *testing.T) {
 
 func TestImportProgressAndCancel(t *testing.T) {
 	path := writeFile(t, "big.csv", nil)
-	if err := GenerateTestCSV(path, 30_000, 1); err != nil {
-		t.Fatalf("GenerateTestCSV: %v", err)
+	if err := recipienttest.GenerateCSV(path, 30_000, 1); err != nil {
+		t.Fatalf("GenerateCSV: %v", err)
 	}
 	p := mustInspect(t, path, InspectOptions{})
 	if p.PhoneColumn != 1 || !p.HasHeader || p.Delimiter != ';' {
@@ -375,7 +378,7 @@ func TestRefusedFiles(t *testing.T) {
 			if time.Since(start) > 2*time.Second {
 				t.Errorf("Inspect took %v, want a fast failure", time.Since(start))
 			}
-			if code := ErrorCode(err); code == "" || ErrorMessage(err, "pt-BR") == ErrorMessage(err, "en") {
+			if code, key := ErrorCode(err), ErrorKey(err); code == "" || !i18n.Has("pt-BR", key) || i18n.T("pt-BR", key) == i18n.T("en", key) {
 				t.Errorf("got code %q and untranslated message for %v", code, err)
 			}
 			m := Mapping{CorrelationColumn: -1, AreaCodeColumn: -1}

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"arauto/internal/recipient/recipienttest"
 )
 
 // slowNormalize is the reference: libphonenumber alone on the trimmed input,
@@ -135,9 +137,9 @@ func TestFastPathAgreesWithPhonenumbers(t *testing.T) {
 
 // TestFastPathAgreesOnGeneratedFiles runs the mix the test files contain.
 func TestFastPathAgreesOnGeneratedFiles(t *testing.T) {
-	g := newRowGenerator(99)
+	g := recipienttest.NewGenerator(99)
 	for range 20_000 {
-		raw := g.next().phone
+		raw := g.Next().Phone
 		if strings.ContainsAny(raw, "eE") {
 			continue // scientific notation is ours alone
 		}

@@ -9,6 +9,8 @@ import (
 	"hash/crc32"
 	"strings"
 	"testing"
+
+	"arauto/internal/recipient/recipienttest"
 )
 
 // clientesWorkbook has an empty first sheet, a data sheet with a title row,
@@ -193,11 +195,11 @@ func TestXLSXBombsAndImpostors(t *testing.T) {
 func TestGeneratedFilesAgree(t *testing.T) {
 	csvPath := writeFile(t, "g.csv", nil)
 	xlsxPath := strings.TrimSuffix(csvPath, ".csv") + ".xlsx"
-	if err := GenerateTestCSV(csvPath, 3000, 5); err != nil {
-		t.Fatalf("GenerateTestCSV: %v", err)
+	if err := recipienttest.GenerateCSV(csvPath, 3000, 5); err != nil {
+		t.Fatalf("GenerateCSV: %v", err)
 	}
-	if err := GenerateTestXLSX(xlsxPath, 3000, 5); err != nil {
-		t.Fatalf("GenerateTestXLSX: %v", err)
+	if err := recipienttest.GenerateXLSX(xlsxPath, 3000, 5); err != nil {
+		t.Fatalf("GenerateXLSX: %v", err)
 	}
 	csvRep, csvSink := mustImport(t, csvPath, ImportOptions{})
 	xlsxRep, xlsxSink := mustImport(t, xlsxPath, ImportOptions{})

@@ -65,8 +65,8 @@ func TestAuthenticationVariants(t *testing.T) {
 	}{
 		{"lower-case headers", func() *http.Request {
 			r := httptest.NewRequest("POST", "/v1/send-sms", strings.NewReader(`{"destination":"5511900000000","messageText":"oi"}`))
-			// Sent as "username" and "authenticationtoken"; net/http
-			// canonicalises incoming header names, so they arrive so.
+			// Sent as "username" and "authenticationtoken": net/http
+			// canonicalises incoming header names to these.
 			r.Header = http.Header{"Username": {"ops@example.com"}, "Authenticationtoken": {"t0k3n"}}
 			return r
 		}, 200},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"arauto/internal/i18n"
 	"arauto/internal/schedule"
 )
 
@@ -19,8 +20,8 @@ func ExampleWindow_Describe() {
 		Hours:    []int{9, 10, 11, 18},
 		Weekdays: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday},
 	}
-	fmt.Println(w.Describe("pt-BR"))
-	fmt.Println(w.Describe("en"))
+	fmt.Println(w.Describe(i18n.Lang("pt-BR")))
+	fmt.Println(w.Describe(i18n.Lang("en")))
 	// Output:
 	// seg a sex, 09h–12h e 18h
 	// Mon–Fri, 09:00–12:00 and 18:00–19:00

@@ -1,7 +1,7 @@
 package schedule
 
 import (
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -195,87 +195,65 @@ func listProblems(field, badCode string, n int, valid func(int) bool) Problems {
 	return nil
 }
 
-// Describe returns the window in words for the campaign pages, in
-// Brazilian Portuguese ("seg a sex, 09h–12h e 18h") or, for a lang starting
-// with "en", English ("Mon–Fri, 09:00–12:00 and 18:00–19:00"). Runs of
-// three or more consecutive days and of two or more consecutive hours are
-// ranges (hours end-exclusive; a run may wrap past Sunday or midnight);
-// a single pt-BR hour is written alone ("18h" means 18:00–18:59). Invalid
-// entries are ignored.
-func (w Window) Describe(lang string) string {
-	en := isEnglish(lang)
-	c := w.compile()
-	if c.never {
-		if en {
-			return "never"
-		}
-		return "nunca"
-	}
-	return describeDays(c.days, en) + ", " + describeHours(c.hours, en)
+// Translator says catalogue keys in one language; i18n.Lang is one.
+type Translator interface {
+	T(key string, args ...any) string
 }
 
-var (
-	dayNamesPT = [7]string{"dom", "seg", "ter", "qua", "qui", "sex", "sáb"}
-	dayNamesEN = [7]string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}
-)
+// Describe returns the window in words for the campaign pages, from the
+// catalogue's schedule.window keys: "seg a sex, 09h–12h e 18h" in
+// Brazilian Portuguese, "Mon–Fri, 09:00–12:00 and 18:00–19:00" in English.
+// Runs of three or more consecutive days and of two or more consecutive
+// hours are ranges (hours end-exclusive; a run may wrap past Sunday or
+// midnight); a single hour is schedule.window.one_hour of its start and
+// end (Portuguese writes "18h" alone, meaning 18:00–18:59). Invalid entries
+// are ignored.
+func (w Window) Describe(t Translator) string {
+	c := w.compile()
+	if c.never {
+		return t.T("schedule.window.never")
+	}
+	return t.T("schedule.window.when", describeDays(c.days, t), describeHours(c.hours, t))
+}
 
 // describeDays writes the allowed days Monday first, Brazilian style.
-func describeDays(days [7]bool, en bool) string {
+func describeDays(days [7]bool, t Translator) string {
 	var set [7]bool // index 0 = Monday
 	for d, ok := range days {
 		set[(d+6)%7] = ok
 	}
-	names := dayNamesPT
-	if en {
-		names = dayNamesEN
-	}
-	name := func(i int) string { return names[(i+1)%7] }
+	name := func(i int) string { return t.T("schedule.window.day." + strconv.Itoa((i+1)%7)) }
 	var items []string
 	for _, r := range runs(set[:]) {
 		switch {
 		case r.n == 7:
-			if en {
-				return "every day"
-			}
-			return "todos os dias"
+			return t.T("schedule.window.every_day")
 		case r.n >= 3:
-			sep := " a "
-			if en {
-				sep = "–"
-			}
-			items = append(items, name(r.start)+sep+name((r.start+r.n-1)%7))
+			items = append(items, t.T("schedule.window.days", name(r.start), name((r.start+r.n-1)%7)))
 		default:
 			for i := range r.n {
 				items = append(items, name((r.start+i)%7))
 			}
 		}
 	}
-	return joinList(items, en)
+	return joinList(items, t)
 }
 
 // describeHours writes the allowed hours as ranges.
-func describeHours(hours [24]bool, en bool) string {
-	hh := func(h int) string {
-		if en {
-			return fmt.Sprintf("%02d:00", h%24)
-		}
-		return fmt.Sprintf("%02dh", h%24)
-	}
+func describeHours(hours [24]bool, t Translator) string {
+	hh := func(h int) string { return t.T("schedule.window.hour", h%24) }
 	var items []string
 	for _, r := range runs(hours[:]) {
 		switch {
 		case r.n == 24:
-			if en {
-				return "any time"
-			}
-			return "qualquer horário"
-		case r.n == 1 && !en:
-			items = append(items, hh(r.start))
+			return t.T("schedule.window.any_time")
+		case r.n == 1:
+			items = append(items, t.T("schedule.window.one_hour", hh(r.start), hh(r.start+1)))
 		default:
-			items = append(items, hh(r.start)+"–"+hh(r.start+r.n))
+			items = append(items, t.T("schedule.window.hours", hh(r.start), hh(r.start+r.n)))
 		}
 	}
-	return joinList(items, en)
+	return joinList(items, t)
 }
 
 // run is n consecutive set entries from start, possibly wrapping.
@@ -308,16 +286,12 @@ func runs(set []bool) []run {
 	return out
 }
 
-// joinList joins items as "a, b e c" (pt-BR) or "a, b and c" (en).
-func joinList(items []string, en bool) string {
+// joinList joins items as "a, b e c" (schedule.window.and for the last).
+func joinList(items []string, t Translator) string {
 	if len(items) <= 1 {
 		return strings.Join(items, "")
 	}
-	and := " e "
-	if en {
-		and = " and "
-	}
-	return strings.Join(items[:len(items)-1], ", ") + and + items[len(items)-1]
+	return t.T("schedule.window.and", strings.Join(items[:len(items)-1], ", "), items[len(items)-1])
 }
 
 // isEnglish reports whether a language tag asks for English.

@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"arauto/internal/i18n"
 )
 
 var (
@@ -268,7 +270,7 @@ func TestWindowDescribe(t *testing.T) {
 	}
 	for _, tt := range tests {
 		for _, c := range []struct{ lang, want string }{{"pt-BR", tt.wantPT}, {"", tt.wantPT}, {"en", tt.wantEN}, {"en-US", tt.wantEN}} {
-			if got := tt.w.Describe(c.lang); got != c.want {
+			if got := tt.w.Describe(i18n.Lang(c.lang)); got != c.want {
 				t.Errorf("%s: Describe(%q) got %q, want %q", tt.name, c.lang, got, c.want)
 			}
 		}

@@ -72,9 +72,6 @@ func Septets(r rune) int {
 	return 0
 }
 
-// IsGSM reports whether r can be sent in GSM-7 (basic or extension table).
-func IsGSM(r rune) bool { return Septets(r) != 0 }
-
 // utf16Units is the number of UTF-16 code units r takes in UCS-2 (really
 // UTF-16, as handsets decode it): 2 outside the Basic Multilingual Plane, 1
 // otherwise. utf8.RuneError, which stands for an invalid byte, costs 1.

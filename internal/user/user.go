@@ -89,7 +89,6 @@ const (
 	ProblemPasswordLong   = "user.problem.password_long"
 	ProblemPasswordBlank  = "user.problem.password_blank"
 	ProblemPasswordCommon = "user.problem.password_common"
-	ProblemName           = "user.problem.name"
 )
 
 // commonPasswordsFile lists passwords long enough for MinPasswordLen that
@@ -175,16 +174,4 @@ func Authenticate(u *User, pw string) bool {
 	}
 	ok := bcrypt.CompareHashAndPassword(u.PasswordHash, []byte(pw)) == nil
 	return ok && !u.Disabled
-}
-
-// Languages the console speaks; the first is the default.
-var Languages = []string{"pt-BR", "en"}
-
-// NormalizeLang maps a requested language to a supported one.
-func NormalizeLang(s string) string {
-	s = strings.ToLower(strings.TrimSpace(s))
-	if strings.HasPrefix(s, "en") {
-		return "en"
-	}
-	return "pt-BR"
 }

@@ -225,7 +225,7 @@ func TestCampaignGoesAsFilesExactlyOnce(t *testing.T) {
 	ctx := context.Background()
 	for _, i := range []int{3, 99, 2999} {
 		r.suppr[phone(i)] = true
-		if err := r.st.AddSuppression(ctx, phone(i), "opt-out", ""); err != nil {
+		if _, err := r.st.AddSuppressions(ctx, []string{phone(i)}, "opt-out", ""); err != nil {
 			t.Fatal(err)
 		}
 	}

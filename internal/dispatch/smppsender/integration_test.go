@@ -21,6 +21,7 @@ import (
 	"arauto/internal/message"
 	"arauto/internal/recipient"
 	"arauto/internal/sandbox"
+	"arauto/internal/schedule"
 	"arauto/internal/smpp/esme"
 	"arauto/internal/wavy"
 	"arauto/store"
@@ -308,7 +309,7 @@ func TestSendRefusesWhatSMPPCannotCarry(t *testing.T) {
 	// Flash and expiry travel with every message.
 	at := time.Now().Add(3 * time.Hour)
 	acc, err := r.sender(true).Send(context.Background(), dispatch.Batch{
-		Campaign: dispatch.Campaign{Channel: "sms", Flash: true, Expiry: dispatch.Expiry{At: at}},
+		Campaign: dispatch.Campaign{Channel: "sms", Flash: true, Schedule: schedule.Schedule{Expiry: schedule.Expiry{At: at}}},
 		Messages: []dispatch.Message{{ID: 7, CampaignID: 9, Phone: phone(7), Text: "Alerta"}}})
 	if err != nil || len(acc) != 1 {
 		t.Fatalf("Send got %v %v", acc, err)

@@ -1,6 +1,7 @@
 package smppsender
 
 import (
+	"arauto/internal/schedule"
 	"context"
 	"errors"
 	"fmt"
@@ -57,7 +58,7 @@ func (s Sender) Send(ctx context.Context, b dispatch.Batch) ([]dispatch.Accepted
 	if s.Now != nil {
 		now = s.Now
 	}
-	expires := expiry(b.Campaign.Expiry, now())
+	expires := expiry(b.Campaign.Schedule, now())
 	msgs := make([]esme.Message, len(b.Messages))
 	for i, m := range b.Messages {
 		msgs[i] = esme.Message{Destination: m.Phone, Text: m.Text, CorrelationID: dispatch.CorrelationID(m.CampaignID, m.ID),
@@ -66,15 +67,21 @@ func (s Sender) Send(ctx context.Context, b dispatch.Batch) ([]dispatch.Accepted
 	return classify(b.Messages, c.Submit(ctx, msgs))
 }
 
-// expiry turns the campaign's expiry into an absolute time (zero: none).
-func expiry(e dispatch.Expiry, now time.Time) time.Time {
+// expiry turns the campaign's expiry into an absolute time (zero: none); an
+// expiry at the end of a day ends that day in the campaign's zone.
+func expiry(sc schedule.Schedule, now time.Time) time.Time {
+	e := sc.Expiry
 	switch {
 	case !e.At.IsZero():
 		return e.At
 	case e.InMinutes > 0:
 		return now.Add(time.Duration(e.InMinutes) * time.Minute)
 	case !e.Date.IsZero():
-		return e.Date
+		loc, err := schedule.LoadZone(sc.Zone)
+		if err != nil {
+			loc = time.UTC
+		}
+		return e.DateEnd(loc)
 	}
 	return time.Time{}
 }

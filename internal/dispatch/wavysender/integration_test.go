@@ -216,7 +216,7 @@ func TestSuppressedNumbersAreSkipped(t *testing.T) {
 	for _, i := range []int{3, 99, 250} {
 		p := fmt.Sprintf("55119%08d", i)
 		r.suppr[p] = true
-		if err := r.st.AddSuppression(ctx, p, "opt-out", ""); err != nil {
+		if _, err := r.st.AddSuppressions(ctx, []string{p}, "opt-out", ""); err != nil {
 			t.Fatal(err)
 		}
 	}

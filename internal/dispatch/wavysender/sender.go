@@ -108,8 +108,8 @@ func (s *Sender) Send(ctx context.Context, b dispatch.Batch) ([]dispatch.Accepte
 		Messages:         make([]wavy.BulkMessage, len(b.Messages)),
 		CampaignAlias:    b.Campaign.Alias,
 		DefaultValues:    wavy.BulkMessage{FlashSMS: b.Campaign.Flash, ExtraInfo: b.Campaign.ExtraInfo},
-		ExpiresAt:        b.Campaign.Expiry.At,
-		ExpiresInMinutes: b.Campaign.Expiry.InMinutes,
+		ExpiresAt:        b.Campaign.Schedule.Expiry.At,
+		ExpiresInMinutes: b.Campaign.Schedule.Expiry.InMinutes,
 		ExpiresDate:      expiresDate,
 		TimeZone:         timeZone,
 	}
@@ -135,24 +135,23 @@ func (s *Sender) Send(ctx context.Context, b dispatch.Batch) ([]dispatch.Accepte
 
 // expiryDate gives the expiresDate and timeZone of a campaign that expires
 // at the end of a day: that day's last second as a wall time in the
-// campaign's zone, which Expiry.Date carries as its Location
-// (schedule.Expiry.DateEnd). The dispatcher's Deadline, when set, is the
-// authority on the instant. A zone the provider could not read (a fixed
-// offset, Local) is replaced by UTC, which keeps the instant.
+// campaign's zone (schedule.Expiry.DateEnd), sent with the zone's name so
+// the provider reads the same instant. A zone the provider could not read
+// is replaced by UTC, which keeps the instant.
 func expiryDate(c dispatch.Campaign) (time.Time, string) {
-	d := c.Expiry.Date
-	if d.IsZero() {
+	e := c.Schedule.Expiry
+	if e.Date.IsZero() {
 		return time.Time{}, ""
 	}
-	loc, name := d.Location(), d.Location().String()
-	if _, err := time.LoadLocation(name); err != nil || name == "" || name == "Local" {
+	name := c.Schedule.Zone
+	if name == "" {
+		name = schedule.DefaultZone
+	}
+	loc, err := schedule.LoadZone(name)
+	if err != nil {
 		loc, name = time.UTC, "UTC"
 	}
-	end := schedule.Expiry{Date: d}.DateEnd(loc)
-	if !c.Deadline.IsZero() {
-		end = c.Deadline.Truncate(time.Second).In(loc)
-	}
-	return end, name
+	return e.DateEnd(loc), name
 }
 
 // CanReconcile reports whether Find can verify messages of the channel:

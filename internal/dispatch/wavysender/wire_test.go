@@ -86,25 +86,24 @@ func TestExpiryDateOnTheWire(t *testing.T) {
 		t.Fatal(err)
 	}
 	day := time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC) // as the form stores it
-	expiry := schedule.Expiry{Date: day}
-	deadline, _ := expiry.Deadline(time.Time{}, sp)
 	tests := []struct {
 		name     string
 		now      time.Time
-		date     time.Time // what the store hands the dispatcher
+		zone     string // the campaign's zone
 		wantDate string
 		wantZone string
 	}{
-		{"same day, morning in São Paulo", time.Date(2026, 12, 6, 10, 0, 0, 0, sp), expiry.DateEnd(sp), "2026-12-06T23:59:59", "America/Sao_Paulo"},
-		{"same day, 22:00 in São Paulo (already the 7th in UTC)", time.Date(2026, 12, 6, 22, 0, 0, 0, sp), expiry.DateEnd(sp), "2026-12-06T23:59:59", "America/Sao_Paulo"},
-		{"days before", time.Date(2026, 12, 1, 9, 0, 0, 0, sp), expiry.DateEnd(sp), "2026-12-06T23:59:59", "America/Sao_Paulo"},
-		{"a date without its zone keeps the instant in UTC", time.Date(2026, 12, 6, 10, 0, 0, 0, sp), day, "2026-12-07T02:59:59", "UTC"},
+		{"same day, morning in São Paulo", time.Date(2026, 12, 6, 10, 0, 0, 0, sp), "America/Sao_Paulo", "2026-12-06T23:59:59", "America/Sao_Paulo"},
+		{"same day, 22:00 in São Paulo (already the 7th in UTC)", time.Date(2026, 12, 6, 22, 0, 0, 0, sp), "America/Sao_Paulo", "2026-12-06T23:59:59", "America/Sao_Paulo"},
+		{"days before", time.Date(2026, 12, 1, 9, 0, 0, 0, sp), "America/Sao_Paulo", "2026-12-06T23:59:59", "America/Sao_Paulo"},
+		{"no zone means Brasília time", time.Date(2026, 12, 6, 10, 0, 0, 0, sp), "", "2026-12-06T23:59:59", "America/Sao_Paulo"},
+		{"Manaus ends its own day", time.Date(2026, 12, 6, 10, 0, 0, 0, sp), "America/Manaus", "2026-12-06T23:59:59", "America/Manaus"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			r := newWireRig(t, tt.now, "")
 			acc, err := r.sender.Send(context.Background(), smsBatch(dispatch.Campaign{
-				Expiry: dispatch.Expiry{Date: tt.date}, Deadline: deadline}))
+				Schedule: schedule.Schedule{Zone: tt.zone, Expiry: schedule.Expiry{Date: day}}}))
 			if err != nil || len(acc) != 2 {
 				t.Fatalf("Send = %v, %v, want 2 accepted", acc, err)
 			}

@@ -1,18 +1,15 @@
-package main
+package delivery_test
 
 import (
 	"context"
-	"io"
-	"log/slog"
 	"net/http/httptest"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"arauto/internal/config"
+	"arauto/internal/delivery"
 	"arauto/internal/sandbox"
 	"arauto/internal/wavy"
-	"arauto/store"
+	"arauto/store/storetest"
 )
 
 // The poller stores what the status and MO lists return as raw events the
@@ -33,25 +30,19 @@ func TestPollerStoresListsAsEvents(t *testing.T) {
 	}
 	time.Sleep(50 * time.Millisecond)
 
-	dir := t.TempDir()
-	st, err := store.Open(filepath.Join(dir, store.FileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	cfg := config.Config{Provider: "wavy", WavyAPIURL: srv.URL, WavyAPIGWURL: srv.URL, WavyUsername: "sandbox", WavyToken: "sandbox"}
-	p := &poller{cfg: cfg, store: st, clients: &providerClients{cfg: cfg, store: st}, log: slog.New(slog.NewTextHandler(io.Discard, nil)), now: time.Now}
-	p.poll(ctx)
+	st := storetest.New(t)
+	p := &delivery.Poller{Store: st, Source: func(context.Context) (delivery.Source, error) { return c, nil }}
+	p.Poll(ctx)
 	counts, err := st.EventCounts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if counts[store.EventSMSStatus] != 1 {
+	if counts[delivery.KindSMSStatus] != 1 {
 		t.Errorf("got events %v, want one polled status list", counts)
 	}
 	// No message rows exist in this store, so the applier keeps the events
 	// for later; it must read them without error.
-	if _, err := st.ApplyEvents(ctx, 100); err != nil {
+	if _, err := delivery.NewApplier(st, delivery.Options{Batch: 100}).Step(ctx); err != nil {
 		t.Errorf("applying polled events got %v, want no error", err)
 	}
 }

@@ -1,0 +1,421 @@
+package delivery
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"arauto/internal/report"
+	"arauto/internal/wavy"
+)
+
+// StatusHorizon is how long the provider keeps a message's statuses (three
+// days): an event still waiting for its message after that is given up,
+// and an accepted message without any status by then is unknown.
+const StatusHorizon = 72 * time.Hour
+
+// Reasons of the suppressions the applier adds.
+const (
+	// SuppressOptOut: the number replied with an opt-out keyword.
+	SuppressOptOut = "opt-out"
+	// SuppressBlacklisted: the provider refused it with 203 BLACKLISTED.
+	SuppressBlacklisted = "blacklisted"
+	// SuppressOptedOut: the provider refused it with 204
+	// DESTINATION_BLOCKED_BY_OPTOUT.
+	SuppressOptedOut = "opted-out"
+)
+
+// fact is what one status entry says about one message. Times are unix
+// ms, 0 when the entry gives none.
+type fact struct {
+	carrier   string
+	sentCode  int
+	sentAt    int64
+	delivCode int
+	delivAt   int64
+	readAt    int64
+	updatedAt int64
+}
+
+// State is a message's delivery columns, as the store keeps them (times
+// in unix ms, 0 for none). merge is commutative, associative and
+// idempotent (codes: the first known wins, and implied codes agree with
+// real ones; times: the earliest evidence wins), so the columns after a
+// set of events do not depend on their order or on repeats. The report
+// counters are derived from the columns (contrib), which makes them
+// order-independent too.
+type State struct {
+	ID, CampaignID int64
+	Phone          string
+	Carrier        string
+	SentCode       int
+	SentAt         int64
+	DeliveredCode  int
+	DeliveredAt    int64
+	ReadAt         int64
+	UpdatedAt      int64
+	// UnknownAt is when the status horizon closed without any status (set
+	// by the store's CloseStale, read here).
+	UnknownAt int64
+}
+
+func minTime(cur, v int64) int64 {
+	if v != 0 && (cur == 0 || v < cur) {
+		return v
+	}
+	return cur
+}
+
+// merge folds a fact in and reports whether anything changed.
+func (m *State) merge(f fact) bool {
+	before := *m
+	if m.Carrier == "" {
+		m.Carrier = f.carrier
+	}
+	if m.SentCode == 0 {
+		m.SentCode = f.sentCode
+	}
+	if f.sentCode != 0 {
+		m.SentAt = minTime(m.SentAt, f.sentAt)
+	}
+	if m.DeliveredCode == 0 {
+		m.DeliveredCode = f.delivCode
+	}
+	if f.delivCode != 0 {
+		m.DeliveredAt = minTime(m.DeliveredAt, f.delivAt)
+	}
+	m.ReadAt = minTime(m.ReadAt, f.readAt)
+	m.UpdatedAt = max(m.UpdatedAt, f.updatedAt)
+	return *m != before
+}
+
+func success(code int) bool {
+	sc, ok := wavy.LookupStatus(code)
+	return ok && sc.Success
+}
+
+// contrib appends the report counters a message adds one to.
+func (m *State) contrib(dst []string) []string {
+	if m.SentCode == 0 && m.DeliveredCode == 0 {
+		// No status (a read receipt implies delivered, so none either).
+		if m.UnknownAt != 0 {
+			dst = append(dst, report.KeyUnknown)
+		}
+		return dst
+	}
+	dst = append(dst, report.KeyStatus)
+	sentOK := m.SentCode != 0 && success(m.SentCode)
+	if sentOK {
+		dst = append(dst, report.KeySent)
+		if m.Carrier != "" {
+			dst = append(dst, report.CarrierKey(m.Carrier, report.SeriesSent))
+		}
+		if m.SentAt != 0 {
+			dst = append(dst, report.TimelineKey(time.UnixMilli(m.SentAt), report.SeriesSent))
+		}
+		if m.DeliveredCode == 0 && report.NoReceipt(m.Carrier) {
+			dst = append(dst, report.KeyNoReceipt)
+		}
+	}
+	fail := 0
+	switch {
+	case m.SentCode != 0 && !sentOK:
+		fail = m.SentCode
+	case m.DeliveredCode != 0 && !success(m.DeliveredCode):
+		fail = m.DeliveredCode
+	}
+	if fail != 0 {
+		if fail == codeExpired {
+			dst = append(dst, report.KeyExpired)
+		} else {
+			dst = append(dst, report.KeyFailed)
+		}
+		dst = append(dst, report.CodeKey(fail))
+		if m.Carrier != "" {
+			dst = append(dst, report.CarrierKey(m.Carrier, report.SeriesFailed))
+		}
+	}
+	if m.DeliveredCode != 0 && success(m.DeliveredCode) {
+		dst = append(dst, report.KeyDelivered)
+		if m.Carrier != "" {
+			dst = append(dst, report.CarrierKey(m.Carrier, report.SeriesDelivered))
+		}
+		if m.DeliveredAt != 0 {
+			dst = append(dst, report.TimelineKey(time.UnixMilli(m.DeliveredAt), report.SeriesDelivered))
+			if m.SentAt != 0 {
+				dst = append(dst, report.LatencyKey(time.Duration(m.DeliveredAt-m.SentAt)*time.Millisecond))
+			}
+		}
+	}
+	if m.ReadAt != 0 {
+		dst = append(dst, report.KeyRead, report.TimelineKey(time.UnixMilli(m.ReadAt), report.SeriesRead))
+	}
+	return dst
+}
+
+// Loaded is what a batch's fold starts from, read inside its transaction.
+type Loaded struct {
+	// States holds the delivery columns of the messages the batch names
+	// that exist.
+	States map[int64]*State
+	// SeenReplies holds the provider ids of the batch's replies that are
+	// stored already.
+	SeenReplies map[string]bool
+}
+
+// Changes is what applying a batch writes, in one transaction.
+type Changes struct {
+	// States are the messages whose delivery columns changed.
+	States []State
+	// Counts are report counter deltas, by campaign then key, none zero.
+	Counts []Count
+	// Replies are new replies for the inbox.
+	Replies []Reply
+	// Suppressions are numbers to suppress, in the order found; a number
+	// already suppressed keeps its first reason.
+	Suppressions []Suppression
+	// Events say what became of each event of the batch.
+	Events []EventResult
+}
+
+// Campaigns returns the campaigns whose report counters change.
+func (c Changes) Campaigns() []int64 {
+	var ids []int64
+	for _, n := range c.Counts {
+		if len(ids) == 0 || ids[len(ids)-1] != n.CampaignID {
+			ids = append(ids, n.CampaignID)
+		}
+	}
+	return ids
+}
+
+// Count is a change of one report counter of a campaign.
+type Count struct {
+	CampaignID int64
+	Key        string
+	N          int64
+}
+
+// Suppression is a number the applier adds to the suppression list.
+type Suppression struct {
+	Phone, Reason, Note string
+	At                  time.Time
+}
+
+// EventResult says what became of an event: applied at AppliedAt (with a
+// note on what it could not use), or left to be retried at RetryAt because
+// it names a message that does not exist yet.
+type EventResult struct {
+	ID                 int64
+	Applied            bool
+	Note               string
+	AppliedAt, RetryAt time.Time
+}
+
+type countKey struct {
+	campaignID int64
+	key        string
+}
+
+// folding is one batch being folded.
+type folding struct {
+	now    time.Time
+	loaded Loaded
+	dirty  map[int64]bool
+	deltas map[countKey]int64
+	buf    [2][]string
+	out    Changes
+}
+
+// fold applies a batch of parsed events to the states they name, loaded
+// at the start of the batch's transaction, and returns what to write. It
+// is pure: the same events and states give the same changes. Items naming
+// a message of ours that does not exist (yet) leave their event to be
+// retried, until the status horizon; the rest is applied at once
+// (applying again changes nothing).
+func fold(evs []parsed, loaded Loaded, now time.Time) Changes {
+	if loaded.SeenReplies == nil {
+		loaded.SeenReplies = map[string]bool{}
+	}
+	f := &folding{now: now, loaded: loaded, dirty: map[int64]bool{}, deltas: map[countKey]int64{}}
+	for i := range evs {
+		f.out.Events = append(f.out.Events, f.event(&evs[i]))
+	}
+	for id := range f.dirty {
+		f.out.States = append(f.out.States, *loaded.States[id])
+	}
+	slices.SortFunc(f.out.States, func(a, b State) int { return cmpInt64(a.ID, b.ID) })
+	for k, n := range f.deltas {
+		if n != 0 {
+			f.out.Counts = append(f.out.Counts, Count{CampaignID: k.campaignID, Key: k.key, N: n})
+		}
+	}
+	slices.SortFunc(f.out.Counts, func(a, b Count) int {
+		if c := cmpInt64(a.CampaignID, b.CampaignID); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Key, b.Key)
+	})
+	return f.out
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// message returns the state a reference names, or why not: missing (may
+// yet appear) or foreign (not ours).
+func (f *folding) message(r ref) (m *State, missing bool) {
+	if !r.ours {
+		return nil, false
+	}
+	m = f.loaded.States[r.messageID]
+	if m == nil {
+		return nil, true
+	}
+	if m.CampaignID != r.campaignID {
+		return nil, false
+	}
+	return m, false
+}
+
+func (f *folding) bumpDiff(campaignID int64, before, after []string) {
+	for _, k := range before {
+		f.deltas[countKey{campaignID, k}]--
+	}
+	for _, k := range after {
+		f.deltas[countKey{campaignID, k}]++
+	}
+}
+
+func (f *folding) suppress(phone, reason, note string) {
+	if phone == "" {
+		return
+	}
+	f.out.Suppressions = append(f.out.Suppressions, Suppression{Phone: phone, Reason: reason, Note: note, At: f.now})
+}
+
+func (f *folding) status(m *State, it statusItem) {
+	before := m.contrib(f.buf[0][:0])
+	sentBefore, delivBefore := m.SentCode, m.DeliveredCode
+	if !m.merge(it.fact) {
+		return
+	}
+	f.dirty[m.ID] = true
+	after := m.contrib(f.buf[1][:0])
+	f.bumpDiff(m.CampaignID, before, after)
+	f.buf[0], f.buf[1] = before, after
+	// 203/204: the provider refuses the number; so do we from now on.
+	for _, c := range [...][2]int{{sentBefore, m.SentCode}, {delivBefore, m.DeliveredCode}} {
+		if c[0] != 0 || c[1] == 0 {
+			continue
+		}
+		if sc, ok := wavy.LookupStatus(c[1]); ok && sc.Suppress {
+			reason := SuppressOptedOut
+			if c[1] == codeBlacklisted {
+				reason = SuppressBlacklisted
+			}
+			// Notes hold facts, not sentences, so they read the same in
+			// every language: code, status name, message, date.
+			note := fmt.Sprintf("%d %s · %s · %s", sc.Code, sc.Name, it.corr, f.now.UTC().Format(time.DateOnly))
+			f.suppress(m.Phone, reason, note)
+		}
+	}
+}
+
+// reply stores a reply once (a provider id seen before changes nothing),
+// counts it for the campaign it answers and suppresses an opt-out.
+func (f *folding) reply(ev *parsed, it replyItem, link *State) {
+	in := it.in
+	if f.loaded.SeenReplies[in.ProviderID] {
+		return
+	}
+	f.loaded.SeenReplies[in.ProviderID] = true
+	in.OptOut = it.keyword != ""
+	in.EventID = ev.id
+	if link != nil {
+		in.CampaignID, in.MessageID = link.CampaignID, link.ID
+		f.deltas[countKey{link.CampaignID, report.KeyReplies}]++
+		if in.OptOut {
+			f.deltas[countKey{link.CampaignID, report.KeyOptOuts}]++
+		}
+	}
+	f.out.Replies = append(f.out.Replies, in)
+	if in.OptOut {
+		note := fmt.Sprintf("%s · %q · %s · %s", it.keyword, truncateText(in.Text, 40), strings.ToUpper(in.Channel), in.ReceivedAt.Format(time.DateOnly))
+		f.suppress(in.Phone, SuppressOptOut, note)
+	}
+}
+
+func truncateText(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+// event applies one event and says whether it is done.
+func (f *folding) event(ev *parsed) EventResult {
+	out := EventResult{ID: ev.id, Applied: true, AppliedAt: f.now}
+	if ev.err != nil {
+		out.Note = "unreadable: " + ev.err.Error()
+		return out
+	}
+	expired := f.now.UnixMilli()-ev.receivedAt > StatusHorizon.Milliseconds()
+	var foreign, waiting []string
+	for _, it := range ev.statuses {
+		m, missing := f.message(it.ref)
+		switch {
+		case m != nil:
+			f.status(m, it)
+		case missing:
+			waiting = append(waiting, it.corr)
+		default:
+			foreign = append(foreign, it.corr)
+		}
+	}
+	for _, it := range ev.replies {
+		m, missing := f.message(it.ref)
+		if missing && !expired {
+			waiting = append(waiting, it.corr)
+			continue
+		}
+		f.reply(ev, it, m)
+	}
+	var notes []string
+	if len(foreign) > 0 {
+		notes = append(notes, fmt.Sprintf("%d not ours (%s)", len(foreign), sample(foreign)))
+	}
+	if len(waiting) > 0 {
+		if expired {
+			notes = append(notes, fmt.Sprintf("gave up after %v: %d for messages never seen (%s)", StatusHorizon, len(waiting), sample(waiting)))
+		} else {
+			out.Applied, out.AppliedAt = false, time.Time{}
+			out.RetryAt = f.now.Add(retryDelay(ev.attempts + 1))
+			notes = append(notes, fmt.Sprintf("waiting for %d messages (%s)", len(waiting), sample(waiting)))
+		}
+	}
+	out.Note = strings.Join(notes, "; ")
+	return out
+}
+
+func sample(ids []string) string {
+	if len(ids) > 3 {
+		return strings.Join(ids[:3], ", ") + ", …"
+	}
+	return strings.Join(ids, ", ")
+}
+
+// retryDelay is the wait before an event waiting for its message is tried
+// again: 1 s doubling, at most a minute.
+func retryDelay(attempts int) time.Duration {
+	d := time.Second << min(max(attempts-1, 0), 6)
+	return min(d, time.Minute)
+}

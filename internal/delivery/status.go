@@ -1,0 +1,46 @@
+package delivery
+
+import (
+	"time"
+
+	"arauto/internal/report"
+)
+
+// Status is a message's delivery columns as people read them, for its
+// detail view, the per-recipient table and the exports.
+type Status struct {
+	ID, CampaignID          int64
+	Phone, State, Carrier   string
+	SentCode, DeliveredCode int
+	SentAt, DeliveredAt     time.Time
+	ReadAt, StatusUpdatedAt time.Time
+	UnknownAt               time.Time
+}
+
+// Outcome is the message's state as people read it: the dispatcher's
+// state (queued, submitting, failed, suppressed, expired, cancelled) until
+// the provider accepted it, then the furthest delivery fact: read,
+// delivered, not-delivered, expired, failed (refused by the carrier),
+// sent-no-receipt (Oi, Sercomtel), sent, unknown-no-receipt (nothing
+// within the horizon) or accepted (waiting).
+func (m Status) Outcome() string {
+	switch {
+	case !m.ReadAt.IsZero():
+		return "read"
+	case m.DeliveredCode != 0 && success(m.DeliveredCode):
+		return "delivered"
+	case m.DeliveredCode == codeExpired || (m.SentCode == codeExpired):
+		return "expired"
+	case m.DeliveredCode != 0:
+		return "not-delivered"
+	case m.SentCode != 0 && !success(m.SentCode):
+		return "failed"
+	case m.SentCode != 0 && report.NoReceipt(m.Carrier):
+		return "sent-no-receipt"
+	case m.SentCode != 0:
+		return "sent"
+	case !m.UnknownAt.IsZero():
+		return "unknown-no-receipt"
+	}
+	return m.State
+}

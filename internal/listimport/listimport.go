@@ -1,0 +1,214 @@
+// Package listimport runs the imports of recipient lists in the
+// background: one goroutine per list streams its uploaded file through
+// recipient.Import into the Store, publishes its progress, and records the
+// report, or why the list failed.
+//
+// Contract:
+//   - A list is imported once at a time (Start again while it runs does
+//     nothing); Progress says how far it is, for pages opened mid-import.
+//   - Progress goes to Topic(id) as "progress" events, then one "done".
+//   - Rejected rows are written in batches of RejectedBatch; the upload is
+//     removed once the import finished or failed (a file that failed will
+//     fail again).
+//   - Shutdown stops every import and waits for them: an interrupted list
+//     stays importing with its file kept, and Resume starts it again, whole,
+//     at the next start-up.
+//
+// The package declares the Store and Publisher it needs; web wires the
+// SQLite store and the event hub.
+package listimport
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"sync"
+
+	"arauto/internal/events"
+	"arauto/internal/recipient"
+)
+
+// Store is where lists and their recipients are kept.
+type Store interface {
+	SuppressedPhones(ctx context.Context) (map[string]struct{}, error)
+	AddRecipients(ctx context.Context, listID int64, batch []recipient.Recipient) error
+	AddRejectedRows(ctx context.Context, listID int64, rows []recipient.RejectedRow) error
+	FinishListImport(ctx context.Context, id int64, r recipient.Report) error
+	FailListImport(ctx context.Context, id int64, code, detail string) error
+	Lists(ctx context.Context, state recipient.ListState) ([]*recipient.List, error)
+	StartListImport(ctx context.Context, id int64, m recipient.Mapping) error
+}
+
+// Publisher carries live updates to open pages.
+type Publisher interface {
+	Publish(topic string, e events.Event)
+}
+
+// RejectedBatch is how many rejected rows are written per transaction.
+const RejectedBatch = 5000
+
+// Topic is where a list's import progress is published.
+func Topic(id int64) string { return fmt.Sprintf("list:%d", id) }
+
+// Jobs runs list imports in the background and remembers the latest
+// progress of each.
+type Jobs struct {
+	store Store
+	pub   Publisher
+	log   *slog.Logger
+
+	mu       sync.Mutex
+	progress map[int64]recipient.Progress
+	cancel   map[int64]context.CancelFunc
+	wg       sync.WaitGroup
+	ctx      context.Context
+	stop     context.CancelFunc
+}
+
+// New returns the jobs over st, publishing to pub.
+func New(st Store, pub Publisher, log *slog.Logger) *Jobs {
+	ctx, stop := context.WithCancel(context.Background())
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Jobs{store: st, pub: pub, log: log, progress: map[int64]recipient.Progress{},
+		cancel: map[int64]context.CancelFunc{}, ctx: ctx, stop: stop}
+}
+
+// Progress returns the latest progress of the list's import, if it runs.
+func (j *Jobs) Progress(id int64) (recipient.Progress, bool) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	p, ok := j.progress[id]
+	return p, ok
+}
+
+// Shutdown stops every import and waits for them.
+func (j *Jobs) Shutdown() {
+	j.stop()
+	j.wg.Wait()
+}
+
+// Start imports list l in the background with its stored mapping.
+func (j *Jobs) Start(l *recipient.List) {
+	j.mu.Lock()
+	if _, running := j.cancel[l.ID]; running {
+		j.mu.Unlock()
+		return
+	}
+	ctx, cancel := context.WithCancel(j.ctx)
+	j.cancel[l.ID] = cancel
+	j.progress[l.ID] = recipient.Progress{TotalBytes: l.FileSize}
+	j.wg.Add(1)
+	j.mu.Unlock()
+	go func() {
+		defer j.wg.Done()
+		defer func() {
+			j.mu.Lock()
+			delete(j.cancel, l.ID)
+			delete(j.progress, l.ID)
+			j.mu.Unlock()
+			cancel()
+		}()
+		j.run(ctx, l)
+	}()
+}
+
+func (j *Jobs) run(ctx context.Context, l *recipient.List) {
+	log := j.log.With("list_id", l.ID)
+	topic := Topic(l.ID)
+	suppressed, err := j.store.SuppressedPhones(ctx)
+	if err != nil {
+		log.Error("import: load suppression list", "err", err)
+		j.fail(l, "internal", err)
+		return
+	}
+	var rejected []recipient.RejectedRow
+	flushRejected := func() error {
+		if len(rejected) == 0 {
+			return nil
+		}
+		err := j.store.AddRejectedRows(ctx, l.ID, rejected)
+		rejected = rejected[:0]
+		return err
+	}
+	opts := recipient.ImportOptions{
+		Progress: func(p recipient.Progress) {
+			j.mu.Lock()
+			j.progress[l.ID] = p
+			j.mu.Unlock()
+			j.pub.Publish(topic, events.Event{Name: "progress", Data: p})
+		},
+		Suppressed: func(phone string) bool { _, ok := suppressed[phone]; return ok },
+		Rejected: func(r recipient.RejectedRow) error {
+			rejected = append(rejected, r)
+			if len(rejected) >= RejectedBatch {
+				return flushRejected()
+			}
+			return nil
+		},
+	}
+	sink := recipient.SinkFunc(func(ctx context.Context, batch []recipient.Recipient) error {
+		return j.store.AddRecipients(ctx, l.ID, batch)
+	})
+	log.Info("import started", "file", l.FileName, "bytes", l.FileSize)
+	report, err := recipient.Import(ctx, l.FilePath, l.Mapping, sink, opts)
+	if err == nil {
+		err = flushRejected()
+	}
+	if err != nil {
+		if errors.Is(err, context.Canceled) && j.ctx.Err() != nil {
+			log.Info("import interrupted by shutdown; it starts again on the next start-up")
+			return
+		}
+		log.Warn("import failed", "err", err)
+		j.fail(l, recipient.ErrorCode(err), err)
+		return
+	}
+	// A background context: the import's own may be cancelled by now, and
+	// the result must be recorded either way.
+	if err := j.store.FinishListImport(context.Background(), l.ID, report); err != nil {
+		log.Error("import: record report", "err", err)
+		j.fail(l, "internal", err)
+		return
+	}
+	os.Remove(l.FilePath)
+	log.Info("import finished", "rows", report.Rows, "valid", report.Valid, "invalid", report.Invalid, "duplicates", report.Duplicates)
+	j.pub.Publish(topic, events.Event{Name: "done"})
+}
+
+// fail marks the list failed (its partial rows removed) and drops the
+// upload: a file that failed will fail again.
+func (j *Jobs) fail(l *recipient.List, code string, err error) {
+	if code == "" {
+		code = "internal"
+	}
+	if ferr := j.store.FailListImport(context.Background(), l.ID, code, err.Error()); ferr != nil {
+		j.log.Error("import: mark list failed", "list_id", l.ID, "err", ferr)
+	}
+	os.Remove(l.FilePath)
+	j.pub.Publish(Topic(l.ID), events.Event{Name: "done"})
+}
+
+// Resume starts again the imports a stop interrupted. Their partial rows
+// are cleared first, so each import runs whole from its kept file.
+func (j *Jobs) Resume(ctx context.Context) error {
+	lists, err := j.store.Lists(ctx, recipient.ListImporting)
+	if err != nil {
+		return fmt.Errorf("listimport: resume: %w", err)
+	}
+	for _, l := range lists {
+		if _, err := os.Stat(l.FilePath); err != nil {
+			j.fail(l, "interrupted", fmt.Errorf("the uploaded file is gone: %w", err))
+			continue
+		}
+		if err := j.store.StartListImport(ctx, l.ID, l.Mapping); err != nil {
+			return fmt.Errorf("listimport: resume list %d: %w", l.ID, err)
+		}
+		j.log.Info("resuming interrupted import", "list_id", l.ID)
+		j.Start(l)
+	}
+	return nil
+}

@@ -1,0 +1,136 @@
+package listimport
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"arauto/internal/events"
+	"arauto/internal/recipient"
+)
+
+// memStore keeps what an import writes.
+type memStore struct {
+	mu         sync.Mutex
+	recipients []recipient.Recipient
+	rejected   int
+	report     *recipient.Report
+	failed     string
+	importing  []*recipient.List
+}
+
+func (m *memStore) SuppressedPhones(context.Context) (map[string]struct{}, error) {
+	return map[string]struct{}{"5511987654321": {}}, nil
+}
+
+func (m *memStore) AddRecipients(_ context.Context, _ int64, batch []recipient.Recipient) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.recipients = append(m.recipients, batch...)
+	return nil
+}
+
+func (m *memStore) AddRejectedRows(_ context.Context, _ int64, rows []recipient.RejectedRow) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.rejected += len(rows)
+	return nil
+}
+
+func (m *memStore) FinishListImport(_ context.Context, _ int64, r recipient.Report) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.report = &r
+	return nil
+}
+
+func (m *memStore) FailListImport(_ context.Context, _ int64, code, _ string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.failed = code
+	return nil
+}
+
+func (m *memStore) Lists(context.Context, recipient.ListState) ([]*recipient.List, error) {
+	return m.importing, nil
+}
+
+func (m *memStore) StartListImport(context.Context, int64, recipient.Mapping) error { return nil }
+
+// waitDone waits for the "done" event of list 1.
+func waitDone(t *testing.T, ch <-chan events.Event) {
+	t.Helper()
+	timeout := time.After(5 * time.Second)
+	for {
+		select {
+		case e := <-ch:
+			if e.Name == "done" {
+				return
+			}
+		case <-timeout:
+			t.Fatal("no done event within 5s")
+		}
+	}
+}
+
+func upload(t *testing.T, content string) *recipient.List {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "clientes.csv")
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return &recipient.List{ID: 1, FileName: "clientes.csv", FilePath: path, FileSize: int64(len(content)),
+		Mapping: recipient.Mapping{PhoneColumn: 1, CorrelationColumn: -1, AreaCodeColumn: -1, HasHeader: true}}
+}
+
+func TestImportRecordsTheReport(t *testing.T) {
+	st := &memStore{}
+	hub := events.New()
+	ch, cancel := hub.Subscribe(Topic(1))
+	defer cancel()
+	jobs := New(st, hub, nil)
+	defer jobs.Shutdown()
+	l := upload(t, "nome;telefone\nAna;11 91234-5678\nJoão;11 98765-4321\nX;não tem\n")
+	jobs.Start(l)
+	waitDone(t, ch)
+	jobs.Shutdown()
+	if st.report == nil || st.report.Valid != 2 || st.report.Invalid != 1 || st.report.Suppressed != 1 || st.rejected != 1 {
+		t.Errorf("got report %+v and %d rejected rows, want 2 valid (1 suppressed), 1 invalid", st.report, st.rejected)
+	}
+	if _, err := os.Stat(l.FilePath); !os.IsNotExist(err) {
+		t.Errorf("the upload is still there after the import (%v)", err)
+	}
+	if _, running := jobs.Progress(l.ID); running {
+		t.Errorf("progress still kept after the import ended")
+	}
+}
+
+func TestImportFailsABadFile(t *testing.T) {
+	st := &memStore{}
+	hub := events.New()
+	ch, cancel := hub.Subscribe(Topic(1))
+	defer cancel()
+	jobs := New(st, hub, nil)
+	defer jobs.Shutdown()
+	l := upload(t, "")
+	jobs.Start(l)
+	waitDone(t, ch)
+	if st.failed != recipient.ErrEmpty.Code || st.report != nil {
+		t.Errorf("got failure %q, report %+v; want the list failed as %s", st.failed, st.report, recipient.ErrEmpty.Code)
+	}
+}
+
+func TestResumeFailsAListWhoseFileIsGone(t *testing.T) {
+	st := &memStore{importing: []*recipient.List{{ID: 1, FilePath: filepath.Join(t.TempDir(), "gone.csv")}}}
+	jobs := New(st, events.New(), nil)
+	defer jobs.Shutdown()
+	if err := jobs.Resume(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if st.failed != "interrupted" {
+		t.Errorf("got failure %q, want interrupted", st.failed)
+	}
+}
