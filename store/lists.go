@@ -184,28 +184,50 @@ func (s *Store) DeleteList(ctx context.Context, id int64) error {
 	return nil
 }
 
+// recipientsPerStatement is how many recipients one INSERT carries: the
+// round trip through database/sql costs more than SQLite's work per row.
+const recipientsPerStatement = 200
+
 // AddRecipients appends one batch of a list's recipients in one
 // transaction; the importer calls it as its Sink.
 func (s *Store) AddRecipients(ctx context.Context, listID int64, batch []recipient.Recipient) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, "INSERT INTO recipients (list_id, row, phone, correlation_id, fields, suppressed) VALUES (?, ?, ?, ?, ?, ?)")
-		if err != nil {
-			return err
-		}
-		defer stmt.Close()
-		var b strings.Builder
-		for i := range batch {
-			r := &batch[i]
-			b.Reset()
-			for j, f := range r.Fields {
-				if j > 0 {
-					b.WriteString(recipient.FieldSeparator)
-				}
-				b.WriteString(f)
+		stmts := map[int]*sql.Stmt{}
+		defer func() {
+			for _, st := range stmts {
+				st.Close()
 			}
-			if _, err := stmt.ExecContext(ctx, listID, r.Row, r.Phone, r.CorrelationID, b.String(), r.Suppressed); err != nil {
+		}()
+		args := make([]any, 0, recipientsPerStatement*6)
+		var b strings.Builder
+		for rest := batch; len(rest) > 0; {
+			n := min(len(rest), recipientsPerStatement)
+			stmt := stmts[n]
+			if stmt == nil {
+				q := "INSERT INTO recipients (list_id, row, phone, correlation_id, fields, suppressed) VALUES (?, ?, ?, ?, ?, ?)" +
+					strings.Repeat(", (?, ?, ?, ?, ?, ?)", n-1)
+				var err error
+				if stmt, err = tx.PrepareContext(ctx, q); err != nil {
+					return err
+				}
+				stmts[n] = stmt
+			}
+			args = args[:0]
+			for i := range rest[:n] {
+				r := &rest[i]
+				b.Reset()
+				for j, f := range r.Fields {
+					if j > 0 {
+						b.WriteString(recipient.FieldSeparator)
+					}
+					b.WriteString(f)
+				}
+				args = append(args, listID, r.Row, r.Phone, r.CorrelationID, b.String(), r.Suppressed)
+			}
+			if _, err := stmt.ExecContext(ctx, args...); err != nil {
 				return err
 			}
+			rest = rest[n:]
 		}
 		return nil
 	})

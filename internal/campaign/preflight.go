@@ -167,7 +167,7 @@ func Preflight(f Facts) Review {
 // nextSend says when the first message goes out, and in which window.
 func nextSend(sc schedule.Schedule, next time.Time, state schedule.State) Text {
 	var window any = text("campaigns.schedule.window_any")
-	if w := sc.Window; len(w.Hours) > 0 || len(w.Weekdays) > 0 {
+	if w := sc.Window; w.Restricted() {
 		window = w
 	}
 	if sc.SendNow && state == schedule.Open {

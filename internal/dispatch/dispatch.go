@@ -45,7 +45,7 @@ const NoSessionReason = "whatsapp: no open 24-hour session (the recipient has no
 func (c Campaign) timing(now time.Time) (deadline time.Time, open bool, err error) {
 	sc := c.Schedule
 	w := sc.Window
-	hasWindow := len(w.Hours) > 0 || len(w.Weekdays) > 0
+	hasWindow := w.Restricted()
 	if !hasWindow && sc.Expiry == (schedule.Expiry{}) {
 		return time.Time{}, true, nil
 	}
@@ -60,7 +60,9 @@ func (c Campaign) timing(now time.Time) (deadline time.Time, open bool, err erro
 	if d, ok := sc.Expiry.Deadline(start, loc); ok {
 		deadline = d
 	}
-	return deadline, !hasWindow || w.Open(now, loc), nil
+	// A campaign sent in each recipient's own time is open somewhere
+	// until areas says otherwise.
+	return deadline, !hasWindow || sc.LocalTime || w.Open(now, loc), nil
 }
 
 // Message is one claimed message, ready to send.
@@ -210,6 +212,10 @@ type Config struct {
 	RetryBackoff      time.Duration // first pause after a 429/503; default 1s
 	SendTimeout       time.Duration // past it a request's outcome is unknown; default 60s
 	Now               func() time.Time
+	// FrequencyCap returns the frequency cap in force for a channel; nil
+	// caps nothing. The worker skips (marks capped) the messages of numbers
+	// over it, when the Store is a CapStore.
+	FrequencyCap CapRule
 	// Compile prepares a campaign's message for rendering with each
 	// recipient's fields; nil sends the text as written. An error (an
 	// unknown placeholder) fails the batch and pauses the campaign.

@@ -29,6 +29,9 @@ type Worker struct {
 	notUntil map[int64]time.Time // campaign -> no claims before (429/503 backoff)
 	backoff  map[int64]time.Duration
 	busy     map[int64]int // campaign -> batches in flight
+	// idle: campaign -> the open areas (Areas.key) for which a local-time
+	// campaign had nothing to claim; no claim until they change.
+	idle map[int64]string
 }
 
 // New returns a worker; call Run to start it.
@@ -40,7 +43,7 @@ func New(st Store, s Sender, cfg Config, log *slog.Logger) *Worker {
 		messages: rate.NewLimiter(rate.Limit(cfg.MessagesPerSecond), max(cfg.BatchSize, int(cfg.MessagesPerSecond/10))),
 		wake:     make(chan struct{}, 1),
 		inflight: map[int64]struct{}{}, cursor: map[int64]int64{}, rewind: map[int64]int64{}, notUntil: map[int64]time.Time{},
-		backoff: map[int64]time.Duration{}, busy: map[int64]int{},
+		backoff: map[int64]time.Duration{}, busy: map[int64]int{}, idle: map[int64]string{},
 	}
 }
 
@@ -126,23 +129,37 @@ func (w *Worker) round(ctx context.Context, now time.Time, slots chan struct{}, 
 		if !open {
 			continue
 		}
+		// Sent in each recipient's own time: only the open areas are claimed.
+		areas, allOpen, noneOpen := c.areas(now)
+		claimer, canClaimAreas := w.store.(AreaClaimer)
+		if noneOpen || (!allOpen && !canClaimAreas) {
+			continue
+		}
 		w.mu.Lock()
 		wait := w.notUntil[c.ID].After(now)
 		after := w.cursor[c.ID]
-		if r, ok := w.rewind[c.ID]; ok {
+		r, rewound := w.rewind[c.ID]
+		if rewound {
 			after = min(after, r)
 			delete(w.rewind, c.ID)
 		}
+		idle := !allOpen && !rewound && w.idle[c.ID] == areas.key()
 		w.mu.Unlock()
-		if wait {
+		if wait || idle {
 			continue
+		}
+		claim := w.store.Claim
+		if !allOpen {
+			claim = func(ctx context.Context, id, after int64, limit int, now time.Time) ([]Message, error) {
+				return claimer.ClaimAreas(ctx, id, after, limit, now, areas)
+			}
 		}
 		select {
 		case slots <- struct{}{}:
 		case <-ctx.Done():
 			return progressed, nil
 		}
-		msgs, err := w.store.Claim(ctx, c.ID, after, w.cfg.BatchSize, now)
+		msgs, err := claim(ctx, c.ID, after, w.cfg.BatchSize, now)
 		if err != nil {
 			<-slots
 			return progressed, err
@@ -150,7 +167,7 @@ func (w *Worker) round(ctx context.Context, now time.Time, slots chan struct{}, 
 		if len(msgs) == 0 && after > 0 {
 			// Past the end: look again from the start for anything that
 			// went back to the queue before finishing.
-			msgs, err = w.store.Claim(ctx, c.ID, 0, w.cfg.BatchSize, now)
+			msgs, err = claim(ctx, c.ID, 0, w.cfg.BatchSize, now)
 			if err != nil {
 				<-slots
 				return progressed, err
@@ -158,6 +175,11 @@ func (w *Worker) round(ctx context.Context, now time.Time, slots chan struct{}, 
 		}
 		if len(msgs) == 0 {
 			<-slots
+			if !allOpen {
+				w.mu.Lock()
+				w.idle[c.ID] = areas.key()
+				w.mu.Unlock()
+			}
 			w.finish(ctx, c.ID, now)
 			continue
 		}
@@ -219,6 +241,7 @@ func (w *Worker) finish(ctx context.Context, campaignID int64, now time.Time) {
 		delete(w.rewind, campaignID)
 		delete(w.notUntil, campaignID)
 		delete(w.backoff, campaignID)
+		delete(w.idle, campaignID)
 		w.mu.Unlock()
 		w.log.Info("dispatch: campaign completed", "campaign_id", campaignID)
 	}
@@ -250,6 +273,13 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 		if err := w.store.Suppress(bg, c.ID, suppressed); err != nil {
 			w.log.Error("dispatch: mark suppressed", "campaign_id", c.ID, "err", err)
 		}
+	}
+	out, ids, capErr := w.capped(bg, c, out, ids)
+	if capErr != nil {
+		w.requeue(bg, c.ID, ids)
+		w.slowDown(c.ID, w.cfg.Now())
+		w.log.Error("dispatch: count recent messages for the frequency cap", "campaign_id", c.ID, "err", capErr)
+		return
 	}
 	if c.SessionOnly && len(out) > 0 {
 		var err error

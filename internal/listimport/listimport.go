@@ -26,6 +26,7 @@ import (
 	"os"
 	"sync"
 
+	"arauto/internal/contact"
 	"arauto/internal/events"
 	"arauto/internal/recipient"
 )
@@ -39,6 +40,13 @@ type Store interface {
 	FailListImport(ctx context.Context, id int64, code, detail string) error
 	Lists(ctx context.Context, state recipient.ListState) ([]*recipient.List, error)
 	StartListImport(ctx context.Context, id int64, m recipient.Mapping) error
+	// ErasedNumbers returns the numbers erased on request (hashed).
+	ErasedNumbers(ctx context.Context) (*contact.Erased, error)
+	// StartContactImport returns the contact source (the proof of consent)
+	// of the list's import, and records its columns as contact fields.
+	StartContactImport(ctx context.Context, listID int64, columns []string) (int64, error)
+	// UpsertContacts creates or updates the contacts of a chunk of rows.
+	UpsertContacts(ctx context.Context, sourceID int64, recs []contact.Record) error
 }
 
 // Publisher carries live updates to open pages.
@@ -48,6 +56,13 @@ type Publisher interface {
 
 // RejectedBatch is how many rejected rows are written per transaction.
 const RejectedBatch = 5000
+
+// ContactChunk is how many rows' contacts are merged into the contact book
+// per transaction. Contacts are keyed by number, which a file lists in no
+// order: a chunk is written in number order so each page of the book is
+// rewritten once per chunk, not once per row; a bigger chunk costs memory
+// (about 200 bytes a row).
+const ContactChunk = 100_000
 
 // Topic is where a list's import progress is published.
 func Topic(id int64) string { return fmt.Sprintf("list:%d", id) }
@@ -125,6 +140,13 @@ func (j *Jobs) run(ctx context.Context, l *recipient.List) {
 		j.fail(l, "internal", err)
 		return
 	}
+	erased, err := j.store.ErasedNumbers(ctx)
+	if err != nil {
+		log.Error("import: load erased numbers", "err", err)
+		j.fail(l, "internal", err)
+		return
+	}
+	book := &contactBook{store: j.store, erased: erased}
 	var rejected []recipient.RejectedRow
 	flushRejected := func() error {
 		if len(rejected) == 0 {
@@ -141,7 +163,13 @@ func (j *Jobs) run(ctx context.Context, l *recipient.List) {
 			j.mu.Unlock()
 			j.pub.Publish(topic, events.Event{Name: "progress", Data: p})
 		},
-		Suppressed: func(phone string) bool { _, ok := suppressed[phone]; return ok },
+		Suppressed: func(phone string) bool {
+			_, ok := suppressed[phone]
+			return ok || erased.Has(phone)
+		},
+		Columns: func(columns []string) error {
+			return book.start(ctx, l.ID, columns)
+		},
 		Rejected: func(r recipient.RejectedRow) error {
 			rejected = append(rejected, r)
 			if len(rejected) >= RejectedBatch {
@@ -151,12 +179,18 @@ func (j *Jobs) run(ctx context.Context, l *recipient.List) {
 		},
 	}
 	sink := recipient.SinkFunc(func(ctx context.Context, batch []recipient.Recipient) error {
-		return j.store.AddRecipients(ctx, l.ID, batch)
+		if err := j.store.AddRecipients(ctx, l.ID, batch); err != nil {
+			return err
+		}
+		return book.add(ctx, batch)
 	})
 	log.Info("import started", "file", l.FileName, "bytes", l.FileSize)
 	report, err := recipient.Import(ctx, l.FilePath, l.Mapping, sink, opts)
 	if err == nil {
 		err = flushRejected()
+	}
+	if err == nil {
+		err = book.flush(ctx)
 	}
 	if err != nil {
 		if errors.Is(err, context.Canceled) && j.ctx.Err() != nil {
@@ -211,4 +245,56 @@ func (j *Jobs) Resume(ctx context.Context) error {
 		j.Start(l)
 	}
 	return nil
+}
+
+// contactBook merges an import's rows into the contact book as they are
+// stored, a chunk at a time. Numbers erased on request are left out.
+type contactBook struct {
+	store    Store
+	erased   *contact.Erased
+	enc      *contact.Encoder
+	sourceID int64
+	chunk    []contact.Record
+}
+
+// start records the import's source once the columns are known.
+func (b *contactBook) start(ctx context.Context, listID int64, columns []string) error {
+	id, err := b.store.StartContactImport(ctx, listID, columns)
+	if err != nil {
+		return err
+	}
+	b.sourceID, b.enc = id, contact.NewEncoder(columns)
+	b.chunk = make([]contact.Record, 0, ContactChunk)
+	return nil
+}
+
+// add encodes a batch of stored recipients, merging a full chunk.
+func (b *contactBook) add(ctx context.Context, batch []recipient.Recipient) error {
+	for i := range batch {
+		r := &batch[i]
+		if r.Suppressed && b.erased.Has(r.Phone) {
+			continue
+		}
+		rec, ok := b.enc.Encode(r.Phone, r.Row, r.Fields)
+		if !ok {
+			continue
+		}
+		b.chunk = append(b.chunk, rec)
+		if len(b.chunk) >= ContactChunk {
+			if err := b.flush(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// flush merges what the chunk holds.
+func (b *contactBook) flush(ctx context.Context) error {
+	if len(b.chunk) == 0 {
+		return nil
+	}
+	err := b.store.UpsertContacts(ctx, b.sourceID, b.chunk)
+	b.chunk = b.chunk[:0]
+	return err
 }

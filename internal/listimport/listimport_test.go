@@ -2,12 +2,14 @@ package listimport
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"arauto/internal/contact"
 	"arauto/internal/events"
 	"arauto/internal/recipient"
 )
@@ -20,6 +22,8 @@ type memStore struct {
 	report     *recipient.Report
 	failed     string
 	importing  []*recipient.List
+	columns    []string
+	contacts   []string
 }
 
 func (m *memStore) SuppressedPhones(context.Context) (map[string]struct{}, error) {
@@ -59,6 +63,26 @@ func (m *memStore) Lists(context.Context, recipient.ListState) ([]*recipient.Lis
 }
 
 func (m *memStore) StartListImport(context.Context, int64, recipient.Mapping) error { return nil }
+
+func (m *memStore) ErasedNumbers(context.Context) (*contact.Erased, error) {
+	return contact.NewErased([]byte("pepper"), []string{contact.Hash([]byte("pepper"), "5511900001111")}), nil
+}
+
+func (m *memStore) StartContactImport(_ context.Context, _ int64, columns []string) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.columns = columns
+	return 7, nil
+}
+
+func (m *memStore) UpsertContacts(_ context.Context, sourceID int64, recs []contact.Record) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, r := range recs {
+		m.contacts = append(m.contacts, fmt.Sprintf("%d@%d:%s", r.Phone, sourceID, r.Attrs))
+	}
+	return nil
+}
 
 // waitDone waits for the "done" event of list 1.
 func waitDone(t *testing.T, ch <-chan events.Event) {
@@ -132,5 +156,31 @@ func TestResumeFailsAListWhoseFileIsGone(t *testing.T) {
 	}
 	if st.failed != "interrupted" {
 		t.Errorf("got failure %q, want interrupted", st.failed)
+	}
+}
+
+// TestImportFillsTheContactBook: the import hands every stored recipient to
+// the contact book under its source, except a number erased on request,
+// which is flagged like a suppressed one and never becomes a contact again.
+func TestImportFillsTheContactBook(t *testing.T) {
+	st := &memStore{}
+	hub := events.New()
+	ch, cancel := hub.Subscribe(Topic(1))
+	defer cancel()
+	jobs := New(st, hub, nil)
+	defer jobs.Shutdown()
+	l := upload(t, "nome;telefone\nAna;11 90000-1111\nJoão;11 98765-4321\nMaria \"Mari\";21 99999-1111\n")
+	jobs.Start(l)
+	waitDone(t, ch)
+	jobs.Shutdown()
+	want := []string{`5511987654321@7:{"nome":"João"}`, `5521999991111@7:{"nome":"Maria \"Mari\""}`}
+	if fmt.Sprint(st.contacts) != fmt.Sprint(want) {
+		t.Errorf("contacts got %v, want %v", st.contacts, want)
+	}
+	if fmt.Sprint(st.columns) != "[nome]" {
+		t.Errorf("columns got %v, want [nome]", st.columns)
+	}
+	if st.report == nil || st.report.Valid != 3 || st.report.Suppressed != 2 {
+		t.Errorf("report got %+v, want 3 valid of which 2 suppressed (one erased)", st.report)
 	}
 }

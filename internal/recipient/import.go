@@ -109,6 +109,9 @@ type ImportOptions struct {
 	// Rejected, when set, receives every rejected row (duplicates
 	// included) as it is found; an error aborts the import.
 	Rejected func(RejectedRow) error
+	// Columns, when set, is called once with Report.Columns (the names of
+	// Recipient.Fields) before the first batch reaches the sink.
+	Columns func(columns []string) error
 	// BatchSize is the number of recipients per Sink call (default 5000).
 	BatchSize int
 	// MaxRecordBytes bounds one CSV/TXT record (default 1 MB).
@@ -198,6 +201,11 @@ func Import(ctx context.Context, path string, m Mapping, sink Sink, opts ImportO
 		if i != m.PhoneColumn && i != m.CorrelationColumn && i != m.AreaCodeColumn {
 			imp.fieldIdx = append(imp.fieldIdx, i)
 			imp.rep.Columns = append(imp.rep.Columns, name)
+		}
+	}
+	if opts.Columns != nil {
+		if err := opts.Columns(imp.rep.Columns); err != nil {
+			return Report{}, fmt.Errorf("recipient: columns: %w", err)
 		}
 	}
 	src, err := t.open(path)

@@ -27,6 +27,10 @@ type Schedule struct {
 	Window Window
 	// Expiry sets when unsent messages expire.
 	Expiry Expiry
+	// LocalTime reads Window in each recipient's own zone, known from the
+	// number's DDD (see internal/areacode), instead of in Zone; numbers
+	// without a known DDD keep Zone. Start and expiry stay in Zone.
+	LocalTime bool `json:",omitempty"`
 }
 
 // Location returns the schedule's zone, DefaultZone when Zone is empty.

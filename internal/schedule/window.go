@@ -16,6 +16,9 @@ type Window struct {
 	// Weekdays are the allowed days of the week of the local date. Empty
 	// allows every day.
 	Weekdays []time.Weekday
+	// ClosedOnHolidays closes the window on Brazil's national holidays
+	// (Holidays), read on the local date.
+	ClosedOnHolidays bool
 }
 
 // searchHorizon bounds the search for an opening or a closing. A valid
@@ -28,8 +31,9 @@ const searchHorizon = 21 * 24 * time.Hour
 type compiled struct {
 	hours  [24]bool
 	days   [7]bool
-	never  bool // a non-empty list has no valid entry
-	always bool // every hour of every day
+	never    bool // a non-empty list has no valid entry
+	always   bool // every hour of every day
+	holidays bool // closed on national holidays
 }
 
 func (w Window) compile() compiled {
@@ -59,13 +63,22 @@ func (w Window) compile() compiled {
 		validDays = 7
 	}
 	c.never = validHours == 0 || validDays == 0
-	c.always = validHours == 24 && validDays == 7
+	c.holidays = w.ClosedOnHolidays
+	c.always = validHours == 24 && validDays == 7 && !c.holidays
 	return c
 }
 
 // open reports whether the local time lt is inside the window.
 func (c *compiled) open(lt time.Time) bool {
-	return !c.never && c.hours[lt.Hour()] && c.days[lt.Weekday()]
+	if c.never || !c.hours[lt.Hour()] || !c.days[lt.Weekday()] {
+		return false
+	}
+	if c.holidays {
+		if _, closed := HolidayAt(lt); closed {
+			return false
+		}
+	}
+	return true
 }
 
 // orUTC treats a nil location as UTC instead of panicking.
@@ -95,6 +108,20 @@ func nextHourChange(x time.Time, loc *time.Location) time.Time {
 func (w Window) Open(t time.Time, loc *time.Location) bool {
 	c := w.compile()
 	return c.open(t.In(orUTC(loc)))
+}
+
+// OpenIn reports whether sending is allowed at t in every one of zones
+// (IANA names): the clocks of a place that spans two zones must both be
+// inside the window. A zone that cannot be loaded counts as closed.
+func (w Window) OpenIn(t time.Time, zones []string) bool {
+	c := w.compile()
+	for _, z := range zones {
+		loc, err := LoadZone(z)
+		if err != nil || !c.open(t.In(loc)) {
+			return false
+		}
+	}
+	return len(zones) > 0
 }
 
 // Never reports whether the window can never open: Hours or Weekdays lists
@@ -213,7 +240,17 @@ func (w Window) Describe(t Translator) string {
 	if c.never {
 		return t.T("schedule.window.never")
 	}
-	return t.T("schedule.window.when", describeDays(c.days, t), describeHours(c.hours, t))
+	d := t.T("schedule.window.when", describeDays(c.days, t), describeHours(c.hours, t))
+	if c.holidays {
+		d = t.T("schedule.window.except_holidays", d)
+	}
+	return d
+}
+
+// Restricted reports whether the window closes at all: it lists hours or
+// weekdays, or closes on holidays.
+func (w Window) Restricted() bool {
+	return len(w.Hours) > 0 || len(w.Weekdays) > 0 || w.ClosedOnHolidays
 }
 
 // describeDays writes the allowed days Monday first, Brazilian style.
