@@ -117,4 +117,3 @@ func (w *Worker) capped(ctx context.Context, c Campaign, msgs []Message, ids []i
 // CapRule is how the worker learns the frequency cap in force for a
 // channel (an inactive Rule for none).
 type CapRule func(ctx context.Context, channel string) (frequency.Rule, error)
-

@@ -29,8 +29,8 @@ const searchHorizon = 21 * 24 * time.Hour
 
 // compiled is a Window as lookup tables, invalid entries dropped.
 type compiled struct {
-	hours  [24]bool
-	days   [7]bool
+	hours    [24]bool
+	days     [7]bool
 	never    bool // a non-empty list has no valid entry
 	always   bool // every hour of every day
 	holidays bool // closed on national holidays
