@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"arauto/internal/contact"
+	"arauto/internal/segment"
 )
 
 // SetListConsent records, before a list is imported, the legal basis its
@@ -150,4 +152,254 @@ func upsertContactsSQL(n int, src string, sourceID int64) string {
 		consent_row = excluded.consent_row,
 		updated_at = excluded.updated_at`)
 	return b.String()
+}
+
+const contactColumns = `c.id, c.phone, c.attrs, c.sources, c.consent_source, c.consent_row, c.carrier, c.last_sent_at, c.last_delivered_at,
+	c.last_replied_at, c.last_clicked_at, c.created_at, c.updated_at, CAST(c.phone AS TEXT) IN (SELECT phone FROM suppressions)`
+
+func scanContact(row interface{ Scan(...any) error }) (contact.Contact, int64, error) {
+	var c contact.Contact
+	var id, phone, sent, deliv, replied, clicked, created, updated int64
+	var attrs, sources string
+	if err := row.Scan(&id, &phone, &attrs, &sources, &c.Consent, &c.ConsentRow, &c.Carrier, &sent, &deliv, &replied, &clicked,
+		&created, &updated, &c.OptedOut); err != nil {
+		return c, 0, err
+	}
+	c.Phone = strconv.FormatInt(phone, 10)
+	if err := json.Unmarshal([]byte(attrs), &c.Attrs); err != nil {
+		return c, 0, fmt.Errorf("contact %s fields: %w", c.Phone, err)
+	}
+	for _, s := range strings.Split(strings.Trim(sources, ","), ",") {
+		if v, err := strconv.ParseInt(s, 10, 64); err == nil {
+			c.Sources = append(c.Sources, v)
+		}
+	}
+	c.LastSent, c.LastDelivered, c.LastReplied, c.LastClicked = fromMS(sent), fromMS(deliv), fromMS(replied), fromMS(clicked)
+	c.CreatedAt, c.UpdatedAt = fromMS(created), fromMS(updated)
+	return c, id, nil
+}
+
+// Contact returns the contact of a number (E.164 digits) or ErrNotFound.
+func (s *Store) Contact(ctx context.Context, phone string) (*contact.Contact, error) {
+	p, err := strconv.ParseInt(digits(phone), 10, 64)
+	if err != nil {
+		return nil, fmt.Errorf("store: contact %q: %w", phone, ErrNotFound)
+	}
+	c, _, err := scanContact(s.r.QueryRowContext(ctx, "SELECT "+contactColumns+" FROM contacts c WHERE c.phone = ?", p))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: contact %s: %w", phone, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: contact %s: %w", phone, err)
+	}
+	return &c, nil
+}
+
+// ContactQuery selects and pages the contact book.
+type ContactQuery struct {
+	// Search is a number (digits typed any way: its start) or the start of
+	// a name (folded).
+	Search string
+	// Filter narrows the book like a segment; nil keeps everyone.
+	Filter *segment.Filter
+	// After is the previous page's Next; "" starts at the beginning.
+	After string
+	// Limit is the page size; default 50, at most 200.
+	Limit int
+	// Now is the instant the filter's "within N days" count from.
+	Now time.Time
+}
+
+// ContactPage is one page of contacts.
+type ContactPage struct {
+	Items []contact.Contact
+	// Next is the cursor of the following page; "" when this is the last.
+	Next string
+}
+
+// NumberRanges turns the start of a number as typed into the ranges of
+// E.164 numbers it begins: a leading + or 55 with ten digits or more is
+// read as international, anything else as a Brazilian number without the
+// country code. Each range is [lo, hi); they ascend and do not overlap.
+func NumberRanges(typed string) [][2]int64 {
+	d := digits(typed)
+	if d == "" || len(d) > 15 {
+		return nil
+	}
+	if !strings.Contains(typed, "+") && !(strings.HasPrefix(d, "55") && len(d) >= 10) {
+		d = "55" + d
+	}
+	p, err := strconv.ParseInt(d, 10, 64)
+	if err != nil {
+		return nil
+	}
+	var out [][2]int64
+	scale := int64(1)
+	for n := len(d); n <= 15; n++ {
+		if n >= 8 {
+			out = append(out, [2]int64{p * scale, (p + 1) * scale})
+		}
+		if n < 15 {
+			scale *= 10
+		}
+	}
+	return out
+}
+
+// Contacts lists the contact book a page at a time: by number (keyset on
+// the number's index), or by name when searching a name.
+func (s *Store) Contacts(ctx context.Context, q ContactQuery) (ContactPage, error) {
+	if q.Limit <= 0 {
+		q.Limit = 50
+	}
+	q.Limit = min(q.Limit, 200)
+	where, args := "1", []any(nil)
+	if q.Filter != nil {
+		where, args = segmentWhere(*q.Filter, q.Now)
+	}
+	term := strings.TrimSpace(q.Search)
+	var page ContactPage
+	var err error
+	switch {
+	case term == "":
+		page, err = s.contactsByNumber(ctx, where, args, [][2]int64{{0, 1 << 62}}, q)
+	case phoneSearch(term) != "" || digits(term) == strings.TrimSpace(strings.TrimPrefix(term, "+")):
+		page, err = s.contactsByNumber(ctx, where, args, NumberRanges(term), q)
+	default:
+		page, err = s.contactsByName(ctx, where, args, contact.Fold(term), q)
+	}
+	if err != nil {
+		return ContactPage{}, fmt.Errorf("store: contacts: %w", err)
+	}
+	return page, nil
+}
+
+// contactsByNumber walks the number ranges in order from the cursor,
+// filling the page.
+func (s *Store) contactsByNumber(ctx context.Context, where string, args []any, ranges [][2]int64, q ContactQuery) (ContactPage, error) {
+	var page ContactPage
+	after, _ := strconv.ParseInt(q.After, 10, 64)
+	want := q.Limit + 1
+	for _, r := range ranges {
+		if r[1] <= after {
+			continue
+		}
+		lo := max(r[0], after+1)
+		rows, err := s.r.QueryContext(ctx, "SELECT "+contactColumns+" FROM contacts c WHERE c.phone >= ? AND c.phone < ? AND "+where+
+			" ORDER BY c.phone LIMIT ?", append(append([]any{lo, r[1]}, args...), want-len(page.Items))...)
+		if err != nil {
+			return page, err
+		}
+		for rows.Next() {
+			c, _, err := scanContact(rows)
+			if err != nil {
+				rows.Close()
+				return page, err
+			}
+			page.Items = append(page.Items, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return page, err
+		}
+		if len(page.Items) >= want {
+			break
+		}
+	}
+	if len(page.Items) > q.Limit {
+		page.Items = page.Items[:q.Limit]
+		page.Next = page.Items[q.Limit-1].Phone
+	}
+	return page, nil
+}
+
+// contactsByName walks the names that start with prefix, in name order
+// (keyset on the name index: the cursor is the last row's id).
+func (s *Store) contactsByName(ctx context.Context, where string, args []any, prefix string, q ContactQuery) (ContactPage, error) {
+	var page ContactPage
+	cond, a := "c.name_key >= ? AND c.name_key < ?", []any{prefix, prefix + "\U0010FFFF"}
+	if after, err := strconv.ParseInt(strings.TrimPrefix(q.After, "n"), 10, 64); err == nil && strings.HasPrefix(q.After, "n") {
+		cond += " AND (c.name_key, c.id) > (SELECT name_key, id FROM contacts WHERE id = ?)"
+		a = append(a, after)
+	}
+	rows, err := s.r.QueryContext(ctx, "SELECT "+contactColumns+" FROM contacts c INDEXED BY contacts_name WHERE c.name_key <> '' AND "+cond+" AND "+where+
+		" ORDER BY c.name_key, c.id LIMIT ?", append(append(a, args...), q.Limit+1)...)
+	if err != nil {
+		return page, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		c, id, err := scanContact(rows)
+		if err != nil {
+			return page, err
+		}
+		page.Items, ids = append(page.Items, c), append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return page, err
+	}
+	if len(page.Items) > q.Limit {
+		page.Items = page.Items[:q.Limit]
+		page.Next = "n" + strconv.FormatInt(ids[q.Limit-1], 10)
+	}
+	return page, nil
+}
+
+// CountContacts counts the contact book, or the part a filter selects.
+func (s *Store) CountContacts(ctx context.Context, f *segment.Filter, now time.Time) (int64, error) {
+	if f == nil {
+		f = &segment.Filter{}
+	}
+	return s.CountSegment(ctx, *f, now)
+}
+
+// ContactSources returns the sources with the given ids.
+func (s *Store) ContactSources(ctx context.Context, ids []int64) ([]contact.Source, error) {
+	var out []contact.Source
+	err := inChunks(ids, func(args []any) error {
+		rows, err := s.r.QueryContext(ctx, `SELECT id, kind, basis, list_id, list_name, file_name, user_id, user_email, keyword, created_at
+			FROM contact_sources WHERE id IN (`+placeholders(len(args))+`) ORDER BY id`, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var src contact.Source
+			var kind, basis string
+			var at int64
+			if err := rows.Scan(&src.ID, &kind, &basis, &src.ListID, &src.ListName, &src.FileName, &src.UserID, &src.UserEmail, &src.Keyword, &at); err != nil {
+				return err
+			}
+			src.Kind, src.Basis, src.CreatedAt = contact.SourceKind(kind), contact.LegalBasis(basis), fromMS(at)
+			out = append(out, src)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: contact sources: %w", err)
+	}
+	return out, nil
+}
+
+// AttrHistory returns the values later imports replaced on a contact,
+// newest first.
+func (s *Store) AttrHistory(ctx context.Context, phone string) ([]contact.AttrChange, error) {
+	p, _ := strconv.ParseInt(digits(phone), 10, 64)
+	rows, err := s.r.QueryContext(ctx, "SELECT field, old_value, source_id, replaced_at FROM contact_attr_history WHERE phone = ? ORDER BY rowid DESC LIMIT 200", p)
+	if err != nil {
+		return nil, fmt.Errorf("store: field history of %s: %w", phone, err)
+	}
+	defer rows.Close()
+	var out []contact.AttrChange
+	for rows.Next() {
+		var ch contact.AttrChange
+		var at int64
+		if err := rows.Scan(&ch.Field, &ch.Old, &ch.Source, &at); err != nil {
+			return nil, fmt.Errorf("store: field history of %s: %w", phone, err)
+		}
+		ch.Replaced = fromMS(at)
+		out = append(out, ch)
+	}
+	return out, rows.Err()
 }

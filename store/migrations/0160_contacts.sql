@@ -62,18 +62,18 @@ CREATE INDEX contacts_carrier ON contacts (carrier) WHERE carrier <> '';
 -- "Latest value wins, history kept": a value a later import replaced is
 -- kept here with the source that had given it.
 CREATE TABLE contact_attr_history (
-	contact_id  INTEGER NOT NULL,
+	phone       INTEGER NOT NULL,
 	field       TEXT NOT NULL,
 	old_value   TEXT NOT NULL,
 	source_id   INTEGER NOT NULL,
 	replaced_at INTEGER NOT NULL
 );
-CREATE INDEX contact_attr_history_contact ON contact_attr_history (contact_id);
+CREATE INDEX contact_attr_history_phone ON contact_attr_history (phone);
 
 CREATE TRIGGER contacts_keep_history AFTER UPDATE OF attrs ON contacts
 WHEN old.attrs <> new.attrs
 BEGIN
-	INSERT INTO contact_attr_history (contact_id, field, old_value, source_id, replaced_at)
+	INSERT INTO contact_attr_history (phone, field, old_value, source_id, replaced_at)
 	SELECT old.phone, o.key, o.value, old.consent_source, new.updated_at
 	FROM json_each(old.attrs) o
 	WHERE o.value IS NOT (new.attrs ->> ('$."' || o.key || '"'));

@@ -1,0 +1,258 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"arauto/internal/segment"
+)
+
+// dddRanges is the condition that keeps the contacts (alias c) whose
+// number has one of the DDDs: each DDD is two ranges of numbers, the
+// 13-digit mobiles (55 DD 9XXXX XXXX) and the 12-digit numbers some
+// WhatsApp accounts still report.
+func dddRanges(ddds []int) (string, []any) {
+	if len(ddds) == 0 {
+		return "0", nil
+	}
+	var or []string
+	var args []any
+	for _, d := range ddds {
+		base := int64(5500+d) * 100_000_000
+		or = append(or, "c.phone BETWEEN ? AND ?", "c.phone BETWEEN ? AND ?")
+		args = append(args, base, base+99_999_999, base*10, base*10+999_999_999)
+	}
+	return "(" + strings.Join(or, " OR ") + ")", args
+}
+
+// segmentWhere compiles a filter into a condition on contacts (alias c).
+// Field names and values are bound, never written into the SQL.
+func segmentWhere(f segment.Filter, now time.Time) (string, []any) {
+	if len(f.Rules) == 0 {
+		return "1", nil
+	}
+	var parts []string
+	var args []any
+	for _, r := range f.Rules {
+		var cond string
+		var a []any
+		switch r.Kind {
+		case segment.KindAttr:
+			path := `$."` + r.Field + `"`
+			vals := r.Folded()
+			switch r.Op {
+			case segment.Equals:
+				cond, a = "(c.fold ->> ?) = ?", []any{path, vals[0]}
+			case segment.Contains:
+				cond, a = "instr(c.fold ->> ?, ?) > 0", []any{path, vals[0]}
+			default:
+				cond = "(c.fold ->> ?) IN (" + placeholders(len(vals)) + ")"
+				a = append([]any{path}, anySlice(vals)...)
+			}
+			cond = "coalesce(" + cond + ", 0)"
+		case segment.KindList:
+			cond, a = "c.phone IN (SELECT phone + 0 FROM recipients WHERE list_id = ?)", []any{r.ListID()}
+		case segment.KindDDD, segment.KindState:
+			cond, a = dddRanges(r.DDDs())
+		case segment.KindCarrier:
+			vals := make([]string, len(r.Values))
+			for i, v := range r.Values {
+				vals[i] = strings.ToUpper(strings.TrimSpace(v))
+			}
+			cond, a = "upper(c.carrier) IN ("+placeholders(len(vals))+")", anySlice(vals)
+		case segment.KindDelivered:
+			cond, a = "c.last_delivered_at >= ?", []any{toMS(now.Add(-time.Duration(r.Days) * 24 * time.Hour))}
+		case segment.KindReplied:
+			cond, a = "c.last_replied_at >= ?", []any{toMS(now.Add(-time.Duration(r.Days) * 24 * time.Hour))}
+		case segment.KindClicked:
+			cond, a = "c.last_clicked_at >= ?", []any{toMS(now.Add(-time.Duration(r.Days) * 24 * time.Hour))}
+		case segment.KindNeverMessaged:
+			cond = "c.last_sent_at = 0"
+		case segment.KindOptedOut:
+			cond = "CAST(c.phone AS TEXT) IN (SELECT phone FROM suppressions)"
+		default:
+			cond = "0"
+		}
+		if r.Not {
+			cond = "NOT " + cond
+		}
+		parts = append(parts, "("+cond+")")
+		args = append(args, a...)
+	}
+	join := " AND "
+	if f.Match == segment.Any {
+		join = " OR "
+	}
+	return "(" + strings.Join(parts, join) + ")", args
+}
+
+func anySlice[T any](vs []T) []any {
+	out := make([]any, len(vs))
+	for i, v := range vs {
+		out[i] = v
+	}
+	return out
+}
+
+// CountSegment counts the contacts a filter selects now.
+func (s *Store) CountSegment(ctx context.Context, f segment.Filter, now time.Time) (int64, error) {
+	where, args := segmentWhere(f, now)
+	var n int64
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM contacts c WHERE "+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count segment: %w", err)
+	}
+	return n, nil
+}
+
+// ContactFields returns the fields contacts have, by name.
+func (s *Store) ContactFields(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT name FROM contact_fields ORDER BY name")
+	if err != nil {
+		return nil, fmt.Errorf("store: contact fields: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("store: contact fields: %w", err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// Carriers returns the carriers contacts have, by name.
+func (s *Store) Carriers(ctx context.Context) ([]string, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT DISTINCT upper(carrier) FROM contacts INDEXED BY contacts_carrier WHERE carrier <> '' ORDER BY 1")
+	if err != nil {
+		return nil, fmt.Errorf("store: carriers: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, fmt.Errorf("store: carriers: %w", err)
+		}
+		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+func scanSegment(row interface{ Scan(...any) error }) (*segment.Segment, error) {
+	var sg segment.Segment
+	var filter string
+	var by sql.NullInt64
+	var created, updated int64
+	if err := row.Scan(&sg.ID, &sg.Name, &filter, &by, &created, &updated); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(filter), &sg.Filter); err != nil {
+		return nil, fmt.Errorf("segment %d filter: %w", sg.ID, err)
+	}
+	sg.CreatedBy, sg.CreatedAt, sg.UpdatedAt = by.Int64, fromMS(created), fromMS(updated)
+	return &sg, nil
+}
+
+const segmentColumns = "id, name, filter, created_by, created_at, updated_at"
+
+// SaveSegment creates the segment (ID 0) or updates it; a name another
+// segment has is ErrConflict.
+func (s *Store) SaveSegment(ctx context.Context, sg *segment.Segment) error {
+	filter, err := json.Marshal(sg.Filter)
+	if err != nil {
+		return fmt.Errorf("store: save segment: %w", err)
+	}
+	now := time.Now().UTC()
+	var res sql.Result
+	if sg.ID == 0 {
+		res, err = s.w.ExecContext(ctx, "INSERT INTO segments (name, filter, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+			sg.Name, string(filter), nullInt(sg.CreatedBy), toMS(now), toMS(now))
+	} else {
+		res, err = s.w.ExecContext(ctx, "UPDATE segments SET name = ?, filter = ?, updated_at = ? WHERE id = ?", sg.Name, string(filter), toMS(now), sg.ID)
+	}
+	if isUnique(err) {
+		return fmt.Errorf("store: save segment %q: %w", sg.Name, ErrConflict)
+	}
+	if err != nil {
+		return fmt.Errorf("store: save segment: %w", err)
+	}
+	if sg.ID == 0 {
+		sg.ID, _ = res.LastInsertId()
+		sg.CreatedAt = now
+	} else if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: save segment %d: %w", sg.ID, ErrNotFound)
+	}
+	sg.UpdatedAt = now
+	return nil
+}
+
+// SegmentByID returns one segment or ErrNotFound.
+func (s *Store) SegmentByID(ctx context.Context, id int64) (*segment.Segment, error) {
+	sg, err := scanSegment(s.r.QueryRowContext(ctx, "SELECT "+segmentColumns+" FROM segments WHERE id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: segment %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: segment %d: %w", id, err)
+	}
+	return sg, nil
+}
+
+// Segments returns every segment by name.
+func (s *Store) Segments(ctx context.Context) ([]*segment.Segment, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+segmentColumns+" FROM segments ORDER BY name COLLATE NOCASE")
+	if err != nil {
+		return nil, fmt.Errorf("store: segments: %w", err)
+	}
+	defer rows.Close()
+	var out []*segment.Segment
+	for rows.Next() {
+		sg, err := scanSegment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: segments: %w", err)
+		}
+		out = append(out, sg)
+	}
+	return out, rows.Err()
+}
+
+// DeleteSegment removes a segment. Campaigns that had it as audience
+// keep their frozen list (or, as drafts, have no audience any more).
+func (s *Store) DeleteSegment(ctx context.Context, id int64) error {
+	res, err := s.w.ExecContext(ctx, "DELETE FROM segments WHERE id = ?", id)
+	if err != nil {
+		return fmt.Errorf("store: delete segment %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: delete segment %d: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+// KnownLists returns the ready lists people imported, by id, for checking
+// segment rules.
+func (s *Store) KnownLists(ctx context.Context) (map[int64]string, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT id, name FROM lists WHERE state = 'ready' AND kind = 'upload'")
+	if err != nil {
+		return nil, fmt.Errorf("store: known lists: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]string{}
+	for rows.Next() {
+		var id int64
+		var name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, fmt.Errorf("store: known lists: %w", err)
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
+}
+
