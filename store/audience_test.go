@@ -10,10 +10,13 @@ import (
 	"time"
 
 	"arauto/internal/campaign"
+	"arauto/internal/contact"
+	"arauto/internal/delivery"
 	"arauto/internal/dispatch"
 	"arauto/internal/frequency"
 	"arauto/internal/recipient"
 	"arauto/internal/schedule"
+	"arauto/internal/segment"
 )
 
 // acceptAll is a provider that takes every message and remembers the
@@ -200,4 +203,64 @@ func TestFrequencyCapSkipsAndNamesTheRule(t *testing.T) {
 	clk.set(clk.now().Add(24 * time.Hour))
 	id3 := scheduledCampaign(t, s, first, sc, clk.now())
 	waitCounts(t, s, id3, map[string]int64{"accepted": 2})
+}
+
+// TestContactActivityFollowsSendsAndEvents: an accepted message, a
+// delivery and a reply show on the contact, and an opt-in reply becomes
+// its consent.
+func TestContactActivityFollowsSendsAndEvents(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	phone := "5511987650001"
+	src, err := s.StartContactImport(ctx, listOf(t, s, phone), []string{"nome"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _ := contact.NewEncoder([]string{"nome"}).Encode(phone, 2, []string{"Ana"})
+	if err := s.UpsertContacts(ctx, src, []contact.Record{rec}); err != nil {
+		t.Fatal(err)
+	}
+	never := segment.Filter{Match: segment.All, Rules: []segment.Rule{{Kind: segment.KindNeverMessaged}}}
+	if n, _ := s.CountSegment(ctx, never, time.Now()); n != 1 {
+		t.Fatalf("never messaged before sending got %d, want 1", n)
+	}
+	sd := seedCampaign(t, s, 1, campaign.SMS, false)
+	// seedCampaign makes its own numbers; send to ours instead.
+	if _, err := s.w.Exec("UPDATE messages SET phone = ? WHERE id = ?", phone, sd.msgIDs[0]); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Accept(ctx, sd.campaignID, []dispatch.Accepted{{MessageID: sd.msgIDs[0], ProviderID: "p1"}}, tAccept); err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := s.CountSegment(ctx, never, time.Now()); n != 0 {
+		t.Errorf("never messaged after sending got %d, want 0", n)
+	}
+	delivered, replied := tAccept.Add(time.Minute), tAccept.Add(time.Hour)
+	err = s.ApplyBatch(ctx, func(b delivery.Batch) error {
+		return b.Commit(ctx, delivery.Changes{
+			States:  []delivery.State{{ID: sd.msgIDs[0], CampaignID: sd.campaignID, Phone: phone, Carrier: "VIVO", DeliveredCode: 4, DeliveredAt: toMS(delivered)}},
+			Replies: []delivery.Reply{{Channel: "sms", ProviderID: "mo-1", Phone: phone, Text: "SIM, quero", ReceivedAt: replied, OptIn: "SIM"}},
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := s.Contact(ctx, phone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.LastSent.Equal(tAccept) || !c.LastDelivered.Equal(delivered) || !c.LastReplied.Equal(replied) || c.Carrier != "VIVO" {
+		t.Errorf("contact got sent %s delivered %s replied %s carrier %q, want the times and VIVO", c.LastSent, c.LastDelivered, c.LastReplied, c.Carrier)
+	}
+	srcs, err := s.ContactSources(ctx, []int64{c.Consent})
+	if err != nil || len(srcs) != 1 || srcs[0].Kind != contact.SourceKeyword || srcs[0].Basis != contact.BasisConsent || len(c.Sources) != 2 {
+		t.Errorf("consent got %+v (sources %v) %v, want the keyword reply, after the import", srcs, c.Sources, err)
+	}
+	within := segment.Filter{Match: segment.All, Rules: []segment.Rule{{Kind: segment.KindDelivered, Days: 1}, {Kind: segment.KindReplied, Days: 1}}}
+	if n, _ := s.CountSegment(ctx, within, replied.Add(time.Hour)); n != 1 {
+		t.Errorf("delivered and replied within a day got %d, want 1", n)
+	}
+	if n, _ := s.CountSegment(ctx, within, replied.Add(48*time.Hour)); n != 0 {
+		t.Errorf("two days later got %d, want 0", n)
+	}
 }

@@ -190,7 +190,7 @@ func (a applyTx) Commit(ctx context.Context, c delivery.Changes) error {
 			return fmt.Errorf("mark event %d: %w", e.ID, err)
 		}
 	}
-	return nil
+	return touchContacts(ctx, a.tx, c)
 }
 
 // addCounts adds deltas to campaign_counts.

@@ -403,9 +403,20 @@ func (s *Store) SetCarriers(ctx context.Context, listID int64, results []Carrier
 			return err
 		}
 		defer stmt.Close()
+		// The contact book keeps the latest carrier a lookup named.
+		book, err := tx.PrepareContext(ctx, "UPDATE contacts SET carrier = ? WHERE phone = (SELECT phone + 0 FROM recipients WHERE list_id = ? AND row = ?)")
+		if err != nil {
+			return err
+		}
+		defer book.Close()
 		for _, r := range results {
 			if _, err := stmt.ExecContext(ctx, r.Carrier, r.Inactive, listID, r.Row); err != nil {
 				return err
+			}
+			if r.Carrier != "" {
+				if _, err := book.ExecContext(ctx, r.Carrier, listID, r.Row); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

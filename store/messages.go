@@ -300,6 +300,9 @@ func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Acc
 		if err := bump(ctx, tx, campaignID, "submitting", "accepted", moved); err != nil {
 			return err
 		}
+		if err := touchSent(ctx, tx, acc, now); err != nil {
+			return err
+		}
 		_, err = tx.ExecContext(ctx, "UPDATE campaigns SET sent_count = sent_count + ? WHERE id = ?", moved, campaignID)
 		return err
 	})

@@ -78,6 +78,7 @@ type Applier struct {
 
 	mu       sync.Mutex
 	kw       optout.Matcher
+	optIns   optIns
 	kwLoaded time.Time
 }
 
@@ -152,6 +153,7 @@ func (a *Applier) Step(ctx context.Context) (Result, error) {
 		return res, nil
 	}
 	batch := parseAll(evs, a.matcher(ctx))
+	optIn := a.optIns.matcher(ctx, a.store)
 	msgIDs, replyIDs := named(batch)
 	var changes Changes
 	err = a.store.ApplyBatch(ctx, func(tx Batch) error {
@@ -160,6 +162,7 @@ func (a *Applier) Step(ctx context.Context) (Result, error) {
 			return err
 		}
 		changes = fold(batch, loaded, now)
+		markOptIns(changes.Replies, optIn)
 		return tx.Commit(ctx, changes)
 	})
 	if err != nil {

@@ -41,6 +41,9 @@ type Reply struct {
 	// OptOut marks replies that were an opt-out keyword (the number is
 	// suppressed).
 	OptOut bool
+	// OptIn is the opt-in keyword the reply was (config.OptInKeywords),
+	// "" when none: the store records it as the person's consent.
+	OptIn string
 	// EventID is the raw event it came from.
 	EventID int64
 }
