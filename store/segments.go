@@ -255,4 +255,3 @@ func (s *Store) KnownLists(ctx context.Context) (map[int64]string, error) {
 	}
 	return out, rows.Err()
 }
-

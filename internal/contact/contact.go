@@ -14,27 +14,30 @@ import (
 type Contact struct {
 	// Phone is the number in E.164 digits without '+' ("5511987654321");
 	// it is the contact's identity.
-	Phone string
+	Phone string `json:"phone"`
 	// Attrs are the contact's fields merged from every import: the latest
 	// non-empty value of each wins.
-	Attrs map[string]string
+	Attrs map[string]string `json:"fields"`
 	// Sources are the imports (and keyword opt-ins) the contact came from,
 	// oldest first.
-	Sources []int64
+	Sources []int64 `json:"sources"`
 	// Consent is the source that gave the contact's current legal basis,
 	// and ConsentRow the row of its file.
-	Consent    int64
-	ConsentRow int
+	Consent    int64 `json:"consent_source"`
+	ConsentRow int   `json:"consent_row"`
 	// Carrier is the last carrier a lookup or a status named.
-	Carrier string
+	Carrier string `json:"carrier,omitempty"`
 	// The last time a message was sent to, delivered to, replied by or
 	// clicked by the contact; zero for never. Clicks are not recorded yet
 	// (the field is ready for them).
-	LastSent, LastDelivered, LastReplied, LastClicked time.Time
+	LastSent      time.Time `json:"last_sent"`
+	LastDelivered time.Time `json:"last_delivered"`
+	LastReplied   time.Time `json:"last_replied"`
+	LastClicked   time.Time `json:"last_clicked"`
 	// OptedOut is set when the number is on the suppression list.
-	OptedOut  bool
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	OptedOut  bool      `json:"opted_out"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Name is the contact's name as imported (the first name-like field), or "".
@@ -89,30 +92,30 @@ const (
 // Source is where contacts came from: one list import, or one opt-in
 // reply. It is kept when the list is deleted: it is the proof of consent.
 type Source struct {
-	ID    int64
-	Kind  SourceKind
-	Basis LegalBasis
+	ID    int64      `json:"id"`
+	Kind  SourceKind `json:"kind"`
+	Basis LegalBasis `json:"legal_basis"`
 	// ListID is the imported list; 0 once the list is deleted (ListName and
 	// FileName stay).
-	ListID   int64
-	ListName string
-	FileName string
+	ListID   int64  `json:"list_id,omitempty"`
+	ListName string `json:"list,omitempty"`
+	FileName string `json:"file,omitempty"`
 	// UserID and UserEmail name who imported the list (0 and "" for an
 	// opt-in reply).
-	UserID    int64
-	UserEmail string
+	UserID    int64  `json:"user_id,omitempty"`
+	UserEmail string `json:"user,omitempty"`
 	// Keyword is the opt-in reply's text, for a keyword source.
-	Keyword   string
-	CreatedAt time.Time
+	Keyword   string    `json:"keyword,omitempty"`
+	CreatedAt time.Time `json:"at"`
 }
 
 // AttrChange is a value of a field that a later import replaced: the
 // history kept behind "latest value wins".
 type AttrChange struct {
-	Field    string
-	Old      string
-	Source   int64 // the source that had given the old value
-	Replaced time.Time
+	Field    string    `json:"field"`
+	Old      string    `json:"old_value"`
+	Source   int64     `json:"source"` // the source that had given the old value
+	Replaced time.Time `json:"replaced_at"`
 }
 
 // MaxValueBytes bounds one attribute value kept on a contact (the list
