@@ -16,4 +16,3 @@ func (s *Store) ExecForTest(ctx context.Context, q string, args ...any) error {
 func (s *Store) QueryRowForTest(ctx context.Context, q string, args ...any) *sql.Row {
 	return s.r.QueryRowContext(ctx, q, args...)
 }
-
