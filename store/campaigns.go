@@ -16,7 +16,7 @@ import (
 var ErrCampaignSent = errors.New("store: campaign has sent messages")
 
 const campaignColumns = `id, remote_id, name, alias, channel, list_id, message, scheduled_at, state, sent_count, created_at, updated_at,
-	flash, extra_info, started_at, finished_at, last_error`
+	flash, extra_info, started_at, finished_at, last_error, coalesce(segment_id, 0)`
 
 func scanCampaign(row interface{ Scan(...any) error }) (*campaign.Campaign, error) {
 	var c campaign.Campaign
@@ -25,7 +25,7 @@ func scanCampaign(row interface{ Scan(...any) error }) (*campaign.Campaign, erro
 	var message sql.NullString
 	var created, updated, started, finished int64
 	if err := row.Scan(&c.ID, &c.RemoteID, &c.Name, &c.Alias, &channel, &listID, &message, &scheduled, &state, &c.SentCount, &created, &updated,
-		&c.Flash, &c.ExtraInfo, &started, &finished, &c.LastError); err != nil {
+		&c.Flash, &c.ExtraInfo, &started, &finished, &c.LastError, &c.SegmentID); err != nil {
 		return nil, err
 	}
 	c.Channel, c.State = campaign.Channel(channel), campaign.State(state)
@@ -326,7 +326,13 @@ func (s *Store) draftUpdate(ctx context.Context, id int64, op, set string, args 
 // SetCampaignList chooses the recipient list of a draft campaign. The
 // caller checks that the list is ready.
 func (s *Store) SetCampaignList(ctx context.Context, id, listID int64, at time.Time) error {
-	return s.draftUpdate(ctx, id, "set list", "list_id = ?, updated_at = ?", nullInt(listID), toMS(at))
+	return s.draftUpdate(ctx, id, "set list", "list_id = ?, segment_id = NULL, updated_at = ?", nullInt(listID), toMS(at))
+}
+
+// SetCampaignSegment chooses a segment as the audience of a draft campaign
+// instead of a list; it is frozen into a list at launch.
+func (s *Store) SetCampaignSegment(ctx context.Context, id, segmentID int64, at time.Time) error {
+	return s.draftUpdate(ctx, id, "set segment", "segment_id = ?, list_id = NULL, updated_at = ?", nullInt(segmentID), toMS(at))
 }
 
 // SetCampaignMessage stores the message of a draft campaign: its text with

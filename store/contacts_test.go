@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
+	"arauto/internal/campaign"
 	"arauto/internal/contact"
 	"arauto/internal/recipient"
 	"arauto/internal/segment"
@@ -212,5 +214,71 @@ func TestNumberRanges(t *testing.T) {
 		if len(got) != tt.n || (tt.n > 0 && got[0] != tt.first) {
 			t.Errorf("NumberRanges(%q) got %v, want %d ranges from %v", tt.typed, got, tt.n, tt.first)
 		}
+	}
+}
+
+// TestSegmentAudienceIsFrozenAtLaunch: launching a campaign to a segment
+// copies the contacts it selects into the campaign's own list; contacts
+// imported afterwards do not join it, and the list is not offered among
+// the uploaded ones.
+func TestSegmentAudienceIsFrozenAtLaunch(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	importRows(t, s, "Base", []string{"nome", "cidade"},
+		[]string{"5519987650001", "Ana", "Campinas"},
+		[]string{"5511987650002", "Bruno", "São Paulo"},
+		[]string{"5519987650003", "Célia", "CAMPINAS"})
+	sg := &segment.Segment{Name: "Campinas", Filter: segment.Filter{Match: segment.All, Rules: []segment.Rule{
+		{Kind: segment.KindDDD, Values: []string{"19"}},
+		{Kind: segment.KindAttr, Field: "cidade", Op: segment.Equals, Values: []string{"campinas"}}}}}
+	if err := s.SaveSegment(ctx, sg); err != nil {
+		t.Fatal(err)
+	}
+	c := &campaign.Campaign{RemoteID: 77, Name: "Promo", Alias: "promo", Channel: campaign.SMS, Message: "Oi {{nome}}", State: campaign.Draft}
+	if err := s.CreateCampaign(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetCampaignSegment(ctx, c.ID, sg.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	columns, _ := s.ContactFields(ctx)
+	listID, err := s.LaunchSegment(ctx, c.ID, sg, columns, time.Now(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	importRows(t, s, "Depois", []string{"nome", "cidade"}, []string{"5519987650004", "Davi", "Campinas"})
+	page, err := s.Recipients(ctx, listID, "", 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, r := range page.Recipients {
+		got = append(got, r.Phone+"="+strings.Join(r.Fields, "|"))
+	}
+	if want := []string{"5519987650001=Campinas|Ana", "5519987650003=CAMPINAS|Célia"}; !slices.Equal(got, want) {
+		t.Errorf("frozen list got %v, want %v (columns %v)", got, want, columns)
+	}
+	after, err := s.CampaignByID(ctx, c.ID)
+	if err != nil || after.State != campaign.Scheduled || after.ListID != listID || after.SegmentID != sg.ID {
+		t.Errorf("campaign got %+v %v, want scheduled with the frozen list", after, err)
+	}
+	lists, _ := s.Lists(ctx, "")
+	for _, l := range lists {
+		if l.ID == listID {
+			t.Errorf("the frozen list is offered among the uploaded lists")
+		}
+	}
+	// Back to draft, the segment is live again.
+	if err := s.SetCampaignState(ctx, c.ID, campaign.Scheduled, campaign.Draft, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ThawSegment(ctx, c.ID); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := s.CampaignByID(ctx, c.ID); after.ListID != 0 || after.SegmentID != sg.ID {
+		t.Errorf("thawed campaign got list %d segment %d, want no list and the segment", after.ListID, after.SegmentID)
+	}
+	if _, err := s.ListByID(ctx, listID); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("frozen list after thaw got %v, want it removed", err)
 	}
 }

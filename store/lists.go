@@ -14,7 +14,7 @@ import (
 
 const listColumns = `id, name, file_name, file_path, file_size, state, mapping, columns, phone_column, report,
 	error_code, error_detail, rows_total, valid, invalid, duplicates, landlines, suppressed, inactive,
-	carriers_checked_at, coalesce(created_by, 0), created_at, updated_at`
+	carriers_checked_at, coalesce(created_by, 0), created_at, updated_at, kind`
 
 func scanList(row interface{ Scan(...any) error }) (*recipient.List, error) {
 	var l recipient.List
@@ -22,7 +22,7 @@ func scanList(row interface{ Scan(...any) error }) (*recipient.List, error) {
 	var checked, created, updated int64
 	err := row.Scan(&l.ID, &l.Name, &l.FileName, &l.FilePath, &l.FileSize, &state, &mapping, &columns, &l.PhoneColumn, &report,
 		&l.ErrorCode, &l.ErrorDetail, &l.Rows, &l.Valid, &l.Invalid, &l.Duplicates, &l.Landlines, &l.Suppressed, &l.Inactive,
-		&checked, &l.CreatedBy, &created, &updated)
+		&checked, &l.CreatedBy, &created, &updated, &l.Kind)
 	if err != nil {
 		return nil, err
 	}
@@ -78,9 +78,11 @@ func (s *Store) ListByID(ctx context.Context, id int64) (*recipient.List, error)
 
 // Lists returns every list, newest first, optionally only those in state.
 func (s *Store) Lists(ctx context.Context, state recipient.ListState) ([]*recipient.List, error) {
-	q, args := "SELECT "+listColumns+" FROM lists ORDER BY id DESC", []any{}
+	// Lists frozen from a segment at a campaign's launch belong to that
+	// campaign; they are not offered anywhere lists are.
+	q, args := "SELECT "+listColumns+" FROM lists WHERE kind = 'upload' ORDER BY id DESC", []any{}
 	if state != "" {
-		q, args = "SELECT "+listColumns+" FROM lists WHERE state = ? ORDER BY id DESC", []any{string(state)}
+		q, args = "SELECT "+listColumns+" FROM lists WHERE kind = 'upload' AND state = ? ORDER BY id DESC", []any{string(state)}
 	}
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {

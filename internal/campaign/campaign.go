@@ -108,8 +108,13 @@ type Campaign struct {
 	// Channel is empty for campaigns imported from the account, which do not
 	// say how they are sent.
 	Channel Channel
-	// ListID is the recipient list; 0 means none chosen yet.
+	// ListID is the recipient list; 0 means none chosen yet. A campaign
+	// whose audience is a segment has none until launch, when the
+	// segment's contacts are frozen into a list that becomes its ListID.
 	ListID int64
+	// SegmentID is the segment chosen as audience instead of a list; 0 for
+	// none.
+	SegmentID int64
 	// Message is the text template; empty means none written yet.
 	Message string
 	// ScheduledAt is when sending starts (UTC); zero means not scheduled.
@@ -172,7 +177,7 @@ func (c *Campaign) Missing() []string {
 	if c.Channel == "" {
 		m = append(m, "campaigns.missing.channel")
 	}
-	if c.ListID == 0 {
+	if c.ListID == 0 && c.SegmentID == 0 {
 		m = append(m, "campaigns.missing.list")
 	}
 	if strings.TrimSpace(c.Message) == "" {

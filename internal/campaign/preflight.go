@@ -6,9 +6,11 @@ import (
 	"time"
 
 	"arauto/internal/config"
+	"arauto/internal/frequency"
 	"arauto/internal/message"
 	"arauto/internal/recipient"
 	"arauto/internal/schedule"
+	"arauto/internal/segment"
 	"arauto/internal/sms"
 )
 
@@ -76,6 +78,13 @@ type Facts struct {
 	// Provider is the provider's answer; nil when the settings could not
 	// be read.
 	Provider *ProviderAnswer
+	// Segment is the audience of a draft whose recipients are a segment,
+	// not frozen yet (List then describes it, with ID 0).
+	Segment *segment.Segment
+	// Cap is the frequency cap in force for the channel and Capped how
+	// many recipients it would keep from the campaign now.
+	Cap    frequency.Rule
+	Capped int
 }
 
 // Walk is the SMS message rendered for every recipient of the list.
@@ -122,17 +131,22 @@ func Preflight(f Facts) Review {
 	}
 
 	switch l := f.List; {
-	case cp.ListID == 0:
+	case cp.ListID == 0 && cp.SegmentID == 0:
 		r.add("list", CheckFail, text("campaigns.missing.list"))
 	case f.ListGone:
 		r.add("list", CheckFail, text("campaigns.list.gone"))
+	case l.Valid == 0 && f.Segment != nil:
+		r.add("list", CheckFail, text("campaigns.review.segment_empty", l.Name))
 	case l.Valid == 0:
 		r.add("list", CheckFail, text("campaigns.review.list_empty", l.Name))
+	case f.Segment != nil:
+		r.add("list", CheckOK, text("campaigns.review.segment_ok", l.Name, Count(l.Valid)))
 	default:
 		r.add("list", CheckOK, text("campaigns.review.list_ok", l.Name, Count(l.Valid)))
 	}
 
 	checkMessage(&r, f)
+	checkCap(&r, f)
 
 	if f.Schedule == nil {
 		r.add("schedule", CheckFail, text("campaigns.missing.schedule"))
@@ -277,7 +291,7 @@ func checkWhatsApp(r *Review, f Facts) {
 		r.add("message", CheckFail, text(ps[0].Key, ps[0].Args...))
 		return
 	}
-	if !w.NeedsSession() || f.List == nil {
+	if !w.NeedsSession() || f.List == nil || f.Sessions < 0 {
 		r.add("message", CheckOK, text("whatsapp.review.template_ok"))
 		return
 	}

@@ -10,9 +10,11 @@ import (
 	"time"
 
 	"arauto/internal/config"
+	"arauto/internal/frequency"
 	"arauto/internal/message"
 	"arauto/internal/recipient"
 	"arauto/internal/schedule"
+	"arauto/internal/segment"
 	"arauto/internal/wavy"
 )
 
@@ -98,6 +100,12 @@ type Service struct {
 	Provider func(ctx context.Context) (config.Provider, error)
 	// Dispatcher is woken after every change of a campaign's sending.
 	Dispatcher Waker
+	// Audience is the contact book (segment audiences, the frequency
+	// cap's count); nil offers lists only.
+	Audience AudienceStore
+	// FrequencyCap returns the frequency cap in force for a channel; nil
+	// caps nothing.
+	FrequencyCap func(ctx context.Context, channel string) (frequency.Rule, error)
 	// NotFound is the Store's error for a missing row.
 	NotFound error
 	Now      func() time.Time
@@ -358,6 +366,10 @@ func (s *Service) Sync(ctx context.Context) (found int, res ImportResult, err er
 // List returns the campaign's list when it is chosen and ready; gone is
 // set when one is chosen but was deleted or is not ready.
 func (s *Service) List(ctx context.Context, cp *Campaign) (l *recipient.List, gone bool, err error) {
+	if cp.ListID == 0 && cp.SegmentID != 0 {
+		l, _, gone, err = s.segmentAudience(ctx, cp)
+		return l, gone, err
+	}
 	if cp.ListID == 0 {
 		return nil, false, nil
 	}
@@ -380,13 +392,18 @@ func (s *Service) List(ctx context.Context, cp *Campaign) (l *recipient.List, go
 func (s *Service) Preflight(ctx context.Context, cp *Campaign) (Review, Facts, error) {
 	f := Facts{Campaign: cp, Now: s.now()}
 	var err error
-	if f.List, f.ListGone, err = s.List(ctx, cp); err != nil {
+	if cp.ListID == 0 && cp.SegmentID != 0 {
+		f.List, f.Segment, f.ListGone, err = s.segmentAudience(ctx, cp)
+	} else {
+		f.List, f.ListGone, err = s.List(ctx, cp)
+	}
+	if err != nil {
 		return Review{}, f, err
 	}
 	if strings.TrimSpace(cp.Message) != "" {
 		switch cp.Channel {
 		case SMS:
-			if f.Walk, err = s.walk(ctx, cp, f.List); err != nil {
+			if f.Walk, err = s.walk(ctx, cp, f.List, f.Segment); err != nil {
 				return Review{}, f, err
 			}
 		case WhatsApp:
@@ -399,7 +416,9 @@ func (s *Service) Preflight(ctx context.Context, cp *Campaign) (Review, Facts, e
 			if f.List != nil {
 				columns = f.List.Columns
 			}
-			if len(w.Problems(columns)) == 0 && w.NeedsSession() && f.List != nil {
+			if f.Segment != nil {
+				f.Sessions = -1 // not counted for a segment before it is frozen
+			} else if len(w.Problems(columns)) == 0 && w.NeedsSession() && f.List != nil {
 				if f.Sessions, err = s.Store.SessionCount(ctx, f.List.ID, f.Now); err != nil {
 					return Review{}, f, err
 				}
@@ -413,6 +432,9 @@ func (s *Service) Preflight(ctx context.Context, cp *Campaign) (Review, Facts, e
 		}
 		f.Schedule = &sc
 	}
+	if err := s.frequencyCap(ctx, &f); err != nil {
+		return Review{}, f, err
+	}
 	f.Provider = s.askProvider(ctx)
 	return Preflight(f), f, nil
 }
@@ -423,7 +445,7 @@ var errWalkStopped = errors.New("campaign: recipient walk stopped")
 // walk renders the SMS message for every recipient of the list, pricing
 // it and finding recipients with empty fields; nil when the message cannot
 // be rendered for the list.
-func (s *Service) walk(ctx context.Context, cp *Campaign, list *recipient.List) (*Walk, error) {
+func (s *Service) walk(ctx context.Context, cp *Campaign, list *recipient.List, sg *segment.Segment) (*Walk, error) {
 	compiled, used, names, ok := messagePlan(cp, list)
 	if !ok {
 		return nil, nil
@@ -433,7 +455,13 @@ func (s *Service) walk(ctx context.Context, cp *Campaign, list *recipient.List) 
 	w := &Walk{Used: names}
 	var walkErr error
 	w.Cost = compiled.Cost(func(yield func([]string) bool) {
-		walkErr = s.Store.EachRecipientFields(ctx, list.ID, func(fields []string, suppressed bool) error {
+		each := func(fn func(fields []string, suppressed bool) error) error {
+			if sg != nil {
+				return s.Audience.EachSegmentFields(ctx, sg.Filter, list.Columns, s.now(), fn)
+			}
+			return s.Store.EachRecipientFields(ctx, list.ID, fn)
+		}
+		walkErr = each(func(fields []string, suppressed bool) error {
 			w.Recipients++
 			if suppressed {
 				w.Suppressed++
@@ -497,7 +525,12 @@ func (s *Service) Launch(ctx context.Context, cp *Campaign) (Review, Facts, erro
 	if f.Schedule != nil && f.Schedule.SendNow {
 		start = f.Now
 	}
-	if err := s.Store.LaunchCampaign(ctx, cp.ID, start, f.Now); err != nil {
+	if f.Segment != nil {
+		// The audience is frozen now: the outbox is made of these contacts.
+		if _, err := s.Audience.LaunchSegment(ctx, cp.ID, f.Segment, f.List.Columns, start, f.Now); err != nil {
+			return r, f, err
+		}
+	} else if err := s.Store.LaunchCampaign(ctx, cp.ID, start, f.Now); err != nil {
 		return r, f, err
 	}
 	s.wake()
@@ -510,7 +543,15 @@ func (s *Service) Unschedule(ctx context.Context, cp *Campaign) error {
 	if !cp.CanUnschedule() {
 		return ErrNotAllowed
 	}
-	return s.move(ctx, cp, Scheduled, Draft)
+	if err := s.move(ctx, cp, Scheduled, Draft); err != nil {
+		return err
+	}
+	if cp.SegmentID != 0 && s.Audience != nil {
+		// Back to draft, a segment audience is live again until the next
+		// launch freezes it anew.
+		return s.Audience.ThawSegment(ctx, cp.ID)
+	}
+	return nil
 }
 
 // Pause stops a running campaign at its next batch.

@@ -33,8 +33,11 @@ type List struct {
 	Rows, Valid, Invalid, Duplicates, Landlines, Suppressed, Inactive int
 	CarriersCheckedAt                                                 time.Time
 	CreatedBy                                                         int64
-	CreatedAt                                                         time.Time
-	UpdatedAt                                                         time.Time
+	// Kind is "upload" for a list imported from a file, "segment" for the
+	// contacts of a segment frozen when a campaign was launched.
+	Kind      string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // FieldSeparator joins Recipient.Fields into one stored string. Import
