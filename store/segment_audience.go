@@ -155,4 +155,3 @@ func (s *Store) CappedRecipients(ctx context.Context, listID int64, f *segment.F
 	}
 	return n, nil
 }
-

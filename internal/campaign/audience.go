@@ -102,4 +102,3 @@ func checkCap(r *Review, f Facts) {
 		r.add("frequency", CheckWarn, text("campaigns.review.cap_some", Count(f.Capped), f.Cap))
 	}
 }
-
