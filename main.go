@@ -29,6 +29,7 @@ import (
 	"arauto/internal/dispatch"
 	"arauto/internal/dispatch/wavysender"
 	"arauto/internal/events"
+	"arauto/internal/frequency"
 	"arauto/internal/message"
 	"arauto/internal/provider"
 	"arauto/internal/sandbox"
@@ -247,6 +248,7 @@ func newWorker(cfg config.Config, st *store.Store, clients *provider.Clients, lo
 		RequestsPerSecond: cfg.SendRequestsPerSecond,
 		MessagesPerSecond: cfg.SendMessagesPerSecond,
 		Concurrency:       cfg.SendConcurrency,
+		FrequencyCap:      frequency.FromSettings(st.Settings),
 		Compile: func(body string, columns []string) (func([]string) string, error) {
 			c, err := message.Compile(body, columns)
 			if err != nil {

@@ -27,11 +27,12 @@ var outcomeFilters = map[string]string{
 	"pending":            "m.sent_code = 0 AND m.delivered_code = 0 AND m.read_at = 0 AND m.unknown_at = 0 AND m.state IN ('queued', 'submitting', 'accepted')",
 	"suppressed":         "m.sent_code = 0 AND m.delivered_code = 0 AND m.state = 'suppressed'",
 	"cancelled":          "m.sent_code = 0 AND m.delivered_code = 0 AND m.state = 'cancelled'",
+	"capped":             "m.sent_code = 0 AND m.delivered_code = 0 AND m.state = 'capped'",
 }
 
 // OutcomeFilters are the outcome filters of the per-recipient table, in
 // the order they are offered.
-var OutcomeFilters = []string{"delivered", "read", "sent-no-receipt", "sent", "pending", "failed", "expired", "unknown-no-receipt", "suppressed", "cancelled"}
+var OutcomeFilters = []string{"delivered", "read", "sent-no-receipt", "sent", "pending", "failed", "expired", "unknown-no-receipt", "suppressed", "capped", "cancelled"}
 
 // ValidOutcomeFilter reports whether f is one of OutcomeFilters.
 func ValidOutcomeFilter(f string) bool { _, ok := outcomeFilters[f]; return ok }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"arauto/internal/campaign"
+	"arauto/internal/frequency"
 	"arauto/internal/report"
 	"arauto/internal/wavy"
 )
@@ -79,6 +80,9 @@ type ReportRow struct {
 	SentCode, DeliveredCode int
 	SubmittedAt, SentAt     time.Time
 	DeliveredAt, ReadAt     time.Time
+	// Cap is the frequency rule that kept the recipient from the campaign
+	// (nil when none did).
+	Cap *frequency.Rule
 }
 
 // Code is the status code that explains the row: the delivery code when
@@ -189,7 +193,7 @@ func stageClass(key string) string {
 		return "funnel-row ok"
 	case report.StageFailed, report.StageExpired:
 		return "funnel-row bad"
-	case report.StageSuppressed:
+	case report.StageSuppressed, report.StageCapped:
 		return "funnel-row muted"
 	}
 	return "funnel-row"

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -33,14 +34,23 @@ func (s *Server) renderCampaignList(c *fiber.Ctx, status int, cp *campaign.Campa
 	if err != nil {
 		return err
 	}
-	return s.render(c, status, views.CampaignListPage(views.CampaignListForm{Campaign: cp, Lists: lists, Selected: selected, Error: problem}))
+	segments, err := s.store.Segments(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return s.render(c, status, views.CampaignListPage(views.CampaignListForm{Campaign: cp, Lists: lists, Selected: selected,
+		Segments: segments, SelectedSegment: cp.SegmentID, Error: problem}))
 }
 
-// saveCampaignList chooses the campaign's recipients: a ready list.
+// saveCampaignList chooses the campaign's recipients: a ready list, or a
+// segment ("s" and its id), frozen at launch.
 func (s *Server) saveCampaignList(c *fiber.Ctx) error {
 	cp, ok, err := s.editableCampaign(c)
 	if !ok {
 		return err
+	}
+	if v, isSegment := strings.CutPrefix(c.FormValue("list_id"), "s"); isSegment {
+		return s.saveCampaignSegment(c, cp, v)
 	}
 	id := formID(c, "list_id")
 	if id == 0 {
@@ -202,4 +212,27 @@ func (s *Server) previewCampaignSchedule(c *fiber.Ctx) error {
 	f := newScheduleForm(c)
 	sc, problems := f.Schedule(now)
 	return s.renderWith(c, fiber.StatusOK, views.ScheduleSummaryBody(views.NewScheduleSummary(sc, now, time.Time{}), len(f.view(c, problems).form.Errors)), false)
+}
+
+// saveCampaignSegment makes a segment the campaign's audience.
+func (s *Server) saveCampaignSegment(c *fiber.Ctx, cp *campaign.Campaign, raw string) error {
+	id, _ := strconv.ParseInt(raw, 10, 64)
+	sg, err := s.store.SegmentByID(c.UserContext(), id)
+	if errors.Is(err, store.ErrNotFound) {
+		return s.renderCampaignList(c, fiber.StatusUnprocessableEntity, cp, 0, tr(c, "campaigns.audience.segment_gone"))
+	}
+	if err != nil {
+		return err
+	}
+	if err := s.store.SetCampaignSegment(c.UserContext(), cp.ID, sg.ID, s.now().UTC()); err != nil {
+		_, err := stateConflict(c, cp.ID, err)
+		return err
+	}
+	n, err := s.store.CountSegment(c.UserContext(), sg.Filter, s.now().UTC())
+	if err != nil {
+		return err
+	}
+	s.log.Info("campaign segment chosen", "campaign_id", cp.ID, "segment_id", sg.ID, "by", currentUser(c).ID)
+	flash(c, "success", "campaigns.audience.segment_saved", sg.Name, i18n.FormatInt(lang(c), n))
+	return seeOther(c, campaignPath(cp.ID, ""))
 }

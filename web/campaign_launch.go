@@ -8,6 +8,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"arauto/internal/campaign"
+	"arauto/internal/frequency"
 	"arauto/internal/i18n"
 	"arauto/internal/schedule"
 	"arauto/store"
@@ -32,6 +33,8 @@ func say(c *fiber.Ctx, t campaign.Text) string {
 			args[i] = i18n.FormatInt(lang(c), int64(v))
 		case schedule.Window:
 			args[i] = v.Describe(i18n.Lang(lang(c)))
+		case frequency.Rule:
+			args[i] = views.CapRuleText(lang(c), v)
 		case time.Time:
 			layout := "02/01/2006 15:04"
 			if lang(c) == "en" {

@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"arauto/internal/campaign"
+	"arauto/internal/frequency"
 	"arauto/internal/wavy"
 	"arauto/store"
 	"arauto/views"
@@ -32,11 +33,13 @@ func newCampaignService(d Deps) *campaign.Service {
 			}
 			return c, nil
 		},
-		Provider:   d.Provider.Effective,
-		Dispatcher: d.Dispatcher,
-		NotFound:   store.ErrNotFound,
-		Now:        d.Now,
-		Log:        d.Log,
+		Provider:     d.Provider.Effective,
+		Dispatcher:   d.Dispatcher,
+		Audience:     d.Store,
+		FrequencyCap: frequency.FromSettings(d.Store.Settings),
+		NotFound:     store.ErrNotFound,
+		Now:          d.Now,
+		Log:          d.Log,
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/unicode/norm"
 
+	"arauto/internal/contact"
 	"arauto/internal/events"
 	"arauto/internal/listimport"
 	"arauto/internal/recipient"
@@ -186,6 +187,14 @@ func (s *Server) importList(c *fiber.Ctx) error {
 	m.HasHeader = c.FormValue("has_header") == "1"
 	if !m.HasHeader {
 		m.FirstRow = preview.FirstRow
+	}
+	basis, ok := contact.ParseBasis(c.FormValue("legal_basis"))
+	if !ok {
+		basis = contact.BasisConsent
+	}
+	// The basis and who imported are the proof the contacts keep.
+	if err := s.store.SetListConsent(c.UserContext(), l.ID, basis, currentUser(c).ID); err != nil {
+		return err
 	}
 	if err := s.store.StartListImport(c.UserContext(), l.ID, m); err != nil {
 		return err

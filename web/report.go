@@ -12,6 +12,7 @@ import (
 
 	"arauto/internal/campaign"
 	"arauto/internal/delivery"
+	"arauto/internal/frequency"
 	"arauto/internal/report"
 	"arauto/store"
 	"arauto/views"
@@ -156,6 +157,9 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 		d.Table.Rows[i] = views.ReportRow{ID: m.ID, Phone: m.Phone, Fields: m.Fields, Outcome: m.Outcome(), Carrier: m.Carrier,
 			SentCode: m.SentCode, DeliveredCode: m.DeliveredCode, SubmittedAt: m.SubmittedAt, SentAt: m.SentAt,
 			DeliveredAt: m.DeliveredAt, ReadAt: m.ReadAt}
+		if rule, ok := frequency.ParseReason(m.Error); ok {
+			d.Table.Rows[i].Cap = &rule
+		}
 	}
 	return s.render(c, fiber.StatusOK, views.ReportPage(d))
 }

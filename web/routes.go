@@ -56,6 +56,8 @@ func (s *Server) routes() {
 		{"POST", "/settings/optout", user.Admin, s.saveOptOut},
 		{"POST", "/settings/polling", user.Admin, s.savePolling},
 		{"POST", "/settings/timezone", user.Admin, s.saveOrgZone},
+		{"POST", "/settings/frequency", user.Admin, s.saveFrequency},
+		{"POST", "/settings/optin", user.Admin, s.saveOptIn},
 
 		// Campaigns (campaigns.go): every change of the campaign itself
 		// goes to the Campaign API on apigw first.
@@ -117,6 +119,23 @@ func (s *Server) routes() {
 		{"POST", "/compose/transliterate", user.Marketer, s.composeTransliterate},
 		{"GET", "/compose/fields", user.Marketer, s.composeFields},
 		{"POST", "/compose/cost", user.Marketer, s.composeCost},
+
+		// The contact book, its segments and the data subject requests
+		// (contacts.go, segments.go, privacy.go).
+		{"GET", "/contacts", user.Viewer, s.contactsPage},
+		{"GET", "/contacts/segments", user.Viewer, s.segmentsPage},
+		{"GET", "/contacts/segments/new", user.Marketer, s.newSegmentPage},
+		{"POST", "/contacts/segments", user.Marketer, s.createSegment},
+		{"POST", "/contacts/segments/preview", user.Marketer, s.previewSegment},
+		{"POST", "/contacts/segments/editor", user.Marketer, s.editSegmentRules},
+		{"GET", "/contacts/segments/:id", user.Viewer, s.segmentPage},
+		{"GET", "/contacts/segments/:id/count", user.Viewer, s.segmentCount},
+		{"POST", "/contacts/segments/:id", user.Marketer, s.updateSegment},
+		{"POST", "/contacts/segments/:id/delete", user.Marketer, s.deleteSegment},
+		{"GET", "/contacts/privacy", user.Admin, s.privacyPage},
+		{"POST", "/contacts/privacy/export", user.Admin, s.exportNumber},
+		{"POST", "/contacts/privacy/erase", user.Admin, s.eraseNumber},
+		{"GET", "/contacts/:phone", user.Viewer, s.contactPage},
 
 		// Replies and the suppression list (inbox.go, suppression.go).
 		{"GET", "/inbox", user.Viewer, s.inboxPage},

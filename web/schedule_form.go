@@ -29,13 +29,17 @@ type scheduleForm struct {
 	Expiry, ExpiryAt, ExpiryMinutes, ExpiryDate string
 	// Hours and Weekdays are the ticked boxes of the sending window.
 	Hours, Weekdays []string
+	// Holidays closes the window on national holidays; LocalTime reads it
+	// in each recipient's own zone ("1" when ticked).
+	Holidays, LocalTime string
 }
 
 // newScheduleForm reads the schedule form of a request.
 func newScheduleForm(c *fiber.Ctx) scheduleForm {
 	v := func(name string) string { return strings.TrimSpace(c.FormValue(name)) }
 	f := scheduleForm{When: v("when"), StartAt: v("start_at"), Zone: v("zone"), Expiry: v("expiry"),
-		ExpiryAt: v("expiry_at"), ExpiryMinutes: v("expiry_minutes"), ExpiryDate: v("expiry_date")}
+		ExpiryAt: v("expiry_at"), ExpiryMinutes: v("expiry_minutes"), ExpiryDate: v("expiry_date"),
+		Holidays: v("holidays"), LocalTime: v("local_time")}
 	args := c.Context().PostArgs()
 	for _, h := range args.PeekMulti("hour") {
 		f.Hours = append(f.Hours, string(h))
@@ -75,6 +79,12 @@ func scheduleFormOf(sc schedule.Schedule, now time.Time) scheduleForm {
 	}
 	for _, d := range sc.Window.Weekdays {
 		f.Weekdays = append(f.Weekdays, strconv.Itoa(int(d)))
+	}
+	if sc.Window.ClosedOnHolidays {
+		f.Holidays = "1"
+	}
+	if sc.LocalTime {
+		f.LocalTime = "1"
 	}
 	return f
 }
@@ -122,6 +132,8 @@ func (f *scheduleForm) Schedule(now time.Time) (schedule.Schedule, schedule.Prob
 		}
 		sc.Window.Weekdays = append(sc.Window.Weekdays, time.Weekday(d))
 	}
+	sc.Window.ClosedOnHolidays = f.Holidays == "1"
+	sc.LocalTime = f.LocalTime == "1"
 	switch f.Expiry {
 	case "at":
 		t, err := time.Parse(dateTimeLocal, f.ExpiryAt)
@@ -175,6 +187,7 @@ func (f scheduleForm) view(c *fiber.Ctx, problems schedule.Problems) scheduleVie
 	v := scheduleView{form: views.Form{Values: map[string]string{
 		"when": f.When, "start_at": f.StartAt, "zone": f.Zone, "expiry": f.Expiry,
 		"expiry_at": f.ExpiryAt, "expiry_minutes": f.ExpiryMinutes, "expiry_date": f.ExpiryDate,
+		"holidays": f.Holidays, "local_time": f.LocalTime,
 	}, Errors: views.FieldErrors{}}}
 	for _, s := range f.Hours {
 		if h, err := strconv.Atoi(s); err == nil && h >= 0 && h < 24 {

@@ -15,6 +15,7 @@ import (
 
 	"arauto/internal/campaign"
 	"arauto/internal/config"
+	"arauto/internal/contact"
 	"arauto/internal/events"
 	"arauto/internal/listimport"
 	"arauto/internal/provider"
@@ -73,6 +74,7 @@ type Server struct {
 	hub       *events.Hub
 	clients   *provider.Clients
 	campaigns *campaign.Service
+	contacts  *contact.Service
 	imports   *listimport.Jobs
 	carriers  *carrierChecks
 	// closing is closed when shutdown starts, ending event streams so
@@ -101,7 +103,8 @@ func New(d Deps) (*Server, error) {
 		d.Provider = provider.New(d.Config, d.Store)
 	}
 	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret,
-		hub: d.Hub, clients: d.Provider, campaigns: newCampaignService(d), imports: listimport.New(d.Store, d.Hub, d.Log), carriers: newCarrierChecks(), closing: make(chan struct{})}
+		hub: d.Hub, clients: d.Provider, campaigns: newCampaignService(d), imports: listimport.New(d.Store, d.Hub, d.Log), carriers: newCarrierChecks(), closing: make(chan struct{}),
+		contacts: &contact.Service{Store: d.Store, NotFound: store.ErrNotFound, Now: d.Now}}
 	if d.Sandbox != nil {
 		s.sandboxServer = s.newSandboxServer(d.Sandbox)
 	}

@@ -18,6 +18,7 @@
 package frequency
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
@@ -145,4 +146,17 @@ func Check(channel string, on bool, max, days string) (Rule, []Problem) {
 	}
 	r.Max, r.Days = m, d
 	return r, nil
+}
+
+// FromSettings returns the lookup of the rule in force for a channel over
+// a reader of the saved settings (read on every call: a changed rule
+// applies to the next batch).
+func FromSettings(read func(ctx context.Context) (map[string]string, error)) func(ctx context.Context, channel string) (Rule, error) {
+	return func(ctx context.Context, channel string) (Rule, error) {
+		saved, err := read(ctx)
+		if err != nil {
+			return Rule{}, fmt.Errorf("frequency: read the rule: %w", err)
+		}
+		return Parse(saved, channel), nil
+	}
 }

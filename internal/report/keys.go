@@ -43,6 +43,8 @@ const (
 	StateSuppressed = "suppressed"
 	StateExpired    = "expired"
 	StateCancelled  = "cancelled"
+	// StateCapped: the frequency cap kept the recipient from the campaign.
+	StateCapped = "capped"
 )
 
 // Series of the timeline and the carrier counters.
@@ -54,6 +56,7 @@ const (
 )
 
 const (
+	prefixCap     = "cap:"
 	prefixCode    = "code:"
 	prefixCarrier = "carrier:"
 	prefixLatency = "lat:"

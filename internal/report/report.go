@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"arauto/internal/frequency"
 	"arauto/internal/wavy"
 )
 
@@ -20,6 +21,9 @@ const (
 	StageFailed     = "failed"
 	StageExpired    = "expired"
 	StageSuppressed = "suppressed"
+	// StageCapped is in the funnel only when the frequency cap kept
+	// someone from the campaign.
+	StageCapped = "capped"
 )
 
 // Report is a campaign's delivery report.
@@ -46,6 +50,10 @@ type Report struct {
 	// Failures are failed and expired messages by status code, most
 	// frequent first.
 	Failures []Failure
+	// Capped are recipients the frequency cap kept from the campaign; Caps
+	// names the rule (or rules, if it changed meanwhile) with how many each.
+	Capped int64
+	Caps   []Cap
 	// Carriers are results by carrier, most messages first.
 	Carriers []Carrier
 	// Latency is the time from sent to delivered.
@@ -86,6 +94,12 @@ type Failure struct {
 	Pct float64
 	// Share is N as a percentage of all failures.
 	Share float64
+}
+
+// Cap is how many recipients one frequency rule kept from the campaign.
+type Cap struct {
+	Rule frequency.Rule
+	N    int64
 }
 
 // Carrier is one carrier's results.
@@ -149,6 +163,10 @@ func Build(counts map[string]int64, o Options) Report {
 		switch {
 		case !strings.Contains(k, ":"):
 			r.Recipients += n
+		case strings.HasPrefix(k, prefixCap):
+			if rule, ok := frequency.ParseReason(k[len(prefixCap):]); ok && n > 0 {
+				r.Caps = append(r.Caps, Cap{Rule: rule, N: n})
+			}
 		case strings.HasPrefix(k, prefixCode):
 			code, err := strconv.Atoi(k[len(prefixCode):])
 			if err == nil && n != 0 {
@@ -229,6 +247,10 @@ func Build(counts map[string]int64, o Options) Report {
 		stage(StageExpired, c(StateExpired)+expiredAtProvider, StageRecipients, r.Recipients),
 		stage(StageSuppressed, c(StateSuppressed), StageRecipients, r.Recipients),
 	}
+	if r.Capped = c(StateCapped); r.Capped > 0 {
+		r.Funnel = append(r.Funnel, stage(StageCapped, r.Capped, StageRecipients, r.Recipients))
+	}
+	sort.Slice(r.Caps, func(i, j int) bool { return r.Caps[i].N > r.Caps[j].N })
 	r.Funnel[0].Rate, r.Funnel[0].Of = 100, ""
 	if r.Recipients == 0 {
 		r.Funnel[0].Pct, r.Funnel[0].Rate = 0, 0

@@ -237,3 +237,18 @@ func BenchmarkBuild(b *testing.B) {
 		Build(counts, Options{})
 	}
 }
+
+// TestBuildNamesTheCap: recipients the frequency cap kept away are a stage
+// of their own, with the rule that did it.
+func TestBuildNamesTheCap(t *testing.T) {
+	r := Build(map[string]int64{"accepted": 6, "capped": 4, "cap:frequency_cap:sms:1:1": 4}, Options{})
+	if r.Recipients != 10 || r.Capped != 4 || r.Stage(StageCapped).N != 4 || r.Stage(StageCapped).Pct != 40 {
+		t.Errorf("got recipients %d capped %d stage %+v, want 10, 4 and 40%%", r.Recipients, r.Capped, r.Stage(StageCapped))
+	}
+	if len(r.Caps) != 1 || r.Caps[0].N != 4 || r.Caps[0].Rule.Max != 1 || r.Caps[0].Rule.Days != 1 || r.Caps[0].Rule.Channel != "sms" {
+		t.Errorf("got caps %+v, want the rule of 1 SMS a day with 4", r.Caps)
+	}
+	if r := Build(map[string]int64{"accepted": 6}, Options{}); len(r.Funnel) != 8 {
+		t.Errorf("a campaign nobody was capped from shows a capped stage")
+	}
+}
