@@ -235,8 +235,13 @@ func (s *Store) fillFields(ctx context.Context, listID int64, ms []dispatch.Mess
 }
 
 // flagSuppressed marks messages whose number joined the suppression list
-// after the outbox was made.
+// after the outbox was made, or was erased on request (a list imported
+// after the erasure brings the number back, flagged but not on the
+// suppression list, which keeps only its hash).
 func (s *Store) flagSuppressed(ctx context.Context, ms []dispatch.Message) error {
+	if err := s.flagErased(ctx, ms); err != nil {
+		return err
+	}
 	args := make([]any, len(ms))
 	idx := make(map[string][]int, len(ms))
 	for i, m := range ms {
@@ -465,4 +470,26 @@ func (s *Store) CampaignSchedule(ctx context.Context, id int64) (schedule.Schedu
 		}
 	}
 	return sc, nil
+}
+
+// flagErased marks messages to numbers erased on request. It hashes the
+// claimed numbers only when some number was ever erased.
+func (s *Store) flagErased(ctx context.Context, ms []dispatch.Message) error {
+	var any bool
+	if err := s.r.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM erased_numbers)").Scan(&any); err != nil {
+		return fmt.Errorf("store: erased among claimed: %w", err)
+	}
+	if !any {
+		return nil
+	}
+	erased, err := s.ErasedNumbers(ctx)
+	if err != nil {
+		return fmt.Errorf("store: erased among claimed: %w", err)
+	}
+	for i := range ms {
+		if !ms[i].Suppressed && erased.Has(ms[i].Phone) {
+			ms[i].Suppressed = true
+		}
+	}
+	return nil
 }

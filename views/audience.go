@@ -214,10 +214,6 @@ func ruleInput(i int, name string) string { return "rule." + strconv.Itoa(i) + "
 
 func ruleID(i int, name string) string { return "rule-" + strconv.Itoa(i) + "-" + name }
 
-func hasDays(k segment.Kind) bool {
-	return k == segment.KindDelivered || k == segment.KindReplied || k == segment.KindClicked
-}
-
 func auditActionLabel(ctx context.Context, a contact.Action) string {
 	return T(ctx, "privacy.action."+string(a))
 }
