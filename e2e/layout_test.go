@@ -14,8 +14,10 @@ import (
 	"github.com/playwright-community/playwright-go"
 
 	"arauto/internal/campaign"
+	"arauto/internal/contact"
 	"arauto/internal/message"
 	"arauto/internal/recipient"
+	"arauto/internal/segment"
 	"arauto/internal/user"
 	"arauto/store"
 )
@@ -27,6 +29,8 @@ var longName = strings.Repeat("PromocaoRelampagoDeVerao", 5)
 // seededPages are the ids of what seedLayout adds, for the pages to open.
 type seededPages struct {
 	campaign, longCampaign, longList, template int64
+	segment                                    int64
+	contact                                    string
 }
 
 // seedLayout adds, next to seedCampaign's sent campaign, what makes pages
@@ -58,6 +62,31 @@ func seedLayout(t *testing.T, dir string) seededPages {
 		t.Fatal(err)
 	}
 	p.longList = l.ID
+	// The list's numbers are contacts, as an import makes them; a segment
+	// with a long name and two rules selects one of them.
+	src, err := st.StartContactImport(ctx, l.ID, []string{"nome", "endereco", "valor"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	enc := contact.NewEncoder([]string{"nome", "endereco", "valor"})
+	var recs []contact.Record
+	for _, r := range rs {
+		if rec, ok := enc.Encode(r.Phone, r.Row, r.Fields); ok {
+			recs = append(recs, rec)
+		}
+	}
+	if err := st.UpsertContacts(ctx, src, recs); err != nil {
+		t.Fatal(err)
+	}
+	p.contact = rs[0].Phone
+	sg := &segment.Segment{Name: longName[:segment.MaxNameLen], Filter: segment.Filter{Match: segment.All, Rules: []segment.Rule{
+		{Kind: segment.KindDDD, Values: []string{"11", "19"}},
+		{Kind: segment.KindAttr, Field: "nome", Op: segment.Contains, Values: []string{"Maximiliano"}},
+	}}}
+	if err := st.SaveSegment(ctx, sg); err != nil {
+		t.Fatal(err)
+	}
+	p.segment = sg.ID
 	c := &campaign.Campaign{RemoteID: 9100, Name: longName, Alias: "promocao-relampago", Channel: campaign.SMS, ListID: l.ID,
 		Message: "Oi {{nome}}, sua oferta de {{valor}} chegou!", State: campaign.Draft}
 	if err := st.CreateCampaign(ctx, c); err != nil {
@@ -106,6 +135,12 @@ func mainPages(p seededPages) []struct{ name, path string } {
 		{"list-long", fmt.Sprintf("/lists/%d", p.longList)},
 		{"templates", "/templates"},
 		{"template", fmt.Sprintf("/templates/%d", p.template)},
+		{"contacts", "/contacts"},
+		{"contact", "/contacts/" + p.contact},
+		{"segments", "/contacts/segments"},
+		{"segment", fmt.Sprintf("/contacts/segments/%d", p.segment)},
+		{"segment-new", "/contacts/segments/new"},
+		{"privacy", "/contacts/privacy"},
 		{"inbox", "/inbox"},
 		{"suppression", "/suppression"},
 		{"settings", "/settings"},

@@ -149,6 +149,10 @@ func (s *Server) editSegmentRules(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// A rule just added or changed is empty: not a mistake yet. The count
+	// still waits for the rules to be complete, and saving names what is
+	// missing.
+	e.Problems = map[string]string{}
 	return s.renderWith(c, fiber.StatusOK, views.SegmentRulesWithCount(e), false)
 }
 
