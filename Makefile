@@ -81,6 +81,8 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./internal/recipient/ ./internal/sandbox/
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/sms/ ./internal/wavy/
 	$(GO) test -run '^$$' -bench 'IntoStore' -benchtime 1x ./store/
+	$(GO) test -run '^$$' -bench 'ImportCSV1MWithContacts' -benchtime 1x ./store/
+	$(GO) test -run '^$$' -bench 'ContactBook1M' -benchtime 1x ./store/
 	$(GO) test -run '^$$' -bench 'Dispatch1M' -benchtime 1x ./internal/dispatch/wavysender/
 	$(GO) test -run '^$$' -bench 'SFTPCampaign100k' -benchtime 1x ./internal/dispatch/sftpsender/
 	$(GO) test -run '^$$' -bench 'WholeCampaign1M' -benchtime 1x .

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"testing"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 	"arauto/internal/memstat"
 	"arauto/internal/recipient"
 	"arauto/internal/recipient/recipienttest"
+	"arauto/internal/segment"
 	"arauto/store"
 	"arauto/store/storetest"
 )
@@ -91,4 +93,84 @@ func BenchmarkImportCSV1MWithContacts(b *testing.B) {
 		b.ReportMetric(float64(l.Rows)/el.Seconds(), "rows/s-all-known")
 	}
 	b.ReportMetric(memstat.PeakRSSMB(0), "peakRSS_MB")
+}
+
+// BenchmarkContactBook1M is the figures for a book of a million:
+// a realistic 1,000,000-row CSV is imported (as the console does), then
+// each segment count the editor makes and each contact search is timed
+// (the slowest of five runs, in ms). Budgets: a count < 300 ms, a search
+// < 50 ms.
+func BenchmarkContactBook1M(b *testing.B) {
+	path := filepath.Join(b.TempDir(), "book.csv")
+	if err := recipienttest.GenerateCSV(path, 1_000_000, 42); err != nil {
+		b.Fatal(err)
+	}
+	s := storetest.New(b)
+	_, l := importThroughJobs(b, s, path, "book")
+	ctx := context.Background()
+	now := time.Now()
+	all, err := s.CountContacts(ctx, nil, now)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("%d contacts from %d rows", all, l.Rows)
+	rule := func(k segment.Kind, vs ...string) segment.Rule { return segment.Rule{Kind: k, Values: vs} }
+	city := func(op segment.Op, vs ...string) segment.Rule {
+		return segment.Rule{Kind: segment.KindAttr, Field: "cidade", Op: op, Values: vs}
+	}
+	counts := []struct {
+		name string
+		f    segment.Filter
+	}{
+		{"ddd", segment.Filter{Match: segment.All, Rules: []segment.Rule{rule(segment.KindDDD, "11", "19")}}},
+		{"state", segment.Filter{Match: segment.All, Rules: []segment.Rule{rule(segment.KindState, "SP", "RJ")}}},
+		{"field", segment.Filter{Match: segment.All, Rules: []segment.Rule{city(segment.Equals, "sao paulo")}}},
+		{"ddd-and-field", segment.Filter{Match: segment.All, Rules: []segment.Rule{rule(segment.KindDDD, "11"), city(segment.Equals, "São Paulo")}}},
+		{"any-of-contains-in", segment.Filter{Match: segment.Any, Rules: []segment.Rule{city(segment.Contains, "camp"), city(segment.In, "Recife", "Manaus")}}},
+		{"list-not-opted-out", segment.Filter{Match: segment.All, Rules: []segment.Rule{
+			rule(segment.KindList, strconv.FormatInt(l.ID, 10)), {Kind: segment.KindOptedOut, Not: true}}}},
+		{"never-messaged-or-replied", segment.Filter{Match: segment.Any, Rules: []segment.Rule{{Kind: segment.KindNeverMessaged}, {Kind: segment.KindReplied, Days: 30}}}},
+	}
+	slowest := func(fn func() error) float64 {
+		var worst time.Duration
+		for range 5 {
+			start := time.Now()
+			if err := fn(); err != nil {
+				b.Fatal(err)
+			}
+			worst = max(worst, time.Since(start))
+		}
+		return float64(worst.Microseconds()) / 1000
+	}
+	b.ResetTimer()
+	for range b.N {
+		for _, c := range counts {
+			var n int64
+			ms := slowest(func() (err error) { n, err = s.CountSegment(ctx, c.f, now); return err })
+			b.ReportMetric(ms, "ms-count-"+c.name)
+			if n == 0 {
+				b.Errorf("segment %s counted nobody", c.name)
+			}
+		}
+		for _, q := range []struct{ name, search string }{
+			{"number", "11 98"}, {"number-long", "+55 21 9"}, {"name", "ana"}, {"name-accent", "Antônio Sil"}, {"none", "zzz"},
+		} {
+			var got int
+			ms := slowest(func() error {
+				p, err := s.Contacts(ctx, store.ContactQuery{Search: q.search, Limit: 50, Now: now})
+				got = len(p.Items)
+				return err
+			})
+			b.ReportMetric(ms, "ms-search-"+q.name)
+			if got == 0 && q.name != "none" {
+				b.Errorf("search %q found nobody", q.search)
+			}
+		}
+		ms := slowest(func() error {
+			_, err := s.Contacts(ctx, store.ContactQuery{Search: "ana", Limit: 50, Now: now,
+				Filter: &segment.Filter{Match: segment.All, Rules: []segment.Rule{rule(segment.KindState, "SP")}}})
+			return err
+		})
+		b.ReportMetric(ms, "ms-search-name-in-state")
+	}
 }
