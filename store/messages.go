@@ -289,6 +289,7 @@ func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Acc
 		}
 		defer stmt.Close()
 		var moved int64
+		var link *sql.Stmt
 		for _, a := range acc {
 			res, err := stmt.ExecContext(ctx, a.ProviderID, toMS(now), a.MessageID)
 			if err != nil {
@@ -296,6 +297,17 @@ func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Acc
 			}
 			n, _ := res.RowsAffected()
 			moved += n
+			for _, pid := range a.Links {
+				if link == nil {
+					if link, err = tx.PrepareContext(ctx, "INSERT OR IGNORE INTO provider_links (provider_id, message_id) VALUES (?, ?)"); err != nil {
+						return err
+					}
+					defer link.Close()
+				}
+				if _, err := link.ExecContext(ctx, pid, a.MessageID); err != nil {
+					return fmt.Errorf("link provider id %s: %w", pid, err)
+				}
+			}
 		}
 		if err := bump(ctx, tx, campaignID, "submitting", "accepted", moved); err != nil {
 			return err
