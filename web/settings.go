@@ -41,7 +41,12 @@ func (s *Server) settingsData(c *fiber.Ctx, f views.Form, test *views.Connection
 	// The URL fields show the Wavy addresses even in sandbox mode, so
 	// switching to Wavy starts from what was configured.
 	wavyView := s.cfg.EffectiveProvider(withMode(saved, config.ProviderWavy))
+	transport, err := s.transportData(c.UserContext(), saved)
+	if err != nil {
+		return views.SettingsData{}, err
+	}
 	return views.SettingsData{
+		Transport: transport,
 		Mode: p.Mode, EnvMode: s.cfg.Provider,
 		APIURL: wavyView.APIURL, APIGWURL: wavyView.APIGWURL, Username: wavyView.Username,
 		TokenHint: config.TokenHint(wavyView.Token), WebhookURL: s.webhookURLs(), Test: test, Form: f,

@@ -18,7 +18,10 @@ const (
 // Keys of the door settings an admin saves on the Settings page. The two
 // passwords are sealed at rest like the Wavy token (SecretSettings).
 const (
-	SettingDoor = "door"
+	// SettingDoor is the SMS door; SettingDoorWhatsApp the WhatsApp one
+	// (DoorHTTPS or DoorSFTP: SMPP carries SMS only).
+	SettingDoor         = "door"
+	SettingDoorWhatsApp = "door.whatsapp"
 
 	SettingSMPPHost     = "smpp.host"
 	SettingSMPPPort     = "smpp.port"
@@ -107,12 +110,16 @@ func (d SFTPDoor) Complete() bool {
 
 // Doors is the door in force and the settings of each door.
 type Doors struct {
-	Door string // DoorHTTPS, DoorSMPP or DoorSFTP
+	Door     string // of SMS: DoorHTTPS, DoorSMPP or DoorSFTP
+	WhatsApp string // of WhatsApp: DoorHTTPS or DoorSFTP
 	SMPP SMPPDoor
 	SFTP SFTPDoor
 	// Sandbox is set when the doors lead to the built-in sandbox.
 	Sandbox bool
 }
+
+// UsesFiles reports whether SFTP files are a door in force.
+func (d Doors) UsesFiles() bool { return d.Door == DoorSFTP || d.WhatsApp == DoorSFTP }
 
 // EffectiveDoors resolves the doors from the saved settings. In sandbox
 // mode the SMPP and SFTP doors lead to the built-in sandbox (its addresses
@@ -121,11 +128,14 @@ type Doors struct {
 // both.
 func (c Config) EffectiveDoors(saved map[string]string) Doors {
 	get := func(k string) string { return strings.TrimSpace(saved[k]) }
-	d := Doors{Door: get(SettingDoor)}
+	d := Doors{Door: get(SettingDoor), WhatsApp: get(SettingDoorWhatsApp)}
 	switch d.Door {
 	case DoorSMPP, DoorSFTP:
 	default:
 		d.Door = DoorHTTPS
+	}
+	if d.WhatsApp != DoorSFTP {
+		d.WhatsApp = DoorHTTPS
 	}
 	s := SMPPDoor{Host: get(SettingSMPPHost), SystemID: get(SettingSMPPSystemID), Password: saved[SettingSMPPPassword],
 		TLS: get(SettingSMPPTLS) != "0", Binds: DefaultSMPPBinds, Split: get(SettingSMPPBindMode) == BindSplit}
