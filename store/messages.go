@@ -96,9 +96,13 @@ func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) erro
 		}
 		var n int64
 		err := s.tx(ctx, func(tx *sql.Tx) error {
-			res, err := tx.ExecContext(ctx, `INSERT INTO messages (campaign_id, row, phone, state)
+			// The carrier a list's carrier check found comes along: SMPP
+			// receipts name none, and without it a message to OI or
+			// Sercomtel (no delivery report) would wait for one forever.
+			res, err := tx.ExecContext(ctx, `INSERT INTO messages (campaign_id, row, phone, state, carrier)
 				SELECT ?, r.row, r.phone,
-					CASE WHEN EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = r.phone) THEN 'suppressed' ELSE 'queued' END
+					CASE WHEN EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = r.phone) THEN 'suppressed' ELSE 'queued' END,
+					r.carrier
 				FROM recipients r WHERE r.list_id = ? AND r.row > ? ORDER BY r.row LIMIT ?`,
 				id, listID.Int64, after.Int64, outboxChunk)
 			if err != nil {

@@ -95,6 +95,7 @@ func (s *Server) routes() {
 		{"POST", "/campaigns/:id/cancel", user.Marketer, s.cancelCampaign},
 		{"GET", "/campaigns/:id/progress", user.Viewer, s.campaignProgress},
 		{"GET", "/campaigns/:id/events", user.Viewer, s.campaignEvents},
+		{"GET", "/campaigns/:id/sftp-file", user.Marketer, s.campaignFile},
 		// Reports and exports (report.go, export.go).
 		{"GET", "/campaigns/:id/report", user.Viewer, s.reportPage},
 		{"GET", "/campaigns/:id/report/live", user.Viewer, s.reportLive},
