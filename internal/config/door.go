@@ -112,8 +112,8 @@ func (d SFTPDoor) Complete() bool {
 type Doors struct {
 	Door     string // of SMS: DoorHTTPS, DoorSMPP or DoorSFTP
 	WhatsApp string // of WhatsApp: DoorHTTPS or DoorSFTP
-	SMPP SMPPDoor
-	SFTP SFTPDoor
+	SMPP     SMPPDoor
+	SFTP     SFTPDoor
 	// Sandbox is set when the doors lead to the built-in sandbox.
 	Sandbox bool
 }
