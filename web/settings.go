@@ -46,13 +46,13 @@ func (s *Server) settingsData(c *fiber.Ctx, f views.Form, test *views.Connection
 		return views.SettingsData{}, err
 	}
 	return views.SettingsData{
-		Transport: transport,
-		Mode:      p.Mode, EnvMode: s.cfg.Provider,
+		Mode: p.Mode, EnvMode: s.cfg.Provider,
 		APIURL: wavyView.APIURL, APIGWURL: wavyView.APIGWURL, Username: wavyView.Username,
 		TokenHint: config.TokenHint(wavyView.Token), WebhookURL: s.webhookURLs(), Test: test, Form: f,
 		OptOutKeywords: config.FormatOptOutKeywords(config.OptOutKeywords(saved)),
 		OptOutDefaults: config.FormatOptOutKeywords(config.DefaultOptOutKeywords()),
 		Polling:        saved[config.SettingPolling] == "1",
+		Transport:      transport,
 	}, nil
 }
 
