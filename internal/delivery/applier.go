@@ -152,7 +152,8 @@ func (a *Applier) Step(ctx context.Context) (Result, error) {
 		return res, nil
 	}
 	batch := parseAll(evs, a.matcher(ctx))
-	if err := link(ctx, a.store, batch); err != nil {
+	lk, _ := a.store.(Linker)
+	if err := link(ctx, lk, batch); err != nil {
 		return Result{}, fmt.Errorf("delivery: apply events: %w", err)
 	}
 	msgIDs, replyIDs := named(batch)

@@ -33,9 +33,10 @@ type Linker interface {
 }
 
 // link resolves the statuses of a batch that name a provider id instead
-// of a correlationId. It reads committed links only, before the writer is
-// taken: a link committed later is found when the event is retried.
-func link(ctx context.Context, st Store, batch []parsed) error {
+// of a correlationId, through lk (nil: none is linked). It reads committed
+// links only, before the writer is taken: a link committed later is found
+// when the event is retried.
+func link(ctx context.Context, lk Linker, batch []parsed) error {
 	var ids []string
 	seen := map[string]bool{}
 	for i := range batch {
@@ -50,7 +51,7 @@ func link(ctx context.Context, st Store, batch []parsed) error {
 		return nil
 	}
 	links := map[string]Link{}
-	if lk, ok := st.(Linker); ok {
+	if lk != nil {
 		var err error
 		if links, err = lk.LinkedMessages(ctx, ids); err != nil {
 			return fmt.Errorf("delivery: link statuses by provider id: %w", err)

@@ -46,15 +46,13 @@ func (d *Doors) CheckSMPP(ctx context.Context) Check {
 	cfg := d.smppConfig(s, d.cfg.Inbound)
 	cfg.Binds, cfg.ReceiverBinds = 1, 1
 	cfg.Mode = esme.Transceiver
-	cfg.ReconnectMin, cfg.ReconnectMax = time.Second, 2*time.Second
+	cfg.DialTimeout = CheckTimeout - time.Second
 	c, err := esme.New(cfg)
 	if err != nil {
 		return Check{Key: "transport.check.smpp_settings", Args: []any{strings.TrimPrefix(err.Error(), "esme: config: ")}}
 	}
 	defer c.Close()
-	wctx, cancel := context.WithTimeout(ctx, CheckTimeout)
-	defer cancel()
-	err = c.WaitBound(wctx, 1)
+	err = waitFirstAttempt(ctx, c)
 	addr := net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
 	d.log.Info("door: smpp connection tested", "addr", addr, "system_id", s.SystemID, "ok", err == nil, "err", err)
 	if err == nil {
@@ -64,6 +62,28 @@ func (d *Doors) CheckSMPP(ctx context.Context) Check {
 		return Check{OK: true, Key: "transport.check.smpp_ok", Args: []any{s.SystemID, addr, s.Binds}}
 	}
 	return describe(err, addr, s.TLS)
+}
+
+// waitFirstAttempt waits for the test bind's first verdict: bound, or
+// the error of its first failed attempt (the pool would only retry it).
+func waitFirstAttempt(ctx context.Context, c *esme.Client) error {
+	wctx, cancel := context.WithTimeout(ctx, CheckTimeout)
+	defer cancel()
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if sending, _ := c.Bound(); sending > 0 {
+			return nil
+		}
+		if err := c.LastError(); err != nil {
+			return err
+		}
+		select {
+		case <-wctx.Done():
+			return wctx.Err()
+		case <-tick.C:
+		}
+	}
 }
 
 // describe turns a connection error into a check result.
