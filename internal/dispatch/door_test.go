@@ -18,7 +18,7 @@ type sizedSender struct {
 	links bool
 }
 
-func (s *sizedSender) MaxBatch(Campaign) int   { return s.size }
+func (s *sizedSender) MaxBatch(Campaign) int  { return s.size }
 func (s *sizedSender) LinksProviderIDs() bool { return s.links }
 
 // linkStore records the links Accept is given.
