@@ -275,7 +275,7 @@ func freePort(t *testing.T) string {
 
 // seedDoor saves door settings into a console's data before it starts
 // (in clear: the console seals the passwords when it starts).
-func seedDoor(t *testing.T, dir string, kv map[string]string) {
+func seedDoor(t testing.TB, dir string, kv map[string]string) {
 	t.Helper()
 	st, err := store.Open(filepath.Join(dir, store.FileName))
 	if err != nil {
