@@ -108,9 +108,8 @@ func TestCampaignFileMessages(t *testing.T) {
 	if err := s.Fail(ctx, c.ID, []int64{msgs[0].ID}, "refused"); err != nil {
 		t.Fatal(err)
 	}
-	msgs, err = s.Claim(ctx, c.ID, msgs[0].ID, 1, time.Now())
-	if err != nil {
-		t.Fatal(err)
+	if claimed, err := s.Claim(ctx, c.ID, msgs[0].ID, 1, time.Now()); err != nil || len(claimed) != 1 {
+		t.Fatalf("claim got %d, %v", len(claimed), err)
 	}
 	if _, inFlight, _ = s.SendingCampaigns(ctx); inFlight != 1 {
 		t.Errorf("in flight got %d, want the claimed message", inFlight)
