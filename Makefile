@@ -59,7 +59,8 @@ FUZZTIME ?= 4s
 FUZZ_TARGETS := \
 	internal/wavy:FuzzWebhookPayloads internal/wavy:FuzzParsers \
 	internal/recipient:FuzzSniff internal/recipient:FuzzInspectText internal/recipient:FuzzXLSXSheet \
-	internal/message:FuzzPlaceholders internal/message:FuzzCompileRender
+	internal/message:FuzzPlaceholders internal/message:FuzzCompileRender \
+	internal/smpp:FuzzUnmarshal internal/smpp:FuzzDeliverSMText internal/batchfile:FuzzReaders
 
 ## fuzz: fuzz each parser of outside input briefly (FUZZTIME each)
 fuzz:
