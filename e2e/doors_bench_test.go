@@ -130,24 +130,25 @@ func BenchmarkSFTPCampaign100kIntegrated(b *testing.B) {
 		s := startProcess(b, nil, []string{"ARAUTO_ADDR=127.0.0.1:0", "ARAUTO_DATA=" + dir, "ARAUTO_SANDBOX_DELAY_SCALE=0"}, listeningRE)
 		s.DataDir = dir
 		deadline := time.Now().Add(10 * time.Minute)
-		var statused time.Time
+		var accepted time.Time
 		for {
-			_, state := campaignCounts(b, dir, id)
+			counts, _ := campaignCounts(b, dir, id)
 			started, _, counters := campaignTimes(b, dir, id)
-			if state == campaign.Completed && counters["r:status"] == n {
-				statused = time.Now()
-				took := statused.Sub(started)
-				_, finished, _ := campaignTimes(b, dir, id)
-				b.ReportMetric(finished.Sub(started).Seconds(), "s-accepted")
-				b.ReportMetric(took.Seconds(), "s-all-statuses")
-				b.Logf("%d messages in %d files: accepted by the sandbox in %s, every status applied within %s of the start",
-					n, (n+19999)/20000, finished.Sub(started).Round(time.Millisecond), took.Round(100*time.Millisecond))
+			if accepted.IsZero() && counts["accepted"] == n {
+				accepted = time.Now()
+			}
+			if !accepted.IsZero() && counters["r:status"] == n {
+				statused := time.Now()
+				b.ReportMetric(accepted.Sub(started).Seconds(), "s-accepted")
+				b.ReportMetric(statused.Sub(started).Seconds(), "s-all-statuses")
+				b.Logf("%d messages in %d files: every file accepted by the sandbox %s after the start, every status applied after %s (polled every 50 ms)",
+					n, (n+19999)/20000, accepted.Sub(started).Round(10*time.Millisecond), statused.Sub(started).Round(100*time.Millisecond))
 				break
 			}
 			if time.Now().After(deadline) {
-				b.Fatalf("campaign stuck (%s, %d statuses)", state, counters["r:status"])
+				b.Fatalf("campaign stuck (%v, %d statuses)", counts, counters["r:status"])
 			}
-			time.Sleep(100 * time.Millisecond)
+			time.Sleep(50 * time.Millisecond)
 		}
 	}
 }
