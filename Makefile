@@ -59,7 +59,8 @@ FUZZTIME ?= 4s
 FUZZ_TARGETS := \
 	internal/wavy:FuzzWebhookPayloads internal/wavy:FuzzParsers \
 	internal/recipient:FuzzSniff internal/recipient:FuzzInspectText internal/recipient:FuzzXLSXSheet \
-	internal/message:FuzzPlaceholders internal/message:FuzzCompileRender
+	internal/message:FuzzPlaceholders internal/message:FuzzCompileRender \
+	internal/smpp:FuzzUnmarshal internal/smpp:FuzzDeliverSMText internal/batchfile:FuzzReaders
 
 ## fuzz: fuzz each parser of outside input briefly (FUZZTIME each)
 fuzz:
@@ -84,7 +85,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'Dispatch1M' -benchtime 1x ./internal/dispatch/wavysender/
 	$(GO) test -run '^$$' -bench 'SFTPCampaign100k' -benchtime 1x ./internal/dispatch/sftpsender/
 	$(GO) test -run '^$$' -bench 'WholeCampaign1M' -benchtime 1x .
-	$(GO) test -run '^$$' -bench 'Campaign1MSeparateProcesses' -benchtime 1x ./e2e/
+	$(GO) test -run '^$$' -bench 'Campaign1MSeparateProcesses|SMPPCampaign4Binds|SFTPCampaign100kIntegrated' -benchtime 1x ./e2e/
 	$(GO) test -run '^$$' -bench 'Webhook' -benchtime 1x ./web/
 
 ## docker: build the container image (needs a Docker engine)

@@ -28,6 +28,7 @@ import (
 	"arauto/internal/delivery"
 	"arauto/internal/dispatch"
 	"arauto/internal/dispatch/wavysender"
+	"arauto/internal/door"
 	"arauto/internal/events"
 	"arauto/internal/message"
 	"arauto/internal/provider"
@@ -139,8 +140,18 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		ln.Close()
 		return err
 	}
+	sbDoors, err := listenSandboxDoors(&cfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer sbDoors.close()
 	sb := newSandbox(cfg, secret, log)
 	defer sb.Close()
+	if err := sbDoors.serve(sb, log); err != nil {
+		ln.Close()
+		return err
+	}
 	// The sandbox keeps its Campaign API in memory: give it back the
 	// campaigns registered with it before, so ids never clash and old
 	// campaigns can still be renamed after a restart.
@@ -155,7 +166,8 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	}
 	sb.RestoreCampaigns(restored)
 	clients := provider.New(cfg, st)
-	worker := newWorker(cfg, st, clients, log)
+	doors := newDoors(cfg, st, clients, log)
+	worker := newWorker(cfg, st, doors, log)
 	hub := events.New()
 	applier := delivery.NewApplier(st, delivery.Options{
 		Log: log.With("component", "applier"),
@@ -166,7 +178,7 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 			}
 		},
 	})
-	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker, Hub: hub, Provider: clients})
+	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker, Hub: hub, Provider: clients, Doors: doors})
 	if err != nil {
 		ln.Close()
 		return err
@@ -184,6 +196,18 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.PublicURL, "provider", cfg.Provider, "data", cfg.DataDir)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
+	// The doors keep the SMPP pool bound while SMPP is in force; they
+	// close after the worker, so batches in flight finish on them.
+	doorsCtx, stopDoors := context.WithCancel(context.Background())
+	doorsDone := make(chan struct{})
+	go func() {
+		defer close(doorsDone)
+		doors.Run(doorsCtx)
+	}()
+	defer func() {
+		stopDoors()
+		<-doorsDone
+	}()
 	workerCtx, stopWorker := context.WithCancel(context.Background())
 	workerDone := make(chan struct{})
 	go func() {
@@ -239,9 +263,20 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	return nil
 }
 
-// newWorker builds the dispatcher over the store and the provider's client.
-func newWorker(cfg config.Config, st *store.Store, clients *provider.Clients, log *slog.Logger) *dispatch.Worker {
-	sender := wavysender.New(clients.Client, wavysender.Config{RequestsPerSecond: cfg.SendRequestsPerSecond})
+// newDoors builds the doors to Wavy (HTTPS, SMPP, SFTP) the dispatcher
+// sends through; SMPP receipts and replies are stored as events.
+func newDoors(cfg config.Config, st *store.Store, clients *provider.Clients, log *slog.Logger) *door.Doors {
+	return door.New(door.Config{
+		Config:   cfg,
+		Settings: st,
+		HTTPS:    wavysender.New(clients.Client, wavysender.Config{RequestsPerSecond: cfg.SendRequestsPerSecond}),
+		Inbound:  delivery.Receiver{Store: st},
+		Log:      log.With("component", "door"),
+	})
+}
+
+// newWorker builds the dispatcher over the store and the doors.
+func newWorker(cfg config.Config, st *store.Store, sender dispatch.Sender, log *slog.Logger) *dispatch.Worker {
 	return dispatch.New(st, sender, dispatch.Config{
 		ReconcileAfter:    cfg.ReconcileAfter,
 		RequestsPerSecond: cfg.SendRequestsPerSecond,
@@ -279,6 +314,8 @@ func newSandbox(cfg config.Config, secret string, log *slog.Logger) *sandbox.San
 		WhatsAppURL: hooks + "whatsapp",
 		DelayScale:  cfg.SandboxDelayScale,
 		Logger:      log.With("component", "sandbox"),
+		// SMPP allows 8-character passwords: the token is longer.
+		SMPPPassword: cfg.SandboxDoors.SMPPPassword,
 	})
 }
 

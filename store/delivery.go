@@ -322,3 +322,30 @@ func (s *Store) PendingEvents(ctx context.Context) (pending, deferred int64, err
 	}
 	return pending, deferred, nil
 }
+
+// LinkedMessages returns the messages the given provider ids are linked
+// to (see Accept); ids linked to nothing are left out.
+func (s *Store) LinkedMessages(ctx context.Context, providerIDs []string) (map[string]delivery.Link, error) {
+	out := make(map[string]delivery.Link, len(providerIDs))
+	err := inChunks(providerIDs, func(args []any) error {
+		rows, err := s.r.QueryContext(ctx, `SELECT l.provider_id, m.campaign_id, m.id FROM provider_links l
+			JOIN messages m ON m.id = l.message_id WHERE l.provider_id IN (`+placeholders(len(args))+")", args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var id string
+			var l delivery.Link
+			if err := rows.Scan(&id, &l.CampaignID, &l.MessageID); err != nil {
+				return err
+			}
+			out[id] = l
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store: linked messages: %w", err)
+	}
+	return out, nil
+}

@@ -12,8 +12,13 @@
 //   - A missing row is ErrNotFound (never nil, nil); a uniqueness clash is
 //     ErrConflict. Other errors are wrapped with the operation that failed.
 //   - The database file and its -wal/-shm files are readable by their owner
-//     only (0600). Settings named in SealSettings (the Wavy token) are stored
-//     encrypted with AES-256-GCM under a key derived from the session key.
+//     only (0600). Settings named in SealSettings (the Wavy token, the SMPP
+//     and SFTP passwords) are stored encrypted with AES-256-GCM under a key
+//     derived from the session key.
+//   - Accept links the provider ids a sender gives (dispatch.Accepted.Links,
+//     every part of an SMPP message) in provider_links, which the applier
+//     reads (LinkedMessages) for statuses without a correlationId; HTTPS
+//     sends write nothing there, and messages has no index on provider_id.
 //   - Sessions are stored by the SHA-256 of their id, never the id itself.
 //   - No domain rules: packages under internal/ are imported for their types
 //     and the stored forms of them (the JSON of a schedule or a WhatsApp

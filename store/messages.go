@@ -96,9 +96,13 @@ func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) erro
 		}
 		var n int64
 		err := s.tx(ctx, func(tx *sql.Tx) error {
-			res, err := tx.ExecContext(ctx, `INSERT INTO messages (campaign_id, row, phone, state)
+			// The carrier a list's carrier check found comes along: SMPP
+			// receipts name none, and without it a message to OI or
+			// Sercomtel (no delivery report) would wait for one forever.
+			res, err := tx.ExecContext(ctx, `INSERT INTO messages (campaign_id, row, phone, state, carrier)
 				SELECT ?, r.row, r.phone,
-					CASE WHEN EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = r.phone) THEN 'suppressed' ELSE 'queued' END
+					CASE WHEN EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = r.phone) THEN 'suppressed' ELSE 'queued' END,
+					r.carrier
 				FROM recipients r WHERE r.list_id = ? AND r.row > ? ORDER BY r.row LIMIT ?`,
 				id, listID.Int64, after.Int64, outboxChunk)
 			if err != nil {
@@ -289,6 +293,7 @@ func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Acc
 		}
 		defer stmt.Close()
 		var moved int64
+		var link *sql.Stmt
 		for _, a := range acc {
 			res, err := stmt.ExecContext(ctx, a.ProviderID, toMS(now), a.MessageID)
 			if err != nil {
@@ -296,6 +301,17 @@ func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Acc
 			}
 			n, _ := res.RowsAffected()
 			moved += n
+			for _, pid := range a.Links {
+				if link == nil {
+					if link, err = tx.PrepareContext(ctx, "INSERT OR IGNORE INTO provider_links (provider_id, message_id) VALUES (?, ?)"); err != nil {
+						return err
+					}
+					defer link.Close()
+				}
+				if _, err := link.ExecContext(ctx, pid, a.MessageID); err != nil {
+					return fmt.Errorf("link provider id %s: %w", pid, err)
+				}
+			}
 		}
 		if err := bump(ctx, tx, campaignID, "submitting", "accepted", moved); err != nil {
 			return err

@@ -82,7 +82,11 @@ func (s *Server) sendProgress(ctx context.Context, cp *campaign.Campaign, list *
 	if list != nil {
 		expected = int64(list.Valid)
 	}
-	return views.NewSendProgress(cp, counts, expected, sum), nil
+	p := views.NewSendProgress(cp, counts, expected, sum)
+	if err := s.doorOfProgress(ctx, cp, &p); err != nil {
+		return p, err
+	}
+	return p, nil
 }
 
 // campaignPage shows one campaign.

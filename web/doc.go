@@ -15,8 +15,11 @@
 // campaign_launch.go (pre-flight review, launch, pause, resume, cancel),
 // campaign_progress.go (live progress), report.go and export.go, lists.go,
 // imports.go and carriers.go, templates.go and compose.go, inbox.go and
-// suppression.go, webhooks.go (stored before the 200), settings.go,
-// users.go, account.go, auth.go, dashboard.go.
+// suppression.go, webhooks.go (stored before the 200), settings.go and
+// settings_transport.go (the doors to Wavy: HTTPS, SMPP, SFTP, through
+// internal/door), campaign_door.go (a campaign's door on its progress,
+// the SFTP batch file download), users.go, account.go, auth.go,
+// dashboard.go.
 //
 // Only this package imports Fiber. Pages are templ components from views;
 // the request's language, user and CSRF token travel to them in the

@@ -56,6 +56,13 @@ func (s *Server) routes() {
 		{"POST", "/settings/optout", user.Admin, s.saveOptOut},
 		{"POST", "/settings/polling", user.Admin, s.savePolling},
 		{"POST", "/settings/timezone", user.Admin, s.saveOrgZone},
+		// The doors to Wavy: HTTPS, SMPP, SFTP (settings_transport.go).
+		{"POST", "/settings/transport/door", user.Admin, s.saveDoors},
+		{"POST", "/settings/transport/smpp", user.Admin, s.saveSMPP},
+		{"POST", "/settings/transport/sftp", user.Admin, s.saveSFTP},
+		{"POST", "/settings/transport/test/smpp", user.Admin, s.testSMPP},
+		{"POST", "/settings/transport/test/sftp", user.Admin, s.testSFTP},
+		{"POST", "/settings/transport/sftp/forget-key", user.Admin, s.forgetHostKey},
 
 		// Campaigns (campaigns.go): every change of the campaign itself
 		// goes to the Campaign API on apigw first.
@@ -88,6 +95,7 @@ func (s *Server) routes() {
 		{"POST", "/campaigns/:id/cancel", user.Marketer, s.cancelCampaign},
 		{"GET", "/campaigns/:id/progress", user.Viewer, s.campaignProgress},
 		{"GET", "/campaigns/:id/events", user.Viewer, s.campaignEvents},
+		{"GET", "/campaigns/:id/sftp-file", user.Marketer, s.campaignFile},
 		// Reports and exports (report.go, export.go).
 		{"GET", "/campaigns/:id/report", user.Viewer, s.reportPage},
 		{"GET", "/campaigns/:id/report/live", user.Viewer, s.reportLive},

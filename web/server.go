@@ -15,6 +15,8 @@ import (
 
 	"arauto/internal/campaign"
 	"arauto/internal/config"
+	"arauto/internal/dispatch/wavysender"
+	"arauto/internal/door"
 	"arauto/internal/events"
 	"arauto/internal/listimport"
 	"arauto/internal/provider"
@@ -41,6 +43,10 @@ type Deps struct {
 	// Provider hands out the Wavy client of the settings in force, shared
 	// with the dispatcher; nil makes one over Store.
 	Provider *provider.Clients
+	// Doors are the doors to Wavy the dispatcher sends through (tests of
+	// SMPP and SFTP, the SMPP pool's state, capacity for ETAs); nil makes
+	// doors over Store that nothing sends through.
+	Doors *door.Doors
 }
 
 // Waker is the part of the dispatcher the web layer needs.
@@ -72,6 +78,7 @@ type Server struct {
 
 	hub       *events.Hub
 	clients   *provider.Clients
+	doors     *door.Doors
 	campaigns *campaign.Service
 	imports   *listimport.Jobs
 	carriers  *carrierChecks
@@ -100,8 +107,12 @@ func New(d Deps) (*Server, error) {
 	if d.Provider == nil {
 		d.Provider = provider.New(d.Config, d.Store)
 	}
+	if d.Doors == nil {
+		d.Doors = door.New(door.Config{Config: d.Config, Settings: d.Store, Log: d.Log,
+			HTTPS: wavysender.New(d.Provider.Client, wavysender.Config{RequestsPerSecond: d.Config.SendRequestsPerSecond})})
+	}
 	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret,
-		hub: d.Hub, clients: d.Provider, campaigns: newCampaignService(d), imports: listimport.New(d.Store, d.Hub, d.Log), carriers: newCarrierChecks(), closing: make(chan struct{})}
+		hub: d.Hub, clients: d.Provider, doors: d.Doors, campaigns: newCampaignService(d), imports: listimport.New(d.Store, d.Hub, d.Log), carriers: newCarrierChecks(), closing: make(chan struct{})}
 	if d.Sandbox != nil {
 		s.sandboxServer = s.newSandboxServer(d.Sandbox)
 	}
@@ -109,9 +120,9 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The Wavy token is stored encrypted with a key derived from the
+	// The Wavy token and the door passwords are stored encrypted with a key derived from the
 	// session key, so the database file alone does not give it away.
-	if err := d.Store.SealSettings(context.Background(), key, config.SettingWavyToken); err != nil {
+	if err := d.Store.SealSettings(context.Background(), key, config.SecretSettings()...); err != nil {
 		return nil, err
 	}
 	s.sessions = newCookieStore(key, d.Config.SecureCookies())

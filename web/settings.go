@@ -41,6 +41,10 @@ func (s *Server) settingsData(c *fiber.Ctx, f views.Form, test *views.Connection
 	// The URL fields show the Wavy addresses even in sandbox mode, so
 	// switching to Wavy starts from what was configured.
 	wavyView := s.cfg.EffectiveProvider(withMode(saved, config.ProviderWavy))
+	transport, err := s.transportData(c.UserContext(), saved)
+	if err != nil {
+		return views.SettingsData{}, err
+	}
 	return views.SettingsData{
 		Mode: p.Mode, EnvMode: s.cfg.Provider,
 		APIURL: wavyView.APIURL, APIGWURL: wavyView.APIGWURL, Username: wavyView.Username,
@@ -48,6 +52,7 @@ func (s *Server) settingsData(c *fiber.Ctx, f views.Form, test *views.Connection
 		OptOutKeywords: config.FormatOptOutKeywords(config.OptOutKeywords(saved)),
 		OptOutDefaults: config.FormatOptOutKeywords(config.DefaultOptOutKeywords()),
 		Polling:        saved[config.SettingPolling] == "1",
+		Transport:      transport,
 	}, nil
 }
 

@@ -56,6 +56,12 @@ func PauseReason(lastError string) (key, detail string) {
 	switch {
 	case e == "":
 		return "", ""
+	case strings.HasPrefix(e, "unauthorized:") && strings.Contains(e, "door:"):
+		return "campaigns.pause_reason.door_incomplete", ""
+	case strings.HasPrefix(e, "unauthorized:") && strings.Contains(e, "esme:"):
+		return "campaigns.pause_reason.smpp_refused", ""
+	case strings.HasPrefix(e, "unauthorized:") && strings.Contains(e, "wavysftp:"):
+		return "campaigns.pause_reason.sftp_refused", ""
 	case strings.HasPrefix(e, "unauthorized:"):
 		code := "401"
 		if m := httpStatus.FindStringSubmatch(e); m != nil {

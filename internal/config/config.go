@@ -61,6 +61,8 @@ type Config struct {
 	// with a token generated once into the data directory.
 	SandboxURL   string
 	SandboxToken string
+	// SandboxDoors reach the built-in sandbox's SMPP and SFTP servers.
+	SandboxDoors SandboxDoors
 }
 
 // Error names the environment variable whose value stopped start-up.

@@ -152,6 +152,10 @@ func (a *Applier) Step(ctx context.Context) (Result, error) {
 		return res, nil
 	}
 	batch := parseAll(evs, a.matcher(ctx))
+	lk, _ := a.store.(Linker)
+	if err := link(ctx, lk, batch); err != nil {
+		return Result{}, fmt.Errorf("delivery: apply events: %w", err)
+	}
 	msgIDs, replyIDs := named(batch)
 	var changes Changes
 	err = a.store.ApplyBatch(ctx, func(tx Batch) error {

@@ -21,6 +21,15 @@
 //   - An event naming a message of ours that does not exist yet waits and
 //     is retried with backoff, until StatusHorizon; a correlationId that is
 //     not ours is noted and kept out of every counter.
+//   - A status without a correlationId (an SMPP receipt, which names the
+//     part's message id) is linked to its message through the ids the
+//     dispatcher recorded (Linker); every part of a concatenated message
+//     leads to it, and the worse code of its parts wins (one undelivered
+//     part: not delivered). An id linked to nothing waits UnlinkedWait,
+//     then is noted as not ours.
+//   - Receiver stores what a kept-open connection hands over (SMPP
+//     receipts and replies) as events of the webhooks' kinds, source
+//     "smpp", before the connection is answered.
 //   - Once caught up the applier closes the status horizon: accepted
 //     messages with no status after StatusHorizon count as unknown.
 //   - The Poller is the fallback for accounts without webhooks: it stores

@@ -40,8 +40,8 @@ type fact struct {
 
 // State is a message's delivery columns, as the store keeps them (times
 // in unix ms, 0 for none). merge is commutative, associative and
-// idempotent (codes: the first known wins, and implied codes agree with
-// real ones; times: the earliest evidence wins), so the columns after a
+// idempotent (codes: the worse of two wins, see worse, and implied codes
+// agree with real ones; times: the earliest evidence wins), so the columns after a
 // set of events do not depend on their order or on repeats. The report
 // counters are derived from the columns (contrib), which makes them
 // order-independent too.
@@ -73,21 +73,40 @@ func (m *State) merge(f fact) bool {
 	if m.Carrier == "" {
 		m.Carrier = f.carrier
 	}
-	if m.SentCode == 0 {
-		m.SentCode = f.sentCode
-	}
+	m.SentCode = worse(m.SentCode, f.sentCode)
 	if f.sentCode != 0 {
 		m.SentAt = minTime(m.SentAt, f.sentAt)
 	}
-	if m.DeliveredCode == 0 {
-		m.DeliveredCode = f.delivCode
-	}
+	m.DeliveredCode = worse(m.DeliveredCode, f.delivCode)
 	if f.delivCode != 0 {
 		m.DeliveredAt = minTime(m.DeliveredAt, f.delivAt)
 	}
 	m.ReadAt = minTime(m.ReadAt, f.readAt)
 	m.UpdatedAt = max(m.UpdatedAt, f.updatedAt)
 	return *m != before
+}
+
+// worse picks one of two codes of the same level: a known one over none,
+// a failure over a success, then the larger code. It is a maximum over a
+// total order, so merging is commutative, associative and idempotent. A
+// message has one code per level, except a concatenated SMPP message,
+// whose parts each have their receipts: one undelivered part makes the
+// message undelivered.
+func worse(a, b int) int {
+	switch {
+	case a == 0:
+		return b
+	case b == 0:
+		return a
+	}
+	fa, fb := !success(a), !success(b)
+	if fa != fb {
+		if fa {
+			return a
+		}
+		return b
+	}
+	return max(a, b)
 }
 
 func success(code int) bool {
@@ -136,7 +155,7 @@ func (m *State) contrib(dst []string) []string {
 			dst = append(dst, report.CarrierKey(m.Carrier, report.SeriesFailed))
 		}
 	}
-	if m.DeliveredCode != 0 && success(m.DeliveredCode) {
+	if m.DeliveredCode != 0 && success(m.DeliveredCode) && (m.SentCode == 0 || sentOK) {
 		dst = append(dst, report.KeyDelivered)
 		if m.Carrier != "" {
 			dst = append(dst, report.CarrierKey(m.Carrier, report.SeriesDelivered))
@@ -273,6 +292,9 @@ func cmpInt64(a, b int64) int {
 // message returns the state a reference names, or why not: missing (may
 // yet appear) or foreign (not ours).
 func (f *folding) message(r ref) (m *State, missing bool) {
+	if r.unlinked {
+		return nil, true
+	}
 	if !r.ours {
 		return nil, false
 	}
@@ -375,6 +397,8 @@ func (f *folding) event(ev *parsed) EventResult {
 		switch {
 		case m != nil:
 			f.status(m, it)
+		case missing && it.unlinked && f.now.UnixMilli()-ev.receivedAt > UnlinkedWait.Milliseconds():
+			foreign = append(foreign, it.corr)
 		case missing:
 			waiting = append(waiting, it.corr)
 		default:

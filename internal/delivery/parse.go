@@ -45,11 +45,14 @@ type Reply struct {
 	EventID int64
 }
 
-// ref is a message named by a correlationId.
+// ref is a message named by a correlationId, or by the provider's id for
+// a status without one (SMPP receipts; see link.go).
 type ref struct {
 	corr                  string
 	campaignID, messageID int64
 	ours                  bool
+	// unlinked marks a provider id no message is linked to (yet).
+	unlinked bool
 }
 
 func parseRef(corr string) ref {
@@ -61,6 +64,9 @@ func parseRef(corr string) ref {
 type statusItem struct {
 	ref
 	fact fact
+	// providerID is the id to link the status by when it names no
+	// correlationId.
+	providerID string
 }
 
 // replyItem is one reply of an event; keyword is the opt-out keyword it
@@ -90,13 +96,17 @@ func parse(ev Event, kw optout.Matcher) parsed {
 		sts, err := wavy.ParseSMSStatus(ev.Body)
 		p.err = err
 		for _, st := range sts {
-			p.statuses = append(p.statuses, statusItem{parseRef(st.CorrelationID), smsFact(st, p.receivedAt)})
+			it := statusItem{ref: parseRef(st.CorrelationID), fact: smsFact(st, p.receivedAt)}
+			if st.CorrelationID == "" {
+				it.providerID = st.ID
+			}
+			p.statuses = append(p.statuses, it)
 		}
 	case KindWhatsAppStatus:
 		sts, err := wavy.ParseWhatsAppStatus(ev.Body)
 		p.err = err
 		for _, st := range sts {
-			p.statuses = append(p.statuses, statusItem{parseRef(st.CorrelationID), waFact(st, p.receivedAt)})
+			p.statuses = append(p.statuses, statusItem{ref: parseRef(st.CorrelationID), fact: waFact(st, p.receivedAt)})
 		}
 	case KindSMSMO:
 		mos, err := wavy.ParseSMSMO(ev.Body)

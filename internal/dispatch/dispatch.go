@@ -94,6 +94,11 @@ func ParseCorrelationID(s string) (campaignID, messageID int64, ok bool) {
 type Accepted struct {
 	MessageID  int64
 	ProviderID string
+	// Links are the provider ids its statuses may name it by instead of
+	// its correlationId (SMPP receipts name each part by its own id); the
+	// store links them to the message. Empty for doors whose statuses
+	// carry the correlationId.
+	Links []string
 }
 
 // Batch is one send request.
@@ -155,6 +160,23 @@ type Sender interface {
 // never-twice to at-least-once.
 type ChannelReconciler interface {
 	CanReconcile(channel string) bool
+}
+
+// BatchSizer is implemented by a Sender whose door takes batches of
+// another size than one HTTPS request's 1000: an SFTP file carries tens
+// of thousands of rows, an SMPP pool about a second of its capacity. The
+// worker asks before every claim, so a change of door applies to the next
+// batch; 0 keeps Config.BatchSize.
+type BatchSizer interface {
+	MaxBatch(c Campaign) int
+}
+
+// Linker is implemented by a Sender whose statuses name messages by the
+// provider's id rather than the correlationId (SMPP receipts). The
+// messages the reconciler finds are then accepted with their provider id
+// as a link too, so their statuses find them.
+type Linker interface {
+	LinksProviderIDs() bool
 }
 
 // UnknownStore is implemented by a Store that can record unverifiable

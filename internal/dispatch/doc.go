@@ -22,6 +22,11 @@
 //     sending window is closed, and what is still queued at its expiry
 //     deadline expires.
 //
+// A Sender may size batches by its door (BatchSizer: files of tens of
+// thousands of rows, an SMPP pool's second of work), and ask that what the
+// reconciler finds be linked by provider id (Linker: SMPP receipts name no
+// correlationId).
+//
 // The package declares the Store and Sender it needs; main wires the SQLite
-// store and the Wavy client to them.
+// store and the doors to Wavy (internal/door) to them.
 package dispatch

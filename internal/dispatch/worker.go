@@ -142,7 +142,8 @@ func (w *Worker) round(ctx context.Context, now time.Time, slots chan struct{}, 
 		case <-ctx.Done():
 			return progressed, nil
 		}
-		msgs, err := w.store.Claim(ctx, c.ID, after, w.cfg.BatchSize, now)
+		size := w.batchSize(c)
+		msgs, err := w.store.Claim(ctx, c.ID, after, size, now)
 		if err != nil {
 			<-slots
 			return progressed, err
@@ -150,7 +151,7 @@ func (w *Worker) round(ctx context.Context, now time.Time, slots chan struct{}, 
 		if len(msgs) == 0 && after > 0 {
 			// Past the end: look again from the start for anything that
 			// went back to the queue before finishing.
-			msgs, err = w.store.Claim(ctx, c.ID, 0, w.cfg.BatchSize, now)
+			msgs, err = w.store.Claim(ctx, c.ID, 0, size, now)
 			if err != nil {
 				<-slots
 				return progressed, err
@@ -187,6 +188,17 @@ func (w *Worker) round(ctx context.Context, now time.Time, slots chan struct{}, 
 		}(c, msgs)
 	}
 	return progressed, nil
+}
+
+// batchSize is how many messages one batch of c claims: what the Sender's
+// door takes, else Config.BatchSize.
+func (w *Worker) batchSize(c Campaign) int {
+	if bs, ok := w.sender.(BatchSizer); ok {
+		if n := bs.MaxBatch(c); n > 0 {
+			return n
+		}
+	}
+	return w.cfg.BatchSize
 }
 
 // abandon puts claimed messages back when the worker stops before sending.
@@ -530,9 +542,15 @@ func (w *Worker) reconcile(ctx context.Context, olderThan time.Time) {
 		}
 		acc := map[int64][]Accepted{}
 		again := map[int64][]int64{}
+		lk, links := w.sender.(Linker)
+		links = links && lk.LinksProviderIDs()
 		for i, m := range todo {
 			if pid, ok := found[ids[i]]; ok {
-				acc[m.CampaignID] = append(acc[m.CampaignID], Accepted{MessageID: m.ID, ProviderID: pid})
+				a := Accepted{MessageID: m.ID, ProviderID: pid}
+				if links && pid != "" {
+					a.Links = []string{pid}
+				}
+				acc[m.CampaignID] = append(acc[m.CampaignID], a)
 			} else {
 				again[m.CampaignID] = append(again[m.CampaignID], m.ID)
 			}

@@ -59,6 +59,10 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	webhookWorkers := fs.Int("webhook-workers", 0, "concurrent webhook POSTs (0: the default)")
 	noCreditAfter := fs.Int64("no-credit-after", 0, "SMS sent before the credit runs out and every later one gets status 201 NO_CREDIT (0: never; change it at "+CreditPath+")")
 	smppAddr := fs.String("smpp-addr", "", "also serve SMPP 3.4 (plain TCP) on this address; system_id --username, password --token (empty: no SMPP)")
+	smppRate := fs.Float64("smpp-rate", DefaultSMPPRate, "submit_sm per second one SMPP bind may send before ESME_RTHROTTLED (negative: unlimited)")
+	smppDrop := fs.Float64("smpp-drop-rate", 0, "fault injection: share of submit_sm after which the SMPP connection drops mid-window")
+	smppDelay := fs.Duration("smpp-resp-delay", 0, "fault injection: delay before every submit_sm_resp")
+	smppThrottle := fs.Float64("smpp-throttle-rate", 0, "fault injection: share of submit_sm answered ESME_RTHROTTLED")
 	verbose := fs.Bool("verbose", false, "log every request")
 	sftpAddr := fs.String("sftp-addr", "", "listen address of the SFTP door (empty: none); same username and token")
 	if err := fs.Parse(args); err != nil {
@@ -99,7 +103,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		StatusURL: *statusURL, MOURL: *moURL, WhatsAppURL: *waURL,
 		DelayScale: *delayScale, ReplyRate: *replyRate, RateLimit: *rateLimit,
 		WhatsAppOpenSessions: *openSessions, Logger: logger,
-		Faults:         Faults{Latency: *latency, AcceptThen500Rate: *acceptThen500},
+		Faults: Faults{Latency: *latency, AcceptThen500Rate: *acceptThen500,
+			SMPPDropRate: *smppDrop, SMPPRespDelay: *smppDelay, SMPPThrottleRate: *smppThrottle},
+		SMPPRate:       *smppRate,
 		WebhookWorkers: *webhookWorkers, NoCreditAfter: *noCreditAfter,
 	})
 	defer sb.Close()

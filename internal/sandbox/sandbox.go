@@ -277,6 +277,7 @@ var (
 		"/api/v1/campaigns":      routeCampaigns,
 		LedgerPath:               routeLedger,
 		CreditPath:               routeCredit,
+		SMPPPath:                 routeSMPP,
 	}
 )
 

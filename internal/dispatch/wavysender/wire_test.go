@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -126,7 +127,7 @@ func TestBulkAnswerWithoutCorrelationIDs(t *testing.T) {
 	r := newWireRig(t, time.Now(), `{"id":"ce528d70-013b-11e7-98f2-e27c463c8809","messages":[{"id":"ce528d71-013b-11e7-98f2-e27c463c8809"},{"id":"ce528d72-013b-11e7-98f2-e27c463c8809"}]}`)
 	acc, err := r.sender.Send(context.Background(), smsBatch(dispatch.Campaign{}))
 	want := []dispatch.Accepted{{MessageID: 1, ProviderID: "ce528d71-013b-11e7-98f2-e27c463c8809"}, {MessageID: 2, ProviderID: "ce528d72-013b-11e7-98f2-e27c463c8809"}}
-	if err != nil || len(acc) != 2 || acc[0] != want[0] || acc[1] != want[1] {
+	if err != nil || !slices.EqualFunc(acc, want, func(a, b dispatch.Accepted) bool { return a.MessageID == b.MessageID && a.ProviderID == b.ProviderID }) {
 		t.Errorf("Send = %+v, %v, want %+v", acc, err, want)
 	}
 }
