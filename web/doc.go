@@ -32,6 +32,13 @@
 // body's first part. A streamed answer (event streams, exports) is never
 // read back by middleware.
 //
+// Live pages (sse.go): every server-sent event stream (a campaign's
+// progress, its report, a list's import) is served by serveLive, which
+// draws the latest state on each hub event and on a timer, at most once per
+// 300 ms, sends a frame only when it changed, flushes it, pings a silent
+// stream, and ends at shutdown or the moment the browser leaves (its
+// connection is watched), giving back its goroutines and hub subscription.
+//
 // Sessions (middleware.go, session.go) are rows in the store; the cookie
 // carries the id. Sign-in failures slow down the pair of account and client
 // address (ratelimit.go); the client address believes X-Forwarded-For only

@@ -319,9 +319,9 @@ func TestReportLiveStream(t *testing.T) {
 	}
 	// The stream: open the real server and read the first frame after a
 	// "report" event.
-	old := reportMinGap
-	reportMinGap = 10 * time.Millisecond
-	defer func() { reportMinGap = old }()
+	old := liveMinGap
+	liveMinGap = 10 * time.Millisecond
+	defer func() { liveMinGap = old }()
 	req := httptest.NewRequest("GET", e.path("/events"), nil)
 	var cs []string
 	for k, v := range b.cookies {
