@@ -96,7 +96,7 @@ func (s *Server) progressFrame(ctx context.Context, ps *progressStream) (frame [
 	if err != nil {
 		return nil, true, err
 	}
-	ps.rate.add(time.Now(), p.Done)
+	ps.rate.add(time.Now(), p.Done())
 	p.Rate, p.HasRate = ps.rate.rate()
 	frame, err = sseFrame(ctx, "progress", views.SendProgressView(p))
 	return frame, false, err

@@ -562,7 +562,7 @@ func TestCampaignEventsStream(t *testing.T) {
 		t.Errorf("stream of a completed campaign got %q, want done", r.body)
 	}
 	page := e.b.do("GET", e.path(c, ""), nil)
-	wantIn(t, "completed page", page.body, "Concluída em", `data-progress="failed">3<`, "3 de 3 processadas (100%)")
+	wantIn(t, "completed page", page.body, "Concluída em", `data-figure="failed">3<`, "3 de 3 processadas (100%)")
 	if strings.Contains(page.body, "sse-connect") {
 		t.Errorf("a completed campaign's page still streams")
 	}

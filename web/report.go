@@ -108,7 +108,12 @@ func (s *Server) reportData(ctx context.Context, cp *campaign.Campaign) (views.R
 	if err != nil {
 		return views.ReportData{}, err
 	}
-	return views.ReportData{Campaign: cp, Report: report.Build(counts, report.Options{}), Live: s.reportIsLive(cp), Loc: s.reportLoc(ctx, cp), UpdatedAt: s.now()}, nil
+	bill, err := s.billing(ctx)
+	if err != nil {
+		return views.ReportData{}, err
+	}
+	r := report.Build(counts, report.Options{EstimatedSegments: cp.EstimatedSegments})
+	return views.ReportData{Campaign: cp, Report: r, Live: s.reportIsLive(cp), Loc: s.reportLoc(ctx, cp), UpdatedAt: s.now(), Billing: bill}, nil
 }
 
 func (s *Server) reportPage(c *fiber.Ctx) error {
