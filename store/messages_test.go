@@ -114,3 +114,27 @@ func TestFigureCounters(t *testing.T) {
 		t.Errorf("accepted message got segments %d/%d, want 2/3 kept", last.Segments, last.SercomtelSegments)
 	}
 }
+
+// The campaign's accent option reaches the dispatcher.
+func TestDueCampaignsCarryTheAccentOption(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	c := &campaign.Campaign{RemoteID: 9, Name: "a", Alias: "a", Channel: campaign.SMS, Message: "oi", State: campaign.Draft}
+	if err := s.CreateCampaign(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetCampaignAccents(ctx, c.ID, true, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LaunchCampaign(ctx, c.ID, time.Now(), 11, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	due, err := s.DueCampaigns(ctx, time.Now())
+	if err != nil || len(due) != 1 || !due[0].ReplaceAccents {
+		t.Errorf("due got %+v %v, want the campaign with its accent option", due, err)
+	}
+	got, err := s.CampaignByID(ctx, c.ID)
+	if err != nil || got.EstimatedSegments != 11 || !got.ReplaceAccents {
+		t.Errorf("campaign got %+v %v, want the estimate 11 kept at launch", got, err)
+	}
+}
