@@ -184,6 +184,29 @@ func (s *Store) DeleteList(ctx context.Context, id int64) error {
 	return nil
 }
 
+// DeleteAbandonedUploads deletes the lists still waiting for their column
+// mapping ("uploaded") since before, and returns their uploaded files for
+// the caller to remove. A list whose mapping started meanwhile is left
+// alone: only the 'uploaded' state is deleted, in one statement.
+func (s *Store) DeleteAbandonedUploads(ctx context.Context, before time.Time) ([]string, error) {
+	rows, err := s.w.QueryContext(ctx, "DELETE FROM lists WHERE state = 'uploaded' AND updated_at < ? RETURNING file_path", toMS(before))
+	if err != nil {
+		return nil, fmt.Errorf("store: delete abandoned uploads: %w", err)
+	}
+	defer rows.Close()
+	var paths []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, fmt.Errorf("store: delete abandoned uploads: %w", err)
+		}
+		if p != "" {
+			paths = append(paths, p)
+		}
+	}
+	return paths, rows.Err()
+}
+
 // AddRecipients appends one batch of a list's recipients in one
 // transaction; the importer calls it as its Sink.
 func (s *Store) AddRecipients(ctx context.Context, listID int64, batch []recipient.Recipient) error {

@@ -97,6 +97,9 @@ func (s *Server) renderCampaignMessage(c *fiber.Ctx, status int, cp *campaign.Ca
 	if list != nil {
 		d.Composer.ListID, d.Composer.Columns = list.ID, list.Columns
 	}
+	if d.Templates, err = s.store.Templates(c.UserContext()); err != nil {
+		return err
+	}
 	return s.render(c, status, views.CampaignMessagePage(d))
 }
 

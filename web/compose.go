@@ -145,6 +145,20 @@ func (s *Server) composeTransliterate(c *fiber.Ctx) error {
 	return s.renderWith(c, fiber.StatusOK, views.ComposerTextarea(d), false)
 }
 
+// composeTemplate answers the text box holding a saved template's text,
+// for the composer's template picker.
+func (s *Server) composeTemplate(c *fiber.Ctx) error {
+	id := int64(c.QueryInt("template_id"))
+	if id <= 0 {
+		return errBadRequest
+	}
+	t, err := s.store.TemplateByID(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return s.renderWith(c, fiber.StatusOK, views.ComposerTextarea(views.ComposerData{Field: "body", Body: t.Body}), false)
+}
+
 // composeFields answers the chips of the chosen preview list's fields.
 func (s *Server) composeFields(c *fiber.Ctx) error {
 	list, ok, err := s.previewList(c)

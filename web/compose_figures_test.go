@@ -199,3 +199,51 @@ func TestLaunchUnderAClosedWindowSaysWhenItOpens(t *testing.T) {
 		t.Errorf("the confirmation says sending starts now under a closed window")
 	}
 }
+
+// TestTemplatePickedInTheComposer: saved templates ("Modelos") are offered
+// in a campaign's composer, and the chosen one's text fills the text box;
+// viewers cannot ask for it.
+func TestTemplatePickedInTheComposer(t *testing.T) {
+	e := newSendEnv(t)
+	c := e.create(t, e.b, "Com modelo", "")
+	e.prepare(t, c, "Oi", nil)
+	page := e.b.do("GET", e.path(c, "/message"), nil).body
+	wantIn(t, "composer without templates", page, `data-templates="none"`, `href="/templates/new"`)
+	e.b.do("GET", "/templates/new", nil)
+	if r := e.b.post("/templates", tplForm("Lembrete", "Oi {{nome}}, sua fatura vence amanhã.", e.list.ID)); r.status != 303 {
+		t.Fatalf("create template got %d: %s", r.status, excerpt(r.body))
+	}
+	tpl, err := e.store.Templates(context.Background())
+	if err != nil || len(tpl) != 1 {
+		t.Fatalf("templates got %v %v", tpl, err)
+	}
+	page = e.b.do("GET", e.path(c, "/message"), nil).body
+	wantIn(t, "composer with a template", page, `<label for="template-pick">Começar de um modelo</label>`, ">Lembrete</option>", `hx-get="/compose/template"`)
+	r := e.b.do("GET", fmt.Sprintf("/compose/template?template_id=%d", tpl[0].ID), nil)
+	if r.status != 200 || !strings.Contains(html.UnescapeString(r.body), "Oi {{nome}}, sua fatura vence amanhã.</textarea>") || !strings.Contains(r.body, `id="compose-body"`) {
+		t.Errorf("picking the template got %d %s, want the text box with its text", r.status, r.body)
+	}
+	if r := e.b.do("GET", "/compose/template?template_id=999", nil); r.status != 404 {
+		t.Errorf("a missing template got %d, want 404", r.status)
+	}
+	v := e.browser(t)
+	v.signIn(viewer)
+	if r := v.do("GET", fmt.Sprintf("/compose/template?template_id=%d", tpl[0].ID), nil); r.status != 403 {
+		t.Errorf("a viewer picking a template got %d, want 403", r.status)
+	}
+}
+
+// TestAbandonedMappingCanBeResumed: a list left at the mapping step shows
+// how to carry on, on the lists page, and for how long it is kept.
+func TestAbandonedMappingCanBeResumed(t *testing.T) {
+	e := newSendEnv(t)
+	l := &recipient.List{Name: "Meio caminho", FileName: "meio.csv"}
+	if err := e.store.CreateList(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	page := e.b.do("GET", "/lists", nil).body
+	wantIn(t, "lists page", page, fmt.Sprintf(`href="/lists/%d/mapping">Continuar o mapeamento</a>`, l.ID),
+		"Listas aguardando colunas são apagadas, com o arquivo, depois de 7 dias sem o mapeamento.")
+	page = e.b.do("GET", fmt.Sprintf("/lists/%d", l.ID), nil).body
+	wantIn(t, "list page", page, "Conferir colunas", "depois de 7 dias sem o mapeamento")
+}

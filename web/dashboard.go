@@ -1,12 +1,14 @@
 package web
 
 import (
+	"context"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"arauto/internal/billing"
+	"arauto/internal/recipient"
 	"arauto/internal/report"
 	"arauto/store"
 	"arauto/views"
@@ -18,13 +20,8 @@ const dashboardWindow = 30 * 24 * time.Hour
 // dashboard shows the last 30 days across campaigns, or the
 // getting-started checklist while there is no campaign at all.
 func (s *Server) dashboard(c *fiber.Ctx) error {
-	d := views.DashboardData{Steps: []views.Step{
-		{Key: "provider", Href: "/settings", Done: s.cfg.Provider == "sandbox" || (s.cfg.WavyUsername != "" && s.cfg.WavyToken != "")},
-		{Key: "list", Href: "/lists"},
-		{Key: "message", Href: "/templates"},
-		{Key: "campaign", Href: "/campaigns"},
-	}}
 	ctx := c.UserContext()
+	var d views.DashboardData
 	_, n, err := s.store.ListCampaigns(ctx, store.CampaignFilter{Limit: 1})
 	if err != nil {
 		return err
@@ -34,18 +31,42 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		return err
 	}
 	d.HasCampaigns = n+archived > 0
-	if d.HasCampaigns {
-		recent, err := s.store.RecentCampaigns(ctx, s.now().Add(-dashboardWindow), 200)
-		if err != nil {
+	if !d.HasCampaigns {
+		if d.Steps, err = s.firstSteps(ctx); err != nil {
 			return err
 		}
-		bill, err := s.billing(ctx)
-		if err != nil {
-			return err
-		}
-		d.Recent, d.Channels, d.Total = dashboardRows(recent, bill)
+		return s.render(c, fiber.StatusOK, views.Dashboard(d))
 	}
+	recent, err := s.store.RecentCampaigns(ctx, s.now().Add(-dashboardWindow), 200)
+	if err != nil {
+		return err
+	}
+	bill, err := s.billing(ctx)
+	if err != nil {
+		return err
+	}
+	d.Recent, d.Channels, d.Total = dashboardRows(recent, bill)
 	return s.render(c, fiber.StatusOK, views.Dashboard(d))
+}
+
+// firstSteps is the getting-started checklist. Each step leads where it is
+// done — a list, a saved template (picked in the campaign's composer), a
+// new campaign — and is ticked once it is.
+func (s *Server) firstSteps(ctx context.Context) ([]views.Step, error) {
+	lists, err := s.store.Lists(ctx, recipient.ListReady)
+	if err != nil {
+		return nil, err
+	}
+	templates, err := s.store.Templates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return []views.Step{
+		{Key: "provider", Href: "/settings", Done: s.cfg.Provider == "sandbox" || (s.cfg.WavyUsername != "" && s.cfg.WavyToken != "")},
+		{Key: "list", Href: "/lists", Done: len(lists) > 0},
+		{Key: "template", Href: "/templates/new", Done: len(templates) > 0},
+		{Key: "campaign", Href: "/campaigns/new"},
+	}, nil
 }
 
 // dashboardRows turns the campaigns' counters into the dashboard's lines —

@@ -117,6 +117,7 @@ func (s *Server) routes() {
 		{"POST", "/compose/count", user.Marketer, s.composeCount},
 		{"POST", "/compose/transliterate", user.Marketer, s.composeTransliterate},
 		{"GET", "/compose/fields", user.Marketer, s.composeFields},
+		{"GET", "/compose/template", user.Marketer, s.composeTemplate},
 		{"POST", "/compose/cost", user.Marketer, s.composeCost},
 
 		// Replies and the suppression list (inbox.go, suppression.go).
