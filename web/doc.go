@@ -15,8 +15,11 @@
 // campaign_launch.go (pre-flight review, launch, pause, resume, cancel),
 // campaign_progress.go (live progress), report.go and export.go, lists.go,
 // imports.go and carriers.go, templates.go and compose.go, inbox.go and
-// suppression.go, webhooks.go (stored before the 200), settings.go,
-// users.go, account.go, auth.go, dashboard.go.
+// suppression.go, webhooks.go (stored before the 200), settings.go and
+// settings_billing.go (the rule, accents and prices), users.go, account.go,
+// auth.go, dashboard.go. Every figure a page or an export shows about a
+// campaign comes from report.Summarize; the composer's counter, phone and
+// cost from one message.Plan walk over the preview list (compose.go).
 //
 // Only this package imports Fiber. Pages are templ components from views;
 // the request's language, user and CSRF token travel to them in the
