@@ -24,13 +24,13 @@ import (
 	"syscall"
 	"time"
 
+	"arauto/internal/billing"
 	"arauto/internal/config"
 	"arauto/internal/delivery"
 	"arauto/internal/dispatch"
 	"arauto/internal/dispatch/wavysender"
 	"arauto/internal/door"
 	"arauto/internal/events"
-	"arauto/internal/message"
 	"arauto/internal/provider"
 	"arauto/internal/sandbox"
 	"arauto/internal/sms"
@@ -282,13 +282,15 @@ func newWorker(cfg config.Config, st *store.Store, sender dispatch.Sender, log *
 		RequestsPerSecond: cfg.SendRequestsPerSecond,
 		MessagesPerSecond: cfg.SendMessagesPerSecond,
 		Concurrency:       cfg.SendConcurrency,
-		Compile: func(body string, columns []string) (func([]string) string, error) {
-			c, err := message.Compile(body, columns)
+		// Each batch counts under the billing rule in force, as the
+		// composer and the pre-flight did.
+		Compile: dispatch.SMSCompiler(func(ctx context.Context) (sms.Rule, error) {
+			saved, err := st.Settings(ctx)
 			if err != nil {
-				return nil, err
+				return "", err
 			}
-			return c.Render, nil
-		},
+			return billing.Load(saved).Rule, nil
+		}),
 	}, log.With("component", "dispatch"))
 }
 

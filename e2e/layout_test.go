@@ -13,6 +13,7 @@ import (
 
 	"github.com/playwright-community/playwright-go"
 
+	"arauto/internal/billing"
 	"arauto/internal/campaign"
 	"arauto/internal/message"
 	"arauto/internal/recipient"
@@ -26,7 +27,7 @@ var longName = strings.Repeat("PromocaoRelampagoDeVerao", 5)
 
 // seededPages are the ids of what seedLayout adds, for the pages to open.
 type seededPages struct {
-	campaign, longCampaign, longList, template int64
+	campaign, longCampaign, longList, template, uploaded int64
 }
 
 // seedLayout adds, next to seedCampaign's sent campaign, what makes pages
@@ -69,6 +70,16 @@ func seedLayout(t *testing.T, dir string) seededPages {
 		t.Fatal(err)
 	}
 	p.template = tpl.ID
+	// A list left at the mapping step, and a price per SMS so the money
+	// shows beside the counts.
+	up := &recipient.List{Name: "Aguardando " + longName, FileName: "meio-caminho.csv"}
+	if err := st.CreateList(ctx, up); err != nil {
+		t.Fatal(err)
+	}
+	p.uploaded = up.ID
+	if err := st.SaveSettings(ctx, map[string]string{billing.SettingSMSPrice: "450"}); err != nil {
+		t.Fatal(err)
+	}
 	for i, reason := range []string{"manual", "blacklisted", "opted-out"} {
 		if _, err := st.AddSuppressions(ctx, []string{fmt.Sprintf("55119876500%02d", 10+i)}, reason, "anotado por "+longName); err != nil {
 			t.Fatal(err)
@@ -101,9 +112,11 @@ func mainPages(p seededPages) []struct{ name, path string } {
 		{"campaign-long", fmt.Sprintf("/campaigns/%d", p.longCampaign)},
 		{"campaign-message", fmt.Sprintf("/campaigns/%d/message", p.longCampaign)},
 		{"campaign-schedule", fmt.Sprintf("/campaigns/%d/schedule", p.longCampaign)},
+		{"campaign-review", fmt.Sprintf("/campaigns/%d/review", p.longCampaign)},
 		{"report", fmt.Sprintf("/campaigns/%d/report", p.campaign)},
 		{"lists", "/lists"},
 		{"list-long", fmt.Sprintf("/lists/%d", p.longList)},
+		{"list-uploaded", fmt.Sprintf("/lists/%d", p.uploaded)},
 		{"templates", "/templates"},
 		{"template", fmt.Sprintf("/templates/%d", p.template)},
 		{"inbox", "/inbox"},

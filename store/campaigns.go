@@ -16,7 +16,7 @@ import (
 var ErrCampaignSent = errors.New("store: campaign has sent messages")
 
 const campaignColumns = `id, remote_id, name, alias, channel, list_id, message, scheduled_at, state, sent_count, created_at, updated_at,
-	flash, extra_info, started_at, finished_at, last_error`
+	flash, extra_info, started_at, finished_at, last_error, replace_accents, estimated_segments`
 
 func scanCampaign(row interface{ Scan(...any) error }) (*campaign.Campaign, error) {
 	var c campaign.Campaign
@@ -25,7 +25,7 @@ func scanCampaign(row interface{ Scan(...any) error }) (*campaign.Campaign, erro
 	var message sql.NullString
 	var created, updated, started, finished int64
 	if err := row.Scan(&c.ID, &c.RemoteID, &c.Name, &c.Alias, &channel, &listID, &message, &scheduled, &state, &c.SentCount, &created, &updated,
-		&c.Flash, &c.ExtraInfo, &started, &finished, &c.LastError); err != nil {
+		&c.Flash, &c.ExtraInfo, &started, &finished, &c.LastError, &c.ReplaceAccents, &c.EstimatedSegments); err != nil {
 		return nil, err
 	}
 	c.Channel, c.State = campaign.Channel(channel), campaign.State(state)
@@ -301,11 +301,12 @@ func (s *Store) CampaignRefs(ctx context.Context) ([]campaign.Campaign, error) {
 
 // LaunchCampaign schedules a draft campaign (draft -> scheduled) in one
 // transaction; a non-zero startAt becomes its start (a send-now campaign
-// starts when it is launched). It is ErrConflict when the campaign is no
+// starts when it is launched), and estimatedSegments the pre-flight's
+// estimate of what it is billed. It is ErrConflict when the campaign is no
 // longer a draft and ErrNotFound when it does not exist.
-func (s *Store) LaunchCampaign(ctx context.Context, id int64, startAt, at time.Time) error {
-	err := s.changeCampaign(ctx, id, ErrConflict, `UPDATE campaigns SET state = 'scheduled', updated_at = ?,
-			scheduled_at = coalesce(?, scheduled_at) WHERE id = ? AND state = 'draft'`, toMS(at), nullTime(startAt), id)
+func (s *Store) LaunchCampaign(ctx context.Context, id int64, startAt time.Time, estimatedSegments int64, at time.Time) error {
+	err := s.changeCampaign(ctx, id, ErrConflict, `UPDATE campaigns SET state = 'scheduled', updated_at = ?, estimated_segments = ?,
+			scheduled_at = coalesce(?, scheduled_at) WHERE id = ? AND state = 'draft'`, toMS(at), estimatedSegments, nullTime(startAt), id)
 	if err != nil {
 		return fmt.Errorf("store: launch campaign %d: %w", id, err)
 	}
@@ -333,6 +334,12 @@ func (s *Store) SetCampaignList(ctx context.Context, id, listID int64, at time.T
 // {{placeholders}}, whether it goes as Flash SMS and its extraInfo.
 func (s *Store) SetCampaignMessage(ctx context.Context, id int64, body string, flash bool, extraInfo string, at time.Time) error {
 	return s.draftUpdate(ctx, id, "set message", "message = ?, flash = ?, extra_info = ?, updated_at = ?", nullText(body), flash, extraInfo, toMS(at))
+}
+
+// SetCampaignAccents sets whether a draft campaign replaces the accents
+// of its list's field values when it sends.
+func (s *Store) SetCampaignAccents(ctx context.Context, id int64, replace bool, at time.Time) error {
+	return s.draftUpdate(ctx, id, "set accent replacement", "replace_accents = ?, updated_at = ?", replace, toMS(at))
 }
 
 // ResumeCampaign moves a paused campaign back to work and forgets why it

@@ -58,7 +58,7 @@ func (s *Store) ApplyBatch(ctx context.Context, fn func(delivery.Batch) error) e
 // applyTx is one batch of the applier inside its transaction.
 type applyTx struct{ tx *sql.Tx }
 
-const stateColumns = "id, campaign_id, phone, carrier, sent_code, sent_at, delivered_code, delivered_at, read_at, status_updated_at, unknown_at"
+const stateColumns = "id, campaign_id, phone, carrier, sent_code, sent_at, delivered_code, delivered_at, read_at, status_updated_at, unknown_at, segments, sercomtel_segments"
 
 // inChunks runs fn over list in slices small enough for one IN (...).
 func inChunks[T any](list []T, fn func(args []any) error) error {
@@ -93,7 +93,7 @@ func (a applyTx) Load(ctx context.Context, messageIDs []int64, replyIDs []string
 		for rows.Next() {
 			m := &delivery.State{}
 			if err := rows.Scan(&m.ID, &m.CampaignID, &m.Phone, &m.Carrier, &m.SentCode, &m.SentAt, &m.DeliveredCode,
-				&m.DeliveredAt, &m.ReadAt, &m.UpdatedAt, &m.UnknownAt); err != nil {
+				&m.DeliveredAt, &m.ReadAt, &m.UpdatedAt, &m.UnknownAt, &m.Segments, &m.SercomtelSegments); err != nil {
 				return err
 			}
 			l.States[m.ID] = m

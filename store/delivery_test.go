@@ -242,7 +242,7 @@ func TestApplyOrderIndependent(t *testing.T) {
 	}
 	delivered := func(carrier string) map[string]int64 {
 		return map[string]int64{
-			report.KeyStatus: 1, report.KeySent: 1, report.KeyDelivered: 1,
+			report.KeyStatus: 1, report.KeySent: 1, report.KeyBilled: 1, report.KeyDelivered: 1,
 			report.CarrierKey(carrier, "sent"): 1, report.CarrierKey(carrier, "delivered"): 1,
 			minuteKey(sent, "sent"): 1, minuteKey(deliv, "delivered"): 1,
 			report.LatencyKey(7 * time.Second): 1,
@@ -273,7 +273,7 @@ func TestApplyOrderIndependent(t *testing.T) {
 				}
 			},
 			want: want{carrier: "TIM", sentCode: 2, deliveredCode: 104, sentAt: sent, deliveredAt: deliv, counts: map[string]int64{
-				report.KeyStatus: 1, report.KeySent: 1, report.KeyFailed: 1, report.CodeKey(104): 1,
+				report.KeyStatus: 1, report.KeySent: 1, report.KeyBilled: 1, report.KeyFailed: 1, report.CodeKey(104): 1,
 				"carrier:TIM:sent": 1, "carrier:TIM:failed": 1, minuteKey(sent, "sent"): 1,
 			}},
 		},
@@ -306,7 +306,7 @@ func TestApplyOrderIndependent(t *testing.T) {
 				}
 			},
 			want: want{sentCode: 2, deliveredCode: 4, sentAt: sent, deliveredAt: deliv, readAt: read, counts: map[string]int64{
-				report.KeyStatus: 1, report.KeySent: 1, report.KeyDelivered: 1, report.KeyRead: 1,
+				report.KeyStatus: 1, report.KeySent: 1, report.KeyBilled: 1, report.KeyDelivered: 1, report.KeyRead: 1,
 				minuteKey(sent, "sent"): 1, minuteKey(deliv, "delivered"): 1, minuteKey(read, "read"): 1,
 				report.LatencyKey(7 * time.Second): 1,
 			}},
@@ -327,7 +327,7 @@ func TestApplyOrderIndependent(t *testing.T) {
 				}
 			},
 			want: want{sentCode: 2, deliveredCode: 4, sentAt: sent, deliveredAt: deliv, readAt: read, counts: map[string]int64{
-				report.KeyStatus: 1, report.KeySent: 1, report.KeyDelivered: 1, report.KeyRead: 1,
+				report.KeyStatus: 1, report.KeySent: 1, report.KeyBilled: 1, report.KeyDelivered: 1, report.KeyRead: 1,
 				minuteKey(sent, "sent"): 1, minuteKey(deliv, "delivered"): 1, minuteKey(read, "read"): 1,
 				report.LatencyKey(7 * time.Second): 1,
 			}},
@@ -341,7 +341,7 @@ func TestApplyOrderIndependent(t *testing.T) {
 				return []ev{{delivery.KindWhatsAppStatus, waBody(t, s1), time.Time{}}, {delivery.KindWhatsAppStatus, waBody(t, s2), time.Time{}}}
 			},
 			want: want{sentCode: 2, deliveredCode: 101, sentAt: sent, deliveredAt: deliv, counts: map[string]int64{
-				report.KeyStatus: 1, report.KeySent: 1, report.KeyExpired: 1, report.CodeKey(101): 1, minuteKey(sent, "sent"): 1,
+				report.KeyStatus: 1, report.KeySent: 1, report.KeyBilled: 1, report.KeyExpired: 1, report.CodeKey(101): 1, minuteKey(sent, "sent"): 1,
 			}},
 		},
 	}

@@ -184,6 +184,29 @@ func (s *Store) DeleteList(ctx context.Context, id int64) error {
 	return nil
 }
 
+// DeleteAbandonedUploads deletes the lists still waiting for their column
+// mapping ("uploaded") since before, and returns their uploaded files for
+// the caller to remove. A list whose mapping started meanwhile is left
+// alone: only the 'uploaded' state is deleted, in one statement.
+func (s *Store) DeleteAbandonedUploads(ctx context.Context, before time.Time) ([]string, error) {
+	rows, err := s.w.QueryContext(ctx, "DELETE FROM lists WHERE state = 'uploaded' AND updated_at < ? RETURNING file_path", toMS(before))
+	if err != nil {
+		return nil, fmt.Errorf("store: delete abandoned uploads: %w", err)
+	}
+	defer rows.Close()
+	var paths []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, fmt.Errorf("store: delete abandoned uploads: %w", err)
+		}
+		if p != "" {
+			paths = append(paths, p)
+		}
+	}
+	return paths, rows.Err()
+}
+
 // AddRecipients appends one batch of a list's recipients in one
 // transaction; the importer calls it as its Sink.
 func (s *Store) AddRecipients(ctx context.Context, listID int64, batch []recipient.Recipient) error {
@@ -415,31 +438,32 @@ func (s *Store) ListInUse(ctx context.Context, listID int64) (bool, error) {
 	return n > 0, nil
 }
 
-// EachRecipientFields streams every recipient of a list, in row order,
-// with its personalisation fields (in the order of the list's Columns)
-// and whether its number is on the suppression list now: what the
+// EachRecipient streams every recipient of a list, in row order, with
+// its personalisation fields (in the order of the list's Columns), its
+// carrier as the carrier check found it ("" before one), and in
+// Suppressed whether its number is on the suppression list now: what the
 // dispatcher checks when the campaign starts (the import-time flag misses
-// numbers suppressed since, and keeps those removed since). The slice is
-// reused between calls, so fn must not keep it (the strings in it it may
-// keep). An error from fn stops the walk and is returned as it is.
-func (s *Store) EachRecipientFields(ctx context.Context, listID int64, fn func(fields []string, suppressed bool) error) error {
+// numbers suppressed since, and keeps those removed since). The
+// Recipient and its Fields slice are reused between calls, so fn must not
+// keep them (the strings in them it may keep). An error from fn stops the
+// walk and is returned as it is.
+func (s *Store) EachRecipient(ctx context.Context, listID int64, fn func(r *recipient.Recipient) error) error {
 	// IN builds the suppression set once per query: ~10% over reading the
 	// import-time flag, where a correlated EXISTS per row cost ~50%.
-	rows, err := s.r.QueryContext(ctx, `SELECT r.fields, r.phone IN (SELECT phone FROM suppressions)
+	rows, err := s.r.QueryContext(ctx, `SELECT r.row, r.phone, r.fields, r.carrier, r.phone IN (SELECT phone FROM suppressions)
 		FROM recipients r WHERE r.list_id = ? ORDER BY r.row`, listID)
 	if err != nil {
 		return fmt.Errorf("store: recipients of list %d: %w", listID, err)
 	}
 	defer rows.Close()
 	var raw string
-	var suppressed bool
-	fields := make([]string, 0, 16)
+	r := recipient.Recipient{Fields: make([]string, 0, 16)}
 	for rows.Next() {
-		if err := rows.Scan(&raw, &suppressed); err != nil {
+		if err := rows.Scan(&r.Row, &r.Phone, &raw, &r.Carrier, &r.Suppressed); err != nil {
 			return fmt.Errorf("store: recipients of list %d: %w", listID, err)
 		}
-		fields = splitFields(fields[:0], raw)
-		if err := fn(fields, suppressed); err != nil {
+		r.Fields = splitFields(r.Fields[:0], raw)
+		if err := fn(&r); err != nil {
 			return err
 		}
 	}

@@ -145,3 +145,30 @@ func benchmarkImportIntoStore(b *testing.B, format string) {
 	}
 	b.ReportMetric(memstat.PeakRSSMB(0), "peakRSS_MB")
 }
+
+// Only uploads still waiting for their mapping, and for long enough, are
+// deleted; their files are returned for removal.
+func TestDeleteAbandonedUploads(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	waiting := &recipient.List{Name: "w", FileName: "w.csv", FilePath: "/tmp/w.csv"}
+	mapped := &recipient.List{Name: "m", FileName: "m.csv", FilePath: "/tmp/m.csv"}
+	for _, l := range []*recipient.List{waiting, mapped} {
+		if err := s.CreateList(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.StartListImport(ctx, mapped.ID, recipient.Mapping{}); err != nil {
+		t.Fatal(err)
+	}
+	if paths, err := s.DeleteAbandonedUploads(ctx, time.Now().Add(-time.Hour)); err != nil || len(paths) != 0 {
+		t.Errorf("fresh uploads deleted: %v %v", paths, err)
+	}
+	paths, err := s.DeleteAbandonedUploads(ctx, time.Now().Add(time.Hour))
+	if err != nil || len(paths) != 1 || paths[0] != "/tmp/w.csv" {
+		t.Errorf("deleted got %v %v, want only the upload still waiting", paths, err)
+	}
+	if _, err := s.ListByID(ctx, mapped.ID); err != nil {
+		t.Errorf("the list being imported was deleted: %v", err)
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"arauto/internal/dispatch"
 	"arauto/internal/message"
 	"arauto/internal/recipient"
+	"arauto/internal/report"
 	"arauto/internal/schedule"
 )
 
@@ -38,7 +39,7 @@ func bump(ctx context.Context, tx *sql.Tx, campaignID int64, from, to string, n 
 // DueCampaigns returns campaigns that are running, or scheduled.
 func (s *Store) DueCampaigns(ctx context.Context, now time.Time) ([]dispatch.Campaign, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.alias, c.channel, c.state, coalesce(c.scheduled_at, 0), c.flash, c.extra_info,
-			coalesce(c.message, ''), coalesce(l.columns, ''), c.schedule, c.whatsapp
+			coalesce(c.message, ''), coalesce(l.columns, ''), c.schedule, c.whatsapp, c.replace_accents
 		FROM campaigns c LEFT JOIN lists l ON l.id = c.list_id
 		WHERE c.state IN ('running', 'scheduled') ORDER BY c.id`)
 	if err != nil {
@@ -50,7 +51,7 @@ func (s *Store) DueCampaigns(ctx context.Context, now time.Time) ([]dispatch.Cam
 		var c dispatch.Campaign
 		var start int64
 		var columns, schedule string
-		if err := rows.Scan(&c.ID, &c.Alias, &c.Channel, &c.State, &start, &c.Flash, &c.ExtraInfo, &c.Message, &columns, &schedule, &c.WhatsApp); err != nil {
+		if err := rows.Scan(&c.ID, &c.Alias, &c.Channel, &c.State, &start, &c.Flash, &c.ExtraInfo, &c.Message, &columns, &schedule, &c.WhatsApp, &c.ReplaceAccents); err != nil {
 			return nil, fmt.Errorf("store: due campaigns: %w", err)
 		}
 		if c.Channel == message.ChannelWhatsApp {
@@ -281,13 +282,23 @@ func (s *Store) move(ctx context.Context, tx *sql.Tx, campaignID int64, ids []in
 		n, _ := res.RowsAffected()
 		moved += n
 	}
-	return moved, bump(ctx, tx, campaignID, from, to, moved)
+	if err := bump(ctx, tx, campaignID, from, to, moved); err != nil {
+		return moved, err
+	}
+	if to == "failed" {
+		// Refused before the provider took them: counted by why, for the
+		// report's failures.
+		return moved, bump(ctx, tx, campaignID, "", report.RefusedKey(dispatch.RefusalKind(errText)), moved)
+	}
+	return moved, nil
 }
 
-// Accept records messages the provider accepted, with its ids.
+// Accept records messages the provider accepted, with its ids and what
+// each is billed (which the delivery fold counts once the carrier takes it).
 func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Accepted, now time.Time) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, "UPDATE messages SET state = 'accepted', provider_id = ?, submitted_at = ? WHERE id = ? AND state = 'submitting'")
+		stmt, err := tx.PrepareContext(ctx, `UPDATE messages SET state = 'accepted', provider_id = ?, submitted_at = ?,
+			segments = ?, sercomtel_segments = ? WHERE id = ? AND state = 'submitting'`)
 		if err != nil {
 			return err
 		}
@@ -295,7 +306,7 @@ func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Acc
 		var moved int64
 		var link *sql.Stmt
 		for _, a := range acc {
-			res, err := stmt.ExecContext(ctx, a.ProviderID, toMS(now), a.MessageID)
+			res, err := stmt.ExecContext(ctx, a.ProviderID, toMS(now), a.Segments, a.SercomtelSegments, a.MessageID)
 			if err != nil {
 				return err
 			}
@@ -438,6 +449,29 @@ func (s *Store) CampaignCounts(ctx context.Context, campaignID int64) (map[strin
 		var n int64
 		if err := rows.Scan(&st, &n); err != nil {
 			return nil, fmt.Errorf("store: counts of campaign %d: %w", campaignID, err)
+		}
+		m[st] = n
+	}
+	return m, rows.Err()
+}
+
+// FigureCounters returns the counters a campaign's figures are made of
+// (report.Summarize): the dispatch states and the delivery, failure-code,
+// refusal and billing counters, without the timeline, latency and carrier
+// ones, so a page that follows a campaign live reads a few rows.
+func (s *Store) FigureCounters(ctx context.Context, campaignID int64) (map[string]int64, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT state, n FROM campaign_counts WHERE campaign_id = ? AND (instr(state, ':') = 0
+		OR (state >= 'r:' AND state < 'r;') OR (state >= 'code:' AND state < 'code;') OR (state >= 'refused:' AND state < 'refused;'))`, campaignID)
+	if err != nil {
+		return nil, fmt.Errorf("store: figure counters of campaign %d: %w", campaignID, err)
+	}
+	defer rows.Close()
+	m := map[string]int64{}
+	for rows.Next() {
+		var st string
+		var n int64
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("store: figure counters of campaign %d: %w", campaignID, err)
 		}
 		m[st] = n
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"arauto/internal/recipient"
-	"arauto/internal/report"
 )
 
 // Outcome groups the per-recipient table filters by. Each is a predicate
@@ -106,13 +105,13 @@ func (f MessageFilter) where(args []any) (string, []any) {
 }
 
 const messageRowColumns = `m.id, m.campaign_id, m.row, m.phone, m.state, m.carrier, m.sent_code, m.delivered_code,
-	m.sent_at, m.delivered_at, m.read_at, m.status_updated_at, m.unknown_at, m.submitted_at, m.error`
+	m.sent_at, m.delivered_at, m.read_at, m.status_updated_at, m.unknown_at, m.submitted_at, m.error, m.segments, m.sercomtel_segments`
 
 func scanMessageRow(rows *sql.Rows, extra ...any) (MessageRow, error) {
 	var m MessageRow
 	var sent, deliv, read, upd, unk, sub int64
 	dst := append([]any{&m.ID, &m.CampaignID, &m.Row, &m.Phone, &m.State, &m.Carrier, &m.SentCode, &m.DeliveredCode,
-		&sent, &deliv, &read, &upd, &unk, &sub, &m.Error}, extra...)
+		&sent, &deliv, &read, &upd, &unk, &sub, &m.Error, &m.Segments, &m.SercomtelSegments}, extra...)
 	if err := rows.Scan(dst...); err != nil {
 		return m, err
 	}
@@ -230,81 +229,64 @@ func (s *Store) EachCampaignMessage(ctx context.Context, id int64, f MessageFilt
 	return nil
 }
 
-// CampaignSummary is one campaign's totals for the dashboard.
+// CampaignSummary is one campaign as the dashboard adds it up: its
+// figure counters (as FigureCounters reads them), for report.Summarize.
 type CampaignSummary struct {
-	ID        int64
-	Name      string
-	Channel   string
-	State     string
-	StartedAt time.Time
-	// Recipients, Submitted (accepted by the provider), Sent (by the
-	// carrier), Delivered, Failed (incl. expired), NoReceipt.
-	Recipients, Submitted, Sent, Delivered, Failed, NoReceipt int64
-	// Segments is the SMS segments billed (messages the carrier took).
-	Segments int64
+	ID                int64
+	Name              string
+	Channel           string
+	State             string
+	StartedAt         time.Time
+	EstimatedSegments int64
+	Counts            map[string]int64
 }
 
-// DeliveredRate is Delivered as a percentage of the sent messages that
-// can get a receipt.
-func (c CampaignSummary) DeliveredRate() float64 { return pctOf(c.Delivered, c.Sent-c.NoReceipt) }
-
-// FailedRate is Failed as a percentage of the submitted messages.
-func (c CampaignSummary) FailedRate() float64 {
-	return pctOf(c.Failed, max(c.Submitted, c.Sent+c.Failed))
-}
-
-func pctOf(n, of int64) float64 {
-	if of <= 0 {
-		return 0
-	}
-	return float64(n) * 100 / float64(of)
-}
-
-// RecentCampaigns sums the counters of the campaigns started since since,
-// newest first. Counts come from campaign_counts (no message is read);
-// billed segments are summed over each campaign's carrier-accepted
-// messages, a primary-key range scan.
+// RecentCampaigns returns the campaigns started since since, newest first,
+// each with its figure counters. Counts come from campaign_counts in one
+// query (no message is read).
 func (s *Store) RecentCampaigns(ctx context.Context, since time.Time, limit int) ([]CampaignSummary, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.name, coalesce(c.channel, ''), c.state, c.started_at, c.first_message_id, c.last_message_id,
-		coalesce(sum(CASE WHEN cc.state NOT LIKE '%:%' THEN cc.n END), 0),
-		coalesce(sum(CASE WHEN cc.state = 'accepted' THEN cc.n END), 0),
-		coalesce(sum(CASE WHEN cc.state = ? THEN cc.n END), 0),
-		coalesce(sum(CASE WHEN cc.state = ? THEN cc.n END), 0),
-		coalesce(sum(CASE WHEN cc.state IN (?, ?, 'failed', 'expired') THEN cc.n END), 0),
-		coalesce(sum(CASE WHEN cc.state = ? THEN cc.n END), 0)
-		FROM campaigns c LEFT JOIN campaign_counts cc ON cc.campaign_id = c.id
-		WHERE c.started_at >= ? GROUP BY c.id ORDER BY c.started_at DESC LIMIT ?`,
-		report.KeySent, report.KeyDelivered, report.KeyFailed, report.KeyExpired, report.KeyNoReceipt, toMS(since), limit)
+	rows, err := s.r.QueryContext(ctx, `SELECT id, name, coalesce(channel, ''), state, started_at, estimated_segments
+		FROM campaigns WHERE started_at >= ? ORDER BY started_at DESC LIMIT ?`, toMS(since), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: recent campaigns: %w", err)
 	}
 	var out []CampaignSummary
-	var ranges [][2]int64
+	byID := map[int64]int{}
 	for rows.Next() {
 		var c CampaignSummary
-		var started, first, last int64
-		if err := rows.Scan(&c.ID, &c.Name, &c.Channel, &c.State, &started, &first, &last,
-			&c.Recipients, &c.Submitted, &c.Sent, &c.Delivered, &c.Failed, &c.NoReceipt); err != nil {
+		var started int64
+		if err := rows.Scan(&c.ID, &c.Name, &c.Channel, &c.State, &started, &c.EstimatedSegments); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: recent campaigns: %w", err)
 		}
-		c.StartedAt = fromMS(started)
+		c.StartedAt, c.Counts = fromMS(started), map[string]int64{}
+		byID[c.ID] = len(out)
 		out = append(out, c)
-		ranges = append(ranges, [2]int64{first, last})
 	}
 	err = rows.Err()
 	rows.Close()
-	if err != nil {
-		return nil, fmt.Errorf("store: recent campaigns: %w", err)
+	if err != nil || len(out) == 0 {
+		return out, err
 	}
-	for i := range out {
-		if ranges[i][1] == 0 {
-			continue
+	rows, err = s.r.QueryContext(ctx, `SELECT cc.campaign_id, cc.state, cc.n FROM campaigns c JOIN campaign_counts cc ON cc.campaign_id = c.id
+		WHERE c.started_at >= ? AND (instr(cc.state, ':') = 0 OR (cc.state >= 'r:' AND cc.state < 'r;')
+			OR (cc.state >= 'code:' AND cc.state < 'code;') OR (cc.state >= 'refused:' AND cc.state < 'refused;'))`, toMS(since))
+	if err != nil {
+		return nil, fmt.Errorf("store: recent campaigns' counters: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, n int64
+		var k string
+		if err := rows.Scan(&id, &k, &n); err != nil {
+			return nil, fmt.Errorf("store: recent campaigns' counters: %w", err)
 		}
-		if err := s.r.QueryRowContext(ctx, `SELECT coalesce(sum(max(segments, 1)), 0) FROM messages WHERE id BETWEEN ? AND ? AND sent_code = 2`,
-			ranges[i][0], ranges[i][1]).Scan(&out[i].Segments); err != nil {
-			return nil, fmt.Errorf("store: segments of campaign %d: %w", out[i].ID, err)
+		if i, ok := byID[id]; ok {
+			out[i].Counts[k] = n
 		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: recent campaigns' counters: %w", err)
 	}
 	return out, nil
 }

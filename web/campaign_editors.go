@@ -74,6 +74,9 @@ func (s *Server) campaignMessagePage(c *fiber.Ctx) error {
 	if cp.Flash {
 		f.Values["flash"] = "1"
 	}
+	if cp.ReplaceAccents {
+		f.Values["replace_accents"] = "1"
+	}
 	return s.renderCampaignMessage(c, fiber.StatusOK, cp, cp.Message, f)
 }
 
@@ -82,15 +85,20 @@ func (s *Server) renderCampaignMessage(c *fiber.Ctx, status int, cp *campaign.Ca
 	if err != nil {
 		return err
 	}
-	meter, err := s.meter(c, body, list)
+	meter, err := s.writtenMeter(c.UserContext(), body, list)
 	if err != nil {
 		return err
 	}
+	meter.AccentOption, meter.ReplaceAccents = true, f.Value("replace_accents") == "1"
 	d := views.CampaignMessageForm{Campaign: cp, List: list, Form: f,
-		Composer: views.ComposerData{Field: "body", Label: tr(c, "campaigns.message.body"), Body: body, Error: f.Err("body"), Meter: meter},
-		Cost:     views.ComposeCost{List: list, Pending: list != nil}}
+		Composer: views.ComposerData{Field: "body", Label: tr(c, "campaigns.message.body"), Body: body, Error: f.Err("body"), Meter: meter,
+			AccentOption: list != nil, ReplaceAccents: meter.ReplaceAccents},
+		Cost: views.ComposeCost{List: list, Pending: list != nil}}
 	if list != nil {
 		d.Composer.ListID, d.Composer.Columns = list.ID, list.Columns
+	}
+	if d.Templates, err = s.store.Templates(c.UserContext()); err != nil {
+		return err
 	}
 	return s.render(c, status, views.CampaignMessagePage(d))
 }
@@ -111,6 +119,10 @@ func (s *Server) saveCampaignMessage(c *fiber.Ctx) error {
 	flashSMS := c.FormValue("flash") == "1"
 	if flashSMS {
 		f.Values["flash"] = "1"
+	}
+	replace := c.FormValue("replace_accents") == "1"
+	if replace {
+		f.Values["replace_accents"] = "1"
 	}
 	list, _, err := s.campaigns.List(c.UserContext(), cp)
 	if err != nil {
@@ -137,7 +149,12 @@ func (s *Server) saveCampaignMessage(c *fiber.Ctx) error {
 		_, err := stateConflict(c, cp.ID, err)
 		return err
 	}
-	s.log.Info("campaign message saved", "campaign_id", cp.ID, "chars", utf8.RuneCountInString(body), "flash", flashSMS, "by", currentUser(c).ID)
+	if err := s.store.SetCampaignAccents(c.UserContext(), cp.ID, replace, s.now().UTC()); err != nil {
+		_, err := stateConflict(c, cp.ID, err)
+		return err
+	}
+	s.log.Info("campaign message saved", "campaign_id", cp.ID, "chars", utf8.RuneCountInString(body), "flash", flashSMS,
+		"replace_accents", replace, "by", currentUser(c).ID)
 	flash(c, "success", "campaigns.message.saved")
 	return seeOther(c, campaignPath(cp.ID, ""))
 }

@@ -47,7 +47,7 @@ func say(c *fiber.Ctx, t campaign.Text) string {
 
 // preflightView translates the pre-flight's verdict for the review page.
 func (s *Server) preflightView(c *fiber.Ctx, r campaign.Review, f campaign.Facts) views.Preflight {
-	d := views.Preflight{Campaign: f.Campaign, List: f.List, Ready: r.Ready}
+	d := views.Preflight{Campaign: f.Campaign, List: f.List, Ready: r.Ready, Billing: f.Billing}
 	for _, ch := range r.Checks {
 		var detail []string
 		for _, t := range ch.Detail {
@@ -110,9 +110,18 @@ func (s *Server) launchCampaign(c *fiber.Ctx) error {
 	}
 	s.log.Info("campaign scheduled", "campaign_id", cp.ID, "send_now", sendNow, "recipients", cost.Cost.Recipients,
 		"segments", cost.Cost.Segments, "by", currentUser(c).ID)
-	if sendNow {
+	var sum *views.ScheduleSummary
+	if f.Schedule != nil {
+		v := views.NewScheduleSummary(*f.Schedule, f.Now, time.Time{})
+		sum = &v
+	}
+	switch {
+	case sum != nil && sum.NextState == schedule.WaitingWindow:
+		// The window is closed now: say when it opens, not "now".
+		flash(c, "success", "campaigns.launched_at_window", cp.Name, views.ClockText(lang(c), sum.Next, sum.Now, sum.Loc), zoneLabelFor(c, sum.ZoneName()))
+	case sendNow:
 		flash(c, "success", "campaigns.launched_now", cp.Name)
-	} else {
+	default:
 		flash(c, "success", "campaigns.launched", cp.Name)
 	}
 	return seeOther(c, campaignPath(cp.ID, ""))

@@ -543,6 +543,7 @@ func TestCampaignEventsStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := e.b.do("GET", e.path(c, "/events?state=scheduled"), nil)
+	r.body = strings.TrimPrefix(r.body, ": open\n\n")
 	if r.status != 200 || !strings.HasPrefix(r.body, "event: reload\n") || !strings.Contains(r.body, `hx-select="#campaign-main"`) {
 		t.Errorf("stream after a state change got %d %q, want a reload event", r.status, r.body)
 	}
@@ -557,11 +558,11 @@ func TestCampaignEventsStream(t *testing.T) {
 		t.Fatalf("finish got %v %v", done, err)
 	}
 	r = e.b.do("GET", e.path(c, "/events?state=running"), nil)
-	if !strings.HasPrefix(r.body, "event: done\n") {
+	if !strings.HasPrefix(r.body, ": open\n\nevent: done\n") {
 		t.Errorf("stream of a completed campaign got %q, want done", r.body)
 	}
 	page := e.b.do("GET", e.path(c, ""), nil)
-	wantIn(t, "completed page", page.body, "Concluída em", `data-progress="failed">3<`, "3 de 3 processadas (100%)")
+	wantIn(t, "completed page", page.body, "Concluída em", `data-figure="failed">3<`, "3 de 3 processadas (100%)")
 	if strings.Contains(page.body, "sse-connect") {
 		t.Errorf("a completed campaign's page still streams")
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/billing"
 	"arauto/internal/campaign"
 	"arauto/internal/wavy"
 	"arauto/store"
@@ -32,7 +33,14 @@ func newCampaignService(d Deps) *campaign.Service {
 			}
 			return c, nil
 		},
-		Provider:   d.Provider.Effective,
+		Provider: d.Provider.Effective,
+		Billing: func(ctx context.Context) (billing.Settings, error) {
+			saved, err := d.Store.Settings(ctx)
+			if err != nil {
+				return billing.Settings{}, err
+			}
+			return billing.Load(saved), nil
+		},
 		Dispatcher: d.Dispatcher,
 		NotFound:   store.ErrNotFound,
 		Now:        d.Now,

@@ -18,8 +18,11 @@
 // suppression.go, webhooks.go (stored before the 200), settings.go and
 // settings_transport.go (the doors to Wavy: HTTPS, SMPP, SFTP, through
 // internal/door), campaign_door.go (a campaign's door on its progress,
-// the SFTP batch file download), users.go, account.go, auth.go,
-// dashboard.go.
+// the SFTP batch file download), settings_billing.go (the rule, accents
+// and prices), users.go, account.go, auth.go, dashboard.go. Every figure
+// a page or an export shows about a campaign comes from report.Summarize;
+// the composer's counter, phone and cost from one message.Plan walk over
+// the preview list (compose.go).
 //
 // Only this package imports Fiber. Pages are templ components from views;
 // the request's language, user and CSRF token travel to them in the
@@ -34,6 +37,13 @@
 // receiveUpload streams them to a 0600 file, the CSRF token being the
 // body's first part. A streamed answer (event streams, exports) is never
 // read back by middleware.
+//
+// Live pages (sse.go): every server-sent event stream (a campaign's
+// progress, its report, a list's import) is served by serveLive, which
+// draws the latest state on each hub event and on a timer, at most once per
+// 300 ms, sends a frame only when it changed, flushes it, pings a silent
+// stream, and ends at shutdown or the moment the browser leaves (its
+// connection is watched), giving back its goroutines and hub subscription.
 //
 // Sessions (middleware.go, session.go) are rows in the store; the cookie
 // carries the id. Sign-in failures slow down the pair of account and client

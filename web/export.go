@@ -8,14 +8,19 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
 
+	"arauto/internal/billing"
+	"arauto/internal/dispatch"
 	"arauto/internal/i18n"
+	"arauto/internal/report"
 	"arauto/internal/wavy"
 	"arauto/store"
+	"arauto/views"
 )
 
 // exportJob is what an export of a campaign's per-recipient results
@@ -26,12 +31,12 @@ type exportJob struct {
 	filter     store.MessageFilter
 	lang       string
 	loc        *time.Location
+	zone       string
 	columns    []string
+	// channel and bill price each row's billed segments, as the pages do.
+	channel string
+	bill    billing.Settings
 }
-
-// exportTimeLayout is how export cells write instants (in the campaign's
-// zone, named in the header).
-const exportTimeLayout = "2006-01-02 15:04:05"
 
 func (s *Server) exportJob(c *fiber.Ctx) (exportJob, error) {
 	_, sf, err := reportFilter(c)
@@ -50,7 +55,14 @@ func (s *Server) exportJob(c *fiber.Ctx) (exportJob, error) {
 		return exportJob{}, err
 	}
 	ctx := c.UserContext()
-	j := exportJob{campaignID: cp.ID, name: safeFileName(cp.Name), filter: sf, lang: lang(c), loc: s.reportLoc(ctx, cp)}
+	bill, err := s.billing(ctx)
+	if err != nil {
+		return exportJob{}, err
+	}
+	// Times in the reader's zone, as on the pages, named in the header.
+	zone, loc := s.DisplayZone(c)
+	j := exportJob{campaignID: cp.ID, name: safeFileName(cp.Name), filter: sf, lang: lang(c), loc: loc, zone: zone,
+		channel: string(cp.Channel), bill: bill}
 	if cp.ListID != 0 {
 		if l, err := s.store.ListByID(ctx, cp.ListID); err == nil {
 			j.columns = l.Columns
@@ -64,10 +76,10 @@ func (j exportJob) header() []string {
 	t := func(k string, a ...any) string { return i18n.T(j.lang, k, a...) }
 	h := []string{t("report.col.phone")}
 	h = append(h, j.columns...)
-	zone := j.loc.String()
+	zone := j.zone
 	return append(h, t("report.col.outcome"), t("report.col.code"), t("report.col.code_name"), t("report.col.code_meaning"),
 		t("report.carrier"), t("report.col.submitted_at", zone), t("report.col.sent_at_zone", zone),
-		t("report.col.delivered_at_zone", zone), t("report.col.read_at", zone))
+		t("report.col.delivered_at_zone", zone), t("report.col.read_at", zone), t("figures.billed"), t("figures.cost_col"))
 }
 
 // record is one message's row: every text cell neutralised against
@@ -86,12 +98,20 @@ func (j exportJob) record(m store.MessageRow) []string {
 				meaning = sc.MeaningEN
 			}
 		}
+	} else if m.State == report.StateFailed {
+		// Refused here before sending: the reason in words.
+		meaning = i18n.T(j.lang, "figures.reason."+dispatch.RefusalKind(m.Error))
 	}
 	ts := func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(j.loc).Format(exportTimeLayout)
+		return views.TimeText(j.lang, j.loc, t)
+	}
+	billed := m.Billed()
+	var cost string
+	if price, ok := (report.Figures{BilledSegments: billed}).Cost(j.bill, j.channel); ok {
+		cost = strings.TrimPrefix(views.Money(j.lang, price), "R$ ")
 	}
 	out := make([]string, 0, 10+len(j.columns))
 	out = append(out, neutralizeCell(m.Phone))
@@ -103,7 +123,7 @@ func (j exportJob) record(m store.MessageRow) []string {
 		out = append(out, neutralizeCell(v))
 	}
 	return append(out, i18n.T(j.lang, "report.outcome."+m.Outcome()), codeText, name, neutralizeCell(meaning),
-		neutralizeCell(m.Carrier), ts(m.SubmittedAt), ts(m.SentAt), ts(m.DeliveredAt), ts(m.ReadAt))
+		neutralizeCell(m.Carrier), ts(m.SubmittedAt), ts(m.SentAt), ts(m.DeliveredAt), ts(m.ReadAt), strconv.FormatInt(billed, 10), cost)
 }
 
 func (s *Server) exportHeaders(c *fiber.Ctx, j exportJob, ext, mime string) {
@@ -188,6 +208,7 @@ func (s *Server) writeXLSX(ctx context.Context, w *bufio.Writer, j exportJob) er
 	sw.SetColWidth(base+2, base+2, 26)
 	sw.SetColWidth(base+3, base+3, 50)
 	sw.SetColWidth(base+4, base+8, 20)
+	sw.SetColWidth(base+9, base+10, 14)
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return fmt.Errorf("web: export: %w", err)
 	}

@@ -8,13 +8,13 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/unicode/norm"
 
-	"arauto/internal/events"
 	"arauto/internal/listimport"
 	"arauto/internal/recipient"
 	"arauto/views"
@@ -221,32 +221,24 @@ func (s *Server) listPage(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, views.ListPage(d))
 }
 
-// listEvents streams a list's import progress; "done" tells the page to
-// load the report.
+// listEvents streams a list's import progress (serveLive), drawn again on
+// each progress event; "done" tells the page to load the report.
 func (s *Server) listEvents(c *fiber.Ctx) error {
 	l, err := s.listParam(c)
 	if err != nil {
 		return err
 	}
 	id := l.ID
-	done := func(ctx context.Context) ([]byte, error) { return sseFrame(ctx, "done", views.ImportDone(id)) }
-	first := func(ctx context.Context) ([]byte, error) {
-		p, running := s.imports.Progress(id)
-		if !running {
-			return done(ctx)
-		}
-		return sseFrame(ctx, "progress", views.ImportProgress(p))
-	}
-	render := func(ctx context.Context, e events.Event) ([]byte, error) {
-		switch e.Name {
-		case "progress":
-			return sseFrame(ctx, "progress", views.ImportProgress(e.Data.(recipient.Progress)))
-		case "done":
-			return done(ctx)
-		}
-		return nil, nil
-	}
-	return s.streamEvents(c, listimport.Topic(id), first, render)
+	return s.serveLive(c, liveStream{name: "list import", topic: listimport.Topic(id), every: time.Second,
+		render: func(ctx context.Context) ([]byte, bool, error) {
+			p, running := s.imports.Progress(id)
+			if !running {
+				frame, err := sseFrame(ctx, "done", views.ImportDone(id))
+				return frame, true, err
+			}
+			frame, err := sseFrame(ctx, "progress", views.ImportProgress(p))
+			return frame, false, err
+		}})
 }
 
 // rejectedXLSX streams the rows an import refused as a spreadsheet: row

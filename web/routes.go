@@ -63,6 +63,7 @@ func (s *Server) routes() {
 		{"POST", "/settings/transport/test/smpp", user.Admin, s.testSMPP},
 		{"POST", "/settings/transport/test/sftp", user.Admin, s.testSFTP},
 		{"POST", "/settings/transport/sftp/forget-key", user.Admin, s.forgetHostKey},
+		{"POST", "/settings/billing", user.Admin, s.saveBilling},
 
 		// Campaigns (campaigns.go): every change of the campaign itself
 		// goes to the Campaign API on apigw first.
@@ -124,6 +125,7 @@ func (s *Server) routes() {
 		{"POST", "/compose/count", user.Marketer, s.composeCount},
 		{"POST", "/compose/transliterate", user.Marketer, s.composeTransliterate},
 		{"GET", "/compose/fields", user.Marketer, s.composeFields},
+		{"GET", "/compose/template", user.Marketer, s.composeTemplate},
 		{"POST", "/compose/cost", user.Marketer, s.composeCost},
 
 		// Replies and the suppression list (inbox.go, suppression.go).

@@ -53,6 +53,7 @@ func (s *Server) settingsData(c *fiber.Ctx, f views.Form, test *views.Connection
 		OptOutDefaults: config.FormatOptOutKeywords(config.DefaultOptOutKeywords()),
 		Polling:        saved[config.SettingPolling] == "1",
 		Transport:      transport,
+		Billing:        billingForm(saved),
 	}, nil
 }
 

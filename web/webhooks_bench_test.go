@@ -23,7 +23,6 @@ import (
 	"arauto/internal/delivery"
 	"arauto/internal/dispatch"
 	"arauto/internal/dispatch/wavysender"
-	"arauto/internal/message"
 	"arauto/internal/recipient"
 	"arauto/internal/report"
 	"arauto/internal/sandbox"
@@ -354,13 +353,7 @@ func TestSandboxReportsEndToEnd(t *testing.T) {
 	defer func() { cancel(); wg.Wait() }()
 	applier := delivery.NewApplier(st, delivery.Options{})
 	sender := wavysender.New(func(context.Context) (*wavy.Client, error) { return client, nil }, wavysender.Config{})
-	worker := dispatch.New(st, sender, dispatch.Config{PollInterval: 10 * time.Millisecond, Compile: func(body string, cols []string) (func([]string) string, error) {
-		cm, err := message.Compile(body, cols)
-		if err != nil {
-			return nil, err
-		}
-		return cm.Render, nil
-	}}, slog.New(slog.DiscardHandler))
+	worker := dispatch.New(st, sender, dispatch.Config{PollInterval: 10 * time.Millisecond, Compile: smsCompiler}, slog.New(slog.DiscardHandler))
 	wg.Add(2)
 	go func() { defer wg.Done(); applier.Run(runCtx) }()
 	go func() { defer wg.Done(); worker.Run(runCtx) }()

@@ -130,8 +130,14 @@ type Campaign struct {
 	// LastError is why the dispatcher paused the campaign, as it recorded
 	// it ("unauthorized: ..."); empty when it was not paused by an error.
 	LastError string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// ReplaceAccents replaces the accents of the list's field values when
+	// the messages are sent (the text itself is replaced in the composer).
+	ReplaceAccents bool
+	// EstimatedSegments is what the pre-flight priced at launch: the SMS
+	// segments every recipient's message would be billed; 0 before.
+	EstimatedSegments int64
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 // Move changes the campaign's state, if the state machine allows it.

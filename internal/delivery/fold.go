@@ -58,6 +58,14 @@ type State struct {
 	// UnknownAt is when the status horizon closed without any status (set
 	// by the store's CloseStale, read here).
 	UnknownAt int64
+	// Segments and SercomtelSegments are what the message is billed, as
+	// the dispatcher recorded them (read here, for report.KeyBilled).
+	Segments, SercomtelSegments int
+}
+
+// billed is what the message is billed by its columns now (report.Billed).
+func (m *State) billed() int64 {
+	return report.Billed(m.SentCode != 0 && success(m.SentCode), m.Carrier, m.Segments, m.SercomtelSegments)
 }
 
 func minTime(cur, v int64) int64 {
@@ -327,12 +335,16 @@ func (f *folding) suppress(phone, reason, note string) {
 func (f *folding) status(m *State, it statusItem) {
 	before := m.contrib(f.buf[0][:0])
 	sentBefore, delivBefore := m.SentCode, m.DeliveredCode
+	billedBefore := m.billed()
 	if !m.merge(it.fact) {
 		return
 	}
 	f.dirty[m.ID] = true
 	after := m.contrib(f.buf[1][:0])
 	f.bumpDiff(m.CampaignID, before, after)
+	if d := m.billed() - billedBefore; d != 0 {
+		f.deltas[countKey{m.CampaignID, report.KeyBilled}] += d
+	}
 	f.buf[0], f.buf[1] = before, after
 	// 203/204: the provider refuses the number; so do we from now on.
 	for _, c := range [...][2]int{{sentBefore, m.SentCode}, {delivBefore, m.DeliveredCode}} {

@@ -166,6 +166,41 @@ var corr = dispatch.CorrelationID(campaignID, messageID)
 
 func accepted() State { return State{ID: messageID, CampaignID: campaignID, Phone: "5511999990000"} }
 
+// TestFoldBills counts what Wavy bills: the segments the dispatcher
+// recorded, once the carrier accepted the message (SENT_SUCCESS), the
+// separate SMS of a Sercomtel recipient, and nothing for a refusal —
+// whatever the order and repeats of the statuses.
+func TestFoldBills(t *testing.T) {
+	sent := t0.Add(2 * time.Second)
+	arrive, now := t0.Add(time.Hour), t0.Add(2*time.Hour)
+	tests := []struct {
+		name    string
+		carrier string
+		code    int
+		want    int64
+	}{
+		{"delivered by Vivo: its two segments", "VIVO", 2, 2},
+		{"Sercomtel: three separate SMS", "SERCOMTEL", 2, 3},
+		{"refused by the carrier: nothing billed", "CLARO", 103, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := accepted()
+			st.Segments, st.SercomtelSegments = 2, 3
+			w := newWorld(st)
+			cb := event(1, KindSMSStatus, callback(corr, tt.carrier, tt.code, sent), arrive)
+			w.apply(t, now, cb)
+			w.apply(t, now, cb, cb)
+			if got := w.counts[report.KeyBilled]; got != tt.want {
+				t.Errorf("billed got %d, want %d", got, tt.want)
+			}
+			if got := (Status{SentCode: w.states[messageID].SentCode, Carrier: tt.carrier, Segments: 2, SercomtelSegments: 3}).Billed(); got != tt.want {
+				t.Errorf("the message's own billed got %d, want %d (the same definition)", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestFold checks the fold as a pure function: given stored states and a
 // sequence of batches, the columns and counters it leaves.
 func TestFold(t *testing.T) {
@@ -175,7 +210,7 @@ func TestFold(t *testing.T) {
 	arrive := t0.Add(time.Hour)
 	now := t0.Add(2 * time.Hour)
 	delivered := map[string]int64{
-		report.KeyStatus: 1, report.KeySent: 1, report.KeyDelivered: 1,
+		report.KeyStatus: 1, report.KeySent: 1, report.KeyDelivered: 1, report.KeyBilled: 1, // segments unrecorded: 1
 		"carrier:VIVO:sent": 1, "carrier:VIVO:delivered": 1,
 		report.TimelineKey(sent, report.SeriesSent): 1, report.TimelineKey(deliv, report.SeriesDelivered): 1,
 		report.LatencyKey(7 * time.Second): 1,
@@ -214,7 +249,7 @@ func TestFold(t *testing.T) {
 			batches: [][]Event{{event(1, KindWhatsAppStatus, waRead(corr, read), arrive)}},
 			want:    State{SentCode: 2, SentAt: read.UnixMilli(), DeliveredCode: 4, DeliveredAt: read.UnixMilli(), ReadAt: read.UnixMilli(), UpdatedAt: read.UnixMilli()},
 			counts: map[string]int64{
-				report.KeyStatus: 1, report.KeySent: 1, report.KeyDelivered: 1, report.KeyRead: 1,
+				report.KeyStatus: 1, report.KeySent: 1, report.KeyDelivered: 1, report.KeyRead: 1, report.KeyBilled: 1,
 				report.TimelineKey(read, report.SeriesSent): 1, report.TimelineKey(read, report.SeriesDelivered): 1,
 				report.TimelineKey(read, report.SeriesRead): 1, report.LatencyKey(0): 1,
 			},

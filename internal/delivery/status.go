@@ -15,6 +15,16 @@ type Status struct {
 	SentAt, DeliveredAt     time.Time
 	ReadAt, StatusUpdatedAt time.Time
 	UnknownAt               time.Time
+	// Segments and SercomtelSegments are what the message is billed, as
+	// the dispatcher recorded them when the provider accepted it.
+	Segments, SercomtelSegments int
+}
+
+// Billed is what the message is billed (report.Billed): its segments once
+// the carrier accepted it, the SMS a Sercomtel recipient gets, else 0. The
+// fold counts the campaign's report.KeyBilled the same way.
+func (m Status) Billed() int64 {
+	return report.Billed(m.SentCode != 0 && success(m.SentCode), m.Carrier, m.Segments, m.SercomtelSegments)
 }
 
 // Outcome is the message's state as people read it: the dispatcher's

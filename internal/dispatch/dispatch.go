@@ -35,6 +35,9 @@ type Campaign struct {
 	// SessionOnly marks free-form WhatsApp content: only recipients with an
 	// open 24-hour session may get it; the others fail with NoSessionReason.
 	SessionOnly bool
+	// ReplaceAccents asks Compile to replace the accents of the field
+	// values (a campaign setting).
+	ReplaceAccents bool
 }
 
 // NoSessionReason is why a free-form WhatsApp message was not sent.
@@ -71,6 +74,52 @@ type Message struct {
 	Fields     []string // the recipient's personalisation fields
 	Text       string   // rendered by the worker before sending
 	Suppressed bool     // the number was suppressed after the outbox was made
+	// Segments and SercomtelSegments are what Text is billed (see
+	// Rendered), set with it.
+	Segments, SercomtelSegments int
+}
+
+// Rendered is one recipient's message as it goes out.
+type Rendered struct {
+	Text string
+	// Segments is what Text is billed under the billing rule in force;
+	// SercomtelSegments what it is billed if the recipient turns out to be
+	// on Sercomtel. The store keeps both with the accepted message.
+	Segments, SercomtelSegments int
+	// Refused, when set, is why Text must not be sent (TooLongReason): the
+	// message fails with it, alone, and the rest of the batch goes.
+	Refused string
+}
+
+// Reasons the worker refuses a message before sending it (the store keeps
+// them as the message's error, and report counts them by RefusalKind).
+const (
+	// TooLongReason: the text, once the recipient's fields were filled in,
+	// is longer than the provider accepts.
+	TooLongReason = "too long after personalisation: the provider accepts at most 1280 characters"
+)
+
+// Kinds of local refusal, as RefusalKind names them.
+const (
+	RefusedTooLong   = "too_long"
+	RefusedNoSession = "no_session"
+	RefusedRejected  = "rejected"
+	RefusedOther     = "other"
+)
+
+// RefusalKind classifies the reason a message failed before the provider
+// took it: too long after personalisation, no WhatsApp session, a request
+// the provider refused whole, or another.
+func RefusalKind(reason string) string {
+	switch {
+	case strings.HasPrefix(reason, "too long after personalisation"):
+		return RefusedTooLong
+	case reason == NoSessionReason:
+		return RefusedNoSession
+	case strings.Contains(reason, ErrRejected.Error()):
+		return RefusedRejected
+	}
+	return RefusedOther
 }
 
 // CorrelationID is the id Arauto gives a message at Wavy: short, unique,
@@ -90,7 +139,8 @@ func ParseCorrelationID(s string) (campaignID, messageID int64, ok bool) {
 	return ci, mi, err1 == nil && err2 == nil && ci > 0 && mi > 0
 }
 
-// Accepted pairs a message with the provider's id for it.
+// Accepted pairs a message with the provider's id for it, and what it is
+// billed (filled in by the worker from the rendered message).
 type Accepted struct {
 	MessageID  int64
 	ProviderID string
@@ -99,6 +149,8 @@ type Accepted struct {
 	// store links them to the message. Empty for doors whose statuses
 	// carry the correlationId.
 	Links []string
+	// Segments and SercomtelSegments are what the message is billed.
+	Segments, SercomtelSegments int
 }
 
 // Batch is one send request.
@@ -232,10 +284,11 @@ type Config struct {
 	RetryBackoff      time.Duration // first pause after a 429/503; default 1s
 	SendTimeout       time.Duration // past it a request's outcome is unknown; default 60s
 	Now               func() time.Time
-	// Compile prepares a campaign's message for rendering with each
-	// recipient's fields; nil sends the text as written. An error (an
-	// unknown placeholder) fails the batch and pauses the campaign.
-	Compile func(template string, columns []string) (func(fields []string) string, error)
+	// Compile prepares an SMS campaign's message for rendering with each
+	// recipient's fields, once per batch (so the billing rule in force
+	// applies); nil sends the text as written. An error (an unknown
+	// placeholder) requeues the batch and pauses the campaign.
+	Compile func(ctx context.Context, c Campaign) (func(fields []string) Rendered, error)
 }
 
 func (c Config) withDefaults() Config {

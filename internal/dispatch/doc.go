@@ -21,6 +21,12 @@
 //   - A campaign's schedule is honoured: nothing is claimed while its
 //     sending window is closed, and what is still queued at its expiry
 //     deadline expires.
+//   - Each SMS is rendered by Config.Compile (SMSCompiler: the composer's
+//     message.Plan under the billing rule in force, field accents replaced
+//     when the campaign asks). A text too long once personalised is refused
+//     on its own (TooLongReason) and the rest of the batch goes; what each
+//     accepted message is billed is recorded with it. Refusals here carry a
+//     reason whose kind RefusalKind tells, for the report.
 //
 // A Sender may size batches by its door (BatchSizer: files of tens of
 // thousands of rows, an SMPP pool's second of work), and ask that what the

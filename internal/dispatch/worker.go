@@ -275,9 +275,9 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 	if len(out) == 0 {
 		return
 	}
-	render := func([]string) string { return c.Message }
+	render := func([]string) Rendered { return Rendered{Text: c.Message} }
 	if w.cfg.Compile != nil && c.Channel != "whatsapp" {
-		r, err := w.cfg.Compile(c.Message, c.Columns)
+		r, err := w.cfg.Compile(bg, c)
 		if err != nil {
 			w.requeue(bg, c.ID, ids)
 			if perr := w.store.PauseWithError(bg, c.ID, "message: "+describe(err)); perr != nil {
@@ -287,12 +287,13 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 		}
 		render = r
 	}
-	for i := range out {
-		out[i].Text = render(out[i].Fields)
+	if out, ids = w.render(bg, c, out, render); len(out) == 0 {
+		return
 	}
 	sendCtx, cancel := context.WithTimeout(bg, w.cfg.SendTimeout)
 	acc, err := w.sender.Send(sendCtx, Batch{Campaign: c, Messages: out})
 	cancel()
+	billed(acc, out)
 	now := w.cfg.Now()
 	if err != nil {
 		// A batch sent in several requests may have been accepted in part
@@ -339,6 +340,49 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 	default:
 		// Unknown outcome: leave the rows submitting for the reconciler.
 		w.log.Warn("dispatch: unknown outcome, will reconcile", "campaign_id", c.ID, "messages", len(ids), "err", errString(err))
+	}
+}
+
+// render fills in each message's text and what it is billed, and fails
+// on their own the messages whose text must not go (too long once
+// personalised), so the rest of the batch is sent. It returns the
+// messages to send and their ids.
+func (w *Worker) render(ctx context.Context, c Campaign, msgs []Message, render func([]string) Rendered) ([]Message, []int64) {
+	out := msgs[:0]
+	ids := make([]int64, 0, len(msgs))
+	refused := map[string][]int64{}
+	for _, m := range msgs {
+		r := render(m.Fields)
+		if r.Refused != "" {
+			refused[r.Refused] = append(refused[r.Refused], m.ID)
+			continue
+		}
+		m.Text, m.Segments, m.SercomtelSegments = r.Text, r.Segments, r.SercomtelSegments
+		out, ids = append(out, m), append(ids, m.ID)
+	}
+	for reason, bad := range refused {
+		if err := w.store.Fail(ctx, c.ID, bad, reason); err != nil {
+			w.log.Error("dispatch: mark refused", "campaign_id", c.ID, "err", err)
+		}
+		w.log.Info("dispatch: messages refused before sending", "campaign_id", c.ID, "messages", len(bad), "reason", reason)
+	}
+	return out, ids
+}
+
+// billed copies what each accepted message is billed from the rendered
+// messages, for the store to keep.
+func billed(acc []Accepted, msgs []Message) {
+	if len(acc) == 0 {
+		return
+	}
+	byID := make(map[int64]*Message, len(msgs))
+	for i := range msgs {
+		byID[msgs[i].ID] = &msgs[i]
+	}
+	for i := range acc {
+		if m := byID[acc[i].MessageID]; m != nil {
+			acc[i].Segments, acc[i].SercomtelSegments = m.Segments, m.SercomtelSegments
+		}
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"arauto/internal/schedule"
+	"arauto/internal/sms"
 )
 
 // fakeStore is an outbox in memory that records every call the worker
@@ -259,6 +260,50 @@ func TestSendOutcomes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTooLongIsRefusedAlone: a message too long once personalised fails on
+// its own with the reason (counted as a refusal), the rest of the batch is
+// sent, and what each accepted message is billed reaches the store.
+func TestTooLongIsRefusedAlone(t *testing.T) {
+	st := &fakeStore{campaigns: []Campaign{{ID: 7, Channel: "sms", State: "running", Message: "{{t}}", Columns: []string{"t"}}}, queued: messages(7, 3)}
+	st.queued[1].Fields = []string{strings.Repeat("😀", 700)}
+	st.queued[0].Fields, st.queued[2].Fields = []string{"Oi"}, []string{strings.Repeat("a", 200)}
+	sender := &fakeSender{}
+	var billed []Accepted
+	compile := SMSCompiler(func(context.Context) (sms.Rule, error) { return sms.Wavy, nil })
+	w := New(st, sender, Config{Compile: compile, RetryBackoff: time.Hour, ReconcileAfter: time.Hour}, quietLog())
+	w.store = &billRecorder{fakeStore: st, acc: &billed}
+	var wg sync.WaitGroup
+	if _, err := w.round(context.Background(), time.Now(), make(chan struct{}, 1), &wg); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	want := []string{"Claim 7 [1,2,3]", "Fail 7 [2] " + TooLongReason, "Accept 7 [1=p1,3=p3]"}
+	if got := st.log(); !slices.Equal(got, want) {
+		t.Errorf("store calls got\n\t%s\nwant\n\t%s", strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
+	}
+	if len(sender.sent) != 1 || !slices.Equal(sender.sent[0], []int64{1, 3}) {
+		t.Errorf("sent got %v, want [1 3] in one request", sender.sent)
+	}
+	if len(billed) != 2 || billed[0].Segments != 1 || billed[1].Segments != 2 || billed[1].SercomtelSegments != 2 {
+		t.Errorf("billed got %+v, want 1 segment, then 2 (and 2 on Sercomtel)", billed)
+	}
+	if RefusalKind(TooLongReason) != RefusedTooLong || RefusalKind(NoSessionReason) != RefusedNoSession ||
+		RefusalKind("wavysender: dispatch: rejected: HTTP 400") != RefusedRejected || RefusalKind("message: x") != RefusedOther {
+		t.Errorf("refusal kinds are not told apart")
+	}
+}
+
+// billRecorder keeps what Accept was told each message is billed.
+type billRecorder struct {
+	*fakeStore
+	acc *[]Accepted
+}
+
+func (b *billRecorder) Accept(ctx context.Context, campaignID int64, acc []Accepted, now time.Time) error {
+	*b.acc = append(*b.acc, acc...)
+	return b.fakeStore.Accept(ctx, campaignID, acc, now)
 }
 
 // TestBusyBacksOff checks that a 429/503 keeps the campaign from claiming

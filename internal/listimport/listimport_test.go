@@ -20,6 +20,10 @@ type memStore struct {
 	report     *recipient.Report
 	failed     string
 	importing  []*recipient.List
+	// abandoned are the files of the uploads DeleteAbandonedUploads
+	// deletes; cleanedBefore is the cut-off it was asked for.
+	abandoned     []string
+	cleanedBefore time.Time
 }
 
 func (m *memStore) SuppressedPhones(context.Context) (map[string]struct{}, error) {
@@ -59,6 +63,13 @@ func (m *memStore) Lists(context.Context, recipient.ListState) ([]*recipient.Lis
 }
 
 func (m *memStore) StartListImport(context.Context, int64, recipient.Mapping) error { return nil }
+
+func (m *memStore) DeleteAbandonedUploads(_ context.Context, before time.Time) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cleanedBefore = before
+	return m.abandoned, nil
+}
 
 // waitDone waits for the "done" event of list 1.
 func waitDone(t *testing.T, ch <-chan events.Event) {
@@ -132,5 +143,25 @@ func TestResumeFailsAListWhoseFileIsGone(t *testing.T) {
 	}
 	if st.failed != "interrupted" {
 		t.Errorf("got failure %q, want interrupted", st.failed)
+	}
+}
+
+// TestCleanAbandoned: uploads that waited more than AbandonedAfter for
+// their mapping are deleted with their files.
+func TestCleanAbandoned(t *testing.T) {
+	old := upload(t, "nome;telefone\n")
+	st := &memStore{abandoned: []string{old.FilePath}}
+	jobs := New(st, events.New(), nil)
+	defer jobs.Shutdown()
+	now := time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC)
+	n, err := jobs.CleanAbandoned(context.Background(), now)
+	if err != nil || n != 1 {
+		t.Fatalf("clean got %d %v, want 1", n, err)
+	}
+	if want := now.Add(-7 * 24 * time.Hour); !st.cleanedBefore.Equal(want) {
+		t.Errorf("cut-off got %v, want %v (seven days)", st.cleanedBefore, want)
+	}
+	if _, err := os.Stat(old.FilePath); !os.IsNotExist(err) {
+		t.Errorf("the abandoned upload's file is still there: %v", err)
 	}
 }

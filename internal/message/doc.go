@@ -15,11 +15,17 @@
 // Segments are always counted by package sms, the one authority: this
 // package only renders the text that sms measures.
 //
-// # Cost
+// # Plan and cost
 //
-// CostPreview streams over every recipient, renders each message into one
-// reused buffer and measures it without allocating, so a million
-// recipients cost well under a second of CPU.
+// A Plan is how one message goes out to a list: compiled for its columns,
+// counted under the billing rule in force, with the accents of field values
+// replaced when the campaign asks. The composer, the pre-flight and the
+// dispatcher all render and count through a Plan, so what is previewed,
+// priced and sent are the same texts. Plan.Cost streams over every
+// recipient, renders each message into one reused buffer and measures it
+// without allocating, so a million recipients cost well under a second of
+// CPU; recipients on Sercomtel are billed the separate SMS they receive.
+// CostPreview is the same walk over recipients given by their fields.
 //
 // The package is pure: no I/O, no web, no SQL. Functions that find a
 // problem with user input return translation keys (as packages user and

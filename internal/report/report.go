@@ -24,6 +24,9 @@ const (
 
 // Report is a campaign's delivery report.
 type Report struct {
+	// Figures are the campaign's numbers as every page shows them; the
+	// report's headline numbers, funnel and failures are these.
+	Figures Figures
 	// Recipients is every message of the campaign's outbox.
 	Recipients int64
 	// Funnel holds the stages in order: recipients, submitted, sent,
@@ -133,6 +136,9 @@ type Options struct {
 	// MaxPoints bounds the timeline: the step grows (1m, 2m, 5m, ... 1d)
 	// until the span fits. Default 120.
 	MaxPoints int
+	// EstimatedSegments is the pre-flight's estimate kept at launch
+	// (Figures.EstimatedSegments).
+	EstimatedSegments int64
 }
 
 // Build makes the report from a campaign's counters.
@@ -140,7 +146,7 @@ func Build(counts map[string]int64, o Options) Report {
 	if o.MaxPoints <= 0 {
 		o.MaxPoints = 120
 	}
-	var r Report
+	r := Report{Figures: Summarize(counts, o.EstimatedSegments)}
 	minutes := map[int64]*Point{}
 	carriers := map[string]*Carrier{}
 	var lat [maxLatencyBucket + 1]int64
