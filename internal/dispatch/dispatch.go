@@ -137,8 +137,8 @@ type Store interface {
 // Sender talks to the provider.
 type Sender interface {
 	// Send submits one batch. On success it returns the provider's id of
-	// every message. Errors are classified with ErrRejected, ErrUnauthorized
-	// and ErrTryLater; any other error is an unknown outcome. With an
+	// every message. Errors are classified with ErrRejected, ErrUnauthorized,
+	// ErrAccountLimit and ErrTryLater; any other error is an unknown outcome. With an
 	// error it may still return messages that were accepted (a batch sent
 	// in several requests): those are recorded and the error's class
 	// applies to the others.
@@ -197,7 +197,22 @@ var (
 	ErrUnauthorized = errors.New("dispatch: unauthorized")
 	// ErrTryLater: nothing was accepted; the same request may go again later.
 	ErrTryLater = errors.New("dispatch: try later")
+	// ErrAccountLimit: the account has no credit or quota left (Wavy's
+	// NO_CREDIT 201 or CUSTOMER_QUOTA_BLOCKED 215 in the answer). Nothing
+	// was accepted, and nothing will be until someone tops the account
+	// up, so the worker pauses the campaign at once with a reason starting
+	// AccountLimitPrefix and puts the messages back in the queue, without
+	// a backoff of its own: the person who resumes decides when to retry.
+	ErrAccountLimit = errors.New("dispatch: account credit or quota exhausted")
 )
+
+// AccountLimitPrefix starts the reason recorded on a campaign paused because
+// the account has no credit or quota left: by the worker on an answer of
+// class ErrAccountLimit, or by the delivery side on a status saying so
+// after the provider took the messages. Pages recognise it to say what to
+// do (campaign.PauseReason).
+const AccountLimitPrefix = "account limit:"
+
 
 // Config tunes the worker. Zero values take the defaults.
 type Config struct {
@@ -264,6 +279,8 @@ func errString(err error) string {
 		return fmt.Sprintf("unauthorized: %v", err)
 	case errors.Is(err, ErrRejected):
 		return fmt.Sprintf("rejected: %v", err)
+	case errors.Is(err, ErrAccountLimit):
+		return fmt.Sprintf("account limit: %v", err)
 	case errors.Is(err, ErrTryLater):
 		return fmt.Sprintf("try later: %v", err)
 	}
