@@ -213,7 +213,6 @@ var (
 // do (campaign.PauseReason).
 const AccountLimitPrefix = "account limit:"
 
-
 // Config tunes the worker. Zero values take the defaults.
 type Config struct {
 	BatchSize         int           // messages per request; default 1000, the API's maximum
