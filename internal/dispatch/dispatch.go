@@ -203,7 +203,9 @@ var (
 	// up, so the worker pauses the campaign at once with a reason starting
 	// AccountLimitPrefix and puts the messages back in the queue, without
 	// a backoff of its own: the person who resumes decides when to retry.
-	ErrAccountLimit = errors.New("dispatch: account credit or quota exhausted")
+	// It refines ErrTryLater (errors.Is holds), so code unaware of it
+	// requeues.
+	ErrAccountLimit = fmt.Errorf("%w: account credit or quota exhausted", ErrTryLater)
 )
 
 // AccountLimitPrefix starts the reason recorded on a campaign paused because

@@ -234,7 +234,7 @@ func TestSendOutcomes(t *testing.T) {
 			[]string{"Claim 7 [1,2]", "Requeue 7 [1,2]"}},
 		{"no credit or quota left: paused at once, the batch queued again", 2, "sms",
 			sendReply{err: fmt.Errorf("%w: HTTP 400 NO_CREDIT", ErrAccountLimit)},
-			[]string{"Claim 7 [1,2]", "Requeue 7 [1,2]", "PauseWithError 7 account limit: dispatch: account credit or quota exhausted: HTTP 400 NO_CREDIT"}},
+			[]string{"Claim 7 [1,2]", "Requeue 7 [1,2]", "PauseWithError 7 account limit: dispatch: try later: account credit or quota exhausted: HTTP 400 NO_CREDIT"}},
 		{"timeout: left submitting for the reconciler", 2, "sms", sendReply{err: unknown},
 			[]string{"Claim 7 [1,2]"}},
 		{"partial accept: the rest requeued", 3, "whatsapp",

@@ -474,7 +474,8 @@ func wavyContact(c message.WhatsAppContact) wavy.Contact {
 }
 
 // Find looks messages up with the status search (1 request per second,
-// enforced by the client's limiter).
+// enforced by the client's limiter). Records of messages refused for the
+// account's credit or quota are not "known": those were never sent.
 func (s *Sender) Find(ctx context.Context, correlationIDs []string) (map[string]string, error) {
 	c, err := s.client(ctx)
 	if err != nil {
@@ -486,6 +487,16 @@ func (s *Sender) Find(ctx context.Context, correlationIDs []string) (map[string]
 	}
 	found := make(map[string]string, len(sts))
 	for _, st := range sts {
+		// A message refused for the account's credit or quota was not
+		// sent: the provider knows it, but it must go again (a message
+		// queued again after an account limit has that record too).
+		sc, ok := wavy.LookupStatus(st.SentStatusCode)
+		if !ok {
+			sc, ok = wavy.LookupStatusName(st.SentStatus)
+		}
+		if ok && sc.AccountLimit {
+			continue
+		}
 		if st.CorrelationID != "" && st.ID != "" {
 			found[st.CorrelationID] = st.ID
 		}
@@ -495,17 +506,17 @@ func (s *Sender) Find(ctx context.Context, correlationIDs []string) (map[string]
 
 // classify maps the client's error kinds onto the dispatcher's. What the
 // client calls an unknown outcome stays unclassified: the dispatcher then
-// reconciles instead of guessing. wavy.ErrAccountLimit (NO_CREDIT, the
-// quota) has no class of its own in dispatch yet: it travels as
-// ErrTryLater, so nothing is failed, with the wavy error kept in the chain
-// for errors.Is (see the package documentation for what the dispatcher
-// must do with it).
+// reconciles instead of guessing. An exhausted account
+// (wavy.ErrAccountLimit: NO_CREDIT, the quota) is dispatch.ErrAccountLimit,
+// which pauses the campaign; the wavy error stays in the chain.
 func classify(err error) error {
 	switch {
 	case errors.Is(err, wavy.ErrUnauthorized):
 		return fmt.Errorf("%w: %w", dispatch.ErrUnauthorized, err)
 	case errors.Is(err, wavy.ErrRejected):
 		return fmt.Errorf("%w: %w", dispatch.ErrRejected, err)
+	case errors.Is(err, wavy.ErrAccountLimit):
+		return fmt.Errorf("%w: %w", dispatch.ErrAccountLimit, err)
 	case errors.Is(err, wavy.ErrTryLater):
 		return fmt.Errorf("%w: %w", dispatch.ErrTryLater, err)
 	}

@@ -132,12 +132,12 @@ func TestBulkAnswerWithoutCorrelationIDs(t *testing.T) {
 }
 
 // TestNoCreditIsNotARefusal checks that an answer naming NO_CREDIT leaves
-// the messages to be sent later (try later) and names the account limit.
+// the messages to be sent later, of the class that pauses the campaign.
 func TestNoCreditIsNotARefusal(t *testing.T) {
 	r := newWireRig(t, time.Now(), `{"errorCode":201,"errorMessage":"NO_CREDIT"}`)
 	_, err := r.sender.Send(context.Background(), smsBatch(dispatch.Campaign{}))
-	if !errors.Is(err, wavy.ErrAccountLimit) || !errors.Is(err, dispatch.ErrTryLater) || errors.Is(err, dispatch.ErrRejected) {
-		t.Errorf("Send error = %v, want wavy.ErrAccountLimit as dispatch.ErrTryLater, not a refusal", err)
+	if !errors.Is(err, wavy.ErrAccountLimit) || !errors.Is(err, dispatch.ErrAccountLimit) || errors.Is(err, dispatch.ErrRejected) {
+		t.Errorf("Send error = %v, want wavy.ErrAccountLimit as dispatch.ErrAccountLimit, not a refusal", err)
 	}
 }
 
@@ -235,7 +235,7 @@ func TestWhatsAppBatchStopsOnlyForTheAccount(t *testing.T) {
 		wantClass    error
 	}{
 		{"401 stops the batch", http.StatusUnauthorized, `{"errorMessage":"bad token"}`, 1, 4, dispatch.ErrUnauthorized},
-		{"NO_CREDIT stops the batch", http.StatusBadRequest, `{"errorMessage":"NO_CREDIT"}`, 1, 4, dispatch.ErrTryLater},
+		{"NO_CREDIT stops the batch", http.StatusBadRequest, `{"errorMessage":"NO_CREDIT"}`, 1, 4, dispatch.ErrAccountLimit},
 		{"400 for each is each one's", http.StatusBadRequest, `{"errorMessage":"invalid parameter"}`, 5, 0, dispatch.ErrRejected},
 	}
 	for _, tt := range tests {
