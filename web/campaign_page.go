@@ -82,7 +82,9 @@ func (s *Server) sendProgress(ctx context.Context, cp *campaign.Campaign, list *
 	if list != nil {
 		expected = int64(list.Valid)
 	}
-	return views.NewSendProgress(cp, counts, expected, sum), nil
+	p := views.NewSendProgress(cp, counts, expected, sum)
+	p.Follow = cp.FollowLive(s.now())
+	return p, nil
 }
 
 // campaignPage shows one campaign.

@@ -40,7 +40,10 @@ var transitions = map[State][]State{
 	// A campaign paused before it started (the dispatcher could not build
 	// its outbox) resumes by being scheduled again.
 	Paused:    {Running, Scheduled, Completed, Cancelled, Failed},
-	Completed: {Archived},
+	// The provider may refuse the last messages for the account's credit
+	// or quota after they were handed over: the campaign is paused again,
+	// their recipients queued, until the person resumes.
+	Completed: {Archived, Paused},
 	Cancelled: {Archived},
 	Failed:    {Archived},
 	Archived:  nil,

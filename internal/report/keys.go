@@ -43,6 +43,9 @@ const (
 	StateSuppressed = "suppressed"
 	StateExpired    = "expired"
 	StateCancelled  = "cancelled"
+	// StateUnknown: the send had no clear answer on a channel the
+	// provider cannot be asked about (WhatsApp); never resent.
+	StateUnknown = "unknown"
 )
 
 // Series of the timeline and the carrier counters.
