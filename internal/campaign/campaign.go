@@ -39,7 +39,7 @@ var transitions = map[State][]State{
 	Running:   {Paused, Completed, Cancelled, Failed},
 	// A campaign paused before it started (the dispatcher could not build
 	// its outbox) resumes by being scheduled again.
-	Paused:    {Running, Scheduled, Completed, Cancelled, Failed},
+	Paused: {Running, Scheduled, Completed, Cancelled, Failed},
 	// The provider may refuse the last messages for the account's credit
 	// or quota after they were handed over: the campaign is paused again,
 	// their recipients queued, until the person resumes.
