@@ -279,6 +279,8 @@ func newSandbox(cfg config.Config, secret string, log *slog.Logger) *sandbox.San
 		WhatsAppURL: hooks + "whatsapp",
 		DelayScale:  cfg.SandboxDelayScale,
 		Logger:      log.With("component", "sandbox"),
+		// A way to try the pause on an exhausted account.
+		NoCreditAfter: cfg.SandboxNoCreditAfter,
 	})
 }
 

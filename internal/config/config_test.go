@@ -30,6 +30,13 @@ func TestLoadDefaults(t *testing.T) {
 	if c.SecureCookies() {
 		t.Errorf("got secure cookies on http, want off")
 	}
+	if c.SandboxNoCreditAfter != 0 {
+		t.Errorf("got sandbox credit for %d SMS, want unlimited", c.SandboxNoCreditAfter)
+	}
+	c, err = Load(env(map[string]string{"ARAUTO_DATA": dir, "ARAUTO_SANDBOX_NO_CREDIT_AFTER": "250"}))
+	if err != nil || c.SandboxNoCreditAfter != 250 {
+		t.Errorf("got credit %d, %v; want 250", c.SandboxNoCreditAfter, err)
+	}
 }
 
 func TestLoadBadValues(t *testing.T) {
@@ -62,6 +69,8 @@ func TestLoadBadValues(t *testing.T) {
 		{"send concurrency", map[string]string{"ARAUTO_SEND_CONCURRENCY": "many"}, "ARAUTO_SEND_CONCURRENCY"},
 		{"reconcile after", map[string]string{"ARAUTO_RECONCILE_AFTER": "soon"}, "ARAUTO_RECONCILE_AFTER"},
 		{"sandbox delay", map[string]string{"ARAUTO_SANDBOX_DELAY_SCALE": "-1"}, "ARAUTO_SANDBOX_DELAY_SCALE"},
+		{"sandbox credit negative", map[string]string{"ARAUTO_SANDBOX_NO_CREDIT_AFTER": "-5"}, "ARAUTO_SANDBOX_NO_CREDIT_AFTER"},
+		{"sandbox credit not a number", map[string]string{"ARAUTO_SANDBOX_NO_CREDIT_AFTER": "lots"}, "ARAUTO_SANDBOX_NO_CREDIT_AFTER"},
 		{"trusted proxy not an address", map[string]string{"ARAUTO_TRUSTED_PROXIES": "127.0.0.1, proxy.local"}, "ARAUTO_TRUSTED_PROXIES"},
 		{"trusted proxy bad range", map[string]string{"ARAUTO_TRUSTED_PROXIES": "10.0.0.0/33"}, "ARAUTO_TRUSTED_PROXIES"},
 	}
