@@ -32,6 +32,7 @@ import (
 	"arauto/internal/message"
 	"arauto/internal/provider"
 	"arauto/internal/sandbox"
+	"arauto/internal/session"
 	"arauto/internal/sms"
 	"arauto/internal/user"
 	"arauto/store"
@@ -155,7 +156,10 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	}
 	sb.RestoreCampaigns(restored)
 	clients := provider.New(cfg, st)
-	worker := newWorker(cfg, st, clients, log)
+	// Open WhatsApp sessions: the provider's list with the stored replies,
+	// one cache for the composer, the pre-flight check and the dispatcher.
+	sessions := &session.Tracker{Replies: st, Source: clients.Sessions}
+	worker := newWorker(cfg, st, clients, sessions, log)
 	hub := events.New()
 	applier := delivery.NewApplier(st, delivery.Options{
 		Log: log.With("component", "applier"),
@@ -166,7 +170,8 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 			}
 		},
 	})
-	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker, Hub: hub, Provider: clients})
+	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker, Hub: hub, Provider: clients,
+		Sessions: sessions})
 	if err != nil {
 		ln.Close()
 		return err
@@ -240,13 +245,14 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 }
 
 // newWorker builds the dispatcher over the store and the provider's client.
-func newWorker(cfg config.Config, st *store.Store, clients *provider.Clients, log *slog.Logger) *dispatch.Worker {
+func newWorker(cfg config.Config, st *store.Store, clients *provider.Clients, sessions dispatch.SessionStore, log *slog.Logger) *dispatch.Worker {
 	sender := wavysender.New(clients.Client, wavysender.Config{RequestsPerSecond: cfg.SendRequestsPerSecond})
 	return dispatch.New(st, sender, dispatch.Config{
 		ReconcileAfter:    cfg.ReconcileAfter,
 		RequestsPerSecond: cfg.SendRequestsPerSecond,
 		MessagesPerSecond: cfg.SendMessagesPerSecond,
 		Concurrency:       cfg.SendConcurrency,
+		Sessions:          sessions,
 		Compile: func(body string, columns []string) (func([]string) string, error) {
 			c, err := message.Compile(body, columns)
 			if err != nil {

@@ -34,6 +34,7 @@ func newCampaignService(d Deps) *campaign.Service {
 		},
 		Provider:   d.Provider.Effective,
 		Dispatcher: d.Dispatcher,
+		Sessions:   d.Sessions,
 		NotFound:   store.ErrNotFound,
 		Now:        d.Now,
 		Log:        d.Log,

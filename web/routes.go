@@ -56,6 +56,7 @@ func (s *Server) routes() {
 		{"POST", "/settings/optout", user.Admin, s.saveOptOut},
 		{"POST", "/settings/polling", user.Admin, s.savePolling},
 		{"POST", "/settings/timezone", user.Admin, s.saveOrgZone},
+		{"POST", "/settings/whatsapp", user.Admin, s.saveWhatsAppSettings},
 
 		// Campaigns (campaigns.go): every change of the campaign itself
 		// goes to the Campaign API on apigw first.

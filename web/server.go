@@ -18,6 +18,7 @@ import (
 	"arauto/internal/events"
 	"arauto/internal/listimport"
 	"arauto/internal/provider"
+	wasession "arauto/internal/session"
 	"arauto/store"
 )
 
@@ -41,6 +42,9 @@ type Deps struct {
 	// Provider hands out the Wavy client of the settings in force, shared
 	// with the dispatcher; nil makes one over Store.
 	Provider *provider.Clients
+	// Sessions tells which WhatsApp recipients have an open session,
+	// shared with the dispatcher; nil makes one over Store and Provider.
+	Sessions *wasession.Tracker
 }
 
 // Waker is the part of the dispatcher the web layer needs.
@@ -70,11 +74,12 @@ type Server struct {
 	// sandboxServer serves the built-in sandbox (nil without one).
 	sandboxServer *http.Server
 
-	hub       *events.Hub
-	clients   *provider.Clients
-	campaigns *campaign.Service
-	imports   *listimport.Jobs
-	carriers  *carrierChecks
+	hub        *events.Hub
+	clients    *provider.Clients
+	waSessions *wasession.Tracker // open WhatsApp sessions
+	campaigns  *campaign.Service
+	imports    *listimport.Jobs
+	carriers   *carrierChecks
 	// closing is closed when shutdown starts, ending event streams so
 	// in-flight requests can finish.
 	closing chan struct{}
@@ -100,8 +105,11 @@ func New(d Deps) (*Server, error) {
 	if d.Provider == nil {
 		d.Provider = provider.New(d.Config, d.Store)
 	}
+	if d.Sessions == nil {
+		d.Sessions = &wasession.Tracker{Replies: d.Store, Source: d.Provider.Sessions}
+	}
 	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret,
-		hub: d.Hub, clients: d.Provider, campaigns: newCampaignService(d), imports: listimport.New(d.Store, d.Hub, d.Log), carriers: newCarrierChecks(), closing: make(chan struct{})}
+		hub: d.Hub, clients: d.Provider, waSessions: d.Sessions, campaigns: newCampaignService(d), imports: listimport.New(d.Store, d.Hub, d.Log), carriers: newCarrierChecks(), closing: make(chan struct{})}
 	if d.Sandbox != nil {
 		s.sandboxServer = s.newSandboxServer(d.Sandbox)
 	}

@@ -48,6 +48,7 @@ func (s *Server) settingsData(c *fiber.Ctx, f views.Form, test *views.Connection
 		OptOutKeywords: config.FormatOptOutKeywords(config.OptOutKeywords(saved)),
 		OptOutDefaults: config.FormatOptOutKeywords(config.DefaultOptOutKeywords()),
 		Polling:        saved[config.SettingPolling] == "1",
+		WhatsApp:       whatsAppSettings(saved, p.Mode, views.Form{}),
 	}, nil
 }
 

@@ -140,9 +140,14 @@ func (s *Server) renderWhatsApp(c *fiber.Ctx, status int, cp *campaign.Campaign,
 	}
 	d := views.WhatsAppForm{Campaign: cp, List: list, Form: f}
 	if list != nil {
-		if d.Sessions, err = s.store.SessionCount(ctx, list.ID, s.now().UTC()); err != nil {
+		count, err := s.waSessions.Count(ctx, list.ID, s.now().UTC())
+		if err != nil {
 			return err
 		}
+		if count.ProviderErr != nil {
+			s.log.Warn("open whatsapp sessions: the provider's list could not be had; counting stored replies only", "err", count.ProviderErr)
+		}
+		d.Sessions, d.SessionsFromProvider, d.SessionsProviderDown = count.N, count.Provider, count.ProviderErr != nil
 	}
 	if d.Preview, err = s.whatsAppPreview(ctx, whatsAppOfForm(f.Values), list); err != nil {
 		return err

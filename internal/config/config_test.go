@@ -135,6 +135,25 @@ func TestProviderOverlay(t *testing.T) {
 	if p.APIURL != c.SandboxURL || p.APIGWURL != c.SandboxURL || p.Username != SandboxUsername || p.Token != "generated-token" {
 		t.Errorf("sandbox mode got %+v, want the built-in sandbox's own listener and token", p)
 	}
+	// The customerId of the open WhatsApp sessions: saved, or the sandbox's own.
+	p = c.EffectiveProvider(map[string]string{SettingProvider: "wavy", SettingWhatsAppCustomerID: " 4711 ", SettingWhatsAppSubAccountID: "3"})
+	if p.CustomerID != 4711 || p.SubAccountID != "3" {
+		t.Errorf("customer got %d/%q, want 4711/3", p.CustomerID, p.SubAccountID)
+	}
+	if p = c.EffectiveProvider(map[string]string{SettingProvider: "wavy", SettingWhatsAppCustomerID: "x"}); p.CustomerID != 0 {
+		t.Errorf("customer got %d from an unreadable setting, want none", p.CustomerID)
+	}
+	if p = c.EffectiveProvider(map[string]string{SettingProvider: "sandbox", SettingWhatsAppCustomerID: "4711"}); p.CustomerID != SandboxCustomerID {
+		t.Errorf("sandbox customer got %d, want the sandbox's %d", p.CustomerID, SandboxCustomerID)
+	}
+	for v, want := range map[string]string{"": "", "42": "", "0": "settings.whatsapp.not_a_number", "-1": "settings.whatsapp.not_a_number", "4x": "settings.whatsapp.not_a_number"} {
+		if got := CheckAccountID(v, false); got != want {
+			t.Errorf("CheckAccountID(%q) = %q, want %q", v, got, want)
+		}
+	}
+	if got := CheckAccountID("0", true); got != "" {
+		t.Errorf("sub-account 0 refused: %q", got)
+	}
 	for tok, want := range map[string]string{"": "", "short": "••••", "abcdefghij1234": "••••1234"} {
 		if got := TokenHint(tok); got != want {
 			t.Errorf("TokenHint(%q) got %q, want %q", tok, got, want)

@@ -166,9 +166,10 @@ type UnknownStore interface {
 	CampaignChannels(ctx context.Context, campaignIDs []int64) (map[int64]string, error)
 }
 
-// SessionStore is implemented by a Store that knows which numbers have an
-// open WhatsApp 24-hour session. Without it no number has one, so
-// session-only campaigns send nothing.
+// SessionStore knows which numbers have an open WhatsApp 24-hour session:
+// Config.Sessions, else the Store when it implements it. Without either no
+// number has one, so session-only campaigns send nothing. An error leaves
+// the batch's messages queued for later.
 type SessionStore interface {
 	OpenSessions(ctx context.Context, phones []string, now time.Time) (map[string]bool, error)
 }
@@ -226,6 +227,9 @@ type Config struct {
 	RetryBackoff      time.Duration // first pause after a 429/503; default 1s
 	SendTimeout       time.Duration // past it a request's outcome is unknown; default 60s
 	Now               func() time.Time
+	// Sessions tells which numbers have an open WhatsApp session (the
+	// provider's list with the stored replies); nil asks the Store.
+	Sessions SessionStore
 	// Compile prepares a campaign's message for rendering with each
 	// recipient's fields; nil sends the text as written. An error (an
 	// unknown placeholder) fails the batch and pauses the campaign.

@@ -411,7 +411,11 @@ func (w *Worker) release(b batch, msgs []Message) {
 // they can be requeued.
 func (w *Worker) withSession(ctx context.Context, c Campaign, msgs []Message) ([]Message, []int64, error) {
 	open := map[string]bool{}
-	if ss, ok := w.store.(SessionStore); ok {
+	ss, ok := w.cfg.Sessions, w.cfg.Sessions != nil
+	if !ok {
+		ss, ok = w.store.(SessionStore)
+	}
+	if ok {
 		phones := make([]string, len(msgs))
 		for i, m := range msgs {
 			phones[i] = m.Phone
