@@ -60,7 +60,9 @@ func (l *fakeLister) OpenSessionList(context.Context, wavy.SessionQuery) ([]wavy
 }
 
 func source(l *fakeLister) Source {
-	return func(context.Context) (Lister, wavy.SessionQuery, error) { return l, wavy.SessionQuery{CustomerID: 42}, nil }
+	return func(context.Context) (Lister, wavy.SessionQuery, error) {
+		return l, wavy.SessionQuery{CustomerID: 42}, nil
+	}
 }
 
 func TestTracker(t *testing.T) {
@@ -69,9 +71,9 @@ func TestTracker(t *testing.T) {
 		list:    map[string]bool{"5511900000001": true, "5511900000002": true, "5511900000003": true, "5511900000004": true},
 	}
 	provider := []wavy.OpenSession{
-		{Source: "+55 (11) 90000-0002", CreatedAt: now.Add(-time.Hour)},   // open, written as people write it
-		{Source: "5511900000003", CreatedAt: now.Add(-25 * time.Hour)},    // closed an hour ago
-		{Source: "5511900000001", CreatedAt: now.Add(-2 * time.Hour)},     // also replied here: counted once
+		{Source: "+55 (11) 90000-0002", CreatedAt: now.Add(-time.Hour)},  // open, written as people write it
+		{Source: "5511900000003", CreatedAt: now.Add(-25 * time.Hour)},   // closed an hour ago
+		{Source: "5511900000001", CreatedAt: now.Add(-2 * time.Hour)},    // also replied here: counted once
 		{Source: "5511999999999", CreatedAt: now.Add(-10 * time.Minute)}, // not on the list
 	}
 	phones := []string{"5511900000001", "5511900000002", "5511900000003", "5511900000004"}
