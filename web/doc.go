@@ -15,8 +15,9 @@
 // campaign_launch.go (pre-flight review, launch, pause, resume, cancel),
 // campaign_progress.go (live progress), report.go and export.go, lists.go,
 // imports.go and carriers.go, templates.go and compose.go, inbox.go and
-// suppression.go, webhooks.go (stored before the 200), settings.go,
-// users.go, account.go, auth.go, dashboard.go.
+// suppression.go, webhooks.go (stored before the 200; SMS replies also by
+// GET with a query string, seed 001, stored as the POST body), settings.go
+// and settings_whatsapp.go, users.go, account.go, auth.go, dashboard.go.
 //
 // Only this package imports Fiber. Pages are templ components from views;
 // the request's language, user and CSRF token travel to them in the

@@ -27,6 +27,7 @@ func (s *Server) routes() {
 	app.Get("/healthz", s.healthz)
 	app.Get("/static/*", serveStatic)
 	app.Post("/webhooks/wavy/:secret/:kind", s.webhook)
+	app.Get("/webhooks/wavy/:secret/:kind", s.webhookQuery) // SMS replies forwarded by GET
 
 	app.Use(s.withSession, s.csrf, s.setupGate)
 	// Fiber matches in this order: fixed paths before :id ones.
