@@ -161,7 +161,7 @@ func (s *Server) whatsAppMessagePage(c *fiber.Ctx, cp *campaign.Campaign) error 
 	if err != nil {
 		return err
 	}
-	return s.renderWhatsApp(c, fiber.StatusOK, cp, views.Form{Values: formOfWhatsApp(w, cp.ExtraInfo), Errors: views.FieldErrors{}})
+	return s.renderWhatsApp(c, fiber.StatusOK, cp, withSendOptions(views.Form{Values: formOfWhatsApp(w, cp.ExtraInfo), Errors: views.FieldErrors{}}, cp.Options))
 }
 
 func readWhatsAppForm(c *fiber.Ctx) map[string]string {
@@ -189,6 +189,7 @@ func (s *Server) saveWhatsApp(c *fiber.Ctx, cp *campaign.Campaign) error {
 		columns = list.Columns
 	}
 	f.Errors = whatsAppProblems(c, w, columns)
+	opts := readSendOptions(c, campaign.WhatsApp, &f)
 	extra := f.Value("extra_info")
 	if n := utf8.RuneCountInString(extra); n > campaign.MaxExtraInfoLen {
 		f.Errors["extra_info"] = tr(c, "campaigns.message.problem_extra_info", campaign.MaxExtraInfoLen, n)
@@ -198,6 +199,10 @@ func (s *Server) saveWhatsApp(c *fiber.Ctx, cp *campaign.Campaign) error {
 		return s.renderWhatsApp(c, fiber.StatusUnprocessableEntity, cp, f)
 	}
 	if err := s.store.SetCampaignWhatsApp(c.UserContext(), cp.ID, w, extra, s.now().UTC()); err != nil {
+		_, err := stateConflict(c, cp.ID, err)
+		return err
+	}
+	if err := s.store.SetCampaignOptions(c.UserContext(), cp.ID, opts, s.now().UTC()); err != nil {
 		_, err := stateConflict(c, cp.ID, err)
 		return err
 	}

@@ -130,6 +130,8 @@ type Campaign struct {
 	// FinishedAt when the campaign completed. Zero means not yet.
 	StartedAt  time.Time
 	FinishedAt time.Time
+	// Options are what the campaign asks of Wavy besides its message.
+	Options SendOptions
 	// LastError is why the dispatcher paused the campaign, as it recorded
 	// it ("unauthorized: ..."); empty when it was not paused by an error.
 	LastError string

@@ -35,6 +35,14 @@ type Campaign struct {
 	// SessionOnly marks free-form WhatsApp content: only recipients with an
 	// open 24-hour session may get it; the others fail with NoSessionReason.
 	SessionOnly bool
+	// SubAccount, FlowID, TemplateID and TemplateName are what the
+	// campaign asks of the provider besides its message (a sub-account to
+	// bill, a bot flow, an SMS template kept at the provider); the Sender
+	// passes them on.
+	SubAccount   string
+	FlowID       string
+	TemplateID   int64
+	TemplateName string
 }
 
 // NoSessionReason is why a free-form WhatsApp message was not sent.

@@ -112,12 +112,22 @@ func (s *Sender) Send(ctx context.Context, b dispatch.Batch) ([]dispatch.Accepte
 		ExpiresInMinutes: b.Campaign.Schedule.Expiry.InMinutes,
 		ExpiresDate:      expiresDate,
 		TimeZone:         timeZone,
+		SubAccount:       b.Campaign.SubAccount,
+		FlowID:           b.Campaign.FlowID,
+		TemplateID:       b.Campaign.TemplateID,
+		TemplateName:     b.Campaign.TemplateName,
 	}
+	// A template or flow kept at the provider supplies the text: the
+	// composer's text only stood for it in the preview and the cost.
+	providerText := b.Campaign.FlowID != "" || b.Campaign.TemplateID != 0 || b.Campaign.TemplateName != ""
 	byCorr := make(map[string]int64, len(b.Messages))
 	for i, m := range b.Messages {
 		corr := dispatch.CorrelationID(m.CampaignID, m.ID)
 		byCorr[corr] = m.ID
 		req.Messages[i] = wavy.BulkMessage{Destination: m.Phone, MessageText: m.Text, CorrelationID: corr}
+		if providerText {
+			req.Messages[i].MessageText = ""
+		}
 	}
 	// The client matches an answer without correlationIds by position.
 	resp, err := c.SendBulkSMS(ctx, req)
@@ -253,7 +263,7 @@ func (s *Sender) sendWhatsApp(ctx context.Context, b dispatch.Batch) ([]dispatch
 // (the launch window closed first).
 func (s *Sender) sendGroup(ctx, launch context.Context, c *wavy.Client, camp dispatch.Campaign, w message.WhatsApp, g *waGroup) waOutcome {
 	req := wavy.WhatsAppRequest{Message: WhatsAppMessage(w, g.r), CampaignAlias: camp.Alias, DefaultExtraInfo: camp.ExtraInfo,
-		Destinations: make([]wavy.WhatsAppDestination, len(g.msgs))}
+		FlowID: camp.FlowID, Destinations: make([]wavy.WhatsAppDestination, len(g.msgs))}
 	byCorr := make(map[string]int64, len(g.msgs))
 	for i, m := range g.msgs {
 		corr := dispatch.CorrelationID(m.CampaignID, m.ID)
