@@ -112,7 +112,8 @@ func TestCampaignSendJourney(t *testing.T) {
 
 	// Schedule: send now.
 	r = e.b.do("GET", e.path(c, "/schedule"), nil)
-	wantIn(t, "schedule page", r.body, "Horário de Brasília (UTC-3)", "Fernando de Noronha (UTC-2)", "Europe/Lisbon", "Enviar agora")
+	wantIn(t, "schedule page", r.body, "Horário de Brasília (UTC-3)", "Fernando de Noronha (UTC-2)", "Europe/Lisbon", "Enviar agora",
+		"A Wavy conta os minutos a partir de quando recebe cada mensagem")
 	r = e.b.post(e.path(c, "/schedule"), url.Values{"when": {"now"}, "zone": {"America/Sao_Paulo"}, "expiry": {"none"}})
 	if r.status != 303 {
 		t.Fatalf("save schedule got %d: %s", r.status, excerpt(r.body))
