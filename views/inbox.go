@@ -21,12 +21,29 @@ type Reply struct {
 	MediaURL     string
 	MapURL       string // LOCATION with a readable geoPoint
 	GeoPoint     string
-	Contacts     []string // CONTACTS: "Name · +55 11 ..." per card
+	Contacts     []string // CONTACTS: "Name · +55 11 ... · e-mail · company" per card
+	// PlaceName and PlaceAddress describe a shared location.
+	PlaceName, PlaceAddress string
+	// ButtonPayload is the code a quick-reply button sends, when it
+	// differs from its label (the Text).
+	ButtonPayload string
+	// Referral is the ad or post a click-to-WhatsApp conversation
+	// started from; nil for none.
+	Referral     *ReplyReferral
 	At           time.Time
 	CampaignID   int64
 	CampaignName string
 	MessageID    int64
 	OptOut       bool
+}
+
+// ReplyReferral is the ad or post a reply's conversation started from.
+type ReplyReferral struct {
+	Headline, Body string
+	// Source is "ad", "post" or "" (unknown).
+	Source string
+	// URL leads to it (http(s) only); MediaKind is "image", "video" or "".
+	URL, MediaKind string
 }
 
 // InboxFilter is the inbox's query as the page shows it.
