@@ -12,16 +12,16 @@ import (
 // shape plus what the payload adds, repeated here because views must not
 // import store).
 type Reply struct {
-	ID           int64
-	Channel      string // sms | whatsapp
-	Phone        string // E.164 digits
-	ProfileName  string
-	Kind         string // TEXT, BUTTON, IMAGE, AUDIO, DOCUMENT, LOCATION, CONTACTS, MEDIA
-	Text         string
-	MediaURL     string
-	MapURL       string // LOCATION with a readable geoPoint
-	GeoPoint     string
-	Contacts     []string // CONTACTS: "Name · +55 11 ... · e-mail · company" per card
+	ID          int64
+	Channel     string // sms | whatsapp
+	Phone       string // E.164 digits
+	ProfileName string
+	Kind        string // TEXT, BUTTON, IMAGE, AUDIO, DOCUMENT, LOCATION, CONTACTS, MEDIA
+	Text        string
+	MediaURL    string
+	MapURL      string // LOCATION with a readable geoPoint
+	GeoPoint    string
+	Contacts    []string // CONTACTS: "Name · +55 11 ... · e-mail · company" per card
 	// PlaceName and PlaceAddress describe a shared location.
 	PlaceName, PlaceAddress string
 	// ButtonPayload is the code a quick-reply button sends, when it
