@@ -110,7 +110,7 @@ func SendOptionsFields(f Form, ch campaign.Channel) templ.Component {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = optionField(f, "flow_id", T(ctx, "campaigns.options.flow_id"), T(ctx, "campaigns.options.flow_id_hint_"+string(ch)), "flowId").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = optionField(f, "flow_id", T(ctx, "campaigns.options.flow_id"), T(ctx, "campaigns.options.flow_hint."+string(ch)), "flowId").Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

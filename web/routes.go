@@ -77,6 +77,7 @@ func (s *Server) routes() {
 		{"GET", "/campaigns/:id/message", user.Marketer, s.campaignMessagePage},
 		{"POST", "/campaigns/:id/message", user.Marketer, s.saveCampaignMessage},
 		{"POST", "/campaigns/:id/whatsapp/preview", user.Marketer, s.previewWhatsApp},
+		{"POST", mediaUploadPath, user.Marketer, s.uploadWhatsAppMedia},
 		{"GET", "/campaigns/:id/schedule", user.Marketer, s.campaignSchedulePage},
 		{"POST", "/campaigns/:id/schedule", user.Marketer, s.saveCampaignSchedule},
 		{"POST", "/campaigns/:id/schedule/preview", user.Marketer, s.previewCampaignSchedule},
