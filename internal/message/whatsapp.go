@@ -594,9 +594,9 @@ type WhatsAppPreview struct {
 	// LinkPreview is the first URL of a free-form text whose preview
 	// WhatsApp is asked to show (previewFirstUrl); "" for none.
 	LinkPreview string
-	Body          string
-	Footer        string
-	Location      *WhatsAppPlace
+	Body        string
+	Footer      string
+	Location    *WhatsAppPlace
 	// Contacts are every card sent; Contact is the simple card, if any.
 	Contacts []WhatsAppContact
 	Contact  *WhatsAppCard
