@@ -1334,7 +1334,7 @@ func WhatsAppPreview(p WhatsAppPreviewData) templ.Component {
 			}
 		}
 		if l := p.Message.Location; l != nil {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 111, "<div class=\"wa-place\" data-wa-place><div class=\"wa-map\" aria-hidden=\"true\">📍</div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 111, "<div class=\"wa-place\" data-wa-place><div class=\"wa-map\" aria-hidden=\"true\">⌖</div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -1395,14 +1395,14 @@ func WhatsAppPreview(p WhatsAppPreviewData) templ.Component {
 			}
 		}
 		for _, c := range p.Message.Contacts {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 118, "<div class=\"wa-card\" data-wa-contact><p class=\"wa-header\"><span aria-hidden=\"true\">👤</span> ")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 118, "<div class=\"wa-card\" data-wa-contact><p class=\"wa-header\"><span aria-hidden=\"true\">☺</span> ")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var72 string
 			templ_7745c5c3_Var72, templ_7745c5c3_Err = templ.JoinStringErrs(c.Name.Display())
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/whatsapp.templ`, Line: 284, Col: 82}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/whatsapp.templ`, Line: 284, Col: 81}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var72))
 			if templ_7745c5c3_Err != nil {
