@@ -150,7 +150,7 @@ func kindIcon(kind string) string {
 	case "DOCUMENT", "MEDIA":
 		return "▤"
 	case "LOCATION":
-		return "⌖"
+		return "◉"
 	case "CONTACTS":
 		return "☺"
 	}

@@ -1334,7 +1334,7 @@ func WhatsAppPreview(p WhatsAppPreviewData) templ.Component {
 			}
 		}
 		if l := p.Message.Location; l != nil {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 111, "<div class=\"wa-place\" data-wa-place><div class=\"wa-map\" aria-hidden=\"true\">⌖</div>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 111, "<div class=\"wa-place\" data-wa-place><div class=\"wa-map\" aria-hidden=\"true\">◉</div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
