@@ -11,7 +11,9 @@
 //
 // Files by what they serve: campaigns.go (list, create, rename, archive,
 // delete, sync), campaign_page.go (one campaign), campaign_editors.go and
-// schedule_form.go (list, message and schedule of a draft), whatsapp.go,
+// schedule_form.go (list, message and schedule of a draft), whatsapp.go
+// with whatsapp_contacts.go and whatsapp_media.go (the WhatsApp editor and
+// its file upload), send_options.go (a campaign's Wavy options),
 // campaign_launch.go (pre-flight review, launch, pause, resume, cancel),
 // campaign_progress.go (live progress), report.go and export.go, lists.go,
 // imports.go and carriers.go, templates.go and compose.go, inbox.go and
@@ -27,7 +29,8 @@
 // streams request bodies, reading only the headers and the first 8 KB;
 // limitBody then reads each body under its route's limit (forms 128 KB,
 // webhooks 1 MB) and refuses a larger one on its announced length, before
-// any handler parses it. Only the upload routes take large bodies: they are
+// any handler parses it. Only the upload routes (a list, the suppression
+// import, a WhatsApp message's file) take large bodies: they are
 // left on the wire until the session and role are checked, then
 // receiveUpload streams them to a 0600 file, the CSRF token being the
 // body's first part. A streamed answer (event streams, exports) is never
