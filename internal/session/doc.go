@@ -13,10 +13,12 @@
 //     shared by the composer's count, the pre-flight check and the
 //     dispatcher.
 //   - Without a customerId (Settings) the provider cannot be asked and
-//     the stored replies alone decide. When the provider cannot be reached,
-//     the dispatcher's lookup fails (its recipients go back to the queue
-//     rather than being failed for want of a session), while the counts
-//     fall back to the stored replies and say so (Count.ProviderErr).
+//     the stored replies alone decide; so too when the provider refuses
+//     the question (a 4xx: asking again would not help). When it cannot be
+//     reached for now, the dispatcher's lookup fails (its recipients go
+//     back to the queue rather than being failed for want of a session),
+//     while the counts fall back to the stored replies and say so
+//     (Count.ProviderErr).
 //
 // The package declares the Replies store and the Lister it needs; main
 // wires the SQLite store and the Wavy client (through internal/provider).

@@ -125,14 +125,21 @@ func deref(p *int64) int64 {
 
 // OpenSessions reports which of the numbers have an open session at now,
 // by a stored reply or by the provider's list. It fails when the provider
-// cannot be asked although a customerId is configured: the caller must
-// not take the numbers for closed.
+// cannot be reached for now although a customerId is configured: the
+// caller must not take the numbers for closed. A provider that refuses the
+// question (a 4xx) leaves the stored replies to decide.
 func (t *Tracker) OpenSessions(ctx context.Context, phones []string, now time.Time) (map[string]bool, error) {
 	open, err := t.Replies.OpenSessions(ctx, phones, now)
 	if err != nil {
 		return nil, err
 	}
 	prov, _, err := t.provider(ctx, now)
+	if errors.Is(err, wavy.ErrRejected) {
+		// The provider refuses the question itself (a wrong customerId,
+		// an account without the list): asking again will not help, so
+		// the stored replies decide, as without a customerId.
+		prov, err = nil, nil
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -93,6 +93,8 @@ func TestTracker(t *testing.T) {
 		{"no provider at all: replies alone", nil, map[string]bool{"5511900000001": true}, false, Count{N: 1}, false},
 		{"provider down: the dispatcher must not decide, the count says so", source(&fakeLister{err: wavy.ErrTryLater}),
 			nil, true, Count{N: 1}, true},
+		{"provider refuses the question: replies alone", source(&fakeLister{err: wavy.ErrRejected}),
+			map[string]bool{"5511900000001": true}, false, Count{N: 1}, true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
