@@ -33,6 +33,7 @@ import (
 	"arauto/internal/events"
 	"arauto/internal/provider"
 	"arauto/internal/sandbox"
+	"arauto/internal/session"
 	"arauto/internal/sms"
 	"arauto/internal/user"
 	"arauto/store"
@@ -167,7 +168,10 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	sb.RestoreCampaigns(restored)
 	clients := provider.New(cfg, st)
 	doors := newDoors(cfg, st, clients, log)
-	worker := newWorker(cfg, st, doors, log)
+	// Open WhatsApp sessions: the provider's list with the stored replies,
+	// one cache for the composer, the pre-flight check and the dispatcher.
+	sessions := &session.Tracker{Replies: st, Source: clients.Sessions}
+	worker := newWorker(cfg, st, doors, sessions, log)
 	hub := events.New()
 	applier := delivery.NewApplier(st, delivery.Options{
 		Log: log.With("component", "applier"),
@@ -178,7 +182,8 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 			}
 		},
 	})
-	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker, Hub: hub, Provider: clients, Doors: doors})
+	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker, Hub: hub, Provider: clients,
+		Doors: doors, Sessions: sessions})
 	if err != nil {
 		ln.Close()
 		return err
@@ -276,12 +281,13 @@ func newDoors(cfg config.Config, st *store.Store, clients *provider.Clients, log
 }
 
 // newWorker builds the dispatcher over the store and the doors.
-func newWorker(cfg config.Config, st *store.Store, sender dispatch.Sender, log *slog.Logger) *dispatch.Worker {
+func newWorker(cfg config.Config, st *store.Store, sender dispatch.Sender, sessions dispatch.SessionStore, log *slog.Logger) *dispatch.Worker {
 	return dispatch.New(st, sender, dispatch.Config{
 		ReconcileAfter:    cfg.ReconcileAfter,
 		RequestsPerSecond: cfg.SendRequestsPerSecond,
 		MessagesPerSecond: cfg.SendMessagesPerSecond,
 		Concurrency:       cfg.SendConcurrency,
+		Sessions:          sessions,
 		// Each batch counts under the billing rule in force, as the
 		// composer and the pre-flight did.
 		Compile: dispatch.SMSCompiler(func(ctx context.Context) (sms.Rule, error) {
@@ -318,6 +324,8 @@ func newSandbox(cfg config.Config, secret string, log *slog.Logger) *sandbox.San
 		Logger:      log.With("component", "sandbox"),
 		// SMPP allows 8-character passwords: the token is longer.
 		SMPPPassword: cfg.SandboxDoors.SMPPPassword,
+		// A way to try the pause on an exhausted account.
+		NoCreditAfter: cfg.SandboxNoCreditAfter,
 	})
 }
 

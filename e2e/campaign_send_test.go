@@ -147,6 +147,8 @@ func TestCampaignSendNowCompletesLive(t *testing.T) {
 		must(t, page.Locator("label.pill", playwright.PageLocatorOptions{HasText: fmt.Sprintf("%02dh", h)}).Click())
 	}
 	must(t, page.GetByRole("radio", playwright.PageGetByRoleOptions{Name: "Minutos depois do início", Exact: playwright.Bool(true)}).Check())
+	// expiresInMinutes counts from Wavy's receipt of each message: the form says so.
+	must(t, expect.Locator(page.Locator("[data-hint=expiry-minutes]")).ToContainText("a partir de quando recebe cada mensagem"))
 	must(t, page.Locator("#expiry_minutes").Fill("240"))
 	must(t, expect.Locator(page.Locator("#schedule-summary-body [data-summary=start]")).ToContainText("Amazonas (UTC-4)"))
 	must(t, expect.Locator(page.Locator("#schedule-summary-body [data-summary=window]")).ToHaveText("seg a sex, 09h–18h"))

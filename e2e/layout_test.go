@@ -28,6 +28,9 @@ var longName = strings.Repeat("PromocaoRelampagoDeVerao", 5)
 // seededPages are the ids of what seedLayout adds, for the pages to open.
 type seededPages struct {
 	campaign, longCampaign, longList, template, uploaded int64
+	// whatsApp is a draft WhatsApp campaign with contact cards; noCredit
+	// a campaign paused because the account ran out of credit.
+	whatsApp, noCredit int64
 }
 
 // seedLayout adds, next to seedCampaign's sent campaign, what makes pages
@@ -80,6 +83,28 @@ func seedLayout(t *testing.T, dir string) seededPages {
 	if err := st.SaveSettings(ctx, map[string]string{billing.SettingSMSPrice: "450"}); err != nil {
 		t.Fatal(err)
 	}
+	wa := &campaign.Campaign{RemoteID: 9101, Name: "Zap " + longName, Alias: "zap-layout", Channel: campaign.WhatsApp, ListID: l.ID, State: campaign.Draft}
+	if err := st.CreateCampaign(ctx, wa); err != nil {
+		t.Fatal(err)
+	}
+	cards := message.WhatsApp{Kind: message.WhatsAppContacts, Contacts: []message.WhatsAppContact{{
+		Name:   message.WhatsAppContactName{Formatted: "Loja " + longName},
+		Phones: []message.WhatsAppContactPhone{{Phone: "+55 11 3000-0000", Type: "MAIN"}, {Phone: "+55 11 98888-7777", Type: "CELL", WaID: "5511988887777"}},
+		Emails: []message.WhatsAppContactValue{{Value: "atendimento.da.loja.com.um.nome.comprido@exemplo-de-empresa.com.br", Type: "WORK"}},
+	}}}
+	if err := st.SetCampaignWhatsApp(ctx, wa.ID, cards, "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	p.whatsApp = wa.ID
+	nc := &campaign.Campaign{RemoteID: 9102, Name: "Sem crédito " + longName, Alias: "sem-credito", Channel: campaign.SMS, ListID: l.ID,
+		Message: "Oi {{nome}}", State: campaign.Scheduled, ScheduledAt: time.Now().Add(30 * 24 * time.Hour)}
+	if err := st.CreateCampaign(ctx, nc); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PauseWithError(ctx, nc.ID, "account limit: 201 NO_CREDIT"); err != nil {
+		t.Fatal(err)
+	}
+	p.noCredit = nc.ID
 	for i, reason := range []string{"manual", "blacklisted", "opted-out"} {
 		if _, err := st.AddSuppressions(ctx, []string{fmt.Sprintf("55119876500%02d", 10+i)}, reason, "anotado por "+longName); err != nil {
 			t.Fatal(err)
@@ -113,6 +138,8 @@ func mainPages(p seededPages) []struct{ name, path string } {
 		{"campaign-message", fmt.Sprintf("/campaigns/%d/message", p.longCampaign)},
 		{"campaign-schedule", fmt.Sprintf("/campaigns/%d/schedule", p.longCampaign)},
 		{"campaign-review", fmt.Sprintf("/campaigns/%d/review", p.longCampaign)},
+		{"whatsapp-message", fmt.Sprintf("/campaigns/%d/message", p.whatsApp)},
+		{"campaign-no-credit", fmt.Sprintf("/campaigns/%d", p.noCredit)},
 		{"report", fmt.Sprintf("/campaigns/%d/report", p.campaign)},
 		{"lists", "/lists"},
 		{"list-long", fmt.Sprintf("/lists/%d", p.longList)},

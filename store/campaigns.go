@@ -16,7 +16,7 @@ import (
 var ErrCampaignSent = errors.New("store: campaign has sent messages")
 
 const campaignColumns = `id, remote_id, name, alias, channel, list_id, message, scheduled_at, state, sent_count, created_at, updated_at,
-	flash, extra_info, started_at, finished_at, last_error, replace_accents, estimated_segments`
+	flash, extra_info, started_at, finished_at, last_error, replace_accents, estimated_segments, sub_account, flow_id, template_id, template_name`
 
 func scanCampaign(row interface{ Scan(...any) error }) (*campaign.Campaign, error) {
 	var c campaign.Campaign
@@ -25,7 +25,8 @@ func scanCampaign(row interface{ Scan(...any) error }) (*campaign.Campaign, erro
 	var message sql.NullString
 	var created, updated, started, finished int64
 	if err := row.Scan(&c.ID, &c.RemoteID, &c.Name, &c.Alias, &channel, &listID, &message, &scheduled, &state, &c.SentCount, &created, &updated,
-		&c.Flash, &c.ExtraInfo, &started, &finished, &c.LastError, &c.ReplaceAccents, &c.EstimatedSegments); err != nil {
+		&c.Flash, &c.ExtraInfo, &started, &finished, &c.LastError, &c.ReplaceAccents, &c.EstimatedSegments,
+		&c.Options.SubAccount, &c.Options.FlowID, &c.Options.TemplateID, &c.Options.TemplateName); err != nil {
 		return nil, err
 	}
 	c.Channel, c.State = campaign.Channel(channel), campaign.State(state)
@@ -355,4 +356,11 @@ func (s *Store) ResumeCampaign(ctx context.Context, id int64, at time.Time) erro
 		return fmt.Errorf("store: resume campaign %d: %w", id, err)
 	}
 	return nil
+}
+
+// SetCampaignOptions stores what a draft campaign asks of Wavy besides its
+// message (sub-account, flow, SMS template at Wavy).
+func (s *Store) SetCampaignOptions(ctx context.Context, id int64, o campaign.SendOptions, at time.Time) error {
+	return s.draftUpdate(ctx, id, "set send options", "sub_account = ?, flow_id = ?, template_id = ?, template_name = ?, updated_at = ?",
+		o.SubAccount, o.FlowID, o.TemplateID, o.TemplateName, toMS(at))
 }

@@ -58,7 +58,7 @@ func (s *Store) ApplyBatch(ctx context.Context, fn func(delivery.Batch) error) e
 // applyTx is one batch of the applier inside its transaction.
 type applyTx struct{ tx *sql.Tx }
 
-const stateColumns = "id, campaign_id, phone, carrier, sent_code, sent_at, delivered_code, delivered_at, read_at, status_updated_at, unknown_at, segments, sercomtel_segments"
+const stateColumns = "id, campaign_id, phone, carrier, sent_code, sent_at, delivered_code, delivered_at, read_at, status_updated_at, unknown_at, segments, sercomtel_segments, time_ranks, state, provider_id"
 
 // inChunks runs fn over list in slices small enough for one IN (...).
 func inChunks[T any](list []T, fn func(args []any) error) error {
@@ -92,16 +92,21 @@ func (a applyTx) Load(ctx context.Context, messageIDs []int64, replyIDs []string
 		defer rows.Close()
 		for rows.Next() {
 			m := &delivery.State{}
+			var ranks int64
 			if err := rows.Scan(&m.ID, &m.CampaignID, &m.Phone, &m.Carrier, &m.SentCode, &m.SentAt, &m.DeliveredCode,
-				&m.DeliveredAt, &m.ReadAt, &m.UpdatedAt, &m.UnknownAt, &m.Segments, &m.SercomtelSegments); err != nil {
+				&m.DeliveredAt, &m.ReadAt, &m.UpdatedAt, &m.UnknownAt, &m.Segments, &m.SercomtelSegments, &ranks, &m.Dispatch, &m.ProviderID); err != nil {
 				return err
 			}
+			m.SentRank, m.DeliveredRank, m.ReadRank = unpackRanks(ranks)
 			l.States[m.ID] = m
 		}
 		return rows.Err()
 	})
 	if err != nil {
 		return l, fmt.Errorf("load message states: %w", err)
+	}
+	if l.Campaigns, err = a.campaignStates(ctx, l.States); err != nil {
+		return l, err
 	}
 	err = inChunks(replyIDs, func(args []any) error {
 		rows, err := a.tx.QueryContext(ctx, "SELECT provider_id FROM inbound WHERE provider_id IN ("+placeholders(len(args))+")", args...)
@@ -156,16 +161,20 @@ func (a applyTx) Commit(ctx context.Context, c delivery.Changes) error {
 	}
 	if len(c.States) > 0 {
 		stmt, err := a.tx.PrepareContext(ctx, `UPDATE messages SET carrier = ?, sent_code = ?, sent_at = ?, delivered_code = ?,
-			delivered_at = ?, read_at = ?, status_updated_at = ? WHERE id = ?`)
+			delivered_at = ?, read_at = ?, status_updated_at = ?, time_ranks = ? WHERE id = ?`)
 		if err != nil {
 			return fmt.Errorf("write message states: %w", err)
 		}
 		defer stmt.Close()
 		for _, m := range c.States {
-			if _, err := stmt.ExecContext(ctx, m.Carrier, m.SentCode, m.SentAt, m.DeliveredCode, m.DeliveredAt, m.ReadAt, m.UpdatedAt, m.ID); err != nil {
+			if _, err := stmt.ExecContext(ctx, m.Carrier, m.SentCode, m.SentAt, m.DeliveredCode, m.DeliveredAt, m.ReadAt, m.UpdatedAt,
+				packRanks(m.SentRank, m.DeliveredRank, m.ReadRank), m.ID); err != nil {
 				return fmt.Errorf("write message %d state: %w", m.ID, err)
 			}
 		}
+	}
+	if err := a.commitMoves(ctx, c.Moves, c.Pauses); err != nil {
+		return err
 	}
 	if err := addCounts(ctx, a.tx, c.Counts); err != nil {
 		return err

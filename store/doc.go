@@ -25,7 +25,11 @@
 //     message). What a provider's answer means, the sending window, the
 //     pre-flight live there; the Store implements the interfaces they
 //     declare (dispatch.Store, delivery.Store and Batch, campaign.Store,
-//     listimport.Store). ApplyBatch runs delivery's fold inside one write
-//     transaction, so the states it loads and the changes it commits belong
-//     to one moment.
+//     listimport.Store, session.Replies). ApplyBatch runs delivery's fold
+//     inside one write transaction, so the states it loads (with each
+//     message's dispatcher state and provider id, and its campaign's state)
+//     and the changes it commits (delivery columns, the dispatcher-state
+//     moves and campaign pauses the fold decided, counters) belong to one
+//     moment; a move whose row is no longer in the state the fold read
+//     rolls the batch back.
 package store

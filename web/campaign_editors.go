@@ -70,7 +70,7 @@ func (s *Server) campaignMessagePage(c *fiber.Ctx) error {
 	if cp.Channel == campaign.WhatsApp {
 		return s.whatsAppMessagePage(c, cp)
 	}
-	f := views.Form{Values: map[string]string{"extra_info": cp.ExtraInfo}, Errors: views.FieldErrors{}}
+	f := withSendOptions(views.Form{Values: map[string]string{"extra_info": cp.ExtraInfo}, Errors: views.FieldErrors{}}, cp.Options)
 	if cp.Flash {
 		f.Values["flash"] = "1"
 	}
@@ -141,6 +141,7 @@ func (s *Server) saveCampaignMessage(c *fiber.Ctx) error {
 	} else if strings.ContainsFunc(extra, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		f.Errors["extra_info"] = tr(c, "campaigns.message.problem_extra_info_chars")
 	}
+	opts := readSendOptions(c, campaign.SMS, &f)
 	if len(f.Errors) > 0 {
 		f.Message = tr(c, "campaigns.message.problem_form")
 		return s.renderCampaignMessage(c, fiber.StatusUnprocessableEntity, cp, body, f)
@@ -150,6 +151,10 @@ func (s *Server) saveCampaignMessage(c *fiber.Ctx) error {
 		return err
 	}
 	if err := s.store.SetCampaignAccents(c.UserContext(), cp.ID, replace, s.now().UTC()); err != nil {
+		_, err := stateConflict(c, cp.ID, err)
+		return err
+	}
+	if err := s.store.SetCampaignOptions(c.UserContext(), cp.ID, opts, s.now().UTC()); err != nil {
 		_, err := stateConflict(c, cp.ID, err)
 		return err
 	}

@@ -88,6 +88,7 @@ func (s *Server) sendProgress(ctx context.Context, cp *campaign.Campaign, list *
 		expected = int64(list.Valid)
 	}
 	p := views.NewSendProgress(cp, report.Summarize(counts, cp.EstimatedSegments), expected, sum, bill)
+	p.Follow = cp.FollowLive(s.now())
 	if err := s.doorOfProgress(ctx, cp, &p); err != nil {
 		return p, err
 	}

@@ -75,9 +75,12 @@ func (s *Server) progressFrame(ctx context.Context, ps *progressStream) (frame [
 	if err != nil {
 		return nil, true, err
 	}
-	if cp.State != ps.since || cp.State.Over() {
+	// A campaign that just completed is followed a while longer: the
+	// statuses of its last messages may still pause it.
+	over := cp.State.Over() && !cp.FollowLive(s.now())
+	if cp.State != ps.since || over {
 		name := "reload"
-		if cp.State.Over() {
+		if over {
 			name = "done"
 		}
 		frame, err := sseFrame(ctx, name, views.CampaignReload(cp.ID))

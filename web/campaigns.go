@@ -42,6 +42,7 @@ func newCampaignService(d Deps) *campaign.Service {
 			return billing.Load(saved), nil
 		},
 		Dispatcher: d.Dispatcher,
+		Sessions:   d.Sessions,
 		NotFound:   store.ErrNotFound,
 		Now:        d.Now,
 		Log:        d.Log,

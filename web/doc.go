@@ -11,18 +11,21 @@
 //
 // Files by what they serve: campaigns.go (list, create, rename, archive,
 // delete, sync), campaign_page.go (one campaign), campaign_editors.go and
-// schedule_form.go (list, message and schedule of a draft), whatsapp.go,
+// schedule_form.go (list, message and schedule of a draft), whatsapp.go
+// with whatsapp_contacts.go and whatsapp_media.go (the WhatsApp editor and
+// its file upload), send_options.go (a campaign's Wavy options),
 // campaign_launch.go (pre-flight review, launch, pause, resume, cancel),
 // campaign_progress.go (live progress), report.go and export.go, lists.go,
 // imports.go and carriers.go, templates.go and compose.go, inbox.go and
-// suppression.go, webhooks.go (stored before the 200), settings.go and
-// settings_transport.go (the doors to Wavy: HTTPS, SMPP, SFTP, through
-// internal/door), campaign_door.go (a campaign's door on its progress,
-// the SFTP batch file download), settings_billing.go (the rule, accents
-// and prices), users.go, account.go, auth.go, dashboard.go. Every figure
-// a page or an export shows about a campaign comes from report.Summarize;
-// the composer's counter, phone and cost from one message.Plan walk over
-// the preview list (compose.go).
+// suppression.go, webhooks.go (stored before the 200; SMS replies also by
+// GET with a query string, seed 001, stored as the POST body), settings.go,
+// settings_whatsapp.go and settings_transport.go (the doors to Wavy: HTTPS,
+// SMPP, SFTP, through internal/door), campaign_door.go (a campaign's door
+// on its progress, the SFTP batch file download), settings_billing.go (the
+// rule, accents and prices), users.go, account.go, auth.go, dashboard.go.
+// Every figure a page or an export shows about a campaign comes from
+// report.Summarize; the composer's counter, phone and cost from one
+// message.Plan walk over the preview list (compose.go).
 //
 // Only this package imports Fiber. Pages are templ components from views;
 // the request's language, user and CSRF token travel to them in the
@@ -32,7 +35,8 @@
 // streams request bodies, reading only the headers and the first 8 KB;
 // limitBody then reads each body under its route's limit (forms 128 KB,
 // webhooks 1 MB) and refuses a larger one on its announced length, before
-// any handler parses it. Only the upload routes take large bodies: they are
+// any handler parses it. Only the upload routes (a list, the suppression
+// import, a WhatsApp message's file) take large bodies: they are
 // left on the wire until the session and role are checked, then
 // receiveUpload streams them to a 0600 file, the CSRF token being the
 // body's first part. A streamed answer (event streams, exports) is never

@@ -123,7 +123,7 @@ func (j exportJob) record(m store.MessageRow) []string {
 		out = append(out, neutralizeCell(v))
 	}
 	return append(out, i18n.T(j.lang, "report.outcome."+m.Outcome()), codeText, name, neutralizeCell(meaning),
-		neutralizeCell(m.Carrier), ts(m.SubmittedAt), ts(m.SentAt), ts(m.DeliveredAt), ts(m.ReadAt), strconv.FormatInt(billed, 10), cost)
+		neutralizeCell(m.Carrier), ts(m.SubmittedAt), ts(m.CarrierAt()), ts(m.HandsetAt()), ts(m.ReadAt), strconv.FormatInt(billed, 10), cost)
 }
 
 func (s *Server) exportHeaders(c *fiber.Ctx, j exportJob, ext, mime string) {

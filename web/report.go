@@ -154,8 +154,8 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 	d.Table.Rows = make([]views.ReportRow, len(page.Rows))
 	for i, m := range page.Rows {
 		d.Table.Rows[i] = views.ReportRow{ID: m.ID, Phone: m.Phone, Fields: m.Fields, Outcome: m.Outcome(), Carrier: m.Carrier,
-			SentCode: m.SentCode, DeliveredCode: m.DeliveredCode, SubmittedAt: m.SubmittedAt, SentAt: m.SentAt,
-			DeliveredAt: m.DeliveredAt, ReadAt: m.ReadAt}
+			SentCode: m.SentCode, DeliveredCode: m.DeliveredCode, SubmittedAt: m.SubmittedAt, SentAt: m.CarrierAt(),
+			DeliveredAt: m.HandsetAt(), ReadAt: m.ReadAt}
 	}
 	return s.render(c, fiber.StatusOK, views.ReportPage(d))
 }

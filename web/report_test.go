@@ -248,6 +248,9 @@ func TestReportExportCSV(t *testing.T) {
 		{3, 2, "'+Campinas"},
 		{3, 4, "103"},
 		{3, 5, "REJECTED_BY_CARRIER"},
+		{3, 9, ""},                  // refused: never delivered to a carrier, so no time there
+		{3, 10, ""},                 // nor to a handset
+		{1, 10, "22/11/2026 09:00"}, // delivered to the handset, same zone
 		{4, 1, "'-Bia"},
 		{4, 3, "Aceita pela Wavy"},
 	}

@@ -27,6 +27,7 @@ func (s *Server) routes() {
 	app.Get("/healthz", s.healthz)
 	app.Get("/static/*", serveStatic)
 	app.Post("/webhooks/wavy/:secret/:kind", s.webhook)
+	app.Get("/webhooks/wavy/:secret/:kind", s.webhookQuery) // SMS replies forwarded by GET
 
 	app.Use(s.withSession, s.csrf, s.setupGate)
 	// Fiber matches in this order: fixed paths before :id ones.
@@ -64,6 +65,7 @@ func (s *Server) routes() {
 		{"POST", "/settings/transport/test/sftp", user.Admin, s.testSFTP},
 		{"POST", "/settings/transport/sftp/forget-key", user.Admin, s.forgetHostKey},
 		{"POST", "/settings/billing", user.Admin, s.saveBilling},
+		{"POST", "/settings/whatsapp", user.Admin, s.saveWhatsAppSettings},
 
 		// Campaigns (campaigns.go): every change of the campaign itself
 		// goes to the Campaign API on apigw first.
@@ -83,6 +85,7 @@ func (s *Server) routes() {
 		{"GET", "/campaigns/:id/message", user.Marketer, s.campaignMessagePage},
 		{"POST", "/campaigns/:id/message", user.Marketer, s.saveCampaignMessage},
 		{"POST", "/campaigns/:id/whatsapp/preview", user.Marketer, s.previewWhatsApp},
+		{"POST", mediaUploadPath, user.Marketer, s.uploadWhatsAppMedia},
 		{"GET", "/campaigns/:id/schedule", user.Marketer, s.campaignSchedulePage},
 		{"POST", "/campaigns/:id/schedule", user.Marketer, s.saveCampaignSchedule},
 		{"POST", "/campaigns/:id/schedule/preview", user.Marketer, s.previewCampaignSchedule},

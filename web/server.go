@@ -20,6 +20,7 @@ import (
 	"arauto/internal/events"
 	"arauto/internal/listimport"
 	"arauto/internal/provider"
+	wasession "arauto/internal/session"
 	"arauto/store"
 )
 
@@ -47,6 +48,9 @@ type Deps struct {
 	// SMPP and SFTP, the SMPP pool's state, capacity for ETAs); nil makes
 	// doors over Store that nothing sends through.
 	Doors *door.Doors
+	// Sessions tells which WhatsApp recipients have an open session,
+	// shared with the dispatcher; nil makes one over Store and Provider.
+	Sessions *wasession.Tracker
 }
 
 // Waker is the part of the dispatcher the web layer needs.
@@ -76,12 +80,13 @@ type Server struct {
 	// sandboxServer serves the built-in sandbox (nil without one).
 	sandboxServer *http.Server
 
-	hub       *events.Hub
-	clients   *provider.Clients
-	doors     *door.Doors
-	campaigns *campaign.Service
-	imports   *listimport.Jobs
-	carriers  *carrierChecks
+	hub        *events.Hub
+	clients    *provider.Clients
+	doors      *door.Doors
+	waSessions *wasession.Tracker // open WhatsApp sessions
+	campaigns  *campaign.Service
+	imports    *listimport.Jobs
+	carriers   *carrierChecks
 	// closing is closed when shutdown starts, ending event streams so
 	// in-flight requests can finish.
 	closing chan struct{}
@@ -111,8 +116,11 @@ func New(d Deps) (*Server, error) {
 		d.Doors = door.New(door.Config{Config: d.Config, Settings: d.Store, Log: d.Log,
 			HTTPS: wavysender.New(d.Provider.Client, wavysender.Config{RequestsPerSecond: d.Config.SendRequestsPerSecond})})
 	}
+	if d.Sessions == nil {
+		d.Sessions = &wasession.Tracker{Replies: d.Store, Source: d.Provider.Sessions}
+	}
 	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret,
-		hub: d.Hub, clients: d.Provider, doors: d.Doors, campaigns: newCampaignService(d), imports: listimport.New(d.Store, d.Hub, d.Log), carriers: newCarrierChecks(), closing: make(chan struct{})}
+		hub: d.Hub, clients: d.Provider, doors: d.Doors, waSessions: d.Sessions, campaigns: newCampaignService(d), imports: listimport.New(d.Store, d.Hub, d.Log), carriers: newCarrierChecks(), closing: make(chan struct{})}
 	if d.Sandbox != nil {
 		s.sandboxServer = s.newSandboxServer(d.Sandbox)
 	}

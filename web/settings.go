@@ -54,6 +54,7 @@ func (s *Server) settingsData(c *fiber.Ctx, f views.Form, test *views.Connection
 		Polling:        saved[config.SettingPolling] == "1",
 		Transport:      transport,
 		Billing:        billingForm(saved),
+		WhatsApp:       whatsAppSettings(saved, p.Mode, views.Form{}),
 	}, nil
 }
 

@@ -58,6 +58,12 @@ type ImportResult struct {
 	AliasTaken []string
 }
 
+// SessionCounter counts the recipients of a list with an open WhatsApp
+// 24-hour session at now (internal/session's Tracker is one).
+type SessionCounter interface {
+	SessionCount(ctx context.Context, listID int64, now time.Time) (int, error)
+}
+
 // Registry is the Campaign API on apigw, where every campaign is
 // registered before it is stored here. *wavy.Client is one.
 type Registry interface {
@@ -104,6 +110,9 @@ type Service struct {
 	Billing func(ctx context.Context) (billing.Settings, error)
 	// Dispatcher is woken after every change of a campaign's sending.
 	Dispatcher Waker
+	// Sessions counts the recipients with an open WhatsApp session (the
+	// provider's list with the stored replies); nil asks the Store.
+	Sessions SessionCounter
 	// NotFound is the Store's error for a missing row.
 	NotFound error
 	Now      func() time.Time
@@ -409,7 +418,11 @@ func (s *Service) Preflight(ctx context.Context, cp *Campaign) (Review, Facts, e
 				columns = f.List.Columns
 			}
 			if len(w.Problems(columns)) == 0 && w.NeedsSession() && f.List != nil {
-				if f.Sessions, err = s.Store.SessionCount(ctx, f.List.ID, f.Now); err != nil {
+				counter := SessionCounter(s.Store)
+				if s.Sessions != nil {
+					counter = s.Sessions
+				}
+				if f.Sessions, err = counter.SessionCount(ctx, f.List.ID, f.Now); err != nil {
 					return Review{}, f, err
 				}
 			}

@@ -101,6 +101,8 @@ func smsReplyBody(id, from, text, mtCorr string, at time.Time) string {
 // keep it after committing each batch's changes.
 type world struct {
 	states       map[int64]*State
+	campaigns    map[int64]string // campaign states
+	pauses       map[int64]string // reasons of the campaigns paused
 	counts       map[string]int64
 	replies      map[string]Reply
 	suppressions map[string]Suppression
@@ -108,9 +110,14 @@ type world struct {
 }
 
 func newWorld(states ...State) *world {
-	w := &world{states: map[int64]*State{}, counts: map[string]int64{}, replies: map[string]Reply{}, suppressions: map[string]Suppression{}}
+	w := &world{states: map[int64]*State{}, campaigns: map[int64]string{}, pauses: map[int64]string{},
+		counts: map[string]int64{}, replies: map[string]Reply{}, suppressions: map[string]Suppression{}}
 	for _, s := range states {
 		w.states[s.ID] = &s
+		w.campaigns[s.CampaignID] = "running"
+		if s.Dispatch != "" {
+			w.counts[s.Dispatch]++
+		}
 	}
 	return w
 }
@@ -123,7 +130,7 @@ func (w *world) apply(t *testing.T, now time.Time, evs ...Event) Changes {
 	for i, e := range evs {
 		batch[i] = parse(e, kw)
 	}
-	loaded := Loaded{States: map[int64]*State{}, SeenReplies: map[string]bool{}}
+	loaded := Loaded{States: map[int64]*State{}, Campaigns: maps.Clone(w.campaigns), SeenReplies: map[string]bool{}}
 	for id, s := range w.states {
 		c := *s
 		loaded.States[id] = &c
@@ -133,7 +140,27 @@ func (w *world) apply(t *testing.T, now time.Time, evs ...Event) Changes {
 	}
 	c := fold(batch, loaded, now)
 	for _, s := range c.States {
+		// The store writes the delivery columns of States, and the
+		// dispatcher's state only through Moves.
+		dispatch, provider := w.states[s.ID].Dispatch, w.states[s.ID].ProviderID
 		*w.states[s.ID] = s
+		w.states[s.ID].Dispatch, w.states[s.ID].ProviderID = dispatch, provider
+	}
+	for _, m := range c.Moves {
+		s := w.states[m.MessageID]
+		if s.Dispatch != m.From {
+			t.Errorf("move of message %d from %s, but it is %s", m.MessageID, m.From, s.Dispatch)
+		}
+		s.Dispatch = m.To
+		if m.ProviderID != "" {
+			s.ProviderID = m.ProviderID
+		}
+	}
+	for _, p := range c.Pauses {
+		if _, ok := w.pauses[p.CampaignID]; !ok {
+			w.pauses[p.CampaignID] = p.Reason
+		}
+		w.campaigns[p.CampaignID] = "paused"
 	}
 	for _, n := range c.Counts {
 		w.counts[n.Key] += n.N
@@ -164,7 +191,21 @@ const campaignID, messageID = 7, 70
 
 var corr = dispatch.CorrelationID(campaignID, messageID)
 
-func accepted() State { return State{ID: messageID, CampaignID: campaignID, Phone: "5511999990000"} }
+func accepted() State {
+	return State{ID: messageID, CampaignID: campaignID, Phone: "5511999990000", Dispatch: "accepted", ProviderID: "id-" + corr}
+}
+
+// columns are the delivery columns people read (without the ranks and
+// the dispatcher's state).
+type columns struct {
+	Carrier                               string
+	SentCode, DeliveredCode               int
+	SentAt, DeliveredAt, ReadAt, UpdateAt int64
+}
+
+func columnsOf(s State) columns {
+	return columns{s.Carrier, s.SentCode, s.DeliveredCode, s.SentAt, s.DeliveredAt, s.ReadAt, s.UpdatedAt}
+}
 
 // TestFoldBills counts what Wavy bills: the segments the dispatcher
 // recorded, once the carrier accepted the message (SENT_SUCCESS), the
@@ -272,15 +313,13 @@ func TestFold(t *testing.T) {
 			for _, b := range tt.batches {
 				w.apply(t, now, b...)
 			}
-			got := *w.states[messageID]
-			want := accepted()
-			want.Carrier, want.SentCode, want.SentAt, want.DeliveredCode, want.DeliveredAt, want.ReadAt, want.UpdatedAt =
-				tt.want.Carrier, tt.want.SentCode, tt.want.SentAt, tt.want.DeliveredCode, tt.want.DeliveredAt, tt.want.ReadAt, tt.want.UpdatedAt
-			if got != want {
+			if got, want := columnsOf(*w.states[messageID]), columnsOf(tt.want); got != want {
 				t.Errorf("got state %+v, want %+v", got, want)
 			}
-			if !maps.Equal(w.counts, tt.counts) {
-				t.Errorf("got counters %v, want %v", w.counts, tt.counts)
+			wantCounts := maps.Clone(tt.counts)
+			wantCounts["accepted"]++ // the message, as the dispatcher left it
+			if !maps.Equal(w.counts, wantCounts) {
+				t.Errorf("got counters %v, want %v", w.counts, wantCounts)
 			}
 			var applied []bool
 			for _, e := range w.events {

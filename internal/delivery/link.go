@@ -41,7 +41,7 @@ func link(ctx context.Context, lk Linker, batch []parsed) error {
 	seen := map[string]bool{}
 	for i := range batch {
 		for _, it := range batch[i].statuses {
-			if !it.ours && it.providerID != "" && !seen[it.providerID] {
+			if it.linksByProviderID() && !seen[it.providerID] {
 				seen[it.providerID] = true
 				ids = append(ids, it.providerID)
 			}
@@ -60,7 +60,7 @@ func link(ctx context.Context, lk Linker, batch []parsed) error {
 	for i := range batch {
 		for j := range batch[i].statuses {
 			it := &batch[i].statuses[j]
-			if it.ours || it.providerID == "" {
+			if !it.linksByProviderID() {
 				continue
 			}
 			it.corr = "id:" + it.providerID
@@ -72,4 +72,11 @@ func link(ctx context.Context, lk Linker, batch []parsed) error {
 		}
 	}
 	return nil
+}
+
+// linksByProviderID says whether the status must be linked to its message
+// by the provider's id: it names no correlationId (SMPP receipts), only
+// the id the provider gave the message.
+func (it statusItem) linksByProviderID() bool {
+	return !it.ours && it.corr == "" && it.providerID != ""
 }

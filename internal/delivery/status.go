@@ -54,3 +54,23 @@ func (m Status) Outcome() string {
 	}
 	return m.State
 }
+
+// CarrierAt is when the carrier (or WhatsApp's server) took the message:
+// the sent time, only when the sent status was a success. A message the
+// provider refused (202, 203, ...) was never delivered to a carrier, so it
+// has none, though its refusal has a time.
+func (m Status) CarrierAt() time.Time {
+	if m.SentCode == 0 || !success(m.SentCode) {
+		return time.Time{}
+	}
+	return m.SentAt
+}
+
+// HandsetAt is when the message reached the handset: the delivered time,
+// only when the delivered status was a success (not for 104 and the like).
+func (m Status) HandsetAt() time.Time {
+	if m.DeliveredCode == 0 || !success(m.DeliveredCode) {
+		return time.Time{}
+	}
+	return m.DeliveredAt
+}

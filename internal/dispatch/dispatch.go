@@ -38,6 +38,14 @@ type Campaign struct {
 	// ReplaceAccents asks Compile to replace the accents of the field
 	// values (a campaign setting).
 	ReplaceAccents bool
+	// SubAccount, FlowID, TemplateID and TemplateName are what the
+	// campaign asks of the provider besides its message (a sub-account to
+	// bill, a bot flow, an SMS template kept at the provider); the Sender
+	// passes them on.
+	SubAccount   string
+	FlowID       string
+	TemplateID   int64
+	TemplateName string
 }
 
 // NoSessionReason is why a free-form WhatsApp message was not sent.
@@ -194,8 +202,8 @@ type Store interface {
 // Sender talks to the provider.
 type Sender interface {
 	// Send submits one batch. On success it returns the provider's id of
-	// every message. Errors are classified with ErrRejected, ErrUnauthorized
-	// and ErrTryLater; any other error is an unknown outcome. With an
+	// every message. Errors are classified with ErrRejected, ErrUnauthorized,
+	// ErrAccountLimit and ErrTryLater; any other error is an unknown outcome. With an
 	// error it may still return messages that were accepted (a batch sent
 	// in several requests): those are recorded and the error's class
 	// applies to the others.
@@ -240,9 +248,10 @@ type UnknownStore interface {
 	CampaignChannels(ctx context.Context, campaignIDs []int64) (map[int64]string, error)
 }
 
-// SessionStore is implemented by a Store that knows which numbers have an
-// open WhatsApp 24-hour session. Without it no number has one, so
-// session-only campaigns send nothing.
+// SessionStore knows which numbers have an open WhatsApp 24-hour session:
+// Config.Sessions, else the Store when it implements it. Without either no
+// number has one, so session-only campaigns send nothing. An error leaves
+// the batch's messages queued for later.
 type SessionStore interface {
 	OpenSessions(ctx context.Context, phones []string, now time.Time) (map[string]bool, error)
 }
@@ -271,7 +280,23 @@ var (
 	ErrUnauthorized = errors.New("dispatch: unauthorized")
 	// ErrTryLater: nothing was accepted; the same request may go again later.
 	ErrTryLater = errors.New("dispatch: try later")
+	// ErrAccountLimit: the account has no credit or quota left (Wavy's
+	// NO_CREDIT 201 or CUSTOMER_QUOTA_BLOCKED 215 in the answer). Nothing
+	// was accepted, and nothing will be until someone tops the account
+	// up, so the worker pauses the campaign at once with a reason starting
+	// AccountLimitPrefix and puts the messages back in the queue, without
+	// a backoff of its own: the person who resumes decides when to retry.
+	// It refines ErrTryLater (errors.Is holds), so code unaware of it
+	// requeues.
+	ErrAccountLimit = fmt.Errorf("%w: account credit or quota exhausted", ErrTryLater)
 )
+
+// AccountLimitPrefix starts the reason recorded on a campaign paused because
+// the account has no credit or quota left: by the worker on an answer of
+// class ErrAccountLimit, or by the delivery side on a status saying so
+// after the provider took the messages. Pages recognise it to say what to
+// do (campaign.PauseReason).
+const AccountLimitPrefix = "account limit:"
 
 // Config tunes the worker. Zero values take the defaults.
 type Config struct {
@@ -284,6 +309,9 @@ type Config struct {
 	RetryBackoff      time.Duration // first pause after a 429/503; default 1s
 	SendTimeout       time.Duration // past it a request's outcome is unknown; default 60s
 	Now               func() time.Time
+	// Sessions tells which numbers have an open WhatsApp session (the
+	// provider's list with the stored replies); nil asks the Store.
+	Sessions SessionStore
 	// Compile prepares an SMS campaign's message for rendering with each
 	// recipient's fields, once per batch (so the billing rule in force
 	// applies); nil sends the text as written. An error (an unknown
@@ -339,6 +367,8 @@ func errString(err error) string {
 		return fmt.Sprintf("unauthorized: %v", err)
 	case errors.Is(err, ErrRejected):
 		return fmt.Sprintf("rejected: %v", err)
+	case errors.Is(err, ErrAccountLimit):
+		return fmt.Sprintf("account limit: %v", err)
 	case errors.Is(err, ErrTryLater):
 		return fmt.Sprintf("try later: %v", err)
 	}

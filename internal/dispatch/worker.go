@@ -23,7 +23,8 @@ type Worker struct {
 	wake     chan struct{}
 
 	mu       sync.Mutex
-	inflight map[int64]struct{}  // message ids whose request is on the wire
+	inflight map[int64]uint64    // message id -> the batch whose request carries it
+	batches  uint64              // batches handed out so far (the last batch's number)
 	cursor   map[int64]int64     // campaign -> last message id claimed
 	rewind   map[int64]int64     // campaign -> claim again from here (messages went back to the queue)
 	notUntil map[int64]time.Time // campaign -> no claims before (429/503 backoff)
@@ -39,7 +40,7 @@ func New(st Store, s Sender, cfg Config, log *slog.Logger) *Worker {
 		requests: rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), max(1, int(cfg.RequestsPerSecond/10))),
 		messages: rate.NewLimiter(rate.Limit(cfg.MessagesPerSecond), max(cfg.BatchSize, int(cfg.MessagesPerSecond/10))),
 		wake:     make(chan struct{}, 1),
-		inflight: map[int64]struct{}{}, cursor: map[int64]int64{}, rewind: map[int64]int64{}, notUntil: map[int64]time.Time{},
+		inflight: map[int64]uint64{}, cursor: map[int64]int64{}, rewind: map[int64]int64{}, notUntil: map[int64]time.Time{},
 		backoff: map[int64]time.Duration{}, busy: map[int64]int{},
 	}
 }
@@ -175,17 +176,19 @@ func (w *Worker) round(ctx context.Context, now time.Time, slots chan struct{}, 
 		w.mu.Lock()
 		w.cursor[c.ID] = msgs[len(msgs)-1].ID
 		w.busy[c.ID]++
+		w.batches++
+		b := batch{Campaign: c, no: w.batches}
 		for _, m := range msgs {
-			w.inflight[m.ID] = struct{}{}
+			w.inflight[m.ID] = b.no
 		}
 		w.mu.Unlock()
 		progressed = true
 		wg.Add(1)
-		go func(c Campaign, msgs []Message) {
+		go func(b batch, msgs []Message) {
 			defer wg.Done()
 			defer func() { <-slots }()
-			w.send(ctx, c, msgs)
-		}(c, msgs)
+			w.send(ctx, b, msgs)
+		}(b, msgs)
 	}
 	return progressed, nil
 }
@@ -236,15 +239,22 @@ func (w *Worker) finish(ctx context.Context, campaignID int64, now time.Time) {
 	}
 }
 
+// batch is one claimed batch of a campaign on its way: no numbers the
+// batch in the worker's in-flight table, so that a batch lets go only of
+// the messages it still carries.
+type batch struct {
+	Campaign
+	no uint64
+}
+
 // send submits one batch and records what became of it. The request is
 // not cancelled by shutdown: a batch in flight finishes.
-func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
+func (w *Worker) send(ctx context.Context, b batch, msgs []Message) {
 	bg := context.WithoutCancel(ctx)
+	c := b.Campaign
 	defer func() {
 		w.mu.Lock()
-		for _, m := range msgs {
-			delete(w.inflight, m.ID)
-		}
+		w.release(b, msgs)
 		w.busy[c.ID]--
 		w.mu.Unlock()
 	}()
@@ -266,7 +276,7 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 	if c.SessionOnly && len(out) > 0 {
 		var err error
 		if out, ids, err = w.withSession(bg, c, out); err != nil {
-			w.requeue(bg, c.ID, ids)
+			w.requeueBatch(bg, b, ids)
 			w.slowDown(c.ID, w.cfg.Now())
 			w.log.Error("dispatch: look up whatsapp sessions", "campaign_id", c.ID, "err", err)
 			return
@@ -279,7 +289,7 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 	if w.cfg.Compile != nil && c.Channel != "whatsapp" {
 		r, err := w.cfg.Compile(bg, c)
 		if err != nil {
-			w.requeue(bg, c.ID, ids)
+			w.requeueBatch(bg, b, ids)
 			if perr := w.store.PauseWithError(bg, c.ID, "message: "+describe(err)); perr != nil {
 				w.log.Error("dispatch: pause campaign", "campaign_id", c.ID, "err", perr)
 			}
@@ -301,7 +311,7 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 		var stopped *StoppedError
 		errors.As(err, &stopped)
 		if len(acc) > 0 || stopped != nil {
-			ids = w.partial(bg, c.ID, ids, acc, stopped, now)
+			ids = w.partial(bg, b, ids, acc, stopped, now)
 			if len(ids) == 0 {
 				return
 			}
@@ -318,19 +328,28 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 		delete(w.backoff, c.ID)
 		w.mu.Unlock()
 	case errors.Is(err, ErrUnauthorized):
-		w.requeue(bg, c.ID, ids)
+		w.requeueBatch(bg, b, ids)
 		reason := "unauthorized: " + describe(err)
 		if perr := w.store.PauseWithError(bg, c.ID, reason); perr != nil {
 			w.log.Error("dispatch: pause campaign", "campaign_id", c.ID, "err", perr)
 		}
 		w.log.Warn("dispatch: credentials refused, campaign paused", "campaign_id", c.ID, "err", err)
+	case errors.Is(err, ErrAccountLimit):
+		// Nothing more goes until someone tops the account up: pause at
+		// once (Claim sends nothing for a paused campaign), keep the rest
+		// queued, and leave the retrying to the person who resumes.
+		w.requeueBatch(bg, b, ids)
+		if perr := w.store.PauseWithError(bg, c.ID, AccountLimitPrefix+" "+describe(err)); perr != nil {
+			w.log.Error("dispatch: pause campaign", "campaign_id", c.ID, "err", perr)
+		}
+		w.log.Warn("dispatch: account credit or quota exhausted, campaign paused", "campaign_id", c.ID, "messages", len(ids), "err", err)
 	case errors.Is(err, ErrRejected):
 		if ferr := w.store.Fail(bg, c.ID, ids, describe(err)); ferr != nil {
 			w.log.Error("dispatch: mark failed", "campaign_id", c.ID, "err", ferr)
 		}
 		w.log.Warn("dispatch: batch rejected", "campaign_id", c.ID, "messages", len(ids), "err", err)
 	case errors.Is(err, ErrTryLater):
-		w.requeue(bg, c.ID, ids)
+		w.requeueBatch(bg, b, ids)
 		w.slowDown(c.ID, now)
 		w.log.Info("dispatch: provider busy, retrying later", "campaign_id", c.ID, "err", err)
 	case !w.canReconcile(c.Channel):
@@ -388,14 +407,14 @@ func billed(acc []Accepted, msgs []Message) {
 
 // partial records the accepted part of a batch that failed, requeues what
 // was never submitted, and returns the ids the error applies to.
-func (w *Worker) partial(ctx context.Context, campaignID int64, ids []int64, acc []Accepted, stopped *StoppedError, now time.Time) []int64 {
+func (w *Worker) partial(ctx context.Context, b batch, ids []int64, acc []Accepted, stopped *StoppedError, now time.Time) []int64 {
 	if len(acc) > 0 {
-		if err := w.store.Accept(ctx, campaignID, acc, now); err != nil {
-			w.log.Error("dispatch: record accepted", "campaign_id", campaignID, "err", err)
+		if err := w.store.Accept(ctx, b.ID, acc, now); err != nil {
+			w.log.Error("dispatch: record accepted", "campaign_id", b.ID, "err", err)
 		}
 		// Progress was made: the back-off starts over.
 		w.mu.Lock()
-		delete(w.backoff, campaignID)
+		delete(w.backoff, b.ID)
 		w.mu.Unlock()
 	}
 	done := make(map[int64]bool, len(acc))
@@ -403,7 +422,7 @@ func (w *Worker) partial(ctx context.Context, campaignID int64, ids []int64, acc
 		done[a.MessageID] = true
 	}
 	if stopped != nil && len(stopped.Unsent) > 0 {
-		w.requeue(ctx, campaignID, stopped.Unsent)
+		w.requeueBatch(ctx, b, stopped.Unsent)
 		for _, id := range stopped.Unsent {
 			done[id] = true
 		}
@@ -417,12 +436,42 @@ func (w *Worker) partial(ctx context.Context, campaignID int64, ids []int64, acc
 	return rest
 }
 
+// requeueBatch puts messages of a batch back in the queue and lets go of
+// them at once: from then on another batch may claim them, and what this
+// batch does afterwards (its clean-up included) must not take them out of
+// that batch's hands, or the reconciler would find them submitting and
+// not in flight while they are on the wire.
+func (w *Worker) requeueBatch(ctx context.Context, b batch, ids []int64) {
+	w.requeue(ctx, b.ID, ids)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, id := range ids {
+		if w.inflight[id] == b.no {
+			delete(w.inflight, id)
+		}
+	}
+}
+
+// release forgets the messages of a batch that are still its own; w.mu is
+// held.
+func (w *Worker) release(b batch, msgs []Message) {
+	for _, m := range msgs {
+		if w.inflight[m.ID] == b.no {
+			delete(w.inflight, m.ID)
+		}
+	}
+}
+
 // withSession keeps the messages whose number has an open WhatsApp
 // session and fails the others; on a lookup error it returns every id so
 // they can be requeued.
 func (w *Worker) withSession(ctx context.Context, c Campaign, msgs []Message) ([]Message, []int64, error) {
 	open := map[string]bool{}
-	if ss, ok := w.store.(SessionStore); ok {
+	ss, ok := w.cfg.Sessions, w.cfg.Sessions != nil
+	if !ok {
+		ss, ok = w.store.(SessionStore)
+	}
+	if ok {
 		phones := make([]string, len(msgs))
 		for i, m := range msgs {
 			phones[i] = m.Phone

@@ -27,6 +27,18 @@
 // CPU; recipients on Sercomtel are billed the separate SMS they receive.
 // CostPreview is the same walk over recipients given by their fields.
 //
+// # WhatsApp
+//
+// WhatsApp is the message of a WhatsApp campaign: an approved template
+// (header text with parameters, or a media header by URL with a title;
+// body and footer) or free-form content for open sessions (text with its
+// link preview, media by URL or uploaded as base64 within
+// MaxWhatsAppMediaData, a location with name and address, contact cards
+// with the seeds' vCard fields). Problems checks it against the API's
+// rules and the list's columns; Preview renders it as a phone shows it.
+// A MediaUpload is a file uploaded in the editor; MediaTypeOf says which
+// kind of message takes a file type.
+//
 // The package is pure: no I/O, no web, no SQL. Functions that find a
 // problem with user input return translation keys (as packages user and
 // campaign do), so the web layer can say it in the reader's language.

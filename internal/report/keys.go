@@ -70,8 +70,8 @@ const (
 	StateSuppressed = "suppressed"
 	StateExpired    = "expired"
 	StateCancelled  = "cancelled"
-	// StateUnknown holds messages whose send got an unclear answer that
-	// cannot be looked up (never resent).
+	// StateUnknown: the send had no clear answer on a channel the
+	// provider cannot be asked about (WhatsApp); never resent.
 	StateUnknown = "unknown"
 )
 

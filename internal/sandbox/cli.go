@@ -56,6 +56,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	openSessions := fs.Bool("whatsapp-open-sessions", false, "treat every WhatsApp recipient as having an open session")
 	latency := fs.Duration("latency", 0, "fault injection: delay before every API answer")
 	acceptThen500 := fs.Float64("accept-then-500", 0, "fault injection: share of sends accepted but answered 500")
+	status503 := fs.Float64("503-rate", 0, "fault injection: share of requests answered 503 without doing anything")
 	webhookWorkers := fs.Int("webhook-workers", 0, "concurrent webhook POSTs (0: the default)")
 	noCreditAfter := fs.Int64("no-credit-after", 0, "SMS sent before the credit runs out and every later one gets status 201 NO_CREDIT (0: never; change it at "+CreditPath+")")
 	smppAddr := fs.String("smpp-addr", "", "also serve SMPP 3.4 (plain TCP) on this address; system_id --username, password --token (empty: no SMPP)")
@@ -89,6 +90,12 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "arauto sandbox: --no-credit-after must not be negative\n")
 		return errUsage
 	}
+	for name, v := range map[string]float64{"--accept-then-500": *acceptThen500, "--503-rate": *status503} {
+		if v < 0 || v > 1 {
+			fmt.Fprintf(stderr, "arauto sandbox: %s must be a share from 0 to 1\n", name)
+			return errUsage
+		}
+	}
 	if *delayScale < 0 {
 		fmt.Fprintf(stderr, "arauto sandbox: --delay-scale must not be negative\n")
 		return errUsage
@@ -103,7 +110,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		StatusURL: *statusURL, MOURL: *moURL, WhatsAppURL: *waURL,
 		DelayScale: *delayScale, ReplyRate: *replyRate, RateLimit: *rateLimit,
 		WhatsAppOpenSessions: *openSessions, Logger: logger,
-		Faults: Faults{Latency: *latency, AcceptThen500Rate: *acceptThen500,
+		Faults: Faults{Latency: *latency, AcceptThen500Rate: *acceptThen500, Status503Rate: *status503,
 			SMPPDropRate: *smppDrop, SMPPRespDelay: *smppDelay, SMPPThrottleRate: *smppThrottle},
 		SMPPRate:       *smppRate,
 		WebhookWorkers: *webhookWorkers, NoCreditAfter: *noCreditAfter,
