@@ -283,10 +283,13 @@ func (s *Store) CloseStale(ctx context.Context, cutoff, now time.Time, counter s
 	for {
 		var n int64
 		err := s.tx(ctx, func(tx *sql.Tx) error {
+			// Messages are submitted in about id order, so walking the
+			// pending ones by id meets the old ones first.
 			rows, err := tx.QueryContext(ctx, `UPDATE messages SET unknown_at = ? WHERE id IN (
-					SELECT id FROM messages INDEXED BY messages_awaiting_status
-					WHERE state = 'accepted' AND sent_code = 0 AND delivered_code = 0 AND unknown_at = 0 AND submitted_at < ?
-					LIMIT 10000)
+					SELECT id FROM messages INDEXED BY messages_pending
+					WHERE sent_code = 0 AND delivered_code = 0 AND unknown_at = 0
+						AND state = 'accepted' AND submitted_at < ?
+					ORDER BY id LIMIT 10000)
 				RETURNING campaign_id`, toMS(now), toMS(cutoff))
 			if err != nil {
 				return err

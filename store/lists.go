@@ -266,23 +266,26 @@ type RecipientPage struct {
 }
 
 // Recipients returns a page of a list's recipients in file order. A search
-// of digits matches phone numbers containing them; other text matches the
-// personalisation fields.
+// that is a number (recipient.ParseNumberSearch: the whole number, without
+// 55 or the DDD, formatted, or its last four digits or more) finds the
+// numbers ending with it through the index of their last four digits; an
+// area prefix ("5511") the numbers starting with it; fewer digits match
+// anywhere in the number; other text matches the personalisation fields.
 func (s *Store) Recipients(ctx context.Context, listID int64, search string, offset, limit int) (RecipientPage, error) {
 	where, args := "list_id = ?", []any{listID}
 	if search = strings.TrimSpace(search); search != "" {
-		digits := strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return r
-			}
-			return -1
-		}, search)
-		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(search) + "%"
-		phoneLike := !strings.ContainsFunc(search, func(r rune) bool { return !strings.ContainsRune("0123456789+ ()-.", r) })
-		if digits != "" && phoneLike {
-			where += " AND phone LIKE ? ESCAPE '\\'"
-			args = append(args, "%"+digits+"%")
-		} else {
+		switch n, ok := recipient.ParseNumberSearch(search); {
+		case ok && n.Suffix():
+			where = "list_id = ? AND substr(phone, -4) = ? AND substr(phone, -?) = ?"
+			args = append(args, n.Digits[len(n.Digits)-4:], len(n.Digits), n.Digits)
+		case ok && n.AreaPrefix:
+			where += " AND phone >= ? AND phone < ?"
+			args = append(args, n.Digits, n.Digits+":")
+		case ok:
+			where += " AND phone LIKE ?"
+			args = append(args, "%"+n.Digits+"%")
+		default:
+			like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(search) + "%"
 			where += " AND (fields LIKE ? ESCAPE '\\' OR correlation_id LIKE ? ESCAPE '\\')"
 			args = append(args, like, like)
 		}

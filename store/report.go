@@ -46,8 +46,9 @@ type MessageFilter struct {
 	// Carrier keeps messages of this carrier, named as counted
 	// (report.CarrierName: upper case).
 	Carrier string
-	// Phone keeps numbers starting with these digits (E.164 without '+').
-	Phone string
+	// Number keeps the numbers a search for a number finds: ending with
+	// its digits, or starting with them for an area prefix.
+	Number recipient.NumberSearch
 }
 
 // MessageRow is one recipient's result.
@@ -96,14 +97,61 @@ func (f MessageFilter) where(args []any) (string, []any) {
 		w.WriteString(" AND m.carrier = ?")
 		args = append(args, f.Carrier)
 	}
-	if f.Phone != "" {
+	switch n := f.Number; {
+	case n.Digits == "":
+	case n.AreaPrefix:
 		// A prefix range on the text column, so "5511" finds every
 		// number of São Paulo.
 		w.WriteString(" AND m.phone >= ? AND m.phone < ?")
-		args = append(args, f.Phone, f.Phone+":")
+		args = append(args, n.Digits, n.Digits+":")
+	default:
+		w.WriteString(" AND substr(m.phone, -?) = ?")
+		args = append(args, len(n.Digits), n.Digits)
 	}
 	return w.String(), args
 }
+
+// messagesQuery is the query of a campaign's messages matching f with ids
+// in [lo, hi], in id order (DESC when desc), at most limit, with the
+// recipient's fields; args are its arguments. Whatever the filter, it
+// reads few rows beyond those it returns:
+//   - a number (four digits or more) is looked up in the campaign's list
+//     by its last four digits, then in the outbox by row;
+//   - the pending outcome reads the index of messages without a status;
+//   - a failure code reads the index of failed messages;
+//   - anything else walks the outbox by id, where matches are dense.
+func messagesQuery(f MessageFilter, campaignID, listID, lo, hi int64, desc bool, limit int) (string, []any) {
+	order := " ORDER BY m.id"
+	if desc {
+		order += " DESC"
+	}
+	where, args := f.where(nil)
+	if f.Number.Suffix() && listID != 0 {
+		q := "SELECT " + messageRowColumns + `, r.fields FROM recipients r INDEXED BY recipients_last4
+			CROSS JOIN messages m INDEXED BY messages_campaign_row ON m.campaign_id = ? AND m.row = r.row
+			WHERE r.list_id = ? AND substr(r.phone, -4) = ? AND m.id BETWEEN ? AND ?` + where + order + " LIMIT ?"
+		return q, append(append([]any{campaignID, listID, f.Number.Digits[len(f.Number.Digits)-4:], lo, hi}, args...), limit)
+	}
+	from := "messages m"
+	switch {
+	case f.Outcome == "pending":
+		from = "messages m INDEXED BY messages_pending"
+		where += " AND m.sent_code = 0 AND m.delivered_code = 0 AND m.unknown_at = 0"
+	case f.Code != 0 && f.Code != successSent && f.Code != successDelivered:
+		from = "messages m INDEXED BY messages_failed"
+		where += " AND (m.sent_code NOT IN (0, 2) OR m.delivered_code NOT IN (0, 4))"
+	}
+	q := "SELECT " + messageRowColumns + ", coalesce(r.fields, '') FROM " + from + " LEFT JOIN recipients r ON r.list_id = ? AND r.row = m.row" +
+		" WHERE m.id BETWEEN ? AND ? AND m.campaign_id = ?" + where + order + " LIMIT ?"
+	return q, append(append([]any{listID, lo, hi, campaignID}, args...), limit)
+}
+
+// The status codes of success, which most messages carry: filtering by
+// them walks the outbox.
+const (
+	successSent      = 2
+	successDelivered = 4
+)
 
 const messageRowColumns = `m.id, m.campaign_id, m.row, m.phone, m.state, m.carrier, m.sent_code, m.delivered_code,
 	m.sent_at, m.delivered_at, m.read_at, m.status_updated_at, m.unknown_at, m.submitted_at, m.error`
@@ -132,16 +180,13 @@ func (s *Store) CampaignMessages(ctx context.Context, id int64, f MessageFilter,
 		return page, err
 	}
 	lo, hi := first, last
-	order := "ASC"
 	if before > 0 {
-		hi, order = min(before-1, last), "DESC"
+		hi = min(before-1, last)
 	} else if after > 0 {
 		lo = max(after+1, first)
 	}
-	where, args := f.where([]any{lo, hi, id})
-	q := "SELECT " + messageRowColumns + ", coalesce(r.fields, '') FROM messages m LEFT JOIN recipients r ON r.list_id = ? AND r.row = m.row" +
-		" WHERE m.id BETWEEN ? AND ? AND m.campaign_id = ?" + where + " ORDER BY m.id " + order + " LIMIT ?"
-	rows, err := s.r.QueryContext(ctx, q, append(append([]any{listID}, args...), limit+1)...)
+	q, args := messagesQuery(f, id, listID, lo, hi, before > 0, limit+1)
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return page, fmt.Errorf("store: messages of campaign %d: %w", id, err)
 	}
@@ -194,9 +239,8 @@ func (s *Store) EachCampaignMessage(ctx context.Context, id int64, f MessageFilt
 	}
 	after := first - 1
 	for after < last {
-		where, args := f.where([]any{after + 1, last, id})
-		rows, err := s.r.QueryContext(ctx, "SELECT "+messageRowColumns+", coalesce(r.fields, '') FROM messages m LEFT JOIN recipients r ON r.list_id = ? AND r.row = m.row"+
-			" WHERE m.id BETWEEN ? AND ? AND m.campaign_id = ?"+where+" ORDER BY m.id LIMIT ?", append(append([]any{listID}, args...), exportBatch)...)
+		q, args := messagesQuery(f, id, listID, after+1, last, false, exportBatch)
+		rows, err := s.r.QueryContext(ctx, q, args...)
 		if err != nil {
 			return fmt.Errorf("store: export campaign %d: %w", id, err)
 		}
