@@ -75,7 +75,8 @@ func (s *Store) DueCampaigns(ctx context.Context, now time.Time) ([]dispatch.Cam
 }
 
 // StartCampaign copies the campaign's recipients into the outbox, in
-// chunks, and makes it running. Re-running it after a crash continues where
+// chunks in row order (so ids follow rows: the first and last rows hold
+// the campaign's first and last ids), and makes it running. Re-running it after a crash continues where
 // the copy stopped.
 func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) error {
 	var listID sql.NullInt64
@@ -126,8 +127,8 @@ func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) erro
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE campaigns SET state = 'running', last_error = '',
 			started_at = CASE WHEN started_at = 0 THEN ? ELSE started_at END,
-			first_message_id = coalesce((SELECT min(id) FROM messages WHERE campaign_id = ?), 0),
-			last_message_id = coalesce((SELECT max(id) FROM messages WHERE campaign_id = ?), 0),
+			first_message_id = coalesce((SELECT id FROM messages WHERE campaign_id = ? ORDER BY row LIMIT 1), 0),
+			last_message_id = coalesce((SELECT id FROM messages WHERE campaign_id = ? ORDER BY row DESC LIMIT 1), 0),
 			updated_at = ? WHERE id = ? AND state IN ('scheduled', 'running')`, toMS(now), id, id, toMS(now), id)
 		return err
 	})
@@ -153,7 +154,7 @@ func (s *Store) Claim(ctx context.Context, campaignID, after int64, limit int, n
 			return nil
 		}
 		rows, err := tx.QueryContext(ctx, `UPDATE messages SET state = 'submitting', claimed_at = ?, attempts = attempts + 1
-			WHERE id IN (SELECT id FROM messages WHERE id > ? AND id <= ? AND campaign_id = ? AND state = 'queued' ORDER BY id LIMIT ?)
+			WHERE id IN (SELECT id FROM messages NOT INDEXED WHERE id > ? AND id <= ? AND campaign_id = ? AND state = 'queued' ORDER BY id LIMIT ?)
 			RETURNING id, row, phone`, toMS(now), after, last, campaignID, limit)
 		if err != nil {
 			return err

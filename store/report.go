@@ -132,7 +132,9 @@ func messagesQuery(f MessageFilter, campaignID, listID, lo, hi int64, desc bool,
 			WHERE r.list_id = ? AND substr(r.phone, -4) = ? AND m.id BETWEEN ? AND ?` + where + order + " LIMIT ?"
 		return q, append(append([]any{campaignID, listID, f.Number.Digits[len(f.Number.Digits)-4:], lo, hi}, args...), limit)
 	}
-	from := "messages m"
+	// The outbox by primary key (the index by campaign and row would
+	// read the whole campaign to honour the id range).
+	from := "messages m NOT INDEXED"
 	switch {
 	case f.Outcome == "pending":
 		from = "messages m INDEXED BY messages_pending"
