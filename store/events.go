@@ -206,6 +206,8 @@ func (w *eventWriter) answer(batch []appendReq, err error) {
 func (w *eventWriter) write(batch []appendReq) error {
 	chunks := packChunks(batch)
 	ctx := context.Background()
+	w.s.gate.enter(true)
+	defer w.s.gate.leave()
 	tx, err := w.s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err

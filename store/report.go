@@ -317,10 +317,11 @@ func (s *Store) RecentCampaigns(ctx context.Context, since time.Time, limit int)
 		coalesce(sum(CASE WHEN cc.state = ? THEN cc.n END), 0),
 		coalesce(sum(CASE WHEN cc.state = ? THEN cc.n END), 0),
 		coalesce(sum(CASE WHEN cc.state IN (?, ?, 'failed', 'expired') THEN cc.n END), 0),
-		coalesce(sum(CASE WHEN cc.state = ? THEN cc.n END), 0)
+		coalesce(sum(CASE WHEN cc.state = ? THEN cc.n END), 0),
+		coalesce(sum(CASE WHEN cc.state = ? THEN cc.n END), -1)
 		FROM campaigns c LEFT JOIN campaign_counts cc ON cc.campaign_id = c.id
 		WHERE c.started_at >= ? GROUP BY c.id ORDER BY c.started_at DESC LIMIT ?`,
-		report.KeySent, report.KeyDelivered, report.KeyFailed, report.KeyExpired, report.KeyNoReceipt, toMS(since), limit)
+		report.KeySent, report.KeyDelivered, report.KeyFailed, report.KeyExpired, report.KeyNoReceipt, segmentsKey, toMS(since), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: recent campaigns: %w", err)
 	}
@@ -329,12 +330,17 @@ func (s *Store) RecentCampaigns(ctx context.Context, since time.Time, limit int)
 	for rows.Next() {
 		var c CampaignSummary
 		var started, first, last int64
+		var segments int64
 		if err := rows.Scan(&c.ID, &c.Name, &c.Channel, &c.State, &started, &first, &last,
-			&c.Recipients, &c.Submitted, &c.Sent, &c.Delivered, &c.Failed, &c.NoReceipt); err != nil {
+			&c.Recipients, &c.Submitted, &c.Sent, &c.Delivered, &c.Failed, &c.NoReceipt, &segments); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: recent campaigns: %w", err)
 		}
 		c.StartedAt = fromMS(started)
+		if segments >= 0 {
+			// Kept as a counter when retention pruned the rows.
+			c.Segments, first, last = segments, 0, 0
+		}
 		out = append(out, c)
 		ranges = append(ranges, [2]int64{first, last})
 	}

@@ -50,7 +50,8 @@ type Options struct {
 	// default 100 ms.
 	Interval time.Duration
 	// Batch is how many events one transaction applies at most; default
-	// 2048.
+	// 512, a few milliseconds of the writer, so webhooks and sending
+	// never wait long behind it.
 	Batch int
 	// MinGap spaces transactions when events trickle in, so that a flood
 	// of webhooks (each commit kicks) is applied in batches rather than
@@ -88,7 +89,7 @@ func NewApplier(st Store, o Options) *Applier {
 		o.Interval = 100 * time.Millisecond
 	}
 	if o.Batch <= 0 {
-		o.Batch = 2048
+		o.Batch = 512
 	}
 	if o.MinGap <= 0 {
 		o.MinGap = 20 * time.Millisecond
