@@ -31,6 +31,7 @@ import (
 	"arauto/internal/events"
 	"arauto/internal/message"
 	"arauto/internal/provider"
+	"arauto/internal/retention"
 	"arauto/internal/sandbox"
 	"arauto/internal/sms"
 	"arauto/internal/user"
@@ -214,6 +215,17 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 			return c, nil
 		}}
 	go poller.Run(pollCtx)
+	// Retention prunes what is older than the Settings say, every hour.
+	retentionCtx, stopRetention := context.WithCancel(context.Background())
+	retentionDone := make(chan struct{})
+	go func() {
+		defer close(retentionDone)
+		retention.Loop(retentionCtx, st, log.With("component", "retention"))
+	}()
+	defer func() {
+		stopRetention()
+		<-retentionDone
+	}()
 
 	select {
 	case err := <-served:

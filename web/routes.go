@@ -56,6 +56,11 @@ func (s *Server) routes() {
 		{"POST", "/settings/optout", user.Admin, s.saveOptOut},
 		{"POST", "/settings/polling", user.Admin, s.savePolling},
 		{"POST", "/settings/timezone", user.Admin, s.saveOrgZone},
+		// Storage and retention (storage.go).
+		{"GET", "/settings/storage", user.Admin, s.storageCard},
+		{"POST", "/settings/retention", user.Admin, s.saveRetention},
+		{"POST", "/settings/retention/run", user.Admin, s.pruneNow},
+		{"POST", "/settings/compact", user.Admin, s.compactNow},
 
 		// Campaigns (campaigns.go): every change of the campaign itself
 		// goes to the Campaign API on apigw first.
