@@ -215,14 +215,16 @@ func (s *Store) Conversation(ctx context.Context, phone string, limit int) ([]Co
 		return nil, fmt.Errorf("store: conversation with %s: %w", phone, err)
 	}
 	// The messages sent to the number are found through the list rows
-	// that hold it, in each campaign's list (by its last four digits),
+	// that hold it, in each campaign's list (recipient_numbers, by its
+	// last four digits),
 	// then by row in the campaign's outbox: no index by phone is kept on
 	// the outbox, whose writes must stay cheap while sending.
 	rows, err = s.r.QueryContext(ctx, `SELECT m.id, m.campaign_id, c.name, c.channel, coalesce(c.message, ''), coalesce(l.columns, ''),
 			r.fields, m.state, m.submitted_at, m.carrier, m.sent_code, m.delivered_code, m.sent_at, m.delivered_at, m.read_at
 		FROM campaigns c
-		CROSS JOIN recipients r INDEXED BY recipients_last4 ON r.list_id = c.list_id AND substr(r.phone, -4) = substr(?1, -4) AND r.phone = ?1
-		CROSS JOIN messages m INDEXED BY messages_campaign_row ON m.campaign_id = c.id AND m.row = r.row
+		CROSS JOIN recipient_numbers n ON n.list_id = c.list_id AND n.last4 = substr(?1, -4)
+		CROSS JOIN recipients r ON r.list_id = n.list_id AND r.row = n.row AND r.phone = ?1
+		CROSS JOIN messages m INDEXED BY messages_campaign_row ON m.campaign_id = c.id AND m.row = n.row
 		LEFT JOIN lists l ON l.id = c.list_id
 		WHERE c.list_id IS NOT NULL AND m.state = 'accepted' ORDER BY m.submitted_at DESC LIMIT ?2`, phone, limit)
 	if err != nil {

@@ -127,9 +127,10 @@ func messagesQuery(f MessageFilter, campaignID, listID, lo, hi int64, desc bool,
 	}
 	where, args := f.where(nil)
 	if f.Number.Suffix() && listID != 0 {
-		q := "SELECT " + messageRowColumns + `, r.fields FROM recipients r INDEXED BY recipients_last4
-			CROSS JOIN messages m INDEXED BY messages_campaign_row ON m.campaign_id = ? AND m.row = r.row
-			WHERE r.list_id = ? AND substr(r.phone, -4) = ? AND m.id BETWEEN ? AND ?` + where + order + " LIMIT ?"
+		q := "SELECT " + messageRowColumns + `, r.fields FROM recipient_numbers n
+			CROSS JOIN recipients r ON r.list_id = n.list_id AND r.row = n.row
+			CROSS JOIN messages m INDEXED BY messages_campaign_row ON m.campaign_id = ? AND m.row = n.row
+			WHERE n.list_id = ? AND n.last4 = ? AND m.id BETWEEN ? AND ?` + where + order + " LIMIT ?"
 		return q, append(append([]any{campaignID, listID, f.Number.Digits[len(f.Number.Digits)-4:], lo, hi}, args...), limit)
 	}
 	// The outbox by primary key (the index by campaign and row would
