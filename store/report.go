@@ -228,53 +228,104 @@ func (s *Store) CampaignMessages(ctx context.Context, id int64, f MessageFilter,
 	return page, nil
 }
 
-// exportBatch is how many messages EachCampaignMessage reads per query,
-// so that no read transaction stays open for the whole export.
-const exportBatch = 5000
+// exportSpan is how many consecutive message ids one query of
+// EachCampaignMessage reads, so no read transaction stays open for the
+// whole export; exportReaders spans are read at once, ahead of the
+// writer, and at most exportAhead are held in memory.
+const (
+	exportSpan    = 4096
+	exportReaders = 2
+	exportAhead   = 6
+)
 
 // EachCampaignMessage calls fn with every message of the campaign
-// matching f, in outbox order, with the recipient's list fields. It reads
-// in batches by primary key, so memory stays flat whatever the size.
+// matching f, in outbox order, with the recipient's list fields. Spans of
+// ids are read by two goroutines ahead of fn (reading a row through the
+// driver costs more than writing it out), in order, a few at a time, so
+// memory stays flat whatever the size. An error from fn stops the walk.
 func (s *Store) EachCampaignMessage(ctx context.Context, id int64, f MessageFilter, fn func(MessageRow) error) error {
 	listID, first, last, err := s.campaignRange(ctx, id)
 	if err != nil || last == 0 {
 		return err
 	}
-	after := first - 1
-	for after < last {
-		q, args := messagesQuery(f, id, listID, after+1, last, false, exportBatch)
-		rows, err := s.r.QueryContext(ctx, q, args...)
-		if err != nil {
-			return fmt.Errorf("store: export campaign %d: %w", id, err)
+	type result struct {
+		rows []MessageRow
+		err  error
+	}
+	spans := int((last-first)/exportSpan + 1)
+	out := make([]chan result, spans)
+	for i := range out {
+		out[i] = make(chan result, 1)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ahead := make(chan struct{}, exportAhead)
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := range spans {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
 		}
-		n := 0
-		var m MessageRow
-		for rows.Next() {
-			var fields string
-			if m, err = scanMessageRow(rows, &fields); err != nil {
-				rows.Close()
-				return fmt.Errorf("store: export campaign %d: %w", id, err)
+	}()
+	for range exportReaders {
+		go func() {
+			for i := range next {
+				lo := first + int64(i)*exportSpan
+				rows, err := s.readSpan(ctx, f, id, listID, lo, min(lo+exportSpan-1, last))
+				out[i] <- result{rows, err}
 			}
-			if fields != "" {
-				m.Fields = strings.Split(fields, recipient.FieldSeparator)
-			}
-			n++
+		}()
+	}
+	for i := range spans {
+		var r result
+		select {
+		case r = <-out[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if r.err != nil {
+			return fmt.Errorf("store: export campaign %d: %w", id, r.err)
+		}
+		for _, m := range r.rows {
 			if err := fn(m); err != nil {
-				rows.Close()
 				return err
 			}
 		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return fmt.Errorf("store: export campaign %d: %w", id, err)
-		}
-		if n < exportBatch {
-			return nil
-		}
-		after = m.ID
+		<-ahead
 	}
 	return nil
+}
+
+// readSpan reads the messages matching f with ids in [lo, hi].
+func (s *Store) readSpan(ctx context.Context, f MessageFilter, id, listID, lo, hi int64) ([]MessageRow, error) {
+	q, args := messagesQuery(f, id, listID, lo, hi, false, int(hi-lo+1))
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MessageRow
+	for rows.Next() {
+		var fields string
+		m, err := scanMessageRow(rows, &fields)
+		if err != nil {
+			return nil, err
+		}
+		if fields != "" {
+			m.Fields = strings.Split(fields, recipient.FieldSeparator)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
 
 // CampaignSummary is one campaign's totals for the dashboard.
