@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"arauto/internal/dispatch"
 	"arauto/internal/message"
 	"arauto/internal/recipient"
@@ -291,7 +293,7 @@ func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Acc
 		defer stmt.Close()
 		var moved int64
 		for _, a := range acc {
-			res, err := stmt.ExecContext(ctx, a.ProviderID, toMS(now), a.MessageID)
+			res, err := stmt.ExecContext(ctx, compactProviderID(a.ProviderID), toMS(now), a.MessageID)
 			if err != nil {
 				return err
 			}
@@ -308,6 +310,16 @@ func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Acc
 		return fmt.Errorf("store: accept messages of campaign %d: %w", campaignID, err)
 	}
 	return nil
+}
+
+// compactProviderID stores the provider's message id as its 16 bytes when
+// it is a UUID (Wavy's ids are): a fifth of an outbox row, on the rows
+// every send rewrites. Other ids are kept as text.
+func compactProviderID(id string) any {
+	if u, err := uuid.Parse(id); err == nil && len(id) == 36 {
+		return u[:]
+	}
+	return id
 }
 
 func (s *Store) moveAll(ctx context.Context, campaignID int64, ids []int64, from, to, errText string) error {
