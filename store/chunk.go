@@ -206,3 +206,112 @@ func (s *Store) Event(ctx context.Context, id int64) (delivery.Event, error) {
 	}
 	return e, nil
 }
+
+// repackMax bounds the events of a repacked chunk: larger chunks compress
+// better, and one is read whole to look up a single event.
+const repackMax = 16384
+
+// RepackRawEvents merges runs of applied chunks of one kind and source
+// into chunks of up to repackMax events, compressed harder: a group
+// commit of a few dozen webhooks gives zstd little to learn from, a run
+// of thousands shrinks several times more. It works oldest first, one
+// merged chunk per transaction, and returns how many events it repacked.
+func (s *Store) RepackRawEvents(ctx context.Context) (int64, error) {
+	var total int64
+	after := int64(0)
+	for {
+		rows, err := s.r.QueryContext(ctx, "SELECT "+chunkColumns+` FROM event_chunks
+			WHERE first_id > ? AND applied_at > 0 AND codec = 'zstd' ORDER BY first_id LIMIT 2000`, after)
+		if err != nil {
+			return total, fmt.Errorf("store: repack raw events: %w", err)
+		}
+		var run []chunkRow
+		var done bool
+		for rows.Next() {
+			c, err := scanChunk(rows)
+			if err != nil {
+				rows.Close()
+				return total, fmt.Errorf("store: repack raw events: %w", err)
+			}
+			after = c.firstID
+			if len(run) > 0 {
+				p := run[len(run)-1]
+				if c.kind != p.kind || c.source != p.source || c.firstID != p.firstID+int64(p.n) || sumN(run)+c.n > repackMax {
+					break
+				}
+			}
+			if c.n >= repackMax/2 && len(run) == 0 {
+				continue // already large
+			}
+			run = append(run, c)
+		}
+		done = !rows.Next()
+		rows.Close()
+		if len(run) > 1 {
+			n, err := s.repack(ctx, run)
+			if err != nil {
+				return total, err
+			}
+			total += n
+			after = run[len(run)-1].firstID
+		} else if len(run) == 1 {
+			after = run[0].firstID
+		}
+		if done && len(run) <= 1 {
+			return total, nil
+		}
+	}
+}
+
+func sumN(cs []chunkRow) int {
+	n := 0
+	for _, c := range cs {
+		n += c.n
+	}
+	return n
+}
+
+// repack replaces a run of consecutive chunks by one.
+func (s *Store) repack(ctx context.Context, run []chunkRow) (int64, error) {
+	var meta, raw []byte
+	var receivedAt int64
+	_, dec := codecs()
+	for _, c := range run {
+		b, err := dec.DecodeAll(c.body, nil)
+		if err != nil {
+			return 0, fmt.Errorf("store: repack event chunk %d: %w", c.firstID, err)
+		}
+		raw = append(raw, b...)
+		meta = append(meta, c.meta...)
+	}
+	enc, err := zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1))
+	if err != nil {
+		return 0, fmt.Errorf("store: repack raw events: %w", err)
+	}
+	body := enc.EncodeAll(raw, nil)
+	enc.Close()
+	first, n := run[0].firstID, sumN(run)
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if err := tx.QueryRowContext(ctx, "SELECT max(received_at) FROM event_chunks WHERE first_id BETWEEN ? AND ?", first, run[len(run)-1].firstID).Scan(&receivedAt); err != nil {
+			return err
+		}
+		var applied int64
+		if err := tx.QueryRowContext(ctx, "SELECT max(applied_at) FROM event_chunks WHERE first_id BETWEEN ? AND ?", first, run[len(run)-1].firstID).Scan(&applied); err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, "DELETE FROM event_chunks WHERE first_id BETWEEN ? AND ? AND applied_at > 0", first, run[len(run)-1].firstID)
+		if err != nil {
+			return err
+		}
+		if k, _ := res.RowsAffected(); k != int64(len(run)) {
+			return fmt.Errorf("chunks changed meanwhile (%d of %d)", k, len(run))
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO event_chunks (first_id, n, kind, source, received_at, applied_at, codec, meta, body)
+			VALUES (?, ?, ?, ?, ?, ?, 'zstd', ?, ?)`, first, n, run[0].kind, run[0].source, receivedAt, applied, meta, body)
+		return err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("store: repack event chunks from %d: %w", first, err)
+	}
+	return int64(n), nil
+}

@@ -121,3 +121,50 @@ func TestPruneKeepsUnapplied(t *testing.T) {
 }
 
 func ptr(n int) *int { return &n }
+
+// TestRepackKeepsEveryEvent repacks applied events stored one per commit
+// into one chunk: every event reads back the same, the counts stay, the
+// bytes shrink, and events not applied yet are left alone.
+func TestRepackKeepsEveryEvent(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	sd := seedCampaign(t, s, 200, campaign.SMS, true)
+	for i := range 200 {
+		appendEvents(t, s, ev{delivery.KindSMSStatus, mustJSON(t, callback(sd.corr(i), "VIVO", 2, tAccept.Add(time.Second))), time.Time{}})
+	}
+	applyAll(t, s, tAccept.Add(2*time.Hour))
+	appendEvents(t, s, ev{delivery.KindSMSStatus, mustJSON(t, callback(sd.corr(0), "VIVO", 2, tAccept)), time.Time{}}) // not applied
+	var before []delivery.Event
+	for id := int64(1); id <= 201; id++ {
+		e, err := s.Event(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before = append(before, e)
+	}
+	size := func() (chunks, bytes int64) {
+		s.r.QueryRow("SELECT count(*), sum(length(body) + length(meta)) FROM event_chunks").Scan(&chunks, &bytes)
+		return
+	}
+	chunks0, bytes0 := size()
+	n, err := s.RepackRawEvents(ctx)
+	if err != nil || n != 200 {
+		t.Fatalf("repacked %d (%v), want the 200 applied", n, err)
+	}
+	chunks1, bytes1 := size()
+	if chunks1 != 2 || bytes1*3 > bytes0 {
+		t.Errorf("got %d chunks of %d bytes from %d of %d, want 2 (the applied ones in one) and a third of the bytes", chunks1, bytes1, chunks0, bytes0)
+	}
+	for _, want := range before {
+		got, err := s.Event(ctx, want.ID)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("event %d reads %+v (%v) after repacking, want %+v", want.ID, got, err, want)
+		}
+	}
+	if p, _, _ := s.PendingEvents(ctx); p != 1 {
+		t.Errorf("got %d pending, want the one not applied", p)
+	}
+	if c, _ := s.EventCounts(ctx); c[delivery.KindSMSStatus] != 201 {
+		t.Errorf("got counts %v, want 201 status events", c)
+	}
+}

@@ -9,7 +9,8 @@
 //     forever. Raw events may be kept 0 days (dropped at the next run once
 //     applied); texts and results at least MinDays, beyond the provider's
 //     three-day status horizon.
-//   - Run prunes each kind older than its age, in small transactions, then
+//   - Run prunes each kind older than its age, in small transactions,
+//     recompresses the applied raw events it keeps in larger chunks, then
 //     gives the freed pages back to the file system where the database
 //     allows it (incremental auto-vacuum, on for databases created since).
 //   - Loop runs it every Interval until its context ends.

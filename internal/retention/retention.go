@@ -111,6 +111,9 @@ type Usage struct {
 // Pruned says what a Run removed.
 type Pruned struct {
 	RawEvents, ReplyTexts, Results, FreedBytes int64
+	// Repacked counts the applied raw events kept, recompressed in larger
+	// chunks.
+	Repacked int64
 }
 
 // Store is what pruning needs.
@@ -125,6 +128,9 @@ type Store interface {
 	// before cutoff, keeping their counters (and recording the figures
 	// read from those rows, such as billed segments, as counters first).
 	PruneResults(ctx context.Context, before time.Time) (int64, error)
+	// RepackRawEvents recompresses applied raw events in larger chunks
+	// and says how many.
+	RepackRawEvents(ctx context.Context) (int64, error)
 	// ReclaimSpace gives free pages back to the file system where the
 	// database allows it, and says how many bytes.
 	ReclaimSpace(ctx context.Context) (int64, error)
@@ -153,6 +159,9 @@ func Run(ctx context.Context, st Store, now time.Time) (Pruned, error) {
 			return p, fmt.Errorf("retention: %w", err)
 		}
 	}
+	if p.Repacked, err = st.RepackRawEvents(ctx); err != nil {
+		return p, fmt.Errorf("retention: %w", err)
+	}
 	if p.FreedBytes, err = st.ReclaimSpace(ctx); err != nil {
 		return p, fmt.Errorf("retention: %w", err)
 	}
@@ -168,8 +177,9 @@ func Loop(ctx context.Context, st Store, log *slog.Logger) {
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("retention failed", "err", err)
-		case p.RawEvents+p.ReplyTexts+p.Results > 0:
-			log.Info("retention pruned", "raw_events", p.RawEvents, "reply_texts", p.ReplyTexts, "results", p.Results, "freed_bytes", p.FreedBytes)
+		case p.RawEvents+p.ReplyTexts+p.Results+p.Repacked > 0:
+			log.Info("retention pruned", "raw_events", p.RawEvents, "reply_texts", p.ReplyTexts, "results", p.Results,
+				"repacked_events", p.Repacked, "freed_bytes", p.FreedBytes)
 		}
 		select {
 		case <-ctx.Done():
