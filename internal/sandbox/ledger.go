@@ -85,8 +85,8 @@ type counters struct {
 	whPosts, whEvents, whFailures, whDropped                  atomic.Int64
 
 	accepted, sms, whatsapp, then500, dupCorr, mos, optOuts, pruned int64
-	sentCodes, dlrCodes                                     [512]int64
-	carriers                                                [len(carriers)]int64
+	sentCodes, dlrCodes                                             [512]int64
+	carriers                                                        [len(carriers)]int64
 }
 
 // LedgerStats summarises what the sandbox has seen and planned.
