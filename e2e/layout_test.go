@@ -149,6 +149,7 @@ func mainPages(p seededPages) []struct{ name, path string } {
 		{"inbox", "/inbox"},
 		{"suppression", "/suppression"},
 		{"settings", "/settings"},
+		{"settings-storage", "/settings/storage"},
 		{"users", "/users"},
 		{"account", "/account"},
 	}

@@ -66,6 +66,11 @@ func (s *Server) routes() {
 		{"POST", "/settings/transport/sftp/forget-key", user.Admin, s.forgetHostKey},
 		{"POST", "/settings/billing", user.Admin, s.saveBilling},
 		{"POST", "/settings/whatsapp", user.Admin, s.saveWhatsAppSettings},
+		// Storage and retention (storage.go).
+		{"GET", "/settings/storage", user.Admin, s.storageCard},
+		{"POST", "/settings/retention", user.Admin, s.saveRetention},
+		{"POST", "/settings/retention/run", user.Admin, s.pruneNow},
+		{"POST", "/settings/compact", user.Admin, s.compactNow},
 
 		// Campaigns (campaigns.go): every change of the campaign itself
 		// goes to the Campaign API on apigw first.
