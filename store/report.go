@@ -273,7 +273,7 @@ func (s *Store) RecentCampaigns(ctx context.Context, since time.Time, limit int)
 		coalesce(sum(CASE WHEN cc.state IN (?, ?, 'failed', 'expired') THEN cc.n END), 0),
 		coalesce(sum(CASE WHEN cc.state = ? THEN cc.n END), 0)
 		FROM campaigns c LEFT JOIN campaign_counts cc ON cc.campaign_id = c.id
-		WHERE c.started_at >= ? GROUP BY c.id ORDER BY c.started_at DESC LIMIT ?`,
+		WHERE c.started_at >= ? AND c.api_stream = 0 GROUP BY c.id ORDER BY c.started_at DESC LIMIT ?`,
 		report.KeySent, report.KeyDelivered, report.KeyFailed, report.KeyExpired, report.KeyNoReceipt, toMS(since), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: recent campaigns: %w", err)
