@@ -311,4 +311,3 @@ func (s *Store) RetryDelivery(ctx context.Context, endpointID, id int64, now tim
 	}
 	return nil
 }
-

@@ -185,3 +185,13 @@ func (s *Store) TransactionalRefs(ctx context.Context, messageIDs []int64) (map[
 	}
 	return out, nil
 }
+
+// IsStreamList reports whether a list is a transactional stream's hidden
+// list.
+func (s *Store) IsStreamList(ctx context.Context, id int64) (bool, error) {
+	var n int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM lists WHERE id = ? AND api_stream = 1", id).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: list %d: %w", id, err)
+	}
+	return n > 0, nil
+}

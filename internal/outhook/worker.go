@@ -146,12 +146,11 @@ func (w *Worker) Run(ctx context.Context) {
 		now := w.o.Now()
 		if now.Sub(lastEndpoints) >= 2*time.Second {
 			lastEndpoints = now
-			if eps, err := w.store.ActiveEndpoints(ctx); err != nil {
+			if eps, err := w.Reload(ctx); err != nil {
 				if ctx.Err() == nil {
 					w.o.Log.Error("outhook: load receivers", "err", err)
 				}
 			} else {
-				w.setEndpoints(eps)
 				seen := map[int64]bool{}
 				for _, e := range eps {
 					seen[e.ID] = true
@@ -197,6 +196,16 @@ func (w *Worker) Run(ctx context.Context) {
 		case <-tick.C:
 		}
 	}
+}
+
+// Reload reads the active receivers again (Run does every 2 seconds).
+func (w *Worker) Reload(ctx context.Context) ([]Endpoint, error) {
+	eps, err := w.store.ActiveEndpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	w.setEndpoints(eps)
+	return eps, nil
 }
 
 // setEndpoints replaces the receivers the fan-out and the loops use.
