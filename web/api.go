@@ -236,6 +236,17 @@ func (s *Server) record(c *fiber.Ctx, action audit.Action, targetKind string, ta
 	s.audit.Record(c.UserContext(), e)
 }
 
+// recordBy appends an audit entry for an actor the request has not
+// signed in yet (a sign-in, successful or not).
+func (s *Server) recordBy(c *fiber.Ctx, a audit.Actor, action audit.Action, targetKind string, targetID any, targetName string) {
+	a.IP = s.clientIP(c)
+	e := audit.Entry{Actor: a, Action: action, TargetKind: targetKind, TargetName: targetName}
+	if targetID != nil {
+		e.TargetID = fmt.Sprint(targetID)
+	}
+	s.audit.Record(c.UserContext(), e)
+}
+
 // decodeJSON reads the body into v, refusing unknown fields; the error
 // names the field at fault.
 func decodeJSON(c *fiber.Ctx, v any) error {

@@ -651,4 +651,3 @@ func (s *Server) apiCampaignMessages(c *fiber.Ctx) error {
 	out.NextCursor = cursor(pg.Last, pg.HasNext)
 	return s.sendJSON(c, fiber.StatusOK, out)
 }
-

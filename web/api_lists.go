@@ -233,4 +233,3 @@ func (s *Server) apiDeleteList(c *fiber.Ctx) error {
 	s.record(c, audit.ListDeleted, "list", l.ID, l.Name)
 	return c.SendStatus(fiber.StatusNoContent)
 }
-

@@ -7,12 +7,15 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/i18n"
 	"arauto/internal/wavy"
 	"arauto/store"
@@ -50,6 +53,7 @@ func (s *Server) exportJob(c *fiber.Ctx) (exportJob, error) {
 		return exportJob{}, err
 	}
 	ctx := c.UserContext()
+	s.record(c, audit.Exported, "campaign", cp.ID, cp.Name, "what", "results", "format", strings.TrimPrefix(filepath.Ext(c.Path()), "."))
 	j := exportJob{campaignID: cp.ID, name: safeFileName(cp.Name), filter: sf, lang: lang(c), loc: s.reportLoc(ctx, cp)}
 	if cp.ListID != 0 {
 		if l, err := s.store.ListByID(ctx, cp.ListID); err == nil {

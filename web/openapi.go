@@ -169,11 +169,11 @@ func buildOpenAPI() doc {
 		"WhatsAppMessage": doc{"type": "object", "description": "The WhatsApp message of a campaign (kind template, text, image, document, audio, location or contacts), as the campaign editor stores it.",
 			"properties": doc{"kind": str("")}, "required": []string{"kind"}},
 		"Schedule": input("When and how a campaign sends.", doc{
-			"send_now":  boolean("Start when launched."),
-			"start_at":  str("Wall time in zone, 2026-05-01T09:00."),
-			"zone":      str("IANA zone; default America/Sao_Paulo."),
-			"window":    input("", doc{"hours": arr(doc{"type": "integer", "minimum": 0, "maximum": 23}), "weekdays": arr(doc{"type": "integer", "minimum": 0, "maximum": 6})}),
-			"expiry":    input("", doc{"at": str("RFC 3339 instant."), "in_minutes": doc{"type": "integer", "minimum": 0}, "date": str("2026-05-02: expires when that day ends in zone.")}),
+			"send_now": boolean("Start when launched."),
+			"start_at": str("Wall time in zone, 2026-05-01T09:00."),
+			"zone":     str("IANA zone; default America/Sao_Paulo."),
+			"window":   input("", doc{"hours": arr(doc{"type": "integer", "minimum": 0, "maximum": 23}), "weekdays": arr(doc{"type": "integer", "minimum": 0, "maximum": 6})}),
+			"expiry":   input("", doc{"at": str("RFC 3339 instant."), "in_minutes": doc{"type": "integer", "minimum": 0}, "date": str("2026-05-02: expires when that day ends in zone.")}),
 		}),
 		"Duplicate": input("Name and alias of the copy.", doc{"name": str(""), "alias": str("")}),
 		"Progress": object("The dispatcher's counts.", doc{
@@ -182,11 +182,11 @@ func buildOpenAPI() doc {
 		}),
 		"Report": object("The delivery report's figures.", doc{
 			"campaign_id": integer(""), "recipients": integer(""),
-			"funnel":   arr(object("", doc{"key": str(""), "n": integer(""), "pct": number(""), "rate": number("")})),
-			"queued":   integer(""), "awaiting": integer(""), "no_receipt": integer(""), "unknown": integer(""),
-			"replies":  integer(""), "opt_outs": integer(""),
-			"failures": arr(object("", doc{"code": doc{"type": "integer"}, "name": str(""), "n": integer(""), "share": number("")})),
-			"carriers": arr(object("", doc{"name": str(""), "sent": integer(""), "delivered": integer(""), "failed": integer("")})),
+			"funnel": arr(object("", doc{"key": str(""), "n": integer(""), "pct": number(""), "rate": number("")})),
+			"queued": integer(""), "awaiting": integer(""), "no_receipt": integer(""), "unknown": integer(""),
+			"replies": integer(""), "opt_outs": integer(""),
+			"failures":               arr(object("", doc{"code": doc{"type": "integer"}, "name": str(""), "n": integer(""), "share": number("")})),
+			"carriers":               arr(object("", doc{"name": str(""), "sent": integer(""), "delivered": integer(""), "failed": integer("")})),
 			"latency_median_seconds": number(""), "latency_p90_seconds": number(""),
 		}),
 		"MessageResult": object("One recipient's result.", doc{
@@ -197,7 +197,7 @@ func buildOpenAPI() doc {
 			"id": integer(""), "name": str(""), "file_name": str(""), "state": enum("", listStates...),
 			"columns": arr(doc{"type": "string"}), "rows": doc{"type": "integer"}, "valid": doc{"type": "integer"}, "invalid": doc{"type": "integer"},
 			"duplicates": doc{"type": "integer"}, "landlines": doc{"type": "integer"}, "suppressed": doc{"type": "integer"},
-			"progress": object("While importing.", doc{"rows": integer(""), "valid": integer(""), "bytes": integer(""), "total_bytes": integer("")}),
+			"progress":   object("While importing.", doc{"rows": integer(""), "valid": integer(""), "bytes": integer(""), "total_bytes": integer("")}),
 			"error_code": str(""), "error": str("Why it failed, in words."), "created_at": datetime(""),
 		}, "progress"),
 		"ListUpload": doc{"type": "object", "properties": doc{
@@ -329,8 +329,8 @@ func buildOpenAPI() doc {
 				"Webhook receivers get WebhookEvent bodies signed in X-Arauto-Signature: t=<unix>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">."},
 		"servers":  []doc{{"url": apiPrefix}},
 		"security": []doc{{"bearer": []string{}}},
-		"tags": []doc{{"name": "campaigns"}, {"name": "lists"}, {"name": "templates"}, {"name": "messages"}, {"name": "suppression"}, {"name": "inbox"}},
-		"paths": paths,
+		"tags":     []doc{{"name": "campaigns"}, {"name": "lists"}, {"name": "templates"}, {"name": "messages"}, {"name": "suppression"}, {"name": "inbox"}},
+		"paths":    paths,
 		"components": doc{
 			"schemas":         schemas,
 			"securitySchemes": doc{"bearer": doc{"type": "http", "scheme": "bearer", "description": "An API token made by an admin."}},
