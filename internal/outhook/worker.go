@@ -266,12 +266,12 @@ func (w *Worker) FanOut(ctx context.Context) (int, error) {
 			refs[k] = Ref{ID: v[0], CorrelationID: v[1]}
 		}
 	}
-	w.mu.Lock()
-	eps := make([]Endpoint, 0, len(w.eps))
-	for _, e := range w.eps {
-		eps = append(eps, e)
+	// The receivers are read afresh: facts are recorded only while one is
+	// active, so one registered a moment ago must get them.
+	eps, err := w.Reload(ctx)
+	if err != nil {
+		return 0, err
 	}
-	w.mu.Unlock()
 	now := w.o.Now()
 	var ds []Delivery
 	touched := map[int64]bool{}

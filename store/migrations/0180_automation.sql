@@ -101,9 +101,10 @@ CREATE TABLE outhook_endpoints (
 -- the very transaction that records them (so nothing is told that did not
 -- happen, and nothing that happened is missed), only while some receiver
 -- is active. The outgoing-webhook worker turns them into deliveries and
--- removes them.
+-- removes them. AUTOINCREMENT: ids are never reused after the table
+-- empties, so event ids ("evt_<id>") stay unique for receivers.
 CREATE TABLE outhook_facts (
-	id      INTEGER PRIMARY KEY,
+	id      INTEGER PRIMARY KEY AUTOINCREMENT,
 	kind    TEXT NOT NULL,
 	subject INTEGER NOT NULL,
 	data    TEXT NOT NULL,
