@@ -86,6 +86,8 @@ bench:
 	$(GO) test -run '^$$' -bench 'WholeCampaign1M' -benchtime 1x .
 	$(GO) test -run '^$$' -bench 'Campaign1MSeparateProcesses' -benchtime 1x ./e2e/
 	$(GO) test -run '^$$' -bench 'Webhook' -benchtime 1x ./web/
+	$(GO) test -run '^$$' -bench 'TransactionalSend500' -benchtime 1x ./e2e/
+	$(GO) test -run '^$$' -bench 'Deliver20k' -benchtime 1x ./internal/outhook/
 
 ## docker: build the container image (needs a Docker engine)
 docker:

@@ -195,3 +195,14 @@ func (s *Store) IsStreamList(ctx context.Context, id int64) (bool, error) {
 	}
 	return n > 0, nil
 }
+
+// TransactionalTotals counts the transactional messages stored and those
+// the provider accepted (an accepted message keeps its provider id
+// whatever its delivery became).
+func (s *Store) TransactionalTotals(ctx context.Context) (stored, accepted int, err error) {
+	err = s.r.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(m.provider_id <> ''), 0) FROM api_messages a JOIN messages m ON m.id = a.message_id`).Scan(&stored, &accepted)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: transactional totals: %w", err)
+	}
+	return stored, accepted, nil
+}

@@ -324,7 +324,7 @@ func buildOpenAPI() doc {
 		"openapi": "3.1.0",
 		"info": doc{"title": "Arauto API", "version": "1.0.0",
 			"description": "Campaigns, lists, templates, transactional messages, the suppression list and the inbox of an Arauto console. " +
-				"Authenticate with an API token (Settings → Automation) as `Authorization: Bearer <token>`. Errors always have the Error shape; " +
+				"Authenticate with an API token (made by an admin under Automation → API tokens) as `Authorization: Bearer <token>`. Errors always have the Error shape; " +
 				"listings page with next_cursor; every POST accepts an Idempotency-Key (a replay gets the first answer, and nothing is done twice). " +
 				"Webhook receivers get WebhookEvent bodies signed in X-Arauto-Signature: t=<unix>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">."},
 		"servers":  []doc{{"url": apiPrefix}},

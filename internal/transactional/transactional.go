@@ -281,6 +281,10 @@ func (s *Service) Send(ctx context.Context, r Request, tokenID int64, keep *Keep
 	}
 	if entry != nil {
 		a := entry.With("message", sent.ID).With("channel", sent.Channel).With("status", sent.Status)
+		a.TargetKind, a.TargetID = "phone", phone
+		if r.CorrelationID != "" {
+			a = a.With("correlation_id", r.CorrelationID)
+		}
 		e.Audit = &a
 	}
 	if err := s.Store.EnqueueTransactional(ctx, e); err != nil {
