@@ -72,7 +72,7 @@ var Actions = []Action{SignIn, SignInFailed, SignOut, PasswordChange,
 	CampaignCreated, CampaignUpdated, CampaignDuplicated, CampaignLaunched, CampaignPaused, CampaignResumed, CampaignCancelled, CampaignDeleted,
 	TemplateCreated, TemplateUpdated, TemplateDeleted, MessageSent, SuppressionAdded, SuppressionRemoved,
 	Exported, ContactExported, ContactErased, TokenCreated, TokenRevoked,
-	WebhookCreated, WebhookUpdated, WebhookDeleted, WebhookRotated, AuditExported, APIRequestDenied}
+	WebhookCreated, WebhookUpdated, WebhookDeleted, WebhookRotated, AuditExported}
 
 // Kinds of actor.
 const (
