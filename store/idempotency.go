@@ -56,14 +56,23 @@ func (s *Store) ReserveIdempotencyKey(ctx context.Context, tokenID int64, key, f
 	return rec, fresh, nil
 }
 
+const idemSelect = "SELECT fingerprint, state, status, content_type, location, body, created_at FROM api_idempotency WHERE token_id = ? AND key = ?"
+
+// stmtRows runs a prepared statement where idemRecord expects a
+// connection (the query is the statement's own).
+type stmtRows struct{ st *sql.Stmt }
+
+func (s stmtRows) QueryRowContext(ctx context.Context, _ string, args ...any) *sql.Row {
+	return s.st.QueryRowContext(ctx, args...)
+}
+
 func idemRecord(ctx context.Context, q interface {
 	QueryRowContext(context.Context, string, ...any) *sql.Row
 }, tokenID int64, key string) (IdemRecord, error) {
 	var rec IdemRecord
 	var state string
 	var at int64
-	err := q.QueryRowContext(ctx, "SELECT fingerprint, state, status, content_type, location, body, created_at FROM api_idempotency WHERE token_id = ? AND key = ?",
-		tokenID, key).Scan(&rec.Fingerprint, &state, &rec.Answer.Status, &rec.Answer.ContentType, &rec.Answer.Location, &rec.Answer.Body, &at)
+	err := q.QueryRowContext(ctx, idemSelect, tokenID, key).Scan(&rec.Fingerprint, &state, &rec.Answer.Status, &rec.Answer.ContentType, &rec.Answer.Location, &rec.Answer.Body, &at)
 	if errors.Is(err, sql.ErrNoRows) {
 		return rec, ErrNotFound
 	}
@@ -103,7 +112,11 @@ func insertIdempotencyDone(ctx context.Context, tx *sql.Tx, tokenID int64, key, 
 
 // IdempotencyRecord returns what is stored under key, or ErrNotFound.
 func (s *Store) IdempotencyRecord(ctx context.Context, tokenID int64, key string) (IdemRecord, error) {
-	rec, err := idemRecord(ctx, s.r, tokenID, key)
+	st, err := s.readStmt(ctx, idemSelect)
+	if err != nil {
+		return IdemRecord{}, fmt.Errorf("store: idempotency key: %w", err)
+	}
+	rec, err := idemRecord(ctx, stmtRows{st}, tokenID, key)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return rec, fmt.Errorf("store: idempotency key: %w", err)
 	}

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -34,6 +35,10 @@ type Store struct {
 	r      *sql.DB // readers
 	path   string
 	events eventLog
+	// txns group-commits transactional messages (transactional.go).
+	txns txnWriters
+	// prepared holds reads prepared once (prepared.go).
+	prepared sync.Map
 	// seal encrypts sensitive settings at rest (nil until SealSettings).
 	seal *sealer
 }

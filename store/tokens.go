@@ -41,7 +41,11 @@ func (s *Store) CreateToken(ctx context.Context, t *apitoken.Token, hash string)
 // TokenByHash returns the token with that secret hash and its owner's
 // state, or ErrNotFound.
 func (s *Store) TokenByHash(ctx context.Context, hash string) (*apitoken.Token, error) {
-	t, err := scanToken(s.r.QueryRowContext(ctx, "SELECT "+tokenColumns+" FROM api_tokens t JOIN users u ON u.id = t.owner_id WHERE t.secret_hash = ?", hash))
+	row, err := s.queryRow(ctx, "SELECT "+tokenColumns+" FROM api_tokens t JOIN users u ON u.id = t.owner_id WHERE t.secret_hash = ?", hash)
+	if err != nil {
+		return nil, fmt.Errorf("store: token: %w", err)
+	}
+	t, err := scanToken(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("store: token: %w", ErrNotFound)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"arauto/internal/audit"
@@ -16,7 +17,11 @@ import (
 // Suppressed reports whether phone is on the suppression list.
 func (s *Store) Suppressed(ctx context.Context, phone string) (bool, error) {
 	var n int
-	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM suppressions WHERE phone = ?", digits(phone)).Scan(&n); err != nil {
+	row, err := s.queryRow(ctx, "SELECT count(*) FROM suppressions WHERE phone = ?", digits(phone))
+	if err == nil {
+		err = row.Scan(&n)
+	}
+	if err != nil {
 		return false, fmt.Errorf("store: suppressed %s: %w", phone, err)
 	}
 	return n > 0, nil
@@ -28,58 +33,20 @@ func (s *Store) Suppressed(ctx context.Context, phone string) (bool, error) {
 // campaign's counters and range, the public id, the kept idempotent
 // answer and the audit entry. A key kept before is ErrConflict and nothing
 // is written.
+//
+// Concurrent calls are group-committed, as webhook events are: each
+// message is written inside a savepoint of a shared transaction (so one
+// refused key undoes only its own message), and each call returns once
+// the transaction holding its message is committed.
 func (s *Store) EnqueueTransactional(ctx context.Context, e *transactional.Enqueue) error {
-	now := toMS(e.Sent.CreatedAt)
-	state := "queued"
-	if e.Sent.Status == "suppressed" {
-		state = "suppressed"
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("store: transactional message: %w", err)
 	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if e.Keep != nil {
-			k := e.Keep
-			if err := insertIdempotencyDone(ctx, tx, k.TokenID, k.Key, k.Fingerprint,
-				IdemAnswer{Status: k.Status, ContentType: k.ContentType, Body: e.Answer}, e.Sent.CreatedAt); err != nil {
-				return err
-			}
-		}
-		campaignID, listID, err := stream(ctx, tx, e.Stream, now)
-		if err != nil {
-			return err
-		}
-		var row int64
-		if err := tx.QueryRowContext(ctx, "SELECT coalesce(max(row), 0) + 1 FROM recipients WHERE list_id = ?", listID).Scan(&row); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO recipients (list_id, row, phone, correlation_id, fields) VALUES (?, ?, ?, ?, ?)",
-			listID, row, e.Sent.Phone, e.Sent.CorrelationID, strings.Join(e.Fields, recipient.FieldSeparator)); err != nil {
-			return err
-		}
-		res, err := tx.ExecContext(ctx, "INSERT INTO messages (campaign_id, row, phone, state) VALUES (?, ?, ?, ?)", campaignID, row, e.Sent.Phone, state)
-		if err != nil {
-			return err
-		}
-		e.Sent.MessageID, _ = res.LastInsertId()
-		// The stream runs again whenever a message arrives; the
-		// dispatcher completes it when its queue is empty.
-		if _, err := tx.ExecContext(ctx, `UPDATE campaigns SET last_message_id = ?,
-				first_message_id = CASE WHEN first_message_id = 0 THEN ? ELSE first_message_id END,
-				state = CASE WHEN state = 'paused' THEN state ELSE 'running' END,
-				started_at = CASE WHEN started_at = 0 THEN ? ELSE started_at END, finished_at = 0, updated_at = ?
-				WHERE id = ?`, e.Sent.MessageID, e.Sent.MessageID, now, now, campaignID); err != nil {
-			return err
-		}
-		if err := bump(ctx, tx, campaignID, "", state, 1); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, "INSERT INTO api_messages (id, message_id, correlation_id, channel, token_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-			e.Sent.ID, e.Sent.MessageID, e.Sent.CorrelationID, e.Sent.Channel, e.TokenID, now); err != nil {
-			return err
-		}
-		if e.Audit != nil {
-			return appendAuditTx(ctx, tx, e.Audit)
-		}
-		return nil
-	})
+	req := txnReq{e: e, done: make(chan error, 1)}
+	for !s.txnWriter().enqueue(req) {
+		// That writer just stopped for idleness; the next call starts one.
+	}
+	err := <-req.done
 	if errors.Is(err, ErrConflict) {
 		return fmt.Errorf("store: transactional message: %w", ErrConflict)
 	}
@@ -89,13 +56,239 @@ func (s *Store) EnqueueTransactional(ctx context.Context, e *transactional.Enque
 	return nil
 }
 
-// stream returns the hidden campaign and list of a stream, making them
-// the first time.
-func stream(ctx context.Context, tx *sql.Tx, st transactional.Stream, now int64) (campaignID, listID int64, err error) {
-	err = tx.QueryRowContext(ctx, "SELECT campaign_id, list_id FROM api_streams WHERE key = ?", st.Key).Scan(&campaignID, &listID)
-	if err == nil || !errors.Is(err, sql.ErrNoRows) {
-		return campaignID, listID, err
+// txnGroupMax bounds the messages of one group commit.
+const txnGroupMax = 256
+
+type txnReq struct {
+	e    *transactional.Enqueue
+	done chan error
+}
+
+// txnWriters is the store's running group-commit writer of transactional
+// messages, if any.
+type txnWriters struct {
+	mu     sync.Mutex
+	writer *txnWriter
+}
+
+type txnWriter struct {
+	s       *Store
+	ch      chan txnReq
+	mu      sync.Mutex
+	queued  int
+	stopped bool
+	// stmts are prepared once on the writer connection and reused by
+	// every transaction (preparing them each time cost more than the
+	// inserts).
+	stmts map[string]*sql.Stmt
+}
+
+// txnSQL are the statements of one transactional message.
+var txnSQL = map[string]string{
+	"savepoint": "SAVEPOINT txn",
+	"rollback":  "ROLLBACK TO txn",
+	"release":   "RELEASE txn",
+	"idem": `INSERT INTO api_idempotency (token_id, key, fingerprint, state, status, content_type, location, body, created_at)
+		VALUES (?, ?, ?, 'done', ?, ?, '', ?, ?)`,
+	"stream":    "SELECT campaign_id, list_id FROM api_streams WHERE key = ?",
+	"row":       "SELECT coalesce(max(row), 0) + 1 FROM recipients WHERE list_id = ?",
+	"recipient": "INSERT INTO recipients (list_id, row, phone, correlation_id, fields) VALUES (?, ?, ?, ?, ?)",
+	"message":   "INSERT INTO messages (campaign_id, row, phone, state) VALUES (?, ?, ?, ?)",
+	// The stream runs again whenever a message arrives; the dispatcher
+	// completes it when its queue is empty.
+	"campaign": `UPDATE campaigns SET last_message_id = ?,
+		first_message_id = CASE WHEN first_message_id = 0 THEN ? ELSE first_message_id END,
+		state = CASE WHEN state = 'paused' THEN state ELSE 'running' END,
+		started_at = CASE WHEN started_at = 0 THEN ? ELSE started_at END, finished_at = 0, updated_at = ?
+		WHERE id = ?`,
+	"count": `INSERT INTO campaign_counts (campaign_id, state, n) VALUES (?, ?, 1)
+		ON CONFLICT (campaign_id, state) DO UPDATE SET n = n + 1`,
+	"api": "INSERT INTO api_messages (id, message_id, correlation_id, channel, token_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+	"audit": `INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, action, target_kind, target_id, target_name, detail, ip)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+}
+
+// prepared returns the writer's statements, preparing them the first
+// time.
+func (w *txnWriter) prepared() (map[string]*sql.Stmt, error) {
+	if w.stmts != nil {
+		return w.stmts, nil
 	}
+	m := make(map[string]*sql.Stmt, len(txnSQL))
+	for k, q := range txnSQL {
+		st, err := w.s.w.Prepare(q)
+		if err != nil {
+			for _, p := range m {
+				p.Close()
+			}
+			return nil, fmt.Errorf("prepare %s: %w", k, err)
+		}
+		m[k] = st
+	}
+	w.stmts = m
+	return m, nil
+}
+
+func (s *Store) txnWriter() *txnWriter {
+	s.txns.mu.Lock()
+	defer s.txns.mu.Unlock()
+	if s.txns.writer == nil {
+		s.txns.writer = &txnWriter{s: s, ch: make(chan txnReq, txnGroupMax)}
+		go s.txns.writer.run()
+	}
+	return s.txns.writer
+}
+
+func (w *txnWriter) enqueue(r txnReq) bool {
+	w.mu.Lock()
+	if w.stopped {
+		w.mu.Unlock()
+		return false
+	}
+	w.queued++
+	w.mu.Unlock()
+	w.ch <- r
+	return true
+}
+
+func (w *txnWriter) run() {
+	idle := time.NewTimer(eventWriterIdle)
+	defer idle.Stop()
+	defer func() {
+		for _, st := range w.stmts {
+			st.Close()
+		}
+	}()
+	batch := make([]txnReq, 0, txnGroupMax)
+	for {
+		select {
+		case r := <-w.ch:
+			batch = append(batch[:0], r)
+		case <-idle.C:
+			w.mu.Lock()
+			if w.queued == 0 {
+				w.stopped = true
+				w.s.txns.mu.Lock()
+				if w.s.txns.writer == w {
+					w.s.txns.writer = nil
+				}
+				w.s.txns.mu.Unlock()
+				w.mu.Unlock()
+				return
+			}
+			w.mu.Unlock()
+			idle.Reset(eventWriterIdle)
+			continue
+		}
+	drain:
+		for len(batch) < txnGroupMax {
+			select {
+			case r := <-w.ch:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		errs := w.write(batch)
+		w.mu.Lock()
+		w.queued -= len(batch)
+		w.mu.Unlock()
+		for i, r := range batch {
+			r.done <- errs[i]
+		}
+		clear(batch)
+		idle.Reset(eventWriterIdle)
+	}
+}
+
+// write writes a group of messages in one transaction, each in a
+// savepoint, and returns each one's outcome.
+func (w *txnWriter) write(batch []txnReq) []error {
+	ctx := context.Background()
+	errs := make([]error, len(batch))
+	stmts, err := w.prepared()
+	if err == nil {
+		err = w.s.tx(ctx, func(tx *sql.Tx) error {
+			q := func(name string) *sql.Stmt { return tx.StmtContext(ctx, stmts[name]) }
+			for i, r := range batch {
+				if _, err := q("savepoint").ExecContext(ctx); err != nil {
+					return err
+				}
+				if errs[i] = enqueueOne(ctx, tx, q, r.e); errs[i] != nil {
+					if _, err := q("rollback").ExecContext(ctx); err != nil {
+						return err
+					}
+				}
+				if _, err := q("release").ExecContext(ctx); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		for i := range errs {
+			errs[i] = err
+		}
+	}
+	return errs
+}
+
+// enqueueOne writes one message inside tx with the writer's statements.
+func enqueueOne(ctx context.Context, tx *sql.Tx, q func(string) *sql.Stmt, e *transactional.Enqueue) error {
+	now := toMS(e.Sent.CreatedAt)
+	state := "queued"
+	if e.Sent.Status == "suppressed" {
+		state = "suppressed"
+	}
+	if k := e.Keep; k != nil {
+		_, err := q("idem").ExecContext(ctx, k.TokenID, k.Key, k.Fingerprint, k.Status, k.ContentType, e.Answer, now)
+		if isUnique(err) || isPrimaryKey(err) {
+			return ErrConflict
+		}
+		if err != nil {
+			return err
+		}
+	}
+	var campaignID, listID int64
+	err := q("stream").QueryRowContext(ctx, e.Stream.Key).Scan(&campaignID, &listID)
+	if errors.Is(err, sql.ErrNoRows) {
+		campaignID, listID, err = newStream(ctx, tx, e.Stream, now)
+	}
+	if err != nil {
+		return err
+	}
+	var row int64
+	if err := q("row").QueryRowContext(ctx, listID).Scan(&row); err != nil {
+		return err
+	}
+	if _, err := q("recipient").ExecContext(ctx, listID, row, e.Sent.Phone, e.Sent.CorrelationID, strings.Join(e.Fields, recipient.FieldSeparator)); err != nil {
+		return err
+	}
+	res, err := q("message").ExecContext(ctx, campaignID, row, e.Sent.Phone, state)
+	if err != nil {
+		return err
+	}
+	e.Sent.MessageID, _ = res.LastInsertId()
+	if _, err := q("campaign").ExecContext(ctx, e.Sent.MessageID, e.Sent.MessageID, now, now, campaignID); err != nil {
+		return err
+	}
+	if _, err := q("count").ExecContext(ctx, campaignID, state); err != nil {
+		return err
+	}
+	if _, err := q("api").ExecContext(ctx, e.Sent.ID, e.Sent.MessageID, e.Sent.CorrelationID, e.Sent.Channel, e.TokenID, now); err != nil {
+		return err
+	}
+	if a := e.Audit; a != nil {
+		_, err := q("audit").ExecContext(ctx, toMS(a.At), a.Actor.Kind, a.Actor.ID, a.Actor.Name, string(a.Action),
+			a.TargetKind, a.TargetID, a.TargetName, a.DetailJSON(), a.Actor.IP)
+		return err
+	}
+	return nil
+}
+
+// newStream makes the hidden list and campaign of a stream.
+func newStream(ctx context.Context, tx *sql.Tx, st transactional.Stream, now int64) (campaignID, listID int64, err error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO lists (name, file_name, state, columns, created_at, updated_at, api_stream)
 		VALUES (?, '', 'ready', ?, ?, ?, 1)`, st.Name, strings.Join(st.Columns, recipient.FieldSeparator), now, now)
 	if err != nil {

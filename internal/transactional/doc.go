@@ -17,6 +17,9 @@
 //   - A number on the suppression list is stored as suppressed and never
 //     sent; the answer says so.
 //
+//   - The dispatcher is woken when a message waits, at most every
+//     WakeEvery, so a burst goes out in batches.
+//
 // The package declares the Store it needs; web wires the SQLite store and
-// the dispatcher (woken after each message).
+// the dispatcher.
 package transactional

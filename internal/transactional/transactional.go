@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -137,6 +138,41 @@ type Service struct {
 	// Region is the phone region of numbers without a country code.
 	Region string
 	Now    func() time.Time
+
+	wakeMu      sync.Mutex
+	lastWake    time.Time
+	wakePending bool
+}
+
+// WakeEvery is how often, at most, messages wake the dispatcher: a burst
+// of them goes out in batches rather than one request each, which keeps
+// the dispatcher's work per message small when hundreds arrive a second.
+const WakeEvery = 50 * time.Millisecond
+
+// wake tells the dispatcher a message waits, at most once per WakeEvery;
+// a message arriving sooner is taken by the wake already scheduled.
+func (s *Service) wake() {
+	if s.Dispatcher == nil {
+		return
+	}
+	s.wakeMu.Lock()
+	defer s.wakeMu.Unlock()
+	if s.wakePending {
+		return
+	}
+	since := time.Since(s.lastWake)
+	if since >= WakeEvery {
+		s.lastWake = time.Now()
+		s.Dispatcher.Wake()
+		return
+	}
+	s.wakePending = true
+	time.AfterFunc(WakeEvery-since, func() {
+		s.wakeMu.Lock()
+		s.wakePending, s.lastWake = false, time.Now()
+		s.wakeMu.Unlock()
+		s.Dispatcher.Wake()
+	})
 }
 
 // Check validates a request and returns the number in E.164 digits, the
@@ -290,8 +326,8 @@ func (s *Service) Send(ctx context.Context, r Request, tokenID int64, keep *Keep
 	if err := s.Store.EnqueueTransactional(ctx, e); err != nil {
 		return Sent{}, nil, fmt.Errorf("transactional: send: %w", err)
 	}
-	if !suppressed && s.Dispatcher != nil {
-		s.Dispatcher.Wake()
+	if !suppressed {
+		s.wake()
 	}
 	return e.Sent, nil, nil
 }
