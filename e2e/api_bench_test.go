@@ -127,7 +127,9 @@ type loadResult struct {
 	status []int
 }
 
-func (r loadResult) p(q float64) time.Duration { return r.lat[min(len(r.lat)-1, int(float64(len(r.lat))*q))] }
+func (r loadResult) p(q float64) time.Duration {
+	return r.lat[min(len(r.lat)-1, int(float64(len(r.lat))*q))]
+}
 
 // openLoop sends n requests at rate a second, each at its scheduled time,
 // and measures each answer from that time.

@@ -98,18 +98,6 @@ func (s *Store) ReleaseIdempotencyKey(ctx context.Context, tokenID int64, key st
 	return nil
 }
 
-// insertIdempotencyDone stores a finished answer inside tx (the
-// transactional send keeps it with the message it answers for). A key
-// taken meanwhile is ErrConflict.
-func insertIdempotencyDone(ctx context.Context, tx *sql.Tx, tokenID int64, key, fingerprint string, a IdemAnswer, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO api_idempotency (token_id, key, fingerprint, state, status, content_type, location, body, created_at)
-		VALUES (?, ?, ?, 'done', ?, ?, ?, ?, ?)`, tokenID, key, fingerprint, a.Status, a.ContentType, a.Location, a.Body, toMS(now))
-	if isUnique(err) || isPrimaryKey(err) {
-		return ErrConflict
-	}
-	return err
-}
-
 // IdempotencyRecord returns what is stored under key, or ErrNotFound.
 func (s *Store) IdempotencyRecord(ctx context.Context, tokenID int64, key string) (IdemRecord, error) {
 	st, err := s.readStmt(ctx, idemSelect)

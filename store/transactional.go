@@ -9,7 +9,6 @@ import (
 	"sync"
 	"time"
 
-	"arauto/internal/audit"
 	"arauto/internal/recipient"
 	"arauto/internal/transactional"
 )
@@ -311,13 +310,6 @@ func newStream(ctx context.Context, tx *sql.Tx, st transactional.Stream, now int
 		return 0, 0, fmt.Errorf("stream: %w", err)
 	}
 	return campaignID, listID, nil
-}
-
-func appendAuditTx(ctx context.Context, tx *sql.Tx, e *audit.Entry) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, action, target_kind, target_id, target_name, detail, ip)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, toMS(e.At), e.Actor.Kind, e.Actor.ID, e.Actor.Name, string(e.Action),
-		e.TargetKind, e.TargetID, e.TargetName, e.DetailJSON(), e.Actor.IP)
-	return err
 }
 
 // TransactionalMessage is a transactional message and its delivery as
