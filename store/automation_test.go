@@ -119,3 +119,31 @@ func contains(s, sub string) bool {
 	}
 	return false
 }
+
+func TestPruneKeepsPendingDeliveries(t *testing.T) {
+	st := storetest.New(t)
+	ctx := context.Background()
+	ep := &outhook.Endpoint{URL: "http://127.0.0.1:9/", Events: outhook.Types, Active: true, Secret: "s"}
+	if err := st.CreateEndpoint(ctx, ep, 0); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-8 * 24 * time.Hour)
+	ds := []outhook.Delivery{
+		{EndpointID: ep.ID, EventID: "evt_1", EventType: outhook.MessageRead, OrderKey: "message:1", Body: []byte("{}"), NextAt: old, CreatedAt: old},
+		{EndpointID: ep.ID, EventID: "evt_2", EventType: outhook.MessageRead, OrderKey: "message:2", Body: []byte("{}"), NextAt: old, CreatedAt: old},
+	}
+	if err := st.FanOut(ctx, 0, ds); err != nil {
+		t.Fatal(err)
+	}
+	log, _ := st.DeliveryLog(ctx, ep.ID, "", 0, 10)
+	if err := st.RecordAttempts(ctx, []outhook.Attempt{{DeliveryID: log[0].ID, At: old, Status: 200, Delivered: true}}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := st.PruneDeliveries(ctx, time.Now().Add(-7*24*time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("pruned %d, %v; want the delivered one only", n, err)
+	}
+	if left, _ := st.DeliveryLog(ctx, ep.ID, "pending", 0, 10); len(left) != 1 {
+		t.Fatalf("got %d pending left, want 1", len(left))
+	}
+}

@@ -107,7 +107,7 @@ func (s *Store) scanEndpoints(rows *sql.Rows, withSecret bool) ([]outhook.Endpoi
 
 const endpointColumns = `e.id, e.url, e.description, e.events, e.secret, e.active, e.created_at,
 	(SELECT count(*) FROM outhook_deliveries d INDEXED BY outhook_deliveries_due WHERE d.endpoint_id = e.id AND d.state = 'pending'),
-	(SELECT count(*) FROM outhook_deliveries d WHERE d.endpoint_id = e.id AND d.state = 'failed')`
+	(SELECT count(*) FROM outhook_deliveries d INDEXED BY outhook_deliveries_failed WHERE d.endpoint_id = e.id AND d.state = 'failed')`
 
 // Endpoints returns every receiver (without secrets) with its pending and
 // failed deliveries counted.
@@ -266,14 +266,22 @@ func (s *Store) RecordAttempts(ctx context.Context, as []outhook.Attempt) error 
 	return nil
 }
 
-// PruneDeliveries forgets finished deliveries created before before.
+// PruneDeliveries forgets finished deliveries created before before, in
+// chunks, so a large log never holds the writer for long.
 func (s *Store) PruneDeliveries(ctx context.Context, before time.Time) (int64, error) {
-	res, err := s.w.ExecContext(ctx, "DELETE FROM outhook_deliveries WHERE created_at < ? AND state <> 'pending'", toMS(before))
-	if err != nil {
-		return 0, fmt.Errorf("store: prune webhook deliveries: %w", err)
+	var total int64
+	for {
+		res, err := s.w.ExecContext(ctx, `DELETE FROM outhook_deliveries WHERE id IN (SELECT id FROM outhook_deliveries INDEXED BY outhook_deliveries_age
+			WHERE created_at < ? AND state <> 'pending' LIMIT 10000)`, toMS(before))
+		if err != nil {
+			return total, fmt.Errorf("store: prune webhook deliveries: %w", err)
+		}
+		n, _ := res.RowsAffected()
+		total += n
+		if n < 10000 {
+			return total, nil
+		}
 	}
-	n, _ := res.RowsAffected()
-	return n, nil
 }
 
 // DeliveryLog returns a receiver's latest deliveries, newest first, before

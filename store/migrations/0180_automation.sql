@@ -135,6 +135,7 @@ CREATE INDEX outhook_deliveries_due ON outhook_deliveries (endpoint_id, next_at,
 CREATE INDEX outhook_deliveries_order ON outhook_deliveries (endpoint_id, order_key, id) WHERE state = 'pending';
 CREATE INDEX outhook_deliveries_log ON outhook_deliveries (endpoint_id, id);
 CREATE INDEX outhook_deliveries_age ON outhook_deliveries (created_at);
+CREATE INDEX outhook_deliveries_failed ON outhook_deliveries (endpoint_id) WHERE state = 'failed';
 
 CREATE TRIGGER outhook_message_status AFTER UPDATE OF sent_code, delivered_code, read_at ON messages
 WHEN (NEW.sent_code <> OLD.sent_code OR NEW.delivered_code <> OLD.delivered_code OR NEW.read_at <> OLD.read_at)
