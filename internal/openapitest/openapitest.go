@@ -1,7 +1,3 @@
-// Package openapitest checks API answers against an OpenAPI 3.1 document,
-// for tests: the answer's status must be documented for its operation and
-// its JSON body must match the documented schema (JSON Schema 2020-12,
-// validated by github.com/santhosh-tekuri/jsonschema).
 package openapitest
 
 import (
