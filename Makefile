@@ -95,7 +95,8 @@ bench:
 	$(GO) test -run '^$$' -bench 'Dispatch1M' -benchtime 1x ./internal/dispatch/wavysender/
 	$(GO) test -run '^$$' -bench 'SFTPCampaign100k' -benchtime 1x ./internal/dispatch/sftpsender/
 	$(GO) test -run '^$$' -bench 'WholeCampaign1M' -benchtime 1x .
-	$(GO) test -run '^$$' -bench 'Campaign1MSeparateProcesses|SMPPCampaign4Binds|SFTPCampaign100kIntegrated' -benchtime 1x ./e2e/
+	$(GO) test -run '^$$' -bench 'Campaign1MSeparateProcesses|SMPPCampaign4Binds|SFTPCampaign100kIntegrated|TransactionalSend500' -benchtime 1x ./e2e/
+	$(GO) test -run '^$$' -bench 'Deliver20k' -benchtime 1x ./internal/outhook/
 
 ## docker: build the container image (needs a Docker engine)
 docker:

@@ -32,6 +32,7 @@ import (
 	"arauto/internal/dispatch/wavysender"
 	"arauto/internal/door"
 	"arauto/internal/events"
+	"arauto/internal/outhook"
 	"arauto/internal/provider"
 	"arauto/internal/retention"
 	"arauto/internal/sandbox"
@@ -243,6 +244,20 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	defer func() {
 		stopApplier()
 		<-applierDone
+	}()
+	// Outgoing webhooks are delivered by a worker of their own, so a
+	// receiver that is slow or down never holds up sending or ingestion;
+	// it stops with the applier, after the web server.
+	outhooks := outhook.NewWorker(st, outhook.Options{Log: log.With("component", "outhook")})
+	outhookCtx, stopOuthooks := context.WithCancel(context.Background())
+	outhookDone := make(chan struct{})
+	go func() {
+		defer close(outhookDone)
+		outhooks.Run(outhookCtx)
+	}()
+	defer func() {
+		stopOuthooks()
+		<-outhookDone
 	}()
 	pollCtx, stopPolling := context.WithCancel(context.Background())
 	defer stopPolling()

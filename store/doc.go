@@ -47,4 +47,16 @@
 //     moves and campaign pauses the fold decided, counters) belong to one
 //     moment; a move whose row is no longer in the state the fold read
 //     rolls the batch back.
+//   - Automation (migration 0180): API tokens by the SHA-256 of their
+//     secret (tokens.go); idempotency keys with the first answer
+//     (idempotency.go); the audit log, which triggers keep append-only
+//     (audit.go); transactional messages as hidden, always-running stream
+//     campaigns and lists (api_stream = 1, left out of every listing) whose
+//     message, list row, idempotent answer and audit entry are written in
+//     one transaction (transactional.go); outgoing webhooks (outhooks.go):
+//     triggers on messages, inbound, suppressions, campaigns and lists
+//     record facts in the transaction that changes them (only while a
+//     receiver is active), and the outbox of deliveries the outhook worker
+//     fans them out to. Receivers' signing secrets are sealed like the Wavy
+//     token.
 package store

@@ -78,9 +78,10 @@ func (s *Store) ListByID(ctx context.Context, id int64) (*recipient.List, error)
 
 // Lists returns every list, newest first, optionally only those in state.
 func (s *Store) Lists(ctx context.Context, state recipient.ListState) ([]*recipient.List, error) {
-	q, args := "SELECT "+listColumns+" FROM lists ORDER BY id DESC", []any{}
+	// Transactional streams' lists (api_stream) are hidden.
+	q, args := "SELECT "+listColumns+" FROM lists WHERE api_stream = 0 ORDER BY id DESC", []any{}
 	if state != "" {
-		q, args = "SELECT "+listColumns+" FROM lists WHERE state = ? ORDER BY id DESC", []any{string(state)}
+		q, args = "SELECT "+listColumns+" FROM lists WHERE api_stream = 0 AND state = ? ORDER BY id DESC", []any{string(state)}
 	}
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {

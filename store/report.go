@@ -344,7 +344,7 @@ type CampaignSummary struct {
 // query (no message is read).
 func (s *Store) RecentCampaigns(ctx context.Context, since time.Time, limit int) ([]CampaignSummary, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, name, coalesce(channel, ''), state, started_at, estimated_segments
-		FROM campaigns WHERE started_at >= ? ORDER BY started_at DESC LIMIT ?`, toMS(since), limit)
+		FROM campaigns WHERE started_at >= ? AND api_stream = 0 ORDER BY started_at DESC LIMIT ?`, toMS(since), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: recent campaigns: %w", err)
 	}
@@ -367,7 +367,7 @@ func (s *Store) RecentCampaigns(ctx context.Context, since time.Time, limit int)
 		return out, err
 	}
 	rows, err = s.r.QueryContext(ctx, `SELECT cc.campaign_id, cc.state, cc.n FROM campaigns c JOIN campaign_counts cc ON cc.campaign_id = c.id
-		WHERE c.started_at >= ? AND (instr(cc.state, ':') = 0 OR (cc.state >= 'r:' AND cc.state < 'r;')
+		WHERE c.started_at >= ? AND c.api_stream = 0 AND (instr(cc.state, ':') = 0 OR (cc.state >= 'r:' AND cc.state < 'r;')
 			OR (cc.state >= 'code:' AND cc.state < 'code;') OR (cc.state >= 'refused:' AND cc.state < 'refused;'))`, toMS(since))
 	if err != nil {
 		return nil, fmt.Errorf("store: recent campaigns' counters: %w", err)

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -35,6 +36,10 @@ type Store struct {
 	path   string
 	events eventLog
 	gate   *writeGate
+	// txns group-commits transactional messages (transactional.go).
+	txns txnWriters
+	// prepared holds reads prepared once (prepared.go).
+	prepared sync.Map
 	// seal encrypts sensitive settings at rest (nil until SealSettings).
 	seal *sealer
 }

@@ -5,12 +5,14 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/billing"
 	"arauto/internal/dispatch"
 	"arauto/internal/i18n"
@@ -53,6 +55,7 @@ func (s *Server) exportJob(c *fiber.Ctx) (exportJob, error) {
 		return exportJob{}, err
 	}
 	ctx := c.UserContext()
+	s.record(c, audit.Exported, "campaign", cp.ID, cp.Name, "what", "results", "format", strings.TrimPrefix(filepath.Ext(c.Path()), "."))
 	bill, err := s.billing(ctx)
 	if err != nil {
 		return exportJob{}, err

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/i18n"
 	"arauto/internal/retention"
 	"arauto/views"
@@ -90,6 +91,7 @@ func (s *Server) saveRetention(c *fiber.Ctx) error {
 	}
 	s.log.Info("retention saved", "raw_events_days", values[retention.SettingRawEventsDays],
 		"reply_texts_days", values[retention.SettingReplyTextsDays], "results_days", values[retention.SettingResultsDays], "by", currentUser(c).ID)
+	s.record(c, audit.SettingsChanged, "settings", nil, "", "section", "retention")
 	flash(c, "success", "storage.saved")
 	return seeOther(c, "/settings#storage")
 }
@@ -103,6 +105,7 @@ func (s *Server) pruneNow(c *fiber.Ctx) error {
 	s.log.Info("retention run by hand", "raw_events", p.RawEvents, "reply_texts", p.ReplyTexts, "results", p.Results,
 		"freed_bytes", p.FreedBytes, "by", currentUser(c).ID)
 	lg := lang(c)
+	s.record(c, audit.SettingsChanged, "settings", nil, "", "section", "retention run")
 	flash(c, "success", "storage.pruned", i18n.FormatInt(lg, p.RawEvents), i18n.FormatInt(lg, p.ReplyTexts), i18n.FormatInt(lg, p.Results), formatMB(p.FreedBytes, lg))
 	return seeOther(c, "/settings#storage")
 }
@@ -121,6 +124,7 @@ func (s *Server) compactNow(c *fiber.Ctx) error {
 		}
 		s.log.Info("database compacted", "took", time.Since(start).Round(time.Millisecond).String(), "by", by)
 	}()
+	s.record(c, audit.SettingsChanged, "settings", nil, "", "section", "compact")
 	flash(c, "success", "storage.compacting")
 	return seeOther(c, "/settings#storage")
 }
