@@ -62,10 +62,9 @@ func TestComposeTemplateWithLiveCounter(t *testing.T) {
 	must(t, expect.Locator(meter(page, "chars")).ToHaveText("104"))
 	must(t, expect.Locator(meter(page, "segments")).ToHaveText("2"))
 	must(t, expect.Locator(page.Locator("#composer-phone .bubble-n")).ToHaveText([]string{"(1/2)", "(2/2)"}))
-	accept := page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Trocar acentos (economiza 1 segmento)"})
+	accept := page.GetByRole("button", playwright.PageGetByRoleOptions{Name: "Trocar acentos no texto"})
 	must(t, expect.Locator(accept).ToBeVisible())
-	must(t, expect.Locator(page.Locator("[data-suggest]")).ToContainText("2 segmentos · UCS-2"))
-	must(t, expect.Locator(page.Locator("[data-suggest]")).ToContainText("1 segmento · GSM-7"))
+	must(t, expect.Locator(page.Locator("[data-saving]")).ToHaveText("Trocar os acentos economiza 1 segmento: de 2 para 1."))
 	// The suggestion never changes the text on its own.
 	must(t, expect.Locator(box).ToHaveValue(regexp.MustCompile("amanhã. Atenção")))
 	shotTop(t, page, "compose-ucs2-suggestion")
@@ -92,10 +91,13 @@ func TestComposeTemplateWithLiveCounter(t *testing.T) {
 	must(t, box.PressSequentially(", s"))
 	must(t, box.Press("Delete"))
 	must(t, expect.Locator(box).ToHaveValue(regexp.MustCompile(`^Olá \{\{nome\}\}, sua fatura vence amanha\.`)))
-	// The preview is João's real message, on the phone too.
-	must(t, expect.Locator(page.Locator("[data-sample]")).ToContainText("Olá João, sua fatura vence amanha."))
-	must(t, expect.Locator(page.Locator("#composer-phone")).ToContainText("Olá João, sua fatura"))
-	must(t, expect.Locator(page.Locator("#composer-phone")).ToContainText("+55 11 98765-4321"))
+	// The preview is the list's longest real message — Conceição's — on
+	// the counter and the phone too.
+	must(t, expect.Locator(page.Locator("[data-sample]")).ToContainText("Olá Conceição, sua fatura vence amanha."))
+	must(t, expect.Locator(page.Locator("#composer-phone")).ToContainText("Olá Conceição, sua fatura"))
+	must(t, expect.Locator(page.Locator("#composer-phone")).ToContainText("+55 21 99876-5432"))
+	must(t, expect.Locator(meter(page, "segments")).ToHaveText("2"))
+	must(t, expect.Locator(page.Locator(`#composer-phone [data-phone="count"]`)).ToHaveText("2 segmentos · UCS-2"))
 	// The cost for the whole list follows.
 	must(t, expect.Locator(page.Locator(`[data-cost="recipients"]`)).ToHaveText("2"))
 	must(t, expect.Locator(page.Locator(`[data-cost="billed"]`)).ToHaveText("4"))
@@ -129,7 +131,7 @@ func TestComposeTemplateWithLiveCounter(t *testing.T) {
 	must(t, expect.Locator(box).ToHaveValue(regexp.MustCompile(`^Olá \{\{nome\}\}, sua fatura`)))
 	must(t, expect.Locator(meter(page, "encoding")).ToHaveText("UCS-2"))
 	must(t, expect.Locator(page.GetByLabel("Anotação para os relatórios (opcional)")).ToHaveValue("fatura-novembro"))
-	must(t, expect.Locator(page.Locator("[data-sample]")).ToContainText("Olá João"))
+	must(t, expect.Locator(page.Locator("[data-sample]")).ToContainText("Olá Conceição"))
 	must(t, expect.Locator(page.GetByLabel("SMS flash", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)})).ToBeChecked())
 	must(t, expect.Locator(page.Locator(`[data-cost="billed"]`)).ToHaveText("4"))
 	shotTop(t, page, "compose-edit")

@@ -13,9 +13,13 @@ import (
 
 	"github.com/playwright-community/playwright-go"
 
+	"arauto/internal/billing"
+	"arauto/internal/apitoken"
+	"arauto/internal/audit"
 	"arauto/internal/campaign"
 	"arauto/internal/contact"
 	"arauto/internal/message"
+	"arauto/internal/outhook"
 	"arauto/internal/recipient"
 	"arauto/internal/segment"
 	"arauto/internal/user"
@@ -28,9 +32,14 @@ var longName = strings.Repeat("PromocaoRelampagoDeVerao", 5)
 
 // seededPages are the ids of what seedLayout adds, for the pages to open.
 type seededPages struct {
-	campaign, longCampaign, longList, template int64
-	segment                                    int64
-	contact                                    string
+	campaign, longCampaign, longList, template, uploaded, webhook int64
+	// whatsApp is a draft WhatsApp campaign with contact cards; noCredit
+	// a campaign paused because the account ran out of credit.
+	whatsApp, noCredit int64
+	// segment has a long name and two rules; contact is a number of the
+	// long list, made a contact as an import does.
+	segment int64
+	contact string
 }
 
 // seedLayout adds, next to seedCampaign's sent campaign, what makes pages
@@ -98,6 +107,38 @@ func seedLayout(t *testing.T, dir string) seededPages {
 		t.Fatal(err)
 	}
 	p.template = tpl.ID
+	// A list left at the mapping step, and a price per SMS so the money
+	// shows beside the counts.
+	up := &recipient.List{Name: "Aguardando " + longName, FileName: "meio-caminho.csv"}
+	if err := st.CreateList(ctx, up); err != nil {
+		t.Fatal(err)
+	}
+	p.uploaded = up.ID
+	if err := st.SaveSettings(ctx, map[string]string{billing.SettingSMSPrice: "450"}); err != nil {
+		t.Fatal(err)
+	}
+	wa := &campaign.Campaign{RemoteID: 9101, Name: "Zap " + longName, Alias: "zap-layout", Channel: campaign.WhatsApp, ListID: l.ID, State: campaign.Draft}
+	if err := st.CreateCampaign(ctx, wa); err != nil {
+		t.Fatal(err)
+	}
+	cards := message.WhatsApp{Kind: message.WhatsAppContacts, Contacts: []message.WhatsAppContact{{
+		Name:   message.WhatsAppContactName{Formatted: "Loja " + longName},
+		Phones: []message.WhatsAppContactPhone{{Phone: "+55 11 3000-0000", Type: "MAIN"}, {Phone: "+55 11 98888-7777", Type: "CELL", WaID: "5511988887777"}},
+		Emails: []message.WhatsAppContactValue{{Value: "atendimento.da.loja.com.um.nome.comprido@exemplo-de-empresa.com.br", Type: "WORK"}},
+	}}}
+	if err := st.SetCampaignWhatsApp(ctx, wa.ID, cards, "", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	p.whatsApp = wa.ID
+	nc := &campaign.Campaign{RemoteID: 9102, Name: "Sem crédito " + longName, Alias: "sem-credito", Channel: campaign.SMS, ListID: l.ID,
+		Message: "Oi {{nome}}", State: campaign.Scheduled, ScheduledAt: time.Now().Add(30 * 24 * time.Hour)}
+	if err := st.CreateCampaign(ctx, nc); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PauseWithError(ctx, nc.ID, "account limit: 201 NO_CREDIT"); err != nil {
+		t.Fatal(err)
+	}
+	p.noCredit = nc.ID
 	for i, reason := range []string{"manual", "blacklisted", "opted-out"} {
 		if _, err := st.AddSuppressions(ctx, []string{fmt.Sprintf("55119876500%02d", 10+i)}, reason, "anotado por "+longName); err != nil {
 			t.Fatal(err)
@@ -117,7 +158,57 @@ func seedLayout(t *testing.T, dir string) seededPages {
 			t.Fatal(err)
 		}
 	}
+	p.webhook = seedAutomation(t, st)
 	return p
+}
+
+// seedAutomation adds a token with a long name, a webhook receiver with a
+// long URL whose delivery log holds a refused and a given-up delivery,
+// and audit entries.
+func seedAutomation(t *testing.T, st *store.Store) int64 {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := st.UserByEmail(ctx, adminEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, hash := apitoken.NewSecret()
+	tok := &apitoken.Token{Name: "Integração " + longName, Hint: apitoken.Hint(secret), Role: user.Marketer, OwnerID: admin.ID, CreatedAt: time.Now()}
+	if err := st.CreateToken(ctx, tok, hash); err != nil {
+		t.Fatal(err)
+	}
+	// Paused, and on a loopback port nothing listens on: the console
+	// never sends it anything, only its seeded log is shown.
+	ep := &outhook.Endpoint{URL: "http://127.0.0.1:9/crm-exemplo-de-empresa/webhooks/arauto/" + longName, Description: longName,
+		Events: outhook.Types, Active: false, Secret: outhook.NewSecret()}
+	if err := st.CreateEndpoint(ctx, ep, admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	ds := []outhook.Delivery{{EndpointID: ep.ID, EventID: "evt_1", EventType: outhook.MessageDelivered, OrderKey: "message:1", Body: []byte(`{}`), NextAt: now, CreatedAt: now},
+		{EndpointID: ep.ID, EventID: "evt_2", EventType: outhook.CampaignStateChange, OrderKey: "campaign:1", Body: []byte(`{}`), NextAt: now, CreatedAt: now}}
+	if err := st.FanOut(ctx, 0, ds); err != nil {
+		t.Fatal(err)
+	}
+	log, err := st.DeliveryLog(ctx, ep.ID, "", 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := []outhook.Attempt{{DeliveryID: log[0].ID, At: now, Status: 500, Body: strings.Repeat("Serviço indisponível ", 12), Took: 87 * time.Millisecond, NextAt: now.Add(time.Hour)},
+		{DeliveryID: log[1].ID, At: now, Error: "dial tcp: connection refused"}}
+	if err := st.RecordAttempts(ctx, as); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []audit.Entry{
+		{At: now, Actor: audit.Actor{Kind: audit.ActorToken, ID: tok.ID, Name: tok.Name, IP: "203.0.113.7"}, Action: audit.CampaignLaunched, TargetKind: "campaign", TargetID: "1", TargetName: longName},
+		{At: now, Actor: audit.Actor{Kind: audit.ActorAnonymous, Name: "alguem@exemplo.com", IP: "203.0.113.8"}, Action: audit.SignInFailed, TargetKind: "user", TargetName: "alguem@exemplo.com"},
+	} {
+		e := e.With("detalhe", longName)
+		if err := st.AppendAudit(ctx, &e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ep.ID
 }
 
 // mainPages are the pages every width is checked on.
@@ -130,9 +221,13 @@ func mainPages(p seededPages) []struct{ name, path string } {
 		{"campaign-long", fmt.Sprintf("/campaigns/%d", p.longCampaign)},
 		{"campaign-message", fmt.Sprintf("/campaigns/%d/message", p.longCampaign)},
 		{"campaign-schedule", fmt.Sprintf("/campaigns/%d/schedule", p.longCampaign)},
+		{"campaign-review", fmt.Sprintf("/campaigns/%d/review", p.longCampaign)},
+		{"whatsapp-message", fmt.Sprintf("/campaigns/%d/message", p.whatsApp)},
+		{"campaign-no-credit", fmt.Sprintf("/campaigns/%d", p.noCredit)},
 		{"report", fmt.Sprintf("/campaigns/%d/report", p.campaign)},
 		{"lists", "/lists"},
 		{"list-long", fmt.Sprintf("/lists/%d", p.longList)},
+		{"list-uploaded", fmt.Sprintf("/lists/%d", p.uploaded)},
 		{"templates", "/templates"},
 		{"template", fmt.Sprintf("/templates/%d", p.template)},
 		{"contacts", "/contacts"},
@@ -144,8 +239,14 @@ func mainPages(p seededPages) []struct{ name, path string } {
 		{"inbox", "/inbox"},
 		{"suppression", "/suppression"},
 		{"settings", "/settings"},
+		{"settings-storage", "/settings/storage"},
 		{"users", "/users"},
 		{"account", "/account"},
+		{"automation-tokens", "/automation/tokens"},
+		{"automation-webhooks", "/automation/webhooks"},
+		{"automation-webhook", fmt.Sprintf("/automation/webhooks/%d", p.webhook)},
+		{"audit", "/audit"},
+		{"api-docs", "/api-docs"},
 	}
 }
 

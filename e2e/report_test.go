@@ -15,11 +15,23 @@ import (
 // kpi reads one of the report's live numbers.
 func kpi(t *testing.T, page playwright.Page, name string) int {
 	t.Helper()
-	s, err := page.Locator(`[data-kpi="` + name + `"]`).TextContent()
+	s, err := page.Locator(`.kpis [data-figure="` + name + `"]`).TextContent()
 	must(t, err)
 	n, err := strconv.Atoi(strings.ReplaceAll(strings.TrimSpace(s), ".", ""))
 	if err != nil {
 		t.Fatalf("kpi %s %q is not a number", name, s)
+	}
+	return n
+}
+
+// funnelN reads one line of the report's funnel.
+func funnelN(t *testing.T, page playwright.Page, stage string) int {
+	t.Helper()
+	s, err := page.Locator(`[data-stage="` + stage + `"] [data-n]`).TextContent()
+	must(t, err)
+	n, err := strconv.Atoi(strings.ReplaceAll(strings.TrimSpace(s), ".", ""))
+	if err != nil {
+		t.Fatalf("funnel %s %q is not a number", stage, s)
 	}
 	return n
 }
@@ -44,10 +56,11 @@ func TestReportFollowsSandboxLive(t *testing.T) {
 	// Every recipient reaches an outcome: delivered, sent without receipt
 	// (OI/Sercomtel) or failed.
 	deadline := time.Now().Add(60 * time.Second)
-	var delivered, noReceipt, failed, sent int
+	var delivered, noReceipt, failed, expired, sent int
 	for {
 		delivered, noReceipt, failed, sent = kpi(t, page, "delivered"), kpi(t, page, "noreceipt"), kpi(t, page, "failed"), kpi(t, page, "sent")
-		if delivered+noReceipt+failed == n && sent > 0 {
+		expired = funnelN(t, page, "expired")
+		if delivered+noReceipt+failed+expired == n && sent > 0 {
 			break
 		}
 		if time.Now().After(deadline) {
@@ -59,7 +72,8 @@ func TestReportFollowsSandboxLive(t *testing.T) {
 	if v, err := page.Evaluate(`() => window.__noReload === true`); err != nil || v != true {
 		t.Errorf("the report page reloaded to show the numbers")
 	}
-	// The funnel: delivered + failed after the carrier took it + no receipt = sent.
+	// The funnel: delivered + failed after the carrier took it + no
+	// receipt = sent (the sandbox's expired messages never reach a carrier).
 	failedSent := 0
 	for _, f := range []string{"104", "105"} {
 		if c, _ := page.Locator(`[data-code="` + f + `"] .failure-n`).Count(); c > 0 {

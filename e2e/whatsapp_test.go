@@ -61,6 +61,6 @@ func TestWhatsAppTemplateCampaignCompletes(t *testing.T) {
 	click(t, page, "button", "Confirmar e enviar agora")
 	must(t, expect.Locator(page.GetByText("o envio começa agora")).ToBeVisible())
 	must(t, expect.Locator(stateBadge(page, "completed")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(30000)}))
-	must(t, expect.Locator(progressStat(page, "sent")).ToHaveText("2"))
+	must(t, expect.Locator(figure(page, "submitted")).ToHaveText("2"))
 	shot(t, page, "whatsapp-completed")
 }

@@ -90,7 +90,7 @@ func scheduledCampaign(t *testing.T, s *Store, listID int64, sc schedule.Schedul
 	if err := s.SaveCampaignSchedule(ctx, c.ID, sc, at); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.LaunchCampaign(ctx, c.ID, at, at); err != nil {
+	if err := s.LaunchCampaign(ctx, c.ID, at, 0, at); err != nil {
 		t.Fatal(err)
 	}
 	return c.ID

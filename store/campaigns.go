@@ -16,7 +16,8 @@ import (
 var ErrCampaignSent = errors.New("store: campaign has sent messages")
 
 const campaignColumns = `id, remote_id, name, alias, channel, list_id, message, scheduled_at, state, sent_count, created_at, updated_at,
-	flash, extra_info, started_at, finished_at, last_error, coalesce(segment_id, 0)`
+	flash, extra_info, started_at, finished_at, last_error, replace_accents, estimated_segments, sub_account, flow_id, template_id, template_name,
+	coalesce(segment_id, 0)`
 
 func scanCampaign(row interface{ Scan(...any) error }) (*campaign.Campaign, error) {
 	var c campaign.Campaign
@@ -25,7 +26,8 @@ func scanCampaign(row interface{ Scan(...any) error }) (*campaign.Campaign, erro
 	var message sql.NullString
 	var created, updated, started, finished int64
 	if err := row.Scan(&c.ID, &c.RemoteID, &c.Name, &c.Alias, &channel, &listID, &message, &scheduled, &state, &c.SentCount, &created, &updated,
-		&c.Flash, &c.ExtraInfo, &started, &finished, &c.LastError, &c.SegmentID); err != nil {
+		&c.Flash, &c.ExtraInfo, &started, &finished, &c.LastError, &c.ReplaceAccents, &c.EstimatedSegments,
+		&c.Options.SubAccount, &c.Options.FlowID, &c.Options.TemplateID, &c.Options.TemplateName, &c.SegmentID); err != nil {
 		return nil, err
 	}
 	c.Channel, c.State = campaign.Channel(channel), campaign.State(state)
@@ -132,9 +134,10 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // ListCampaigns returns one page of the campaigns matching f, newest first,
 // and how many match in all.
 func (s *Store) ListCampaigns(ctx context.Context, f CampaignFilter) ([]*campaign.Campaign, int, error) {
-	where := "state <> 'archived'"
+	// Transactional streams (api_stream) are hidden campaigns.
+	where := "api_stream = 0 AND state <> 'archived'"
 	if f.Archived {
-		where = "state = 'archived'"
+		where = "api_stream = 0 AND state = 'archived'"
 	}
 	var args []any
 	if q := strings.TrimSpace(f.Query); q != "" {
@@ -283,7 +286,7 @@ func (s *Store) ImportCampaigns(ctx context.Context, cs []*campaign.Campaign) (c
 // CampaignRefs returns every campaign's remote id, name and alias, for
 // re-registering them with the built-in sandbox at start-up.
 func (s *Store) CampaignRefs(ctx context.Context) ([]campaign.Campaign, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT remote_id, name, alias FROM campaigns ORDER BY remote_id")
+	rows, err := s.r.QueryContext(ctx, "SELECT remote_id, name, alias FROM campaigns WHERE api_stream = 0 ORDER BY remote_id")
 	if err != nil {
 		return nil, fmt.Errorf("store: campaign refs: %w", err)
 	}
@@ -301,11 +304,12 @@ func (s *Store) CampaignRefs(ctx context.Context) ([]campaign.Campaign, error) {
 
 // LaunchCampaign schedules a draft campaign (draft -> scheduled) in one
 // transaction; a non-zero startAt becomes its start (a send-now campaign
-// starts when it is launched). It is ErrConflict when the campaign is no
+// starts when it is launched), and estimatedSegments the pre-flight's
+// estimate of what it is billed. It is ErrConflict when the campaign is no
 // longer a draft and ErrNotFound when it does not exist.
-func (s *Store) LaunchCampaign(ctx context.Context, id int64, startAt, at time.Time) error {
-	err := s.changeCampaign(ctx, id, ErrConflict, `UPDATE campaigns SET state = 'scheduled', updated_at = ?,
-			scheduled_at = coalesce(?, scheduled_at) WHERE id = ? AND state = 'draft'`, toMS(at), nullTime(startAt), id)
+func (s *Store) LaunchCampaign(ctx context.Context, id int64, startAt time.Time, estimatedSegments int64, at time.Time) error {
+	err := s.changeCampaign(ctx, id, ErrConflict, `UPDATE campaigns SET state = 'scheduled', updated_at = ?, estimated_segments = ?,
+			scheduled_at = coalesce(?, scheduled_at) WHERE id = ? AND state = 'draft'`, toMS(at), estimatedSegments, nullTime(startAt), id)
 	if err != nil {
 		return fmt.Errorf("store: launch campaign %d: %w", id, err)
 	}
@@ -341,6 +345,12 @@ func (s *Store) SetCampaignMessage(ctx context.Context, id int64, body string, f
 	return s.draftUpdate(ctx, id, "set message", "message = ?, flash = ?, extra_info = ?, updated_at = ?", nullText(body), flash, extraInfo, toMS(at))
 }
 
+// SetCampaignAccents sets whether a draft campaign replaces the accents
+// of its list's field values when it sends.
+func (s *Store) SetCampaignAccents(ctx context.Context, id int64, replace bool, at time.Time) error {
+	return s.draftUpdate(ctx, id, "set accent replacement", "replace_accents = ?, updated_at = ?", replace, toMS(at))
+}
+
 // ResumeCampaign moves a paused campaign back to work and forgets why it
 // was paused: to running when its outbox exists, to scheduled when it was
 // paused before starting (the dispatcher then builds the outbox). It is
@@ -354,4 +364,11 @@ func (s *Store) ResumeCampaign(ctx context.Context, id int64, at time.Time) erro
 		return fmt.Errorf("store: resume campaign %d: %w", id, err)
 	}
 	return nil
+}
+
+// SetCampaignOptions stores what a draft campaign asks of Wavy besides its
+// message (sub-account, flow, SMS template at Wavy).
+func (s *Store) SetCampaignOptions(ctx context.Context, id int64, o campaign.SendOptions, at time.Time) error {
+	return s.draftUpdate(ctx, id, "set send options", "sub_account = ?, flow_id = ?, template_id = ?, template_name = ?, updated_at = ?",
+		o.SubAccount, o.FlowID, o.TemplateID, o.TemplateName, toMS(at))
 }

@@ -337,7 +337,7 @@ func TestResumeCampaign(t *testing.T) {
 	}
 }
 
-func TestEachRecipientFieldsFlagsCurrentSuppressions(t *testing.T) {
+func TestEachRecipientFlagsCurrentSuppressions(t *testing.T) {
 	s := storetest.New(t)
 	ctx := context.Background()
 	l := readyList(t, s, []recipient.Recipient{
@@ -350,8 +350,8 @@ func TestEachRecipientFieldsFlagsCurrentSuppressions(t *testing.T) {
 		t.Fatal(err)
 	}
 	var got []string
-	err := s.EachRecipientFields(ctx, l.ID, func(fields []string, suppressed bool) error {
-		got = append(got, fmt.Sprintf("%s/%s/%v", fields[0], fields[1], suppressed))
+	err := s.EachRecipient(ctx, l.ID, func(r *recipient.Recipient) error {
+		got = append(got, fmt.Sprintf("%s/%s/%v", r.Fields[0], r.Fields[1], r.Suppressed))
 		return nil
 	})
 	if err != nil {
@@ -363,7 +363,7 @@ func TestEachRecipientFieldsFlagsCurrentSuppressions(t *testing.T) {
 	}
 	stop := errors.New("stop")
 	n := 0
-	if err := s.EachRecipientFields(ctx, l.ID, func([]string, bool) error { n++; return stop }); err != stop || n != 1 {
+	if err := s.EachRecipient(ctx, l.ID, func(*recipient.Recipient) error { n++; return stop }); err != stop || n != 1 {
 		t.Errorf("stopping got %v after %d, want the callback's error after 1", err, n)
 	}
 }

@@ -242,7 +242,7 @@ func TestSegmentAudienceIsFrozenAtLaunch(t *testing.T) {
 		t.Fatal(err)
 	}
 	columns, _ := s.ContactFields(ctx)
-	listID, err := s.LaunchSegment(ctx, c.ID, sg, columns, time.Now(), time.Now())
+	listID, err := s.LaunchSegment(ctx, c.ID, sg, columns, time.Now(), 0, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

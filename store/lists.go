@@ -79,10 +79,11 @@ func (s *Store) ListByID(ctx context.Context, id int64) (*recipient.List, error)
 // Lists returns every list, newest first, optionally only those in state.
 func (s *Store) Lists(ctx context.Context, state recipient.ListState) ([]*recipient.List, error) {
 	// Lists frozen from a segment at a campaign's launch belong to that
-	// campaign; they are not offered anywhere lists are.
-	q, args := "SELECT "+listColumns+" FROM lists WHERE kind = 'upload' ORDER BY id DESC", []any{}
+	// campaign, and transactional streams' lists (api_stream) are hidden:
+	// neither is offered anywhere lists are.
+	q, args := "SELECT "+listColumns+" FROM lists WHERE kind = 'upload' AND api_stream = 0 ORDER BY id DESC", []any{}
 	if state != "" {
-		q, args = "SELECT "+listColumns+" FROM lists WHERE kind = 'upload' AND state = ? ORDER BY id DESC", []any{string(state)}
+		q, args = "SELECT "+listColumns+" FROM lists WHERE kind = 'upload' AND api_stream = 0 AND state = ? ORDER BY id DESC", []any{string(state)}
 	}
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -103,7 +104,7 @@ func (s *Store) Lists(ctx context.Context, state recipient.ListState) ([]*recipi
 // clearListRows removes what a previous import attempt left. It deletes in
 // chunks so a million-row list does not hold the writer for seconds.
 func (s *Store) clearListRows(ctx context.Context, id int64) error {
-	for _, table := range []string{"recipients", "rejected_rows"} {
+	for _, table := range []string{"recipients", "rejected_rows", "recipient_numbers"} {
 		for {
 			res, err := s.w.ExecContext(ctx, "DELETE FROM "+table+" WHERE list_id = ? AND row IN (SELECT row FROM "+table+" WHERE list_id = ? LIMIT 50000)", id, id)
 			if err != nil {
@@ -146,10 +147,19 @@ func (s *Store) FinishListImport(ctx context.Context, id int64, r recipient.Repo
 	if err != nil {
 		return fmt.Errorf("store: finish import of list %d: %w", id, err)
 	}
-	_, err = s.w.ExecContext(ctx, `UPDATE lists SET state = 'ready', report = ?, columns = ?, phone_column = ?, file_path = '',
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		// The numbers' last four digits, sorted, in one pass: the list is
+		// searchable by any form of a number from the moment it is ready.
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO recipient_numbers (list_id, last4, row)
+			SELECT list_id, substr(phone, -4), row FROM recipients WHERE list_id = ? ORDER BY 2, 3`, id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE lists SET state = 'ready', report = ?, columns = ?, phone_column = ?, file_path = '',
 		rows_total = ?, valid = ?, invalid = ?, duplicates = ?, landlines = ?, suppressed = ?, updated_at = ? WHERE id = ?`,
-		string(report), strings.Join(r.Columns, recipient.FieldSeparator), r.PhoneColumn,
-		r.Rows, r.Valid, r.Invalid, r.Duplicates, r.Landlines, r.Suppressed, toMS(time.Now()), id)
+			string(report), strings.Join(r.Columns, recipient.FieldSeparator), r.PhoneColumn,
+			r.Rows, r.Valid, r.Invalid, r.Duplicates, r.Landlines, r.Suppressed, toMS(time.Now()), id)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("store: finish import of list %d: %w", id, err)
 	}
@@ -189,6 +199,28 @@ func (s *Store) DeleteList(ctx context.Context, id int64) error {
 // recipientsPerStatement is how many recipients one INSERT carries: the
 // round trip through database/sql costs more than SQLite's work per row.
 const recipientsPerStatement = 200
+// DeleteAbandonedUploads deletes the lists still waiting for their column
+// mapping ("uploaded") since before, and returns their uploaded files for
+// the caller to remove. A list whose mapping started meanwhile is left
+// alone: only the 'uploaded' state is deleted, in one statement.
+func (s *Store) DeleteAbandonedUploads(ctx context.Context, before time.Time) ([]string, error) {
+	rows, err := s.w.QueryContext(ctx, "DELETE FROM lists WHERE state = 'uploaded' AND updated_at < ? RETURNING file_path", toMS(before))
+	if err != nil {
+		return nil, fmt.Errorf("store: delete abandoned uploads: %w", err)
+	}
+	defer rows.Close()
+	var paths []string
+	for rows.Next() {
+		var p string
+		if err := rows.Scan(&p); err != nil {
+			return nil, fmt.Errorf("store: delete abandoned uploads: %w", err)
+		}
+		if p != "" {
+			paths = append(paths, p)
+		}
+	}
+	return paths, rows.Err()
+}
 
 // AddRecipients appends one batch of a list's recipients in one
 // transaction; the importer calls it as its Sink.
@@ -290,23 +322,27 @@ type RecipientPage struct {
 }
 
 // Recipients returns a page of a list's recipients in file order. A search
-// of digits matches phone numbers containing them; other text matches the
-// personalisation fields.
+// that is a number (recipient.ParseNumberSearch: the whole number, without
+// 55 or the DDD, formatted, or its last four digits or more) finds the
+// numbers ending with it through the index of their last four digits; an
+// area prefix ("5511") the numbers starting with it; fewer digits match
+// anywhere in the number; other text matches the personalisation fields.
 func (s *Store) Recipients(ctx context.Context, listID int64, search string, offset, limit int) (RecipientPage, error) {
 	where, args := "list_id = ?", []any{listID}
 	if search = strings.TrimSpace(search); search != "" {
-		digits := strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return r
-			}
-			return -1
-		}, search)
-		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(search) + "%"
-		phoneLike := !strings.ContainsFunc(search, func(r rune) bool { return !strings.ContainsRune("0123456789+ ()-.", r) })
-		if digits != "" && phoneLike {
-			where += " AND phone LIKE ? ESCAPE '\\'"
-			args = append(args, "%"+digits+"%")
-		} else {
+		switch n, ok := recipient.ParseNumberSearch(search); {
+		case ok && n.Suffix():
+			where = `list_id = ? AND row IN (SELECT row FROM recipient_numbers WHERE list_id = ? AND last4 = ?)
+				AND substr(phone, -?) = ?`
+			args = append(args, listID, n.Digits[len(n.Digits)-4:], len(n.Digits), n.Digits)
+		case ok && n.AreaPrefix:
+			where += " AND phone >= ? AND phone < ?"
+			args = append(args, n.Digits, n.Digits+":")
+		case ok:
+			where += " AND phone LIKE ?"
+			args = append(args, "%"+n.Digits+"%")
+		default:
+			like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(search) + "%"
 			where += " AND (fields LIKE ? ESCAPE '\\' OR correlation_id LIKE ? ESCAPE '\\')"
 			args = append(args, like, like)
 		}
@@ -450,31 +486,32 @@ func (s *Store) ListInUse(ctx context.Context, listID int64) (bool, error) {
 	return n > 0, nil
 }
 
-// EachRecipientFields streams every recipient of a list, in row order,
-// with its personalisation fields (in the order of the list's Columns)
-// and whether its number is on the suppression list now: what the
+// EachRecipient streams every recipient of a list, in row order, with
+// its personalisation fields (in the order of the list's Columns), its
+// carrier as the carrier check found it ("" before one), and in
+// Suppressed whether its number is on the suppression list now: what the
 // dispatcher checks when the campaign starts (the import-time flag misses
-// numbers suppressed since, and keeps those removed since). The slice is
-// reused between calls, so fn must not keep it (the strings in it it may
-// keep). An error from fn stops the walk and is returned as it is.
-func (s *Store) EachRecipientFields(ctx context.Context, listID int64, fn func(fields []string, suppressed bool) error) error {
+// numbers suppressed since, and keeps those removed since). The
+// Recipient and its Fields slice are reused between calls, so fn must not
+// keep them (the strings in them it may keep). An error from fn stops the
+// walk and is returned as it is.
+func (s *Store) EachRecipient(ctx context.Context, listID int64, fn func(r *recipient.Recipient) error) error {
 	// IN builds the suppression set once per query: ~10% over reading the
 	// import-time flag, where a correlated EXISTS per row cost ~50%.
-	rows, err := s.r.QueryContext(ctx, `SELECT r.fields, r.phone IN (SELECT phone FROM suppressions)
+	rows, err := s.r.QueryContext(ctx, `SELECT r.row, r.phone, r.fields, r.carrier, r.phone IN (SELECT phone FROM suppressions)
 		FROM recipients r WHERE r.list_id = ? ORDER BY r.row`, listID)
 	if err != nil {
 		return fmt.Errorf("store: recipients of list %d: %w", listID, err)
 	}
 	defer rows.Close()
 	var raw string
-	var suppressed bool
-	fields := make([]string, 0, 16)
+	r := recipient.Recipient{Fields: make([]string, 0, 16)}
 	for rows.Next() {
-		if err := rows.Scan(&raw, &suppressed); err != nil {
+		if err := rows.Scan(&r.Row, &r.Phone, &raw, &r.Carrier, &r.Suppressed); err != nil {
 			return fmt.Errorf("store: recipients of list %d: %w", listID, err)
 		}
-		fields = splitFields(fields[:0], raw)
-		if err := fn(fields, suppressed); err != nil {
+		r.Fields = splitFields(r.Fields[:0], raw)
+		if err := fn(&r); err != nil {
 			return err
 		}
 	}

@@ -54,7 +54,9 @@ func TestListLifecycle(t *testing.T) {
 		want   []int
 	}{
 		{"", []int{2, 3}},
-		{"98765", []int{3}},
+		{"54321", []int{3}},
+		{"(11) 98765-4321", []int{3}},
+		{"98765", nil},
 		{"+55 (19) 99771", []int{2}},
 		{"são paulo", []int{3}},
 		{"c-3", []int{3}},
@@ -144,4 +146,31 @@ func benchmarkImportIntoStore(b *testing.B, format string) {
 		b.ReportMetric(el.Seconds(), "s/import")
 	}
 	b.ReportMetric(memstat.PeakRSSMB(0), "peakRSS_MB")
+}
+
+// Only uploads still waiting for their mapping, and for long enough, are
+// deleted; their files are returned for removal.
+func TestDeleteAbandonedUploads(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	waiting := &recipient.List{Name: "w", FileName: "w.csv", FilePath: "/tmp/w.csv"}
+	mapped := &recipient.List{Name: "m", FileName: "m.csv", FilePath: "/tmp/m.csv"}
+	for _, l := range []*recipient.List{waiting, mapped} {
+		if err := s.CreateList(ctx, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.StartListImport(ctx, mapped.ID, recipient.Mapping{}); err != nil {
+		t.Fatal(err)
+	}
+	if paths, err := s.DeleteAbandonedUploads(ctx, time.Now().Add(-time.Hour)); err != nil || len(paths) != 0 {
+		t.Errorf("fresh uploads deleted: %v %v", paths, err)
+	}
+	paths, err := s.DeleteAbandonedUploads(ctx, time.Now().Add(time.Hour))
+	if err != nil || len(paths) != 1 || paths[0] != "/tmp/w.csv" {
+		t.Errorf("deleted got %v %v, want only the upload still waiting", paths, err)
+	}
+	if _, err := s.ListByID(ctx, mapped.ID); err != nil {
+		t.Errorf("the list being imported was deleted: %v", err)
+	}
 }

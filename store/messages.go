@@ -9,9 +9,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"arauto/internal/dispatch"
 	"arauto/internal/message"
 	"arauto/internal/recipient"
+	"arauto/internal/report"
 	"arauto/internal/schedule"
 )
 
@@ -38,7 +41,7 @@ func bump(ctx context.Context, tx *sql.Tx, campaignID int64, from, to string, n 
 // DueCampaigns returns campaigns that are running, or scheduled.
 func (s *Store) DueCampaigns(ctx context.Context, now time.Time) ([]dispatch.Campaign, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.alias, c.channel, c.state, coalesce(c.scheduled_at, 0), c.flash, c.extra_info,
-			coalesce(c.message, ''), coalesce(l.columns, ''), c.schedule, c.whatsapp
+			coalesce(c.message, ''), coalesce(l.columns, ''), c.schedule, c.whatsapp, c.replace_accents, c.sub_account, c.flow_id, c.template_id, c.template_name
 		FROM campaigns c LEFT JOIN lists l ON l.id = c.list_id
 		WHERE c.state IN ('running', 'scheduled') ORDER BY c.id`)
 	if err != nil {
@@ -50,7 +53,8 @@ func (s *Store) DueCampaigns(ctx context.Context, now time.Time) ([]dispatch.Cam
 		var c dispatch.Campaign
 		var start int64
 		var columns, schedule string
-		if err := rows.Scan(&c.ID, &c.Alias, &c.Channel, &c.State, &start, &c.Flash, &c.ExtraInfo, &c.Message, &columns, &schedule, &c.WhatsApp); err != nil {
+		if err := rows.Scan(&c.ID, &c.Alias, &c.Channel, &c.State, &start, &c.Flash, &c.ExtraInfo, &c.Message, &columns, &schedule, &c.WhatsApp, &c.ReplaceAccents,
+			&c.SubAccount, &c.FlowID, &c.TemplateID, &c.TemplateName); err != nil {
 			return nil, fmt.Errorf("store: due campaigns: %w", err)
 		}
 		if c.Channel == message.ChannelWhatsApp {
@@ -75,7 +79,8 @@ func (s *Store) DueCampaigns(ctx context.Context, now time.Time) ([]dispatch.Cam
 }
 
 // StartCampaign copies the campaign's recipients into the outbox, in
-// chunks, and makes it running. Re-running it after a crash continues where
+// chunks in row order (so ids follow rows: the first and last rows hold
+// the campaign's first and last ids), and makes it running. Re-running it after a crash continues where
 // the copy stopped.
 func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) error {
 	var listID sql.NullInt64
@@ -96,9 +101,13 @@ func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) erro
 		}
 		var n int64
 		err := s.tx(ctx, func(tx *sql.Tx) error {
-			res, err := tx.ExecContext(ctx, `INSERT INTO messages (campaign_id, row, phone, state)
+			// The carrier a list's carrier check found comes along: SMPP
+			// receipts name none, and without it a message to OI or
+			// Sercomtel (no delivery report) would wait for one forever.
+			res, err := tx.ExecContext(ctx, `INSERT INTO messages (campaign_id, row, phone, state, carrier)
 				SELECT ?, r.row, r.phone,
-					CASE WHEN EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = r.phone) THEN 'suppressed' ELSE 'queued' END
+					CASE WHEN EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = r.phone) THEN 'suppressed' ELSE 'queued' END,
+					r.carrier
 				FROM recipients r WHERE r.list_id = ? AND r.row > ? ORDER BY r.row LIMIT ?`,
 				id, listID.Int64, after.Int64, outboxChunk)
 			if err != nil {
@@ -126,8 +135,8 @@ func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) erro
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE campaigns SET state = 'running', last_error = '',
 			started_at = CASE WHEN started_at = 0 THEN ? ELSE started_at END,
-			first_message_id = coalesce((SELECT min(id) FROM messages WHERE campaign_id = ?), 0),
-			last_message_id = coalesce((SELECT max(id) FROM messages WHERE campaign_id = ?), 0),
+			first_message_id = coalesce((SELECT id FROM messages WHERE campaign_id = ? ORDER BY row LIMIT 1), 0),
+			last_message_id = coalesce((SELECT id FROM messages WHERE campaign_id = ? ORDER BY row DESC LIMIT 1), 0),
 			updated_at = ? WHERE id = ? AND state IN ('scheduled', 'running')`, toMS(now), id, id, toMS(now), id)
 		return err
 	})
@@ -153,7 +162,7 @@ func (s *Store) Claim(ctx context.Context, campaignID, after int64, limit int, n
 			return nil
 		}
 		rows, err := tx.QueryContext(ctx, `UPDATE messages SET state = 'submitting', claimed_at = ?, attempts = attempts + 1
-			WHERE id IN (SELECT id FROM messages WHERE id > ? AND id <= ? AND campaign_id = ? AND state = 'queued' ORDER BY id LIMIT ?)
+			WHERE id IN (SELECT id FROM messages NOT INDEXED WHERE id > ? AND id <= ? AND campaign_id = ? AND state = 'queued' ORDER BY id LIMIT ?)
 			RETURNING id, row, phone`, toMS(now), after, last, campaignID, limit)
 		if err != nil {
 			return err
@@ -282,25 +291,47 @@ func (s *Store) move(ctx context.Context, tx *sql.Tx, campaignID int64, ids []in
 		n, _ := res.RowsAffected()
 		moved += n
 	}
-	return moved, bump(ctx, tx, campaignID, from, to, moved)
+	if err := bump(ctx, tx, campaignID, from, to, moved); err != nil {
+		return moved, err
+	}
+	if to == "failed" {
+		// Refused before the provider took them: counted by why, for the
+		// report's failures.
+		return moved, bump(ctx, tx, campaignID, "", report.RefusedKey(dispatch.RefusalKind(errText)), moved)
+	}
+	return moved, nil
 }
 
-// Accept records messages the provider accepted, with its ids.
+// Accept records messages the provider accepted, with its ids and what
+// each is billed (which the delivery fold counts once the carrier takes it).
 func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Accepted, now time.Time) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, "UPDATE messages SET state = 'accepted', provider_id = ?, submitted_at = ? WHERE id = ? AND state = 'submitting'")
+		stmt, err := tx.PrepareContext(ctx, `UPDATE messages SET state = 'accepted', provider_id = ?, submitted_at = ?,
+			segments = ?, sercomtel_segments = ? WHERE id = ? AND state = 'submitting'`)
 		if err != nil {
 			return err
 		}
 		defer stmt.Close()
 		var moved int64
+		var link *sql.Stmt
 		for _, a := range acc {
-			res, err := stmt.ExecContext(ctx, a.ProviderID, toMS(now), a.MessageID)
+			res, err := stmt.ExecContext(ctx, compactProviderID(a.ProviderID), toMS(now), a.Segments, a.SercomtelSegments, a.MessageID)
 			if err != nil {
 				return err
 			}
 			n, _ := res.RowsAffected()
 			moved += n
+			for _, pid := range a.Links {
+				if link == nil {
+					if link, err = tx.PrepareContext(ctx, "INSERT OR IGNORE INTO provider_links (provider_id, message_id) VALUES (?, ?)"); err != nil {
+						return err
+					}
+					defer link.Close()
+				}
+				if _, err := link.ExecContext(ctx, pid, a.MessageID); err != nil {
+					return fmt.Errorf("link provider id %s: %w", pid, err)
+				}
+			}
 		}
 		if err := bump(ctx, tx, campaignID, "submitting", "accepted", moved); err != nil {
 			return err
@@ -315,6 +346,27 @@ func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Acc
 		return fmt.Errorf("store: accept messages of campaign %d: %w", campaignID, err)
 	}
 	return nil
+}
+
+// compactProviderID stores the provider's message id as its 16 bytes when
+// it is a UUID (Wavy's ids are): a fifth of an outbox row, on the rows
+// every send rewrites. Other ids are kept as text.
+func compactProviderID(id string) any {
+	if u, err := uuid.Parse(id); err == nil && len(id) == 36 {
+		return u[:]
+	}
+	return id
+}
+
+// expandProviderID reads back what compactProviderID stored: a UUID's 16
+// bytes (a blob) as its text, a text id as it is.
+func expandProviderID(b []byte, blob bool) string {
+	if blob && len(b) == 16 {
+		if u, err := uuid.FromBytes(b); err == nil {
+			return u.String()
+		}
+	}
+	return string(b)
 }
 
 func (s *Store) moveAll(ctx context.Context, campaignID int64, ids []int64, from, to, errText string) error {
@@ -430,6 +482,29 @@ func (s *Store) CampaignCounts(ctx context.Context, campaignID int64) (map[strin
 		var n int64
 		if err := rows.Scan(&st, &n); err != nil {
 			return nil, fmt.Errorf("store: counts of campaign %d: %w", campaignID, err)
+		}
+		m[st] = n
+	}
+	return m, rows.Err()
+}
+
+// FigureCounters returns the counters a campaign's figures are made of
+// (report.Summarize): the dispatch states and the delivery, failure-code,
+// refusal and billing counters, without the timeline, latency and carrier
+// ones, so a page that follows a campaign live reads a few rows.
+func (s *Store) FigureCounters(ctx context.Context, campaignID int64) (map[string]int64, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT state, n FROM campaign_counts WHERE campaign_id = ? AND (instr(state, ':') = 0
+		OR (state >= 'r:' AND state < 'r;') OR (state >= 'code:' AND state < 'code;') OR (state >= 'refused:' AND state < 'refused;'))`, campaignID)
+	if err != nil {
+		return nil, fmt.Errorf("store: figure counters of campaign %d: %w", campaignID, err)
+	}
+	defer rows.Close()
+	m := map[string]int64{}
+	for rows.Next() {
+		var st string
+		var n int64
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("store: figure counters of campaign %d: %w", campaignID, err)
 		}
 		m[st] = n
 	}

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -254,6 +256,10 @@ func (s *Store) EraseNumber(ctx context.Context, phone, subject string, at time.
 			WHERE id IN (SELECT list_id FROM recipients WHERE phone = ?)`, phone, phone); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM recipient_numbers WHERE last4 = substr(?1, -4)
+			AND (list_id, row) IN (SELECT list_id, row FROM recipients WHERE phone = ?1)`, phone); err != nil {
+			return err
+		}
 		if res, err = tx.ExecContext(ctx, "DELETE FROM recipients WHERE phone = ?", phone); err != nil {
 			return err
 		}
@@ -291,6 +297,11 @@ func (s *Store) EraseNumber(ctx context.Context, phone, subject string, at time.
 			return err
 		}
 		e.Events = affected(res)
+		n, err := eraseChunks(ctx, tx, phone)
+		if err != nil {
+			return err
+		}
+		e.Events += n
 		if e.Rejected, err = eraseRejected(ctx, tx, national); err != nil {
 			return err
 		}
@@ -433,4 +444,64 @@ func (s *Store) PrivacyRequests(ctx context.Context, subject string, limit int) 
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// erasedBody replaces the body of a raw event that named an erased number.
+var erasedBody = []byte(`{"erased":true}`)
+
+// eraseChunks replaces, in the compressed chunks of raw events, the body
+// of every event that names the number, and returns how many it replaced.
+// Every chunk is read (a number has no index into them): an erasure is
+// rare, and its cost grows with the raw events retention keeps.
+func eraseChunks(ctx context.Context, tx *sql.Tx, phone string) (int, error) {
+	rows, err := tx.QueryContext(ctx, "SELECT "+chunkColumns+" FROM event_chunks WHERE codec = 'zstd' ORDER BY first_id")
+	if err != nil {
+		return 0, fmt.Errorf("erase from event chunks: %w", err)
+	}
+	_, dec := codecs()
+	needle := []byte(phone)
+	var hits []chunkRow
+	for rows.Next() {
+		c, err := scanChunk(rows)
+		if err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("erase from event chunks: %w", err)
+		}
+		raw, err := dec.DecodeAll(c.body, nil)
+		if err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("erase from event chunk %d: %w", c.firstID, err)
+		}
+		if bytes.Contains(raw, needle) {
+			hits = append(hits, c)
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return 0, fmt.Errorf("erase from event chunks: %w", err)
+	}
+	enc, _ := codecs()
+	replaced := 0
+	for _, c := range hits {
+		evs, err := c.events(0, nil)
+		if err != nil {
+			return 0, err
+		}
+		var meta, raw []byte
+		for _, e := range evs {
+			body := e.Body
+			if bytes.Contains(body, needle) {
+				body = erasedBody
+				replaced++
+			}
+			meta = binary.AppendUvarint(meta, uint64(max(toMS(e.ReceivedAt), 0)))
+			meta = binary.AppendUvarint(meta, uint64(max(e.Items, 0)))
+			meta = binary.AppendUvarint(meta, uint64(len(body)))
+			raw = append(raw, body...)
+		}
+		if _, err := tx.ExecContext(ctx, "UPDATE event_chunks SET meta = ?, body = ? WHERE first_id = ?",
+			meta, enc.EncodeAll(raw, nil), c.firstID); err != nil {
+			return 0, fmt.Errorf("erase from event chunk %d: %w", c.firstID, err)
+		}
+	}
+	return replaced, nil
 }

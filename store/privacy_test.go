@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"arauto/internal/contact"
+	"arauto/internal/delivery"
 	"arauto/internal/recipient"
 	"arauto/store"
 	"arauto/store/storetest"
@@ -29,6 +30,15 @@ func TestEraseLeavesOnlyTheHash(t *testing.T) {
 	if _, err := s.AddSuppressions(ctx, []string{phone}, store.SuppressManual, "pediu"); err != nil {
 		t.Fatal(err)
 	}
+	// Raw events naming it, and one naming another number, in a chunk.
+	var evs []*delivery.Event
+	for _, body := range []string{`{"source":"` + phone + `","body":"SAIR"}`, `{"source":"` + other + `","body":"oi"}`} {
+		e := &delivery.Event{Kind: delivery.KindSMSMO, Body: []byte(body)}
+		if err := s.AppendEvent(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+		evs = append(evs, e)
+	}
 	svc := &contact.Service{Store: s, NotFound: store.ErrNotFound}
 	admin := contact.Actor{ID: 1, Email: "dpo@loja.com.br"}
 
@@ -48,6 +58,12 @@ func TestEraseLeavesOnlyTheHash(t *testing.T) {
 	}
 	if _, err := s.Contact(ctx, phone); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("contact after erase got %v, want ErrNotFound", err)
+	}
+	for i, want := range []string{`{"erased":true}`, `{"source":"` + other + `","body":"oi"}`} {
+		got, err := s.Event(ctx, evs[i].ID)
+		if err != nil || string(got.Body) != want {
+			t.Errorf("raw event %d after erase got %q %v, want %s", i, got.Body, err, want)
+		}
 	}
 	if _, err := s.Contact(ctx, other); err != nil {
 		t.Errorf("the other contact got %v, want it kept", err)

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"arauto/internal/recipient"
 	"arauto/internal/segment"
 )
 
@@ -25,28 +26,28 @@ func segmentFields(columns []string) (string, []any) {
 	return strings.Join(parts, " || char(31) || "), args
 }
 
-// EachSegmentFields streams the contacts a filter selects now, in number
-// order, with their fields in the order of columns and whether the number
-// is suppressed: the pre-flight's walk of a segment audience. The slice
-// is reused between calls.
-func (s *Store) EachSegmentFields(ctx context.Context, f segment.Filter, columns []string, now time.Time, fn func(fields []string, suppressed bool) error) error {
+// EachSegmentRecipient streams the contacts a filter selects, in number
+// order, as recipients: number, fields in the order of columns, carrier
+// and whether the number is on the suppression list. The recipient passed
+// to fn is reused.
+func (s *Store) EachSegmentRecipient(ctx context.Context, f segment.Filter, columns []string, now time.Time, fn func(r *recipient.Recipient) error) error {
 	where, wargs := segmentWhere(f, now)
 	expr, fargs := segmentFields(columns)
-	rows, err := s.r.QueryContext(ctx, "SELECT "+expr+", CAST(c.phone AS TEXT) IN (SELECT phone FROM suppressions) FROM contacts c WHERE "+where+
+	rows, err := s.r.QueryContext(ctx, "SELECT CAST(c.phone AS TEXT), "+expr+", c.carrier, CAST(c.phone AS TEXT) IN (SELECT phone FROM suppressions) FROM contacts c WHERE "+where+
 		" ORDER BY c.phone", append(fargs, wargs...)...)
 	if err != nil {
 		return fmt.Errorf("store: contacts of a segment: %w", err)
 	}
 	defer rows.Close()
 	var raw string
-	var suppressed bool
-	fields := make([]string, 0, len(columns))
+	r := recipient.Recipient{Fields: make([]string, 0, len(columns))}
 	for rows.Next() {
-		if err := rows.Scan(&raw, &suppressed); err != nil {
+		r.Row++
+		if err := rows.Scan(&r.Phone, &raw, &r.Carrier, &r.Suppressed); err != nil {
 			return fmt.Errorf("store: contacts of a segment: %w", err)
 		}
-		fields = splitFields(fields[:0], raw)
-		if err := fn(fields, suppressed); err != nil {
+		r.Fields = splitFields(r.Fields[:0], raw)
+		if err := fn(&r); err != nil {
 			return err
 		}
 	}
@@ -61,7 +62,7 @@ func (s *Store) EachSegmentFields(ctx context.Context, f segment.Filter, columns
 // suppressed numbers flagged), makes it the campaign's list and schedules
 // the draft, all in one transaction: what the pre-flight counted is what
 // the outbox will be made of, whatever happens to the contact book later.
-func (s *Store) LaunchSegment(ctx context.Context, campaignID int64, sg *segment.Segment, columns []string, startAt, at time.Time) (int64, error) {
+func (s *Store) LaunchSegment(ctx context.Context, campaignID int64, sg *segment.Segment, columns []string, startAt time.Time, estimatedSegments int64, at time.Time) (int64, error) {
 	where, wargs := segmentWhere(sg.Filter, at)
 	expr, fargs := segmentFields(columns)
 	var listID int64
@@ -85,6 +86,12 @@ func (s *Store) LaunchSegment(ctx context.Context, campaignID int64, sg *segment
 			FROM contacts c WHERE `+where+` ORDER BY c.phone`, append(append([]any{listID}, fargs...), wargs...)...); err != nil {
 			return err
 		}
+		// Searchable by any form of a number, and found by conversations,
+		// like an imported list.
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO recipient_numbers (list_id, last4, row)
+			SELECT list_id, substr(phone, -4), row FROM recipients WHERE list_id = ? ORDER BY 2, 3`, listID); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `UPDATE lists SET
 			rows_total = (SELECT count(*) FROM recipients WHERE list_id = ?1),
 			valid = (SELECT count(*) FROM recipients WHERE list_id = ?1),
@@ -92,8 +99,8 @@ func (s *Store) LaunchSegment(ctx context.Context, campaignID int64, sg *segment
 			WHERE id = ?1`, listID); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE campaigns SET list_id = ?, state = 'scheduled', updated_at = ?,
-			scheduled_at = coalesce(?, scheduled_at) WHERE id = ? AND state = 'draft'`, listID, toMS(at), nullTime(startAt), campaignID)
+		_, err = tx.ExecContext(ctx, `UPDATE campaigns SET list_id = ?, state = 'scheduled', updated_at = ?, estimated_segments = ?,
+			scheduled_at = coalesce(?, scheduled_at) WHERE id = ? AND state = 'draft'`, listID, toMS(at), estimatedSegments, nullTime(startAt), campaignID)
 		return err
 	})
 	if err != nil {

@@ -112,7 +112,7 @@ func TestDeletingAListKeepsItsTemplates(t *testing.T) {
 	}
 }
 
-func TestEachRecipientFields(t *testing.T) {
+func TestEachRecipient(t *testing.T) {
 	s := storetest.New(t)
 	ctx := context.Background()
 	l := readyList(t, s, []recipient.Recipient{
@@ -124,24 +124,27 @@ func TestEachRecipientFields(t *testing.T) {
 	if _, err := s.AddSuppressions(ctx, []string{"5511987654321"}, "opt-out", ""); err != nil {
 		t.Fatal(err)
 	}
+	if err := s.SetCarriers(ctx, l.ID, []store.CarrierResult{{Row: 4, Carrier: "SERCOMTEL"}}); err != nil {
+		t.Fatal(err)
+	}
 	var got []string
-	err := s.EachRecipientFields(ctx, l.ID, func(fields []string, suppressed bool) error {
-		if !suppressed {
-			got = append(got, fmt.Sprintf("%q", fields))
+	err := s.EachRecipient(ctx, l.ID, func(r *recipient.Recipient) error {
+		if !r.Suppressed {
+			got = append(got, fmt.Sprintf("%s %q %q", r.Phone, r.Fields, r.Carrier))
 		}
 		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{`["Ana" "Campinas"]`, `["" "Niterói"]`, `[]`}
+	want := []string{`5519997712322 ["Ana" "Campinas"] ""`, `5521998765432 ["" "Niterói"] "SERCOMTEL"`, `5521998765433 [] ""`}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("got %v, want %v (the suppressed one skipped)", got, want)
 	}
 
 	stop := errors.New("enough")
 	n := 0
-	err = s.EachRecipientFields(ctx, l.ID, func([]string, bool) error { n++; return stop })
+	err = s.EachRecipient(ctx, l.ID, func(*recipient.Recipient) error { n++; return stop })
 	if !errors.Is(err, stop) || n != 1 {
 		t.Errorf("stopping got %v after %d rows, want the callback's error after 1", err, n)
 	}
@@ -155,7 +158,7 @@ func TestEachRecipientFields(t *testing.T) {
 	}
 }
 
-func BenchmarkEachRecipientFields(b *testing.B) {
+func BenchmarkEachRecipient(b *testing.B) {
 	s := storetest.New(b)
 	ctx := context.Background()
 	l := &recipient.List{Name: "Grande", FileName: "g.csv"}
@@ -175,7 +178,7 @@ func BenchmarkEachRecipientFields(b *testing.B) {
 	b.ResetTimer()
 	for b.Loop() {
 		n := 0
-		if err := s.EachRecipientFields(ctx, l.ID, func([]string, bool) error { n++; return nil }); err != nil || n != 100000 {
+		if err := s.EachRecipient(ctx, l.ID, func(*recipient.Recipient) error { n++; return nil }); err != nil || n != 100000 {
 			b.Fatalf("got %d rows, %v", n, err)
 		}
 	}

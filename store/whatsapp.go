@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -112,6 +113,30 @@ func (s *Store) SessionCount(ctx context.Context, listID int64, now time.Time) (
 		listID, toMS(now.Add(-SessionWindow))).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: whatsapp sessions of list %d: %w", listID, err)
+	}
+	return n, nil
+}
+
+// SessionCountAlso counts the recipients of a list (not suppressed) whose
+// number is among phones and who have no WhatsApp reply since 24 hours
+// before now (SessionCount counts those): the sessions only the
+// provider's list knows. The numbers travel as one JSON array, so the
+// list is read once however many there are.
+func (s *Store) SessionCountAlso(ctx context.Context, listID int64, now time.Time, phones []string) (int, error) {
+	if len(phones) == 0 {
+		return 0, nil
+	}
+	arr, err := json.Marshal(phones)
+	if err != nil {
+		return 0, fmt.Errorf("store: whatsapp sessions of list %d known to the provider: %w", listID, err)
+	}
+	var n int
+	err = s.r.QueryRowContext(ctx, `SELECT count(*) FROM recipients r WHERE r.list_id = ? AND r.suppressed = 0
+		AND r.phone IN (SELECT value FROM json_each(?))
+		AND NOT EXISTS (SELECT 1 FROM inbound i WHERE i.phone = r.phone AND i.channel = 'whatsapp' AND i.received_at >= ?)`,
+		listID, string(arr), toMS(now.Add(-SessionWindow))).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: whatsapp sessions of list %d known to the provider: %w", listID, err)
 	}
 	return n, nil
 }

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"arauto/internal/billing"
 	"arauto/internal/message"
 	"arauto/internal/recipient"
 	"arauto/internal/sms"
@@ -32,48 +33,61 @@ type ComposerData struct {
 	Columns []string
 	// ReadOnly shows the text without editing or live counting (viewers).
 	ReadOnly bool
-	Meter    ComposeMeter
+	// AccentOption offers to replace the accents of field values when the
+	// campaign sends; ReplaceAccents is its state.
+	AccentOption, ReplaceAccents bool
+	Meter                        ComposeMeter
 }
 
-// ComposeMeter is the measurement of a message as written, shown live under the
-// text box and, as bubbles, on the phone.
+// ComposeMeter is what the composer shows about a message, all from one
+// computation under the billing rule in force: the text as written
+// (placeholders and all) and, with a preview list, every recipient's
+// rendered message (message.Plan.Cost). The counter, the phone and the
+// highlights of the sample show the same message — the list's longest —
+// and the cost panel adds up the same walk, so they cannot disagree.
 type ComposeMeter struct {
-	Count sms.Count
-	// Pieces is the text with its placeholders and the characters that
-	// force UCS-2 marked.
+	// Billing is the rule, the accents switch and the prices in force.
+	Billing billing.Settings
+	// Body is the text as written.
+	Body string
+	// Written is the text as written, measured and split under the rule.
+	Written sms.Analysis
+	// Pieces is the text as written with its placeholders and the
+	// characters that force the 70 table marked.
 	Pieces []message.Piece
-	// Saving is set when replacing accents saves segments.
-	Saving *sms.Saving
 	// ListChosen says a preview list is chosen, so placeholders are
-	// checked against Columns and a Sample may be shown.
+	// checked against Columns.
 	ListChosen bool
 	Columns    []string
 	// Problem is what is wrong with the placeholders (unknown fields,
 	// unclosed braces), or nil.
 	Problem *message.Problem
-	// ComposeSample is the message as the list's first recipient receives it.
+	// Cost is the message rendered for every recipient of the list (nil
+	// without a list or with a problem).
+	Cost *message.Cost
+	// Sample is the list's longest message, as its recipient receives it.
 	Sample *ComposeSample
-	// Parts are the SMS the phone shows: the sample's, or the text's as
-	// written.
-	Parts []string
+	// Sercomtel is what a recipient on Sercomtel receives of the sample,
+	// when the list has any.
+	Sercomtel *sms.SercomtelDelivery
+	// ReplaceAccents is the campaign's option to replace the accents of
+	// field values when sending; AccentOption says the page offers it.
+	ReplaceAccents, AccentOption bool
 }
 
 // ComposeSample is a message rendered for one real recipient.
 type ComposeSample struct {
-	Phone string // E.164 digits
-	Text  string
-	Count sms.Count
+	Phone    string // E.164 digits
+	Text     string
+	Analysis sms.Analysis
 }
 
-// NewComposeMeter measures body as written (placeholders and all) with package
-// sms, checks its placeholders against the preview list's columns when
-// listChosen, and renders it for first, the list's first recipient, when
-// there is one.
-func NewComposeMeter(body string, listChosen bool, columns []string, first *recipient.Recipient) ComposeMeter {
-	m := ComposeMeter{Count: sms.Measure(body), Pieces: message.Highlight(body, columns), ListChosen: listChosen, Columns: columns}
-	if s, ok := sms.SuggestTransliteration(body); ok {
-		m.Saving = &s
-	}
+// NewComposeMeter measures body as written under the rule in force and
+// checks its placeholders against the preview list's columns when
+// listChosen. WithCost adds the list.
+func NewComposeMeter(body string, bill billing.Settings, listChosen bool, columns []string) ComposeMeter {
+	m := ComposeMeter{Billing: bill, Body: body, Written: sms.Analyze(body, bill.Rule), Pieces: message.HighlightFor(body, columns, bill.Rule),
+		ListChosen: listChosen, Columns: columns}
 	if body != "" {
 		var err error
 		if listChosen {
@@ -86,30 +100,76 @@ func NewComposeMeter(body string, listChosen bool, columns []string, first *reci
 			m.Problem = &p
 		}
 	}
-	m.Parts = sms.Split(body)
-	if listChosen && first != nil && m.Problem == nil && body != "" {
-		text, err := message.Render(body, columns, first.Fields)
-		if err == nil {
-			m.Sample = &ComposeSample{Phone: first.Phone, Text: text, Count: sms.Measure(text)}
-			m.Parts = sms.Split(text)
-		}
+	return m
+}
+
+// WithCost adds what the walk over every recipient found: the cost, the
+// longest message as the sample, and what a Sercomtel recipient gets.
+func (m ComposeMeter) WithCost(c message.Cost) ComposeMeter {
+	m.Cost = &c
+	if c.Recipients == 0 {
+		return m
+	}
+	m.Sample = &ComposeSample{Phone: c.LongestPhone, Text: c.Longest, Analysis: sms.Analyze(c.Longest, m.Billing.Rule)}
+	if c.Sercomtel > 0 {
+		d := sms.Sercomtel(c.Longest)
+		m.Sercomtel = &d
 	}
 	return m
 }
 
-// Saved is how many segments accepting the suggestion saves.
-func (m ComposeMeter) Saved() int {
-	if m.Saving == nil {
-		return 0
+// Shown is the analysis the counter and the phone show: the list's
+// longest message, else the text as written.
+func (m ComposeMeter) Shown() sms.Analysis {
+	if m.Sample != nil {
+		return m.Sample.Analysis
 	}
-	return m.Saving.Before.Segments - m.Saving.After.Segments
+	return m.Written
 }
 
-// ComposeCost is the cost of sending a message to the whole preview list.
+// Count is what the counter shows.
+func (m ComposeMeter) Count() sms.Count { return m.Shown().Count }
+
+// Parts are the SMS the phone shows.
+func (m ComposeMeter) Parts() []string { return m.Shown().Parts }
+
+// Saving is what replacing the accents saves: over the whole list (text
+// and field values) when there is one, else for the text as written.
+// before and after are segments; ok says it is worth offering.
+func (m ComposeMeter) Saving() (before, after int64, ok bool) {
+	if m.Cost != nil {
+		return m.Cost.Segments, m.Cost.Replaced, m.Cost.Replaced < m.Cost.Segments
+	}
+	r := m.Written.Replacement
+	return int64(r.Before.Segments), int64(r.After.Segments), r.Saves()
+}
+
+// TextReplaceable says the text as written has characters the accent
+// replacement changes.
+func (m ComposeMeter) TextReplaceable() bool { return m.Written.Replacement.Text != m.Body }
+
+// AccentsOff says the account has no accents enabled by Wavy while the
+// messages have characters outside the 160 table: the composer warns.
+func (m ComposeMeter) AccentsOff() bool {
+	if m.Billing.Accents {
+		return false
+	}
+	if m.Cost != nil {
+		return m.Cost.UCS2 > 0
+	}
+	return m.Written.Count.Encoding == sms.UCS2
+}
+
+// LineBreaks says the message has a line break (the composer explains how
+// line breaks are billed).
+func (m ComposeMeter) LineBreaks() bool { return strings.ContainsAny(m.Body, "\n\r") }
+
+// ComposeCost is the cost of sending a message to the whole preview list,
+// from the same walk as the meter.
 type ComposeCost struct {
 	// List is the preview list, nil when none is chosen.
 	List *recipient.List
-	// Pending is true until the first answer of /compose/cost arrives.
+	// Pending is true until the first count of the page arrives.
 	Pending bool
 	// Empty is true while there is no text to price.
 	Empty bool
@@ -119,6 +179,8 @@ type ComposeCost struct {
 	// Encoding is the text's as written: when it is GSM-7, messages that
 	// are UCS-2 owe it to the recipients' fields.
 	Encoding sms.Encoding
+	// Billing holds the price per SMS segment, for the money.
+	Billing billing.Settings
 }
 
 // composeVals tells the compose endpoints which form field holds the text.
@@ -218,12 +280,7 @@ func composeHasKind(ps []message.Piece, k message.PieceKind) bool {
 }
 
 // composePhoneEncoding is the encoding of what the phone shows.
-func composePhoneEncoding(m ComposeMeter) string {
-	if m.Sample != nil {
-		return string(m.Sample.Count.Encoding)
-	}
-	return string(m.Count.Encoding)
-}
+func composePhoneEncoding(m ComposeMeter) string { return string(m.Count().Encoding) }
 
 // composeTemplateTitle is the title of a template page.
 func composeTemplateTitle(ctx context.Context, d TemplateFormData) string {

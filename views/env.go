@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"arauto/internal/i18n"
+	"arauto/internal/sms"
 	"arauto/internal/user"
 )
 
@@ -34,6 +35,9 @@ type Env struct {
 	// OrgZone is the organisation's zone as saved on the Settings page
 	// ("" when none is saved and the default applies).
 	OrgZone string
+	// BillingRule is the billing rule in force, which every count on the
+	// page uses.
+	BillingRule sms.Rule
 }
 
 type envKey struct{}

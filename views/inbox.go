@@ -12,21 +12,38 @@ import (
 // shape plus what the payload adds, repeated here because views must not
 // import store).
 type Reply struct {
-	ID           int64
-	Channel      string // sms | whatsapp
-	Phone        string // E.164 digits
-	ProfileName  string
-	Kind         string // TEXT, BUTTON, IMAGE, AUDIO, DOCUMENT, LOCATION, CONTACTS, MEDIA
-	Text         string
-	MediaURL     string
-	MapURL       string // LOCATION with a readable geoPoint
-	GeoPoint     string
-	Contacts     []string // CONTACTS: "Name · +55 11 ..." per card
+	ID          int64
+	Channel     string // sms | whatsapp
+	Phone       string // E.164 digits
+	ProfileName string
+	Kind        string // TEXT, BUTTON, IMAGE, AUDIO, DOCUMENT, LOCATION, CONTACTS, MEDIA
+	Text        string
+	MediaURL    string
+	MapURL      string // LOCATION with a readable geoPoint
+	GeoPoint    string
+	Contacts    []string // CONTACTS: "Name · +55 11 ... · e-mail · company" per card
+	// PlaceName and PlaceAddress describe a shared location.
+	PlaceName, PlaceAddress string
+	// ButtonPayload is the code a quick-reply button sends, when it
+	// differs from its label (the Text).
+	ButtonPayload string
+	// Referral is the ad or post a click-to-WhatsApp conversation
+	// started from; nil for none.
+	Referral     *ReplyReferral
 	At           time.Time
 	CampaignID   int64
 	CampaignName string
 	MessageID    int64
 	OptOut       bool
+}
+
+// ReplyReferral is the ad or post a reply's conversation started from.
+type ReplyReferral struct {
+	Headline, Body string
+	// Source is "ad", "post" or "" (unknown).
+	Source string
+	// URL leads to it (http(s) only); MediaKind is "image", "video" or "".
+	URL, MediaKind string
 }
 
 // InboxFilter is the inbox's query as the page shows it.
@@ -133,7 +150,7 @@ func kindIcon(kind string) string {
 	case "DOCUMENT", "MEDIA":
 		return "▤"
 	case "LOCATION":
-		return "⌖"
+		return "◉"
 	case "CONTACTS":
 		return "☺"
 	}

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
+	"arauto/internal/listimport"
 	"arauto/internal/recipient"
 )
 
@@ -134,3 +136,17 @@ func delimiterName(ctx context.Context, r rune) string {
 	}
 	return ""
 }
+
+// hasUploaded reports whether any list waits for its column mapping.
+func hasUploaded(lists []*recipient.List) bool {
+	for _, l := range lists {
+		if l.State == recipient.ListUploaded {
+			return true
+		}
+	}
+	return false
+}
+
+// abandonedDays is how many days an upload may wait for its column
+// mapping before it is deleted (listimport.AbandonedAfter).
+func abandonedDays() int { return int(listimport.AbandonedAfter / (24 * time.Hour)) }

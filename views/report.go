@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"arauto/internal/billing"
 	"arauto/internal/campaign"
 	"arauto/internal/frequency"
 	"arauto/internal/report"
@@ -27,6 +28,8 @@ type ReportData struct {
 	// UpdatedAt is when the numbers were read.
 	UpdatedAt time.Time
 	Table     ReportTable
+	// Billing prices the billed segments.
+	Billing billing.Settings
 }
 
 // ReportTable is one page of the per-recipient table.

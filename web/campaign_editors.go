@@ -80,9 +80,12 @@ func (s *Server) campaignMessagePage(c *fiber.Ctx) error {
 	if cp.Channel == campaign.WhatsApp {
 		return s.whatsAppMessagePage(c, cp)
 	}
-	f := views.Form{Values: map[string]string{"extra_info": cp.ExtraInfo}, Errors: views.FieldErrors{}}
+	f := withSendOptions(views.Form{Values: map[string]string{"extra_info": cp.ExtraInfo}, Errors: views.FieldErrors{}}, cp.Options)
 	if cp.Flash {
 		f.Values["flash"] = "1"
+	}
+	if cp.ReplaceAccents {
+		f.Values["replace_accents"] = "1"
 	}
 	return s.renderCampaignMessage(c, fiber.StatusOK, cp, cp.Message, f)
 }
@@ -92,15 +95,20 @@ func (s *Server) renderCampaignMessage(c *fiber.Ctx, status int, cp *campaign.Ca
 	if err != nil {
 		return err
 	}
-	meter, err := s.meter(c, body, list)
+	meter, err := s.writtenMeter(c.UserContext(), body, list)
 	if err != nil {
 		return err
 	}
+	meter.AccentOption, meter.ReplaceAccents = true, f.Value("replace_accents") == "1"
 	d := views.CampaignMessageForm{Campaign: cp, List: list, Form: f,
-		Composer: views.ComposerData{Field: "body", Label: tr(c, "campaigns.message.body"), Body: body, Error: f.Err("body"), Meter: meter},
-		Cost:     views.ComposeCost{List: list, Pending: list != nil}}
+		Composer: views.ComposerData{Field: "body", Label: tr(c, "campaigns.message.body"), Body: body, Error: f.Err("body"), Meter: meter,
+			AccentOption: list != nil, ReplaceAccents: meter.ReplaceAccents},
+		Cost: views.ComposeCost{List: list, Pending: list != nil}}
 	if list != nil {
 		d.Composer.ListID, d.Composer.Columns = list.ID, list.Columns
+	}
+	if d.Templates, err = s.store.Templates(c.UserContext()); err != nil {
+		return err
 	}
 	return s.render(c, status, views.CampaignMessagePage(d))
 }
@@ -122,6 +130,10 @@ func (s *Server) saveCampaignMessage(c *fiber.Ctx) error {
 	if flashSMS {
 		f.Values["flash"] = "1"
 	}
+	replace := c.FormValue("replace_accents") == "1"
+	if replace {
+		f.Values["replace_accents"] = "1"
+	}
 	list, _, err := s.campaigns.List(c.UserContext(), cp)
 	if err != nil {
 		return err
@@ -139,6 +151,7 @@ func (s *Server) saveCampaignMessage(c *fiber.Ctx) error {
 	} else if strings.ContainsFunc(extra, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		f.Errors["extra_info"] = tr(c, "campaigns.message.problem_extra_info_chars")
 	}
+	opts := readSendOptions(c, campaign.SMS, &f)
 	if len(f.Errors) > 0 {
 		f.Message = tr(c, "campaigns.message.problem_form")
 		return s.renderCampaignMessage(c, fiber.StatusUnprocessableEntity, cp, body, f)
@@ -147,7 +160,16 @@ func (s *Server) saveCampaignMessage(c *fiber.Ctx) error {
 		_, err := stateConflict(c, cp.ID, err)
 		return err
 	}
-	s.log.Info("campaign message saved", "campaign_id", cp.ID, "chars", utf8.RuneCountInString(body), "flash", flashSMS, "by", currentUser(c).ID)
+	if err := s.store.SetCampaignAccents(c.UserContext(), cp.ID, replace, s.now().UTC()); err != nil {
+		_, err := stateConflict(c, cp.ID, err)
+		return err
+	}
+	if err := s.store.SetCampaignOptions(c.UserContext(), cp.ID, opts, s.now().UTC()); err != nil {
+		_, err := stateConflict(c, cp.ID, err)
+		return err
+	}
+	s.log.Info("campaign message saved", "campaign_id", cp.ID, "chars", utf8.RuneCountInString(body), "flash", flashSMS,
+		"replace_accents", replace, "by", currentUser(c).ID)
 	flash(c, "success", "campaigns.message.saved")
 	return seeOther(c, campaignPath(cp.ID, ""))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/campaign"
 	"arauto/internal/frequency"
 	"arauto/internal/i18n"
@@ -50,7 +51,7 @@ func say(c *fiber.Ctx, t campaign.Text) string {
 
 // preflightView translates the pre-flight's verdict for the review page.
 func (s *Server) preflightView(c *fiber.Ctx, r campaign.Review, f campaign.Facts) views.Preflight {
-	d := views.Preflight{Campaign: f.Campaign, List: f.List, Ready: r.Ready}
+	d := views.Preflight{Campaign: f.Campaign, List: f.List, Ready: r.Ready, Billing: f.Billing}
 	for _, ch := range r.Checks {
 		var detail []string
 		for _, t := range ch.Detail {
@@ -111,11 +112,21 @@ func (s *Server) launchCampaign(c *fiber.Ctx) error {
 	if r.Walk != nil {
 		cost = *r.Walk
 	}
+	s.record(c, audit.CampaignLaunched, "campaign", cp.ID, cp.Name)
 	s.log.Info("campaign scheduled", "campaign_id", cp.ID, "send_now", sendNow, "recipients", cost.Cost.Recipients,
 		"segments", cost.Cost.Segments, "by", currentUser(c).ID)
-	if sendNow {
+	var sum *views.ScheduleSummary
+	if f.Schedule != nil {
+		v := views.NewScheduleSummary(*f.Schedule, f.Now, time.Time{})
+		sum = &v
+	}
+	switch {
+	case sum != nil && sum.NextState == schedule.WaitingWindow:
+		// The window is closed now: say when it opens, not "now".
+		flash(c, "success", "campaigns.launched_at_window", cp.Name, views.ClockText(lang(c), sum.Next, sum.Now, sum.Loc), zoneLabelFor(c, sum.ZoneName()))
+	case sendNow:
 		flash(c, "success", "campaigns.launched_now", cp.Name)
-	} else {
+	default:
 		flash(c, "success", "campaigns.launched", cp.Name)
 	}
 	return seeOther(c, campaignPath(cp.ID, ""))
@@ -157,6 +168,7 @@ func (s *Server) pauseCampaign(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("campaign paused", "campaign_id", cp.ID, "by", currentUser(c).ID)
+	s.record(c, audit.CampaignPaused, "campaign", cp.ID, cp.Name)
 	flash(c, "success", "campaigns.paused")
 	return seeOther(c, campaignPath(cp.ID, ""))
 }
@@ -177,6 +189,7 @@ func (s *Server) resumeCampaign(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("campaign resumed", "campaign_id", cp.ID, "to", cp.ResumeTo(), "by", currentUser(c).ID)
+	s.record(c, audit.CampaignResumed, "campaign", cp.ID, cp.Name)
 	flash(c, "success", "campaigns.resumed")
 	return seeOther(c, campaignPath(cp.ID, ""))
 }
@@ -200,6 +213,7 @@ func (s *Server) cancelCampaign(c *fiber.Ctx) error {
 		return seeOther(c, campaignPath(cp.ID, ""))
 	}
 	s.log.Info("campaign cancelled", "campaign_id", cp.ID, "was", cp.State, "by", currentUser(c).ID)
+	s.record(c, audit.CampaignCancelled, "campaign", cp.ID, cp.Name)
 	flash(c, "success", "campaigns.cancelled", cp.Name)
 	return seeOther(c, campaignPath(cp.ID, ""))
 }

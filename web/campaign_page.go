@@ -12,6 +12,7 @@ import (
 	"arauto/internal/campaign"
 	"arauto/internal/message"
 	"arauto/internal/recipient"
+	"arauto/internal/report"
 	"arauto/store"
 	"arauto/views"
 )
@@ -72,9 +73,13 @@ func sectionOrder(key string) int {
 	return slices.Index([]string{"campaigns.missing.channel", "campaigns.missing.list", "campaigns.missing.message", "campaigns.missing.schedule"}, key)
 }
 
-// sendProgress reads the campaign's message counts.
+// sendProgress reads the campaign's figures.
 func (s *Server) sendProgress(ctx context.Context, cp *campaign.Campaign, list *recipient.List, sum *views.ScheduleSummary) (views.SendProgress, error) {
-	counts, err := s.store.CampaignCounts(ctx, cp.ID)
+	counts, err := s.store.FigureCounters(ctx, cp.ID)
+	if err != nil {
+		return views.SendProgress{}, err
+	}
+	bill, err := s.billing(ctx)
 	if err != nil {
 		return views.SendProgress{}, err
 	}
@@ -82,7 +87,12 @@ func (s *Server) sendProgress(ctx context.Context, cp *campaign.Campaign, list *
 	if list != nil {
 		expected = int64(list.Valid)
 	}
-	return views.NewSendProgress(cp, counts, expected, sum), nil
+	p := views.NewSendProgress(cp, report.Summarize(counts, cp.EstimatedSegments), expected, sum, bill)
+	p.Follow = cp.FollowLive(s.now())
+	if err := s.doorOfProgress(ctx, cp, &p); err != nil {
+		return p, err
+	}
+	return p, nil
 }
 
 // campaignPage shows one campaign.

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"time"
 
@@ -22,9 +20,6 @@ import (
 const (
 	progressEvery = 500 * time.Millisecond
 	rateWindow    = 5 * time.Second
-	// keepAliveTicks of unchanged progress send a comment instead, so
-	// proxies keep the stream and a browser that left is noticed.
-	keepAliveTicks = 30
 )
 
 // rateMeter measures messages per second from successive counts.
@@ -80,9 +75,12 @@ func (s *Server) progressFrame(ctx context.Context, ps *progressStream) (frame [
 	if err != nil {
 		return nil, true, err
 	}
-	if cp.State != ps.since || cp.State.Over() {
+	// A campaign that just completed is followed a while longer: the
+	// statuses of its last messages may still pause it.
+	over := cp.State.Over() && !cp.FollowLive(s.now())
+	if cp.State != ps.since || over {
 		name := "reload"
-		if cp.State.Over() {
+		if over {
 			name = "done"
 		}
 		frame, err := sseFrame(ctx, name, views.CampaignReload(cp.ID))
@@ -101,63 +99,25 @@ func (s *Server) progressFrame(ctx context.Context, ps *progressStream) (frame [
 	if err != nil {
 		return nil, true, err
 	}
-	ps.rate.add(time.Now(), p.Done)
+	ps.rate.add(time.Now(), p.Done())
 	p.Rate, p.HasRate = ps.rate.rate()
 	frame, err = sseFrame(ctx, "progress", views.SendProgressView(p))
 	return frame, false, err
 }
 
 // campaignEvents streams the campaign's progress for htmx's SSE extension
-// every progressEvery while the dispatcher may work on it. ?state= is the
-// state the page shows: when the campaign leaves it the stream says
-// "reload", and "done" once the campaign will send nothing more.
+// (serveLive), looking again every progressEvery while the dispatcher may
+// work on it. ?state= is the state the page shows: when the campaign leaves
+// it the stream says "reload", and "done" once the campaign will send
+// nothing more.
 func (s *Server) campaignEvents(c *fiber.Ctx) error {
 	cp, err := s.campaignByParam(c)
 	if err != nil {
 		return err
 	}
 	ps := &progressStream{id: cp.ID, since: campaign.State(c.Query("state", string(cp.State)))}
-	ctx := views.WithEnv(context.Background(), s.env(c, false))
-	c.Set(fiber.HeaderContentType, "text/event-stream")
-	c.Set(fiber.HeaderCacheControl, "no-cache")
-	c.Set("X-Accel-Buffering", "no")
-	closing := s.closing
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		tick := time.NewTicker(progressEvery)
-		defer tick.Stop()
-		var last []byte
-		idle := 0
-		for {
-			frame, end, err := s.progressFrame(ctx, ps)
-			if err != nil {
-				s.log.Error("campaign progress stream", "campaign_id", ps.id, "err", err)
-				return
-			}
-			switch {
-			case !bytes.Equal(frame, last):
-				last, idle = frame, 0
-			case idle >= keepAliveTicks:
-				frame, idle = []byte(": ping\n\n"), 0
-			default:
-				frame = nil
-				idle++
-			}
-			if frame != nil {
-				if _, err := w.Write(frame); err != nil || w.Flush() != nil {
-					return
-				}
-			}
-			if end {
-				return
-			}
-			select {
-			case <-closing:
-				return
-			case <-tick.C:
-			}
-		}
-	})
-	return nil
+	return s.serveLive(c, liveStream{name: "campaign progress", every: progressEvery,
+		render: func(ctx context.Context) ([]byte, bool, error) { return s.progressFrame(ctx, ps) }})
 }
 
 // campaignProgress answers the progress fragment alone (what the stream

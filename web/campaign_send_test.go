@@ -112,7 +112,8 @@ func TestCampaignSendJourney(t *testing.T) {
 
 	// Schedule: send now.
 	r = e.b.do("GET", e.path(c, "/schedule"), nil)
-	wantIn(t, "schedule page", r.body, "Horário de Brasília (UTC-3)", "Fernando de Noronha (UTC-2)", "Europe/Lisbon", "Enviar agora")
+	wantIn(t, "schedule page", r.body, "Horário de Brasília (UTC-3)", "Fernando de Noronha (UTC-2)", "Europe/Lisbon", "Enviar agora",
+		"A Wavy conta os minutos a partir de quando recebe cada mensagem")
 	r = e.b.post(e.path(c, "/schedule"), url.Values{"when": {"now"}, "zone": {"America/Sao_Paulo"}, "expiry": {"none"}})
 	if r.status != 303 {
 		t.Fatalf("save schedule got %d: %s", r.status, excerpt(r.body))
@@ -543,6 +544,7 @@ func TestCampaignEventsStream(t *testing.T) {
 		t.Fatal(err)
 	}
 	r := e.b.do("GET", e.path(c, "/events?state=scheduled"), nil)
+	r.body = strings.TrimPrefix(r.body, ": open\n\n")
 	if r.status != 200 || !strings.HasPrefix(r.body, "event: reload\n") || !strings.Contains(r.body, `hx-select="#campaign-main"`) {
 		t.Errorf("stream after a state change got %d %q, want a reload event", r.status, r.body)
 	}
@@ -556,12 +558,23 @@ func TestCampaignEventsStream(t *testing.T) {
 	if done, err := e.store.Finish(ctx, c.ID, e.clock.now()); err != nil || !done {
 		t.Fatalf("finish got %v %v", done, err)
 	}
+	// Just completed: the page is drawn again, and keeps following the
+	// campaign a while (late statuses may pause it for the account).
 	r = e.b.do("GET", e.path(c, "/events?state=running"), nil)
-	if !strings.HasPrefix(r.body, "event: done\n") {
+	if !strings.HasPrefix(r.body, ": open\n\nevent: reload\n") {
+		t.Errorf("stream of a campaign that just completed got %q, want reload", r.body)
+	}
+	if page := e.b.do("GET", e.path(c, ""), nil); !strings.Contains(page.body, "sse-connect") {
+		t.Errorf("the page of a campaign that just completed does not follow it")
+	}
+	// Long completed: the stream says done at once.
+	e.clock.add(campaign.LateStatusWindow)
+	r = e.b.do("GET", e.path(c, "/events?state=completed"), nil)
+	if !strings.HasPrefix(r.body, ": open\n\nevent: done\n") {
 		t.Errorf("stream of a completed campaign got %q, want done", r.body)
 	}
 	page := e.b.do("GET", e.path(c, ""), nil)
-	wantIn(t, "completed page", page.body, "Concluída em", `data-progress="failed">3<`, "3 de 3 processadas (100%)")
+	wantIn(t, "completed page", page.body, "Concluída em", `data-figure="failed">3<`, "3 de 3 processadas (100%)")
 	if strings.Contains(page.body, "sse-connect") {
 		t.Errorf("a completed campaign's page still streams")
 	}
@@ -690,4 +703,32 @@ func TestProgressWindowState(t *testing.T) {
 	page := e.b.do("GET", e.path(l, ""), nil)
 	wantIn(t, "scheduled page", page.body, "Aguardando o início: 23/11 08:30 — Amazonas (UTC-4)", "23/11/2026 08:30 — Amazonas (UTC-4)",
 		"= 23/11/2026 09:30 no seu fuso: Horário de Brasília (UTC-3)", "Editar agendamento")
+}
+
+// TestPausedForTheAccount: a campaign paused because the account ran out
+// of credit (or quota) says so, says what to do, and counts what waits.
+func TestPausedForTheAccount(t *testing.T) {
+	tests := []struct {
+		reason string
+		want   []string
+	}{
+		{"account limit: 201 NO_CREDIT", []string{`data-account-limit="201"`, "a conta Wavy ficou sem crédito", "compre crédito com a Wavy",
+			"3 mensagens continuam na fila e saem quando você retomar", "Retomar"}},
+		{"account limit: dispatch: try later: account credit or quota exhausted: wavy: send-bulk-sms: HTTP 400 Bad Request: CUSTOMER_QUOTA_BLOCKED",
+			[]string{`data-account-limit="215"`, "a cota da conta Wavy está bloqueada", "liberar ou aumentar a cota"}},
+	}
+	for _, tt := range tests {
+		e := newSendEnv(t)
+		ctx := context.Background()
+		c := e.launchable(t, "Natal")
+		e.b.do("GET", e.path(c, "/review"), nil)
+		e.b.post(e.path(c, "/launch"), nil)
+		if err := e.store.StartCampaign(ctx, c.ID, e.clock.now()); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.store.PauseWithError(ctx, c.ID, tt.reason); err != nil {
+			t.Fatal(err)
+		}
+		wantIn(t, "paused page", e.b.do("GET", e.path(c, ""), nil).body, tt.want...)
+	}
 }

@@ -11,6 +11,8 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
+	"arauto/internal/billing"
 	"arauto/internal/campaign"
 	"arauto/internal/frequency"
 	"arauto/internal/wavy"
@@ -33,8 +35,16 @@ func newCampaignService(d Deps) *campaign.Service {
 			}
 			return c, nil
 		},
-		Provider:     d.Provider.Effective,
+		Provider: d.Provider.Effective,
+		Billing: func(ctx context.Context) (billing.Settings, error) {
+			saved, err := d.Store.Settings(ctx)
+			if err != nil {
+				return billing.Settings{}, err
+			}
+			return billing.Load(saved), nil
+		},
 		Dispatcher:   d.Dispatcher,
+		Sessions:     d.Sessions,
 		Audience:     d.Store,
 		FrequencyCap: frequency.FromSettings(d.Store.Settings),
 		NotFound:     store.ErrNotFound,
@@ -154,6 +164,7 @@ func (s *Server) createCampaign(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("campaign created", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "alias", cp.Alias, "by", currentUser(c).ID)
+	s.record(c, audit.CampaignCreated, "campaign", cp.ID, cp.Name, "alias", cp.Alias, "channel", string(cp.Channel))
 	flash(c, "success", "campaigns.created", cp.Name)
 	return seeOther(c, campaignPath(cp.ID, ""))
 }

@@ -10,7 +10,6 @@ import (
 
 	"arauto/internal/message"
 	"arauto/internal/recipient"
-	"arauto/internal/sms"
 	"arauto/store"
 	"arauto/views"
 )
@@ -50,49 +49,114 @@ func (s *Server) previewList(c *fiber.Ctx) (l *recipient.List, ok bool, err erro
 	return l, l.State == recipient.ListReady, nil
 }
 
-// meter measures body and, with a preview list, renders it for the list's
-// first recipient.
-func (s *Server) meter(c *fiber.Ctx, body string, list *recipient.List) (views.ComposeMeter, error) {
-	if list == nil {
-		return views.NewComposeMeter(body, false, nil, nil), nil
-	}
-	first, err := s.store.FirstRecipient(c.UserContext(), list.ID)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-		return views.NewComposeMeter(body, true, list.Columns, nil), nil
-	case err != nil:
-		return views.ComposeMeter{}, err
-	}
-	return views.NewComposeMeter(body, true, list.Columns, &first), nil
+// composition is what the composer shows, from one computation: the
+// meter (counter, phone, highlights, saving) and the cost panel.
+type composition struct {
+	meter views.ComposeMeter
+	cost  views.ComposeCost
 }
 
-// composeCount answers the composer as the text is typed: the meter, and
-// the phone out of band. The compose-counted event it raises tells the
-// cost panel to follow.
-func (s *Server) composeCount(c *fiber.Ctx) error {
+// compose measures body under the billing rule in force and, with a ready
+// preview list, renders and counts it for every recipient (message.Plan,
+// as the dispatcher will send it), replacing the accents of field values
+// when replaceAccents.
+func (s *Server) compose(ctx context.Context, body string, list *recipient.List, replaceAccents bool) (composition, error) {
+	bill, err := s.billing(ctx)
+	if err != nil {
+		return composition{}, err
+	}
+	var columns []string
+	if list != nil {
+		columns = list.Columns
+	}
+	out := composition{meter: views.NewComposeMeter(body, bill, list != nil, columns), cost: views.ComposeCost{List: list, Billing: bill}}
+	out.meter.ReplaceAccents = replaceAccents
+	switch {
+	case list == nil:
+	case strings.TrimSpace(body) == "":
+		out.cost.Empty = true
+	default:
+		plan, err := message.NewPlan(body, list.Columns, bill.Rule, replaceAccents)
+		if err != nil {
+			p := message.PlaceholderProblem(err)
+			out.cost.Problem = &p
+			break
+		}
+		cost, err := s.costOf(ctx, plan, list.ID)
+		if err != nil {
+			return composition{}, err
+		}
+		out.meter = out.meter.WithCost(cost)
+		out.cost.Cost, out.cost.Encoding = cost, out.meter.Written.Count.Encoding
+	}
+	return out, nil
+}
+
+// writtenMeter is the meter of a page as it is first drawn: the text as
+// written only. The text box's first count (on load) walks the list.
+func (s *Server) writtenMeter(ctx context.Context, body string, list *recipient.List) (views.ComposeMeter, error) {
+	bill, err := s.billing(ctx)
+	if err != nil {
+		return views.ComposeMeter{}, err
+	}
+	var columns []string
+	if list != nil {
+		columns = list.Columns
+	}
+	return views.NewComposeMeter(body, bill, list != nil, columns), nil
+}
+
+// composeForm reads the composer's form: the text, the preview list and
+// the accent options.
+func (s *Server) composeForm(c *fiber.Ctx) (composition, error) {
 	_, body := composeBody(c)
 	list, ok, err := s.previewList(c)
 	if err != nil {
-		return err
+		return composition{}, err
 	}
 	if !ok {
 		list = nil
 	}
-	m, err := s.meter(c, body, list)
+	out, err := s.compose(c.UserContext(), body, list, c.FormValue("replace_accents") == "1")
+	out.meter.AccentOption = c.FormValue("accent_option") == "1"
+	return out, err
+}
+
+// composeCount answers the composer as the text is typed: the meter, and
+// the phone and the cost out of band.
+func (s *Server) composeCount(c *fiber.Ctx) error {
+	d, err := s.composeForm(c)
 	if err != nil {
 		return err
 	}
-	c.Set("HX-Trigger", "compose-counted")
-	return s.renderWith(c, fiber.StatusOK, views.ComposerCount(m), false)
+	return s.renderWith(c, fiber.StatusOK, views.ComposerCount(d.meter, d.cost), false)
 }
 
 // composeTransliterate accepts the accent suggestion: it answers a text box
-// holding the text with its accents replaced. Nothing else ever changes
-// what was typed.
+// holding the text with its accents replaced under the billing rule in
+// force. Nothing else ever changes what was typed.
 func (s *Server) composeTransliterate(c *fiber.Ctx) error {
 	field, body := composeBody(c)
-	d := views.ComposerData{Field: field, Body: sms.Transliterate(body)}
+	bill, err := s.billing(c.UserContext())
+	if err != nil {
+		return err
+	}
+	d := views.ComposerData{Field: field, Body: bill.Rule.Replace(body)}
 	return s.renderWith(c, fiber.StatusOK, views.ComposerTextarea(d), false)
+}
+
+// composeTemplate answers the text box holding a saved template's text,
+// for the composer's template picker.
+func (s *Server) composeTemplate(c *fiber.Ctx) error {
+	id := int64(c.QueryInt("template_id"))
+	if id <= 0 {
+		return errBadRequest
+	}
+	t, err := s.store.TemplateByID(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	return s.renderWith(c, fiber.StatusOK, views.ComposerTextarea(views.ComposerData{Field: "body", Body: t.Body}), false)
 }
 
 // composeFields answers the chips of the chosen preview list's fields.
@@ -111,47 +175,29 @@ func (s *Server) composeFields(c *fiber.Ctx) error {
 // errCostStopped ends a recipient walk the cost preview no longer needs.
 var errCostStopped = errors.New("web: cost preview stopped")
 
-// composeCost prices the message for every recipient of the preview list,
-// rendering each one's fields in.
+// composeCost answers the cost panel alone (the count fills it too), for
+// tools that want only the price.
 func (s *Server) composeCost(c *fiber.Ctx) error {
-	_, body := composeBody(c)
-	list, ok, err := s.previewList(c)
+	d, err := s.composeForm(c)
 	if err != nil {
 		return err
 	}
-	d := views.ComposeCost{}
-	switch {
-	case !ok:
-	case strings.TrimSpace(body) == "":
-		d.List, d.Empty = list, true
-	default:
-		d.List, d.Encoding = list, sms.Measure(body).Encoding
-		compiled, err := message.Compile(body, list.Columns)
-		if err != nil {
-			p := message.PlaceholderProblem(err)
-			d.Problem = &p
-			break
-		}
-		if d.Cost, err = s.costOf(c.UserContext(), compiled, list.ID); err != nil {
-			return err
-		}
-	}
-	return s.renderWith(c, fiber.StatusOK, views.ComposerCostBody(d), false)
+	return s.renderWith(c, fiber.StatusOK, views.ComposerCostBody(d.cost), false)
 }
 
-// costOf streams the list's recipients from the store into the cost
-// preview.
-func (s *Server) costOf(ctx context.Context, compiled *message.Compiled, listID int64) (message.Cost, error) {
+// costOf streams the list's recipients from the store into the plan's
+// cost, leaving out the suppressed ones (never sent to).
+func (s *Server) costOf(ctx context.Context, plan *message.Plan, listID int64) (message.Cost, error) {
 	ctx, cancel := context.WithTimeout(ctx, costTimeout)
 	defer cancel()
 	start := time.Now()
 	var walkErr error
-	cost := compiled.Cost(func(yield func([]string) bool) {
-		walkErr = s.store.EachRecipientFields(ctx, listID, func(fields []string, suppressed bool) error {
-			if suppressed {
-				return nil // never sent to
+	cost := plan.Cost(func(yield func(*recipient.Recipient) bool) {
+		walkErr = s.store.EachRecipient(ctx, listID, func(r *recipient.Recipient) error {
+			if r.Suppressed {
+				return nil
 			}
-			if !yield(fields) {
+			if !yield(r) {
 				return errCostStopped
 			}
 			return nil

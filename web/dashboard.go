@@ -1,11 +1,15 @@
 package web
 
 import (
+	"context"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/billing"
+	"arauto/internal/recipient"
+	"arauto/internal/report"
 	"arauto/store"
 	"arauto/views"
 )
@@ -16,13 +20,8 @@ const dashboardWindow = 30 * 24 * time.Hour
 // dashboard shows the last 30 days across campaigns, or the
 // getting-started checklist while there is no campaign at all.
 func (s *Server) dashboard(c *fiber.Ctx) error {
-	d := views.DashboardData{Steps: []views.Step{
-		{Key: "provider", Href: "/settings", Done: s.cfg.Provider == "sandbox" || (s.cfg.WavyUsername != "" && s.cfg.WavyToken != "")},
-		{Key: "list", Href: "/lists"},
-		{Key: "message", Href: "/templates"},
-		{Key: "campaign", Href: "/campaigns"},
-	}}
 	ctx := c.UserContext()
+	var d views.DashboardData
 	_, n, err := s.store.ListCampaigns(ctx, store.CampaignFilter{Limit: 1})
 	if err != nil {
 		return err
@@ -32,49 +31,72 @@ func (s *Server) dashboard(c *fiber.Ctx) error {
 		return err
 	}
 	d.HasCampaigns = n+archived > 0
-	if d.HasCampaigns {
-		recent, err := s.store.RecentCampaigns(ctx, s.now().Add(-dashboardWindow), 200)
-		if err != nil {
+	if !d.HasCampaigns {
+		if d.Steps, err = s.firstSteps(ctx); err != nil {
 			return err
 		}
-		d.Recent, d.Channels, d.Total = dashboardRows(recent)
+		return s.render(c, fiber.StatusOK, views.Dashboard(d))
 	}
+	recent, err := s.store.RecentCampaigns(ctx, s.now().Add(-dashboardWindow), 200)
+	if err != nil {
+		return err
+	}
+	bill, err := s.billing(ctx)
+	if err != nil {
+		return err
+	}
+	d.Recent, d.Channels, d.Total = dashboardRows(recent, bill)
 	return s.render(c, fiber.StatusOK, views.Dashboard(d))
 }
 
-// dashboardRows turns the campaigns' totals into the dashboard's lines:
-// one per campaign, one per channel, and the grand total.
-func dashboardRows(cs []store.CampaignSummary) (rows, channels []views.DashCampaign, total views.DashCampaign) {
-	var all store.CampaignSummary
-	byChannel := map[string]*store.CampaignSummary{}
+// firstSteps is the getting-started checklist. Each step leads where it is
+// done — a list, a saved template (picked in the campaign's composer), a
+// new campaign — and is ticked once it is.
+func (s *Server) firstSteps(ctx context.Context) ([]views.Step, error) {
+	lists, err := s.store.Lists(ctx, recipient.ListReady)
+	if err != nil {
+		return nil, err
+	}
+	templates, err := s.store.Templates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return []views.Step{
+		{Key: "provider", Href: "/settings", Done: s.cfg.Provider == "sandbox" || (s.cfg.WavyUsername != "" && s.cfg.WavyToken != "")},
+		{Key: "list", Href: "/lists", Done: len(lists) > 0},
+		{Key: "template", Href: "/templates/new", Done: len(templates) > 0},
+		{Key: "campaign", Href: "/campaigns/new"},
+	}, nil
+}
+
+// dashboardRows turns the campaigns' counters into the dashboard's lines —
+// one per campaign, one per channel, and the grand total — each with its
+// figures (report.Summarize, as every page computes them) and what the
+// billed segments cost at the channel's price.
+func dashboardRows(cs []store.CampaignSummary, bill billing.Settings) (rows, channels []views.DashCampaign, total views.DashCampaign) {
+	byChannel := map[string]*views.DashCampaign{}
 	var order []string
-	line := func(key string, c store.CampaignSummary) views.DashCampaign {
-		return views.DashCampaign{Key: key, ID: c.ID, Name: c.Name, Channel: c.Channel, State: c.State, StartedAt: c.StartedAt,
-			Submitted: c.Submitted, Delivered: c.Delivered, Segments: c.Segments,
-			DeliveredPct: c.DeliveredRate(), FailedPct: c.FailedRate()}
-	}
-	add := func(dst *store.CampaignSummary, c store.CampaignSummary) {
-		dst.Recipients += c.Recipients
-		dst.Submitted += c.Submitted
-		dst.Sent += c.Sent
-		dst.Delivered += c.Delivered
-		dst.Failed += c.Failed
-		dst.NoReceipt += c.NoReceipt
-		dst.Segments += c.Segments
-	}
+	total = views.DashCampaign{Key: "total"}
 	for _, c := range cs {
-		rows = append(rows, line(strconv.FormatInt(c.ID, 10), c))
+		f := report.Summarize(c.Counts, c.EstimatedSegments)
+		line := views.DashCampaign{Key: strconv.FormatInt(c.ID, 10), ID: c.ID, Name: c.Name, Channel: c.Channel, State: c.State,
+			StartedAt: c.StartedAt, Figures: f}
+		line.Cost, line.HasCost = f.Cost(bill, c.Channel)
+		rows = append(rows, line)
 		ch := byChannel[c.Channel]
 		if ch == nil {
-			ch = &store.CampaignSummary{Channel: c.Channel}
+			ch = &views.DashCampaign{Key: c.Channel, Channel: c.Channel}
 			byChannel[c.Channel] = ch
 			order = append(order, c.Channel)
 		}
-		add(ch, c)
-		add(&all, c)
+		for _, dst := range []*views.DashCampaign{ch, &total} {
+			dst.Figures = dst.Figures.Add(f)
+			dst.Cost += line.Cost
+			dst.HasCost = dst.HasCost || line.HasCost
+		}
 	}
 	for _, k := range order {
-		channels = append(channels, line(k, *byChannel[k]))
+		channels = append(channels, *byChannel[k])
 	}
-	return rows, channels, line("total", all)
+	return rows, channels, total
 }

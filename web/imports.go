@@ -3,12 +3,18 @@ package web
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // ResumeImports starts again the list imports a stop interrupted
-// (listimport.Jobs.Resume).
+// (listimport.Jobs.Resume), and the hourly deletion of uploads abandoned at
+// the mapping step.
 func (s *Server) ResumeImports(ctx context.Context) error {
-	return s.imports.Resume(ctx)
+	if err := s.imports.Resume(ctx); err != nil {
+		return err
+	}
+	s.imports.StartCleaner(time.Hour, s.now)
+	return nil
 }
 
 // carrierChecks runs the carrier lookups of lists in the background, one

@@ -132,37 +132,68 @@ func sentState(o store.Outbound) string {
 	return "accepted"
 }
 
-// replyView turns a stored reply into what the page shows, reading the
-// location and contact cards from a WhatsApp payload.
+// replyView turns a stored reply into what the page shows, reading from a
+// WhatsApp payload what the reply carried besides its text: a button's
+// code, the ad or post the conversation started from, a location's name
+// and address, and each contact card.
 func replyView(in store.Inbound) views.Reply {
 	r := views.Reply{ID: in.ID, Channel: in.Channel, Phone: in.Phone, ProfileName: in.ProfileName, Kind: in.Kind, Text: in.Text,
 		At: in.ReceivedAt, CampaignID: in.CampaignID, CampaignName: in.CampaignName, MessageID: in.MessageID, OptOut: in.OptOut}
 	if safeLink(in.MediaURL) {
 		r.MediaURL = in.MediaURL
 	}
-	if in.Channel != "whatsapp" || (in.Kind != "LOCATION" && in.Kind != "CONTACTS") || in.Payload == "" {
+	if in.Channel != "whatsapp" || in.Payload == "" {
 		return r
 	}
 	var mo wavy.WhatsAppMO
 	if err := json.Unmarshal([]byte(in.Payload), &mo); err != nil {
 		return r
 	}
-	if l := mo.Message.Location; l != nil {
+	m := mo.Message
+	if r.Kind == "BUTTON" && m.Payload != "" && m.Payload != m.MessageText {
+		r.ButtonPayload = m.Payload
+	}
+	if ref := mo.Referral; ref != nil {
+		r.Referral = &views.ReplyReferral{Headline: ref.HeadLine, Body: ref.Body, Source: strings.ToLower(ref.SourceType),
+			MediaKind: strings.ToLower(ref.MediaType)}
+		if safeLink(ref.SourceURL) {
+			r.Referral.URL = ref.SourceURL
+		}
+	}
+	if l := m.Location; l != nil {
+		r.PlaceName, r.PlaceAddress = l.Name, l.Address
+		if r.Text == strings.TrimSpace(strings.Join([]string{l.Name, l.Address}, " ")) {
+			r.Text = "" // said by the place's name and address
+		}
 		if lat, lng, ok := l.LatLng(); ok {
 			r.GeoPoint = fmt.Sprintf("%.5f, %.5f", lat, lng)
 			r.MapURL = fmt.Sprintf("https://www.openstreetmap.org/?mlat=%.6f&mlon=%.6f#map=17/%.6f/%.6f", lat, lng, lat, lng)
 		}
 	}
-	for _, ct := range mo.Message.Contacts {
+	for _, ct := range m.Contacts {
 		var parts []string
 		if ct.Name != nil {
-			if n := strings.TrimSpace(strings.Join([]string{ct.Name.FirstName, ct.Name.MiddleName, ct.Name.LastName}, " ")); n != "" {
-				parts = append(parts, strings.Join(strings.Fields(n), " "))
+			n := ct.Name.FormattedName
+			if strings.TrimSpace(n) == "" {
+				n = strings.Join([]string{ct.Name.FirstName, ct.Name.MiddleName, ct.Name.LastName}, " ")
+			}
+			if n = strings.Join(strings.Fields(n), " "); n != "" {
+				parts = append(parts, n)
 			}
 		}
 		for _, p := range ct.Phones {
 			if p.Phone != "" {
 				parts = append(parts, p.Phone)
+			}
+		}
+		for _, e := range ct.Emails {
+			if e.Email != "" {
+				parts = append(parts, e.Email)
+			}
+		}
+		if o := ct.Org; o != nil {
+			if org := strings.Join(strings.Fields(strings.Join([]string{o.Title, o.Company}, " ")), " "); org != "" {
+				parts = append(parts, org)
 			}
 		}
 		if len(parts) > 0 {

@@ -220,3 +220,50 @@ func TestReplyAfterMessage(t *testing.T) {
 		t.Errorf("got order %v, want antes, Oi, SAIR", order)
 	}
 }
+
+// TestInboxWhatsAppReplyKinds: every kind of WhatsApp reply reads in
+// plain words — a quick-reply button and the code it sent, the ad a
+// click-to-WhatsApp conversation started from, media with its caption, a
+// location's name and address, a contact card with its phone, e-mail and
+// company. A javascript: link in a payload is never linked.
+func TestInboxWhatsAppReplyKinds(t *testing.T) {
+	e := newTestServer(t)
+	e.addUser(t, "view@example.com", user.Viewer)
+	at := time.UnixMilli(1766660500000)
+	mo := func(id string, m wavy.InboundMessage, ref *wavy.Referral) wavy.WhatsAppMO {
+		return wavy.WhatsAppMO{ID: id, Source: "5511977776666", UserProfile: wavy.UserProfile{Name: "Maria Silva"}, ReceivedAt: at, Message: m, Referral: ref}
+	}
+	wa, err := json.Marshal(map[string]any{"total": 5, "data": []wavy.WhatsAppMO{
+		mo("b-1", wavy.InboundMessage{Type: "BUTTON", MessageText: "Quero o cupom", Payload: "CUPOM_NATAL"}, nil),
+		mo("r-1", wavy.InboundMessage{Type: "TEXT", MessageText: "Vi o anúncio, ainda vale?"},
+			&wavy.Referral{HeadLine: "Ofertas de fim de ano", Body: "Até 50% em toda a loja.", SourceType: "ad", SourceURL: "https://fb.me/ad-1"}),
+		mo("i-1", wavy.InboundMessage{Type: "IMAGE", MediaURL: "https://cdn.example.com/foto.jpg", Caption: "Olha a foto"}, nil),
+		mo("l-1", wavy.InboundMessage{Location: &wavy.Location{GeoPoint: "-23.561414,-46.655881", Name: "MASP", Address: "Av. Paulista, 1578"}}, nil),
+		mo("c-1", wavy.InboundMessage{Contacts: []wavy.Contact{{Name: &wavy.ContactName{FormattedName: "Maria Silva"},
+			Phones: []wavy.ContactPhone{{Phone: "+55 11 98888-7777"}}, Emails: []wavy.ContactEmail{{Email: "maria@example.com"}},
+			Org: &wavy.ContactOrg{Company: "Padaria Silva", Title: "Dona"}}}}, nil),
+		mo("x-1", wavy.InboundMessage{Type: "TEXT", MessageText: "oi"}, &wavy.Referral{HeadLine: "Post", SourceType: "post", SourceURL: "javascript:alert(1)"}),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.webhook(t, "whatsapp", string(wa))
+	if _, err := applyEvents(e.store); err != nil {
+		t.Fatal(err)
+	}
+	b := e.browser(t)
+	b.signIn("view@example.com")
+	r := b.do("GET", "/inbox", nil)
+	wantIn(t, "inbox", r.body,
+		"Tocou no botão “Quero o cupom”", "Código que o botão enviou: CUPOM_NATAL",
+		"A conversa começou por um anúncio:", "“Ofertas de fim de ano”", "Até 50% em toda a loja.", `href="https://fb.me/ad-1"`, "Ver o anúncio",
+		"Imagem", "Olha a foto", `href="https://cdn.example.com/foto.jpg"`,
+		"<strong>MASP</strong>", "Av. Paulista, 1578", "openstreetmap.org",
+		"Maria Silva · +55 11 98888-7777 · maria@example.com · Dona Padaria Silva",
+		"A conversa começou por uma publicação:")
+	if strings.Contains(r.body, "javascript:") {
+		t.Errorf("a javascript: link from a payload reached the page")
+	}
+	// The conversation page reads the same.
+	wantIn(t, "conversation", b.do("GET", "/inbox/5511977776666", nil).body, "Tocou no botão “Quero o cupom”", "A conversa começou por um anúncio:")
+}

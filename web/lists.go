@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,7 +16,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"arauto/internal/contact"
-	"arauto/internal/events"
+	"arauto/internal/audit"
 	"arauto/internal/listimport"
 	"arauto/internal/recipient"
 	"arauto/views"
@@ -69,6 +70,7 @@ func (s *Server) uploadList(c *fiber.Ctx) error {
 	if err := s.store.SaveListPreview(c.UserContext(), l.ID, previewToKeep(preview)); err != nil {
 		return err
 	}
+	s.record(c, audit.ListUploaded, "list", l.ID, l.Name, "file", l.FileName, "bytes", strconv.FormatInt(l.FileSize, 10))
 	return seeOther(c, fmt.Sprintf("/lists/%d/mapping", l.ID))
 }
 
@@ -230,32 +232,24 @@ func (s *Server) listPage(c *fiber.Ctx) error {
 	return s.render(c, fiber.StatusOK, views.ListPage(d))
 }
 
-// listEvents streams a list's import progress; "done" tells the page to
-// load the report.
+// listEvents streams a list's import progress (serveLive), drawn again on
+// each progress event; "done" tells the page to load the report.
 func (s *Server) listEvents(c *fiber.Ctx) error {
 	l, err := s.listParam(c)
 	if err != nil {
 		return err
 	}
 	id := l.ID
-	done := func(ctx context.Context) ([]byte, error) { return sseFrame(ctx, "done", views.ImportDone(id)) }
-	first := func(ctx context.Context) ([]byte, error) {
-		p, running := s.imports.Progress(id)
-		if !running {
-			return done(ctx)
-		}
-		return sseFrame(ctx, "progress", views.ImportProgress(p))
-	}
-	render := func(ctx context.Context, e events.Event) ([]byte, error) {
-		switch e.Name {
-		case "progress":
-			return sseFrame(ctx, "progress", views.ImportProgress(e.Data.(recipient.Progress)))
-		case "done":
-			return done(ctx)
-		}
-		return nil, nil
-	}
-	return s.streamEvents(c, listimport.Topic(id), first, render)
+	return s.serveLive(c, liveStream{name: "list import", topic: listimport.Topic(id), every: time.Second,
+		render: func(ctx context.Context) ([]byte, bool, error) {
+			p, running := s.imports.Progress(id)
+			if !running {
+				frame, err := sseFrame(ctx, "done", views.ImportDone(id))
+				return frame, true, err
+			}
+			frame, err := sseFrame(ctx, "progress", views.ImportProgress(p))
+			return frame, false, err
+		}})
 }
 
 // rejectedXLSX streams the rows an import refused as a spreadsheet: row
@@ -266,6 +260,7 @@ func (s *Server) rejectedXLSX(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, lg := c.UserContext(), lang(c)
+	s.record(c, audit.Exported, "list", l.ID, l.Name, "what", "rejected rows")
 	headers := []any{tr(c, "lists.rejected.row"), tr(c, "lists.rejected.value"), tr(c, "lists.rejected.reason")}
 	name := fmt.Sprintf("%s-%s.xlsx", safeFileName(l.Name), tr(c, "lists.rejected.file_suffix"))
 	// The workbook is built row by row; excelize spills large sheets to a
@@ -365,6 +360,7 @@ func (s *Server) deleteList(c *fiber.Ctx) error {
 		os.Remove(l.FilePath)
 	}
 	s.log.Info("list deleted", "list_id", l.ID, "by", currentUser(c).ID)
+	s.record(c, audit.ListDeleted, "list", l.ID, l.Name)
 	flash(c, "success", "lists.deleted", l.Name)
 	return seeOther(c, "/lists")
 }

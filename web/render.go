@@ -4,8 +4,10 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/billing"
 	"arauto/internal/config"
 	"arauto/internal/schedule"
+	"arauto/internal/sms"
 	"arauto/views"
 )
 
@@ -13,6 +15,7 @@ import (
 // session's flashes, so call it once per rendered page.
 func (s *Server) env(c *fiber.Ctx, popFlashes bool) views.Env {
 	e := views.Env{
+		BillingRule:  sms.Default,
 		Lang:         lang(c),
 		User:         currentUser(c),
 		Path:         c.Path(),
@@ -27,6 +30,7 @@ func (s *Server) env(c *fiber.Ctx, popFlashes bool) views.Env {
 		if saved, err := s.store.Settings(c.UserContext()); err == nil {
 			e.Provider = s.cfg.EffectiveProvider(saved).Mode
 			e.OrgZone = saved[config.SettingTimeZone]
+			e.BillingRule = billing.Load(saved).Rule
 		}
 		e.ZoneName, e.Zone = schedule.DisplayZone(e.OrgZone, e.User.TimeZone)
 	} else {

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"strconv"
 	"strings"
@@ -13,6 +11,7 @@ import (
 	"arauto/internal/campaign"
 	"arauto/internal/delivery"
 	"arauto/internal/frequency"
+	"arauto/internal/recipient"
 	"arauto/internal/report"
 	"arauto/store"
 	"arauto/views"
@@ -21,13 +20,10 @@ import (
 // reportPerPage is the size of a page of the per-recipient table.
 const reportPerPage = 50
 
-// Live report pacing: at most one re-render per reportMinGap however
-// many delivery events arrive, and a refresh every reportRefresh while the
-// dispatcher works (its state counters change without a "report" event).
-var (
-	reportMinGap  = 500 * time.Millisecond
-	reportRefresh = 5 * time.Second
-)
+// reportRefresh is how often an open report looks again without a
+// delivery event: the dispatcher's counters (submitted, refused) change
+// without one.
+const reportRefresh = 2 * time.Second
 
 var errBadRequest = &pageError{status: fiber.StatusBadRequest, key: "error.bad_request"}
 
@@ -56,19 +52,12 @@ func reportFilter(c *fiber.Ctx) (views.ReportFilter, store.MessageFilter, error)
 		vf.Carrier, sf.Carrier = v, report.CarrierName(v)
 	}
 	if v := strings.TrimSpace(c.Query("q")); v != "" {
-		d := strings.Map(func(r rune) rune {
-			switch {
-			case r >= '0' && r <= '9':
-				return r
-			case strings.ContainsRune("+ ()-.", r):
-				return -1
-			}
-			return 'x'
-		}, v)
-		if strings.Contains(d, "x") || len(d) > 20 {
+		// Any way of writing a number finds it (recipient.ParseNumberSearch).
+		n, ok := recipient.ParseNumberSearch(v)
+		if !ok || len(n.Digits) > 20 {
 			return vf, sf, errBadRequest
 		}
-		vf.Phone, sf.Phone = v, d
+		vf.Phone, sf.Number = v, n
 	}
 	return vf, sf, nil
 }
@@ -114,7 +103,12 @@ func (s *Server) reportData(ctx context.Context, cp *campaign.Campaign) (views.R
 	if err != nil {
 		return views.ReportData{}, err
 	}
-	return views.ReportData{Campaign: cp, Report: report.Build(counts, report.Options{}), Live: s.reportIsLive(cp), Loc: s.reportLoc(ctx, cp), UpdatedAt: s.now()}, nil
+	bill, err := s.billing(ctx)
+	if err != nil {
+		return views.ReportData{}, err
+	}
+	r := report.Build(counts, report.Options{EstimatedSegments: cp.EstimatedSegments})
+	return views.ReportData{Campaign: cp, Report: r, Live: s.reportIsLive(cp), Loc: s.reportLoc(ctx, cp), UpdatedAt: s.now(), Billing: bill}, nil
 }
 
 func (s *Server) reportPage(c *fiber.Ctx) error {
@@ -155,8 +149,8 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 	d.Table.Rows = make([]views.ReportRow, len(page.Rows))
 	for i, m := range page.Rows {
 		d.Table.Rows[i] = views.ReportRow{ID: m.ID, Phone: m.Phone, Fields: m.Fields, Outcome: m.Outcome(), Carrier: m.Carrier,
-			SentCode: m.SentCode, DeliveredCode: m.DeliveredCode, SubmittedAt: m.SubmittedAt, SentAt: m.SentAt,
-			DeliveredAt: m.DeliveredAt, ReadAt: m.ReadAt}
+			SentCode: m.SentCode, DeliveredCode: m.DeliveredCode, SubmittedAt: m.SubmittedAt, SentAt: m.CarrierAt(),
+			DeliveredAt: m.HandsetAt(), ReadAt: m.ReadAt}
 		if rule, ok := frequency.ParseReason(m.Error); ok {
 			d.Table.Rows[i].Cap = &rule
 		}
@@ -177,103 +171,30 @@ func (s *Server) reportLive(c *fiber.Ctx) error {
 	return s.renderWith(c, fiber.StatusOK, views.ReportLive(d), false)
 }
 
-// reportEvents streams the live part of the report: re-rendered when
-// delivery events for the campaign were applied ("report" on
-// campaign:<id>), at most once per reportMinGap, and every reportRefresh
-// while the campaign is active; a frame goes out only when it changed.
+// reportEvents streams the live part of the report (serveLive): drawn
+// again when delivery events for the campaign were applied ("report" on
+// campaign:<id>) and every reportRefresh, as the dispatcher's counters
+// change without an event.
 func (s *Server) reportEvents(c *fiber.Ctx) error {
 	cp, err := s.campaignByParam(c)
 	if err != nil {
 		return err
 	}
 	id := cp.ID
-	ctx := views.WithEnv(context.Background(), s.env(c, false))
-	c.Set(fiber.HeaderContentType, "text/event-stream")
-	c.Set(fiber.HeaderCacheControl, "no-cache")
-	c.Set("X-Accel-Buffering", "no")
-	ch, cancel := s.hub.Subscribe("campaign:" + strconv.FormatInt(id, 10))
-	closing := s.closing
-	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
-		defer cancel()
-		var last []byte
-		var lastAt time.Time
-		active := true
-		frame := func() ([]byte, error) {
+	return s.serveLive(c, liveStream{name: "report", topic: "campaign:" + strconv.FormatInt(id, 10), every: reportRefresh,
+		render: func(ctx context.Context) ([]byte, bool, error) {
 			cp, err := s.store.CampaignByID(ctx, id)
 			if err != nil {
-				return nil, err
+				return nil, true, err
 			}
-			active = cp.State.Active()
 			d, err := s.reportData(ctx, cp)
 			if err != nil {
-				return nil, err
+				return nil, true, err
 			}
-			// The timestamp changes every time; compare without it.
+			// The timestamp changes every time; a frame goes out only when
+			// the numbers did.
 			d.UpdatedAt = time.Time{}
-			return sseFrame(ctx, "report", views.ReportLive(d))
-		}
-		send := func(force bool) bool {
-			f, err := frame()
-			if err != nil {
-				s.log.Error("report stream", "campaign_id", id, "err", err)
-				return false
-			}
-			lastAt = time.Now()
-			if !force && bytes.Equal(f, last) {
-				return true
-			}
-			last = f
-			if _, err := w.Write(f); err != nil {
-				return false
-			}
-			return w.Flush() == nil
-		}
-		// A comment first, so the browser knows the stream is open; the
-		// page already shows the current numbers.
-		if _, err := w.WriteString(": open\n\n"); err != nil || w.Flush() != nil {
-			return
-		}
-		if f, err := frame(); err == nil {
-			last, lastAt = f, time.Now()
-		}
-		tick := time.NewTicker(reportMinGap)
-		defer tick.Stop()
-		pending := false
-		idle := time.Now()
-		for {
-			select {
-			case <-closing:
-				return
-			case _, ok := <-ch:
-				if !ok {
-					return
-				}
-				pending = true
-				if time.Since(lastAt) >= reportMinGap {
-					pending = false
-					if !send(false) {
-						return
-					}
-					idle = time.Now()
-				}
-			case <-tick.C:
-				switch {
-				case pending || (active && time.Since(lastAt) >= reportRefresh):
-					pending = false
-					if !send(false) {
-						return
-					}
-					idle = time.Now()
-				case time.Since(idle) >= 15*time.Second:
-					// Keeps proxies from closing an idle stream and tells
-					// us when the browser has left.
-					if _, err := w.WriteString(": ping\n\n"); err != nil || w.Flush() != nil {
-						return
-					}
-					idle = time.Now()
-				}
-			}
-		}
-	})
-	return nil
+			frame, err := sseFrame(ctx, "report", views.ReportLive(d))
+			return frame, false, err
+		}})
 }

@@ -122,8 +122,8 @@ func TestReportPage(t *testing.T) {
 		t.Fatalf("report got %d, want 200: %s", r.status, excerpt(r.body))
 	}
 	wantIn(t, "report", r.body,
-		`data-stage="recipients"`, `data-kpi="recipients">4<`, `data-kpi="sent">2<`, `data-kpi="delivered">1<`,
-		`data-kpi="noreceipt">1<`, `data-kpi="failed">1<`,
+		`data-stage="recipients"`, `data-figure="recipients">4<`, `data-figure="sent">2<`, `data-figure="delivered">1<`,
+		`data-figure="noreceipt">1<`, `data-figure="failed">1<`, `data-figure-share="delivered">25,0% de 4 enviadas<`,
 		"Enviadas — sem confirmação de entrega (OI/Sercomtel)", `data-carrier="OI"`, "sem confirmação de entrega",
 		`data-code="103"`, "REJECTED_BY_CARRIER", `role="img"`, "<title>", `sse-connect="/campaigns/`,
 		`data-outcome="delivered"`, `data-outcome="sent-no-receipt"`, `data-outcome="failed"`, `data-outcome="accepted"`,
@@ -172,6 +172,11 @@ func TestReportFilters(t *testing.T) {
 		{"?carrier=oi", []string{"sent-no-receipt"}},
 		{"?q=%2B55+21", []string{"sent-no-receipt"}},
 		{"?q=5511", []string{"delivered"}},
+		{"?q=%2811%29+98765-4321", []string{"delivered"}},
+		{"?q=11987654321", []string{"delivered"}},
+		{"?q=4321", []string{"delivered"}},
+		{"?q=0xx21+99876+5432", []string{"sent-no-receipt"}},
+		{"?q=4321&outcome=failed", nil},
 		{"?outcome=read", nil},
 		{fmt.Sprintf("?after=%d", e.msgIDs[2]), []string{"accepted"}},
 		{fmt.Sprintf("?before=%d", e.msgIDs[1]), []string{"delivered"}},
@@ -241,13 +246,16 @@ func TestReportExportCSV(t *testing.T) {
 		{1, 3, "Entregue"},
 		{1, 4, "4"},
 		{1, 7, "VIVO"},
-		{1, 9, "2026-11-22 09:00:02"}, // sent, in São Paulo time
+		{1, 9, "22/11/2026 09:00"}, // sent, in the reader's zone (Brasília time)
 		{2, 1, "'=HYPERLINK(\"http://x\")"},
 		{2, 3, "Enviada — sem confirmação de entrega"},
 		{3, 1, "'@Maxi"},
 		{3, 2, "'+Campinas"},
 		{3, 4, "103"},
 		{3, 5, "REJECTED_BY_CARRIER"},
+		{3, 9, ""},                  // refused: never delivered to a carrier, so no time there
+		{3, 10, ""},                 // nor to a handset
+		{1, 10, "22/11/2026 09:00"}, // delivered to the handset, same zone
 		{4, 1, "'-Bia"},
 		{4, 3, "Aceita pela Wavy"},
 	}
@@ -313,15 +321,15 @@ func TestReportLiveStream(t *testing.T) {
 	b := e.browser(t)
 	b.signIn("viewer@example.com")
 	r := b.do("GET", e.path("/live"), nil)
-	wantIn(t, "live fragment", r.body, `data-kpi="delivered">1<`)
+	wantIn(t, "live fragment", r.body, `data-figure="delivered">1<`)
 	if strings.Contains(r.body, "<html") {
 		t.Errorf("the live fragment is a whole page")
 	}
 	// The stream: open the real server and read the first frame after a
 	// "report" event.
-	old := reportMinGap
-	reportMinGap = 10 * time.Millisecond
-	defer func() { reportMinGap = old }()
+	old := liveMinGap
+	liveMinGap = 10 * time.Millisecond
+	defer func() { liveMinGap = old }()
 	req := httptest.NewRequest("GET", e.path("/events"), nil)
 	var cs []string
 	for k, v := range b.cookies {
@@ -351,8 +359,8 @@ func TestDashboardRecent(t *testing.T) {
 	b := e.browser(t)
 	b.signIn("viewer@example.com")
 	r := b.do("GET", "/", nil)
-	wantIn(t, "dashboard", r.body, "Últimos 30 dias", `data-dash-row="`, "Black Friday", `data-dash="submitted">4<`, `data-dash-row="sms"`,
-		e.path(""), `data-dash="segments">`)
+	wantIn(t, "dashboard", r.body, "Últimos 30 dias", `data-dash-row="`, "Black Friday", `data-figure="submitted">4<`, `data-dash-row="sms"`,
+		e.path(""), `data-figure="billed">2<`)
 	if strings.Contains(r.body, `class="checklist"`) {
 		t.Errorf("dashboard with campaigns still shows the checklist")
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/user"
 )
 
@@ -27,6 +28,59 @@ func (s *Server) routes() {
 	app.Get("/healthz", s.healthz)
 	app.Get("/static/*", serveStatic)
 	app.Post("/webhooks/wavy/:secret/:kind", s.webhook)
+	app.Get("/webhooks/wavy/:secret/:kind", s.webhookQuery) // SMS replies forwarded by GET
+
+	// The REST API (api*.go): a bearer token instead of the session
+	// cookie, the same least roles as the pages, and every POST honours
+	// an Idempotency-Key. Contacts and segments join here with the
+	// contacts work (issue 16); replying from the inbox with the inbox
+	// reply feature.
+	app.Get(apiPrefix+"/openapi.json", s.openAPIDocument)
+	api := []apiRoute{
+		{"GET", "/campaigns", user.Viewer, idemNone, s.apiCampaigns},
+		{"POST", "/campaigns", user.Marketer, idemStored, s.apiCreateCampaign},
+		{"GET", "/campaigns/:id", user.Viewer, idemNone, s.apiCampaign},
+		{"PATCH", "/campaigns/:id", user.Marketer, idemNone, s.apiUpdateCampaign},
+		{"PUT", "/campaigns/:id/schedule", user.Marketer, idemNone, s.apiScheduleCampaign},
+		{"POST", "/campaigns/:id/launch", user.Marketer, idemStored, s.apiLaunchCampaign},
+		{"POST", "/campaigns/:id/pause", user.Marketer, idemStored, s.apiCampaignControl(audit.CampaignPaused)},
+		{"POST", "/campaigns/:id/resume", user.Marketer, idemStored, s.apiCampaignControl(audit.CampaignResumed)},
+		{"POST", "/campaigns/:id/cancel", user.Marketer, idemStored, s.apiCampaignControl(audit.CampaignCancelled)},
+		{"POST", "/campaigns/:id/duplicate", user.Marketer, idemStored, s.apiDuplicateCampaign},
+		{"GET", "/campaigns/:id/progress", user.Viewer, idemNone, s.apiCampaignProgress},
+		{"GET", "/campaigns/:id/report", user.Viewer, idemNone, s.apiCampaignReport},
+		{"GET", "/campaigns/:id/messages", user.Viewer, idemNone, s.apiCampaignMessages},
+
+		{"GET", "/lists", user.Viewer, idemNone, s.apiLists},
+		{"POST", "/lists", user.Marketer, idemStored, s.apiUploadList},
+		{"GET", "/lists/:id", user.Viewer, idemNone, s.apiList},
+		{"GET", "/lists/:id/rows", user.Viewer, idemNone, s.apiListRows},
+		{"DELETE", "/lists/:id", user.Marketer, idemNone, s.apiDeleteList},
+
+		{"GET", "/templates", user.Viewer, idemNone, s.apiTemplates},
+		{"POST", "/templates", user.Marketer, idemStored, s.apiCreateTemplate},
+		{"GET", "/templates/:id", user.Viewer, idemNone, s.apiTemplate},
+		{"PATCH", "/templates/:id", user.Marketer, idemNone, s.apiUpdateTemplate},
+		{"DELETE", "/templates/:id", user.Marketer, idemNone, s.apiDeleteTemplate},
+
+		{"POST", "/messages", user.Marketer, idemOwn, s.apiSendMessage},
+		{"GET", "/messages/:id", user.Viewer, idemNone, s.apiMessage},
+
+		{"GET", "/suppressions/:phone", user.Viewer, idemNone, s.apiCheckSuppression},
+		{"POST", "/suppressions", user.Marketer, idemStored, s.apiAddSuppression},
+		{"DELETE", "/suppressions/:phone", user.Marketer, idemNone, s.apiRemoveSuppression},
+
+		{"GET", "/inbox", user.Viewer, idemNone, s.apiInbox},
+		{"GET", "/inbox/:phone", user.Viewer, idemNone, s.apiConversation},
+	}
+	for _, r := range api {
+		h := r.handler
+		if r.idem == idemStored {
+			h = s.idempotent(h)
+		}
+		app.Add(r.method, apiPrefix+r.path, s.apiLanguage, s.apiAuth, s.requireToken(r.role), h)
+	}
+	app.Use(apiPrefix, s.apiLanguage, func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 
 	app.Use(s.withSession, s.csrf, s.setupGate)
 	// Fiber matches in this order: fixed paths before :id ones.
@@ -58,6 +112,37 @@ func (s *Server) routes() {
 		{"POST", "/settings/timezone", user.Admin, s.saveOrgZone},
 		{"POST", "/settings/frequency", user.Admin, s.saveFrequency},
 		{"POST", "/settings/optin", user.Admin, s.saveOptIn},
+		// The doors to Wavy: HTTPS, SMPP, SFTP (settings_transport.go).
+		{"POST", "/settings/transport/door", user.Admin, s.saveDoors},
+		{"POST", "/settings/transport/smpp", user.Admin, s.saveSMPP},
+		{"POST", "/settings/transport/sftp", user.Admin, s.saveSFTP},
+		{"POST", "/settings/transport/test/smpp", user.Admin, s.testSMPP},
+		{"POST", "/settings/transport/test/sftp", user.Admin, s.testSFTP},
+		{"POST", "/settings/transport/sftp/forget-key", user.Admin, s.forgetHostKey},
+		{"POST", "/settings/billing", user.Admin, s.saveBilling},
+		{"POST", "/settings/whatsapp", user.Admin, s.saveWhatsAppSettings},
+		// Storage and retention (storage.go).
+		{"GET", "/settings/storage", user.Admin, s.storageCard},
+		{"POST", "/settings/retention", user.Admin, s.saveRetention},
+		{"POST", "/settings/retention/run", user.Admin, s.pruneNow},
+		{"POST", "/settings/compact", user.Admin, s.compactNow},
+
+		// Automation (tokens.go, outhooks.go, audit.go, apidocs.go): API
+		// tokens, outgoing webhooks and their delivery log, the audit log.
+		{"GET", "/automation", user.Admin, s.automationPage},
+		{"GET", "/automation/tokens", user.Admin, s.tokensPage},
+		{"POST", "/automation/tokens", user.Admin, s.createToken},
+		{"POST", "/automation/tokens/:id/revoke", user.Admin, s.revokeToken},
+		{"GET", "/automation/webhooks", user.Admin, s.outhooksPage},
+		{"POST", "/automation/webhooks", user.Admin, s.createOuthook},
+		{"GET", "/automation/webhooks/:id", user.Admin, s.outhookPage},
+		{"POST", "/automation/webhooks/:id", user.Admin, s.updateOuthook},
+		{"POST", "/automation/webhooks/:id/rotate", user.Admin, s.rotateOuthook},
+		{"POST", "/automation/webhooks/:id/delete", user.Admin, s.deleteOuthook},
+		{"POST", "/automation/webhooks/:id/deliveries/:delivery/retry", user.Admin, s.retryOuthookDelivery},
+		{"GET", "/audit", user.Admin, s.auditPage},
+		{"GET", "/audit/export.csv", user.Admin, s.exportAuditCSV},
+		{"GET", "/api-docs", user.Viewer, s.apiDocsPage},
 
 		// Campaigns (campaigns.go): every change of the campaign itself
 		// goes to the Campaign API on apigw first.
@@ -77,6 +162,7 @@ func (s *Server) routes() {
 		{"GET", "/campaigns/:id/message", user.Marketer, s.campaignMessagePage},
 		{"POST", "/campaigns/:id/message", user.Marketer, s.saveCampaignMessage},
 		{"POST", "/campaigns/:id/whatsapp/preview", user.Marketer, s.previewWhatsApp},
+		{"POST", mediaUploadPath, user.Marketer, s.uploadWhatsAppMedia},
 		{"GET", "/campaigns/:id/schedule", user.Marketer, s.campaignSchedulePage},
 		{"POST", "/campaigns/:id/schedule", user.Marketer, s.saveCampaignSchedule},
 		{"POST", "/campaigns/:id/schedule/preview", user.Marketer, s.previewCampaignSchedule},
@@ -90,6 +176,7 @@ func (s *Server) routes() {
 		{"POST", "/campaigns/:id/cancel", user.Marketer, s.cancelCampaign},
 		{"GET", "/campaigns/:id/progress", user.Viewer, s.campaignProgress},
 		{"GET", "/campaigns/:id/events", user.Viewer, s.campaignEvents},
+		{"GET", "/campaigns/:id/sftp-file", user.Marketer, s.campaignFile},
 		// Reports and exports (report.go, export.go).
 		{"GET", "/campaigns/:id/report", user.Viewer, s.reportPage},
 		{"GET", "/campaigns/:id/report/live", user.Viewer, s.reportLive},
@@ -118,6 +205,7 @@ func (s *Server) routes() {
 		{"POST", "/compose/count", user.Marketer, s.composeCount},
 		{"POST", "/compose/transliterate", user.Marketer, s.composeTransliterate},
 		{"GET", "/compose/fields", user.Marketer, s.composeFields},
+		{"GET", "/compose/template", user.Marketer, s.composeTemplate},
 		{"POST", "/compose/cost", user.Marketer, s.composeCost},
 
 		// The contact book, its segments and the data subject requests

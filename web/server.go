@@ -16,9 +16,12 @@ import (
 	"arauto/internal/campaign"
 	"arauto/internal/config"
 	"arauto/internal/contact"
+	"arauto/internal/dispatch/wavysender"
+	"arauto/internal/door"
 	"arauto/internal/events"
 	"arauto/internal/listimport"
 	"arauto/internal/provider"
+	wasession "arauto/internal/session"
 	"arauto/store"
 )
 
@@ -42,6 +45,13 @@ type Deps struct {
 	// Provider hands out the Wavy client of the settings in force, shared
 	// with the dispatcher; nil makes one over Store.
 	Provider *provider.Clients
+	// Doors are the doors to Wavy the dispatcher sends through (tests of
+	// SMPP and SFTP, the SMPP pool's state, capacity for ETAs); nil makes
+	// doors over Store that nothing sends through.
+	Doors *door.Doors
+	// Sessions tells which WhatsApp recipients have an open session,
+	// shared with the dispatcher; nil makes one over Store and Provider.
+	Sessions *wasession.Tracker
 }
 
 // Waker is the part of the dispatcher the web layer needs.
@@ -71,18 +81,22 @@ type Server struct {
 	// sandboxServer serves the built-in sandbox (nil without one).
 	sandboxServer *http.Server
 
-	hub       *events.Hub
-	clients   *provider.Clients
-	campaigns *campaign.Service
-	contacts  *contact.Service
-	imports   *listimport.Jobs
-	carriers  *carrierChecks
+	hub        *events.Hub
+	clients    *provider.Clients
+	doors      *door.Doors
+	waSessions *wasession.Tracker // open WhatsApp sessions
+	campaigns  *campaign.Service
+	contacts   *contact.Service
+	imports    *listimport.Jobs
+	carriers   *carrierChecks
 	// closing is closed when shutdown starts, ending event streams so
 	// in-flight requests can finish.
 	closing chan struct{}
 	// listener is what Serve listens on, for Shutdown to close the
 	// connections that never sent a request.
 	listener atomic.Pointer[trackedListener]
+
+	automation
 }
 
 // New builds the server and its routes.
@@ -102,8 +116,15 @@ func New(d Deps) (*Server, error) {
 	if d.Provider == nil {
 		d.Provider = provider.New(d.Config, d.Store)
 	}
+	if d.Doors == nil {
+		d.Doors = door.New(door.Config{Config: d.Config, Settings: d.Store, Log: d.Log,
+			HTTPS: wavysender.New(d.Provider.Client, wavysender.Config{RequestsPerSecond: d.Config.SendRequestsPerSecond})})
+	}
+	if d.Sessions == nil {
+		d.Sessions = &wasession.Tracker{Replies: d.Store, Source: d.Provider.Sessions}
+	}
 	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret,
-		hub: d.Hub, clients: d.Provider, campaigns: newCampaignService(d), imports: listimport.New(d.Store, d.Hub, d.Log), carriers: newCarrierChecks(), closing: make(chan struct{}),
+		hub: d.Hub, clients: d.Provider, doors: d.Doors, waSessions: d.Sessions, campaigns: newCampaignService(d), imports: listimport.New(d.Store, d.Hub, d.Log), carriers: newCarrierChecks(), closing: make(chan struct{}),
 		contacts: &contact.Service{Store: d.Store, NotFound: store.ErrNotFound, Now: d.Now}}
 	if d.Sandbox != nil {
 		s.sandboxServer = s.newSandboxServer(d.Sandbox)
@@ -112,12 +133,13 @@ func New(d Deps) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	// The Wavy token is stored encrypted with a key derived from the
+	// The Wavy token and the door passwords are stored encrypted with a key derived from the
 	// session key, so the database file alone does not give it away.
-	if err := d.Store.SealSettings(context.Background(), key, config.SettingWavyToken); err != nil {
+	if err := d.Store.SealSettings(context.Background(), key, config.SecretSettings()...); err != nil {
 		return nil, err
 	}
 	s.sessions = newCookieStore(key, d.Config.SecureCookies())
+	s.initAutomation(d)
 	s.logins = newLoginLimiter(d.Now)
 	s.passwordChecks = newLoginLimiter(d.Now)
 	s.app = fiber.New(fiber.Config{
@@ -157,6 +179,7 @@ func (s *Server) Serve(ln net.Listener) error {
 // until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
 	close(s.closing)
+	defer s.shutdownAutomation()
 	s.imports.Shutdown()
 	s.carriers.shutdown()
 	stopped := make(chan struct{})

@@ -5,12 +5,14 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/config"
 	"arauto/internal/optout"
 	"arauto/internal/wavy"
@@ -41,6 +43,10 @@ func (s *Server) settingsData(c *fiber.Ctx, f views.Form, test *views.Connection
 	// The URL fields show the Wavy addresses even in sandbox mode, so
 	// switching to Wavy starts from what was configured.
 	wavyView := s.cfg.EffectiveProvider(withMode(saved, config.ProviderWavy))
+	transport, err := s.transportData(c.UserContext(), saved)
+	if err != nil {
+		return views.SettingsData{}, err
+	}
 	return views.SettingsData{
 		Mode: p.Mode, EnvMode: s.cfg.Provider,
 		APIURL: wavyView.APIURL, APIGWURL: wavyView.APIGWURL, Username: wavyView.Username,
@@ -49,6 +55,9 @@ func (s *Server) settingsData(c *fiber.Ctx, f views.Form, test *views.Connection
 		OptOutDefaults: config.FormatOptOutKeywords(config.DefaultOptOutKeywords()),
 		Polling:        saved[config.SettingPolling] == "1",
 		Audience:       audienceSettings(saved),
+		Transport:      transport,
+		Billing:        billingForm(saved),
+		WhatsApp:       whatsAppSettings(saved, p.Mode, views.Form{}),
 	}, nil
 }
 
@@ -87,6 +96,7 @@ func (s *Server) saveOptOut(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("opt-out keywords saved", "count", len(ks), "by", currentUser(c).ID)
+	s.record(c, audit.SettingsChanged, "settings", nil, "", "section", "opt-out keywords")
 	flash(c, "success", "settings.optout.saved")
 	return seeOther(c, "/settings#optout")
 }
@@ -102,6 +112,7 @@ func (s *Server) savePolling(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("polling switched", "on", on, "by", currentUser(c).ID)
+	s.record(c, audit.SettingsChanged, "settings", nil, "", "section", "polling")
 	if on {
 		flash(c, "success", "settings.polling.on_saved")
 	} else {
@@ -186,6 +197,8 @@ func (s *Server) saveProvider(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("provider settings saved", "mode", mode, "by", currentUser(c).ID, "token_changed", token != "")
+	// The entry names what changed, never the values of secrets.
+	s.record(c, audit.SettingsChanged, "settings", nil, "", "section", "provider", "mode", mode, "credential_replaced", strconv.FormatBool(token != ""))
 	flash(c, "success", "settings.saved")
 	return seeOther(c, "/settings")
 }

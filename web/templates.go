@@ -190,7 +190,7 @@ func (s *Server) renderTemplateForm(c *fiber.Ctx, status int, saved, t *message.
 	if list == nil {
 		t.ListID = 0
 	}
-	meter, err := s.meter(c, t.Body, list)
+	meter, err := s.writtenMeter(ctx, t.Body, list)
 	if err != nil {
 		return err
 	}

@@ -88,7 +88,7 @@ func TestTemplateCRUD(t *testing.T) {
 	}
 
 	r = b.do("GET", "/templates/1", nil)
-	for _, want := range []string{"Olá {{nome}}, de {{ cidade }}!", `value="lote-7"`, `name="flash" value="1" checked`, "Olá João, de São Paulo!", "Excluir modelo"} {
+	for _, want := range []string{"Olá {{nome}}, de {{ cidade }}!", `value="lote-7"`, `name="flash" value="1" checked`, "Excluir modelo"} {
 		if !strings.Contains(html.UnescapeString(r.body), html.UnescapeString(want)) {
 			t.Errorf("edit page lacks %q", want)
 		}
@@ -278,7 +278,7 @@ func TestComposeCount(t *testing.T) {
 	// Replacing accents is only suggested, with the saving and the counts.
 	body := "Atenção: sua fatura vence amanhã. Pague pelo app e evite juros; dúvidas? Ligue até sexta."
 	r = b.post("/compose/count", url.Values{"body": {body}})
-	if !strings.Contains(r.body, "Trocar acentos (economiza 1 segmento)") || !strings.Contains(r.body, "2 segmentos · UCS-2") || !strings.Contains(r.body, "1 segmento · GSM-7") {
+	if !strings.Contains(r.body, "Trocar acentos no texto") || !strings.Contains(r.body, "Trocar os acentos economiza 1 segmento: de 2 para 1.") {
 		t.Errorf("the accent suggestion lacks the button or the before/after counts")
 	}
 	r = b.post("/compose/transliterate", url.Values{"body": {body}})
@@ -307,12 +307,14 @@ func TestComposeWithPreviewList(t *testing.T) {
 		t.Errorf("fields without a list do not say to choose one")
 	}
 
+	// With a list, the counter, the phone and the sample show the list's
+	// longest message (the suppressed recipient left out).
 	r = b.post("/compose/count", url.Values{"body": {"Olá {{nome}}, de {{cidade}}!"}, "list_id": {id}})
-	if !strings.Contains(r.body, "Olá João, de São Paulo!") || !strings.Contains(r.body, "+55 11 98765-4321") {
-		t.Errorf("count with a list lacks the first (unsuppressed) recipient's message")
+	if !strings.Contains(r.body, "Olá Maximiliano, de Campinas!") || !strings.Contains(r.body, "+55 19 99771-2322") || strings.Contains(r.body, "Bloqueado") {
+		t.Errorf("count with a list lacks the longest (unsuppressed) recipient's message")
 	}
-	if got := meterStat(t, r.body, "chars"); got != "28" {
-		t.Errorf("chars got %s, want 28: the text is counted as written", got)
+	if got := meterStat(t, r.body, "chars"); got != "29" {
+		t.Errorf("chars got %s, want 29: the longest message is counted", got)
 	}
 	r = b.post("/compose/count", url.Values{"body": {"Olá {{nom}}"}, "list_id": {id}})
 	if got := html.UnescapeString(r.body); !strings.Contains(got, "O campo {{nom}} não existe na lista de prévia. Campos disponíveis: {{nome}}, {{cidade}}.") || !strings.Contains(got, `class="ph ph-bad">{{nom}}`) {

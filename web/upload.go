@@ -77,8 +77,14 @@ func (s *Server) tooLarge(c *fiber.Ctx, size int64) *uploadProblem {
 // Problems the person can fix come back as *uploadProblem; a wrong CSRF
 // token as the 403 page error.
 func (s *Server) receiveUpload(c *fiber.Ctx, prefix string, exts map[string]bool) (_ *upload, err error) {
-	if cl := int64(c.Request().Header.ContentLength()); cl > s.cfg.MaxUploadBytes+uploadOverhead {
-		return nil, s.tooLarge(c, cl)
+	return s.receiveUploadUpTo(c, prefix, exts, s.cfg.MaxUploadBytes, func(size int64) *uploadProblem { return s.tooLarge(c, size) })
+}
+
+// receiveUploadUpTo is receiveUpload for files of at most limit bytes
+// (below ARAUTO_MAX_UPLOAD_MB), tooBig saying so.
+func (s *Server) receiveUploadUpTo(c *fiber.Ctx, prefix string, exts map[string]bool, limit int64, tooBig func(size int64) *uploadProblem) (_ *upload, err error) {
+	if cl := int64(c.Request().Header.ContentLength()); cl > limit+uploadOverhead {
+		return nil, tooBig(cl)
 	}
 	_, params, err := mime.ParseMediaType(string(c.Request().Header.ContentType()))
 	if err != nil || params["boundary"] == "" {
@@ -134,7 +140,7 @@ func (s *Server) receiveUpload(c *fiber.Ctx, prefix string, exts map[string]bool
 		if !exts[up.Ext] {
 			return nil, &uploadProblem{Status: fiber.StatusUnprocessableEntity, Key: "lists.upload.format", Args: []any{up.FileName}}
 		}
-		if err := s.saveUploadPart(c, up, prefix, part); err != nil {
+		if err := s.saveUploadPart(up, prefix, part, limit, tooBig); err != nil {
 			return nil, err
 		}
 	}
@@ -165,7 +171,7 @@ func (s *Server) checkBodyCSRF(c *fiber.Ctx, name string, part *multipart.Part) 
 
 // saveUploadPart copies the file part to a new file in the uploads
 // directory, refusing it once it passes the limit.
-func (s *Server) saveUploadPart(c *fiber.Ctx, up *upload, prefix string, part *multipart.Part) error {
+func (s *Server) saveUploadPart(up *upload, prefix string, part *multipart.Part, limit int64, tooBig func(size int64) *uploadProblem) error {
 	dir := filepath.Join(s.cfg.DataDir, "uploads")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("web: upload dir: %w", err)
@@ -175,7 +181,7 @@ func (s *Server) saveUploadPart(c *fiber.Ctx, up *upload, prefix string, part *m
 		return fmt.Errorf("web: create upload file: %w", err)
 	}
 	up.Path = f.Name()
-	n, err := io.Copy(f, io.LimitReader(part, s.cfg.MaxUploadBytes+1))
+	n, err := io.Copy(f, io.LimitReader(part, limit+1))
 	if cerr := f.Close(); err == nil && cerr != nil {
 		return fmt.Errorf("web: write upload file: %w", cerr)
 	}
@@ -187,8 +193,8 @@ func (s *Server) saveUploadPart(c *fiber.Ctx, up *upload, prefix string, part *m
 			return fmt.Errorf("web: write upload file: %w", err)
 		}
 		return s.readProblem(err)
-	case n > s.cfg.MaxUploadBytes:
-		return s.tooLarge(c, n)
+	case n > limit:
+		return tooBig(n)
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"crypto/subtle"
 	"errors"
 	"fmt"
+	"net/url"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -40,7 +42,10 @@ func (s *Server) webhook(c *fiber.Ctx) error {
 		// 500 makes Wavy retry later, so nothing is lost.
 		return err
 	}
-	return c.JSON(fiber.Map{"ok": true, "items": items})
+	// The answer is written by hand: encoding a map per webhook costs
+	// more than storing the event.
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Send(append(strconv.AppendInt([]byte(`{"items":`), int64(items), 10), `,"ok":true}`...))
 }
 
 func truncate(b []byte, n int) string {
@@ -48,4 +53,31 @@ func truncate(b []byte, n int) string {
 		return string(b)
 	}
 	return string(b[:n]) + "…"
+}
+
+// webhookQuery receives an SMS reply Wavy forwards by GET, its fields in
+// the query string (seed 001), at the same URL as the POST form:
+// /webhooks/wavy/{secret}/sms-mo. It is stored as the JSON body the POST
+// form carries, so it is applied the same way. Only replies come this way;
+// the query string (people's words) is never logged, as no path's is.
+func (s *Server) webhookQuery(c *fiber.Ctx) error {
+	if subtle.ConstantTimeCompare([]byte(c.Params("secret")), []byte(s.webhookSecret)) != 1 || c.Params("kind") != "sms-mo" {
+		return c.Status(fiber.StatusNotFound).JSON(fiber.Map{"error": "not found"})
+	}
+	args := c.Context().QueryArgs()
+	q := url.Values{}
+	args.VisitAll(func(k, v []byte) { q.Add(string(k), string(v)) })
+	body, err := delivery.SMSMOFromQuery(q)
+	if err == nil {
+		_, _, err = delivery.Classify("sms-mo", body)
+	}
+	if err != nil {
+		s.log.Warn("webhook query rejected", "request_id", requestID(c), "kind", "sms-mo", "err", err)
+		return c.Status(fiber.StatusBadRequest).JSON(fiber.Map{"error": err.Error()})
+	}
+	ev := &delivery.Event{Kind: delivery.KindSMSMO, ReceivedAt: s.now(), Items: 1, Body: body}
+	if err := s.store.AppendEvent(c.UserContext(), ev); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"ok": true, "items": 1})
 }

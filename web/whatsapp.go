@@ -2,6 +2,9 @@ package web
 
 import (
 	"context"
+	"errors"
+	"maps"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -10,13 +13,16 @@ import (
 	"arauto/internal/campaign"
 	"arauto/internal/message"
 	"arauto/internal/recipient"
+	"arauto/store"
 	"arauto/views"
 )
 
-// whatsAppFields are the editor's inputs, kept as typed when shown again.
-var whatsAppFields = []string{"kind", "namespace", "element_name", "language_code", "language_policy", "header_kind", "header_text",
-	"header_params", "header_media_url", "header_media_type", "body_text", "body_params", "footer_text", "text", "media_url",
-	"media_type", "media_caption", "geo_point", "location_name", "contact_name", "contact_phone", "extra_info"}
+// whatsAppFields are the editor's inputs, kept as typed when shown again;
+// the contact cards' come from views.ContactFieldNames.
+var whatsAppFields = append([]string{"kind", "namespace", "element_name", "language_code", "language_policy", "header_kind", "header_text",
+	"header_params", "header_title", "header_media_url", "header_media_type", "body_text", "body_params", "footer_text", "text",
+	"preview_first_url", "media_url", "media_type", "media_caption", "media_upload", "geo_point", "location_name", "location_address",
+	"extra_info"}, views.ContactFieldNames()...)
 
 // lines splits a textarea into one value per non-empty line.
 func lines(s string) []string {
@@ -29,14 +35,15 @@ func lines(s string) []string {
 	return out
 }
 
-// whatsAppOfForm builds the message from the editor's values.
+// whatsAppOfForm builds the message from the editor's values. An uploaded
+// file is named (Media.Upload); its data is filled in by withUpload.
 func whatsAppOfForm(v map[string]string) message.WhatsApp {
 	w := message.WhatsApp{Kind: v["kind"]}
 	switch w.Kind {
 	case message.WhatsAppTemplate:
 		t := &message.WhatsAppTemplateMsg{Namespace: v["namespace"], ElementName: v["element_name"], LanguageCode: v["language_code"],
 			LanguagePolicy: v["language_policy"], HeaderKind: v["header_kind"], BodyText: v["body_text"],
-			BodyParameters: lines(v["body_params"]), FooterText: v["footer_text"]}
+			BodyParameters: lines(v["body_params"]), FooterText: v["footer_text"], HeaderTitle: v["header_title"]}
 		switch t.HeaderKind {
 		case "text":
 			t.HeaderText, t.HeaderParameters = v["header_text"], lines(v["header_params"])
@@ -47,14 +54,43 @@ func whatsAppOfForm(v map[string]string) message.WhatsApp {
 		w.Template = t
 	case message.WhatsAppText:
 		w.Text = v["text"]
+		w.PreviewFirstURL = v["preview_first_url"] == "1"
 	case message.WhatsAppImage, message.WhatsAppAudio, message.WhatsAppDocument:
 		w.Media = &message.WhatsAppMedia{URL: v["media_url"], Type: strings.ToUpper(v["media_type"]), Caption: v["media_caption"]}
+		if id, err := strconv.ParseInt(v["media_upload"], 10, 64); err == nil && id > 0 {
+			w.Media.Upload = id
+		}
 	case message.WhatsAppLocation:
-		w.Location = &message.WhatsAppPlace{GeoPoint: v["geo_point"], Name: v["location_name"]}
+		w.Location = &message.WhatsAppPlace{GeoPoint: v["geo_point"], Name: v["location_name"], Address: v["location_address"]}
 	case message.WhatsAppContacts:
-		w.Contact = &message.WhatsAppCard{Name: v["contact_name"], Phone: v["contact_phone"]}
+		w.Contacts = contactsOfForm(v)
 	}
 	return w
+}
+
+// withUpload fills the data of the file the message names from the
+// campaign's uploads (its type is the file's); a file that is not the
+// campaign's is left out, so the message asks for one again.
+func (s *Server) withUpload(ctx context.Context, campaignID int64, w *message.WhatsApp, data bool) error {
+	m := w.Media
+	if m == nil || m.Upload == 0 {
+		return nil
+	}
+	up, err := s.store.WhatsAppMedia(ctx, campaignID, m.Upload, data)
+	if errors.Is(err, store.ErrNotFound) {
+		m.Upload = 0
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	m.FileName, m.Type = up.FileName, up.Type
+	if data {
+		m.Data = up.Data
+	} else {
+		m.Data = "-" // named, not loaded: the preview shows the file
+	}
+	return nil
 }
 
 // formOfWhatsApp fills the editor with a stored message.
@@ -64,7 +100,7 @@ func formOfWhatsApp(w message.WhatsApp, extra string) map[string]string {
 		v["kind"] = message.WhatsAppTemplate
 	}
 	if t := w.Template; t != nil {
-		v["namespace"], v["element_name"], v["header_kind"] = t.Namespace, t.ElementName, t.HeaderKind
+		v["namespace"], v["element_name"], v["header_kind"], v["header_title"] = t.Namespace, t.ElementName, t.HeaderKind, t.HeaderTitle
 		if t.LanguageCode != "" {
 			v["language_code"] = t.LanguageCode
 		}
@@ -78,15 +114,19 @@ func formOfWhatsApp(w message.WhatsApp, extra string) map[string]string {
 		v["body_text"], v["body_params"], v["footer_text"] = t.BodyText, strings.Join(t.BodyParameters, "\n"), t.FooterText
 	}
 	v["text"] = w.Text
+	if w.PreviewFirstURL {
+		v["preview_first_url"] = "1"
+	}
 	if m := w.Media; m != nil {
 		v["media_url"], v["media_type"], v["media_caption"] = m.URL, m.Type, m.Caption
+		if m.Upload != 0 {
+			v["media_upload"] = strconv.FormatInt(m.Upload, 10)
+		}
 	}
 	if l := w.Location; l != nil {
-		v["geo_point"], v["location_name"] = l.GeoPoint, l.Name
+		v["geo_point"], v["location_name"], v["location_address"] = l.GeoPoint, l.Name, l.Address
 	}
-	if c := w.Contact; c != nil {
-		v["contact_name"], v["contact_phone"] = c.Name, c.Phone
-	}
+	maps.Copy(v, formOfContacts(w.AllContacts()))
 	return v
 }
 
@@ -97,6 +137,10 @@ func formField(problemField string) string {
 		return "body_params"
 	case strings.HasPrefix(problemField, "header_param"):
 		return "header_params"
+	case strings.HasPrefix(problemField, "media_data"):
+		return "media_upload"
+	case strings.HasPrefix(problemField, "contact_") && strings.Contains(problemField, "_address_") && !strings.HasSuffix(problemField, "_country_code"):
+		return problemField + "_type" // the address's type is what its problem is about
 	}
 	return problemField
 }
@@ -114,7 +158,10 @@ func whatsAppProblems(c *fiber.Ctx, w message.WhatsApp, columns []string) views.
 }
 
 // whatsAppPreview renders the message for the list's first recipient.
-func (s *Server) whatsAppPreview(ctx context.Context, w message.WhatsApp, list *recipient.List) (views.WhatsAppPreviewData, error) {
+func (s *Server) whatsAppPreview(ctx context.Context, campaignID int64, w message.WhatsApp, list *recipient.List) (views.WhatsAppPreviewData, error) {
+	if err := s.withUpload(ctx, campaignID, &w, false); err != nil {
+		return views.WhatsAppPreviewData{}, err
+	}
 	d := views.WhatsAppPreviewData{Kind: w.Kind}
 	var columns, fields []string
 	if list != nil {
@@ -139,12 +186,24 @@ func (s *Server) renderWhatsApp(c *fiber.Ctx, status int, cp *campaign.Campaign,
 		return err
 	}
 	d := views.WhatsAppForm{Campaign: cp, List: list, Form: f}
-	if list != nil {
-		if d.Sessions, err = s.store.SessionCount(ctx, list.ID, s.now().UTC()); err != nil {
+	if id, err := strconv.ParseInt(f.Value("media_upload"), 10, 64); err == nil && id > 0 {
+		if up, err := s.store.WhatsAppMedia(ctx, cp.ID, id, false); err == nil {
+			d.Upload = &up
+		} else if !errors.Is(err, store.ErrNotFound) {
 			return err
 		}
 	}
-	if d.Preview, err = s.whatsAppPreview(ctx, whatsAppOfForm(f.Values), list); err != nil {
+	if list != nil {
+		count, err := s.waSessions.Count(ctx, list.ID, s.now().UTC())
+		if err != nil {
+			return err
+		}
+		if count.ProviderErr != nil {
+			s.log.Warn("open whatsapp sessions: the provider's list could not be had; counting stored replies only", "err", count.ProviderErr)
+		}
+		d.Sessions, d.SessionsFromProvider, d.SessionsProviderDown = count.N, count.Provider, count.ProviderErr != nil
+	}
+	if d.Preview, err = s.whatsAppPreview(ctx, cp.ID, whatsAppOfForm(f.Values), list); err != nil {
 		return err
 	}
 	return s.render(c, status, views.WhatsAppPage(d))
@@ -156,14 +215,14 @@ func (s *Server) whatsAppMessagePage(c *fiber.Ctx, cp *campaign.Campaign) error 
 	if err != nil {
 		return err
 	}
-	return s.renderWhatsApp(c, fiber.StatusOK, cp, views.Form{Values: formOfWhatsApp(w, cp.ExtraInfo), Errors: views.FieldErrors{}})
+	return s.renderWhatsApp(c, fiber.StatusOK, cp, withSendOptions(views.Form{Values: formOfWhatsApp(w, cp.ExtraInfo), Errors: views.FieldErrors{}}, cp.Options))
 }
 
 func readWhatsAppForm(c *fiber.Ctx) map[string]string {
 	v := make(map[string]string, len(whatsAppFields))
 	for _, name := range whatsAppFields {
 		val := c.FormValue(name)
-		if name != "body_text" && name != "text" && name != "header_params" && name != "body_params" {
+		if name != "body_text" && name != "text" && name != "header_params" && name != "body_params" && name != "media_caption" {
 			val = strings.TrimSpace(val)
 		}
 		v[name] = val
@@ -175,6 +234,9 @@ func readWhatsAppForm(c *fiber.Ctx) map[string]string {
 func (s *Server) saveWhatsApp(c *fiber.Ctx, cp *campaign.Campaign) error {
 	f := views.Form{Values: readWhatsAppForm(c)}
 	w := whatsAppOfForm(f.Values)
+	if err := s.withUpload(c.UserContext(), cp.ID, &w, true); err != nil {
+		return err
+	}
 	list, _, err := s.campaigns.List(c.UserContext(), cp)
 	if err != nil {
 		return err
@@ -184,6 +246,7 @@ func (s *Server) saveWhatsApp(c *fiber.Ctx, cp *campaign.Campaign) error {
 		columns = list.Columns
 	}
 	f.Errors = whatsAppProblems(c, w, columns)
+	opts := readSendOptions(c, campaign.WhatsApp, &f)
 	extra := f.Value("extra_info")
 	if n := utf8.RuneCountInString(extra); n > campaign.MaxExtraInfoLen {
 		f.Errors["extra_info"] = tr(c, "campaigns.message.problem_extra_info", campaign.MaxExtraInfoLen, n)
@@ -193,6 +256,10 @@ func (s *Server) saveWhatsApp(c *fiber.Ctx, cp *campaign.Campaign) error {
 		return s.renderWhatsApp(c, fiber.StatusUnprocessableEntity, cp, f)
 	}
 	if err := s.store.SetCampaignWhatsApp(c.UserContext(), cp.ID, w, extra, s.now().UTC()); err != nil {
+		_, err := stateConflict(c, cp.ID, err)
+		return err
+	}
+	if err := s.store.SetCampaignOptions(c.UserContext(), cp.ID, opts, s.now().UTC()); err != nil {
 		_, err := stateConflict(c, cp.ID, err)
 		return err
 	}
@@ -211,7 +278,7 @@ func (s *Server) previewWhatsApp(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	d, err := s.whatsAppPreview(c.UserContext(), whatsAppOfForm(readWhatsAppForm(c)), list)
+	d, err := s.whatsAppPreview(c.UserContext(), cp.ID, whatsAppOfForm(readWhatsAppForm(c)), list)
 	if err != nil {
 		return err
 	}

@@ -19,12 +19,13 @@ type AudienceStore interface {
 	// ContactFields are the fields contacts have: a segment audience's
 	// columns.
 	ContactFields(ctx context.Context) ([]string, error)
-	// EachSegmentFields streams the contacts a filter selects, with their
-	// fields in the order of columns and whether they are suppressed.
-	EachSegmentFields(ctx context.Context, f segment.Filter, columns []string, now time.Time, fn func(fields []string, suppressed bool) error) error
+	// EachSegmentRecipient streams the contacts a filter selects as
+	// recipients: number, fields in the order of columns, carrier, and
+	// whether they are suppressed.
+	EachSegmentRecipient(ctx context.Context, f segment.Filter, columns []string, now time.Time, fn func(r *recipient.Recipient) error) error
 	// LaunchSegment freezes the segment's contacts into a list, makes it
 	// the campaign's and schedules the draft, in one go.
-	LaunchSegment(ctx context.Context, campaignID int64, sg *segment.Segment, columns []string, startAt, at time.Time) (int64, error)
+	LaunchSegment(ctx context.Context, campaignID int64, sg *segment.Segment, columns []string, startAt time.Time, estimatedSegments int64, at time.Time) (int64, error)
 	// ThawSegment removes the frozen list of a campaign back in draft.
 	ThawSegment(ctx context.Context, campaignID int64) error
 	// CappedRecipients counts the recipients of a list (or, with listID 0,

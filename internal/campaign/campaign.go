@@ -39,8 +39,11 @@ var transitions = map[State][]State{
 	Running:   {Paused, Completed, Cancelled, Failed},
 	// A campaign paused before it started (the dispatcher could not build
 	// its outbox) resumes by being scheduled again.
-	Paused:    {Running, Scheduled, Completed, Cancelled, Failed},
-	Completed: {Archived},
+	Paused: {Running, Scheduled, Completed, Cancelled, Failed},
+	// The provider may refuse the last messages for the account's credit
+	// or quota after they were handed over: the campaign is paused again,
+	// their recipients queued, until the person resumes.
+	Completed: {Archived, Paused},
 	Cancelled: {Archived},
 	Failed:    {Archived},
 	Archived:  nil,
@@ -132,11 +135,19 @@ type Campaign struct {
 	// FinishedAt when the campaign completed. Zero means not yet.
 	StartedAt  time.Time
 	FinishedAt time.Time
+	// Options are what the campaign asks of Wavy besides its message.
+	Options SendOptions
 	// LastError is why the dispatcher paused the campaign, as it recorded
 	// it ("unauthorized: ..."); empty when it was not paused by an error.
 	LastError string
-	CreatedAt time.Time
-	UpdatedAt time.Time
+	// ReplaceAccents replaces the accents of the list's field values when
+	// the messages are sent (the text itself is replaced in the composer).
+	ReplaceAccents bool
+	// EstimatedSegments is what the pre-flight priced at launch: the SMS
+	// segments every recipient's message would be billed; 0 before.
+	EstimatedSegments int64
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 // Move changes the campaign's state, if the state machine allows it.

@@ -129,6 +129,7 @@ func TestStateMachine(t *testing.T) {
 		{Running, Failed, true},
 		{Paused, Cancelled, true},
 		{Completed, Archived, true},
+		{Completed, Paused, true}, // statuses said the account had no credit
 		{Cancelled, Archived, true},
 		{Failed, Archived, true},
 		{Draft, Archived, true},

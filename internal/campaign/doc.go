@@ -6,6 +6,13 @@
 // the Campaign API on apigw, which every message carries as
 // campaignAlias). Functions that find a problem with user input return a
 // translation key, so the web layer can say it in the user's language.
+// SendOptions (options.go) are what a campaign asks of Wavy besides its
+// message: a sub-account to bill, a bot flow and, for SMS, a template kept
+// at Wavy that supplies the text. PauseReason reads why the dispatcher or
+// the delivery side paused a campaign, among them an exhausted account
+// (credit 201, quota 215), which may pause a campaign that had completed
+// (its last messages' statuses came after): FollowLive keeps its page
+// following it for LateStatusWindow.
 //
 // Preflight (preflight.go) is pure too: it judges Facts (channel, list,
 // the message rendered for every recipient, schedule, the provider's
@@ -19,7 +26,8 @@
 //     is undone (LocalError says whether it could be); a refusal of the API
 //     changes nothing here (RemoteError);
 //   - sync imports the account's campaigns that are not here yet;
-//   - the pre-flight gathers its Facts; launch runs it again and schedules
+//   - the pre-flight gathers its Facts (the open WhatsApp sessions from
+//     Service.Sessions when set); launch runs it again and schedules
 //     the campaign in one store call; unschedule, pause, resume and cancel
 //     move it; each wakes the dispatcher.
 //

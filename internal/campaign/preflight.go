@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"arauto/internal/billing"
 	"arauto/internal/config"
 	"arauto/internal/frequency"
 	"arauto/internal/message"
@@ -85,6 +86,9 @@ type Facts struct {
 	// many recipients it would keep from the campaign now.
 	Cap    frequency.Rule
 	Capped int
+	// Billing is the billing rule and prices in force: the walk counts
+	// under the rule, the review prices with the prices.
+	Billing billing.Settings
 }
 
 // Walk is the SMS message rendered for every recipient of the list.
@@ -271,7 +275,11 @@ func checkMessage(r *Review, f Facts) {
 		r.add("suppressed", CheckWarn, text("campaigns.review.suppressed_detail", Count(w.Suppressed)))
 	}
 	if w.Cost.UCS2 > 0 {
-		r.add("encoding", CheckWarn, text("campaigns.review.ucs2", Count(w.Cost.UCS2)))
+		detail := []Text{text("campaigns.review.ucs2", Count(w.Cost.UCS2))}
+		if !f.Billing.Accents {
+			detail = append(detail, text("campaigns.review.accents_off"))
+		}
+		r.add("encoding", CheckWarn, detail...)
 	}
 }
 

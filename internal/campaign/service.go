@@ -9,12 +9,14 @@ import (
 	"strings"
 	"time"
 
+	"arauto/internal/billing"
 	"arauto/internal/config"
 	"arauto/internal/frequency"
 	"arauto/internal/message"
 	"arauto/internal/recipient"
 	"arauto/internal/schedule"
 	"arauto/internal/segment"
+	"arauto/internal/sms"
 	"arauto/internal/wavy"
 )
 
@@ -31,8 +33,9 @@ type Store interface {
 	// ImportCampaigns adds the campaigns whose remote id is not stored yet.
 	ImportCampaigns(ctx context.Context, cs []*Campaign) (ImportResult, error)
 	// LaunchCampaign moves a draft to scheduled in one transaction, with
-	// startAt as its start when not zero.
-	LaunchCampaign(ctx context.Context, id int64, startAt, at time.Time) error
+	// startAt as its start when not zero and the pre-flight's estimate of
+	// its billed segments.
+	LaunchCampaign(ctx context.Context, id int64, startAt time.Time, estimatedSegments int64, at time.Time) error
 	SetCampaignState(ctx context.Context, id int64, from, to State, at time.Time) error
 	ResumeCampaign(ctx context.Context, id int64, at time.Time) error
 	CancelCampaign(ctx context.Context, id int64) error
@@ -41,9 +44,9 @@ type Store interface {
 	CampaignSchedule(ctx context.Context, id int64) (schedule.Schedule, error)
 	CampaignWhatsApp(ctx context.Context, id int64) (message.WhatsApp, error)
 	SessionCount(ctx context.Context, listID int64, now time.Time) (int, error)
-	// EachRecipientFields streams a list's recipients in row order with
-	// their fields and whether their number is suppressed now.
-	EachRecipientFields(ctx context.Context, listID int64, fn func(fields []string, suppressed bool) error) error
+	// EachRecipient streams a list's recipients in row order with their
+	// fields, carrier and whether their number is suppressed now.
+	EachRecipient(ctx context.Context, listID int64, fn func(r *recipient.Recipient) error) error
 }
 
 // ImportResult says what Store.ImportCampaigns did.
@@ -55,6 +58,12 @@ type ImportResult struct {
 	// AliasTaken lists the aliases of campaigns not added because a local
 	// campaign with another remote id uses the same alias.
 	AliasTaken []string
+}
+
+// SessionCounter counts the recipients of a list with an open WhatsApp
+// 24-hour session at now (internal/session's Tracker is one).
+type SessionCounter interface {
+	SessionCount(ctx context.Context, listID int64, now time.Time) (int, error)
 }
 
 // Registry is the Campaign API on apigw, where every campaign is
@@ -98,6 +107,9 @@ type Service struct {
 	// Provider returns the provider connection in force (for the
 	// pre-flight's answer).
 	Provider func(ctx context.Context) (config.Provider, error)
+	// Billing returns the billing rule and prices in force; nil counts
+	// under sms.Default without prices.
+	Billing func(ctx context.Context) (billing.Settings, error)
 	// Dispatcher is woken after every change of a campaign's sending.
 	Dispatcher Waker
 	// Audience is the contact book (segment audiences, the frequency
@@ -106,6 +118,9 @@ type Service struct {
 	// FrequencyCap returns the frequency cap in force for a channel; nil
 	// caps nothing.
 	FrequencyCap func(ctx context.Context, channel string) (frequency.Rule, error)
+	// Sessions counts the recipients with an open WhatsApp session (the
+	// provider's list with the stored replies); nil asks the Store.
+	Sessions SessionCounter
 	// NotFound is the Store's error for a missing row.
 	NotFound error
 	Now      func() time.Time
@@ -400,10 +415,13 @@ func (s *Service) Preflight(ctx context.Context, cp *Campaign) (Review, Facts, e
 	if err != nil {
 		return Review{}, f, err
 	}
+	if f.Billing, err = s.billing(ctx); err != nil {
+		return Review{}, f, err
+	}
 	if strings.TrimSpace(cp.Message) != "" {
 		switch cp.Channel {
 		case SMS:
-			if f.Walk, err = s.walk(ctx, cp, f.List, f.Segment); err != nil {
+			if f.Walk, err = s.walk(ctx, cp, f.List, f.Segment, f.Billing); err != nil {
 				return Review{}, f, err
 			}
 		case WhatsApp:
@@ -419,7 +437,11 @@ func (s *Service) Preflight(ctx context.Context, cp *Campaign) (Review, Facts, e
 			if f.Segment != nil {
 				f.Sessions = -1 // not counted for a segment before it is frozen
 			} else if len(w.Problems(columns)) == 0 && w.NeedsSession() && f.List != nil {
-				if f.Sessions, err = s.Store.SessionCount(ctx, f.List.ID, f.Now); err != nil {
+				counter := SessionCounter(s.Store)
+				if s.Sessions != nil {
+					counter = s.Sessions
+				}
+				if f.Sessions, err = counter.SessionCount(ctx, f.List.ID, f.Now); err != nil {
 					return Review{}, f, err
 				}
 			}
@@ -442,38 +464,43 @@ func (s *Service) Preflight(ctx context.Context, cp *Campaign) (Review, Facts, e
 // errWalkStopped ends a recipient walk early.
 var errWalkStopped = errors.New("campaign: recipient walk stopped")
 
-// walk renders the SMS message for every recipient of the list, pricing
+// walk renders the SMS message for every recipient of the list as the
+// dispatcher will (message.Plan, under the billing rule in force), pricing
 // it and finding recipients with empty fields; nil when the message cannot
 // be rendered for the list.
-func (s *Service) walk(ctx context.Context, cp *Campaign, list *recipient.List, sg *segment.Segment) (*Walk, error) {
+func (s *Service) walk(ctx context.Context, cp *Campaign, list *recipient.List, sg *segment.Segment, bill billing.Settings) (*Walk, error) {
 	compiled, used, names, ok := messagePlan(cp, list)
 	if !ok {
+		return nil, nil
+	}
+	plan, err := message.NewPlan(cp.Message, list.Columns, bill.Rule, cp.ReplaceAccents)
+	if err != nil || compiled == nil {
 		return nil, nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, CostTimeout)
 	defer cancel()
 	w := &Walk{Used: names}
 	var walkErr error
-	w.Cost = compiled.Cost(func(yield func([]string) bool) {
-		each := func(fn func(fields []string, suppressed bool) error) error {
+	w.Cost = plan.Cost(func(yield func(*recipient.Recipient) bool) {
+		each := func(fn func(r *recipient.Recipient) error) error {
 			if sg != nil {
-				return s.Audience.EachSegmentFields(ctx, sg.Filter, list.Columns, s.now(), fn)
+				return s.Audience.EachSegmentRecipient(ctx, sg.Filter, list.Columns, s.now(), fn)
 			}
-			return s.Store.EachRecipientFields(ctx, list.ID, fn)
+			return s.Store.EachRecipient(ctx, list.ID, fn)
 		}
-		walkErr = each(func(fields []string, suppressed bool) error {
+		walkErr = each(func(r *recipient.Recipient) error {
 			w.Recipients++
-			if suppressed {
+			if r.Suppressed {
 				w.Suppressed++
 				return nil
 			}
 			for _, i := range used {
-				if i >= len(fields) || strings.TrimSpace(fields[i]) == "" {
+				if i >= len(r.Fields) || strings.TrimSpace(r.Fields[i]) == "" {
 					w.Empty++
 					break
 				}
 			}
-			if !yield(fields) {
+			if !yield(r) {
 				return errWalkStopped
 			}
 			return nil
@@ -483,6 +510,14 @@ func (s *Service) walk(ctx context.Context, cp *Campaign, list *recipient.List, 
 		return nil, walkErr
 	}
 	return w, nil
+}
+
+// billing returns the billing settings in force.
+func (s *Service) billing(ctx context.Context) (billing.Settings, error) {
+	if s.Billing == nil {
+		return billing.Settings{Rule: sms.Default}, nil
+	}
+	return s.Billing(ctx)
 }
 
 // askProvider makes one harmless authenticated call with the provider
@@ -525,12 +560,16 @@ func (s *Service) Launch(ctx context.Context, cp *Campaign) (Review, Facts, erro
 	if f.Schedule != nil && f.Schedule.SendNow {
 		start = f.Now
 	}
+	var estimate int64
+	if r.Walk != nil {
+		estimate = r.Walk.Cost.Segments
+	}
 	if f.Segment != nil {
 		// The audience is frozen now: the outbox is made of these contacts.
-		if _, err := s.Audience.LaunchSegment(ctx, cp.ID, f.Segment, f.List.Columns, start, f.Now); err != nil {
+		if _, err := s.Audience.LaunchSegment(ctx, cp.ID, f.Segment, f.List.Columns, start, estimate, f.Now); err != nil {
 			return r, f, err
 		}
-	} else if err := s.Store.LaunchCampaign(ctx, cp.ID, start, f.Now); err != nil {
+	} else if err := s.Store.LaunchCampaign(ctx, cp.ID, start, estimate, f.Now); err != nil {
 		return r, f, err
 	}
 	s.wake()

@@ -41,7 +41,7 @@ func (f *fakeStore) CampaignByRemoteID(_ context.Context, id int64) (*Campaign, 
 	return nil, errNotFound
 }
 
-func (f *fakeStore) LaunchCampaign(_ context.Context, id int64, start, at time.Time) error {
+func (f *fakeStore) LaunchCampaign(_ context.Context, id int64, start time.Time, _ int64, at time.Time) error {
 	f.launched = append(f.launched, fmt.Sprintf("%d start=%v", id, !start.IsZero()))
 	return nil
 }
@@ -158,8 +158,8 @@ func (l *launchStore) CampaignSchedule(context.Context, int64) (schedule.Schedul
 	return l.sc, nil
 }
 
-func (l *launchStore) EachRecipientFields(_ context.Context, _ int64, fn func([]string, bool) error) error {
-	return fn(nil, false)
+func (l *launchStore) EachRecipient(_ context.Context, _ int64, fn func(*recipient.Recipient) error) error {
+	return fn(&recipient.Recipient{Phone: "5511987654321"})
 }
 
 func (l *launchStore) CampaignWhatsApp(context.Context, int64) (message.WhatsApp, error) {

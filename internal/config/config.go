@@ -42,6 +42,10 @@ type Config struct {
 	// and delivery report (1 realistic, 0 immediate).
 	SandboxDelayScale float64 // ARAUTO_SANDBOX_DELAY_SCALE
 	SandboxSeed       int64   // ARAUTO_SANDBOX_SEED
+	// SandboxNoCreditAfter makes the built-in sandbox's account run out of
+	// credit after that many SMS (0: never), to try the console's pause on
+	// NO_CREDIT; the sandbox's credit endpoint gives it back.
+	SandboxNoCreditAfter int64 // ARAUTO_SANDBOX_NO_CREDIT_AFTER
 	// ReconcileAfter is how long a send without a clear answer waits
 	// before the provider is asked whether it has the messages.
 	ReconcileAfter time.Duration // ARAUTO_RECONCILE_AFTER
@@ -61,6 +65,8 @@ type Config struct {
 	// with a token generated once into the data directory.
 	SandboxURL   string
 	SandboxToken string
+	// SandboxDoors reach the built-in sandbox's SMPP and SFTP servers.
+	SandboxDoors SandboxDoors
 }
 
 // Error names the environment variable whose value stopped start-up.
@@ -97,6 +103,7 @@ var Vars = []Var{
 	{"ARAUTO_LOG_FORMAT", "text", "text or json"},
 	{"ARAUTO_SANDBOX_DELAY_SCALE", "1", "sandbox delays between send, status callback and delivery report: 1 realistic, 0 immediate"},
 	{"ARAUTO_SANDBOX_SEED", "1", "seed of the sandbox's outcomes, so a run can be repeated"},
+	{"ARAUTO_SANDBOX_NO_CREDIT_AFTER", "0", "the built-in sandbox's account runs out of credit after this many SMS and answers the rest with NO_CREDIT (201), to try the pause on an exhausted account; 0 never (give credit back with PUT /_sandbox/credit on the sandbox's own address)"},
 	{"ARAUTO_SEND_REQUESTS_PER_SECOND", "100", "send requests per second (Wavy allows 700 per IP; each carries up to 1000 messages)"},
 	{"ARAUTO_SEND_MESSAGES_PER_SECOND", "100000", "messages per second across all campaigns"},
 	{"ARAUTO_SEND_CONCURRENCY", "4", "send requests in flight at once"},
@@ -211,6 +218,9 @@ func Load(getenv func(string) string) (Config, error) {
 	c.SandboxDelayScale = scale
 	if c.SandboxSeed, err = strconv.ParseInt(get("ARAUTO_SANDBOX_SEED"), 10, 64); err != nil {
 		return c, &Error{"ARAUTO_SANDBOX_SEED", "must be a whole number"}
+	}
+	if c.SandboxNoCreditAfter, err = strconv.ParseInt(get("ARAUTO_SANDBOX_NO_CREDIT_AFTER"), 10, 64); err != nil || c.SandboxNoCreditAfter < 0 {
+		return c, &Error{"ARAUTO_SANDBOX_NO_CREDIT_AFTER", "must be a whole number, 0 or more"}
 	}
 
 	if c.ReconcileAfter, err = time.ParseDuration(get("ARAUTO_RECONCILE_AFTER")); err != nil || c.ReconcileAfter < 100*time.Millisecond || c.ReconcileAfter > time.Hour {

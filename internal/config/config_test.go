@@ -30,6 +30,13 @@ func TestLoadDefaults(t *testing.T) {
 	if c.SecureCookies() {
 		t.Errorf("got secure cookies on http, want off")
 	}
+	if c.SandboxNoCreditAfter != 0 {
+		t.Errorf("got sandbox credit for %d SMS, want unlimited", c.SandboxNoCreditAfter)
+	}
+	c, err = Load(env(map[string]string{"ARAUTO_DATA": dir, "ARAUTO_SANDBOX_NO_CREDIT_AFTER": "250"}))
+	if err != nil || c.SandboxNoCreditAfter != 250 {
+		t.Errorf("got credit %d, %v; want 250", c.SandboxNoCreditAfter, err)
+	}
 }
 
 func TestLoadBadValues(t *testing.T) {
@@ -62,6 +69,8 @@ func TestLoadBadValues(t *testing.T) {
 		{"send concurrency", map[string]string{"ARAUTO_SEND_CONCURRENCY": "many"}, "ARAUTO_SEND_CONCURRENCY"},
 		{"reconcile after", map[string]string{"ARAUTO_RECONCILE_AFTER": "soon"}, "ARAUTO_RECONCILE_AFTER"},
 		{"sandbox delay", map[string]string{"ARAUTO_SANDBOX_DELAY_SCALE": "-1"}, "ARAUTO_SANDBOX_DELAY_SCALE"},
+		{"sandbox credit negative", map[string]string{"ARAUTO_SANDBOX_NO_CREDIT_AFTER": "-5"}, "ARAUTO_SANDBOX_NO_CREDIT_AFTER"},
+		{"sandbox credit not a number", map[string]string{"ARAUTO_SANDBOX_NO_CREDIT_AFTER": "lots"}, "ARAUTO_SANDBOX_NO_CREDIT_AFTER"},
 		{"trusted proxy not an address", map[string]string{"ARAUTO_TRUSTED_PROXIES": "127.0.0.1, proxy.local"}, "ARAUTO_TRUSTED_PROXIES"},
 		{"trusted proxy bad range", map[string]string{"ARAUTO_TRUSTED_PROXIES": "10.0.0.0/33"}, "ARAUTO_TRUSTED_PROXIES"},
 	}
@@ -125,6 +134,25 @@ func TestProviderOverlay(t *testing.T) {
 	p = c.EffectiveProvider(map[string]string{SettingProvider: "sandbox", SettingWavyToken: "saved-token-9876"})
 	if p.APIURL != c.SandboxURL || p.APIGWURL != c.SandboxURL || p.Username != SandboxUsername || p.Token != "generated-token" {
 		t.Errorf("sandbox mode got %+v, want the built-in sandbox's own listener and token", p)
+	}
+	// The customerId of the open WhatsApp sessions: saved, or the sandbox's own.
+	p = c.EffectiveProvider(map[string]string{SettingProvider: "wavy", SettingWhatsAppCustomerID: " 4711 ", SettingWhatsAppSubAccountID: "3"})
+	if p.CustomerID != 4711 || p.SubAccountID != "3" {
+		t.Errorf("customer got %d/%q, want 4711/3", p.CustomerID, p.SubAccountID)
+	}
+	if p = c.EffectiveProvider(map[string]string{SettingProvider: "wavy", SettingWhatsAppCustomerID: "x"}); p.CustomerID != 0 {
+		t.Errorf("customer got %d from an unreadable setting, want none", p.CustomerID)
+	}
+	if p = c.EffectiveProvider(map[string]string{SettingProvider: "sandbox", SettingWhatsAppCustomerID: "4711"}); p.CustomerID != SandboxCustomerID {
+		t.Errorf("sandbox customer got %d, want the sandbox's %d", p.CustomerID, SandboxCustomerID)
+	}
+	for v, want := range map[string]string{"": "", "42": "", "0": "settings.whatsapp.not_a_number", "-1": "settings.whatsapp.not_a_number", "4x": "settings.whatsapp.not_a_number"} {
+		if got := CheckAccountID(v, false); got != want {
+			t.Errorf("CheckAccountID(%q) = %q, want %q", v, got, want)
+		}
+	}
+	if got := CheckAccountID("0", true); got != "" {
+		t.Errorf("sub-account 0 refused: %q", got)
 	}
 	for tok, want := range map[string]string{"": "", "short": "••••", "abcdefghij1234": "••••1234"} {
 		if got := TokenHint(tok); got != want {

@@ -18,9 +18,32 @@
 //     opt-out keyword in a reply suppresses the sender. Replies are stored
 //     and counted once per provider id (the ids already stored are loaded
 //     in the same transaction).
+//   - Times: a status's own level time (a callback's sent time, a DLR's
+//     delivered time) outranks one repeated or implied by another level,
+//     which outranks the event's arrival; between equals the earliest
+//     wins. A late DLR with older times does not rewrite known ones.
+//   - Statuses also speak for the dispatcher (Changes.Moves): a status of
+//     a message whose send had no clear answer (submitting, or unknown
+//     after a WhatsApp 500) proves the provider took it, so it becomes
+//     accepted with the status's id and the funnel adds up. A status
+//     saying the account had no credit or quota (201, 215) is not a
+//     delivery fact: that attempt was not sent, so the message goes back
+//     to the queue and its campaign pauses with the reason
+//     (Changes.Pauses, dispatch.AccountLimitPrefix), even one that
+//     completed meanwhile; one for an earlier attempt (another provider
+//     id) changes nothing, and one for a send not yet recorded waits.
 //   - An event naming a message of ours that does not exist yet waits and
 //     is retried with backoff, until StatusHorizon; a correlationId that is
 //     not ours is noted and kept out of every counter.
+//   - A status without a correlationId (an SMPP receipt, which names the
+//     part's message id) is linked to its message through the ids the
+//     dispatcher recorded (Linker); every part of a concatenated message
+//     leads to it, and the worse code of its parts wins (one undelivered
+//     part: not delivered). An id linked to nothing waits UnlinkedWait,
+//     then is noted as not ours.
+//   - Receiver stores what a kept-open connection hands over (SMPP
+//     receipts and replies) as events of the webhooks' kinds, source
+//     "smpp", before the connection is answered.
 //   - Once caught up the applier closes the status horizon: accepted
 //     messages with no status after StatusHorizon count as unknown.
 //   - The Poller is the fallback for accounts without webhooks: it stores

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"arauto/internal/dispatch"
 	"arauto/internal/report"
 	"arauto/internal/wavy"
 )
@@ -27,7 +28,7 @@ const (
 )
 
 // fact is what one status entry says about one message. Times are unix
-// ms, 0 when the entry gives none.
+// ms, 0 when the entry gives none, each with the rank of its evidence.
 type fact struct {
 	carrier   string
 	sentCode  int
@@ -36,15 +37,51 @@ type fact struct {
 	delivAt   int64
 	readAt    int64
 	updatedAt int64
+
+	sentRank, delivRank, readRank uint8
+}
+
+// Ranks of the evidence for a time, weakest first. A status entry gives
+// the time of its own level (a callback's sent time, a DLR's delivered
+// time); it may repeat or imply the time of another level (a DLR repeats
+// the sent time, a read receipt implies the delivery); without either,
+// the event's arrival stands in (an upper bound).
+const (
+	rankArrival uint8 = iota + 1
+	rankImplied
+	rankOwn
+)
+
+// mergeTime folds a time with its rank into the known one: stronger
+// evidence wins, and between equals the earliest. So a late DLR repeating
+// an older sent time does not rewrite the callback's, while a level's own
+// time replaces one only implied; the result depends neither on order nor
+// on repeats. Times stored before ranks were kept (rank 0) count as the
+// weakest evidence.
+func mergeTime(cur int64, curRank uint8, t int64, rank uint8) (int64, uint8) {
+	if t == 0 {
+		return cur, curRank
+	}
+	rank = max(rank, rankArrival)
+	if cur != 0 {
+		curRank = max(curRank, rankArrival)
+	}
+	switch {
+	case cur == 0 || rank > curRank:
+		return t, rank
+	case rank == curRank && t < cur:
+		return t, rank
+	}
+	return cur, curRank
 }
 
 // State is a message's delivery columns, as the store keeps them (times
 // in unix ms, 0 for none). merge is commutative, associative and
-// idempotent (codes: the first known wins, and implied codes agree with
-// real ones; times: the earliest evidence wins), so the columns after a
-// set of events do not depend on their order or on repeats. The report
-// counters are derived from the columns (contrib), which makes them
-// order-independent too.
+// idempotent (codes: the worse of two wins, see worse, and implied codes
+// agree with real ones; times: the strongest evidence wins, then the
+// earliest; see mergeTime), so the columns after a set of events do not
+// depend on their order or on repeats. The report counters are derived
+// from the columns (contrib), which makes them order-independent too.
 type State struct {
 	ID, CampaignID int64
 	Phone          string
@@ -58,13 +95,26 @@ type State struct {
 	// UnknownAt is when the status horizon closed without any status (set
 	// by the store's CloseStale, read here).
 	UnknownAt int64
+	// Segments and SercomtelSegments are what the message is billed, as
+	// the dispatcher recorded them (read here, for report.KeyBilled).
+	Segments, SercomtelSegments int
+	// SentRank, DeliveredRank and ReadRank are the ranks of the evidence
+	// for SentAt, DeliveredAt and ReadAt (rankArrival ... rankOwn; 0 for
+	// none or unknown).
+	SentRank, DeliveredRank, ReadRank uint8
+
+	// Dispatch is the dispatcher's state of the message (queued,
+	// submitting, accepted, unknown, ...) and ProviderID the provider's id
+	// of the attempt it recorded. Statuses change them only through
+	// Changes.Moves: a status proves that a message whose send had no
+	// clear answer was accepted; an account-limit status that it was not
+	// sent.
+	Dispatch, ProviderID string
 }
 
-func minTime(cur, v int64) int64 {
-	if v != 0 && (cur == 0 || v < cur) {
-		return v
-	}
-	return cur
+// billed is what the message is billed by its columns now (report.Billed).
+func (m *State) billed() int64 {
+	return report.Billed(m.SentCode != 0 && success(m.SentCode), m.Carrier, m.Segments, m.SercomtelSegments)
 }
 
 // merge folds a fact in and reports whether anything changed.
@@ -73,21 +123,40 @@ func (m *State) merge(f fact) bool {
 	if m.Carrier == "" {
 		m.Carrier = f.carrier
 	}
-	if m.SentCode == 0 {
-		m.SentCode = f.sentCode
-	}
+	m.SentCode = worse(m.SentCode, f.sentCode)
 	if f.sentCode != 0 {
-		m.SentAt = minTime(m.SentAt, f.sentAt)
+		m.SentAt, m.SentRank = mergeTime(m.SentAt, m.SentRank, f.sentAt, f.sentRank)
 	}
-	if m.DeliveredCode == 0 {
-		m.DeliveredCode = f.delivCode
-	}
+	m.DeliveredCode = worse(m.DeliveredCode, f.delivCode)
 	if f.delivCode != 0 {
-		m.DeliveredAt = minTime(m.DeliveredAt, f.delivAt)
+		m.DeliveredAt, m.DeliveredRank = mergeTime(m.DeliveredAt, m.DeliveredRank, f.delivAt, f.delivRank)
 	}
-	m.ReadAt = minTime(m.ReadAt, f.readAt)
+	m.ReadAt, m.ReadRank = mergeTime(m.ReadAt, m.ReadRank, f.readAt, f.readRank)
 	m.UpdatedAt = max(m.UpdatedAt, f.updatedAt)
 	return *m != before
+}
+
+// worse picks one of two codes of the same level: a known one over none,
+// a failure over a success, then the larger code. It is a maximum over a
+// total order, so merging is commutative, associative and idempotent. A
+// message has one code per level, except a concatenated SMPP message,
+// whose parts each have their receipts: one undelivered part makes the
+// message undelivered.
+func worse(a, b int) int {
+	switch {
+	case a == 0:
+		return b
+	case b == 0:
+		return a
+	}
+	fa, fb := !success(a), !success(b)
+	if fa != fb {
+		if fa {
+			return a
+		}
+		return b
+	}
+	return max(a, b)
 }
 
 func success(code int) bool {
@@ -136,7 +205,7 @@ func (m *State) contrib(dst []string) []string {
 			dst = append(dst, report.CarrierKey(m.Carrier, report.SeriesFailed))
 		}
 	}
-	if m.DeliveredCode != 0 && success(m.DeliveredCode) {
+	if m.DeliveredCode != 0 && success(m.DeliveredCode) && (m.SentCode == 0 || sentOK) {
 		dst = append(dst, report.KeyDelivered)
 		if m.Carrier != "" {
 			dst = append(dst, report.CarrierKey(m.Carrier, report.SeriesDelivered))
@@ -159,6 +228,9 @@ type Loaded struct {
 	// States holds the delivery columns of the messages the batch names
 	// that exist.
 	States map[int64]*State
+	// Campaigns holds the state (running, completed, ...) of the campaigns
+	// of those messages.
+	Campaigns map[int64]string
 	// SeenReplies holds the provider ids of the batch's replies that are
 	// stored already.
 	SeenReplies map[string]bool
@@ -177,6 +249,36 @@ type Changes struct {
 	Suppressions []Suppression
 	// Events say what became of each event of the batch.
 	Events []EventResult
+	// Moves are changes of the dispatcher's state that statuses prove, in
+	// the order found; Counts carry their counter deltas.
+	Moves []Move
+	// Pauses are campaigns to pause because the account has no credit or
+	// quota left, one per campaign.
+	Pauses []Pause
+}
+
+// Move changes a message's dispatcher state From (what the fold loaded)
+// To, at At:
+//   - to accepted, with the provider's id from the status: a message whose
+//     send had no clear answer (submitting, or unknown after a 500) that
+//     the provider reports on was accepted after all, so the funnel counts
+//     it;
+//   - to queued (cancelled, in a campaign that is over): the provider
+//     refused the message for the account's credit or quota; it was not
+//     sent and goes again when the campaign resumes.
+type Move struct {
+	CampaignID, MessageID int64
+	From, To              string
+	ProviderID            string
+	At                    time.Time
+}
+
+// Pause stops a campaign (running, or completed before the statuses
+// came) until the person resumes it, with the reason to show; a campaign
+// already paused with a reason keeps its first.
+type Pause struct {
+	CampaignID int64
+	Reason     string
 }
 
 // Campaigns returns the campaigns whose report counters change.
@@ -224,6 +326,7 @@ type folding struct {
 	loaded Loaded
 	dirty  map[int64]bool
 	deltas map[countKey]int64
+	paused map[int64]bool
 	buf    [2][]string
 	out    Changes
 }
@@ -238,7 +341,7 @@ func fold(evs []parsed, loaded Loaded, now time.Time) Changes {
 	if loaded.SeenReplies == nil {
 		loaded.SeenReplies = map[string]bool{}
 	}
-	f := &folding{now: now, loaded: loaded, dirty: map[int64]bool{}, deltas: map[countKey]int64{}}
+	f := &folding{now: now, loaded: loaded, dirty: map[int64]bool{}, deltas: map[countKey]int64{}, paused: map[int64]bool{}}
 	for i := range evs {
 		f.out.Events = append(f.out.Events, f.event(&evs[i]))
 	}
@@ -273,6 +376,9 @@ func cmpInt64(a, b int64) int {
 // message returns the state a reference names, or why not: missing (may
 // yet appear) or foreign (not ours).
 func (f *folding) message(r ref) (m *State, missing bool) {
+	if r.unlinked {
+		return nil, true
+	}
 	if !r.ours {
 		return nil, false
 	}
@@ -302,15 +408,26 @@ func (f *folding) suppress(phone, reason, note string) {
 	f.out.Suppressions = append(f.out.Suppressions, Suppression{Phone: phone, Reason: reason, Note: note, At: f.now})
 }
 
-func (f *folding) status(m *State, it statusItem) {
+// status applies one status entry to its message. It reports wait when
+// the entry cannot be used yet: an account-limit status for a message
+// whose send the dispatcher has not recorded (still submitting).
+func (f *folding) status(m *State, it statusItem) (wait bool) {
+	if sc, ok := wavy.LookupStatus(it.fact.sentCode); ok && sc.AccountLimit {
+		return f.accountLimit(m, it, sc)
+	}
+	f.promote(m, it)
 	before := m.contrib(f.buf[0][:0])
 	sentBefore, delivBefore := m.SentCode, m.DeliveredCode
+	billedBefore := m.billed()
 	if !m.merge(it.fact) {
-		return
+		return false
 	}
 	f.dirty[m.ID] = true
 	after := m.contrib(f.buf[1][:0])
 	f.bumpDiff(m.CampaignID, before, after)
+	if d := m.billed() - billedBefore; d != 0 {
+		f.deltas[countKey{m.CampaignID, report.KeyBilled}] += d
+	}
 	f.buf[0], f.buf[1] = before, after
 	// 203/204: the provider refuses the number; so do we from now on.
 	for _, c := range [...][2]int{{sentBefore, m.SentCode}, {delivBefore, m.DeliveredCode}} {
@@ -327,6 +444,76 @@ func (f *folding) status(m *State, it statusItem) {
 			note := fmt.Sprintf("%d %s · %s · %s", sc.Code, sc.Name, it.corr, f.now.UTC().Format(time.DateOnly))
 			f.suppress(m.Phone, reason, note)
 		}
+	}
+	return false
+}
+
+// promote records that the provider took a message whose send had no
+// clear answer: any status of it (a level reached, a refusal by the
+// carrier) proves the provider has it. A message left submitting (its
+// answer not recorded yet, or being reconciled) or unknown (a WhatsApp
+// send answered 500 after the provider took it) becomes accepted with the
+// status's id, so "sent to Wavy" counts it and the funnel adds up.
+func (f *folding) promote(m *State, it statusItem) {
+	if m.Dispatch != report.StateSubmitting && m.Dispatch != report.StateUnknown {
+		return
+	}
+	if it.fact.sentCode == 0 && it.fact.delivCode == 0 && it.fact.readAt == 0 {
+		return // says nothing about the message
+	}
+	f.move(m, report.StateAccepted, it.providerID)
+}
+
+// accountLimit handles a status saying the account had no credit or quota
+// left for the message (201, 215): it was not sent, so it goes back to
+// the queue and its campaign pauses until someone tops the account up and
+// resumes. The status is not a delivery fact and leaves the columns and
+// counters alone. A status for an earlier attempt (another provider id),
+// or for a message that has a sent status already, changes nothing.
+func (f *folding) accountLimit(m *State, it statusItem, sc wavy.StatusCode) (wait bool) {
+	switch m.Dispatch {
+	case report.StateSubmitting:
+		// The dispatcher has not recorded this send yet: its provider id
+		// is not known, so whether the status is about this attempt
+		// cannot be told. It will be in a moment.
+		return true
+	case report.StateAccepted, report.StateUnknown:
+	default:
+		return false
+	}
+	if m.SentCode != 0 || (it.providerID != "" && m.ProviderID != "" && it.providerID != m.ProviderID) {
+		return false
+	}
+	state := f.loaded.Campaigns[m.CampaignID]
+	to := report.StateQueued
+	if over(state) {
+		to = report.StateCancelled
+	}
+	f.move(m, to, "")
+	if state == "running" || state == "completed" || state == "paused" {
+		if !f.paused[m.CampaignID] {
+			f.paused[m.CampaignID] = true
+			f.out.Pauses = append(f.out.Pauses, Pause{CampaignID: m.CampaignID,
+				Reason: fmt.Sprintf("%s %d %s", dispatch.AccountLimitPrefix, sc.Code, sc.Name)})
+		}
+	}
+	return false
+}
+
+// over reports whether a campaign in this state will send nothing more
+// (a completed one may still be paused by late account-limit statuses).
+func over(campaignState string) bool {
+	return campaignState == "cancelled" || campaignState == "failed" || campaignState == "archived"
+}
+
+// move changes a message's dispatcher state, with the counters.
+func (f *folding) move(m *State, to, providerID string) {
+	f.out.Moves = append(f.out.Moves, Move{CampaignID: m.CampaignID, MessageID: m.ID, From: m.Dispatch, To: to, ProviderID: providerID, At: f.now})
+	f.deltas[countKey{m.CampaignID, m.Dispatch}]--
+	f.deltas[countKey{m.CampaignID, to}]++
+	m.Dispatch = to
+	if providerID != "" {
+		m.ProviderID = providerID
 	}
 }
 
@@ -374,7 +561,11 @@ func (f *folding) event(ev *parsed) EventResult {
 		m, missing := f.message(it.ref)
 		switch {
 		case m != nil:
-			f.status(m, it)
+			if f.status(m, it) {
+				waiting = append(waiting, it.corr)
+			}
+		case missing && it.unlinked && f.now.UnixMilli()-ev.receivedAt > UnlinkedWait.Milliseconds():
+			foreign = append(foreign, it.corr)
 		case missing:
 			waiting = append(waiting, it.corr)
 		default:

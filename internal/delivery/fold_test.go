@@ -101,6 +101,8 @@ func smsReplyBody(id, from, text, mtCorr string, at time.Time) string {
 // keep it after committing each batch's changes.
 type world struct {
 	states       map[int64]*State
+	campaigns    map[int64]string // campaign states
+	pauses       map[int64]string // reasons of the campaigns paused
 	counts       map[string]int64
 	replies      map[string]Reply
 	suppressions map[string]Suppression
@@ -108,9 +110,14 @@ type world struct {
 }
 
 func newWorld(states ...State) *world {
-	w := &world{states: map[int64]*State{}, counts: map[string]int64{}, replies: map[string]Reply{}, suppressions: map[string]Suppression{}}
+	w := &world{states: map[int64]*State{}, campaigns: map[int64]string{}, pauses: map[int64]string{},
+		counts: map[string]int64{}, replies: map[string]Reply{}, suppressions: map[string]Suppression{}}
 	for _, s := range states {
 		w.states[s.ID] = &s
+		w.campaigns[s.CampaignID] = "running"
+		if s.Dispatch != "" {
+			w.counts[s.Dispatch]++
+		}
 	}
 	return w
 }
@@ -123,7 +130,7 @@ func (w *world) apply(t *testing.T, now time.Time, evs ...Event) Changes {
 	for i, e := range evs {
 		batch[i] = parse(e, kw)
 	}
-	loaded := Loaded{States: map[int64]*State{}, SeenReplies: map[string]bool{}}
+	loaded := Loaded{States: map[int64]*State{}, Campaigns: maps.Clone(w.campaigns), SeenReplies: map[string]bool{}}
 	for id, s := range w.states {
 		c := *s
 		loaded.States[id] = &c
@@ -133,7 +140,27 @@ func (w *world) apply(t *testing.T, now time.Time, evs ...Event) Changes {
 	}
 	c := fold(batch, loaded, now)
 	for _, s := range c.States {
+		// The store writes the delivery columns of States, and the
+		// dispatcher's state only through Moves.
+		dispatch, provider := w.states[s.ID].Dispatch, w.states[s.ID].ProviderID
 		*w.states[s.ID] = s
+		w.states[s.ID].Dispatch, w.states[s.ID].ProviderID = dispatch, provider
+	}
+	for _, m := range c.Moves {
+		s := w.states[m.MessageID]
+		if s.Dispatch != m.From {
+			t.Errorf("move of message %d from %s, but it is %s", m.MessageID, m.From, s.Dispatch)
+		}
+		s.Dispatch = m.To
+		if m.ProviderID != "" {
+			s.ProviderID = m.ProviderID
+		}
+	}
+	for _, p := range c.Pauses {
+		if _, ok := w.pauses[p.CampaignID]; !ok {
+			w.pauses[p.CampaignID] = p.Reason
+		}
+		w.campaigns[p.CampaignID] = "paused"
 	}
 	for _, n := range c.Counts {
 		w.counts[n.Key] += n.N
@@ -164,7 +191,56 @@ const campaignID, messageID = 7, 70
 
 var corr = dispatch.CorrelationID(campaignID, messageID)
 
-func accepted() State { return State{ID: messageID, CampaignID: campaignID, Phone: "5511999990000"} }
+func accepted() State {
+	return State{ID: messageID, CampaignID: campaignID, Phone: "5511999990000", Dispatch: "accepted", ProviderID: "id-" + corr}
+}
+
+// columns are the delivery columns people read (without the ranks and
+// the dispatcher's state).
+type columns struct {
+	Carrier                               string
+	SentCode, DeliveredCode               int
+	SentAt, DeliveredAt, ReadAt, UpdateAt int64
+}
+
+func columnsOf(s State) columns {
+	return columns{s.Carrier, s.SentCode, s.DeliveredCode, s.SentAt, s.DeliveredAt, s.ReadAt, s.UpdatedAt}
+}
+
+// TestFoldBills counts what Wavy bills: the segments the dispatcher
+// recorded, once the carrier accepted the message (SENT_SUCCESS), the
+// separate SMS of a Sercomtel recipient, and nothing for a refusal —
+// whatever the order and repeats of the statuses.
+func TestFoldBills(t *testing.T) {
+	sent := t0.Add(2 * time.Second)
+	arrive, now := t0.Add(time.Hour), t0.Add(2*time.Hour)
+	tests := []struct {
+		name    string
+		carrier string
+		code    int
+		want    int64
+	}{
+		{"delivered by Vivo: its two segments", "VIVO", 2, 2},
+		{"Sercomtel: three separate SMS", "SERCOMTEL", 2, 3},
+		{"refused by the carrier: nothing billed", "CLARO", 103, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := accepted()
+			st.Segments, st.SercomtelSegments = 2, 3
+			w := newWorld(st)
+			cb := event(1, KindSMSStatus, callback(corr, tt.carrier, tt.code, sent), arrive)
+			w.apply(t, now, cb)
+			w.apply(t, now, cb, cb)
+			if got := w.counts[report.KeyBilled]; got != tt.want {
+				t.Errorf("billed got %d, want %d", got, tt.want)
+			}
+			if got := (Status{SentCode: w.states[messageID].SentCode, Carrier: tt.carrier, Segments: 2, SercomtelSegments: 3}).Billed(); got != tt.want {
+				t.Errorf("the message's own billed got %d, want %d (the same definition)", got, tt.want)
+			}
+		})
+	}
+}
 
 // TestFold checks the fold as a pure function: given stored states and a
 // sequence of batches, the columns and counters it leaves.
@@ -175,7 +251,7 @@ func TestFold(t *testing.T) {
 	arrive := t0.Add(time.Hour)
 	now := t0.Add(2 * time.Hour)
 	delivered := map[string]int64{
-		report.KeyStatus: 1, report.KeySent: 1, report.KeyDelivered: 1,
+		report.KeyStatus: 1, report.KeySent: 1, report.KeyDelivered: 1, report.KeyBilled: 1, // segments unrecorded: 1
 		"carrier:VIVO:sent": 1, "carrier:VIVO:delivered": 1,
 		report.TimelineKey(sent, report.SeriesSent): 1, report.TimelineKey(deliv, report.SeriesDelivered): 1,
 		report.LatencyKey(7 * time.Second): 1,
@@ -214,7 +290,7 @@ func TestFold(t *testing.T) {
 			batches: [][]Event{{event(1, KindWhatsAppStatus, waRead(corr, read), arrive)}},
 			want:    State{SentCode: 2, SentAt: read.UnixMilli(), DeliveredCode: 4, DeliveredAt: read.UnixMilli(), ReadAt: read.UnixMilli(), UpdatedAt: read.UnixMilli()},
 			counts: map[string]int64{
-				report.KeyStatus: 1, report.KeySent: 1, report.KeyDelivered: 1, report.KeyRead: 1,
+				report.KeyStatus: 1, report.KeySent: 1, report.KeyDelivered: 1, report.KeyRead: 1, report.KeyBilled: 1,
 				report.TimelineKey(read, report.SeriesSent): 1, report.TimelineKey(read, report.SeriesDelivered): 1,
 				report.TimelineKey(read, report.SeriesRead): 1, report.LatencyKey(0): 1,
 			},
@@ -237,15 +313,13 @@ func TestFold(t *testing.T) {
 			for _, b := range tt.batches {
 				w.apply(t, now, b...)
 			}
-			got := *w.states[messageID]
-			want := accepted()
-			want.Carrier, want.SentCode, want.SentAt, want.DeliveredCode, want.DeliveredAt, want.ReadAt, want.UpdatedAt =
-				tt.want.Carrier, tt.want.SentCode, tt.want.SentAt, tt.want.DeliveredCode, tt.want.DeliveredAt, tt.want.ReadAt, tt.want.UpdatedAt
-			if got != want {
+			if got, want := columnsOf(*w.states[messageID]), columnsOf(tt.want); got != want {
 				t.Errorf("got state %+v, want %+v", got, want)
 			}
-			if !maps.Equal(w.counts, tt.counts) {
-				t.Errorf("got counters %v, want %v", w.counts, tt.counts)
+			wantCounts := maps.Clone(tt.counts)
+			wantCounts["accepted"]++ // the message, as the dispatcher left it
+			if !maps.Equal(w.counts, wantCounts) {
+				t.Errorf("got counters %v, want %v", w.counts, wantCounts)
 			}
 			var applied []bool
 			for _, e := range w.events {

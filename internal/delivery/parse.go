@@ -48,11 +48,14 @@ type Reply struct {
 	EventID int64
 }
 
-// ref is a message named by a correlationId.
+// ref is a message named by a correlationId, or by the provider's id for
+// a status without one (SMPP receipts; see link.go).
 type ref struct {
 	corr                  string
 	campaignID, messageID int64
 	ours                  bool
+	// unlinked marks a provider id no message is linked to (yet).
+	unlinked bool
 }
 
 func parseRef(corr string) ref {
@@ -60,10 +63,15 @@ func parseRef(corr string) ref {
 	return ref{corr: corr, campaignID: c, messageID: m, ours: ok}
 }
 
-// statusItem is one status entry of an event.
+// statusItem is one status entry of an event; providerID is the
+// provider's id of the message it is about.
 type statusItem struct {
 	ref
 	fact fact
+	// providerID is the provider's id of the message: what links the
+	// status when it names no correlationId, and what a status that proves
+	// a send was accepted records.
+	providerID string
 }
 
 // replyItem is one reply of an event; keyword is the opt-out keyword it
@@ -93,13 +101,13 @@ func parse(ev Event, kw optout.Matcher) parsed {
 		sts, err := wavy.ParseSMSStatus(ev.Body)
 		p.err = err
 		for _, st := range sts {
-			p.statuses = append(p.statuses, statusItem{parseRef(st.CorrelationID), smsFact(st, p.receivedAt)})
+			p.statuses = append(p.statuses, statusItem{parseRef(st.CorrelationID), smsFact(st, p.receivedAt), st.ID})
 		}
 	case KindWhatsAppStatus:
 		sts, err := wavy.ParseWhatsAppStatus(ev.Body)
 		p.err = err
 		for _, st := range sts {
-			p.statuses = append(p.statuses, statusItem{parseRef(st.CorrelationID), waFact(st, p.receivedAt)})
+			p.statuses = append(p.statuses, statusItem{parseRef(st.CorrelationID), waFact(st, p.receivedAt), st.ID})
 		}
 	case KindSMSMO:
 		mos, err := wavy.ParseSMSMO(ev.Body)
@@ -155,12 +163,41 @@ func firstMS(fallback int64, ts ...time.Time) int64 {
 	return fallback
 }
 
+// evidence is a time an entry may give for a level, with its rank.
+type evidence struct {
+	at   time.Time
+	rank uint8
+}
+
+// bestTime returns the first time given, with its rank, else the event's
+// arrival (rankArrival).
+func bestTime(received int64, ev ...evidence) (int64, uint8) {
+	for _, e := range ev {
+		if !e.at.IsZero() {
+			return e.at.UnixMilli(), e.rank
+		}
+	}
+	return received, rankArrival
+}
+
+// ownOr is rankOwn when the entry is about that level, else rankImplied.
+func ownOr(own bool) uint8 {
+	if own {
+		return rankOwn
+	}
+	return rankImplied
+}
+
 // smsFact reads an SMS callback or DLR. A DLR implies the sent status it
 // repeats; MESSAGE_SPLIT (401) is informational and says nothing about
-// delivery. When the entry has no time for a status, the event's arrival
-// stands in (an upper bound; an earlier time from another event wins).
+// delivery. A callback's sent time and a DLR's delivered time are their
+// own (rankOwn); the sent time a DLR repeats is only implied, so a late
+// DLR does not rewrite the callback's. When the entry has no time for a
+// status, the event's arrival stands in (an upper bound; any time given
+// by another event wins).
 func smsFact(st wavy.SMSStatus, received int64) fact {
 	f := fact{carrier: report.CarrierName(st.CarrierName)}
+	isDLR := st.DeliveredStatusCode != 0 || st.DeliveredStatus != ""
 	f.sentCode = statusCode(st.SentStatusCode, st.SentStatus)
 	f.delivCode = statusCode(st.DeliveredStatusCode, st.DeliveredStatus)
 	if f.delivCode == codeMessageSplit {
@@ -170,10 +207,10 @@ func smsFact(st wavy.SMSStatus, received int64) fact {
 		f.sentCode = codeSentSuccess
 	}
 	if f.sentCode != 0 {
-		f.sentAt = firstMS(received, st.SentAt)
+		f.sentAt, f.sentRank = bestTime(received, evidence{st.SentAt, ownOr(!isDLR)})
 	}
 	if f.delivCode != 0 {
-		f.delivAt = firstMS(received, st.DeliveredAt)
+		f.delivAt, f.delivRank = bestTime(received, evidence{st.DeliveredAt, rankOwn})
 	}
 	f.updatedAt = max(f.sentAt, f.delivAt)
 	return f
@@ -182,7 +219,8 @@ func smsFact(st wavy.SMSStatus, received int64) fact {
 // waFact reads a WhatsApp status: the levels it reached, each with its
 // code. The flags stand in for codes the catalogue does not know (the
 // documentation's example has sentStatusCode 1), and a read message was
-// delivered and sent.
+// delivered and sent. The entry is about its furthest level: that level's
+// time is its own, the others' only implied.
 func waFact(st wavy.WhatsAppStatus, received int64) fact {
 	var f fact
 	f.sentCode = statusCode(st.SentStatusCode, st.SentStatus)
@@ -199,14 +237,18 @@ func waFact(st wavy.WhatsAppStatus, received int64) fact {
 	if f.delivCode != 0 && f.sentCode == 0 {
 		f.sentCode = codeSentSuccess
 	}
+	aboutRead := st.Read
+	aboutDelivery := !aboutRead && f.delivCode != 0
 	if st.Read {
-		f.readAt = firstMS(received, st.ReadAt, st.UpdatedAt)
+		f.readAt, f.readRank = bestTime(received, evidence{st.ReadAt, rankOwn}, evidence{st.UpdatedAt, rankImplied})
 	}
 	if f.delivCode != 0 {
-		f.delivAt = firstMS(received, st.DeliveredAt, st.ReadAt, st.UpdatedAt)
+		f.delivAt, f.delivRank = bestTime(received, evidence{st.DeliveredAt, ownOr(aboutDelivery)},
+			evidence{st.ReadAt, rankImplied}, evidence{st.UpdatedAt, rankImplied})
 	}
 	if f.sentCode != 0 {
-		f.sentAt = firstMS(received, st.SentAt, st.DeliveredAt, st.ReadAt, st.UpdatedAt)
+		f.sentAt, f.sentRank = bestTime(received, evidence{st.SentAt, ownOr(!aboutRead && !aboutDelivery)},
+			evidence{st.DeliveredAt, rankImplied}, evidence{st.ReadAt, rankImplied}, evidence{st.UpdatedAt, rankImplied})
 	}
 	f.updatedAt = max(f.sentAt, f.delivAt, f.readAt, firstMS(0, st.UpdatedAt))
 	return f

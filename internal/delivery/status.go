@@ -15,6 +15,16 @@ type Status struct {
 	SentAt, DeliveredAt     time.Time
 	ReadAt, StatusUpdatedAt time.Time
 	UnknownAt               time.Time
+	// Segments and SercomtelSegments are what the message is billed, as
+	// the dispatcher recorded them when the provider accepted it.
+	Segments, SercomtelSegments int
+}
+
+// Billed is what the message is billed (report.Billed): its segments once
+// the carrier accepted it, the SMS a Sercomtel recipient gets, else 0. The
+// fold counts the campaign's report.KeyBilled the same way.
+func (m Status) Billed() int64 {
+	return report.Billed(m.SentCode != 0 && success(m.SentCode), m.Carrier, m.Segments, m.SercomtelSegments)
 }
 
 // Outcome is the message's state as people read it: the dispatcher's
@@ -43,4 +53,24 @@ func (m Status) Outcome() string {
 		return "unknown-no-receipt"
 	}
 	return m.State
+}
+
+// CarrierAt is when the carrier (or WhatsApp's server) took the message:
+// the sent time, only when the sent status was a success. A message the
+// provider refused (202, 203, ...) was never delivered to a carrier, so it
+// has none, though its refusal has a time.
+func (m Status) CarrierAt() time.Time {
+	if m.SentCode == 0 || !success(m.SentCode) {
+		return time.Time{}
+	}
+	return m.SentAt
+}
+
+// HandsetAt is when the message reached the handset: the delivered time,
+// only when the delivered status was a success (not for 104 and the like).
+func (m Status) HandsetAt() time.Time {
+	if m.DeliveredCode == 0 || !success(m.DeliveredCode) {
+		return time.Time{}
+	}
+	return m.DeliveredAt
 }

@@ -1,6 +1,9 @@
 package delivery
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 func TestStatusOutcome(t *testing.T) {
 	at := t0
@@ -24,6 +27,32 @@ func TestStatusOutcome(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.m.Outcome(); got != tt.want {
 			t.Errorf("Outcome(%+v) = %q, want %q", tt.m, got, tt.want)
+		}
+	}
+}
+
+// TestStatusTimesShown: a refused message shows no "delivered to the
+// carrier" time, a not-delivered one no "delivered" time, though both
+// statuses have a time.
+func TestStatusTimesShown(t *testing.T) {
+	sent, deliv := t0, t0.Add(time.Minute)
+	tests := []struct {
+		name             string
+		m                Status
+		carrier, handset time.Time
+	}{
+		{"delivered", Status{SentCode: 2, SentAt: sent, DeliveredCode: 4, DeliveredAt: deliv}, sent, deliv},
+		{"refused: invalid number (202)", Status{SentCode: 202, SentAt: sent}, time.Time{}, time.Time{}},
+		{"refused: blacklisted (203)", Status{SentCode: 203, SentAt: sent}, time.Time{}, time.Time{}},
+		{"not delivered (104)", Status{SentCode: 2, SentAt: sent, DeliveredCode: 104, DeliveredAt: deliv}, sent, time.Time{}},
+		{"no status yet", Status{}, time.Time{}, time.Time{}},
+	}
+	for _, tt := range tests {
+		if got := tt.m.CarrierAt(); !got.Equal(tt.carrier) {
+			t.Errorf("%s: carrier time %v, want %v", tt.name, got, tt.carrier)
+		}
+		if got := tt.m.HandsetAt(); !got.Equal(tt.handset) {
+			t.Errorf("%s: handset time %v, want %v", tt.name, got, tt.handset)
 		}
 	}
 }

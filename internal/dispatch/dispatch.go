@@ -35,6 +35,17 @@ type Campaign struct {
 	// SessionOnly marks free-form WhatsApp content: only recipients with an
 	// open 24-hour session may get it; the others fail with NoSessionReason.
 	SessionOnly bool
+	// ReplaceAccents asks Compile to replace the accents of the field
+	// values (a campaign setting).
+	ReplaceAccents bool
+	// SubAccount, FlowID, TemplateID and TemplateName are what the
+	// campaign asks of the provider besides its message (a sub-account to
+	// bill, a bot flow, an SMS template kept at the provider); the Sender
+	// passes them on.
+	SubAccount   string
+	FlowID       string
+	TemplateID   int64
+	TemplateName string
 }
 
 // NoSessionReason is why a free-form WhatsApp message was not sent.
@@ -73,6 +84,52 @@ type Message struct {
 	Fields     []string // the recipient's personalisation fields
 	Text       string   // rendered by the worker before sending
 	Suppressed bool     // the number was suppressed after the outbox was made
+	// Segments and SercomtelSegments are what Text is billed (see
+	// Rendered), set with it.
+	Segments, SercomtelSegments int
+}
+
+// Rendered is one recipient's message as it goes out.
+type Rendered struct {
+	Text string
+	// Segments is what Text is billed under the billing rule in force;
+	// SercomtelSegments what it is billed if the recipient turns out to be
+	// on Sercomtel. The store keeps both with the accepted message.
+	Segments, SercomtelSegments int
+	// Refused, when set, is why Text must not be sent (TooLongReason): the
+	// message fails with it, alone, and the rest of the batch goes.
+	Refused string
+}
+
+// Reasons the worker refuses a message before sending it (the store keeps
+// them as the message's error, and report counts them by RefusalKind).
+const (
+	// TooLongReason: the text, once the recipient's fields were filled in,
+	// is longer than the provider accepts.
+	TooLongReason = "too long after personalisation: the provider accepts at most 1280 characters"
+)
+
+// Kinds of local refusal, as RefusalKind names them.
+const (
+	RefusedTooLong   = "too_long"
+	RefusedNoSession = "no_session"
+	RefusedRejected  = "rejected"
+	RefusedOther     = "other"
+)
+
+// RefusalKind classifies the reason a message failed before the provider
+// took it: too long after personalisation, no WhatsApp session, a request
+// the provider refused whole, or another.
+func RefusalKind(reason string) string {
+	switch {
+	case strings.HasPrefix(reason, "too long after personalisation"):
+		return RefusedTooLong
+	case reason == NoSessionReason:
+		return RefusedNoSession
+	case strings.Contains(reason, ErrRejected.Error()):
+		return RefusedRejected
+	}
+	return RefusedOther
 }
 
 // CorrelationID is the id Arauto gives a message at Wavy: short, unique,
@@ -92,10 +149,18 @@ func ParseCorrelationID(s string) (campaignID, messageID int64, ok bool) {
 	return ci, mi, err1 == nil && err2 == nil && ci > 0 && mi > 0
 }
 
-// Accepted pairs a message with the provider's id for it.
+// Accepted pairs a message with the provider's id for it, and what it is
+// billed (filled in by the worker from the rendered message).
 type Accepted struct {
 	MessageID  int64
 	ProviderID string
+	// Links are the provider ids its statuses may name it by instead of
+	// its correlationId (SMPP receipts name each part by its own id); the
+	// store links them to the message. Empty for doors whose statuses
+	// carry the correlationId.
+	Links []string
+	// Segments and SercomtelSegments are what the message is billed.
+	Segments, SercomtelSegments int
 }
 
 // Batch is one send request.
@@ -139,8 +204,8 @@ type Store interface {
 // Sender talks to the provider.
 type Sender interface {
 	// Send submits one batch. On success it returns the provider's id of
-	// every message. Errors are classified with ErrRejected, ErrUnauthorized
-	// and ErrTryLater; any other error is an unknown outcome. With an
+	// every message. Errors are classified with ErrRejected, ErrUnauthorized,
+	// ErrAccountLimit and ErrTryLater; any other error is an unknown outcome. With an
 	// error it may still return messages that were accepted (a batch sent
 	// in several requests): those are recorded and the error's class
 	// applies to the others.
@@ -159,6 +224,23 @@ type ChannelReconciler interface {
 	CanReconcile(channel string) bool
 }
 
+// BatchSizer is implemented by a Sender whose door takes batches of
+// another size than one HTTPS request's 1000: an SFTP file carries tens
+// of thousands of rows, an SMPP pool about a second of its capacity. The
+// worker asks before every claim, so a change of door applies to the next
+// batch; 0 keeps Config.BatchSize.
+type BatchSizer interface {
+	MaxBatch(c Campaign) int
+}
+
+// Linker is implemented by a Sender whose statuses name messages by the
+// provider's id rather than the correlationId (SMPP receipts). The
+// messages the reconciler finds are then accepted with their provider id
+// as a link too, so their statuses find them.
+type Linker interface {
+	LinksProviderIDs() bool
+}
+
 // UnknownStore is implemented by a Store that can record unverifiable
 // outcomes. Without it, such messages are marked failed with the reason.
 type UnknownStore interface {
@@ -168,9 +250,10 @@ type UnknownStore interface {
 	CampaignChannels(ctx context.Context, campaignIDs []int64) (map[int64]string, error)
 }
 
-// SessionStore is implemented by a Store that knows which numbers have an
-// open WhatsApp 24-hour session. Without it no number has one, so
-// session-only campaigns send nothing.
+// SessionStore knows which numbers have an open WhatsApp 24-hour session:
+// Config.Sessions, else the Store when it implements it. Without either no
+// number has one, so session-only campaigns send nothing. An error leaves
+// the batch's messages queued for later.
 type SessionStore interface {
 	OpenSessions(ctx context.Context, phones []string, now time.Time) (map[string]bool, error)
 }
@@ -199,7 +282,23 @@ var (
 	ErrUnauthorized = errors.New("dispatch: unauthorized")
 	// ErrTryLater: nothing was accepted; the same request may go again later.
 	ErrTryLater = errors.New("dispatch: try later")
+	// ErrAccountLimit: the account has no credit or quota left (Wavy's
+	// NO_CREDIT 201 or CUSTOMER_QUOTA_BLOCKED 215 in the answer). Nothing
+	// was accepted, and nothing will be until someone tops the account
+	// up, so the worker pauses the campaign at once with a reason starting
+	// AccountLimitPrefix and puts the messages back in the queue, without
+	// a backoff of its own: the person who resumes decides when to retry.
+	// It refines ErrTryLater (errors.Is holds), so code unaware of it
+	// requeues.
+	ErrAccountLimit = fmt.Errorf("%w: account credit or quota exhausted", ErrTryLater)
 )
+
+// AccountLimitPrefix starts the reason recorded on a campaign paused because
+// the account has no credit or quota left: by the worker on an answer of
+// class ErrAccountLimit, or by the delivery side on a status saying so
+// after the provider took the messages. Pages recognise it to say what to
+// do (campaign.PauseReason).
+const AccountLimitPrefix = "account limit:"
 
 // Config tunes the worker. Zero values take the defaults.
 type Config struct {
@@ -216,10 +315,14 @@ type Config struct {
 	// caps nothing. The worker skips (marks capped) the messages of numbers
 	// over it, when the Store is a CapStore.
 	FrequencyCap CapRule
-	// Compile prepares a campaign's message for rendering with each
-	// recipient's fields; nil sends the text as written. An error (an
-	// unknown placeholder) fails the batch and pauses the campaign.
-	Compile func(template string, columns []string) (func(fields []string) string, error)
+	// Sessions tells which numbers have an open WhatsApp session (the
+	// provider's list with the stored replies); nil asks the Store.
+	Sessions SessionStore
+	// Compile prepares an SMS campaign's message for rendering with each
+	// recipient's fields, once per batch (so the billing rule in force
+	// applies); nil sends the text as written. An error (an unknown
+	// placeholder) requeues the batch and pauses the campaign.
+	Compile func(ctx context.Context, c Campaign) (func(fields []string) Rendered, error)
 }
 
 func (c Config) withDefaults() Config {
@@ -270,6 +373,8 @@ func errString(err error) string {
 		return fmt.Sprintf("unauthorized: %v", err)
 	case errors.Is(err, ErrRejected):
 		return fmt.Sprintf("rejected: %v", err)
+	case errors.Is(err, ErrAccountLimit):
+		return fmt.Sprintf("account limit: %v", err)
 	case errors.Is(err, ErrTryLater):
 		return fmt.Sprintf("try later: %v", err)
 	}

@@ -14,14 +14,38 @@
 //     mid-flight, so kill -9 at any moment followed by a restart ends with
 //     every recipient sent exactly once.
 //   - Pause, resume and cancel take effect at the next claim (the worker
-//     re-reads campaign states every PollInterval, at most a second);
-//     batches already in flight finish. Shutdown finishes them and stops.
+//     re-reads campaign states every PollInterval, at most a second, and a
+//     claim takes nothing from a campaign that is not running); batches
+//     already in flight finish. Shutdown finishes them and stops.
+//   - An exhausted account (ErrAccountLimit: NO_CREDIT, the quota) pauses
+//     the campaign at once with a reason starting AccountLimitPrefix; the
+//     batch goes back to the queue, without a backoff of the worker's own:
+//     the person resumes once the account is topped up. (The same codes
+//     reported as statuses are handled by internal/delivery.)
+//   - Messages a batch puts back in the queue leave that batch at once:
+//     another batch may claim them while the first is still finishing,
+//     and the in-flight table keeps them with the batch that carries them,
+//     so the reconciler never takes a message on the wire for a lost one.
+//   - Free-form WhatsApp goes only to numbers with an open 24-hour session
+//     (Config.Sessions: the provider's list with the stored replies); when
+//     that cannot be known the batch waits in the queue.
 //   - Running campaigns take turns batch by batch, so they share the
 //     capacity fairly; requests and messages per second are rate limited.
 //   - A campaign's schedule is honoured: nothing is claimed while its
 //     sending window is closed, and what is still queued at its expiry
 //     deadline expires.
+//   - Each SMS is rendered by Config.Compile (SMSCompiler: the composer's
+//     message.Plan under the billing rule in force, field accents replaced
+//     when the campaign asks). A text too long once personalised is refused
+//     on its own (TooLongReason) and the rest of the batch goes; what each
+//     accepted message is billed is recorded with it. Refusals here carry a
+//     reason whose kind RefusalKind tells, for the report.
+//
+// A Sender may size batches by its door (BatchSizer: files of tens of
+// thousands of rows, an SMPP pool's second of work), and ask that what the
+// reconciler finds be linked by provider id (Linker: SMPP receipts name no
+// correlationId).
 //
 // The package declares the Store and Sender it needs; main wires the SQLite
-// store and the Wavy client to them.
+// store and the doors to Wavy (internal/door) to them.
 package dispatch

@@ -23,7 +23,8 @@ type Worker struct {
 	wake     chan struct{}
 
 	mu       sync.Mutex
-	inflight map[int64]struct{}  // message ids whose request is on the wire
+	inflight map[int64]uint64    // message id -> the batch whose request carries it
+	batches  uint64              // batches handed out so far (the last batch's number)
 	cursor   map[int64]int64     // campaign -> last message id claimed
 	rewind   map[int64]int64     // campaign -> claim again from here (messages went back to the queue)
 	notUntil map[int64]time.Time // campaign -> no claims before (429/503 backoff)
@@ -42,7 +43,7 @@ func New(st Store, s Sender, cfg Config, log *slog.Logger) *Worker {
 		requests: rate.NewLimiter(rate.Limit(cfg.RequestsPerSecond), max(1, int(cfg.RequestsPerSecond/10))),
 		messages: rate.NewLimiter(rate.Limit(cfg.MessagesPerSecond), max(cfg.BatchSize, int(cfg.MessagesPerSecond/10))),
 		wake:     make(chan struct{}, 1),
-		inflight: map[int64]struct{}{}, cursor: map[int64]int64{}, rewind: map[int64]int64{}, notUntil: map[int64]time.Time{},
+		inflight: map[int64]uint64{}, cursor: map[int64]int64{}, rewind: map[int64]int64{}, notUntil: map[int64]time.Time{},
 		backoff: map[int64]time.Duration{}, busy: map[int64]int{}, idle: map[int64]string{},
 	}
 }
@@ -159,7 +160,8 @@ func (w *Worker) round(ctx context.Context, now time.Time, slots chan struct{}, 
 		case <-ctx.Done():
 			return progressed, nil
 		}
-		msgs, err := claim(ctx, c.ID, after, w.cfg.BatchSize, now)
+		size := w.batchSize(c)
+		msgs, err := claim(ctx, c.ID, after, size, now)
 		if err != nil {
 			<-slots
 			return progressed, err
@@ -167,7 +169,7 @@ func (w *Worker) round(ctx context.Context, now time.Time, slots chan struct{}, 
 		if len(msgs) == 0 && after > 0 {
 			// Past the end: look again from the start for anything that
 			// went back to the queue before finishing.
-			msgs, err = claim(ctx, c.ID, 0, w.cfg.BatchSize, now)
+			msgs, err = claim(ctx, c.ID, 0, size, now)
 			if err != nil {
 				<-slots
 				return progressed, err
@@ -196,19 +198,32 @@ func (w *Worker) round(ctx context.Context, now time.Time, slots chan struct{}, 
 		w.mu.Lock()
 		w.cursor[c.ID] = msgs[len(msgs)-1].ID
 		w.busy[c.ID]++
+		w.batches++
+		b := batch{Campaign: c, no: w.batches}
 		for _, m := range msgs {
-			w.inflight[m.ID] = struct{}{}
+			w.inflight[m.ID] = b.no
 		}
 		w.mu.Unlock()
 		progressed = true
 		wg.Add(1)
-		go func(c Campaign, msgs []Message) {
+		go func(b batch, msgs []Message) {
 			defer wg.Done()
 			defer func() { <-slots }()
-			w.send(ctx, c, msgs)
-		}(c, msgs)
+			w.send(ctx, b, msgs)
+		}(b, msgs)
 	}
 	return progressed, nil
+}
+
+// batchSize is how many messages one batch of c claims: what the Sender's
+// door takes, else Config.BatchSize.
+func (w *Worker) batchSize(c Campaign) int {
+	if bs, ok := w.sender.(BatchSizer); ok {
+		if n := bs.MaxBatch(c); n > 0 {
+			return n
+		}
+	}
+	return w.cfg.BatchSize
 }
 
 // abandon puts claimed messages back when the worker stops before sending.
@@ -247,15 +262,22 @@ func (w *Worker) finish(ctx context.Context, campaignID int64, now time.Time) {
 	}
 }
 
+// batch is one claimed batch of a campaign on its way: no numbers the
+// batch in the worker's in-flight table, so that a batch lets go only of
+// the messages it still carries.
+type batch struct {
+	Campaign
+	no uint64
+}
+
 // send submits one batch and records what became of it. The request is
 // not cancelled by shutdown: a batch in flight finishes.
-func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
+func (w *Worker) send(ctx context.Context, b batch, msgs []Message) {
 	bg := context.WithoutCancel(ctx)
+	c := b.Campaign
 	defer func() {
 		w.mu.Lock()
-		for _, m := range msgs {
-			delete(w.inflight, m.ID)
-		}
+		w.release(b, msgs)
 		w.busy[c.ID]--
 		w.mu.Unlock()
 	}()
@@ -284,7 +306,7 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 	if c.SessionOnly && len(out) > 0 {
 		var err error
 		if out, ids, err = w.withSession(bg, c, out); err != nil {
-			w.requeue(bg, c.ID, ids)
+			w.requeueBatch(bg, b, ids)
 			w.slowDown(c.ID, w.cfg.Now())
 			w.log.Error("dispatch: look up whatsapp sessions", "campaign_id", c.ID, "err", err)
 			return
@@ -293,11 +315,11 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 	if len(out) == 0 {
 		return
 	}
-	render := func([]string) string { return c.Message }
+	render := func([]string) Rendered { return Rendered{Text: c.Message} }
 	if w.cfg.Compile != nil && c.Channel != "whatsapp" {
-		r, err := w.cfg.Compile(c.Message, c.Columns)
+		r, err := w.cfg.Compile(bg, c)
 		if err != nil {
-			w.requeue(bg, c.ID, ids)
+			w.requeueBatch(bg, b, ids)
 			if perr := w.store.PauseWithError(bg, c.ID, "message: "+describe(err)); perr != nil {
 				w.log.Error("dispatch: pause campaign", "campaign_id", c.ID, "err", perr)
 			}
@@ -305,12 +327,13 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 		}
 		render = r
 	}
-	for i := range out {
-		out[i].Text = render(out[i].Fields)
+	if out, ids = w.render(bg, c, out, render); len(out) == 0 {
+		return
 	}
 	sendCtx, cancel := context.WithTimeout(bg, w.cfg.SendTimeout)
 	acc, err := w.sender.Send(sendCtx, Batch{Campaign: c, Messages: out})
 	cancel()
+	billed(acc, out)
 	now := w.cfg.Now()
 	if err != nil {
 		// A batch sent in several requests may have been accepted in part
@@ -318,7 +341,7 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 		var stopped *StoppedError
 		errors.As(err, &stopped)
 		if len(acc) > 0 || stopped != nil {
-			ids = w.partial(bg, c.ID, ids, acc, stopped, now)
+			ids = w.partial(bg, b, ids, acc, stopped, now)
 			if len(ids) == 0 {
 				return
 			}
@@ -335,19 +358,28 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 		delete(w.backoff, c.ID)
 		w.mu.Unlock()
 	case errors.Is(err, ErrUnauthorized):
-		w.requeue(bg, c.ID, ids)
+		w.requeueBatch(bg, b, ids)
 		reason := "unauthorized: " + describe(err)
 		if perr := w.store.PauseWithError(bg, c.ID, reason); perr != nil {
 			w.log.Error("dispatch: pause campaign", "campaign_id", c.ID, "err", perr)
 		}
 		w.log.Warn("dispatch: credentials refused, campaign paused", "campaign_id", c.ID, "err", err)
+	case errors.Is(err, ErrAccountLimit):
+		// Nothing more goes until someone tops the account up: pause at
+		// once (Claim sends nothing for a paused campaign), keep the rest
+		// queued, and leave the retrying to the person who resumes.
+		w.requeueBatch(bg, b, ids)
+		if perr := w.store.PauseWithError(bg, c.ID, AccountLimitPrefix+" "+describe(err)); perr != nil {
+			w.log.Error("dispatch: pause campaign", "campaign_id", c.ID, "err", perr)
+		}
+		w.log.Warn("dispatch: account credit or quota exhausted, campaign paused", "campaign_id", c.ID, "messages", len(ids), "err", err)
 	case errors.Is(err, ErrRejected):
 		if ferr := w.store.Fail(bg, c.ID, ids, describe(err)); ferr != nil {
 			w.log.Error("dispatch: mark failed", "campaign_id", c.ID, "err", ferr)
 		}
 		w.log.Warn("dispatch: batch rejected", "campaign_id", c.ID, "messages", len(ids), "err", err)
 	case errors.Is(err, ErrTryLater):
-		w.requeue(bg, c.ID, ids)
+		w.requeueBatch(bg, b, ids)
 		w.slowDown(c.ID, now)
 		w.log.Info("dispatch: provider busy, retrying later", "campaign_id", c.ID, "err", err)
 	case !w.canReconcile(c.Channel):
@@ -360,16 +392,59 @@ func (w *Worker) send(ctx context.Context, c Campaign, msgs []Message) {
 	}
 }
 
+// render fills in each message's text and what it is billed, and fails
+// on their own the messages whose text must not go (too long once
+// personalised), so the rest of the batch is sent. It returns the
+// messages to send and their ids.
+func (w *Worker) render(ctx context.Context, c Campaign, msgs []Message, render func([]string) Rendered) ([]Message, []int64) {
+	out := msgs[:0]
+	ids := make([]int64, 0, len(msgs))
+	refused := map[string][]int64{}
+	for _, m := range msgs {
+		r := render(m.Fields)
+		if r.Refused != "" {
+			refused[r.Refused] = append(refused[r.Refused], m.ID)
+			continue
+		}
+		m.Text, m.Segments, m.SercomtelSegments = r.Text, r.Segments, r.SercomtelSegments
+		out, ids = append(out, m), append(ids, m.ID)
+	}
+	for reason, bad := range refused {
+		if err := w.store.Fail(ctx, c.ID, bad, reason); err != nil {
+			w.log.Error("dispatch: mark refused", "campaign_id", c.ID, "err", err)
+		}
+		w.log.Info("dispatch: messages refused before sending", "campaign_id", c.ID, "messages", len(bad), "reason", reason)
+	}
+	return out, ids
+}
+
+// billed copies what each accepted message is billed from the rendered
+// messages, for the store to keep.
+func billed(acc []Accepted, msgs []Message) {
+	if len(acc) == 0 {
+		return
+	}
+	byID := make(map[int64]*Message, len(msgs))
+	for i := range msgs {
+		byID[msgs[i].ID] = &msgs[i]
+	}
+	for i := range acc {
+		if m := byID[acc[i].MessageID]; m != nil {
+			acc[i].Segments, acc[i].SercomtelSegments = m.Segments, m.SercomtelSegments
+		}
+	}
+}
+
 // partial records the accepted part of a batch that failed, requeues what
 // was never submitted, and returns the ids the error applies to.
-func (w *Worker) partial(ctx context.Context, campaignID int64, ids []int64, acc []Accepted, stopped *StoppedError, now time.Time) []int64 {
+func (w *Worker) partial(ctx context.Context, b batch, ids []int64, acc []Accepted, stopped *StoppedError, now time.Time) []int64 {
 	if len(acc) > 0 {
-		if err := w.store.Accept(ctx, campaignID, acc, now); err != nil {
-			w.log.Error("dispatch: record accepted", "campaign_id", campaignID, "err", err)
+		if err := w.store.Accept(ctx, b.ID, acc, now); err != nil {
+			w.log.Error("dispatch: record accepted", "campaign_id", b.ID, "err", err)
 		}
 		// Progress was made: the back-off starts over.
 		w.mu.Lock()
-		delete(w.backoff, campaignID)
+		delete(w.backoff, b.ID)
 		w.mu.Unlock()
 	}
 	done := make(map[int64]bool, len(acc))
@@ -377,7 +452,7 @@ func (w *Worker) partial(ctx context.Context, campaignID int64, ids []int64, acc
 		done[a.MessageID] = true
 	}
 	if stopped != nil && len(stopped.Unsent) > 0 {
-		w.requeue(ctx, campaignID, stopped.Unsent)
+		w.requeueBatch(ctx, b, stopped.Unsent)
 		for _, id := range stopped.Unsent {
 			done[id] = true
 		}
@@ -391,12 +466,42 @@ func (w *Worker) partial(ctx context.Context, campaignID int64, ids []int64, acc
 	return rest
 }
 
+// requeueBatch puts messages of a batch back in the queue and lets go of
+// them at once: from then on another batch may claim them, and what this
+// batch does afterwards (its clean-up included) must not take them out of
+// that batch's hands, or the reconciler would find them submitting and
+// not in flight while they are on the wire.
+func (w *Worker) requeueBatch(ctx context.Context, b batch, ids []int64) {
+	w.requeue(ctx, b.ID, ids)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, id := range ids {
+		if w.inflight[id] == b.no {
+			delete(w.inflight, id)
+		}
+	}
+}
+
+// release forgets the messages of a batch that are still its own; w.mu is
+// held.
+func (w *Worker) release(b batch, msgs []Message) {
+	for _, m := range msgs {
+		if w.inflight[m.ID] == b.no {
+			delete(w.inflight, m.ID)
+		}
+	}
+}
+
 // withSession keeps the messages whose number has an open WhatsApp
 // session and fails the others; on a lookup error it returns every id so
 // they can be requeued.
 func (w *Worker) withSession(ctx context.Context, c Campaign, msgs []Message) ([]Message, []int64, error) {
 	open := map[string]bool{}
-	if ss, ok := w.store.(SessionStore); ok {
+	ss, ok := w.cfg.Sessions, w.cfg.Sessions != nil
+	if !ok {
+		ss, ok = w.store.(SessionStore)
+	}
+	if ok {
 		phones := make([]string, len(msgs))
 		for i, m := range msgs {
 			phones[i] = m.Phone
@@ -560,9 +665,15 @@ func (w *Worker) reconcile(ctx context.Context, olderThan time.Time) {
 		}
 		acc := map[int64][]Accepted{}
 		again := map[int64][]int64{}
+		lk, links := w.sender.(Linker)
+		links = links && lk.LinksProviderIDs()
 		for i, m := range todo {
 			if pid, ok := found[ids[i]]; ok {
-				acc[m.CampaignID] = append(acc[m.CampaignID], Accepted{MessageID: m.ID, ProviderID: pid})
+				a := Accepted{MessageID: m.ID, ProviderID: pid}
+				if links && pid != "" {
+					a.Links = []string{pid}
+				}
+				acc[m.CampaignID] = append(acc[m.CampaignID], a)
 			} else {
 				again[m.CampaignID] = append(again[m.CampaignID], m.ID)
 			}

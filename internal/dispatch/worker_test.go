@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"arauto/internal/schedule"
+	"arauto/internal/sms"
 )
 
 // fakeStore is an outbox in memory that records every call the worker
@@ -232,6 +233,9 @@ func TestSendOutcomes(t *testing.T) {
 			[]string{"Claim 7 [1,2]", "Requeue 7 [1,2]", "PauseWithError 7 unauthorized: dispatch: unauthorized: HTTP 401"}},
 		{"busy (429/503)", 2, "sms", sendReply{err: fmt.Errorf("%w: HTTP 503", ErrTryLater)},
 			[]string{"Claim 7 [1,2]", "Requeue 7 [1,2]"}},
+		{"no credit or quota left: paused at once, the batch queued again", 2, "sms",
+			sendReply{err: fmt.Errorf("%w: HTTP 400 NO_CREDIT", ErrAccountLimit)},
+			[]string{"Claim 7 [1,2]", "Requeue 7 [1,2]", "PauseWithError 7 account limit: dispatch: try later: account credit or quota exhausted: HTTP 400 NO_CREDIT"}},
 		{"timeout: left submitting for the reconciler", 2, "sms", sendReply{err: unknown},
 			[]string{"Claim 7 [1,2]"}},
 		{"partial accept: the rest requeued", 3, "whatsapp",
@@ -259,6 +263,50 @@ func TestSendOutcomes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestTooLongIsRefusedAlone: a message too long once personalised fails on
+// its own with the reason (counted as a refusal), the rest of the batch is
+// sent, and what each accepted message is billed reaches the store.
+func TestTooLongIsRefusedAlone(t *testing.T) {
+	st := &fakeStore{campaigns: []Campaign{{ID: 7, Channel: "sms", State: "running", Message: "{{t}}", Columns: []string{"t"}}}, queued: messages(7, 3)}
+	st.queued[1].Fields = []string{strings.Repeat("😀", 700)}
+	st.queued[0].Fields, st.queued[2].Fields = []string{"Oi"}, []string{strings.Repeat("a", 200)}
+	sender := &fakeSender{}
+	var billed []Accepted
+	compile := SMSCompiler(func(context.Context) (sms.Rule, error) { return sms.Wavy, nil })
+	w := New(st, sender, Config{Compile: compile, RetryBackoff: time.Hour, ReconcileAfter: time.Hour}, quietLog())
+	w.store = &billRecorder{fakeStore: st, acc: &billed}
+	var wg sync.WaitGroup
+	if _, err := w.round(context.Background(), time.Now(), make(chan struct{}, 1), &wg); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	want := []string{"Claim 7 [1,2,3]", "Fail 7 [2] " + TooLongReason, "Accept 7 [1=p1,3=p3]"}
+	if got := st.log(); !slices.Equal(got, want) {
+		t.Errorf("store calls got\n\t%s\nwant\n\t%s", strings.Join(got, "\n\t"), strings.Join(want, "\n\t"))
+	}
+	if len(sender.sent) != 1 || !slices.Equal(sender.sent[0], []int64{1, 3}) {
+		t.Errorf("sent got %v, want [1 3] in one request", sender.sent)
+	}
+	if len(billed) != 2 || billed[0].Segments != 1 || billed[1].Segments != 2 || billed[1].SercomtelSegments != 2 {
+		t.Errorf("billed got %+v, want 1 segment, then 2 (and 2 on Sercomtel)", billed)
+	}
+	if RefusalKind(TooLongReason) != RefusedTooLong || RefusalKind(NoSessionReason) != RefusedNoSession ||
+		RefusalKind("wavysender: dispatch: rejected: HTTP 400") != RefusedRejected || RefusalKind("message: x") != RefusedOther {
+		t.Errorf("refusal kinds are not told apart")
+	}
+}
+
+// billRecorder keeps what Accept was told each message is billed.
+type billRecorder struct {
+	*fakeStore
+	acc *[]Accepted
+}
+
+func (b *billRecorder) Accept(ctx context.Context, campaignID int64, acc []Accepted, now time.Time) error {
+	*b.acc = append(*b.acc, acc...)
+	return b.fakeStore.Accept(ctx, campaignID, acc, now)
 }
 
 // TestBusyBacksOff checks that a 429/503 keeps the campaign from claiming
@@ -398,4 +446,149 @@ func TestScheduleRules(t *testing.T) {
 			}
 		})
 	}
+}
+
+// requeueStore is a fakeStore whose Requeue really puts messages back in
+// the queue, and calls onRequeue (once) right after, while the batch that
+// requeued them is still running.
+type requeueStore struct {
+	unknownStore
+	all       map[int64]Message
+	onRequeue func()
+}
+
+func (r *requeueStore) Requeue(ctx context.Context, campaignID int64, ids_ []int64) error {
+	r.fakeStore.Requeue(ctx, campaignID, ids_)
+	r.mu.Lock()
+	for _, id := range ids_ {
+		r.queued = append(r.queued, r.all[id])
+	}
+	slices.SortFunc(r.queued, func(a, b Message) int { return int(a.ID - b.ID) })
+	hook := r.onRequeue
+	r.onRequeue = nil
+	r.mu.Unlock()
+	if hook != nil {
+		hook()
+	}
+	return nil
+}
+
+// blockingSender answers the first Send with a partial acceptance that
+// leaves message 3 unsent (the rest busy), and holds every later Send
+// until release is closed.
+type blockingSender struct {
+	noLookupSender
+	calls   int
+	release chan struct{}
+}
+
+func (s *blockingSender) Send(ctx context.Context, b Batch) ([]Accepted, error) {
+	s.mu.Lock()
+	s.calls++
+	first := s.calls == 1
+	s.mu.Unlock()
+	if first {
+		return acceptFirst(b), &StoppedError{Unsent: []int64{3}, Err: fmt.Errorf("%w: HTTP 503", ErrTryLater)}
+	}
+	<-s.release
+	return acceptAll(b), nil
+}
+
+// TestRequeuedMessagesLeaveTheBatchThatRequeuedThem checks the race where a
+// batch requeues some of its messages, another batch claims them at once,
+// and the first batch's clean-up then took them out of the in-flight table
+// while the second still carried them: the reconciler found them
+// "submitting, not in flight" and looked them up (SMS) or marked them
+// unknown (WhatsApp) while they were on the wire. The second batch's
+// messages must stay in flight until it is done.
+func TestRequeuedMessagesLeaveTheBatchThatRequeuedThem(t *testing.T) {
+	for _, channel := range []string{"sms", "whatsapp"} {
+		t.Run(channel, func(t *testing.T) {
+			msgs := messages(7, 3)
+			st := &requeueStore{unknownStore: unknownStore{fakeStore: fakeStore{
+				campaigns: []Campaign{{ID: 7, Channel: channel, State: "running"}}, queued: msgs}}, all: map[int64]Message{}}
+			for _, m := range msgs {
+				st.all[m.ID] = m
+			}
+			sender := &blockingSender{release: make(chan struct{})}
+			w := New(st, sender, Config{BatchSize: 3, RetryBackoff: time.Hour, ReconcileAfter: time.Hour}, quietLog())
+			ctx := context.Background()
+			var wg sync.WaitGroup
+			slots := make(chan struct{}, 2)
+			now := time.Now()
+			// As soon as the first batch puts message 3 back, a second
+			// round claims it into a batch that stays on the wire.
+			st.onRequeue = func() {
+				if progressed, err := w.round(ctx, now, slots, &wg); err != nil || !progressed {
+					t.Errorf("second round got progressed %v, err %v; want message 3 claimed again", progressed, err)
+				}
+			}
+			if _, err := w.round(ctx, now, slots, &wg); err != nil {
+				t.Fatal(err)
+			}
+			// Wait for the second batch to be on the wire and the first
+			// to be over.
+			deadline := time.Now().Add(5 * time.Second)
+			for {
+				w.mu.Lock()
+				busy := w.busy[7]
+				w.mu.Unlock()
+				sender.mu.Lock()
+				calls := sender.calls
+				sender.mu.Unlock()
+				if busy == 1 && calls == 2 {
+					break
+				}
+				if time.Now().After(deadline) {
+					t.Fatalf("batches in flight %d, sends %d; want the second batch alone on the wire", busy, calls)
+				}
+				time.Sleep(time.Millisecond)
+			}
+			// The reconciler comes by: message 3 is submitting in the
+			// store, and on the wire.
+			st.mu.Lock()
+			st.stuck = []Message{st.all[3]}
+			st.mu.Unlock()
+			before := len(st.log())
+			w.reconcile(ctx, now.Add(time.Hour))
+			if got := st.log()[before:]; len(got) != 0 {
+				t.Errorf("reconciler acted on a message on the wire: %v", got)
+			}
+			close(sender.release)
+			wg.Wait()
+			want := "Accept 7 [3=p3]"
+			if got := st.log(); got[len(got)-1] != want {
+				t.Errorf("store calls got %v, want the second batch's %q last", got, want)
+			}
+		})
+	}
+}
+
+func (r *requeueStore) CampaignChannels(context.Context, []int64) (map[int64]string, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[int64]string{}
+	for _, c := range r.campaigns {
+		out[c.ID] = c.Channel
+	}
+	return out, nil
+}
+
+// TestAccountLimitLeavesTheRetryToThePerson checks that an exhausted
+// account pauses the campaign without a backoff of the worker's own: once
+// the person resumes, the campaign is claimed again at once.
+func TestAccountLimitLeavesTheRetryToThePerson(t *testing.T) {
+	st := &fakeStore{campaigns: []Campaign{{ID: 7, Channel: "sms", State: "running"}}, queued: messages(7, 2)}
+	sender := &fakeSender{replies: []sendReply{{err: fmt.Errorf("%w: 201 NO_CREDIT", ErrAccountLimit)}}}
+	w := New(st, sender, Config{RetryBackoff: time.Hour, ReconcileAfter: time.Hour}, quietLog())
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, 1)
+	now := time.Now()
+	w.round(context.Background(), now, slots, &wg)
+	wg.Wait()
+	st.queued = messages(7, 2) // requeued, and the person resumed
+	if progressed, _ := w.round(context.Background(), now.Add(time.Millisecond), slots, &wg); !progressed {
+		t.Errorf("did not claim again after the resume, want no backoff after an account limit")
+	}
+	wg.Wait()
 }

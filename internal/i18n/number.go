@@ -1,6 +1,8 @@
 package i18n
 
 import (
+	"strings"
+
 	"golang.org/x/text/language"
 	"golang.org/x/text/message"
 )
@@ -39,4 +41,17 @@ func FormatDecimal(lang string, f float64, decimals int) string {
 // pt-BR, 66.7% in English.
 func FormatPercent(lang string, p float64) string {
 	return FormatDecimal(lang, p, 1) + "%"
+}
+
+// FormatMoney writes an amount in reais with the language's separators:
+// "R$ 1.234,56" in pt-BR, "R$ 1,234.56" in English. decimals is at least
+// 2; decimals beyond the second are written only when they are not zero
+// (a price of R$ 0,045 per SMS).
+func FormatMoney(lang string, reais float64, decimals int) string {
+	decimals = max(decimals, 2)
+	s := FormatDecimal(lang, reais, decimals)
+	for i := decimals; i > 2 && strings.HasSuffix(s, "0"); i-- {
+		s = s[:len(s)-1]
+	}
+	return "R$ " + s
 }

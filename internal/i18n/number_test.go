@@ -24,3 +24,25 @@ func TestFormatIntTable(t *testing.T) {
 		}
 	}
 }
+
+func TestFormatMoney(t *testing.T) {
+	tests := []struct {
+		lang     string
+		reais    float64
+		decimals int
+		want     string
+	}{
+		{"pt-BR", 1234.56, 2, "R$ 1.234,56"},
+		{"en", 1234.56, 2, "R$ 1,234.56"},
+		{"pt-BR", 0.045, 4, "R$ 0,045"},
+		{"pt-BR", 0.05, 4, "R$ 0,05"},
+		{"pt-BR", 0.0001, 4, "R$ 0,0001"},
+		{"pt-BR", 0, 2, "R$ 0,00"},
+		{"pt-BR", 1234567.8, 2, "R$ 1.234.567,80"},
+	}
+	for _, tt := range tests {
+		if got := FormatMoney(tt.lang, tt.reais, tt.decimals); got != tt.want {
+			t.Errorf("FormatMoney(%s, %v, %d) got %q, want %q", tt.lang, tt.reais, tt.decimals, got, tt.want)
+		}
+	}
+}

@@ -13,6 +13,9 @@
 //   - Shutdown stops every import and waits for them: an interrupted list
 //     stays importing with its file kept, and Resume starts it again, whole,
 //     at the next start-up.
+//   - An upload that waits longer than AbandonedAfter for its column
+//     mapping is deleted with its file (CleanAbandoned, run by
+//     StartCleaner until Shutdown).
 //
 // The package declares the Store and Publisher it needs; web wires the
 // SQLite store and the event hub.
@@ -25,6 +28,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"time"
 
 	"arauto/internal/contact"
 	"arauto/internal/events"
@@ -47,7 +51,14 @@ type Store interface {
 	StartContactImport(ctx context.Context, listID int64, columns []string) (int64, error)
 	// UpsertContacts creates or updates the contacts of a chunk of rows.
 	UpsertContacts(ctx context.Context, sourceID int64, recs []contact.Record) error
+	// DeleteAbandonedUploads deletes the lists still waiting for their
+	// mapping since before, returning their files.
+	DeleteAbandonedUploads(ctx context.Context, before time.Time) ([]string, error)
 }
+
+// AbandonedAfter is how long an upload may wait for its column mapping
+// before it is deleted with its file (the lists page says so).
+const AbandonedAfter = 7 * 24 * time.Hour
 
 // Publisher carries live updates to open pages.
 type Publisher interface {
@@ -224,6 +235,43 @@ func (j *Jobs) fail(l *recipient.List, code string, err error) {
 	}
 	os.Remove(l.FilePath)
 	j.pub.Publish(Topic(l.ID), events.Event{Name: "done"})
+}
+
+// CleanAbandoned deletes the uploads that waited longer than
+// AbandonedAfter for their column mapping, with their files, and returns
+// how many.
+func (j *Jobs) CleanAbandoned(ctx context.Context, now time.Time) (int, error) {
+	paths, err := j.store.DeleteAbandonedUploads(ctx, now.Add(-AbandonedAfter))
+	if err != nil {
+		return 0, fmt.Errorf("listimport: clean abandoned uploads: %w", err)
+	}
+	for _, p := range paths {
+		os.Remove(p)
+	}
+	if len(paths) > 0 {
+		j.log.Info("abandoned uploads deleted", "lists", len(paths), "waited_more_than", AbandonedAfter)
+	}
+	return len(paths), nil
+}
+
+// StartCleaner runs CleanAbandoned now and every interval until Shutdown.
+func (j *Jobs) StartCleaner(interval time.Duration, now func() time.Time) {
+	j.wg.Add(1)
+	go func() {
+		defer j.wg.Done()
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			if _, err := j.CleanAbandoned(j.ctx, now()); err != nil && j.ctx.Err() == nil {
+				j.log.Error("clean abandoned uploads", "err", err)
+			}
+			select {
+			case <-j.ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	}()
 }
 
 // Resume starts again the imports a stop interrupted. Their partial rows

@@ -24,6 +24,10 @@ type memStore struct {
 	importing  []*recipient.List
 	columns    []string
 	contacts   []string
+	// abandoned are the files of the uploads DeleteAbandonedUploads
+	// deletes; cleanedBefore is the cut-off it was asked for.
+	abandoned     []string
+	cleanedBefore time.Time
 }
 
 func (m *memStore) SuppressedPhones(context.Context) (map[string]struct{}, error) {
@@ -82,6 +86,13 @@ func (m *memStore) UpsertContacts(_ context.Context, sourceID int64, recs []cont
 		m.contacts = append(m.contacts, fmt.Sprintf("%d@%d:%s", r.Phone, sourceID, r.Attrs))
 	}
 	return nil
+}
+
+func (m *memStore) DeleteAbandonedUploads(_ context.Context, before time.Time) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.cleanedBefore = before
+	return m.abandoned, nil
 }
 
 // waitDone waits for the "done" event of list 1.
@@ -182,5 +193,25 @@ func TestImportFillsTheContactBook(t *testing.T) {
 	}
 	if st.report == nil || st.report.Valid != 3 || st.report.Suppressed != 2 {
 		t.Errorf("report got %+v, want 3 valid of which 2 suppressed (one erased)", st.report)
+	}
+}
+
+// TestCleanAbandoned: uploads that waited more than AbandonedAfter for
+// their mapping are deleted with their files.
+func TestCleanAbandoned(t *testing.T) {
+	old := upload(t, "nome;telefone\n")
+	st := &memStore{abandoned: []string{old.FilePath}}
+	jobs := New(st, events.New(), nil)
+	defer jobs.Shutdown()
+	now := time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC)
+	n, err := jobs.CleanAbandoned(context.Background(), now)
+	if err != nil || n != 1 {
+		t.Fatalf("clean got %d %v, want 1", n, err)
+	}
+	if want := now.Add(-7 * 24 * time.Hour); !st.cleanedBefore.Equal(want) {
+		t.Errorf("cut-off got %v, want %v (seven days)", st.cleanedBefore, want)
+	}
+	if _, err := os.Stat(old.FilePath); !os.IsNotExist(err) {
+		t.Errorf("the abandoned upload's file is still there: %v", err)
 	}
 }

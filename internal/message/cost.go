@@ -2,8 +2,8 @@ package message
 
 import (
 	"iter"
-	"unsafe"
 
+	"arauto/internal/recipient"
 	"arauto/internal/sms"
 )
 
@@ -27,7 +27,29 @@ type Cost struct {
 	// TooLong counts messages longer than sms.MaxLength characters (as
 	// sms.Length counts them), which the provider refuses.
 	TooLong int
+	// LongestPhone is the number of the longest message's recipient ("" when
+	// the walk does not say).
+	LongestPhone string
+	// MinSegments is the fewest segments of one message; with
+	// LongestSegments, the range a counter shows.
+	MinSegments int
+	// Sercomtel counts recipients on Sercomtel, SercomtelSegments the SMS
+	// they are billed (separate parts with order markers), included in
+	// Segments.
+	Sercomtel         int
+	SercomtelSegments int64
+	// FieldAccents counts messages billed per 70 only because of their
+	// field values: the text as written is billed per 160.
+	FieldAccents int
+	// Replaced is what Segments would be with every character that forces
+	// the 70 table replaced by its look-alike, in the text and in the
+	// fields; Segments - Replaced is what replacing them saves.
+	Replaced int64
 }
+
+// Saved is how many segments replacing every accent would save over the
+// whole list.
+func (c Cost) Saved() int64 { return max(c.Segments-c.Replaced, 0) }
 
 // Average is the mean number of segments per message, 0 for no recipients.
 func (c Cost) Average() float64 {
@@ -57,48 +79,17 @@ func (c *Compiled) Cost(recipients iter.Seq[[]string]) Cost {
 	return c.CostFor(sms.Default, recipients)
 }
 
-// CostFor is CostPreview for a compiled body under a billing rule. It
-// renders each message into one reused buffer and measures it in place
-// with rule.Measure, so it does not allocate per recipient (only when a
-// new longest message is found, to keep a copy).
+// CostFor is CostPreview for a compiled body under a billing rule: Plan.Cost
+// over recipients given by their fields alone (none on Sercomtel).
 func (c *Compiled) CostFor(rule sms.Rule, recipients iter.Seq[[]string]) Cost {
-	var out Cost
-	if !c.Placeholders() {
-		// Every recipient gets the same text: measure it once.
-		for range recipients {
-			out.Recipients++
+	p := &Plan{Rule: rule, compiled: c}
+	var r recipient.Recipient
+	return p.Cost(func(yield func(*recipient.Recipient) bool) {
+		for fields := range recipients {
+			r.Fields = fields
+			if !yield(&r) {
+				return
+			}
 		}
-		if out.Recipients > 0 {
-			m := rule.Measure(c.lits[0])
-			out.add(m, out.Recipients)
-			out.Longest, out.LongestSegments = c.lits[0], m.Segments
-		}
-		return out
-	}
-	buf := make([]byte, 0, 512)
-	longestChars := -1
-	for fields := range recipients {
-		buf = c.Append(buf[:0], fields)
-		// The string shares buf's memory only while Measure reads it;
-		// Measure keeps nothing.
-		m := rule.Measure(unsafe.String(unsafe.SliceData(buf), len(buf)))
-		out.add(m, 1)
-		if m.Segments > out.LongestSegments || (m.Segments == out.LongestSegments && m.Chars > longestChars) {
-			out.Longest, out.LongestSegments, out.LongestIndex = string(buf), m.Segments, out.Recipients
-			longestChars = m.Chars
-		}
-		out.Recipients++
-	}
-	return out
-}
-
-// add counts n messages measuring m.
-func (c *Cost) add(m sms.Count, n int) {
-	c.Segments += int64(m.Segments) * int64(n)
-	if m.Encoding == sms.UCS2 {
-		c.UCS2 += n
-	}
-	if m.TooLong {
-		c.TooLong += n
-	}
+	})
 }

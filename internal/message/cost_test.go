@@ -24,15 +24,18 @@ func TestCostPreview(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var want Cost
+	want := Cost{MinSegments: 99}
 	wantLongestChars := -1
 	for i, r := range rows {
 		text, _ := Render(body, columns, r)
 		m := sms.Measure(text)
 		want.Recipients++
 		want.Segments += int64(m.Segments)
+		want.Replaced += int64(sms.Measure(sms.Transliterate(text)).Segments)
+		want.MinSegments = min(want.MinSegments, m.Segments)
 		if m.Encoding == sms.UCS2 {
 			want.UCS2++
+			want.FieldAccents++ // the text as written has no accent
 		}
 		if m.Segments > want.LongestSegments || (m.Segments == want.LongestSegments && m.Chars > wantLongestChars) {
 			want.Longest, want.LongestSegments, want.LongestIndex, wantLongestChars = text, m.Segments, i, m.Chars
@@ -40,6 +43,9 @@ func TestCostPreview(t *testing.T) {
 	}
 	if got != want {
 		t.Errorf("got %+v, want %+v", got, want)
+	}
+	if got.Saved() != 2 || got.FieldAccents != 1 {
+		t.Errorf("saving got %d segments (%d messages dearer for their fields), want 2 (1): three UCS-2 parts become one", got.Saved(), got.FieldAccents)
 	}
 	if got.Recipients != 4 || got.UCS2 != 1 || got.LongestIndex != 1 {
 		// Conceição's message is UCS-2, so it has the most segments.
@@ -56,7 +62,7 @@ func TestCostPreviewWithoutPlaceholders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Cost{Recipients: 5, Segments: 5, Longest: body, LongestSegments: 1, UCS2: 5}
+	want := Cost{Recipients: 5, Segments: 5, Longest: body, LongestSegments: 1, UCS2: 5, MinSegments: 1, Replaced: 5}
 	if got != want {
 		t.Errorf("got %+v, want %+v", got, want)
 	}

@@ -130,6 +130,40 @@ type WhatsAppMedia struct {
 	Data    string `json:"data,omitempty"`
 	Type    string `json:"type"`
 	Caption string `json:"caption,omitempty"`
+	// Upload and FileName name the uploaded file (MediaUpload) the Data
+	// came from, for the editor; they do not travel to the provider.
+	Upload   int64  `json:"upload,omitempty"`
+	FileName string `json:"fileName,omitempty"`
+}
+
+// MediaUpload is a file uploaded in the editor to go with a campaign's
+// WhatsApp message as base64 data.
+type MediaUpload struct {
+	ID, CampaignID int64
+	FileName       string
+	// Type is the documented file type (JPG, PNG, PDF, MP3, ...).
+	Type string
+	// Size is the file's size in bytes; Data its base64 (empty when only
+	// the description was loaded).
+	Size int64
+	Data string
+}
+
+// MediaTypeOf returns the documented type of a file by its extension
+// (".jpg" -> JPG) and whether a message of kind may carry it.
+func MediaTypeOf(kind, ext string) (string, bool) {
+	t := strings.ToUpper(strings.TrimPrefix(ext, "."))
+	return t, slices.Contains(whatsAppMediaTypes[kind], t)
+}
+
+// MediaExtensions lists the file extensions the editor takes for kind
+// (".jpg", ...), lower case.
+func MediaExtensions(kind string) []string {
+	var out []string
+	for _, t := range whatsAppMediaTypes[kind] {
+		out = append(out, "."+strings.ToLower(t))
+	}
+	return out
 }
 
 // WhatsAppContact is one contact card with the fields of the seeds'
@@ -302,6 +336,9 @@ func isHTTP(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
+
+// firstURL finds the first web address of a text, as WhatsApp previews it.
+var firstURL = regexp.MustCompile(`https?://[^\s<>"]+`)
 
 var geoPoint = regexp.MustCompile(`^\s*-?[0-9]{1,2}(\.[0-9]+)?\s*,\s*-?[0-9]{1,3}(\.[0-9]+)?\s*$`)
 
@@ -548,11 +585,18 @@ type WhatsAppPreview struct {
 	HeaderText string
 	MediaKind  string // image, document, video, audio, or ""
 	MediaURL   string
-	// MediaUploaded is true when the file travels with the message (no URL to show).
+	// MediaUploaded is true when the file travels with the message (no URL
+	// to show); MediaFileName names it.
 	MediaUploaded bool
-	Body          string
-	Footer        string
-	Location      *WhatsAppPlace
+	MediaFileName string
+	// HeaderTitle is a template header's title shown above its media.
+	HeaderTitle string
+	// LinkPreview is the first URL of a free-form text whose preview
+	// WhatsApp is asked to show (previewFirstUrl); "" for none.
+	LinkPreview string
+	Body        string
+	Footer      string
+	Location    *WhatsAppPlace
 	// Contacts are every card sent; Contact is the simple card, if any.
 	Contacts []WhatsAppContact
 	Contact  *WhatsAppCard
@@ -590,18 +634,24 @@ func (w WhatsApp) Preview(columns, fields []string) WhatsAppPreview {
 				p.MediaURL = t.HeaderMedia.URL
 			}
 		}
-		if p.HeaderText == "" {
+		if p.HeaderText == "" && p.MediaKind == "" {
 			p.HeaderText = t.HeaderTitle
+		} else if p.MediaKind != "" {
+			p.HeaderTitle = t.HeaderTitle
 		}
 		p.Body = fill(t.BodyText, rs(t.BodyParameters))
 		p.Footer = t.FooterText
 	case WhatsAppText:
 		p.Body = r(w.Text)
+		if w.PreviewFirstURL {
+			p.LinkPreview = firstURL.FindString(p.Body)
+		}
 	case WhatsAppImage, WhatsAppAudio, WhatsAppDocument:
 		p.MediaKind = w.Kind
 		if w.Media != nil {
 			p.MediaURL = w.Media.URL
 			p.MediaUploaded = w.Media.Data != ""
+			p.MediaFileName = w.Media.FileName
 			p.Body = r(w.Media.Caption)
 		}
 	case WhatsAppLocation:

@@ -9,9 +9,11 @@ package provider
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync"
 
 	"arauto/internal/config"
+	"arauto/internal/session"
 	"arauto/internal/wavy"
 )
 
@@ -69,4 +71,26 @@ func (p *Clients) Client(ctx context.Context) (*wavy.Client, error) {
 		p.client = wavy.New(wavy.Config{APIURL: eff.APIURL, APIGWURL: eff.APIGWURL, Username: eff.Username, Token: eff.Token})
 	}
 	return p.client, nil
+}
+
+// Sessions is the source of the provider's open WhatsApp sessions for
+// internal/session: the client and the query of the settings in force,
+// session.ErrNoCustomer when no customerId is configured.
+func (p *Clients) Sessions(ctx context.Context) (session.Lister, wavy.SessionQuery, error) {
+	eff, err := p.Effective(ctx)
+	if err != nil {
+		return nil, wavy.SessionQuery{}, err
+	}
+	if eff.CustomerID <= 0 {
+		return nil, wavy.SessionQuery{}, session.ErrNoCustomer
+	}
+	q := wavy.SessionQuery{CustomerID: eff.CustomerID}
+	if sub, err := strconv.ParseInt(eff.SubAccountID, 10, 64); err == nil && sub >= 0 {
+		q.SubAccountID = &sub
+	}
+	c, err := p.Client(ctx)
+	if err != nil {
+		return nil, q, err
+	}
+	return c, q, nil
 }

@@ -25,6 +25,9 @@ type Recipient struct {
 	// Suppressed is set when ImportOptions.Suppressed matched the number.
 	// Suppressed recipients are imported (flagged), not rejected.
 	Suppressed bool
+	// Carrier is what the list's carrier check found ("" before one);
+	// Import never sets it.
+	Carrier string
 }
 
 // Sink receives accepted recipients in batches, in file order. Import calls

@@ -32,7 +32,34 @@ const (
 	KeyReplies = "r:replies"
 	// KeyOptOuts counts those replies that were opt-outs.
 	KeyOptOuts = "r:optouts"
+	// KeyBilled counts what the messages the carrier accepted (SENT_SUCCESS,
+	// the status Wavy bills by) are billed: their SMS segments (the SMS a
+	// Sercomtel recipient gets), one per WhatsApp message. See Billed.
+	KeyBilled = "r:billed"
 )
+
+// prefixRefused starts the counters of messages refused before the
+// provider took them, by kind (dispatch.RefusalKind).
+const prefixRefused = "refused:"
+
+// RefusedKey is the counter of messages refused here for a reason of this
+// kind (too_long, no_session, rejected, other).
+func RefusedKey(kind string) string { return prefixRefused + kind }
+
+// Billed is what one message is billed once its sent status is known: 0
+// unless the carrier accepted it (sentOK); then the SMS a Sercomtel
+// recipient gets when it is on Sercomtel and that was counted, else its
+// segments, at least 1 (a WhatsApp message, or one accepted before
+// segments were recorded).
+func Billed(sentOK bool, carrier string, segments, sercomtel int) int64 {
+	if !sentOK {
+		return 0
+	}
+	if sercomtel > 0 && CarrierName(carrier) == "SERCOMTEL" {
+		return int64(sercomtel)
+	}
+	return int64(max(segments, 1))
+}
 
 // Dispatcher states, the counter keys the outbox keeps.
 const (
@@ -45,6 +72,9 @@ const (
 	StateCancelled  = "cancelled"
 	// StateCapped: the frequency cap kept the recipient from the campaign.
 	StateCapped = "capped"
+	// StateUnknown: the send had no clear answer on a channel the
+	// provider cannot be asked about (WhatsApp); never resent.
+	StateUnknown = "unknown"
 )
 
 // Series of the timeline and the carrier counters.

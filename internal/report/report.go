@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"arauto/internal/frequency"
 	"arauto/internal/wavy"
 )
 
@@ -28,6 +27,9 @@ const (
 
 // Report is a campaign's delivery report.
 type Report struct {
+	// Figures are the campaign's numbers as every page shows them; the
+	// report's headline numbers, funnel and failures are these.
+	Figures Figures
 	// Recipients is every message of the campaign's outbox.
 	Recipients int64
 	// Funnel holds the stages in order: recipients, submitted, sent,
@@ -50,10 +52,9 @@ type Report struct {
 	// Failures are failed and expired messages by status code, most
 	// frequent first.
 	Failures []Failure
-	// Capped are recipients the frequency cap kept from the campaign; Caps
-	// names the rule (or rules, if it changed meanwhile) with how many each.
+	// Capped are recipients the frequency cap kept from the campaign
+	// (Figures.Reasons name the rule).
 	Capped int64
-	Caps   []Cap
 	// Carriers are results by carrier, most messages first.
 	Carriers []Carrier
 	// Latency is the time from sent to delivered.
@@ -94,12 +95,6 @@ type Failure struct {
 	Pct float64
 	// Share is N as a percentage of all failures.
 	Share float64
-}
-
-// Cap is how many recipients one frequency rule kept from the campaign.
-type Cap struct {
-	Rule frequency.Rule
-	N    int64
 }
 
 // Carrier is one carrier's results.
@@ -147,6 +142,9 @@ type Options struct {
 	// MaxPoints bounds the timeline: the step grows (1m, 2m, 5m, ... 1d)
 	// until the span fits. Default 120.
 	MaxPoints int
+	// EstimatedSegments is the pre-flight's estimate kept at launch
+	// (Figures.EstimatedSegments).
+	EstimatedSegments int64
 }
 
 // Build makes the report from a campaign's counters.
@@ -154,7 +152,7 @@ func Build(counts map[string]int64, o Options) Report {
 	if o.MaxPoints <= 0 {
 		o.MaxPoints = 120
 	}
-	var r Report
+	r := Report{Figures: Summarize(counts, o.EstimatedSegments)}
 	minutes := map[int64]*Point{}
 	carriers := map[string]*Carrier{}
 	var lat [maxLatencyBucket + 1]int64
@@ -163,10 +161,6 @@ func Build(counts map[string]int64, o Options) Report {
 		switch {
 		case !strings.Contains(k, ":"):
 			r.Recipients += n
-		case strings.HasPrefix(k, prefixCap):
-			if rule, ok := frequency.ParseReason(k[len(prefixCap):]); ok && n > 0 {
-				r.Caps = append(r.Caps, Cap{Rule: rule, N: n})
-			}
 		case strings.HasPrefix(k, prefixCode):
 			code, err := strconv.Atoi(k[len(prefixCode):])
 			if err == nil && n != 0 {
@@ -250,7 +244,6 @@ func Build(counts map[string]int64, o Options) Report {
 	if r.Capped = c(StateCapped); r.Capped > 0 {
 		r.Funnel = append(r.Funnel, stage(StageCapped, r.Capped, StageRecipients, r.Recipients))
 	}
-	sort.Slice(r.Caps, func(i, j int) bool { return r.Caps[i].N > r.Caps[j].N })
 	r.Funnel[0].Rate, r.Funnel[0].Of = 100, ""
 	if r.Recipients == 0 {
 		r.Funnel[0].Pct, r.Funnel[0].Rate = 0, 0

@@ -245,8 +245,11 @@ func TestBuildNamesTheCap(t *testing.T) {
 	if r.Recipients != 10 || r.Capped != 4 || r.Stage(StageCapped).N != 4 || r.Stage(StageCapped).Pct != 40 {
 		t.Errorf("got recipients %d capped %d stage %+v, want 10, 4 and 40%%", r.Recipients, r.Capped, r.Stage(StageCapped))
 	}
-	if len(r.Caps) != 1 || r.Caps[0].N != 4 || r.Caps[0].Rule.Max != 1 || r.Caps[0].Rule.Days != 1 || r.Caps[0].Rule.Channel != "sms" {
-		t.Errorf("got caps %+v, want the rule of 1 SMS a day with 4", r.Caps)
+	if r.Figures.Capped != 4 || len(r.Figures.Reasons) != 1 {
+		t.Fatalf("got figures capped %d reasons %+v, want 4 and one reason", r.Figures.Capped, r.Figures.Reasons)
+	}
+	if rs := r.Figures.Reasons[0]; rs.Kind != ReasonCapped || rs.Share.N != 4 || rs.Share.Of != 10 || rs.Cap.Max != 1 || rs.Cap.Days != 1 || rs.Cap.Channel != "sms" {
+		t.Errorf("got reason %+v, want the rule of 1 SMS a day with 4 of 10", rs)
 	}
 	if r := Build(map[string]int64{"accepted": 6}, Options{}); len(r.Funnel) != 8 {
 		t.Errorf("a campaign nobody was capped from shows a capped stage")

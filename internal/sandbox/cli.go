@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 )
@@ -56,9 +57,14 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	openSessions := fs.Bool("whatsapp-open-sessions", false, "treat every WhatsApp recipient as having an open session")
 	latency := fs.Duration("latency", 0, "fault injection: delay before every API answer")
 	acceptThen500 := fs.Float64("accept-then-500", 0, "fault injection: share of sends accepted but answered 500")
+	status503 := fs.Float64("503-rate", 0, "fault injection: share of requests answered 503 without doing anything")
 	webhookWorkers := fs.Int("webhook-workers", 0, "concurrent webhook POSTs (0: the default)")
 	noCreditAfter := fs.Int64("no-credit-after", 0, "SMS sent before the credit runs out and every later one gets status 201 NO_CREDIT (0: never; change it at "+CreditPath+")")
 	smppAddr := fs.String("smpp-addr", "", "also serve SMPP 3.4 (plain TCP) on this address; system_id --username, password --token (empty: no SMPP)")
+	smppRate := fs.Float64("smpp-rate", DefaultSMPPRate, "submit_sm per second one SMPP bind may send before ESME_RTHROTTLED (negative: unlimited)")
+	smppDrop := fs.Float64("smpp-drop-rate", 0, "fault injection: share of submit_sm after which the SMPP connection drops mid-window")
+	smppDelay := fs.Duration("smpp-resp-delay", 0, "fault injection: delay before every submit_sm_resp")
+	smppThrottle := fs.Float64("smpp-throttle-rate", 0, "fault injection: share of submit_sm answered ESME_RTHROTTLED")
 	verbose := fs.Bool("verbose", false, "log every request")
 	sftpAddr := fs.String("sftp-addr", "", "listen address of the SFTP door (empty: none); same username and token")
 	if err := fs.Parse(args); err != nil {
@@ -66,6 +72,12 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 			return err
 		}
 		return errUsage
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// The ledger of a million messages is about 150 MB live; a soft
+		// limit keeps the collector from letting the heap double past it
+		// while a campaign pours in.
+		debug.SetMemoryLimit(256 << 20)
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "arauto sandbox: unexpected argument %q\n", fs.Arg(0))
@@ -85,6 +97,12 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stderr, "arauto sandbox: --no-credit-after must not be negative\n")
 		return errUsage
 	}
+	for name, v := range map[string]float64{"--accept-then-500": *acceptThen500, "--503-rate": *status503} {
+		if v < 0 || v > 1 {
+			fmt.Fprintf(stderr, "arauto sandbox: %s must be a share from 0 to 1\n", name)
+			return errUsage
+		}
+	}
 	if *delayScale < 0 {
 		fmt.Fprintf(stderr, "arauto sandbox: --delay-scale must not be negative\n")
 		return errUsage
@@ -99,7 +117,9 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		StatusURL: *statusURL, MOURL: *moURL, WhatsAppURL: *waURL,
 		DelayScale: *delayScale, ReplyRate: *replyRate, RateLimit: *rateLimit,
 		WhatsAppOpenSessions: *openSessions, Logger: logger,
-		Faults:         Faults{Latency: *latency, AcceptThen500Rate: *acceptThen500},
+		Faults: Faults{Latency: *latency, AcceptThen500Rate: *acceptThen500, Status503Rate: *status503,
+			SMPPDropRate: *smppDrop, SMPPRespDelay: *smppDelay, SMPPThrottleRate: *smppThrottle},
+		SMPPRate:       *smppRate,
 		WebhookWorkers: *webhookWorkers, NoCreditAfter: *noCreditAfter,
 	})
 	defer sb.Close()

@@ -102,6 +102,7 @@ func TestMainFlags(t *testing.T) {
 		{"relative url", []string{"--mo-url", "/hooks"}, 2},
 		{"negative delay scale", []string{"--delay-scale", "-1"}, 2},
 		{"negative credit", []string{"--no-credit-after", "-5"}, 2},
+		{"503 share above 1", []string{"--503-rate", "1.5"}, 2},
 		{"extra argument", []string{"serve"}, 2},
 		{"bad address", []string{"--addr", "256.0.0.1:1"}, 1},
 	}

@@ -97,6 +97,10 @@ type Options struct {
 	// ESME_RTHROTTLED: 0 means DefaultSMPPRate (the seeds' 80), negative
 	// no limit.
 	SMPPRate float64
+	// SMPPPassword is the password SMPP binds must give; empty means
+	// Token. SMPP passwords have at most 8 characters, so a long generated
+	// token needs a password of its own.
+	SMPPPassword string
 	// SMPPIdleTimeout closes binds silent for that long (0 means
 	// DefaultSMPPIdleTimeout).
 	SMPPIdleTimeout time.Duration

@@ -348,7 +348,7 @@ func (ss *smppSession) handleBind(p smpp.PDU) bool {
 	switch {
 	case subtle.ConstantTimeCompare([]byte(b.SystemID), []byte(s.opts.Username)) != 1:
 		status = smpp.StatusInvalidSystemID
-	case subtle.ConstantTimeCompare([]byte(b.Password), []byte(s.opts.Token)) != 1:
+	case subtle.ConstantTimeCompare([]byte(b.Password), []byte(s.smppPassword())) != 1:
 		status = smpp.StatusInvalidPassword
 	case b.SystemType != SMPPSystemType:
 		status = smpp.StatusInvalidSystemType
@@ -371,6 +371,14 @@ func (ss *smppSession) handleBind(p smpp.PDU) bool {
 		s.smppPoke()
 	}
 	return true
+}
+
+// smppPassword is the password binds must give.
+func (s *Sandbox) smppPassword() string {
+	if s.opts.SMPPPassword != "" {
+		return s.opts.SMPPPassword
+	}
+	return s.opts.Token
 }
 
 // smppFault is what the fault injection decided for one submit_sm.

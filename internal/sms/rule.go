@@ -133,6 +133,21 @@ func (r Rule) highlights(text string) []Span {
 	return out
 }
 
+// Replace is Analyze(text, r).Replacement.Text without the measuring:
+// text with look-alikes in the rule's table for the characters outside it.
+// The dispatcher uses it on field values when a campaign asks for accents
+// to be replaced at send time.
+func (r Rule) Replace(text string) string { return r.replace(text) }
+
+// AppendReplace appends Replace(text) to dst: the same text, built into a
+// buffer the caller reuses (a cost walk over a million recipients).
+func (r Rule) AppendReplace(dst []byte, text string) []byte {
+	if r == GSM {
+		return appendGSM(dst, text)
+	}
+	return appendASCII(dst, text)
+}
+
 // replace returns text with look-alikes in the rule's table for the
 // characters outside it (see Transliterate and the package documentation).
 func (r Rule) replace(text string) string {

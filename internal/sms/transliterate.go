@@ -156,6 +156,14 @@ func isASCIILetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 // alone, so the result may still be UCS-2. Text that is already GSM-7 is
 // returned unchanged.
 func transliterateGSM(text string) string {
+	if gsmPrefix(text) == len(text) {
+		return text
+	}
+	return string(appendGSM(make([]byte, 0, len(text)), text))
+}
+
+// gsmPrefix is the length of the longest prefix of text that is GSM-7.
+func gsmPrefix(text string) int {
 	i := 0
 	for i < len(text) {
 		r, n := decodeAt(text, i)
@@ -164,11 +172,14 @@ func transliterateGSM(text string) string {
 		}
 		i += n
 	}
-	if i == len(text) {
-		return text
-	}
-	buf := make([]byte, i, len(text))
-	copy(buf, text[:i])
+	return i
+}
+
+// appendGSM appends transliterateGSM(text) to dst without allocating
+// beyond dst's growth.
+func appendGSM(dst []byte, text string) []byte {
+	i := gsmPrefix(text)
+	buf := append(dst, text[:i]...)
 	// latin: the last output character is a Latin letter, so combining
 	// diacritics after it are folded. base: that letter is a plain ASCII
 	// letter that has not yet absorbed a diacritic (0 otherwise).
@@ -211,7 +222,7 @@ func transliterateGSM(text string) string {
 			base = byte(r)
 		}
 	}
-	return string(buf)
+	return buf
 }
 
 // isLatinLetter reports whether r is an ASCII letter or a Latin letter of
@@ -339,15 +350,26 @@ func decomposeASCII(r rune) (string, bool) {
 // treated as in the GSM rule. Emoji, other scripts and symbols without a
 // look-alike are left alone, so the result may still be billed per 70.
 func transliterateASCII(text string) string {
+	if asciiPrefix(text) == len(text) {
+		return text
+	}
+	return string(appendASCII(make([]byte, 0, len(text)), text))
+}
+
+// asciiPrefix is the length of the longest prefix of text in Wavy's table.
+func asciiPrefix(text string) int {
 	i := 0
 	for i < len(text) && text[i] < utf8.RuneSelf && wavyASCII[text[i]] != 0 {
 		i++
 	}
-	if i == len(text) {
-		return text
-	}
-	buf := make([]byte, i, len(text))
-	copy(buf, text[:i])
+	return i
+}
+
+// appendASCII appends transliterateASCII(text) to dst without allocating
+// beyond dst's growth.
+func appendASCII(dst []byte, text string) []byte {
+	i := asciiPrefix(text)
+	buf := append(dst, text[:i]...)
 	// letter: the last output character is a letter, so combining marks
 	// after it are dropped.
 	letter := i > 0 && isASCIILetter(text[i-1])
@@ -370,5 +392,5 @@ func transliterateASCII(text string) string {
 		buf = append(buf, text[i-n:i]...)
 		letter = false
 	}
-	return string(buf)
+	return buf
 }

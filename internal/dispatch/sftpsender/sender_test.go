@@ -22,6 +22,7 @@ import (
 	"arauto/internal/message"
 	"arauto/internal/recipient"
 	"arauto/internal/sandbox"
+	"arauto/internal/sms"
 	"arauto/internal/wavy"
 	"arauto/internal/wavysftp"
 	"arauto/store"
@@ -119,13 +120,9 @@ func (r *rig) seed() {
 	r.campID = c.ID
 }
 
-func compile(tpl string, cols []string) (func([]string) string, error) {
-	c, err := message.Compile(tpl, cols)
-	if err != nil {
-		return nil, err
-	}
-	return c.Render, nil
-}
+// compile is the dispatcher's SMS rendering, under the default billing
+// rule.
+var compile = dispatch.SMSCompiler(func(context.Context) (sms.Rule, error) { return sms.Default, nil })
 
 func (r *rig) sender(search bool) *sftpsender.Sender {
 	r.t.Helper()
@@ -256,7 +253,8 @@ func TestCrashMidBatchIsReconciledFromTheFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	render, _ := compile(c.Message, []string{"nome"})
+	r0, _ := compile(ctx, dispatch.Campaign{Message: c.Message, Columns: []string{"nome"}})
+	render := func(fields []string) string { return r0(fields).Text }
 	dc := dispatch.Campaign{ID: r.campID, Channel: "sms"}
 	day := time.Now().In(time.FixedZone("BRT", -3*3600))
 	for b := 0; b < 3; b++ {

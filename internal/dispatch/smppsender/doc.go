@@ -11,7 +11,10 @@
 //     refused account dispatch.ErrUnauthorized (the campaign pauses).
 //     WhatsApp batches are rejected.
 //   - Accepted messages are returned with the message_id of their first
-//     part. Messages never written (the deadline came first) go back to
+//     part as ProviderID and every part's message_id as Links: receipts
+//     name parts by those ids, never by the correlationId, and the store
+//     links them to the message (the sender is a dispatch.Linker, so the
+//     reconciler links what it finds too). Messages never written (the deadline came first) go back to
 //     the queue in a *dispatch.StoppedError. One class covers the rest: an
 //     unknown outcome (a connection dropped or an answer that never came
 //     after the submit_sm was written) makes the error unclassified, so
@@ -26,7 +29,7 @@
 //     and the dispatcher marks unknown outcomes "unknown" instead of ever
 //     sending them twice.
 //   - Sizing: the client carries Capacity() submit_sm a second (320 with
-//     4 binds at the seeds' 80); the dispatcher's MessagesPerSecond should
-//     match it (in parts), and a batch must fit SendTimeout at that rate
-//     (1000 single-part messages take about 3 s with 4 binds).
+//     4 binds at the seeds' 80); a batch must fit SendTimeout at that rate
+//     (1000 single-part messages take about 3 s with 4 binds). The doors
+//     (internal/door) size SMPP batches at a quarter second per bind.
 package smppsender

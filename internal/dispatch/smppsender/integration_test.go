@@ -23,6 +23,7 @@ import (
 	"arauto/internal/sandbox"
 	"arauto/internal/schedule"
 	"arauto/internal/smpp/esme"
+	"arauto/internal/sms"
 	"arauto/internal/wavy"
 	"arauto/store"
 	"arauto/store/storetest"
@@ -109,13 +110,9 @@ func (r *rig) seed() {
 	r.campID = c.ID
 }
 
-func compile(tpl string, cols []string) (func([]string) string, error) {
-	c, err := message.Compile(tpl, cols)
-	if err != nil {
-		return nil, err
-	}
-	return c.Render, nil
-}
+// compile is the dispatcher's SMS rendering, under the default billing
+// rule.
+var compile = dispatch.SMSCompiler(func(context.Context) (sms.Rule, error) { return sms.Default, nil })
 
 // sender is the Sender under test; lookup wires the HTTPS status search.
 func (r *rig) sender(lookup bool) smppsender.Sender {

@@ -102,7 +102,7 @@ func classify(msgs []dispatch.Message, res []esme.Result) ([]dispatch.Accepted, 
 	for i, r := range res {
 		switch r.Outcome {
 		case esme.Accepted:
-			acc = append(acc, dispatch.Accepted{MessageID: msgs[i].ID, ProviderID: r.IDs[0]})
+			acc = append(acc, dispatch.Accepted{MessageID: msgs[i].ID, ProviderID: r.IDs[0], Links: r.IDs})
 			continue
 		case esme.Unsent:
 			unsent = append(unsent, msgs[i].ID)
@@ -143,6 +143,11 @@ func classify(msgs []dispatch.Message, res []esme.Result) ([]dispatch.Accepted, 
 	}
 	return acc, err
 }
+
+// LinksProviderIDs reports true: SMPP receipts name each part by its
+// own message id, never the correlationId, so every part's id is linked
+// to its message (dispatch.Linker).
+func (s Sender) LinksProviderIDs() bool { return true }
 
 // ErrNoLookup is Find's error when no status search is configured.
 var ErrNoLookup = errors.New("smppsender: no status search to reconcile with")

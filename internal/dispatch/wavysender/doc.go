@@ -33,15 +33,13 @@
 //
 // Account limits: an answer meaning the account has no credit or quota
 // left (wavy.ErrAccountLimit: NO_CREDIT 201, CUSTOMER_QUOTA_BLOCKED 215)
-// is classified dispatch.ErrTryLater, so nothing is failed, and keeps
-// wavy.ErrAccountLimit in its chain. What the dispatcher must do with it
-// (to be wired with a dispatch class of its own, since dispatch does not
-// import wavy): pause the campaign at once with the reason "no credit or
-// quota left", requeue the batch, and not back off and retry by itself;
-// the user resumes once the account is topped up. The same holds when the
-// delivery side sees a sent status whose wavy.StatusCode.AccountLimit is
-// set (the seeds report 201 and 215 that way, after the request was
-// accepted): those messages were not billed and may be queued again.
+// is classified dispatch.ErrAccountLimit: the dispatcher pauses the
+// campaign at once, puts the batch back in the queue and leaves the retry
+// to the person who resumes. The same holds when the delivery side sees a
+// sent status whose wavy.StatusCode.AccountLimit is set (the seeds report
+// 201 and 215 that way, after the request was accepted): those messages
+// were not sent and go back to the queue (internal/delivery). Find does
+// not count such a record as the provider knowing the message.
 //
 // Reconciliation: the seeds document a status search for SMS only, none
 // for WhatsApp, so Find cannot verify a WhatsApp message and

@@ -15,9 +15,9 @@ import (
 	"arauto/internal/campaign"
 	"arauto/internal/dispatch"
 	"arauto/internal/dispatch/wavysender"
-	"arauto/internal/message"
 	"arauto/internal/recipient"
 	"arauto/internal/sandbox"
+	"arauto/internal/sms"
 	"arauto/internal/wavy"
 	"arauto/store"
 	"arauto/store/storetest"
@@ -75,13 +75,9 @@ func (r *rig) seed() {
 	r.campID, r.listID = c.ID, l.ID
 }
 
-func compile(tpl string, cols []string) (func([]string) string, error) {
-	c, err := message.Compile(tpl, cols)
-	if err != nil {
-		return nil, err
-	}
-	return c.Render, nil
-}
+// compile is the dispatcher's SMS rendering, under the default billing
+// rule.
+var compile = dispatch.SMSCompiler(func(context.Context) (sms.Rule, error) { return sms.Default, nil })
 
 func (r *rig) worker(cfg dispatch.Config) *dispatch.Worker {
 	return r.workerWith(cfg, wavysender.Config{RequestsPerSecond: -1, RetryBase: time.Millisecond, RetryMax: 5 * time.Millisecond})

@@ -39,7 +39,7 @@ func TestWhatsAppResult(t *testing.T) {
 		{"busy one: only its recipient is retried later", []waOutcome{ok(1), failed(busy), ok(3)}, []int64{1, 3}, []int64{}, true, dispatch.ErrTryLater},
 		{"refused, the last never started (time ran out)", []waOutcome{ok(1), failed(refused), notStarted}, []int64{1}, []int64{3}, true, dispatch.ErrRejected},
 		{"unknown outranks refused, which is queued again", []waOutcome{failed(refused), failed(unknown), ok(3)}, []int64{3}, []int64{1}, true, nil},
-		{"no credit outranks busy", []waOutcome{failed(busy), failed(noCredit), notStarted}, nil, []int64{1, 3}, true, dispatch.ErrTryLater},
+		{"no credit outranks busy", []waOutcome{failed(busy), failed(noCredit), notStarted}, nil, []int64{1, 3}, true, dispatch.ErrAccountLimit},
 		{"time ran out", []waOutcome{ok(1), notStarted, notStarted}, []int64{1}, []int64{2, 3}, true, dispatch.ErrTryLater},
 	}
 	for _, tt := range tests {
@@ -84,7 +84,7 @@ func TestWhatsAppResult(t *testing.T) {
 	}
 	// The account limit keeps its wavy identity for the dispatcher.
 	_, err := whatsAppResult([]*waGroup{{msgs: []dispatch.Message{{ID: 1}}}}, []waOutcome{failed(noCredit)})
-	if !errors.Is(err, wavy.ErrAccountLimit) || !errors.Is(err, dispatch.ErrTryLater) || errors.Is(err, dispatch.ErrRejected) {
-		t.Errorf("no credit: error = %v, want wavy.ErrAccountLimit as dispatch.ErrTryLater", err)
+	if !errors.Is(err, wavy.ErrAccountLimit) || !errors.Is(err, dispatch.ErrAccountLimit) || errors.Is(err, dispatch.ErrRejected) {
+		t.Errorf("no credit: error = %v, want wavy.ErrAccountLimit as dispatch.ErrAccountLimit", err)
 	}
 }

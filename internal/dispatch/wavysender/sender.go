@@ -112,12 +112,22 @@ func (s *Sender) Send(ctx context.Context, b dispatch.Batch) ([]dispatch.Accepte
 		ExpiresInMinutes: b.Campaign.Schedule.Expiry.InMinutes,
 		ExpiresDate:      expiresDate,
 		TimeZone:         timeZone,
+		SubAccount:       b.Campaign.SubAccount,
+		FlowID:           b.Campaign.FlowID,
+		TemplateID:       b.Campaign.TemplateID,
+		TemplateName:     b.Campaign.TemplateName,
 	}
+	// A template or flow kept at the provider supplies the text: the
+	// composer's text only stood for it in the preview and the cost.
+	providerText := b.Campaign.FlowID != "" || b.Campaign.TemplateID != 0 || b.Campaign.TemplateName != ""
 	byCorr := make(map[string]int64, len(b.Messages))
 	for i, m := range b.Messages {
 		corr := dispatch.CorrelationID(m.CampaignID, m.ID)
 		byCorr[corr] = m.ID
 		req.Messages[i] = wavy.BulkMessage{Destination: m.Phone, MessageText: m.Text, CorrelationID: corr}
+		if providerText {
+			req.Messages[i].MessageText = ""
+		}
 	}
 	// The client matches an answer without correlationIds by position.
 	resp, err := c.SendBulkSMS(ctx, req)
@@ -253,7 +263,7 @@ func (s *Sender) sendWhatsApp(ctx context.Context, b dispatch.Batch) ([]dispatch
 // (the launch window closed first).
 func (s *Sender) sendGroup(ctx, launch context.Context, c *wavy.Client, camp dispatch.Campaign, w message.WhatsApp, g *waGroup) waOutcome {
 	req := wavy.WhatsAppRequest{Message: WhatsAppMessage(w, g.r), CampaignAlias: camp.Alias, DefaultExtraInfo: camp.ExtraInfo,
-		Destinations: make([]wavy.WhatsAppDestination, len(g.msgs))}
+		FlowID: camp.FlowID, Destinations: make([]wavy.WhatsAppDestination, len(g.msgs))}
 	byCorr := make(map[string]int64, len(g.msgs))
 	for i, m := range g.msgs {
 		corr := dispatch.CorrelationID(m.CampaignID, m.ID)
@@ -474,7 +484,8 @@ func wavyContact(c message.WhatsAppContact) wavy.Contact {
 }
 
 // Find looks messages up with the status search (1 request per second,
-// enforced by the client's limiter).
+// enforced by the client's limiter). Records of messages refused for the
+// account's credit or quota are not "known": those were never sent.
 func (s *Sender) Find(ctx context.Context, correlationIDs []string) (map[string]string, error) {
 	c, err := s.client(ctx)
 	if err != nil {
@@ -486,6 +497,16 @@ func (s *Sender) Find(ctx context.Context, correlationIDs []string) (map[string]
 	}
 	found := make(map[string]string, len(sts))
 	for _, st := range sts {
+		// A message refused for the account's credit or quota was not
+		// sent: the provider knows it, but it must go again (a message
+		// queued again after an account limit has that record too).
+		sc, ok := wavy.LookupStatus(st.SentStatusCode)
+		if !ok {
+			sc, ok = wavy.LookupStatusName(st.SentStatus)
+		}
+		if ok && sc.AccountLimit {
+			continue
+		}
 		if st.CorrelationID != "" && st.ID != "" {
 			found[st.CorrelationID] = st.ID
 		}
@@ -495,17 +516,17 @@ func (s *Sender) Find(ctx context.Context, correlationIDs []string) (map[string]
 
 // classify maps the client's error kinds onto the dispatcher's. What the
 // client calls an unknown outcome stays unclassified: the dispatcher then
-// reconciles instead of guessing. wavy.ErrAccountLimit (NO_CREDIT, the
-// quota) has no class of its own in dispatch yet: it travels as
-// ErrTryLater, so nothing is failed, with the wavy error kept in the chain
-// for errors.Is (see the package documentation for what the dispatcher
-// must do with it).
+// reconciles instead of guessing. An exhausted account
+// (wavy.ErrAccountLimit: NO_CREDIT, the quota) is dispatch.ErrAccountLimit,
+// which pauses the campaign; the wavy error stays in the chain.
 func classify(err error) error {
 	switch {
 	case errors.Is(err, wavy.ErrUnauthorized):
 		return fmt.Errorf("%w: %w", dispatch.ErrUnauthorized, err)
 	case errors.Is(err, wavy.ErrRejected):
 		return fmt.Errorf("%w: %w", dispatch.ErrRejected, err)
+	case errors.Is(err, wavy.ErrAccountLimit):
+		return fmt.Errorf("%w: %w", dispatch.ErrAccountLimit, err)
 	case errors.Is(err, wavy.ErrTryLater):
 		return fmt.Errorf("%w: %w", dispatch.ErrTryLater, err)
 	}

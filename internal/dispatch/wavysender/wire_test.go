@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -126,18 +127,18 @@ func TestBulkAnswerWithoutCorrelationIDs(t *testing.T) {
 	r := newWireRig(t, time.Now(), `{"id":"ce528d70-013b-11e7-98f2-e27c463c8809","messages":[{"id":"ce528d71-013b-11e7-98f2-e27c463c8809"},{"id":"ce528d72-013b-11e7-98f2-e27c463c8809"}]}`)
 	acc, err := r.sender.Send(context.Background(), smsBatch(dispatch.Campaign{}))
 	want := []dispatch.Accepted{{MessageID: 1, ProviderID: "ce528d71-013b-11e7-98f2-e27c463c8809"}, {MessageID: 2, ProviderID: "ce528d72-013b-11e7-98f2-e27c463c8809"}}
-	if err != nil || len(acc) != 2 || acc[0] != want[0] || acc[1] != want[1] {
+	if err != nil || !slices.EqualFunc(acc, want, func(a, b dispatch.Accepted) bool { return a.MessageID == b.MessageID && a.ProviderID == b.ProviderID }) {
 		t.Errorf("Send = %+v, %v, want %+v", acc, err, want)
 	}
 }
 
 // TestNoCreditIsNotARefusal checks that an answer naming NO_CREDIT leaves
-// the messages to be sent later (try later) and names the account limit.
+// the messages to be sent later, of the class that pauses the campaign.
 func TestNoCreditIsNotARefusal(t *testing.T) {
 	r := newWireRig(t, time.Now(), `{"errorCode":201,"errorMessage":"NO_CREDIT"}`)
 	_, err := r.sender.Send(context.Background(), smsBatch(dispatch.Campaign{}))
-	if !errors.Is(err, wavy.ErrAccountLimit) || !errors.Is(err, dispatch.ErrTryLater) || errors.Is(err, dispatch.ErrRejected) {
-		t.Errorf("Send error = %v, want wavy.ErrAccountLimit as dispatch.ErrTryLater, not a refusal", err)
+	if !errors.Is(err, wavy.ErrAccountLimit) || !errors.Is(err, dispatch.ErrAccountLimit) || errors.Is(err, dispatch.ErrRejected) {
+		t.Errorf("Send error = %v, want wavy.ErrAccountLimit as dispatch.ErrAccountLimit, not a refusal", err)
 	}
 }
 
@@ -235,7 +236,7 @@ func TestWhatsAppBatchStopsOnlyForTheAccount(t *testing.T) {
 		wantClass    error
 	}{
 		{"401 stops the batch", http.StatusUnauthorized, `{"errorMessage":"bad token"}`, 1, 4, dispatch.ErrUnauthorized},
-		{"NO_CREDIT stops the batch", http.StatusBadRequest, `{"errorMessage":"NO_CREDIT"}`, 1, 4, dispatch.ErrTryLater},
+		{"NO_CREDIT stops the batch", http.StatusBadRequest, `{"errorMessage":"NO_CREDIT"}`, 1, 4, dispatch.ErrAccountLimit},
 		{"400 for each is each one's", http.StatusBadRequest, `{"errorMessage":"invalid parameter"}`, 5, 0, dispatch.ErrRejected},
 	}
 	for _, tt := range tests {
@@ -268,5 +269,62 @@ func TestWhatsAppBatchStopsOnlyForTheAccount(t *testing.T) {
 				t.Errorf("%d requests made, %d recipients unsent, want %d and %d", requests, len(stopped.Unsent), tt.wantRequests, tt.wantUnsent)
 			}
 		})
+	}
+}
+
+// TestSendOptionsOnTheWire: a campaign's sub-account, bot flow and SMS
+// template at Wavy travel with its messages; a template or flow supplies
+// the text, so none is sent. A WhatsApp campaign's flow travels too.
+func TestSendOptionsOnTheWire(t *testing.T) {
+	tests := []struct {
+		name     string
+		campaign dispatch.Campaign
+		root     map[string]any // fields of the request
+		text     bool           // messageText sent
+	}{
+		{"sub-account only: the text goes", dispatch.Campaign{SubAccount: "Marketing"}, map[string]any{"subAccount": "Marketing"}, true},
+		{"template by id and name", dispatch.Campaign{SubAccount: "Loja 12", TemplateID: 31, TemplateName: "boas-vindas"},
+			map[string]any{"subAccount": "Loja 12", "templateId": float64(31), "templateName": "boas-vindas"}, false},
+		{"bot flow", dispatch.Campaign{FlowID: "14f8142d-e731-4971-8220-5a76a12c413f"},
+			map[string]any{"flowId": "14f8142d-e731-4971-8220-5a76a12c413f"}, false},
+		{"none", dispatch.Campaign{}, map[string]any{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r := newWireRig(t, time.Now(), "")
+			if _, err := r.sender.Send(context.Background(), smsBatch(tt.campaign)); err != nil {
+				t.Fatal(err)
+			}
+			body := r.lastBody(t)
+			for _, k := range []string{"subAccount", "flowId", "templateId", "templateName"} {
+				if got, want := body[k], tt.root[k]; got != want {
+					t.Errorf("%s on the wire got %v, want %v", k, got, want)
+				}
+			}
+			msgs, _ := body["messages"].([]any)
+			for _, m := range msgs {
+				_, has := m.(map[string]any)["messageText"]
+				if has != tt.text {
+					t.Errorf("message %v: messageText sent %v, want %v", m, has, tt.text)
+				}
+			}
+			for _, m := range r.sb.Messages() {
+				if m.SubAccount != tt.campaign.SubAccount || m.FlowID != tt.campaign.FlowID {
+					t.Errorf("provider recorded sub-account %q flow %q, want %q %q", m.SubAccount, m.FlowID, tt.campaign.SubAccount, tt.campaign.FlowID)
+				}
+			}
+		})
+	}
+	// WhatsApp: the flow goes in the request.
+	r := newWireRig(t, time.Now(), "")
+	w := message.WhatsApp{Kind: message.WhatsAppTemplate, Template: &message.WhatsAppTemplateMsg{Namespace: "ns", ElementName: "oi",
+		LanguageCode: "pt_BR", BodyText: "Oi"}}
+	b := dispatch.Batch{Campaign: dispatch.Campaign{ID: 5, Channel: "whatsapp", WhatsApp: w.JSON(), FlowID: "bot-7"},
+		Messages: []dispatch.Message{{ID: 1, CampaignID: 5, Phone: "5511988887777"}}}
+	if _, err := r.sender.Send(context.Background(), b); err != nil {
+		t.Fatal(err)
+	}
+	if got := r.lastBody(t)["flowId"]; got != "bot-7" {
+		t.Errorf("whatsapp flowId on the wire got %v, want bot-7", got)
 	}
 }

@@ -1,0 +1,98 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"arauto/internal/dispatch"
+	"arauto/internal/recipient"
+)
+
+// SendingCampaigns counts the campaigns sending now and the messages on
+// their way (claimed, not yet answered), which the doors to Wavy must not
+// change under: a message must be settled through the door that took it.
+func (s *Store) SendingCampaigns(ctx context.Context) (campaigns, inFlight int, err error) {
+	err = s.r.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM campaigns WHERE state = 'running'),
+		(SELECT count(*) FROM messages INDEXED BY messages_submitting WHERE state = 'submitting')`).Scan(&campaigns, &inFlight)
+	if err != nil {
+		return 0, 0, fmt.Errorf("store: campaigns sending: %w", err)
+	}
+	return campaigns, inFlight, nil
+}
+
+// DispatchCampaign returns one campaign as the dispatcher sees it (the
+// operator's download of its batch file renders it the same way).
+func (s *Store) DispatchCampaign(ctx context.Context, id int64) (dispatch.Campaign, error) {
+	var c dispatch.Campaign
+	var start int64
+	var columns, schedule string
+	err := s.r.QueryRowContext(ctx, `SELECT c.id, c.alias, c.channel, c.state, coalesce(c.scheduled_at, 0), c.flash, c.extra_info,
+			coalesce(c.message, ''), coalesce(l.columns, ''), c.schedule, c.whatsapp
+		FROM campaigns c LEFT JOIN lists l ON l.id = c.list_id WHERE c.id = ?`, id).
+		Scan(&c.ID, &c.Alias, &c.Channel, &c.State, &start, &c.Flash, &c.ExtraInfo, &c.Message, &columns, &schedule, &c.WhatsApp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return c, fmt.Errorf("store: campaign %d: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return c, fmt.Errorf("store: campaign %d: %w", id, err)
+	}
+	c.StartAt = fromMS(start)
+	if columns != "" {
+		c.Columns = strings.Split(columns, recipient.FieldSeparator)
+	}
+	if schedule != "" && schedule != "{}" {
+		if err := json.Unmarshal([]byte(schedule), &c.Schedule); err != nil {
+			return c, fmt.Errorf("store: campaign %d schedule: %w", id, err)
+		}
+	}
+	return c, nil
+}
+
+// FileMessages returns up to limit messages of a campaign with id above
+// after that are sent or still to send (queued, submitting, accepted),
+// with their recipients' fields, in id order: what the campaign's batch
+// files carry.
+func (s *Store) FileMessages(ctx context.Context, campaignID, after int64, limit int) ([]dispatch.Message, error) {
+	var listID sql.NullInt64
+	if err := s.r.QueryRowContext(ctx, "SELECT list_id FROM campaigns WHERE id = ?", campaignID).Scan(&listID); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, fmt.Errorf("store: file messages of campaign %d: %w", campaignID, ErrNotFound)
+		}
+		return nil, fmt.Errorf("store: file messages of campaign %d: %w", campaignID, err)
+	}
+	rows, err := s.r.QueryContext(ctx, `SELECT id, phone, row FROM messages
+		WHERE campaign_id = ? AND id > ? AND state IN ('queued', 'submitting', 'accepted') ORDER BY id LIMIT ?`, campaignID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: file messages of campaign %d: %w", campaignID, err)
+	}
+	var out []dispatch.Message
+	for rows.Next() {
+		m := dispatch.Message{CampaignID: campaignID}
+		var row string
+		if err := rows.Scan(&m.ID, &m.Phone, &row); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: file messages of campaign %d: %w", campaignID, err)
+		}
+		m.Fields = []string{row} // the row number until fillFields
+		out = append(out, m)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: file messages of campaign %d: %w", campaignID, err)
+	}
+	if len(out) == 0 || !listID.Valid {
+		for i := range out {
+			out[i].Fields = nil
+		}
+		return out, nil
+	}
+	if err := s.fillFields(ctx, listID.Int64, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
