@@ -199,6 +199,7 @@ func (s *Store) DeleteList(ctx context.Context, id int64) error {
 // recipientsPerStatement is how many recipients one INSERT carries: the
 // round trip through database/sql costs more than SQLite's work per row.
 const recipientsPerStatement = 200
+
 // DeleteAbandonedUploads deletes the lists still waiting for their column
 // mapping ("uploaded") since before, and returns their uploaded files for
 // the caller to remove. A list whose mapping started meanwhile is left

@@ -15,8 +15,8 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/unicode/norm"
 
-	"arauto/internal/contact"
 	"arauto/internal/audit"
+	"arauto/internal/contact"
 	"arauto/internal/listimport"
 	"arauto/internal/recipient"
 	"arauto/views"
