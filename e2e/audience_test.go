@@ -104,7 +104,7 @@ func TestAudienceJourney(t *testing.T) {
 	click(t, page, "button", "Usar esta lista")
 	must(t, expect.Locator(page.GetByText("Segmento “SP ouro” escolhido. Contatos agora: 2.")).ToBeVisible())
 	writeAndSend(t, page, "{{nome}}, clientes ouro têm frete grátis nesta semana!")
-	must(t, expect.Locator(progressStat(page, "sent")).ToHaveText("2"))
+	must(t, expect.Locator(figure(page, "submitted")).ToHaveText("2"))
 
 	// A second campaign the same day, to the club: Ana and Bruno already
 	// had their message, only Davi gets one, and the report says why.
@@ -119,11 +119,13 @@ func TestAudienceJourney(t *testing.T) {
 	topShot(t, page, "campaign-review-capped")
 	click(t, page, "button", "Confirmar e enviar agora")
 	must(t, expect.Locator(stateBadge(page, "completed")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(30000)}))
-	must(t, expect.Locator(progressStat(page, "sent")).ToHaveText("1"))
-	must(t, expect.Locator(progressStat(page, "capped")).ToHaveText("2"))
+	must(t, expect.Locator(figure(page, "submitted")).ToHaveText("1"))
+	must(t, expect.Locator(figure(page, "capped")).ToHaveText("2"))
 	goTo(t, page, fmt.Sprintf("%s/campaigns/%d/report", s.URL, second))
-	must(t, expect.Locator(page.Locator("li[data-cap] .failure-n")).ToHaveText("2"))
-	must(t, expect.Locator(page.Locator("li[data-cap] [data-cap-rule]")).ToHaveText("Já tinham recebido o máximo da regra: no máximo 1 mensagem por número a cada 1 dia (SMS)."))
+	capReason := page.Locator(`li[data-reason="capped"]`)
+	must(t, expect.Locator(capReason.Locator(`[data-figure="reason"]`)).ToHaveText("2"))
+	must(t, expect.Locator(capReason.Locator(".failure-reason")).ToHaveText("Limite de frequência"))
+	must(t, expect.Locator(capReason.Locator(".failure-meaning")).ToHaveText("Já tinham recebido o máximo da regra: no máximo 1 mensagem por número a cada 1 dia (SMS)."))
 	goTo(t, page, fmt.Sprintf("%s/campaigns/%d/report?outcome=capped#recipients", s.URL, second))
 	capped := page.Locator("#recipients tbody tr")
 	must(t, expect.Locator(capped).ToHaveCount(2))
@@ -191,9 +193,9 @@ func TestAudienceJourney(t *testing.T) {
 	click(t, page, "link", "Revisar e enviar")
 	click(t, page, "button", "Confirmar e enviar agora")
 	must(t, expect.Locator(stateBadge(page, "completed")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(30000)}))
-	must(t, expect.Locator(progressStat(page, "sent")).ToHaveText("1"))   // Carla
-	must(t, expect.Locator(progressStat(page, "capped")).ToHaveText("2")) // Bruno and Davi
-	must(t, expect.Locator(progressStat(page, "suppressed")).ToHaveText("1"))
+	must(t, expect.Locator(figure(page, "submitted")).ToHaveText("1"))   // Carla
+	must(t, expect.Locator(figure(page, "capped")).ToHaveText("2")) // Bruno and Davi
+	must(t, expect.Locator(figure(page, "suppressed")).ToHaveText("1"))
 	goTo(t, page, fmt.Sprintf("%s/campaigns/%d/report?outcome=suppressed#recipients", s.URL, third))
 	skipped := page.Locator("#recipients tbody tr")
 	must(t, expect.Locator(skipped).ToHaveCount(1))
