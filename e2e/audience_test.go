@@ -161,6 +161,12 @@ func TestAudienceJourney(t *testing.T) {
 	must(t, expect.Locator(page.Locator("[data-privacy-done]")).ToContainText("apagado"))
 	must(t, expect.Locator(page.Locator("tr[data-audit=erase]")).ToHaveCount(2))
 	topShot(t, page, "privacy-erased")
+	// The general audit log has it too, without the number.
+	goTo(t, page, s.URL+"/audit")
+	must(t, expect.Locator(page.Locator("table").GetByText("Apagou dados de um titular")).ToHaveCount(1))
+	if body, _ := page.Locator("main").TextContent(); strings.Contains(body, "97777-1001") || strings.Contains(body, anaPhone) {
+		t.Errorf("the audit log names the erased number")
+	}
 
 	// Gone from the contacts, the inbox and the exports.
 	goTo(t, page, s.URL+"/contacts?q="+anaPhone)

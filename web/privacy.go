@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/contact"
 	"arauto/internal/i18n"
 	"arauto/internal/recipient"
@@ -78,6 +80,7 @@ func (s *Server) exportNumber(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("data subject export", "format", as, "by", currentUser(c).ID)
+	s.recordSubject(c, audit.ContactExported, phone, "format", string(as))
 	name := "dados-" + phone
 	if as == contact.ExportJSON {
 		c.Set(fiber.HeaderContentType, "application/json; charset=utf-8")
@@ -113,6 +116,8 @@ func (s *Server) eraseNumber(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("number erased on request", "list_rows", e.ListRows, "messages", e.Messages, "replies", e.Replies, "by", currentUser(c).ID)
+	s.recordSubject(c, audit.ContactErased, phone, "list_rows", strconv.Itoa(e.ListRows), "messages", strconv.Itoa(e.Messages),
+		"replies", strconv.Itoa(e.Replies))
 	l := lang(c)
 	return s.renderPrivacy(c, fiber.StatusOK, "", "", tr(c, "privacy.erased", formatPhoneText(phone),
 		i18n.FormatInt(l, e.ListRows), i18n.FormatInt(l, e.Messages), i18n.FormatInt(l, e.Replies)))
@@ -201,4 +206,16 @@ func dossierWorkbook(lang string, d contact.Dossier) (*excelize.File, error) {
 		f.SetColWidth(name, "A", "E", 28)
 	}
 	return f, nil
+}
+
+// recordSubject adds a data subject request to the general audit log too,
+// naming the number by its hash only (audit_privacy keeps the requests'
+// own append-only record).
+func (s *Server) recordSubject(c *fiber.Ctx, action audit.Action, phone string, detail ...string) {
+	subject, err := s.contacts.Subject(c.UserContext(), phone)
+	if err != nil {
+		s.log.Error("audit: hash the data subject", "err", err)
+		return
+	}
+	s.record(c, action, "contact", nil, subject, detail...)
 }

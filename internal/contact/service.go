@@ -201,6 +201,10 @@ func (s *Service) events(ctx context.Context, phone string, limit int) ([]Event,
 	return evs, nil
 }
 
+// Subject is the audit logs' name for a number: its keyed hash, never the
+// number.
+func (s *Service) Subject(ctx context.Context, phone string) (string, error) { return s.subject(ctx, phone) }
+
 // subject is the audit log's name for a number.
 func (s *Service) subject(ctx context.Context, phone string) (string, error) {
 	p, err := s.Store.Pepper(ctx)
