@@ -59,4 +59,12 @@
 //     receiver is active), and the outbox of deliveries the outhook worker
 //     fans them out to. Receivers' signing secrets are sealed like the Wavy
 //     token.
+//   - The contact book (contacts.go, segments.go, segment_audience.go,
+//     contact_activity.go, audience.go, privacy.go): contacts are upserted
+//     in chunks by the list import, a segment filter is compiled here to a
+//     condition on contacts (bound values only), a segment audience is
+//     frozen into a list of kind 'segment' at launch, the frequency cap
+//     and local-time claims read the outbox, and an erasure removes a
+//     number everywhere in one transaction (the compressed raw events
+//     included) keeping only its keyed hash; audit_privacy is append-only.
 package store

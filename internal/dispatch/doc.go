@@ -46,6 +46,14 @@
 // reconciler finds be linked by provider id (Linker: SMPP receipts name no
 // correlationId).
 //
+// Audiences (issue 16): with Config.FrequencyCap and a Store that is a
+// CapStore, the messages of numbers that already had the rule's maximum
+// within its window are marked capped (the rule recorded as the reason)
+// instead of sent. A campaign sent in each recipient's own time (its
+// window read per DDD zone, holidays optionally closed) claims only the
+// areas whose window is open, through a Store that is an AreaClaimer.
+// Numbers erased on request are suppressed when claimed.
+//
 // The package declares the Store and Sender it needs; main wires the SQLite
 // store and the doors to Wavy (internal/door) to them.
 package dispatch

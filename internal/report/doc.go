@@ -26,6 +26,7 @@
 //	r:billed                                  segments billed (Billed, per message)
 //	code:<n>                                  failures by status code
 //	refused:<kind>                            refusals here, by dispatch.RefusalKind
+//	capped, cap:<frequency rule>              kept back by the frequency cap, by rule
 //	carrier:<NAME>:sent|delivered|failed      by carrier
 //	lat:<bucket>                              sent->delivered latency histogram
 //	ts:<unix minute>:sent|delivered|read      timeline
