@@ -203,7 +203,9 @@ func (s *Service) events(ctx context.Context, phone string, limit int) ([]Event,
 
 // Subject is the audit logs' name for a number: its keyed hash, never the
 // number.
-func (s *Service) Subject(ctx context.Context, phone string) (string, error) { return s.subject(ctx, phone) }
+func (s *Service) Subject(ctx context.Context, phone string) (string, error) {
+	return s.subject(ctx, phone)
+}
 
 // subject is the audit log's name for a number.
 func (s *Service) subject(ctx context.Context, phone string) (string, error) {
