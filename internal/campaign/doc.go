@@ -29,7 +29,12 @@
 //   - the pre-flight gathers its Facts (the open WhatsApp sessions from
 //     Service.Sessions when set); launch runs it again and schedules
 //     the campaign in one store call; unschedule, pause, resume and cancel
-//     move it; each wakes the dispatcher.
+//     move it; each wakes the dispatcher;
+//   - a draft's audience is a list or a segment (audience.go, over
+//     Service.Audience): a segment is walked and counted live until the
+//     launch freezes its contacts into the campaign's own list in the same
+//     store call that schedules it (Unschedule thaws it); the pre-flight
+//     counts the recipients Service.FrequencyCap would keep back.
 //
 // web wires the SQLite store and the provider's client to it.
 package campaign
