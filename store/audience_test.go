@@ -78,7 +78,7 @@ func listOf(t *testing.T, s *Store, phones ...string) int64 {
 }
 
 // scheduledCampaign stores an SMS campaign to the list, scheduled from at.
-func scheduledCampaign(t *testing.T, s *Store, listID int64, sc schedule.Schedule, at time.Time) int64 {
+func scheduledCampaign(t *testing.T, s *Store, listID int64, sc schedule.Schedule, at time.Time, set ...string) int64 {
 	t.Helper()
 	ctx := context.Background()
 	remoteIDs++
@@ -86,6 +86,11 @@ func scheduledCampaign(t *testing.T, s *Store, listID int64, sc schedule.Schedul
 		Channel: campaign.SMS, ListID: listID, Message: "Oi {{nome}}", State: campaign.Draft}
 	if err := s.CreateCampaign(ctx, c); err != nil {
 		t.Fatal(err)
+	}
+	for _, col := range set {
+		if _, err := s.w.ExecContext(ctx, "UPDATE campaigns SET "+col+" WHERE id = ?", c.ID); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := s.SaveCampaignSchedule(ctx, c.ID, sc, at); err != nil {
 		t.Fatal(err)
@@ -203,6 +208,10 @@ func TestFrequencyCapSkipsAndNamesTheRule(t *testing.T) {
 	clk.set(clk.now().Add(24 * time.Hour))
 	id3 := scheduledCampaign(t, s, first, sc, clk.now())
 	waitCounts(t, s, id3, map[string]int64{"accepted": 2})
+	// Messages sent one by one through the API (a transactional stream)
+	// are never held back by the marketing rule.
+	idT := scheduledCampaign(t, s, second, sc, clk.now(), "api_stream = 1")
+	waitCounts(t, s, idT, map[string]int64{"accepted": 3})
 }
 
 // TestContactActivityFollowsSendsAndEvents: an accepted message, a

@@ -81,7 +81,7 @@ type CapStore interface {
 // the batch can go back to the queue.
 func (w *Worker) capped(ctx context.Context, c Campaign, msgs []Message, ids []int64) ([]Message, []int64, error) {
 	cs, ok := w.store.(CapStore)
-	if w.cfg.FrequencyCap == nil || !ok || len(msgs) == 0 {
+	if w.cfg.FrequencyCap == nil || !ok || len(msgs) == 0 || c.Transactional {
 		return msgs, ids, nil
 	}
 	rule, err := w.cfg.FrequencyCap(ctx, c.Channel)

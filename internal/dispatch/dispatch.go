@@ -46,6 +46,10 @@ type Campaign struct {
 	FlowID       string
 	TemplateID   int64
 	TemplateName string
+	// Transactional marks the hidden stream of messages sent one by one
+	// through the API: the frequency cap, a marketing rule, never holds
+	// them back (they still count towards it).
+	Transactional bool
 }
 
 // NoSessionReason is why a free-form WhatsApp message was not sent.
