@@ -282,3 +282,32 @@ func TestSegmentAudienceIsFrozenAtLaunch(t *testing.T) {
 		t.Errorf("frozen list after thaw got %v, want it removed", err)
 	}
 }
+
+// TestSegmentFieldValuesWithQuotes: a value the JSONB blob keeps escaped
+// (a quote, a backslash) is still found by equals, contains and in.
+func TestSegmentFieldValuesWithQuotes(t *testing.T) {
+	s := storetest.New(t)
+	ctx := context.Background()
+	importRows(t, s, "Apelidos", []string{"nome"},
+		[]string{"5511987650001", `José "Zezinho"`},
+		[]string{"5511987650002", `Ana \ Bia`},
+		[]string{"5511987650003", "Carla"})
+	for _, tt := range []struct {
+		op   segment.Op
+		vals []string
+		want int64
+	}{
+		{segment.Equals, []string{`jose "zezinho"`}, 1},
+		{segment.Contains, []string{`"zezinho`}, 1},
+		{segment.Contains, []string{"zezinho"}, 1},
+		{segment.Equals, []string{`ana \ bia`}, 1},
+		{segment.In, []string{`JOSÉ "ZEZINHO"`, "carla"}, 2},
+		{segment.In, []string{"carla", "bia"}, 1},
+	} {
+		f := segment.Filter{Match: segment.All, Rules: []segment.Rule{{Kind: segment.KindAttr, Field: "nome", Op: tt.op, Values: tt.vals}}}
+		n, err := s.CountSegment(ctx, f, time.Now())
+		if err != nil || n != tt.want {
+			t.Errorf("%s %q got %d %v, want %d", tt.op, tt.vals, n, err, tt.want)
+		}
+	}
+}
