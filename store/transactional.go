@@ -92,7 +92,10 @@ var txnSQL = map[string]string{
 	"stream":    "SELECT campaign_id, list_id FROM api_streams WHERE key = ?",
 	"row":       "SELECT coalesce(max(row), 0) + 1 FROM recipients WHERE list_id = ?",
 	"recipient": "INSERT INTO recipients (list_id, row, phone, correlation_id, fields) VALUES (?, ?, ?, ?, ?)",
-	"message":   "INSERT INTO messages (campaign_id, row, phone, state) VALUES (?, ?, ?, ?)",
+	// The conversation with a number finds the messages sent to it through
+	// its list rows (recipient_numbers), as for a campaign's list.
+	"number":  "INSERT OR IGNORE INTO recipient_numbers (list_id, last4, row) VALUES (?, substr(?, -4), ?)",
+	"message": "INSERT INTO messages (campaign_id, row, phone, state) VALUES (?, ?, ?, ?)",
 	// The stream runs again whenever a message arrives; the dispatcher
 	// completes it when its queue is empty.
 	"campaign": `UPDATE campaigns SET last_message_id = ?,
@@ -262,6 +265,9 @@ func enqueueOne(ctx context.Context, tx *sql.Tx, q func(string) *sql.Stmt, e *tr
 		return err
 	}
 	if _, err := q("recipient").ExecContext(ctx, listID, row, e.Sent.Phone, e.Sent.CorrelationID, strings.Join(e.Fields, recipient.FieldSeparator)); err != nil {
+		return err
+	}
+	if _, err := q("number").ExecContext(ctx, listID, e.Sent.Phone, row); err != nil {
 		return err
 	}
 	res, err := q("message").ExecContext(ctx, campaignID, row, e.Sent.Phone, state)
