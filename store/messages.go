@@ -551,11 +551,18 @@ func (s *Store) CampaignSchedule(ctx context.Context, id int64) (schedule.Schedu
 // flagErased marks messages to numbers erased on request. It hashes the
 // claimed numbers only when some number was ever erased.
 func (s *Store) flagErased(ctx context.Context, ms []dispatch.Message) error {
-	var any bool
-	if err := s.r.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM erased_numbers)").Scan(&any); err != nil {
-		return fmt.Errorf("store: erased among claimed: %w", err)
+	if s.erased.Load() == 0 {
+		var some bool
+		if err := s.r.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM erased_numbers)").Scan(&some); err != nil {
+			return fmt.Errorf("store: erased among claimed: %w", err)
+		}
+		if some {
+			s.erased.CompareAndSwap(0, 2)
+		} else {
+			s.erased.CompareAndSwap(0, 1)
+		}
 	}
-	if !any {
+	if s.erased.Load() != 2 {
 		return nil
 	}
 	erased, err := s.ErasedNumbers(ctx)

@@ -317,6 +317,7 @@ func (s *Store) EraseNumber(ctx context.Context, phone, subject string, at time.
 	if err != nil {
 		return e, fmt.Errorf("store: erase a number: %w", err)
 	}
+	s.erased.Store(2)
 	return e, nil
 }
 

@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -42,6 +43,10 @@ type Store struct {
 	prepared sync.Map
 	// seal encrypts sensitive settings at rest (nil until SealSettings).
 	seal *sealer
+	// erased says whether any number was ever erased on request (0: not
+	// looked up yet, 1: none, 2: some), so claiming messages costs no
+	// query while none was (privacy.go).
+	erased atomic.Int32
 }
 
 // FileName is the database file inside the data directory.
