@@ -85,6 +85,7 @@ func (s *Server) routes() {
 		{"GET", "/campaigns/:id/message", user.Marketer, s.campaignMessagePage},
 		{"POST", "/campaigns/:id/message", user.Marketer, s.saveCampaignMessage},
 		{"POST", "/campaigns/:id/whatsapp/preview", user.Marketer, s.previewWhatsApp},
+		{"POST", "/campaigns/:id/whatsapp/library", user.Marketer, s.useLibraryTemplate},
 		{"POST", mediaUploadPath, user.Marketer, s.uploadWhatsAppMedia},
 		{"GET", "/campaigns/:id/schedule", user.Marketer, s.campaignSchedulePage},
 		{"POST", "/campaigns/:id/schedule", user.Marketer, s.saveCampaignSchedule},
@@ -120,6 +121,13 @@ func (s *Server) routes() {
 
 		// Message templates and the composer (templates.go, compose.go).
 		{"GET", "/templates", user.Viewer, s.templatesPage},
+		// The WhatsApp template library (walibrary.go), before /templates/:id.
+		{"GET", "/templates/whatsapp", user.Viewer, s.libraryPage},
+		{"GET", "/templates/whatsapp/new", user.Marketer, s.newLibraryPage},
+		{"POST", "/templates/whatsapp", user.Marketer, s.createLibraryTemplate},
+		{"GET", "/templates/whatsapp/:id", user.Viewer, s.libraryTemplatePage},
+		{"POST", "/templates/whatsapp/:id", user.Marketer, s.updateLibraryTemplate},
+		{"POST", "/templates/whatsapp/:id/delete", user.Marketer, s.deleteLibraryTemplate},
 		{"GET", "/templates/new", user.Marketer, s.newTemplatePage},
 		{"POST", "/templates", user.Marketer, s.createTemplate},
 		{"GET", "/templates/:id", user.Viewer, s.templatePage},
