@@ -18,6 +18,7 @@ import (
 	"arauto/internal/message"
 	"arauto/internal/recipient"
 	"arauto/internal/user"
+	"arauto/internal/walibrary"
 	"arauto/store"
 )
 
@@ -31,6 +32,8 @@ type seededPages struct {
 	// whatsApp is a draft WhatsApp campaign with contact cards; noCredit
 	// a campaign paused because the account ran out of credit.
 	whatsApp, noCredit int64
+	// library is a WhatsApp library template with long names and buttons.
+	library int64
 }
 
 // seedLayout adds, next to seedCampaign's sent campaign, what makes pages
@@ -96,6 +99,14 @@ func seedLayout(t *testing.T, dir string) seededPages {
 		t.Fatal(err)
 	}
 	p.whatsApp = wa.ID
+	lib := &walibrary.Template{Namespace: strings.ToLower(longName) + "_ns", ElementName: strings.ToLower(longName), LanguageCode: "pt_BR",
+		HeaderKind: "text", HeaderText: "Pedido {{1}}", HeaderParams: []string{"pedido"}, BodyText: "Olá {{1}}, sua oferta de {{2}} chegou!",
+		BodyParams: []string{"nome", "valor"}, FooterText: "Loja Arauto", Status: walibrary.Paused,
+		Buttons: []walibrary.Button{{Kind: walibrary.ButtonReply, Text: "Quero"}, {Kind: walibrary.ButtonURL, Text: "Ver oferta", Value: "https://loja.example/" + longName}}}
+	if err := st.CreateLibraryTemplate(ctx, lib, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	p.library = lib.ID
 	nc := &campaign.Campaign{RemoteID: 9102, Name: "Sem crédito " + longName, Alias: "sem-credito", Channel: campaign.SMS, ListID: l.ID,
 		Message: "Oi {{nome}}", State: campaign.Scheduled, ScheduledAt: time.Now().Add(30 * 24 * time.Hour)}
 	if err := st.CreateCampaign(ctx, nc); err != nil {
@@ -146,6 +157,8 @@ func mainPages(p seededPages) []struct{ name, path string } {
 		{"list-uploaded", fmt.Sprintf("/lists/%d", p.uploaded)},
 		{"templates", "/templates"},
 		{"template", fmt.Sprintf("/templates/%d", p.template)},
+		{"whatsapp-library", "/templates/whatsapp"},
+		{"whatsapp-library-template", fmt.Sprintf("/templates/whatsapp/%d", p.library)},
 		{"inbox", "/inbox"},
 		{"suppression", "/suppression"},
 		{"settings", "/settings"},
