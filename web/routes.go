@@ -142,6 +142,11 @@ func (s *Server) routes() {
 		// Replies and the suppression list (inbox.go, suppression.go).
 		{"GET", "/inbox", user.Viewer, s.inboxPage},
 		{"GET", "/inbox/:phone", user.Viewer, s.conversationPage},
+		// Answering, assigning and closing a conversation (inbox_answer.go).
+		{"POST", "/inbox/:phone/answer", user.Marketer, s.answerReply},
+		{"POST", "/inbox/:phone/assign", user.Marketer, s.assignConversation},
+		{"POST", "/inbox/:phone/close", user.Marketer, s.closeConversation},
+		{"POST", "/inbox/:phone/reopen", user.Marketer, s.reopenConversation},
 		{"GET", "/suppression", user.Viewer, s.suppressionPage},
 		{"POST", "/suppression", user.Marketer, s.addSuppression},
 		{"POST", "/suppression/import", user.Marketer, s.importSuppressions},
