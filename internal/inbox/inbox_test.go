@@ -20,7 +20,7 @@ type fakeStore struct {
 }
 
 func (f *fakeStore) ReplyChannels(context.Context, string) ([]string, error) { return f.channels, nil }
-func (f *fakeStore) IsSuppressed(context.Context, string) (bool, error)     { return f.suppressed, nil }
+func (f *fakeStore) IsSuppressed(context.Context, string) (bool, error)      { return f.suppressed, nil }
 func (f *fakeStore) CreateAnswer(_ context.Context, a *Answer) error {
 	a.ID = int64(len(f.answers) + 1)
 	f.answers = append(f.answers, *a)
