@@ -107,6 +107,9 @@ func seedLayout(t *testing.T, dir string) seededPages {
 		t.Fatal(err)
 	}
 	p.library = lib.ID
+	// A reply to the campaign with the long name: its conversation shows
+	// the answer form, the assignment and the list and campaign names.
+	seedReply(t, dir, "sms", "5521987650002", "Quero saber mais sobre a "+longName, c.ID, time.Now())
 	nc := &campaign.Campaign{RemoteID: 9102, Name: "Sem crédito " + longName, Alias: "sem-credito", Channel: campaign.SMS, ListID: l.ID,
 		Message: "Oi {{nome}}", State: campaign.Scheduled, ScheduledAt: time.Now().Add(30 * 24 * time.Hour)}
 	if err := st.CreateCampaign(ctx, nc); err != nil {
@@ -160,6 +163,7 @@ func mainPages(p seededPages) []struct{ name, path string } {
 		{"whatsapp-library", "/templates/whatsapp"},
 		{"whatsapp-library-template", fmt.Sprintf("/templates/whatsapp/%d", p.library)},
 		{"inbox", "/inbox"},
+		{"conversation", "/inbox/5521987650002"},
 		{"suppression", "/suppression"},
 		{"settings", "/settings"},
 		{"users", "/users"},
