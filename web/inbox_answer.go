@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/inbox"
 	"arauto/internal/user"
 	"arauto/store"
@@ -176,7 +177,7 @@ func (s *Server) answerReply(c *fiber.Ctx) error {
 		}
 		return s.render(c, fiber.StatusUnprocessableEntity, views.ConversationPage(d))
 	}
-	s.log.Info("reply answered", "answer_id", a.ID, "channel", a.Channel, "state", a.State, "by", currentUser(c).ID)
+	s.record(c, audit.MessageSent, "phone", phone, "", "channel", a.Channel, "state", a.State, "answer", strconv.FormatInt(a.ID, 10))
 	switch a.State {
 	case inbox.Accepted:
 		flash(c, "success", "answer.sent")

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/campaign"
 	"arauto/internal/message"
 	"arauto/internal/walibrary"
@@ -121,7 +122,7 @@ func (s *Server) createLibraryTemplate(c *fiber.Ctx) error {
 	if len(f.Errors) > 0 {
 		return s.renderLibraryForm(c, fiber.StatusUnprocessableEntity, nil, t, f)
 	}
-	s.log.Info("whatsapp library template created", "id", t.ID, "element_name", t.ElementName, "by", currentUser(c).ID)
+	s.record(c, audit.TemplateCreated, "whatsapp_template", t.ID, t.Label())
 	flash(c, "success", "walibrary.saved")
 	return seeOther(c, views.LibraryPath(0, ""))
 }
@@ -145,7 +146,7 @@ func (s *Server) updateLibraryTemplate(c *fiber.Ctx) error {
 	if len(f.Errors) > 0 {
 		return s.renderLibraryForm(c, fiber.StatusUnprocessableEntity, saved, t, f)
 	}
-	s.log.Info("whatsapp library template saved", "id", t.ID, "status", t.Status, "by", currentUser(c).ID)
+	s.record(c, audit.TemplateUpdated, "whatsapp_template", t.ID, t.Label(), "status", string(t.Status))
 	flash(c, "success", "walibrary.saved")
 	return seeOther(c, views.LibraryPath(0, ""))
 }
@@ -155,10 +156,14 @@ func (s *Server) deleteLibraryTemplate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	t, err := s.store.LibraryTemplate(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
 	if err := s.store.DeleteLibraryTemplate(c.UserContext(), id); err != nil {
 		return err
 	}
-	s.log.Info("whatsapp library template deleted", "id", id, "by", currentUser(c).ID)
+	s.record(c, audit.TemplateDeleted, "whatsapp_template", id, t.Label())
 	flash(c, "success", "walibrary.deleted")
 	return seeOther(c, views.LibraryPath(0, ""))
 }
