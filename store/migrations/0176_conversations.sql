@@ -19,9 +19,8 @@ CREATE INDEX conversations_unread ON conversations (last_in_id) WHERE last_in_id
 CREATE INDEX conversations_assigned ON conversations (assigned_to) WHERE assigned_to IS NOT NULL;
 
 CREATE TRIGGER inbound_conversation AFTER INSERT ON inbound BEGIN
-	INSERT OR IGNORE INTO conversations (phone) VALUES (NEW.phone);
-	UPDATE conversations SET last_in_id = max(last_in_id, NEW.id), last_in_at = max(last_in_at, NEW.received_at)
-		WHERE phone = NEW.phone;
+	INSERT INTO conversations (phone, last_in_id, last_in_at) VALUES (NEW.phone, NEW.id, NEW.received_at)
+	ON CONFLICT (phone) DO UPDATE SET last_in_id = max(last_in_id, excluded.last_in_id), last_in_at = max(last_in_at, excluded.last_in_at);
 END;
 
 -- Replies received before this version count as read.
