@@ -120,7 +120,7 @@ func (s *Server) withTeam(c *fiber.Ctx, d *views.ConversationData, f views.Form)
 	}
 	for _, a := range answers {
 		d.Entries = append(d.Entries, views.ChatEntry{At: a.CreatedAt, Answer: &views.AnswerView{Channel: a.Channel, Kind: a.Kind, Text: a.Text,
-			MediaURL: a.MediaURL, State: a.StateAt(now), Reason: a.Reason, UserEmail: a.UserEmail}})
+			MediaURL: safeMediaURL(a.MediaURL), State: a.StateAt(now), Reason: a.Reason, UserEmail: a.UserEmail}})
 	}
 	slices.SortStableFunc(d.Entries, func(a, b views.ChatEntry) int { return a.At.Compare(b.At) })
 	d.Team = t
@@ -238,4 +238,13 @@ func (s *Server) reopenConversation(c *fiber.Ctx) error {
 	}
 	flash(c, "success", "answer.reopened")
 	return seeOther(c, "/inbox/"+phone)
+}
+
+// safeMediaURL keeps an answer's file address only when it is http(s), as
+// the answer was checked to be before it was sent.
+func safeMediaURL(u string) string {
+	if safeLink(u) {
+		return u
+	}
+	return ""
 }
