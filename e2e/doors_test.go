@@ -224,7 +224,7 @@ func TestCampaignAsSFTPFile(t *testing.T) {
 
 	sendNow(t, page, s, "Ofertas por arquivo", list, "Oi {{nome}}, ofertas de {{cidade}} só hoje!")
 	must(t, expect.Locator(stateBadge(page, "completed")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(60000)}))
-	must(t, expect.Locator(progressStat(page, "sent")).ToHaveText(thousands(valid)))
+	must(t, expect.Locator(figure(page, "submitted")).ToHaveText(thousands(valid)))
 
 	// The file Arauto uploaded, as the operator downloads it.
 	dl, err := page.ExpectDownload(func() error {
