@@ -1,7 +1,7 @@
 package views
 
 import (
-	"time"
+	"slices"
 
 	"arauto/internal/inbox"
 	"arauto/internal/user"
@@ -36,17 +36,9 @@ type ConversationTeam struct {
 	Form Form
 	// NewSince marks replies with an id above it as new on this visit.
 	NewSince int64
-	Now      time.Time
 }
 
-func (t ConversationTeam) hasChannel(ch string) bool {
-	for _, c := range t.Channels {
-		if c == ch {
-			return true
-		}
-	}
-	return false
-}
+func (t ConversationTeam) hasChannel(ch string) bool { return slices.Contains(t.Channels, ch) }
 
 func answerStateBadge(state string) string {
 	switch state {

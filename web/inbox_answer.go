@@ -76,7 +76,7 @@ func (s *Server) withTeam(c *fiber.Ctx, d *views.ConversationData, f views.Form)
 	if err != nil {
 		return err
 	}
-	t := views.ConversationTeam{State: st, NewSince: st.ReadUpTo, Form: f, Now: now}
+	t := views.ConversationTeam{State: st, NewSince: st.ReadUpTo, Form: f}
 	if t.Channels, err = s.store.ReplyChannels(ctx, d.Phone); err != nil {
 		return err
 	}
