@@ -481,11 +481,12 @@ func (s *Store) CampaignCounts(ctx context.Context, campaignID int64) (map[strin
 
 // FigureCounters returns the counters a campaign's figures are made of
 // (report.Summarize): the dispatch states and the delivery, failure-code,
-// refusal and billing counters, without the timeline, latency and carrier
+// refusal, frequency-cap and billing counters, without the timeline, latency and carrier
 // ones, so a page that follows a campaign live reads a few rows.
 func (s *Store) FigureCounters(ctx context.Context, campaignID int64) (map[string]int64, error) {
 	m, err := s.countsWhere(ctx, `(instr(state, ':') = 0
-		OR (state >= 'r:' AND state < 'r;') OR (state >= 'code:' AND state < 'code;') OR (state >= 'refused:' AND state < 'refused;'))`, campaignID)
+		OR (state >= 'r:' AND state < 'r;') OR (state >= 'code:' AND state < 'code;') OR (state >= 'refused:' AND state < 'refused;')
+		OR (state >= 'cap:' AND state < 'cap;'))`, campaignID)
 	if err != nil {
 		return nil, fmt.Errorf("store: figure counters of campaign %d: %w", campaignID, err)
 	}

@@ -85,14 +85,15 @@ func TestFigureCounters(t *testing.T) {
 	if err := s.Accept(ctx, c.ID, []dispatch.Accepted{{MessageID: msgs[2].ID, ProviderID: "u", Segments: 2, SercomtelSegments: 3}}, now); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.ExecForTest(ctx, "INSERT INTO campaign_counts (campaign_id, state, n) VALUES (?, 'ts:1:sent', 1), (?, 'carrier:VIVO:sent', 1)", c.ID, c.ID); err != nil {
+	if err := s.ExecForTest(ctx, "INSERT INTO campaign_counts (campaign_id, state, n) VALUES (?, 'ts:1:sent', 1), (?, 'carrier:VIVO:sent', 1), (?, 'cap:frequency_cap:sms:1:1', 4)", c.ID, c.ID, c.ID); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.FigureCounters(ctx, c.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := map[string]int64{"failed": 2, "accepted": 1, "queued": 0, "submitting": 0, "refused:too_long": 1, "refused:rejected": 1}
+	want := map[string]int64{"failed": 2, "accepted": 1, "queued": 0, "submitting": 0, "refused:too_long": 1, "refused:rejected": 1,
+		"cap:frequency_cap:sms:1:1": 4}
 	for k, n := range want {
 		if got[k] != n {
 			t.Errorf("%s got %d, want %d (all: %v)", k, got[k], n, got)

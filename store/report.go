@@ -369,7 +369,8 @@ func (s *Store) RecentCampaigns(ctx context.Context, since time.Time, limit int)
 	}
 	rows, err = s.r.QueryContext(ctx, `SELECT cc.campaign_id, cc.state, cc.n FROM campaigns c JOIN campaign_counts cc ON cc.campaign_id = c.id
 		WHERE c.started_at >= ? AND c.api_stream = 0 AND (instr(cc.state, ':') = 0 OR (cc.state >= 'r:' AND cc.state < 'r;')
-			OR (cc.state >= 'code:' AND cc.state < 'code;') OR (cc.state >= 'refused:' AND cc.state < 'refused;'))`, toMS(since))
+			OR (cc.state >= 'code:' AND cc.state < 'code;') OR (cc.state >= 'refused:' AND cc.state < 'refused;')
+			OR (cc.state >= 'cap:' AND cc.state < 'cap;'))`, toMS(since))
 	if err != nil {
 		return nil, fmt.Errorf("store: recent campaigns' counters: %w", err)
 	}
