@@ -138,6 +138,7 @@ func mainPages(p seededPages) []struct{ name, path string } {
 		{"campaign-message", fmt.Sprintf("/campaigns/%d/message", p.longCampaign)},
 		{"campaign-schedule", fmt.Sprintf("/campaigns/%d/schedule", p.longCampaign)},
 		{"campaign-review", fmt.Sprintf("/campaigns/%d/review", p.longCampaign)},
+		{"campaign-duplicate", fmt.Sprintf("/campaigns/%d/duplicate", p.longCampaign)},
 		{"whatsapp-message", fmt.Sprintf("/campaigns/%d/message", p.whatsApp)},
 		{"campaign-no-credit", fmt.Sprintf("/campaigns/%d", p.noCredit)},
 		{"report", fmt.Sprintf("/campaigns/%d/report", p.campaign)},

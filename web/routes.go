@@ -79,6 +79,10 @@ func (s *Server) routes() {
 		{"POST", "/campaigns/:id", user.Marketer, s.updateCampaign},
 		{"POST", "/campaigns/:id/archive", user.Marketer, s.archiveCampaign},
 		{"POST", "/campaigns/:id/delete", user.Marketer, s.deleteCampaign},
+		// Reusing a campaign (campaign_reuse.go).
+		{"GET", "/campaigns/:id/duplicate", user.Marketer, s.duplicateCampaignPage},
+		{"POST", "/campaigns/:id/duplicate", user.Marketer, s.duplicateCampaign},
+		{"POST", "/campaigns/:id/non-responders", user.Marketer, s.reuseNonResponders},
 		// Preparing a draft (campaign_editors.go, whatsapp.go).
 		{"GET", "/campaigns/:id/list", user.Marketer, s.campaignListPage},
 		{"POST", "/campaigns/:id/list", user.Marketer, s.saveCampaignList},
