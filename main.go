@@ -10,6 +10,7 @@
 package main
 
 import (
+	"arauto/internal/breaker"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -173,6 +174,18 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	sessions := &session.Tracker{Replies: st, Source: clients.Sessions}
 	worker := newWorker(cfg, st, doors, sessions, log)
 	hub := events.New()
+	// The circuit breaker pauses a campaign whose first messages meet too
+	// many opt-outs, blocked numbers or complaints; the applier tells it
+	// which campaigns got statuses or replies.
+	guard := &breaker.Guard{Store: st, Log: log.With("component", "breaker"),
+		Settings: func(ctx context.Context) (breaker.Settings, error) {
+			saved, err := st.Settings(ctx)
+			return breaker.Load(saved), err
+		},
+		OnTrip: func(id int64) {
+			worker.Wake()
+			hub.Publish(fmt.Sprintf("campaign:%d", id), events.Event{Name: "report"})
+		}}
 	applier := delivery.NewApplier(st, delivery.Options{
 		Log: log.With("component", "applier"),
 		// Open report pages listen on "campaign:<id>" for fresh numbers.
@@ -180,6 +193,7 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 			for _, id := range ids {
 				hub.Publish(fmt.Sprintf("campaign:%d", id), events.Event{Name: "report"})
 			}
+			guard.Notify(ids)
 		},
 	})
 	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker, Hub: hub, Provider: clients,
@@ -232,6 +246,9 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		stopApplier()
 		<-applierDone
 	}()
+	guardCtx, stopGuard := context.WithCancel(context.Background())
+	defer stopGuard()
+	go guard.Run(guardCtx)
 	pollCtx, stopPolling := context.WithCancel(context.Background())
 	defer stopPolling()
 	poller := &delivery.Poller{Store: st, Log: log.With("component", "poller"),

@@ -65,6 +65,7 @@ func (s *Server) routes() {
 		{"POST", "/settings/transport/test/sftp", user.Admin, s.testSFTP},
 		{"POST", "/settings/transport/sftp/forget-key", user.Admin, s.forgetHostKey},
 		{"POST", "/settings/billing", user.Admin, s.saveBilling},
+		{"POST", "/settings/breaker", user.Admin, s.saveBreaker},
 		{"POST", "/settings/whatsapp", user.Admin, s.saveWhatsAppSettings},
 
 		// Campaigns (campaigns.go): every change of the campaign itself
