@@ -84,6 +84,9 @@ func (s *Server) routes() {
 		{"GET", "/campaigns/:id/duplicate", user.Marketer, s.duplicateCampaignPage},
 		{"POST", "/campaigns/:id/duplicate", user.Marketer, s.duplicateCampaign},
 		{"POST", "/campaigns/:id/non-responders", user.Marketer, s.reuseNonResponders},
+		// Test sends to one's own numbers (testsend.go).
+		{"POST", "/campaigns/:id/test", user.Marketer, s.sendTest},
+		{"POST", "/account/test-numbers", user.Marketer, s.saveTestSeeds},
 		// Preparing a draft (campaign_editors.go, whatsapp.go).
 		{"GET", "/campaigns/:id/list", user.Marketer, s.campaignListPage},
 		{"POST", "/campaigns/:id/list", user.Marketer, s.saveCampaignList},
