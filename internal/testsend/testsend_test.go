@@ -55,11 +55,10 @@ func (m *memStore) DispatchCampaign(_ context.Context, id int64) (dispatch.Campa
 
 // fakeSender records what it is asked and answers as told.
 type fakeSender struct {
-	store   *memStore
-	err     error
-	sent    []string // correlationIds, in order
-	known   map[string]string
-	waIsNot bool
+	store *memStore
+	err   error
+	sent  []string // correlationIds, in order
+	known map[string]string
 }
 
 func (f *fakeSender) Send(_ context.Context, b dispatch.Batch) ([]dispatch.Accepted, error) {
