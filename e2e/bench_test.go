@@ -25,8 +25,11 @@ func freeAddr(b *testing.B) string {
 	return ln.Addr().String()
 }
 
-// BenchmarkCampaign1MSeparateProcesses sends a 1,000,000-recipient SMS
-// campaign with the console and the simulator in separate processes, as in
+// BenchmarkCampaign1MSeparateProcesses is a lower bound (sequential
+// numbers, seeded straight into the database; see
+// BenchmarkRealisticCampaign1M for the realistic figures). It sends a
+// 1,000,000-recipient SMS campaign with the console and the simulator in
+// separate processes, as in
 // production (where Wavy is elsewhere), so the console's own peak memory
 // can be read from /proc. The simulator posts every callback and delivery
 // report back to the console's webhooks. Page loads are timed throughout.

@@ -14,8 +14,11 @@ import (
 	"github.com/playwright-community/playwright-go"
 
 	"arauto/internal/billing"
+	"arauto/internal/apitoken"
+	"arauto/internal/audit"
 	"arauto/internal/campaign"
 	"arauto/internal/message"
+	"arauto/internal/outhook"
 	"arauto/internal/recipient"
 	"arauto/internal/user"
 	"arauto/store"
@@ -27,7 +30,7 @@ var longName = strings.Repeat("PromocaoRelampagoDeVerao", 5)
 
 // seededPages are the ids of what seedLayout adds, for the pages to open.
 type seededPages struct {
-	campaign, longCampaign, longList, template, uploaded int64
+	campaign, longCampaign, longList, template, uploaded, webhook int64
 	// whatsApp is a draft WhatsApp campaign with contact cards; noCredit
 	// a campaign paused because the account ran out of credit; breaker
 	// one the circuit breaker paused.
@@ -134,7 +137,57 @@ func seedLayout(t *testing.T, dir string) seededPages {
 			t.Fatal(err)
 		}
 	}
+	p.webhook = seedAutomation(t, st)
 	return p
+}
+
+// seedAutomation adds a token with a long name, a webhook receiver with a
+// long URL whose delivery log holds a refused and a given-up delivery,
+// and audit entries.
+func seedAutomation(t *testing.T, st *store.Store) int64 {
+	t.Helper()
+	ctx := context.Background()
+	admin, err := st.UserByEmail(ctx, adminEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret, hash := apitoken.NewSecret()
+	tok := &apitoken.Token{Name: "Integração " + longName, Hint: apitoken.Hint(secret), Role: user.Marketer, OwnerID: admin.ID, CreatedAt: time.Now()}
+	if err := st.CreateToken(ctx, tok, hash); err != nil {
+		t.Fatal(err)
+	}
+	// Paused, and on a loopback port nothing listens on: the console
+	// never sends it anything, only its seeded log is shown.
+	ep := &outhook.Endpoint{URL: "http://127.0.0.1:9/crm-exemplo-de-empresa/webhooks/arauto/" + longName, Description: longName,
+		Events: outhook.Types, Active: false, Secret: outhook.NewSecret()}
+	if err := st.CreateEndpoint(ctx, ep, admin.ID); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	ds := []outhook.Delivery{{EndpointID: ep.ID, EventID: "evt_1", EventType: outhook.MessageDelivered, OrderKey: "message:1", Body: []byte(`{}`), NextAt: now, CreatedAt: now},
+		{EndpointID: ep.ID, EventID: "evt_2", EventType: outhook.CampaignStateChange, OrderKey: "campaign:1", Body: []byte(`{}`), NextAt: now, CreatedAt: now}}
+	if err := st.FanOut(ctx, 0, ds); err != nil {
+		t.Fatal(err)
+	}
+	log, err := st.DeliveryLog(ctx, ep.ID, "", 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as := []outhook.Attempt{{DeliveryID: log[0].ID, At: now, Status: 500, Body: strings.Repeat("Serviço indisponível ", 12), Took: 87 * time.Millisecond, NextAt: now.Add(time.Hour)},
+		{DeliveryID: log[1].ID, At: now, Error: "dial tcp: connection refused"}}
+	if err := st.RecordAttempts(ctx, as); err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []audit.Entry{
+		{At: now, Actor: audit.Actor{Kind: audit.ActorToken, ID: tok.ID, Name: tok.Name, IP: "203.0.113.7"}, Action: audit.CampaignLaunched, TargetKind: "campaign", TargetID: "1", TargetName: longName},
+		{At: now, Actor: audit.Actor{Kind: audit.ActorAnonymous, Name: "alguem@exemplo.com", IP: "203.0.113.8"}, Action: audit.SignInFailed, TargetKind: "user", TargetName: "alguem@exemplo.com"},
+	} {
+		e := e.With("detalhe", longName)
+		if err := st.AppendAudit(ctx, &e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ep.ID
 }
 
 // mainPages are the pages every width is checked on.
@@ -161,8 +214,14 @@ func mainPages(p seededPages) []struct{ name, path string } {
 		{"inbox", "/inbox"},
 		{"suppression", "/suppression"},
 		{"settings", "/settings"},
+		{"settings-storage", "/settings/storage"},
 		{"users", "/users"},
 		{"account", "/account"},
+		{"automation-tokens", "/automation/tokens"},
+		{"automation-webhooks", "/automation/webhooks"},
+		{"automation-webhook", fmt.Sprintf("/automation/webhooks/%d", p.webhook)},
+		{"audit", "/audit"},
+		{"api-docs", "/api-docs"},
 	}
 }
 

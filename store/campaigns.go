@@ -133,9 +133,10 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // ListCampaigns returns one page of the campaigns matching f, newest first,
 // and how many match in all.
 func (s *Store) ListCampaigns(ctx context.Context, f CampaignFilter) ([]*campaign.Campaign, int, error) {
-	where := "state <> 'archived'"
+	// Transactional streams (api_stream) are hidden campaigns.
+	where := "api_stream = 0 AND state <> 'archived'"
 	if f.Archived {
-		where = "state = 'archived'"
+		where = "api_stream = 0 AND state = 'archived'"
 	}
 	var args []any
 	if q := strings.TrimSpace(f.Query); q != "" {
@@ -284,7 +285,7 @@ func (s *Store) ImportCampaigns(ctx context.Context, cs []*campaign.Campaign) (c
 // CampaignRefs returns every campaign's remote id, name and alias, for
 // re-registering them with the built-in sandbox at start-up.
 func (s *Store) CampaignRefs(ctx context.Context) ([]campaign.Campaign, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT remote_id, name, alias FROM campaigns ORDER BY remote_id")
+	rows, err := s.r.QueryContext(ctx, "SELECT remote_id, name, alias FROM campaigns WHERE api_stream = 0 ORDER BY remote_id")
 	if err != nil {
 		return nil, fmt.Errorf("store: campaign refs: %w", err)
 	}

@@ -12,9 +12,18 @@ import (
 )
 
 // DueEvents returns up to limit stored events not applied yet: new ones in
-// arrival order, then deferred ones whose retry time is at or before now.
+// arrival order (those past the applier's cursor in the chunks, whole
+// chunks at a time, then any left unapplied in the table by an older
+// version), then deferred ones whose retry time is at or before now.
 func (s *Store) DueEvents(ctx context.Context, limit int, now time.Time) ([]delivery.Event, error) {
-	var out []delivery.Event
+	var cursor int64
+	if err := s.r.QueryRowContext(ctx, "SELECT applied_through FROM event_cursor").Scan(&cursor); err != nil {
+		return nil, fmt.Errorf("store: due events: %w", err)
+	}
+	out, err := freshEvents(ctx, s.r, cursor, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: due events: %w", err)
+	}
 	scan := func(q string, args ...any) error {
 		rows, err := s.r.QueryContext(ctx, q, args...)
 		if err != nil {
@@ -32,9 +41,11 @@ func (s *Store) DueEvents(ctx context.Context, limit int, now time.Time) ([]deli
 		}
 		return rows.Err()
 	}
-	if err := scan(`SELECT id, kind, source, received_at, items, attempts, body FROM events INDEXED BY events_fresh
-		WHERE applied_at = 0 AND attempts = 0 ORDER BY id LIMIT ?`, limit); err != nil {
-		return nil, fmt.Errorf("store: due events: %w", err)
+	if len(out) < limit {
+		if err := scan(`SELECT id, kind, source, received_at, items, attempts, body FROM events INDEXED BY events_fresh
+		WHERE applied_at = 0 AND attempts = 0 ORDER BY id LIMIT ?`, limit-len(out)); err != nil {
+			return nil, fmt.Errorf("store: due events: %w", err)
+		}
 	}
 	if len(out) < limit {
 		if err := scan(`SELECT id, kind, source, received_at, items, attempts, body FROM events INDEXED BY events_deferred
@@ -58,7 +69,7 @@ func (s *Store) ApplyBatch(ctx context.Context, fn func(delivery.Batch) error) e
 // applyTx is one batch of the applier inside its transaction.
 type applyTx struct{ tx *sql.Tx }
 
-const stateColumns = "id, campaign_id, phone, carrier, sent_code, sent_at, delivered_code, delivered_at, read_at, status_updated_at, unknown_at, segments, sercomtel_segments, time_ranks, state, provider_id"
+const stateColumns = "id, campaign_id, phone, carrier, sent_code, sent_at, delivered_code, delivered_at, read_at, status_updated_at, unknown_at, segments, sercomtel_segments, time_ranks, state, provider_id, typeof(provider_id) = 'blob'"
 
 // inChunks runs fn over list in slices small enough for one IN (...).
 func inChunks[T any](list []T, fn func(args []any) error) error {
@@ -93,10 +104,14 @@ func (a applyTx) Load(ctx context.Context, messageIDs []int64, replyIDs []string
 		for rows.Next() {
 			m := &delivery.State{}
 			var ranks int64
+			var providerID []byte
+			var compact bool
 			if err := rows.Scan(&m.ID, &m.CampaignID, &m.Phone, &m.Carrier, &m.SentCode, &m.SentAt, &m.DeliveredCode,
-				&m.DeliveredAt, &m.ReadAt, &m.UpdatedAt, &m.UnknownAt, &m.Segments, &m.SercomtelSegments, &ranks, &m.Dispatch, &m.ProviderID); err != nil {
+				&m.DeliveredAt, &m.ReadAt, &m.UpdatedAt, &m.UnknownAt, &m.Segments, &m.SercomtelSegments, &ranks, &m.Dispatch,
+				&providerID, &compact); err != nil {
 				return err
 			}
+			m.ProviderID = expandProviderID(providerID, compact)
 			m.SentRank, m.DeliveredRank, m.ReadRank = unpackRanks(ranks)
 			l.States[m.ID] = m
 		}
@@ -179,17 +194,41 @@ func (a applyTx) Commit(ctx context.Context, c delivery.Changes) error {
 	if err := addCounts(ctx, a.tx, c.Counts); err != nil {
 		return err
 	}
-	done, err := a.tx.PrepareContext(ctx, "UPDATE events SET applied_at = ?, note = ? WHERE id = ?")
+	return markEvents(ctx, a.tx, c.Events)
+}
+
+// markEvents records what became of a batch's events. Chunked events past
+// the cursor need no write when applied without a note: the cursor moves
+// past them. The others (waiting, or with a note) are copied from their
+// chunk into the table, where deferred events and notes live; events
+// already in the table are updated there.
+func markEvents(ctx context.Context, tx *sql.Tx, results []delivery.EventResult) error {
+	var cursor int64
+	if err := tx.QueryRowContext(ctx, "SELECT applied_through FROM event_cursor").Scan(&cursor); err != nil {
+		return fmt.Errorf("mark events: %w", err)
+	}
+	done, err := tx.PrepareContext(ctx, "UPDATE events SET applied_at = ?, note = ? WHERE id = ?")
 	if err != nil {
 		return fmt.Errorf("mark events: %w", err)
 	}
 	defer done.Close()
-	later, err := a.tx.PrepareContext(ctx, "UPDATE events SET attempts = attempts + 1, retry_at = ?, note = ? WHERE id = ?")
+	later, err := tx.PrepareContext(ctx, "UPDATE events SET attempts = attempts + 1, retry_at = ?, note = ? WHERE id = ?")
 	if err != nil {
 		return fmt.Errorf("mark events: %w", err)
 	}
 	defer later.Close()
-	for _, e := range c.Events {
+	through := cursor
+	for _, e := range results {
+		if e.ID > cursor {
+			through = max(through, e.ID)
+			if e.Applied && e.Note == "" {
+				continue
+			}
+			if err := copyOut(ctx, tx, e); err != nil {
+				return fmt.Errorf("mark event %d: %w", e.ID, err)
+			}
+			continue
+		}
 		if e.Applied {
 			_, err = done.ExecContext(ctx, toMS(e.AppliedAt), e.Note, e.ID)
 		} else {
@@ -199,7 +238,35 @@ func (a applyTx) Commit(ctx context.Context, c delivery.Changes) error {
 			return fmt.Errorf("mark event %d: %w", e.ID, err)
 		}
 	}
+	if through == cursor {
+		return nil
+	}
+	now := time.Now()
+	if _, err := tx.ExecContext(ctx, "UPDATE event_cursor SET applied_through = ?, updated_at = ?", through, toMS(now)); err != nil {
+		return fmt.Errorf("move the event cursor: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE event_chunks SET applied_at = ?
+		WHERE first_id > ? AND first_id <= ? AND first_id + n - 1 <= ? AND applied_at = 0`,
+		toMS(now), cursor-eventGroupMax, through, through); err != nil {
+		return fmt.Errorf("mark event chunks applied: %w", err)
+	}
 	return nil
+}
+
+// copyOut copies a chunked event into the table with what became of it.
+func copyOut(ctx context.Context, tx *sql.Tx, r delivery.EventResult) error {
+	e, err := chunkedEvent(ctx, tx, r.ID)
+	if err != nil {
+		return err
+	}
+	attempts := 0
+	if !r.Applied {
+		attempts = 1
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO events (id, kind, source, received_at, items, body, applied_at, attempts, retry_at, note, chunked)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1)`, e.ID, e.Kind, e.Source, toMS(e.ReceivedAt), e.Items, e.Body,
+		toMS(r.AppliedAt), attempts, toMS(r.RetryAt), r.Note)
+	return err
 }
 
 // addCounts adds deltas to campaign_counts.
@@ -229,10 +296,13 @@ func (s *Store) CloseStale(ctx context.Context, cutoff, now time.Time, counter s
 	for {
 		var n int64
 		err := s.tx(ctx, func(tx *sql.Tx) error {
+			// Messages are submitted in about id order, so walking the
+			// pending ones by id meets the old ones first.
 			rows, err := tx.QueryContext(ctx, `UPDATE messages SET unknown_at = ? WHERE id IN (
-					SELECT id FROM messages INDEXED BY messages_awaiting_status
-					WHERE state = 'accepted' AND sent_code = 0 AND delivered_code = 0 AND unknown_at = 0 AND submitted_at < ?
-					LIMIT 10000)
+					SELECT id FROM messages INDEXED BY messages_pending
+					WHERE sent_code = 0 AND delivered_code = 0 AND unknown_at = 0
+						AND state = 'accepted' AND submitted_at < ?
+					ORDER BY id LIMIT 10000)
 				RETURNING campaign_id`, toMS(now), toMS(cutoff))
 			if err != nil {
 				return err
@@ -322,14 +392,16 @@ func (s *Store) MessageStatus(ctx context.Context, id int64) (MessageStatus, err
 // PendingEvents returns how many stored events are not applied yet, and
 // how many of those wait for a retry.
 func (s *Store) PendingEvents(ctx context.Context) (pending, deferred int64, err error) {
+	var chunked, table int64
 	err = s.r.QueryRowContext(ctx, `SELECT
+		(SELECT coalesce(sum(min(n, first_id + n - 1 - cur.applied_through)), 0) FROM event_chunks, event_cursor cur
+			WHERE first_id > cur.applied_through - ? AND first_id + n - 1 > cur.applied_through),
 		(SELECT count(*) FROM events INDEXED BY events_fresh WHERE applied_at = 0 AND attempts = 0),
-		(SELECT count(*) FROM events INDEXED BY events_deferred WHERE applied_at = 0 AND attempts > 0)`).Scan(&pending, &deferred)
-	pending += deferred
+		(SELECT count(*) FROM events INDEXED BY events_deferred WHERE applied_at = 0 AND attempts > 0)`, eventGroupMax).Scan(&chunked, &table, &deferred)
 	if err != nil {
 		return 0, 0, fmt.Errorf("store: pending events: %w", err)
 	}
-	return pending, deferred, nil
+	return chunked + table + deferred, deferred, nil
 }
 
 // LinkedMessages returns the messages the given provider ids are linked

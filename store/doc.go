@@ -4,9 +4,24 @@
 //   - Open applies the embedded, numbered migrations in order, each in its own
 //     transaction, recorded in schema_migrations.
 //   - Writes go through one connection (SQLite has one writer anyway; queuing
-//     in Go avoids SQLITE_BUSY storms); reads use a separate pool. Raw events
-//     are group-committed: concurrent AppendEvent calls share transactions,
-//     and each returns once its event is stored.
+//     in Go avoids SQLITE_BUSY storms); reads use a separate pool. Write
+//     transactions take turns through a gate: the webhooks' group commit
+//     first, the others in arrival order. Raw events are group-committed:
+//     concurrent AppendEvent calls share transactions, each returns once
+//     its event is stored, and each commit stores one zstd-compressed chunk
+//     per kind (event ids are the chunk's first id plus the position).
+//     Events are applied in id order behind a cursor (event_cursor); only
+//     those that must wait for their message, or that got a note, are
+//     copied into the events table.
+//   - No index is written at a random place while sending: the outbox is
+//     indexed by campaign and row (written in order when it is made), by
+//     id where a message has no status yet or has failed; numbers are found
+//     through recipient_numbers (last four digits, filled sorted when an
+//     import finishes).
+//   - Retention (retention.go) deletes applied raw events, reply texts and
+//     the per-recipient rows of finished campaigns older than the Settings
+//     say, keeping every counter; new databases use incremental
+//     auto-vacuum, so the file shrinks; Compact rewrites older ones.
 //   - SQL lives inline, one file per table. Times are stored as UTC unix
 //     milliseconds (toMS and fromMS).
 //   - A missing row is ErrNotFound (never nil, nil); a uniqueness clash is
@@ -34,4 +49,16 @@
 //     moves and campaign pauses the fold decided, counters) belong to one
 //     moment; a move whose row is no longer in the state the fold read
 //     rolls the batch back.
+//   - Automation (migration 0180): API tokens by the SHA-256 of their
+//     secret (tokens.go); idempotency keys with the first answer
+//     (idempotency.go); the audit log, which triggers keep append-only
+//     (audit.go); transactional messages as hidden, always-running stream
+//     campaigns and lists (api_stream = 1, left out of every listing) whose
+//     message, list row, idempotent answer and audit entry are written in
+//     one transaction (transactional.go); outgoing webhooks (outhooks.go):
+//     triggers on messages, inbound, suppressions, campaigns and lists
+//     record facts in the transaction that changes them (only while a
+//     receiver is active), and the outbox of deliveries the outhook worker
+//     fans them out to. Receivers' signing secrets are sealed like the Wavy
+//     token.
 package store

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
@@ -14,8 +15,8 @@ import (
 // Group commit of events. One INSERT transaction per webhook through the
 // single writer connection tops out far below the rate Wavy can post at,
 // so AppendEvent hands its event to one writer goroutine per store, which
-// writes every event waiting (up to eventGroupMax) in one transaction and
-// then answers each caller: AppendEvent still returns only once its event
+// writes every event waiting (up to eventGroupMax) in one transaction, as
+// one compressed chunk per kind (chunk.go), and then answers each caller: AppendEvent still returns only once its event
 // is committed, so the webhook's 200 still means stored. Batches form by
 // themselves under load (events pile up while the previous commit runs),
 // and the writer lingers up to eventLinger for the batch to reach the
@@ -117,12 +118,6 @@ func (w *eventWriter) run() {
 	linger.Stop()
 	batch := make([]appendReq, 0, eventGroupMax)
 	prev := 1 // size of the previous batch
-	var stmt *sql.Stmt
-	defer func() {
-		if stmt != nil {
-			stmt.Close()
-		}
-	}()
 	for {
 		select {
 		case r := <-w.ch:
@@ -179,18 +174,11 @@ func (w *eventWriter) run() {
 			}
 		}
 		prev = len(batch)
-		var err error
-		if stmt == nil {
-			stmt, err = w.s.w.Prepare("INSERT INTO events (kind, source, received_at, items, body) VALUES (?, ?, ?, ?, ?)")
-		}
-		if err != nil {
-			stmt = nil
-			w.answer(batch, err)
-		} else if err = w.write(stmt, batch); err != nil && len(batch) > 1 {
+		if err := w.write(batch); err != nil && len(batch) > 1 {
 			// One bad event must not cost the others their 200: write
 			// them one at a time.
 			for i := range batch {
-				w.answer(batch[i:i+1], w.write(stmt, batch[i:i+1]))
+				w.answer(batch[i:i+1], w.write(batch[i:i+1]))
 			}
 		} else {
 			w.answer(batch, err)
@@ -212,24 +200,48 @@ func (w *eventWriter) answer(batch []appendReq, err error) {
 	}
 }
 
-// write inserts a batch in one transaction and sets the events' ids.
-func (w *eventWriter) write(stmt *sql.Stmt, batch []appendReq) error {
+// write stores a batch in one transaction, one compressed chunk per kind
+// and source (compressed before the writer is taken), and sets the
+// events' ids: consecutive within a chunk, after every id stored before.
+func (w *eventWriter) write(batch []appendReq) error {
+	chunks := packChunks(batch)
 	ctx := context.Background()
+	w.s.gate.enter(true)
+	defer w.s.gate.leave()
 	tx, err := w.s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	ts := tx.StmtContext(ctx, stmt)
-	for _, r := range batch {
-		e := r.e
-		res, err := ts.ExecContext(ctx, e.Kind, e.Source, toMS(e.ReceivedAt), e.Items, e.Body)
-		if err != nil {
+	next, err := nextEventID(ctx, tx)
+	if err != nil {
+		tx.Rollback()
+		return err
+	}
+	for _, c := range chunks {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO event_chunks (first_id, n, kind, source, received_at, codec, meta, body)
+			VALUES (?, ?, ?, ?, ?, 'zstd', ?, ?)`, next, len(c.events), c.kind, c.source, c.receivedAt, c.meta, c.body); err != nil {
 			tx.Rollback()
 			return err
 		}
-		e.ID, _ = res.LastInsertId()
+		for i, e := range c.events {
+			e.ID = next + int64(i)
+		}
+		next += int64(len(c.events))
 	}
 	return tx.Commit()
+}
+
+// nextEventID is the id the next stored event gets: after the last chunk
+// and after every event of the table (those of older versions).
+func nextEventID(ctx context.Context, tx *sql.Tx) (int64, error) {
+	var inChunks, inTable sql.NullInt64
+	if err := tx.QueryRowContext(ctx, "SELECT first_id + n FROM event_chunks ORDER BY first_id DESC LIMIT 1").Scan(&inChunks); err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, err
+	}
+	if err := tx.QueryRowContext(ctx, "SELECT max(id) + 1 FROM events").Scan(&inTable); err != nil {
+		return 0, err
+	}
+	return max(inChunks.Int64, inTable.Int64, 1), nil
 }
 
 // OnEventsAppended registers fn to be called (without blocking for long)
@@ -244,19 +256,27 @@ func (s *Store) OnEventsAppended(fn func()) {
 
 // EventCounts returns how many events of each kind are stored.
 func (s *Store) EventCounts(ctx context.Context) (map[string]int, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT kind, count(*) FROM events GROUP BY kind")
-	if err != nil {
-		return nil, fmt.Errorf("store: event counts: %w", err)
-	}
-	defer rows.Close()
 	m := map[string]int{}
-	for rows.Next() {
-		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
+	for _, q := range []string{"SELECT kind, sum(n) FROM event_chunks GROUP BY kind",
+		"SELECT kind, count(*) FROM events WHERE chunked = 0 GROUP BY kind"} {
+		rows, err := s.r.QueryContext(ctx, q)
+		if err != nil {
 			return nil, fmt.Errorf("store: event counts: %w", err)
 		}
-		m[k] = n
+		for rows.Next() {
+			var k string
+			var n int
+			if err := rows.Scan(&k, &n); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: event counts: %w", err)
+			}
+			m[k] += n
+		}
+		err = rows.Err()
+		rows.Close()
+		if err != nil {
+			return nil, fmt.Errorf("store: event counts: %w", err)
+		}
 	}
-	return m, rows.Err()
+	return m, nil
 }

@@ -214,13 +214,19 @@ func (s *Store) Conversation(ctx context.Context, phone string, limit int) ([]Co
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: conversation with %s: %w", phone, err)
 	}
+	// The messages sent to the number are found through the list rows
+	// that hold it, in each campaign's list (recipient_numbers, by its
+	// last four digits),
+	// then by row in the campaign's outbox: no index by phone is kept on
+	// the outbox, whose writes must stay cheap while sending.
 	rows, err = s.r.QueryContext(ctx, `SELECT m.id, m.campaign_id, c.name, c.channel, coalesce(c.message, ''), coalesce(l.columns, ''),
-			coalesce(r.fields, ''), m.state, m.submitted_at, m.carrier, m.sent_code, m.delivered_code, m.sent_at, m.delivered_at, m.read_at
-		FROM messages m INDEXED BY messages_phone
-		JOIN campaigns c ON c.id = m.campaign_id
+			r.fields, m.state, m.submitted_at, m.carrier, m.sent_code, m.delivered_code, m.sent_at, m.delivered_at, m.read_at
+		FROM campaigns c
+		CROSS JOIN recipient_numbers n ON n.list_id = c.list_id AND n.last4 = substr(?1, -4)
+		CROSS JOIN recipients r ON r.list_id = n.list_id AND r.row = n.row AND r.phone = ?1
+		CROSS JOIN messages m INDEXED BY messages_campaign_row ON m.campaign_id = c.id AND m.row = n.row
 		LEFT JOIN lists l ON l.id = c.list_id
-		LEFT JOIN recipients r ON r.list_id = c.list_id AND r.row = m.row
-		WHERE m.phone = ? AND m.state = 'accepted' ORDER BY m.submitted_at DESC LIMIT ?`, phone, limit)
+		WHERE c.list_id IS NOT NULL AND m.state = 'accepted' ORDER BY m.submitted_at DESC LIMIT ?2`, phone, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: conversation with %s: %w", phone, err)
 	}

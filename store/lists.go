@@ -78,9 +78,10 @@ func (s *Store) ListByID(ctx context.Context, id int64) (*recipient.List, error)
 
 // Lists returns every list, newest first, optionally only those in state.
 func (s *Store) Lists(ctx context.Context, state recipient.ListState) ([]*recipient.List, error) {
-	q, args := "SELECT "+listColumns+" FROM lists ORDER BY id DESC", []any{}
+	// Transactional streams' lists (api_stream) are hidden.
+	q, args := "SELECT "+listColumns+" FROM lists WHERE api_stream = 0 ORDER BY id DESC", []any{}
 	if state != "" {
-		q, args = "SELECT "+listColumns+" FROM lists WHERE state = ? ORDER BY id DESC", []any{string(state)}
+		q, args = "SELECT "+listColumns+" FROM lists WHERE api_stream = 0 AND state = ? ORDER BY id DESC", []any{string(state)}
 	}
 	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
@@ -101,7 +102,7 @@ func (s *Store) Lists(ctx context.Context, state recipient.ListState) ([]*recipi
 // clearListRows removes what a previous import attempt left. It deletes in
 // chunks so a million-row list does not hold the writer for seconds.
 func (s *Store) clearListRows(ctx context.Context, id int64) error {
-	for _, table := range []string{"recipients", "rejected_rows"} {
+	for _, table := range []string{"recipients", "rejected_rows", "recipient_numbers"} {
 		for {
 			res, err := s.w.ExecContext(ctx, "DELETE FROM "+table+" WHERE list_id = ? AND row IN (SELECT row FROM "+table+" WHERE list_id = ? LIMIT 50000)", id, id)
 			if err != nil {
@@ -144,10 +145,19 @@ func (s *Store) FinishListImport(ctx context.Context, id int64, r recipient.Repo
 	if err != nil {
 		return fmt.Errorf("store: finish import of list %d: %w", id, err)
 	}
-	_, err = s.w.ExecContext(ctx, `UPDATE lists SET state = 'ready', report = ?, columns = ?, phone_column = ?, file_path = '',
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		// The numbers' last four digits, sorted, in one pass: the list is
+		// searchable by any form of a number from the moment it is ready.
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO recipient_numbers (list_id, last4, row)
+			SELECT list_id, substr(phone, -4), row FROM recipients WHERE list_id = ? ORDER BY 2, 3`, id); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, `UPDATE lists SET state = 'ready', report = ?, columns = ?, phone_column = ?, file_path = '',
 		rows_total = ?, valid = ?, invalid = ?, duplicates = ?, landlines = ?, suppressed = ?, updated_at = ? WHERE id = ?`,
-		string(report), strings.Join(r.Columns, recipient.FieldSeparator), r.PhoneColumn,
-		r.Rows, r.Valid, r.Invalid, r.Duplicates, r.Landlines, r.Suppressed, toMS(time.Now()), id)
+			string(report), strings.Join(r.Columns, recipient.FieldSeparator), r.PhoneColumn,
+			r.Rows, r.Valid, r.Invalid, r.Duplicates, r.Landlines, r.Suppressed, toMS(time.Now()), id)
+		return err
+	})
 	if err != nil {
 		return fmt.Errorf("store: finish import of list %d: %w", id, err)
 	}
@@ -289,23 +299,27 @@ type RecipientPage struct {
 }
 
 // Recipients returns a page of a list's recipients in file order. A search
-// of digits matches phone numbers containing them; other text matches the
-// personalisation fields.
+// that is a number (recipient.ParseNumberSearch: the whole number, without
+// 55 or the DDD, formatted, or its last four digits or more) finds the
+// numbers ending with it through the index of their last four digits; an
+// area prefix ("5511") the numbers starting with it; fewer digits match
+// anywhere in the number; other text matches the personalisation fields.
 func (s *Store) Recipients(ctx context.Context, listID int64, search string, offset, limit int) (RecipientPage, error) {
 	where, args := "list_id = ?", []any{listID}
 	if search = strings.TrimSpace(search); search != "" {
-		digits := strings.Map(func(r rune) rune {
-			if r >= '0' && r <= '9' {
-				return r
-			}
-			return -1
-		}, search)
-		like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(search) + "%"
-		phoneLike := !strings.ContainsFunc(search, func(r rune) bool { return !strings.ContainsRune("0123456789+ ()-.", r) })
-		if digits != "" && phoneLike {
-			where += " AND phone LIKE ? ESCAPE '\\'"
-			args = append(args, "%"+digits+"%")
-		} else {
+		switch n, ok := recipient.ParseNumberSearch(search); {
+		case ok && n.Suffix():
+			where = `list_id = ? AND row IN (SELECT row FROM recipient_numbers WHERE list_id = ? AND last4 = ?)
+				AND substr(phone, -?) = ?`
+			args = append(args, listID, n.Digits[len(n.Digits)-4:], len(n.Digits), n.Digits)
+		case ok && n.AreaPrefix:
+			where += " AND phone >= ? AND phone < ?"
+			args = append(args, n.Digits, n.Digits+":")
+		case ok:
+			where += " AND phone LIKE ?"
+			args = append(args, "%"+n.Digits+"%")
+		default:
+			like := "%" + strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(search) + "%"
 			where += " AND (fields LIKE ? ESCAPE '\\' OR correlation_id LIKE ? ESCAPE '\\')"
 			args = append(args, like, like)
 		}

@@ -54,7 +54,9 @@ func TestListLifecycle(t *testing.T) {
 		want   []int
 	}{
 		{"", []int{2, 3}},
-		{"98765", []int{3}},
+		{"54321", []int{3}},
+		{"(11) 98765-4321", []int{3}},
+		{"98765", nil},
 		{"+55 (19) 99771", []int{2}},
 		{"são paulo", []int{3}},
 		{"c-3", []int{3}},

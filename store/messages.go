@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"arauto/internal/dispatch"
 	"arauto/internal/message"
 	"arauto/internal/recipient"
@@ -77,7 +79,8 @@ func (s *Store) DueCampaigns(ctx context.Context, now time.Time) ([]dispatch.Cam
 }
 
 // StartCampaign copies the campaign's recipients into the outbox, in
-// chunks, and makes it running. Re-running it after a crash continues where
+// chunks in row order (so ids follow rows: the first and last rows hold
+// the campaign's first and last ids), and makes it running. Re-running it after a crash continues where
 // the copy stopped.
 func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) error {
 	var listID sql.NullInt64
@@ -132,8 +135,8 @@ func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) erro
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE campaigns SET state = 'running', last_error = '',
 			started_at = CASE WHEN started_at = 0 THEN ? ELSE started_at END,
-			first_message_id = coalesce((SELECT min(id) FROM messages WHERE campaign_id = ?), 0),
-			last_message_id = coalesce((SELECT max(id) FROM messages WHERE campaign_id = ?), 0),
+			first_message_id = coalesce((SELECT id FROM messages WHERE campaign_id = ? ORDER BY row LIMIT 1), 0),
+			last_message_id = coalesce((SELECT id FROM messages WHERE campaign_id = ? ORDER BY row DESC LIMIT 1), 0),
 			updated_at = ? WHERE id = ? AND state IN ('scheduled', 'running')`, toMS(now), id, id, toMS(now), id)
 		return err
 	})
@@ -159,7 +162,7 @@ func (s *Store) Claim(ctx context.Context, campaignID, after int64, limit int, n
 			return nil
 		}
 		rows, err := tx.QueryContext(ctx, `UPDATE messages SET state = 'submitting', claimed_at = ?, attempts = attempts + 1
-			WHERE id IN (SELECT id FROM messages WHERE id > ? AND id <= ? AND campaign_id = ? AND state = 'queued' ORDER BY id LIMIT ?)
+			WHERE id IN (SELECT id FROM messages NOT INDEXED WHERE id > ? AND id <= ? AND campaign_id = ? AND state = 'queued' ORDER BY id LIMIT ?)
 			RETURNING id, row, phone`, toMS(now), after, last, campaignID, limit)
 		if err != nil {
 			return err
@@ -307,7 +310,7 @@ func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Acc
 		var moved int64
 		var link *sql.Stmt
 		for _, a := range acc {
-			res, err := stmt.ExecContext(ctx, a.ProviderID, toMS(now), a.Segments, a.SercomtelSegments, a.MessageID)
+			res, err := stmt.ExecContext(ctx, compactProviderID(a.ProviderID), toMS(now), a.Segments, a.SercomtelSegments, a.MessageID)
 			if err != nil {
 				return err
 			}
@@ -335,6 +338,27 @@ func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Acc
 		return fmt.Errorf("store: accept messages of campaign %d: %w", campaignID, err)
 	}
 	return nil
+}
+
+// compactProviderID stores the provider's message id as its 16 bytes when
+// it is a UUID (Wavy's ids are): a fifth of an outbox row, on the rows
+// every send rewrites. Other ids are kept as text.
+func compactProviderID(id string) any {
+	if u, err := uuid.Parse(id); err == nil && len(id) == 36 {
+		return u[:]
+	}
+	return id
+}
+
+// expandProviderID reads back what compactProviderID stored: a UUID's 16
+// bytes (a blob) as its text, a text id as it is.
+func expandProviderID(b []byte, blob bool) string {
+	if blob && len(b) == 16 {
+		if u, err := uuid.FromBytes(b); err == nil {
+			return u.String()
+		}
+	}
+	return string(b)
 }
 
 func (s *Store) moveAll(ctx context.Context, campaignID int64, ids []int64, from, to, errText string) error {

@@ -45,8 +45,9 @@ type MessageFilter struct {
 	// Carrier keeps messages of this carrier, named as counted
 	// (report.CarrierName: upper case).
 	Carrier string
-	// Phone keeps numbers starting with these digits (E.164 without '+').
-	Phone string
+	// Number keeps the numbers a search for a number finds: ending with
+	// its digits, or starting with them for an area prefix.
+	Number recipient.NumberSearch
 }
 
 // MessageRow is one recipient's result.
@@ -95,14 +96,64 @@ func (f MessageFilter) where(args []any) (string, []any) {
 		w.WriteString(" AND m.carrier = ?")
 		args = append(args, f.Carrier)
 	}
-	if f.Phone != "" {
+	switch n := f.Number; {
+	case n.Digits == "":
+	case n.AreaPrefix:
 		// A prefix range on the text column, so "5511" finds every
 		// number of São Paulo.
 		w.WriteString(" AND m.phone >= ? AND m.phone < ?")
-		args = append(args, f.Phone, f.Phone+":")
+		args = append(args, n.Digits, n.Digits+":")
+	default:
+		w.WriteString(" AND substr(m.phone, -?) = ?")
+		args = append(args, len(n.Digits), n.Digits)
 	}
 	return w.String(), args
 }
+
+// messagesQuery is the query of a campaign's messages matching f with ids
+// in [lo, hi], in id order (DESC when desc), at most limit, with the
+// recipient's fields; args are its arguments. Whatever the filter, it
+// reads few rows beyond those it returns:
+//   - a number (four digits or more) is looked up in the campaign's list
+//     by its last four digits, then in the outbox by row;
+//   - the pending outcome reads the index of messages without a status;
+//   - a failure code reads the index of failed messages;
+//   - anything else walks the outbox by id, where matches are dense.
+func messagesQuery(f MessageFilter, campaignID, listID, lo, hi int64, desc bool, limit int) (string, []any) {
+	order := " ORDER BY m.id"
+	if desc {
+		order += " DESC"
+	}
+	where, args := f.where(nil)
+	if f.Number.Suffix() && listID != 0 {
+		q := "SELECT " + messageRowColumns + `, r.fields FROM recipient_numbers n
+			CROSS JOIN recipients r ON r.list_id = n.list_id AND r.row = n.row
+			CROSS JOIN messages m INDEXED BY messages_campaign_row ON m.campaign_id = ? AND m.row = n.row
+			WHERE n.list_id = ? AND n.last4 = ? AND m.id BETWEEN ? AND ?` + where + order + " LIMIT ?"
+		return q, append(append([]any{campaignID, listID, f.Number.Digits[len(f.Number.Digits)-4:], lo, hi}, args...), limit)
+	}
+	// The outbox by primary key (the index by campaign and row would
+	// read the whole campaign to honour the id range).
+	from := "messages m NOT INDEXED"
+	switch {
+	case f.Outcome == "pending":
+		from = "messages m INDEXED BY messages_pending"
+		where += " AND m.sent_code = 0 AND m.delivered_code = 0 AND m.unknown_at = 0"
+	case f.Code != 0 && f.Code != successSent && f.Code != successDelivered:
+		from = "messages m INDEXED BY messages_failed"
+		where += " AND (m.sent_code NOT IN (0, 2) OR m.delivered_code NOT IN (0, 4))"
+	}
+	q := "SELECT " + messageRowColumns + ", coalesce(r.fields, '') FROM " + from + " LEFT JOIN recipients r ON r.list_id = ? AND r.row = m.row" +
+		" WHERE m.id BETWEEN ? AND ? AND m.campaign_id = ?" + where + order + " LIMIT ?"
+	return q, append(append([]any{listID, lo, hi, campaignID}, args...), limit)
+}
+
+// The status codes of success, which most messages carry: filtering by
+// them walks the outbox.
+const (
+	successSent      = 2
+	successDelivered = 4
+)
 
 const messageRowColumns = `m.id, m.campaign_id, m.row, m.phone, m.state, m.carrier, m.sent_code, m.delivered_code,
 	m.sent_at, m.delivered_at, m.read_at, m.status_updated_at, m.unknown_at, m.submitted_at, m.error, m.segments, m.sercomtel_segments`
@@ -131,16 +182,13 @@ func (s *Store) CampaignMessages(ctx context.Context, id int64, f MessageFilter,
 		return page, err
 	}
 	lo, hi := first, last
-	order := "ASC"
 	if before > 0 {
-		hi, order = min(before-1, last), "DESC"
+		hi = min(before-1, last)
 	} else if after > 0 {
 		lo = max(after+1, first)
 	}
-	where, args := f.where([]any{lo, hi, id})
-	q := "SELECT " + messageRowColumns + ", coalesce(r.fields, '') FROM messages m LEFT JOIN recipients r ON r.list_id = ? AND r.row = m.row" +
-		" WHERE m.id BETWEEN ? AND ? AND m.campaign_id = ?" + where + " ORDER BY m.id " + order + " LIMIT ?"
-	rows, err := s.r.QueryContext(ctx, q, append(append([]any{listID}, args...), limit+1)...)
+	q, args := messagesQuery(f, id, listID, lo, hi, before > 0, limit+1)
+	rows, err := s.r.QueryContext(ctx, q, args...)
 	if err != nil {
 		return page, fmt.Errorf("store: messages of campaign %d: %w", id, err)
 	}
@@ -179,54 +227,104 @@ func (s *Store) CampaignMessages(ctx context.Context, id int64, f MessageFilter,
 	return page, nil
 }
 
-// exportBatch is how many messages EachCampaignMessage reads per query,
-// so that no read transaction stays open for the whole export.
-const exportBatch = 5000
+// exportSpan is how many consecutive message ids one query of
+// EachCampaignMessage reads, so no read transaction stays open for the
+// whole export; exportReaders spans are read at once, ahead of the
+// writer, and at most exportAhead are held in memory.
+const (
+	exportSpan    = 4096
+	exportReaders = 2
+	exportAhead   = 6
+)
 
 // EachCampaignMessage calls fn with every message of the campaign
-// matching f, in outbox order, with the recipient's list fields. It reads
-// in batches by primary key, so memory stays flat whatever the size.
+// matching f, in outbox order, with the recipient's list fields. Spans of
+// ids are read by two goroutines ahead of fn (reading a row through the
+// driver costs more than writing it out), in order, a few at a time, so
+// memory stays flat whatever the size. An error from fn stops the walk.
 func (s *Store) EachCampaignMessage(ctx context.Context, id int64, f MessageFilter, fn func(MessageRow) error) error {
 	listID, first, last, err := s.campaignRange(ctx, id)
 	if err != nil || last == 0 {
 		return err
 	}
-	after := first - 1
-	for after < last {
-		where, args := f.where([]any{after + 1, last, id})
-		rows, err := s.r.QueryContext(ctx, "SELECT "+messageRowColumns+", coalesce(r.fields, '') FROM messages m LEFT JOIN recipients r ON r.list_id = ? AND r.row = m.row"+
-			" WHERE m.id BETWEEN ? AND ? AND m.campaign_id = ?"+where+" ORDER BY m.id LIMIT ?", append(append([]any{listID}, args...), exportBatch)...)
-		if err != nil {
-			return fmt.Errorf("store: export campaign %d: %w", id, err)
+	type result struct {
+		rows []MessageRow
+		err  error
+	}
+	spans := int((last-first)/exportSpan + 1)
+	out := make([]chan result, spans)
+	for i := range out {
+		out[i] = make(chan result, 1)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ahead := make(chan struct{}, exportAhead)
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := range spans {
+			select {
+			case ahead <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
 		}
-		n := 0
-		var m MessageRow
-		for rows.Next() {
-			var fields string
-			if m, err = scanMessageRow(rows, &fields); err != nil {
-				rows.Close()
-				return fmt.Errorf("store: export campaign %d: %w", id, err)
+	}()
+	for range exportReaders {
+		go func() {
+			for i := range next {
+				lo := first + int64(i)*exportSpan
+				rows, err := s.readSpan(ctx, f, id, listID, lo, min(lo+exportSpan-1, last))
+				out[i] <- result{rows, err}
 			}
-			if fields != "" {
-				m.Fields = strings.Split(fields, recipient.FieldSeparator)
-			}
-			n++
+		}()
+	}
+	for i := range spans {
+		var r result
+		select {
+		case r = <-out[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if r.err != nil {
+			return fmt.Errorf("store: export campaign %d: %w", id, r.err)
+		}
+		for _, m := range r.rows {
 			if err := fn(m); err != nil {
-				rows.Close()
 				return err
 			}
 		}
-		err = rows.Err()
-		rows.Close()
-		if err != nil {
-			return fmt.Errorf("store: export campaign %d: %w", id, err)
-		}
-		if n < exportBatch {
-			return nil
-		}
-		after = m.ID
+		<-ahead
 	}
 	return nil
+}
+
+// readSpan reads the messages matching f with ids in [lo, hi].
+func (s *Store) readSpan(ctx context.Context, f MessageFilter, id, listID, lo, hi int64) ([]MessageRow, error) {
+	q, args := messagesQuery(f, id, listID, lo, hi, false, int(hi-lo+1))
+	rows, err := s.r.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []MessageRow
+	for rows.Next() {
+		var fields string
+		m, err := scanMessageRow(rows, &fields)
+		if err != nil {
+			return nil, err
+		}
+		if fields != "" {
+			m.Fields = strings.Split(fields, recipient.FieldSeparator)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
 }
 
 // CampaignSummary is one campaign as the dashboard adds it up: its
@@ -246,7 +344,7 @@ type CampaignSummary struct {
 // query (no message is read).
 func (s *Store) RecentCampaigns(ctx context.Context, since time.Time, limit int) ([]CampaignSummary, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, name, coalesce(channel, ''), state, started_at, estimated_segments
-		FROM campaigns WHERE started_at >= ? ORDER BY started_at DESC LIMIT ?`, toMS(since), limit)
+		FROM campaigns WHERE started_at >= ? AND api_stream = 0 ORDER BY started_at DESC LIMIT ?`, toMS(since), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: recent campaigns: %w", err)
 	}
@@ -269,7 +367,7 @@ func (s *Store) RecentCampaigns(ctx context.Context, since time.Time, limit int)
 		return out, err
 	}
 	rows, err = s.r.QueryContext(ctx, `SELECT cc.campaign_id, cc.state, cc.n FROM campaigns c JOIN campaign_counts cc ON cc.campaign_id = c.id
-		WHERE c.started_at >= ? AND (instr(cc.state, ':') = 0 OR (cc.state >= 'r:' AND cc.state < 'r;')
+		WHERE c.started_at >= ? AND c.api_stream = 0 AND (instr(cc.state, ':') = 0 OR (cc.state >= 'r:' AND cc.state < 'r;')
 			OR (cc.state >= 'code:' AND cc.state < 'code;') OR (cc.state >= 'refused:' AND cc.state < 'refused;'))`, toMS(since))
 	if err != nil {
 		return nil, fmt.Errorf("store: recent campaigns' counters: %w", err)

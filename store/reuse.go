@@ -13,6 +13,10 @@ import (
 	"arauto/internal/recipient"
 )
 
+// ErrResultsPruned is returned when a campaign's per-recipient results
+// were pruned (retention): who was sent what is no longer known.
+var ErrResultsPruned = errors.New("store: the campaign's per-recipient results were pruned")
+
 // CopyCampaign stores c as a new draft carrying what campaign fromID
 // sends: channel, list, message (SMS text or WhatsApp), schedule
 // (windows, zone, expiry; startAt as its start, NULL when zero), flash,
@@ -52,7 +56,8 @@ func (s *Store) CopyCampaign(ctx context.Context, c *campaign.Campaign, fromID i
 // recipients of campaign campaignID whose message the provider took
 // (dispatcher state accepted) and who sent no reply linked to the
 // campaign, with their fields from the campaign's list, in that list's
-// row order, numbered from 1. The list keeps the source list's columns and
+// row order, numbered from 1. Once retention pruned the campaign's
+// results it is ErrResultsPruned. The list keeps the source list's columns and
 // phone column; each row's suppressed flag is the suppression list's
 // answer now. It sets l's ID and counters. A campaign or list gone is
 // ErrNotFound.
@@ -60,15 +65,18 @@ func (s *Store) CreateListOfNonResponders(ctx context.Context, l *recipient.List
 	now := time.Now().UTC()
 	l.CreatedAt, l.UpdatedAt, l.State = now, now, recipient.ListReady
 	return s.tx(ctx, func(tx *sql.Tx) error {
-		var sourceID int64
+		var sourceID, first int64
 		var columns, phoneColumn string
-		err := tx.QueryRowContext(ctx, `SELECT l.id, l.columns, l.phone_column FROM campaigns c JOIN lists l ON l.id = c.list_id
-			WHERE c.id = ?`, campaignID).Scan(&sourceID, &columns, &phoneColumn)
+		err := tx.QueryRowContext(ctx, `SELECT l.id, l.columns, l.phone_column, c.first_message_id FROM campaigns c JOIN lists l ON l.id = c.list_id
+			WHERE c.id = ?`, campaignID).Scan(&sourceID, &columns, &phoneColumn, &first)
 		if errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("store: list of campaign %d: %w", campaignID, ErrNotFound)
 		}
 		if err != nil {
 			return fmt.Errorf("store: list of campaign %d: %w", campaignID, err)
+		}
+		if first == 0 {
+			return fmt.Errorf("store: list of non-responders of campaign %d: %w", campaignID, ErrResultsPruned)
 		}
 		var createdBy any
 		if l.CreatedBy != 0 {

@@ -123,3 +123,20 @@ func TestCopyCampaignCarriesWhatItSends(t *testing.T) {
 		t.Errorf("copy of a missing campaign got %v, want ErrNotFound", err)
 	}
 }
+
+// TestNonRespondersAfterPruning: once retention pruned a campaign's
+// results, the list is refused rather than made empty.
+func TestNonRespondersAfterPruning(t *testing.T) {
+	s := openTestStore(t)
+	sd := seedCampaign(t, s, 3, campaign.SMS, true)
+	if _, err := s.w.Exec(`UPDATE campaigns SET first_message_id = 0, last_message_id = 0 WHERE id = ?`, sd.campaignID); err != nil {
+		t.Fatal(err)
+	}
+	l := &recipient.List{Name: "x"}
+	if err := s.CreateListOfNonResponders(context.Background(), l, sd.campaignID); !errors.Is(err, ErrResultsPruned) {
+		t.Errorf("got %v, want ErrResultsPruned", err)
+	}
+	if l.ID != 0 {
+		t.Errorf("a list %d was made, want none", l.ID)
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mattn/go-sqlite3"
@@ -34,6 +35,11 @@ type Store struct {
 	r      *sql.DB // readers
 	path   string
 	events eventLog
+	gate   *writeGate
+	// txns group-commits transactional messages (transactional.go).
+	txns txnWriters
+	// prepared holds reads prepared once (prepared.go).
+	prepared sync.Map
 	// seal encrypts sensitive settings at rest (nil until SealSettings).
 	seal *sealer
 }
@@ -51,6 +57,11 @@ func Open(path string) (*Store, error) {
 		return nil, err
 	}
 	q := url.Values{}
+	// A new database gives pages back to the file system as retention
+	// prunes (the mode takes effect only before the first table and before
+	// WAL, which the driver sets after it; older databases switch with
+	// Compact).
+	q.Set("_auto_vacuum", "incremental")
 	q.Set("_journal_mode", "WAL")
 	q.Set("_foreign_keys", "on")
 	q.Set("_busy_timeout", "10000")
@@ -68,7 +79,12 @@ func Open(path string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	s := &Store{w: w, path: abs}
+	s := &Store{w: w, path: abs, gate: newWriteGate()}
+	// Keep the write-ahead log from staying large after a burst.
+	if _, err := w.Exec("PRAGMA journal_size_limit = 67108864"); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
 	if err := s.migrate(context.Background()); err != nil {
 		w.Close()
 		return nil, err
@@ -186,8 +202,11 @@ func (s *Store) migrate(ctx context.Context) error {
 	return nil
 }
 
-// tx runs fn in a write transaction, committing when it returns nil.
+// tx runs fn in a write transaction, committing when it returns nil. It
+// takes its turn at the writer through the gate.
 func (s *Store) tx(ctx context.Context, fn func(*sql.Tx) error) error {
+	s.gate.enter(false)
+	defer s.gate.leave()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err

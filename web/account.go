@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/user"
 	"arauto/views"
 )
@@ -52,6 +53,7 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 		return err
 	}
 	u.SessionEpoch = epoch
+	s.record(c, audit.PasswordChange, "user", u.ID, u.Email)
 	rs := session(c)
 	if err := s.startSignIn(c.UserContext(), rs, u); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/i18n"
 	"arauto/internal/user"
 	"arauto/store"
@@ -97,6 +98,7 @@ func (s *Server) login(c *fiber.Ctx) error {
 	if !user.Authenticate(u, c.FormValue("password")) {
 		s.logins.fail(email, ip)
 		s.log.Info("sign-in failed", "ip", ip, "request_id", requestID(c))
+		s.recordBy(c, audit.Actor{Kind: audit.ActorAnonymous, Name: truncateRunes(email, 120)}, audit.SignInFailed, "user", nil, truncateRunes(email, 120))
 		f.Message = tr(c, "auth.failed")
 		return s.render(c, fiber.StatusUnauthorized, views.LoginPage(f, next))
 	}
@@ -108,11 +110,15 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("signed in", "user_id", u.ID, "request_id", requestID(c))
+	s.recordBy(c, audit.Actor{Kind: audit.ActorUser, ID: u.ID, Name: u.Email}, audit.SignIn, "user", u.ID, u.Email)
 	return seeOther(c, next)
 }
 
 // logout ends the session on the server, not only in this browser.
 func (s *Server) logout(c *fiber.Ctx) error {
+	if u := currentUser(c); u != nil {
+		s.record(c, audit.SignOut, "user", u.ID, u.Email)
+	}
 	if err := s.endSignIn(c.UserContext(), session(c)); err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/campaign"
 	"arauto/internal/i18n"
 	"arauto/internal/schedule"
@@ -108,6 +109,7 @@ func (s *Server) launchCampaign(c *fiber.Ctx) error {
 	if r.Walk != nil {
 		cost = *r.Walk
 	}
+	s.record(c, audit.CampaignLaunched, "campaign", cp.ID, cp.Name)
 	s.log.Info("campaign scheduled", "campaign_id", cp.ID, "send_now", sendNow, "recipients", cost.Cost.Recipients,
 		"segments", cost.Cost.Segments, "by", currentUser(c).ID)
 	var sum *views.ScheduleSummary
@@ -163,6 +165,7 @@ func (s *Server) pauseCampaign(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("campaign paused", "campaign_id", cp.ID, "by", currentUser(c).ID)
+	s.record(c, audit.CampaignPaused, "campaign", cp.ID, cp.Name)
 	flash(c, "success", "campaigns.paused")
 	return seeOther(c, campaignPath(cp.ID, ""))
 }
@@ -183,6 +186,7 @@ func (s *Server) resumeCampaign(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("campaign resumed", "campaign_id", cp.ID, "to", cp.ResumeTo(), "by", currentUser(c).ID)
+	s.record(c, audit.CampaignResumed, "campaign", cp.ID, cp.Name)
 	flash(c, "success", "campaigns.resumed")
 	return seeOther(c, campaignPath(cp.ID, ""))
 }
@@ -206,6 +210,7 @@ func (s *Server) cancelCampaign(c *fiber.Ctx) error {
 		return seeOther(c, campaignPath(cp.ID, ""))
 	}
 	s.log.Info("campaign cancelled", "campaign_id", cp.ID, "was", cp.State, "by", currentUser(c).ID)
+	s.record(c, audit.CampaignCancelled, "campaign", cp.ID, cp.Name)
 	flash(c, "success", "campaigns.cancelled", cp.Name)
 	return seeOther(c, campaignPath(cp.ID, ""))
 }

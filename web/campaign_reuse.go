@@ -7,8 +7,10 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/campaign"
 	"arauto/internal/i18n"
+	"arauto/store"
 	"arauto/views"
 )
 
@@ -72,6 +74,7 @@ func (s *Server) duplicateCampaign(c *fiber.Ctx) error {
 		return s.answerCreateError(c, f, alias, err, page)
 	}
 	s.log.Info("campaign duplicated", "campaign_id", cp.ID, "from", src.ID, "remote_id", cp.RemoteID, "alias", cp.Alias, "by", currentUser(c).ID)
+	s.record(c, audit.CampaignDuplicated, "campaign", cp.ID, cp.Name, "from", strconv.FormatInt(src.ID, 10))
 	flash(c, "success", "reuse.duplicated", src.Name)
 	return seeOther(c, campaignPath(cp.ID, ""))
 }
@@ -89,6 +92,10 @@ func (s *Server) reuseNonResponders(c *fiber.Ctx) error {
 	}
 	name := campaign.CopyName(tr(c, "reuse.non_responders_of"), cp.Name)
 	l, err := s.campaigns.ReuseNonResponders(c.UserContext(), cp, name, currentUser(c).ID)
+	if errors.Is(err, store.ErrResultsPruned) {
+		flash(c, "error", "reuse.results_pruned")
+		return seeOther(c, campaignPath(cp.ID, ""))
+	}
 	if err != nil {
 		return err
 	}

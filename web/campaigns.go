@@ -11,6 +11,7 @@ import (
 	"github.com/a-h/templ"
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/billing"
 	"arauto/internal/campaign"
 	"arauto/internal/wavy"
@@ -138,6 +139,7 @@ func (s *Server) createCampaign(c *fiber.Ctx) error {
 		return s.answerCreateError(c, f, alias, err, views.NewCampaignPage)
 	}
 	s.log.Info("campaign created", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "alias", cp.Alias, "by", currentUser(c).ID)
+	s.record(c, audit.CampaignCreated, "campaign", cp.ID, cp.Name, "alias", cp.Alias, "channel", string(cp.Channel))
 	flash(c, "success", "campaigns.created", cp.Name)
 	return seeOther(c, campaignPath(cp.ID, ""))
 }

@@ -55,4 +55,23 @@
 // from ARAUTO_TRUSTED_PROXIES (clientip.go). Shutdown closes connections
 // that never sent a request (conns.go). The built-in sandbox is served on a
 // listener of its own (ServeSandbox), never on the console's.
+//
+// The REST API (api*.go, routes in routes.go's second list) lives under
+// /api/v1 and is mounted before the session middleware: it reads a bearer
+// API token (apitoken), never the session cookie, so it needs no CSRF,
+// and a token opens no page. Each request is authenticated, rate limited
+// per token (429 with Retry-After) and checked against its route's least
+// role (the token's role, capped by its owner's). Handlers call the same
+// domain services as the pages (campaign.Service, listimport.Jobs,
+// transactional.Service, the store). Every error has one shape,
+// {"error":{"code","message","field"}}, the message in ?lang or
+// Accept-Language (writeAPIError, also used by the error handler for
+// /api/ paths); listings page with an opaque next_cursor; every POST
+// honours an Idempotency-Key: idempotent keeps the first answer in the
+// store, and the transactional send keeps it in the message's own
+// transaction. openapi.go builds the OpenAPI 3.1 document served at
+// /api/v1/openapi.json and rendered by /api-docs; the API's tests check
+// every answer against it. tokens.go, outhooks.go and audit.go are the
+// admin pages of API tokens, outgoing webhooks and the audit log;
+// s.record appends audit entries for the actions of pages and API alike.
 package web

@@ -22,6 +22,9 @@ func (e *pageError) Error() string { return e.key }
 // anything else is logged and becomes the 500 page. It never shows a stack
 // trace or an internal message.
 func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	if isAPIPath(c.Path()) {
+		return s.writeAPIError(c, err)
+	}
 	status, key := fiber.StatusInternalServerError, "error.internal"
 	var pe *pageError
 	var fe *fiber.Error

@@ -1,24 +1,24 @@
 package web
 
 import (
-	"archive/zip"
 	"bufio"
 	"context"
 	"encoding/csv"
 	"fmt"
-	"io"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/xuri/excelize/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/billing"
 	"arauto/internal/dispatch"
 	"arauto/internal/i18n"
 	"arauto/internal/report"
 	"arauto/internal/wavy"
+	"arauto/internal/xlsxstream"
 	"arauto/store"
 	"arauto/views"
 )
@@ -55,6 +55,7 @@ func (s *Server) exportJob(c *fiber.Ctx) (exportJob, error) {
 		return exportJob{}, err
 	}
 	ctx := c.UserContext()
+	s.record(c, audit.Exported, "campaign", cp.ID, cp.Name, "what", "results", "format", strings.TrimPrefix(filepath.Ext(c.Path()), "."))
 	bill, err := s.billing(ctx)
 	if err != nil {
 		return exportJob{}, err
@@ -169,10 +170,8 @@ func (s *Server) writeCSV(ctx context.Context, w *bufio.Writer, j exportJob) err
 	return cw.Error()
 }
 
-// exportXLSX streams the per-recipient results as a workbook built with
-// excelize's StreamWriter (which spills large sheets to a temporary file,
-// so memory stays flat). The workbook is built and written by the body
-// stream, after the handler has returned, and closed there.
+// exportXLSX streams the per-recipient results as a workbook, written by
+// the body stream after the handler has returned.
 func (s *Server) exportXLSX(c *fiber.Ctx) error {
 	j, err := s.exportJob(c)
 	if err != nil {
@@ -188,59 +187,31 @@ func (s *Server) exportXLSX(c *fiber.Ctx) error {
 	return nil
 }
 
+// writeXLSX streams the workbook: each row read from the store goes into
+// the archive at once (xlsxstream), so the first bytes reach the browser
+// straight away and memory stays flat; past Excel's 1,048,576 rows the
+// results continue on another sheet.
 func (s *Server) writeXLSX(ctx context.Context, w *bufio.Writer, j exportJob) error {
-	f := excelize.NewFile()
-	defer f.Close()
-	sheet := f.GetSheetName(0)
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
-		return fmt.Errorf("web: export: %w", err)
-	}
-	bold, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"EEF2FF"}}})
 	head := j.header()
-	sw.SetColWidth(1, 1, 16)
-	if n := len(j.columns); n > 0 {
-		sw.SetColWidth(2, 1+n, 16)
+	widths := make([]float64, len(head))
+	for i := range widths {
+		widths[i] = 16
 	}
-	base := 2 + len(j.columns)
-	sw.SetColWidth(base, base, 22)
-	sw.SetColWidth(base+1, base+2, 12)
-	sw.SetColWidth(base+2, base+2, 26)
-	sw.SetColWidth(base+3, base+3, 50)
-	sw.SetColWidth(base+4, base+8, 20)
-	sw.SetColWidth(base+9, base+10, 14)
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return fmt.Errorf("web: export: %w", err)
-	}
-	row := make([]any, len(head))
-	for i, v := range head {
-		row[i] = v
-	}
-	if err := sw.SetRow("A1", row, excelize.RowOpts{StyleID: bold}); err != nil {
-		return fmt.Errorf("web: export: %w", err)
-	}
-	n := 1
-	err = s.store.EachCampaignMessage(ctx, j.campaignID, j.filter, func(m store.MessageRow) error {
-		n++
-		for i, v := range j.record(m) {
-			row[i] = v
+	// outcome, code, name, meaning, carrier, the times, then billed and cost
+	base := 1 + len(j.columns)
+	for i, wd := range []float64{22, 12, 26, 50, 20, 20, 20, 20, 20, 14, 14} {
+		if base+i < len(widths) {
+			widths[base+i] = wd
 		}
-		cell, _ := excelize.CoordinatesToCellName(1, n)
-		return sw.SetRow(cell, row)
+	}
+	x := xlsxstream.New(w, xlsxstream.Options{SheetName: i18n.T(j.lang, "export.sheet"), Header: head, Widths: widths})
+	err := s.store.EachCampaignMessage(ctx, j.campaignID, j.filter, func(m store.MessageRow) error {
+		return x.WriteRow(j.record(m))
 	})
 	if err != nil {
 		return err
 	}
-	if err := sw.Flush(); err != nil {
-		return fmt.Errorf("web: export: %w", err)
-	}
-	// excelize zips into a bytes.Buffer before writing it out; its
-	// ZipWriter hook lets the archive go straight to the response instead,
-	// so the finished workbook is never held in memory (its sheets are
-	// under 4 GiB, so no zip64 header needs patching afterwards).
-	zw := zip.NewWriter(w)
-	f.ZipWriter = func(io.Writer) excelize.ZipWriter { return zw }
-	if err := f.Write(io.Discard); err != nil {
+	if err := x.Close(); err != nil {
 		return fmt.Errorf("web: export: %w", err)
 	}
 	return nil

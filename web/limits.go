@@ -30,7 +30,7 @@ const (
 // uploadRoutes are the routes (POST) that take a file. Their bodies stay
 // on the wire until the route has checked the session and the role; then
 // receiveUpload streams them to disk.
-var uploadRoutes = map[string]bool{"/lists": true, "/suppression/import": true, mediaUploadPath: true}
+var uploadRoutes = map[string]bool{"/lists": true, "/suppression/import": true, mediaUploadPath: true, apiPrefix + "/lists": true}
 
 // isUploadRoute reports whether method and path name an upload route,
 // spelled as Fiber's router would match it (any case, trailing slash).

@@ -15,6 +15,7 @@ import (
 	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/unicode/norm"
 
+	"arauto/internal/audit"
 	"arauto/internal/listimport"
 	"arauto/internal/recipient"
 	"arauto/views"
@@ -68,6 +69,7 @@ func (s *Server) uploadList(c *fiber.Ctx) error {
 	if err := s.store.SaveListPreview(c.UserContext(), l.ID, previewToKeep(preview)); err != nil {
 		return err
 	}
+	s.record(c, audit.ListUploaded, "list", l.ID, l.Name, "file", l.FileName, "bytes", strconv.FormatInt(l.FileSize, 10))
 	return seeOther(c, fmt.Sprintf("/lists/%d/mapping", l.ID))
 }
 
@@ -249,6 +251,7 @@ func (s *Server) rejectedXLSX(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, lg := c.UserContext(), lang(c)
+	s.record(c, audit.Exported, "list", l.ID, l.Name, "what", "rejected rows")
 	headers := []any{tr(c, "lists.rejected.row"), tr(c, "lists.rejected.value"), tr(c, "lists.rejected.reason")}
 	name := fmt.Sprintf("%s-%s.xlsx", safeFileName(l.Name), tr(c, "lists.rejected.file_suffix"))
 	// The workbook is built row by row; excelize spills large sheets to a
@@ -348,6 +351,7 @@ func (s *Server) deleteList(c *fiber.Ctx) error {
 		os.Remove(l.FilePath)
 	}
 	s.log.Info("list deleted", "list_id", l.ID, "by", currentUser(c).ID)
+	s.record(c, audit.ListDeleted, "list", l.ID, l.Name)
 	flash(c, "success", "lists.deleted", l.Name)
 	return seeOther(c, "/lists")
 }

@@ -65,6 +65,11 @@ func (s *Server) observe(c *fiber.Ctx) (err error) {
 			// counted in the events table, not written line by line.
 			level = slog.LevelDebug
 		}
+		if !s.log.Enabled(c.UserContext(), level) {
+			// The good webhooks, tens of thousands a second: not even the
+			// line's fields are built.
+			return
+		}
 		attrs := []any{"request_id", rid, "method", c.Method(), "path", logPath(c.Path()),
 			"status", status, "duration_ms", float64(time.Since(start).Microseconds()) / 1000, "ip", s.clientIP(c)}
 		// A streamed body (event streams, exports) is written after this

@@ -10,6 +10,7 @@ import (
 
 	"arauto/internal/campaign"
 	"arauto/internal/delivery"
+	"arauto/internal/recipient"
 	"arauto/internal/report"
 	"arauto/store"
 	"arauto/views"
@@ -50,19 +51,12 @@ func reportFilter(c *fiber.Ctx) (views.ReportFilter, store.MessageFilter, error)
 		vf.Carrier, sf.Carrier = v, report.CarrierName(v)
 	}
 	if v := strings.TrimSpace(c.Query("q")); v != "" {
-		d := strings.Map(func(r rune) rune {
-			switch {
-			case r >= '0' && r <= '9':
-				return r
-			case strings.ContainsRune("+ ()-.", r):
-				return -1
-			}
-			return 'x'
-		}, v)
-		if strings.Contains(d, "x") || len(d) > 20 {
+		// Any way of writing a number finds it (recipient.ParseNumberSearch).
+		n, ok := recipient.ParseNumberSearch(v)
+		if !ok || len(n.Digits) > 20 {
 			return vf, sf, errBadRequest
 		}
-		vf.Phone, sf.Phone = v, d
+		vf.Phone, sf.Number = v, n
 	}
 	return vf, sf, nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/user"
 )
 
@@ -28,6 +29,58 @@ func (s *Server) routes() {
 	app.Get("/static/*", serveStatic)
 	app.Post("/webhooks/wavy/:secret/:kind", s.webhook)
 	app.Get("/webhooks/wavy/:secret/:kind", s.webhookQuery) // SMS replies forwarded by GET
+
+	// The REST API (api*.go): a bearer token instead of the session
+	// cookie, the same least roles as the pages, and every POST honours
+	// an Idempotency-Key. Contacts and segments join here with the
+	// contacts work (issue 16); replying from the inbox with the inbox
+	// reply feature.
+	app.Get(apiPrefix+"/openapi.json", s.openAPIDocument)
+	api := []apiRoute{
+		{"GET", "/campaigns", user.Viewer, idemNone, s.apiCampaigns},
+		{"POST", "/campaigns", user.Marketer, idemStored, s.apiCreateCampaign},
+		{"GET", "/campaigns/:id", user.Viewer, idemNone, s.apiCampaign},
+		{"PATCH", "/campaigns/:id", user.Marketer, idemNone, s.apiUpdateCampaign},
+		{"PUT", "/campaigns/:id/schedule", user.Marketer, idemNone, s.apiScheduleCampaign},
+		{"POST", "/campaigns/:id/launch", user.Marketer, idemStored, s.apiLaunchCampaign},
+		{"POST", "/campaigns/:id/pause", user.Marketer, idemStored, s.apiCampaignControl(audit.CampaignPaused)},
+		{"POST", "/campaigns/:id/resume", user.Marketer, idemStored, s.apiCampaignControl(audit.CampaignResumed)},
+		{"POST", "/campaigns/:id/cancel", user.Marketer, idemStored, s.apiCampaignControl(audit.CampaignCancelled)},
+		{"POST", "/campaigns/:id/duplicate", user.Marketer, idemStored, s.apiDuplicateCampaign},
+		{"GET", "/campaigns/:id/progress", user.Viewer, idemNone, s.apiCampaignProgress},
+		{"GET", "/campaigns/:id/report", user.Viewer, idemNone, s.apiCampaignReport},
+		{"GET", "/campaigns/:id/messages", user.Viewer, idemNone, s.apiCampaignMessages},
+
+		{"GET", "/lists", user.Viewer, idemNone, s.apiLists},
+		{"POST", "/lists", user.Marketer, idemStored, s.apiUploadList},
+		{"GET", "/lists/:id", user.Viewer, idemNone, s.apiList},
+		{"GET", "/lists/:id/rows", user.Viewer, idemNone, s.apiListRows},
+		{"DELETE", "/lists/:id", user.Marketer, idemNone, s.apiDeleteList},
+
+		{"GET", "/templates", user.Viewer, idemNone, s.apiTemplates},
+		{"POST", "/templates", user.Marketer, idemStored, s.apiCreateTemplate},
+		{"GET", "/templates/:id", user.Viewer, idemNone, s.apiTemplate},
+		{"PATCH", "/templates/:id", user.Marketer, idemNone, s.apiUpdateTemplate},
+		{"DELETE", "/templates/:id", user.Marketer, idemNone, s.apiDeleteTemplate},
+
+		{"POST", "/messages", user.Marketer, idemOwn, s.apiSendMessage},
+		{"GET", "/messages/:id", user.Viewer, idemNone, s.apiMessage},
+
+		{"GET", "/suppressions/:phone", user.Viewer, idemNone, s.apiCheckSuppression},
+		{"POST", "/suppressions", user.Marketer, idemStored, s.apiAddSuppression},
+		{"DELETE", "/suppressions/:phone", user.Marketer, idemNone, s.apiRemoveSuppression},
+
+		{"GET", "/inbox", user.Viewer, idemNone, s.apiInbox},
+		{"GET", "/inbox/:phone", user.Viewer, idemNone, s.apiConversation},
+	}
+	for _, r := range api {
+		h := r.handler
+		if r.idem == idemStored {
+			h = s.idempotent(h)
+		}
+		app.Add(r.method, apiPrefix+r.path, s.apiLanguage, s.apiAuth, s.requireToken(r.role), h)
+	}
+	app.Use(apiPrefix, s.apiLanguage, func(c *fiber.Ctx) error { return fiber.ErrNotFound })
 
 	app.Use(s.withSession, s.csrf, s.setupGate)
 	// Fiber matches in this order: fixed paths before :id ones.
@@ -67,6 +120,28 @@ func (s *Server) routes() {
 		{"POST", "/settings/billing", user.Admin, s.saveBilling},
 		{"POST", "/settings/breaker", user.Admin, s.saveBreaker},
 		{"POST", "/settings/whatsapp", user.Admin, s.saveWhatsAppSettings},
+		// Storage and retention (storage.go).
+		{"GET", "/settings/storage", user.Admin, s.storageCard},
+		{"POST", "/settings/retention", user.Admin, s.saveRetention},
+		{"POST", "/settings/retention/run", user.Admin, s.pruneNow},
+		{"POST", "/settings/compact", user.Admin, s.compactNow},
+
+		// Automation (tokens.go, outhooks.go, audit.go, apidocs.go): API
+		// tokens, outgoing webhooks and their delivery log, the audit log.
+		{"GET", "/automation", user.Admin, s.automationPage},
+		{"GET", "/automation/tokens", user.Admin, s.tokensPage},
+		{"POST", "/automation/tokens", user.Admin, s.createToken},
+		{"POST", "/automation/tokens/:id/revoke", user.Admin, s.revokeToken},
+		{"GET", "/automation/webhooks", user.Admin, s.outhooksPage},
+		{"POST", "/automation/webhooks", user.Admin, s.createOuthook},
+		{"GET", "/automation/webhooks/:id", user.Admin, s.outhookPage},
+		{"POST", "/automation/webhooks/:id", user.Admin, s.updateOuthook},
+		{"POST", "/automation/webhooks/:id/rotate", user.Admin, s.rotateOuthook},
+		{"POST", "/automation/webhooks/:id/delete", user.Admin, s.deleteOuthook},
+		{"POST", "/automation/webhooks/:id/deliveries/:delivery/retry", user.Admin, s.retryOuthookDelivery},
+		{"GET", "/audit", user.Admin, s.auditPage},
+		{"GET", "/audit/export.csv", user.Admin, s.exportAuditCSV},
+		{"GET", "/api-docs", user.Viewer, s.apiDocsPage},
 
 		// Campaigns (campaigns.go): every change of the campaign itself
 		// goes to the Campaign API on apigw first.

@@ -98,6 +98,8 @@ type Server struct {
 	// listener is what Serve listens on, for Shutdown to close the
 	// connections that never sent a request.
 	listener atomic.Pointer[trackedListener]
+
+	automation
 }
 
 // New builds the server and its routes.
@@ -143,6 +145,7 @@ func New(d Deps) (*Server, error) {
 		return nil, err
 	}
 	s.sessions = newCookieStore(key, d.Config.SecureCookies())
+	s.initAutomation(d)
 	s.logins = newLoginLimiter(d.Now)
 	s.passwordChecks = newLoginLimiter(d.Now)
 	s.app = fiber.New(fiber.Config{
@@ -182,6 +185,7 @@ func (s *Server) Serve(ln net.Listener) error {
 // until ctx ends.
 func (s *Server) Shutdown(ctx context.Context) error {
 	close(s.closing)
+	defer s.shutdownAutomation()
 	s.imports.Shutdown()
 	s.carriers.shutdown()
 	stopped := make(chan struct{})

@@ -6,12 +6,14 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/config"
 	"arauto/internal/optout"
 	"arauto/internal/wavy"
@@ -95,6 +97,7 @@ func (s *Server) saveOptOut(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("opt-out keywords saved", "count", len(ks), "by", currentUser(c).ID)
+	s.record(c, audit.SettingsChanged, "settings", nil, "", "section", "opt-out keywords")
 	flash(c, "success", "settings.optout.saved")
 	return seeOther(c, "/settings#optout")
 }
@@ -110,6 +113,7 @@ func (s *Server) savePolling(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("polling switched", "on", on, "by", currentUser(c).ID)
+	s.record(c, audit.SettingsChanged, "settings", nil, "", "section", "polling")
 	if on {
 		flash(c, "success", "settings.polling.on_saved")
 	} else {
@@ -194,6 +198,8 @@ func (s *Server) saveProvider(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("provider settings saved", "mode", mode, "by", currentUser(c).ID, "token_changed", token != "")
+	// The entry names what changed, never the values of secrets.
+	s.record(c, audit.SettingsChanged, "settings", nil, "", "section", "provider", "mode", mode, "credential_replaced", strconv.FormatBool(token != ""))
 	flash(c, "success", "settings.saved")
 	return seeOther(c, "/settings")
 }

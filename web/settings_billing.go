@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/billing"
 	"arauto/internal/sms"
 	"arauto/views"
@@ -57,6 +58,7 @@ func (s *Server) saveBilling(c *fiber.Ctx) error {
 	}
 	s.log.Info("billing settings saved", "rule", next.Rule, "accents", next.Accents, "sms_price", int64(next.SMSPrice),
 		"whatsapp_price", int64(next.WhatsAppPrice), "by", currentUser(c).ID)
+	s.record(c, audit.SettingsChanged, "settings", nil, "", "section", "billing")
 	flash(c, "success", "billing.settings.saved")
 	return seeOther(c, "/settings#billing")
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/batchfile"
 	"arauto/internal/config"
 	"arauto/internal/door"
@@ -96,6 +97,7 @@ func (s *Server) saveDoors(c *fiber.Ctx) error {
 	}
 	s.doors.Refresh()
 	s.log.Info("doors saved", "sms", sms, "whatsapp", wa, "by", currentUser(c).ID)
+	s.record(c, audit.SettingsChanged, "settings", nil, "", "section", "doors")
 	flash(c, "success", "transport.saved_doors")
 	return seeOther(c, "/settings#transport")
 }
@@ -171,6 +173,7 @@ func (s *Server) saveSMPP(c *fiber.Ctx) error {
 	s.doors.Refresh()
 	s.log.Info("smpp settings saved", "host", host, "tls", tls, "system_id", sysID, "binds", binds, "mode", mode,
 		"password_changed", password != "", "by", currentUser(c).ID)
+	s.record(c, audit.SettingsChanged, "settings", nil, "", "section", "smpp")
 	flash(c, "success", "transport.saved_smpp")
 	return seeOther(c, "/settings#smpp")
 }
@@ -258,6 +261,7 @@ func (s *Server) saveSFTP(c *fiber.Ctx) error {
 	s.doors.Refresh()
 	s.log.Info("sftp settings saved", "host", host, "port", port, "username", username, "sub_account", sub,
 		"password_changed", password != "", "host_key_reset", moved, "by", currentUser(c).ID)
+	s.record(c, audit.SettingsChanged, "settings", nil, "", "section", "sftp")
 	flash(c, "success", "transport.saved_sftp")
 	return seeOther(c, "/settings#sftp")
 }
@@ -298,6 +302,7 @@ func (s *Server) forgetHostKey(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Warn("sftp host key forgotten; the next connection pins the key it is shown", "by", currentUser(c).ID)
+	s.record(c, audit.SettingsChanged, "settings", nil, "", "section", "sftp host key forgotten")
 	flash(c, "success", "transport.sftp.forgotten")
 	return seeOther(c, "/settings#sftp")
 }

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/config"
 	"arauto/views"
 )
@@ -49,6 +50,7 @@ func (s *Server) saveWhatsAppSettings(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("whatsapp session settings saved", "by", currentUser(c).ID)
+	s.record(c, audit.SettingsChanged, "settings", nil, "", "section", "whatsapp sessions")
 	flash(c, "success", "settings.whatsapp.saved")
 	return seeOther(c, "/settings#whatsapp-sessions")
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/recipient"
 	"arauto/store"
 	"arauto/views"
@@ -80,6 +81,7 @@ func (s *Server) addSuppression(c *fiber.Ctx) error {
 		flash(c, "info", "suppression.add.already", formatPhoneText(phone))
 	} else {
 		s.log.Info("number suppressed", "by", currentUser(c).ID)
+		s.record(c, audit.SuppressionAdded, "phone", phone, "")
 		flash(c, "success", "suppression.add.done", formatPhoneText(phone))
 	}
 	if back := c.FormValue("back"); strings.HasPrefix(back, "/inbox/") && safeNext(back) == back {
@@ -101,6 +103,7 @@ func (s *Server) removeSuppression(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("number unsuppressed", "by", currentUser(c).ID)
+	s.record(c, audit.SuppressionRemoved, "phone", phone, "")
 	flash(c, "success", "suppression.remove.done", formatPhoneText(phone))
 	return seeOther(c, "/suppression")
 }
@@ -191,6 +194,7 @@ const exportTimeout = 10 * time.Minute
 // Excel reads the accents), row by row from the database.
 func (s *Server) exportSuppressionsCSV(c *fiber.Ctx) error {
 	labels := exportLabelsOf(c)
+	s.record(c, audit.Exported, "settings", nil, "", "what", "suppression list", "format", "csv")
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, exportName("csv")))
 	c.Set(fiber.HeaderCacheControl, "no-store")
@@ -218,6 +222,7 @@ func (s *Server) exportSuppressionsCSV(c *fiber.Ctx) error {
 // exportSuppressionsXLSX streams the whole list as a workbook.
 func (s *Server) exportSuppressionsXLSX(c *fiber.Ctx) error {
 	labels := exportLabelsOf(c)
+	s.record(c, audit.Exported, "settings", nil, "", "what", "suppression list", "format", "xlsx")
 	f := excelize.NewFile()
 	if err := s.fillSuppressionSheet(c.UserContext(), f, labels); err != nil {
 		f.Close()

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/user"
 	"arauto/store"
 	"arauto/views"
@@ -51,6 +52,7 @@ func (s *Server) createUser(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("user created", "user_id", u.ID, "role", role, "by", currentUser(c).ID)
+	s.record(c, audit.UserCreated, "user", u.ID, u.Email, "role", string(role))
 	flash(c, "success", "users.created", email)
 	return seeOther(c, "/users")
 }
@@ -81,13 +83,26 @@ func (s *Server) setUserRole(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		return s.store.SetUserRole(c.UserContext(), id, r)
+		if err := s.store.SetUserRole(c.UserContext(), id, r); err != nil {
+			return err
+		}
+		s.recordUser(c, audit.UserRoleChanged, id, "role", string(r))
+		return nil
 	})
 }
 
 func (s *Server) setUserDisabled(c *fiber.Ctx) error {
 	return s.userChange(c, func(id int64) error {
-		return s.store.SetUserDisabled(c.UserContext(), id, c.FormValue("disabled") == "1")
+		disabled := c.FormValue("disabled") == "1"
+		if err := s.store.SetUserDisabled(c.UserContext(), id, disabled); err != nil {
+			return err
+		}
+		action := audit.UserEnabled
+		if disabled {
+			action = audit.UserDisabled
+		}
+		s.recordUser(c, action, id)
+		return nil
 	})
 }
 
@@ -102,7 +117,19 @@ func (s *Server) resetUserPassword(c *fiber.Ctx) error {
 		if err != nil {
 			return err
 		}
-		_, err = s.store.SetUserPassword(c.UserContext(), id, hash)
-		return err
+		if _, err = s.store.SetUserPassword(c.UserContext(), id, hash); err != nil {
+			return err
+		}
+		s.recordUser(c, audit.UserPasswordReset, id)
+		return nil
 	})
+}
+
+// recordUser audits a change made to user id, named by e-mail.
+func (s *Server) recordUser(c *fiber.Ctx, action audit.Action, id int64, detail ...string) {
+	name := ""
+	if u, err := s.store.UserByID(c.UserContext(), id); err == nil {
+		name = u.Email
+	}
+	s.record(c, action, "user", id, name, detail...)
 }

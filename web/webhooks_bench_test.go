@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 
 	"arauto/internal/campaign"
@@ -185,6 +186,82 @@ func BenchmarkWebhookThroughput(b *testing.B) {
 	}
 }
 
+// BenchmarkWebhookIngest measures the webhook endpoint while the reports
+// it stores are being applied, against a trivial Fiber handler on the same
+// load generator (64 keep-alive clients, 3 s each): the callbacks and
+// delivery reports name real messages of a 32,000-message campaign, the
+// applier runs, and every 200 must be a stored event that gets applied.
+// Targets: >= 0.6 of the trivial handler's req/s, p99 < 50 ms, none lost.
+func BenchmarkWebhookIngest(b *testing.B) {
+	trivial := fiber.New(fiber.Config{DisableStartupMessage: true})
+	trivial.Post("/*", func(c *fiber.Ctx) error { return c.SendString(`{"ok":true}`) })
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	go trivial.Listener(ln)
+	defer trivial.Shutdown()
+
+	ls := startLiveServer(b)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c, msgs := seedAccepted(b, ls.store, campaign.SMS, 32_000)
+	applier := delivery.NewApplier(ls.store, delivery.Options{})
+	applied := make(chan error, 1)
+	go func() { applied <- applier.Run(ctx) }()
+	sentAt := time.Now().UTC().Add(-time.Minute).UnixMilli()
+	body := func(n int64) []byte {
+		m := msgs[(n/2)%int64(len(msgs))]
+		corr := dispatch.CorrelationID(c.ID, m.ID)
+		if n%2 == 1 {
+			return fmt.Appendf(nil, `{"id":"p-%d","correlationId":%q,"carrierId":1,"carrierName":"VIVO","destination":%q,"sentStatusCode":2,"sentStatus":"SENT_SUCCESS","sentAt":%d,"campaignId":"9","extraInfo":""}`,
+				m.ID, corr, m.Phone, sentAt)
+		}
+		return fmt.Appendf(nil, `{"id":"p-%d","correlationId":%q,"carrierId":1,"carrierName":"VIVO","destination":%q,"sentStatusCode":2,"sentStatus":"SENT_SUCCESS","sentStatusAt":%d,"deliveredStatusCode":4,"deliveredStatus":"DELIVERED_SUCCESS","deliveredAt":%d,"campaignId":9,"extraInfo":""}`,
+			m.ID, corr, m.Phone, sentAt, sentAt+3000)
+	}
+	var ref, got hammerResult
+	for b.Loop() {
+		ref = hammer(b, "http://"+ln.Addr().String()+"/hook", 64, 3*time.Second, body)
+		got = hammer(b, ls.url+"/webhooks/wavy/"+testSecret+"/sms-status", 64, 3*time.Second, body)
+	}
+	b.StopTimer()
+	if got.other > 0 || got.errs > 0 {
+		b.Errorf("got %d non-200 answers and %d transport errors, want none", got.other, got.errs)
+	}
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		pending, _, err := ls.store.PendingEvents(context.Background())
+		if err != nil {
+			b.Fatal(err)
+		}
+		if pending == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			b.Fatalf("%d events still not applied after 2 minutes", pending)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	counts, err := ls.store.EventCounts(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	if stored := int64(counts[delivery.KindSMSStatus]); stored != got.ok {
+		b.Errorf("got %d stored events, want %d (one per 200)", stored, got.ok)
+	}
+	refRPS := float64(ref.ok) / ref.elapsed.Seconds()
+	rps := float64(got.ok) / got.elapsed.Seconds()
+	b.ReportMetric(refRPS, "trivial_req/s")
+	b.ReportMetric(rps, "req/s")
+	b.ReportMetric(rps/refRPS, "ratio")
+	b.ReportMetric(float64(got.quantile(0.99).Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(ref.quantile(0.99).Microseconds())/1000, "trivial_p99-ms")
+	b.ReportMetric(0, "ns/op")
+	b.Logf("trivial handler %.0f req/s (p99 %v); webhook with reports applied %.0f req/s (p99 %v), ratio %.2f; %d stored and applied",
+		refRPS, ref.quantile(0.99), rps, got.quantile(0.99), rps/refRPS, got.ok)
+}
+
 // applyEvents applies one batch of the stored events now, as the applier
 // does after a webhook, and says how many it applied.
 func applyEvents(st *store.Store) (int, error) {
@@ -204,7 +281,7 @@ func campaignReport(ctx context.Context, st *store.Store, id int64) (report.Repo
 
 // seedAccepted makes a running campaign of n recipients whose messages
 // the provider accepted.
-func seedAccepted(t *testing.T, st *store.Store, channel campaign.Channel, n int) (*campaign.Campaign, []dispatch.Message) {
+func seedAccepted(t testing.TB, st *store.Store, channel campaign.Channel, n int) (*campaign.Campaign, []dispatch.Message) {
 	t.Helper()
 	ctx := context.Background()
 	l := &recipient.List{Name: "seed", FileName: "seed.csv"}

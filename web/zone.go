@@ -5,6 +5,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/audit"
 	"arauto/internal/config"
 	"arauto/internal/schedule"
 	"arauto/views"
@@ -33,6 +34,7 @@ func (s *Server) saveOrgZone(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("organisation time zone saved", "zone", zone, "by", currentUser(c).ID)
+	s.record(c, audit.SettingsChanged, "settings", nil, "", "section", "time zone", "zone", zone)
 	name, _ := schedule.DisplayZone(zone, "")
 	flash(c, "success", "zone.org_saved", zoneLabelFor(c, name))
 	return seeOther(c, "/settings#timezone")

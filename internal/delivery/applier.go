@@ -49,7 +49,9 @@ type Options struct {
 	// Interval is how often stored events are looked for without a Kick;
 	// default 100 ms.
 	Interval time.Duration
-	// Batch is how many events one transaction applies; default 500.
+	// Batch is how many events one transaction applies at most; default
+	// 512, a few milliseconds of the writer, so webhooks and sending
+	// never wait long behind it.
 	Batch int
 	// MinGap spaces transactions when events trickle in, so that a flood
 	// of webhooks (each commit kicks) is applied in batches rather than
@@ -87,7 +89,7 @@ func NewApplier(st Store, o Options) *Applier {
 		o.Interval = 100 * time.Millisecond
 	}
 	if o.Batch <= 0 {
-		o.Batch = 500
+		o.Batch = 512
 	}
 	if o.MinGap <= 0 {
 		o.MinGap = 20 * time.Millisecond
@@ -238,7 +240,9 @@ func (a *Applier) Run(ctx context.Context) error {
 		}
 		start := time.Now()
 		res, err := a.Step(ctx)
-		more := res.Read == a.o.Batch
+		// The store hands out whole chunks of events, so a batch three
+		// quarters full means more are waiting.
+		more := res.Read >= a.o.Batch*3/4
 		if err != nil && ctx.Err() == nil {
 			a.o.Log.Error("applying events failed", "err", err)
 			more = false

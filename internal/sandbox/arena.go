@@ -62,7 +62,7 @@ func (a *arena) put(s string) sref {
 // or retain them.
 func (a *arena) bytes(r sref) []byte {
 	chunk, off, n := r.parts()
-	if n == 0 {
+	if n == 0 || a.chunks[chunk] == nil {
 		return nil
 	}
 	return a.chunks[chunk][off : off+n]
@@ -74,16 +74,25 @@ func (a *arena) get(r sref) string { return string(a.bytes(r)) }
 // equal reports whether the stored string equals s, without allocating.
 func (a *arena) equal(r sref, s string) bool { return string(a.bytes(r)) == s }
 
-// recStore holds message records in fixed-size chunks.
+// recStore holds message records in fixed-size chunks; the first dropped
+// chunks were pruned (prune.go).
 type recStore struct {
-	chunks [][]msgRec
-	n      int
+	chunks  [][]msgRec
+	n       int
+	dropped int
+	zero    msgRec
 }
 
 func (r *recStore) len() int { return r.n }
 
+// at returns the record at i; a pruned one reads as a blank record.
 func (r *recStore) at(i uint32) *msgRec {
-	return &r.chunks[i>>recChunkBits][i&(recChunk-1)]
+	c := r.chunks[i>>recChunkBits]
+	if c == nil {
+		r.zero = msgRec{}
+		return &r.zero
+	}
+	return &c[i&(recChunk-1)]
 }
 
 func (r *recStore) add(m *msgRec) uint32 {

@@ -53,7 +53,7 @@ func (s *Sandbox) viewLocked(idx uint32) msgView {
 	m := s.recs.at(idx)
 	return msgView{
 		msgRec: *m, dest: s.strs.get(m.destRef), corrID: s.strs.get(m.corrRef),
-		text: s.strs.get(m.textRef), extraInfo: s.strs.get(m.extraRef),
+		text: s.text(m.textRef), extraInfo: s.strs.get(m.extraRef),
 	}
 }
 
@@ -84,9 +84,9 @@ type counters struct {
 	requests, rateLimited, unauthorized, clientErrors, faults atomic.Int64
 	whPosts, whEvents, whFailures, whDropped                  atomic.Int64
 
-	accepted, sms, whatsapp, then500, dupCorr, mos, optOuts int64
-	sentCodes, dlrCodes                                     [512]int64
-	carriers                                                [len(carriers)]int64
+	accepted, sms, whatsapp, then500, dupCorr, mos, optOuts, pruned int64
+	sentCodes, dlrCodes                                             [512]int64
+	carriers                                                        [len(carriers)]int64
 }
 
 // LedgerStats summarises what the sandbox has seen and planned.
@@ -122,6 +122,9 @@ type LedgerStats struct {
 	WebhookPosts, WebhookEvents, WebhookFailures, WebhookDropped, WebhookPending int64
 	// Campaigns is the number of registered campaigns.
 	Campaigns int
+	// Pruned counts the messages dropped from the ledger after the status
+	// retention (three days, plus one).
+	Pruned int64
 }
 
 // SentMessage is the ledger view of one accepted message: what was sent and
@@ -200,7 +203,7 @@ func (s *Sandbox) Ledger() LedgerStats {
 	s.drainMOLocked(now)
 	st.Accepted, st.SMS, st.WhatsApp = s.stats.accepted, s.stats.sms, s.stats.whatsapp
 	st.AcceptedThen500, st.DuplicateCorrelationIDs = s.stats.then500, s.stats.dupCorr
-	st.MOs, st.OptOuts = s.stats.mos, s.stats.optOuts
+	st.MOs, st.OptOuts, st.Pruned = s.stats.mos, s.stats.optOuts, s.stats.pruned
 	st.WebhookPending = int64(s.queue.n)
 	st.Campaigns = len(s.camps.byID)
 	for code, n := range s.stats.sentCodes {
@@ -265,13 +268,15 @@ func (s *Sandbox) corrChainLocked(c string) []uint32 {
 	return chain
 }
 
-// Messages returns a snapshot of every accepted message in accept order.
+// Messages returns a snapshot of every accepted message still kept (see
+// prune.go) in accept order.
 func (s *Sandbox) Messages() []SentMessage {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]SentMessage, s.recs.len())
-	for i := range out {
-		out[i] = s.sentMessageLocked(uint32(i))
+	first := s.recs.firstLive()
+	out := make([]SentMessage, 0, s.recs.len()-int(first))
+	for i := first; i < uint32(s.recs.len()); i++ {
+		out = append(out, s.sentMessageLocked(i))
 	}
 	return out
 }

@@ -44,6 +44,7 @@ type Sandbox struct {
 	mu       sync.Mutex
 	recs     recStore
 	strs     arena
+	shared   arena // interned texts (prune.go)
 	batches  []batchRec
 	corr     map[uint64]uint32 // correlationId hash -> 1 + index of the latest message
 	texts    map[string]sref   // shared message texts
@@ -121,6 +122,7 @@ func New(opts Options) *Sandbox {
 		seedHash:   mix64(uint64(opts.Seed) ^ 0x6a09e667f3bcc908),
 		maxAttempt: opts.WebhookAttempts,
 		strs:       newArena(),
+		shared:     newArena(),
 		corr:       make(map[uint64]uint32),
 		texts:      make(map[string]sref),
 		names:      make(map[string]string),

@@ -602,6 +602,7 @@ func (s *Sandbox) record(recs []pendingRec, channel uint8, then500 bool, now int
 			s.pending.push(pendingMO{at: last + pr.plan.replyDelay, msg: idx, phrase: pr.plan.phrase, kind: pr.plan.kind})
 		}
 	}
+	s.pruneLocked(now)
 	n := int64(len(recs))
 	s.stats.accepted += n
 	if channel == chWhatsApp {
@@ -643,10 +644,13 @@ func (s *Sandbox) internTextLocked(v string) sref {
 	if r, ok := s.texts[v]; ok {
 		return r
 	}
-	r := s.strs.put(v)
-	if len(s.texts) < maxInterned {
-		s.texts[v] = r
+	if len(s.texts) >= maxInterned {
+		return s.strs.put(v)
 	}
+	// Shared texts live in an arena of their own, never pruned: a text
+	// interned on the first day is still used by today's messages.
+	r := s.shared.put(v) | sharedRef
+	s.texts[v] = r
 	return r
 }
 

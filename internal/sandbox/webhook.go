@@ -164,6 +164,9 @@ func (s *Sandbox) drainMOLocked(now int64) {
 	defer s.poke()
 	for len(s.pending) > 0 && s.pending[0].at <= now {
 		p := s.pending.pop()
+		if s.recs.pruned(p.msg) {
+			continue
+		}
 		seq := uint32(len(s.mos))
 		s.mos = append(s.mos, moRec{at: p.at, msg: p.msg, phrase: p.phrase, kind: p.kind})
 		s.stats.mos++
@@ -245,6 +248,15 @@ func (s *Sandbox) schedulerLoop() {
 		evs = s.queue.popDue(now, evs[:0], schedBatch)
 		snaps = snaps[:0]
 		for _, e := range evs {
+			msg := e.idx
+			if e.kind == evSMSMO || e.kind == evWAMO {
+				msg = s.mos[e.idx].msg
+			}
+			if s.recs.pruned(msg) {
+				// Past the retention: the provider has forgotten it.
+				s.stats.whDropped.Add(1)
+				continue
+			}
 			snaps = append(snaps, s.snapLocked(e))
 		}
 		next, pending := s.queue.next()

@@ -316,6 +316,16 @@ const (
 	shapeWrapped                     // an object holding the array under a key
 )
 
+// containsAnyKey reports whether any of keys appears quoted in b.
+func containsAnyKey(b []byte, keys []string) bool {
+	for _, k := range keys {
+		if bytes.Contains(b, []byte(`"`+k+`"`)) {
+			return true
+		}
+	}
+	return false
+}
+
 // splitPayload turns a webhook or list body into its items: a single object,
 // a JSON array of objects, or an object wrapping the array under one of the
 // given keys. For the wrapped shape the wrapper object is returned too, so
@@ -333,6 +343,13 @@ func splitPayload(body []byte, wrapperKeys ...string) (items []json.RawMessage, 
 		}
 		return items, nil, shapeArray, nil
 	case '{':
+		// Most bodies are one object naming none of the wrapper keys:
+		// when no key can be one (no "key" in the text, and no escape
+		// that could spell one), it is a single item without reading it
+		// into a map first.
+		if !bytes.Contains(top, []byte(`\u`)) && !containsAnyKey(top, wrapperKeys) {
+			return []json.RawMessage{top}, nil, shapeSingle, nil
+		}
 		var obj map[string]json.RawMessage
 		if err := json.Unmarshal(top, &obj); err != nil {
 			return nil, nil, 0, err
