@@ -114,7 +114,7 @@ func TestCampaignPausesOnNoCreditAndResumes(t *testing.T) {
 	click(t, page, "button", "Retomar")
 	must(t, expect.Locator(page.GetByText("Campanha retomada")).ToBeVisible())
 	must(t, expect.Locator(stateBadge(page, "completed")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(60000)}))
-	must(t, expect.Locator(progressStat(page, "sent")).ToHaveText(thousands(n)))
+	must(t, expect.Locator(figure(page, "submitted")).ToHaveText(thousands(n)))
 	must(t, expect.Locator(progressStat(page, "remaining")).ToHaveText("0"))
 	topShot(t, page, "campaign-no-credit-resumed")
 

@@ -48,7 +48,7 @@ func checkedList(t *testing.T, page playwright.Page, s *server, n int, name stri
 	must(t, expect.Locator(page.GetByRole("heading", playwright.PageGetByRoleOptions{Name: "Resultado da importação"})).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(60000)}))
 	valid := statInt(t, stat(page, "valid"))
 	click(t, page, "button", "Verificar operadoras")
-	checked := page.GetByText(regexp.MustCompile(`Verificado em .*: \d+ números? inativos?\.`))
+	checked := page.GetByText(regexp.MustCompile(`Verificado em .*: \d+ números? não pertence`))
 	for i := 0; i < 120; i++ {
 		if ok, _ := checked.IsVisible(); ok {
 			break
@@ -224,7 +224,7 @@ func TestCampaignAsSFTPFile(t *testing.T) {
 
 	sendNow(t, page, s, "Ofertas por arquivo", list, "Oi {{nome}}, ofertas de {{cidade}} só hoje!")
 	must(t, expect.Locator(stateBadge(page, "completed")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(60000)}))
-	must(t, expect.Locator(progressStat(page, "sent")).ToHaveText(thousands(valid)))
+	must(t, expect.Locator(figure(page, "submitted")).ToHaveText(thousands(valid)))
 
 	// The file Arauto uploaded, as the operator downloads it.
 	dl, err := page.ExpectDownload(func() error {

@@ -118,6 +118,6 @@ func TestWhatsAppRepliesAndUploadedImage(t *testing.T) {
 	click(t, page, "button", "Salvar mensagem")
 	must(t, expect.Locator(page.GetByText("Mensagem salva.")).ToBeVisible())
 	launchNowAndWait(t, page)
-	must(t, expect.Locator(progressStat(page, "sent")).ToHaveText("8"))
-	must(t, expect.Locator(progressStat(page, "failed")).ToHaveText("0"))
+	must(t, expect.Locator(figure(page, "submitted")).ToHaveText("8"))
+	must(t, expect.Locator(figure(page, "failed")).ToHaveText("0"))
 }
