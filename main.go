@@ -10,7 +10,6 @@
 package main
 
 import (
-	"arauto/internal/breaker"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -27,6 +26,7 @@ import (
 	"time"
 
 	"arauto/internal/billing"
+	"arauto/internal/breaker"
 	"arauto/internal/config"
 	"arauto/internal/delivery"
 	"arauto/internal/dispatch"

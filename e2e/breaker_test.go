@@ -69,7 +69,7 @@ func TestCircuitBreakerPausesACampaign(t *testing.T) {
 
 	goTo(t, page, s.URL+"/settings#breaker")
 	card := page.Locator("#breaker")
-	must(t, expect.Locator(card.GetByLabel("Primeiras mensagens observadas")).ToHaveValue("500"))
+	must(t, expect.Locator(card.GetByLabel("Primeiras mensagens observadas")).ToHaveValue("1000"))
 	fill(t, page, "Primeiras mensagens observadas", "0")
 	click(t, page, "button", "Salvar disjuntor")
 	must(t, expect.Locator(page.Locator("#breaker .field-error")).ToHaveText("Use um número inteiro de 1 a 100000."))

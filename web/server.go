@@ -1,7 +1,6 @@
 package web
 
 import (
-	"arauto/internal/testsend"
 	"context"
 	"errors"
 	"fmt"
@@ -22,6 +21,7 @@ import (
 	"arauto/internal/listimport"
 	"arauto/internal/provider"
 	wasession "arauto/internal/session"
+	"arauto/internal/testsend"
 	"arauto/store"
 )
 

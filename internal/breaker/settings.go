@@ -15,13 +15,15 @@ const (
 	SettingPhrases    = "breaker.phrases"
 )
 
-// Defaults: watch the first 500 messages; pause at 2 complaints, 10
-// opt-outs (2%) or 25 blocked numbers (5%).
+// Defaults: watch the first 1,000 messages; pause at 3 complaints, 50
+// opt-outs (5%) or 100 blocked numbers (10%) — several times what a
+// campaign to a list that agreed to receive it meets (opt-outs well under
+// 2%), so a sound campaign is not stopped by chance.
 const (
-	DefaultWindow     = 500
-	DefaultComplaints = 2
-	DefaultOptOuts    = 10
-	DefaultBlocked    = 25
+	DefaultWindow     = 1000
+	DefaultComplaints = 3
+	DefaultOptOuts    = 50
+	DefaultBlocked    = 100
 	// MaxWindow bounds the messages counted, so a check stays cheap.
 	MaxWindow = 100_000
 )
