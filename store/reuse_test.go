@@ -114,6 +114,15 @@ func TestCopyCampaignCarriesWhatItSends(t *testing.T) {
 		t.Errorf("copy's schedule got %+v, want %+v", gotSc, sc)
 	}
 
+	// As the dispatcher and the test sends see the copy: options included.
+	dc, err := s.DispatchCampaign(ctx, cp.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if dc.SubAccount != "loja" || !dc.ReplaceAccents || !dc.Flash || dc.Message != src.Message || dc.Schedule.Zone != "America/Manaus" {
+		t.Errorf("dispatch view of the copy got %+v, want its sub-account, accents, flash, message and schedule", dc)
+	}
+
 	again := &campaign.Campaign{RemoteID: 77_001, Name: "Outra", Alias: "copia"}
 	if err := s.CopyCampaign(ctx, again, sd.campaignID, time.Time{}); !errors.Is(err, ErrConflict) {
 		t.Errorf("copy with a taken alias got %v, want ErrConflict", err)
