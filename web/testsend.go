@@ -65,6 +65,13 @@ func (s *Server) testSendData(c *fiber.Ctx, cp *campaign.Campaign, listID int64)
 			d.Choices = append(d.Choices, views.TestChoice{Row: r.Row, Label: label})
 		}
 	}
+	if cp.Channel == campaign.WhatsApp {
+		w, err := s.store.CampaignWhatsApp(ctx, cp.ID)
+		if err != nil {
+			return nil, err
+		}
+		d.NeedsSession = w.Kind != "" && w.NeedsSession()
+	}
 	if d.Sends, d.Billed, err = s.store.TestSends(ctx, cp.ID, testSendsShown); err != nil {
 		return nil, err
 	}
