@@ -27,7 +27,7 @@ func watchNumbers(t *testing.T, page playwright.Page, selector, attribute string
 		const look = () => {
 			const el = document.querySelector(sel);
 			if (!el) return;
-			const v = (attr ? el.getAttribute(attr) : el.textContent || "").trim();
+			const v = ((attr ? el.getAttribute(attr) : el.textContent) || "").trim();
 			if (v !== "" && window.__seen[window.__seen.length - 1] !== v) window.__seen.push(v);
 		};
 		look();
@@ -120,7 +120,8 @@ func TestLiveNumbersMoveWithoutReload(t *testing.T) {
 	}
 	uploadFile(t, page, s, small, "Três mil")
 	click(t, page, "button", "Importar contatos")
-	must(t, expect.Locator(stat(page, "valid")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(60000)}))
+	// The counts move while the import runs: read them once it is done.
+	must(t, expect.Locator(page.GetByRole("heading", playwright.PageGetByRoleOptions{Name: "Resultado da importação"})).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(60000)}))
 	valid := statInt(t, stat(page, "valid"))
 	newSMSCampaign(t, page, s, "Ao vivo")
 	chooseListAndWrite(t, page, fmt.Sprintf("Três mil — %s contatos válidos", thousands(valid)), "Oi {{nome}}, a promoção de fim de ano começou!")

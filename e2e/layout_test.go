@@ -13,9 +13,9 @@ import (
 
 	"github.com/playwright-community/playwright-go"
 
-	"arauto/internal/billing"
 	"arauto/internal/apitoken"
 	"arauto/internal/audit"
+	"arauto/internal/billing"
 	"arauto/internal/campaign"
 	"arauto/internal/message"
 	"arauto/internal/outhook"

@@ -85,14 +85,16 @@ func TestAbandonedStreamsGiveMemoryBack(t *testing.T) {
 		conn.Close()
 	}
 	fdAfter := fdOpen
-	for end := time.Now().Add(2 * time.Second); time.Now().Before(end) && fdAfter > fdBefore; time.Sleep(50 * time.Millisecond) {
+	for end := time.Now().Add(2 * time.Second); time.Now().Before(end) && fdAfter > fdBefore+4; time.Sleep(50 * time.Millisecond) {
 		fdAfter = openFiles(t, s)
 	}
 	after := settledRSS(t, s)
 	t.Logf("RSS %.1f MB before, %.1f MB with 40 streams open, %.1f MB after they were abandoned; open files %d, %d, %d",
 		before, open, after, fdBefore, fdOpen, fdAfter)
-	if fdAfter > fdBefore {
-		t.Errorf("open files 2 s after abandoning 40 streams got %d, want %d (the baseline): their connections are still held", fdAfter, fdBefore)
+	// A few descriptors come and go on their own (the built-in sandbox's
+	// webhook connections); 40 held streams would show as ~40.
+	if fdAfter > fdBefore+4 {
+		t.Errorf("open files 2 s after abandoning 40 streams got %d, want about %d (the baseline): their connections are still held", fdAfter, fdBefore)
 	}
 	if after > before+5 {
 		t.Errorf("RSS after abandoning 40 streams got %.1f MB, want about %.1f MB (the baseline)", after, before)

@@ -92,6 +92,9 @@ var txnSQL = map[string]string{
 	"stream":    "SELECT campaign_id, list_id FROM api_streams WHERE key = ?",
 	"row":       "SELECT coalesce(max(row), 0) + 1 FROM recipients WHERE list_id = ?",
 	"recipient": "INSERT INTO recipients (list_id, row, phone, correlation_id, fields) VALUES (?, ?, ?, ?, ?)",
+	// A contact's conversation finds its messages by the last four digits
+	// of the list rows (recipient_numbers), as for imported lists.
+	"number": "INSERT OR IGNORE INTO recipient_numbers (list_id, last4, row) VALUES (?, substr(?, -4), ?)",
 	"message":   "INSERT INTO messages (campaign_id, row, phone, state) VALUES (?, ?, ?, ?)",
 	// The stream runs again whenever a message arrives; the dispatcher
 	// completes it when its queue is empty.
@@ -263,6 +266,9 @@ func enqueueOne(ctx context.Context, tx *sql.Tx, q func(string) *sql.Stmt, e *tr
 	}
 	if _, err := q("recipient").ExecContext(ctx, listID, row, e.Sent.Phone, e.Sent.CorrelationID, strings.Join(e.Fields, recipient.FieldSeparator)); err != nil {
 		return err
+	}
+	if _, err := q("number").ExecContext(ctx, listID, e.Sent.Phone, row); err != nil {
+		return fmt.Errorf("number index: %w", err)
 	}
 	res, err := q("message").ExecContext(ctx, campaignID, row, e.Sent.Phone, state)
 	if err != nil {

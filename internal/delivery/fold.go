@@ -415,6 +415,13 @@ func (f *folding) status(m *State, it statusItem) (wait bool) {
 	if sc, ok := wavy.LookupStatus(it.fact.sentCode); ok && sc.AccountLimit {
 		return f.accountLimit(m, it, sc)
 	}
+	if m.Dispatch == report.StateSubmitting {
+		// The dispatcher has not recorded this send yet: its answer, the
+		// provider's id and what the message is billed. The status waits
+		// for it (or for the reconciliation of a send left without an
+		// answer), so the billed segments it counts are the real ones.
+		return true
+	}
 	f.promote(m, it)
 	before := m.contrib(f.buf[0][:0])
 	sentBefore, delivBefore := m.SentCode, m.DeliveredCode
@@ -450,12 +457,13 @@ func (f *folding) status(m *State, it statusItem) (wait bool) {
 
 // promote records that the provider took a message whose send had no
 // clear answer: any status of it (a level reached, a refusal by the
-// carrier) proves the provider has it. A message left submitting (its
-// answer not recorded yet, or being reconciled) or unknown (a WhatsApp
-// send answered 500 after the provider took it) becomes accepted with the
-// status's id, so "sent to Wavy" counts it and the funnel adds up.
+// carrier) proves the provider has it. A message left unknown (a WhatsApp
+// send answered 500 after the provider took it, or one the reconciliation
+// could not look up) becomes accepted with the status's id, so "sent to
+// Wavy" counts it and the funnel adds up. (A message still submitting
+// waits for the dispatcher instead: see status.)
 func (f *folding) promote(m *State, it statusItem) {
-	if m.Dispatch != report.StateSubmitting && m.Dispatch != report.StateUnknown {
+	if m.Dispatch != report.StateUnknown {
 		return
 	}
 	if it.fact.sentCode == 0 && it.fact.delivCode == 0 && it.fact.readAt == 0 {

@@ -93,8 +93,6 @@ func TestFoldPromotesGhostAnswers(t *testing.T) {
 		switch {
 		case i%5 == 0:
 			s.Dispatch, s.ProviderID = "unknown", ""
-		case i%5 == 1 && i%2 == 0:
-			s.Dispatch, s.ProviderID = "submitting", ""
 		}
 		states = append(states, s)
 	}
@@ -121,7 +119,7 @@ func TestFoldPromotesGhostAnswers(t *testing.T) {
 			t.Errorf("counter %s = %d, want %d", k, w.counts[k], v)
 		}
 	}
-	for _, k := range []string{"unknown", "submitting"} {
+	for _, k := range []string{"unknown"} {
 		if w.counts[k] != 0 {
 			t.Errorf("counter %s = %d, want 0", k, w.counts[k])
 		}
@@ -218,5 +216,30 @@ func TestFoldAccountLimit(t *testing.T) {
 	}
 	if !strings.HasPrefix(w.pauses[campaignID], dispatch.AccountLimitPrefix) {
 		t.Errorf("pause reason %q, want one starting %q", w.pauses[campaignID], dispatch.AccountLimitPrefix)
+	}
+}
+
+// TestFoldWaitsForTheDispatcher: a status that arrives before the
+// dispatcher has recorded the provider's answer (the message still
+// submitting) waits, and changes nothing; once the answer is recorded,
+// with what the message is billed, it applies and bills that.
+func TestFoldWaitsForTheDispatcher(t *testing.T) {
+	now := t0.Add(time.Hour)
+	s := accepted()
+	s.Dispatch, s.ProviderID = "submitting", ""
+	w := newWorld(s)
+	ev := event(1, KindSMSStatus, callback(dispatch.CorrelationID(campaignID, messageID), "VIVO", 2, t0), now)
+	c := w.apply(t, now, ev)
+	if len(c.Events) != 1 || c.Events[0].Applied {
+		t.Fatalf("status for a message still submitting got %+v, want it waiting", c.Events)
+	}
+	if got := w.counts[report.KeySent]; got != 0 {
+		t.Errorf("sent counted %d while the send is not recorded, want 0", got)
+	}
+	// The dispatcher records the answer: two segments.
+	w.states[messageID].Dispatch, w.states[messageID].ProviderID, w.states[messageID].Segments = "accepted", "p1", 2
+	w.apply(t, now, ev)
+	if got := w.counts[report.KeyBilled]; got != 2 {
+		t.Errorf("billed %d, want the 2 segments the dispatcher recorded", got)
 	}
 }
