@@ -60,7 +60,8 @@ FUZZ_TARGETS := \
 	internal/wavy:FuzzWebhookPayloads internal/wavy:FuzzParsers \
 	internal/recipient:FuzzSniff internal/recipient:FuzzInspectText internal/recipient:FuzzXLSXSheet \
 	internal/message:FuzzPlaceholders internal/message:FuzzCompileRender \
-	internal/smpp:FuzzUnmarshal internal/smpp:FuzzDeliverSMText internal/batchfile:FuzzReaders
+	internal/smpp:FuzzUnmarshal internal/smpp:FuzzDeliverSMText internal/batchfile:FuzzReaders \
+	internal/delivery:FuzzClassifyAndParse
 
 ## fuzz: fuzz each parser of outside input briefly (FUZZTIME each)
 fuzz:

@@ -51,7 +51,8 @@ func chooseListAndWrite(t *testing.T, page playwright.Page, listOption, body str
 	click(t, page, "link", "Escrever mensagem")
 	must(t, page.GetByLabel("Texto do SMS").Fill(body))
 	// The composer's live meter renders the first recipient's message.
-	must(t, expect.Locator(page.Locator("[data-sample]")).ToBeVisible())
+	// (It counts over every recipient: a large list takes a moment.)
+	must(t, expect.Locator(page.Locator("[data-sample]")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(20000)}))
 }
 
 // stateBadge is the campaign page's state badge.

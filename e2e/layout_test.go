@@ -21,6 +21,7 @@ import (
 	"arauto/internal/outhook"
 	"arauto/internal/recipient"
 	"arauto/internal/user"
+	"arauto/internal/walibrary"
 	"arauto/store"
 )
 
@@ -35,6 +36,8 @@ type seededPages struct {
 	// a campaign paused because the account ran out of credit; breaker
 	// one the circuit breaker paused.
 	whatsApp, noCredit, breaker int64
+	// library is a WhatsApp library template with long names and buttons.
+	library int64
 }
 
 // seedLayout adds, next to seedCampaign's sent campaign, what makes pages
@@ -100,6 +103,17 @@ func seedLayout(t *testing.T, dir string) seededPages {
 		t.Fatal(err)
 	}
 	p.whatsApp = wa.ID
+	lib := &walibrary.Template{Namespace: strings.ToLower(longName) + "_ns", ElementName: strings.ToLower(longName), LanguageCode: "pt_BR",
+		HeaderKind: "text", HeaderText: "Pedido {{1}}", HeaderParams: []string{"pedido"}, BodyText: "Olá {{1}}, sua oferta de {{2}} chegou!",
+		BodyParams: []string{"nome", "valor"}, FooterText: "Loja Arauto", Status: walibrary.Paused,
+		Buttons: []walibrary.Button{{Kind: walibrary.ButtonReply, Text: "Quero"}, {Kind: walibrary.ButtonURL, Text: "Ver oferta", Value: "https://loja.example/" + longName}}}
+	if err := st.CreateLibraryTemplate(ctx, lib, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	p.library = lib.ID
+	// A reply to the campaign with the long name: its conversation shows
+	// the answer form, the assignment and the list and campaign names.
+	seedReply(t, dir, "sms", "5521987650002", "Quero saber mais sobre a "+longName, c.ID, time.Now())
 	nc := &campaign.Campaign{RemoteID: 9102, Name: "Sem crédito " + longName, Alias: "sem-credito", Channel: campaign.SMS, ListID: l.ID,
 		Message: "Oi {{nome}}", State: campaign.Scheduled, ScheduledAt: time.Now().Add(30 * 24 * time.Hour)}
 	if err := st.CreateCampaign(ctx, nc); err != nil {
@@ -211,7 +225,10 @@ func mainPages(p seededPages) []struct{ name, path string } {
 		{"list-uploaded", fmt.Sprintf("/lists/%d", p.uploaded)},
 		{"templates", "/templates"},
 		{"template", fmt.Sprintf("/templates/%d", p.template)},
+		{"whatsapp-library", "/templates/whatsapp"},
+		{"whatsapp-library-template", fmt.Sprintf("/templates/whatsapp/%d", p.library)},
 		{"inbox", "/inbox"},
+		{"conversation", "/inbox/5521987650002"},
 		{"suppression", "/suppression"},
 		{"settings", "/settings"},
 		{"settings-storage", "/settings/storage"},

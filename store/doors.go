@@ -75,8 +75,12 @@ func (s *Store) FileMessages(ctx context.Context, campaignID, after int64, limit
 		}
 		return nil, fmt.Errorf("store: file messages of campaign %d: %w", campaignID, err)
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT id, phone, row FROM messages
-		WHERE campaign_id = ? AND id > ? AND state IN ('queued', 'submitting', 'accepted') ORDER BY id LIMIT ?`, campaignID, after, limit)
+	// A queued number that joined the suppression list since launch is
+	// left out, as the claim that would send it leaves it out.
+	rows, err := s.r.QueryContext(ctx, `SELECT m.id, m.phone, m.row FROM messages m
+		WHERE m.campaign_id = ? AND m.id > ? AND m.state IN ('queued', 'submitting', 'accepted')
+			AND NOT (m.state = 'queued' AND EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = m.phone))
+		ORDER BY m.id LIMIT ?`, campaignID, after, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: file messages of campaign %d: %w", campaignID, err)
 	}

@@ -124,6 +124,14 @@ func TestCampaignFileMessages(t *testing.T) {
 	if page, err := s.FileMessages(ctx, c.ID, got[0].ID, 10); err != nil || len(page) != 1 {
 		t.Errorf("after the first got %d (%v), want 1", len(page), err)
 	}
+	// Caio asks to be left alone after the launch: the file leaves him
+	// out, as the claim that would send him does.
+	if _, err := s.AddSuppressions(ctx, []string{"5531987654323"}, "manual", "asked"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.FileMessages(ctx, c.ID, 0, 10); err != nil || len(got) != 1 || got[0].Fields[0] != "Bia" {
+		t.Errorf("file messages after Caio was suppressed got %+v (%v), want Bia alone", got, err)
+	}
 	dc, err := s.DispatchCampaign(ctx, c.ID)
 	if err != nil || dc.Message != "Oi {{nome}}" || len(dc.Columns) != 1 || dc.Columns[0] != "nome" || dc.Channel != "sms" {
 		t.Errorf("dispatch campaign got %+v (%v), want the message and the list's columns", dc, err)

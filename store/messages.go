@@ -463,21 +463,11 @@ func (s *Store) CancelCampaign(ctx context.Context, campaignID int64) error {
 // delivery report's counters under prefixed keys ("r:sent", "code:104");
 // those are in CampaignCounters and left out here.
 func (s *Store) CampaignCounts(ctx context.Context, campaignID int64) (map[string]int64, error) {
-	rows, err := s.r.QueryContext(ctx, "SELECT state, n FROM campaign_counts WHERE campaign_id = ? AND instr(state, ':') = 0", campaignID)
+	m, err := s.countsWhere(ctx, "instr(state, ':') = 0", campaignID)
 	if err != nil {
 		return nil, fmt.Errorf("store: counts of campaign %d: %w", campaignID, err)
 	}
-	defer rows.Close()
-	m := map[string]int64{}
-	for rows.Next() {
-		var st string
-		var n int64
-		if err := rows.Scan(&st, &n); err != nil {
-			return nil, fmt.Errorf("store: counts of campaign %d: %w", campaignID, err)
-		}
-		m[st] = n
-	}
-	return m, rows.Err()
+	return m, nil
 }
 
 // FigureCounters returns the counters a campaign's figures are made of
@@ -485,10 +475,20 @@ func (s *Store) CampaignCounts(ctx context.Context, campaignID int64) (map[strin
 // refusal and billing counters, without the timeline, latency and carrier
 // ones, so a page that follows a campaign live reads a few rows.
 func (s *Store) FigureCounters(ctx context.Context, campaignID int64) (map[string]int64, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT state, n FROM campaign_counts WHERE campaign_id = ? AND (instr(state, ':') = 0
+	m, err := s.countsWhere(ctx, `(instr(state, ':') = 0
 		OR (state >= 'r:' AND state < 'r;') OR (state >= 'code:' AND state < 'code;') OR (state >= 'refused:' AND state < 'refused;'))`, campaignID)
 	if err != nil {
 		return nil, fmt.Errorf("store: figure counters of campaign %d: %w", campaignID, err)
+	}
+	return m, nil
+}
+
+// countsWhere reads a campaign's counters whose keys match the condition
+// (a constant SQL fragment over state).
+func (s *Store) countsWhere(ctx context.Context, cond string, campaignID int64) (map[string]int64, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT state, n FROM campaign_counts WHERE campaign_id = ? AND "+cond, campaignID)
+	if err != nil {
+		return nil, err
 	}
 	defer rows.Close()
 	m := map[string]int64{}
@@ -496,7 +496,7 @@ func (s *Store) FigureCounters(ctx context.Context, campaignID int64) (map[strin
 		var st string
 		var n int64
 		if err := rows.Scan(&st, &n); err != nil {
-			return nil, fmt.Errorf("store: figure counters of campaign %d: %w", campaignID, err)
+			return nil, err
 		}
 		m[st] = n
 	}

@@ -94,8 +94,8 @@ var txnSQL = map[string]string{
 	"recipient": "INSERT INTO recipients (list_id, row, phone, correlation_id, fields) VALUES (?, ?, ?, ?, ?)",
 	// A contact's conversation finds its messages by the last four digits
 	// of the list rows (recipient_numbers), as for imported lists.
-	"number": "INSERT OR IGNORE INTO recipient_numbers (list_id, last4, row) VALUES (?, substr(?, -4), ?)",
-	"message":   "INSERT INTO messages (campaign_id, row, phone, state) VALUES (?, ?, ?, ?)",
+	"number":  "INSERT OR IGNORE INTO recipient_numbers (list_id, last4, row) VALUES (?, substr(?, -4), ?)",
+	"message": "INSERT INTO messages (campaign_id, row, phone, state) VALUES (?, ?, ?, ?)",
 	// The stream runs again whenever a message arrives; the dispatcher
 	// completes it when its queue is empty.
 	"campaign": `UPDATE campaigns SET last_message_id = ?,

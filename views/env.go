@@ -38,6 +38,9 @@ type Env struct {
 	// BillingRule is the billing rule in force, which every count on the
 	// page uses.
 	BillingRule sms.Rule
+	// InboxUnread counts the conversations with unread replies, for the
+	// navigation's badge.
+	InboxUnread int
 }
 
 type envKey struct{}

@@ -35,6 +35,10 @@ type Reply struct {
 	CampaignName string
 	MessageID    int64
 	OptOut       bool
+	// ListName is the list of the campaign answered; Team the state of the
+	// number's conversation (unread, assigned, closed).
+	ListName string
+	Team     ReplyTeam
 }
 
 // ReplyReferral is the ad or post a reply's conversation started from.
@@ -60,6 +64,8 @@ type InboxData struct {
 	// Before is the cursor this page was opened with (0 for the newest);
 	// Next the cursor of the following page (0 when none).
 	Before, Next int64
+	// Unread counts the conversations with unread replies.
+	Unread int
 }
 
 // query renders the filter as a query string, plus a cursor.
@@ -96,6 +102,8 @@ type Sent struct {
 	State        string // the furthest delivery fact: accepted, sent, delivered, read, failed
 	Carrier      string
 	At           time.Time
+	// ListName is the campaign's list.
+	ListName string
 }
 
 // ChatEntry is one bubble of a conversation: In or Out is set.
@@ -103,6 +111,8 @@ type ChatEntry struct {
 	At  time.Time
 	In  *Reply
 	Out *Sent
+	// Answer is an answer an operator sent from the conversation.
+	Answer *AnswerView
 }
 
 // ConversationData is what a conversation page shows.
@@ -115,6 +125,9 @@ type ConversationData struct {
 	Suppressed       bool
 	SuppressedReason string
 	SuppressedAt     time.Time
+	// Team is what the team does with the conversation: answer, assign,
+	// close (conversation_team.templ).
+	Team ConversationTeam
 }
 
 func inboxPhoneURL(phone string) string { return "/inbox/" + url.PathEscape(phone) }

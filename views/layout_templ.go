@@ -528,7 +528,7 @@ func Shell(title string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = navLink("/inbox", "nav.inbox", "⇄").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = inboxNavLink().Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -619,7 +619,6 @@ func (s *Server) apiCampaignReport(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	s.record(c, audit.Exported, "campaign", cp.ID, cp.Name, "what", "report")
 	return s.sendJSON(c, fiber.StatusOK, reportJSON(cp.ID, report.Build(counts, report.Options{})))
 }
 
@@ -640,6 +639,12 @@ func (s *Server) apiCampaignMessages(c *fiber.Ctx) error {
 	pg, err := s.store.CampaignMessages(c.UserContext(), cp.ID, f, after, 0, limit)
 	if err != nil {
 		return err
+	}
+	// Per-recipient results are personal data: their reading is audited,
+	// once per walk through the pages (the aggregate report, which an
+	// integration may poll, is not).
+	if after == 0 {
+		s.record(c, audit.Exported, "campaign", cp.ID, cp.Name, "what", "results")
 	}
 	out := pageOf[apiMessageResult]{Data: make([]apiMessageResult, len(pg.Rows))}
 	for i, m := range pg.Rows {

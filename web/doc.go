@@ -16,7 +16,9 @@
 // its file upload), send_options.go (a campaign's Wavy options),
 // campaign_launch.go (pre-flight review, launch, pause, resume, cancel),
 // campaign_progress.go (live progress), report.go and export.go, lists.go,
-// imports.go and carriers.go, templates.go and compose.go, inbox.go and
+// imports.go and carriers.go, templates.go and compose.go, walibrary.go
+// (the WhatsApp template library and its use in the composer), inbox.go,
+// inbox_answer.go (answering, assigning and closing a conversation) and
 // suppression.go, webhooks.go (stored before the 200; SMS replies also by
 // GET with a query string, seed 001, stored as the POST body), settings.go,
 // settings_whatsapp.go and settings_transport.go (the doors to Wavy: HTTPS,

@@ -36,18 +36,46 @@ func (s *Server) inboxPage(c *fiber.Ctx) error {
 	for _, in := range page.Items {
 		d.Replies = append(d.Replies, replyView(in))
 	}
+	if err := s.withReplyTeams(c, &d); err != nil {
+		return err
+	}
 	return s.render(c, fiber.StatusOK, views.InboxPage(d))
 }
 
-// conversationPage shows everything exchanged with one number.
-func (s *Server) conversationPage(c *fiber.Ctx) error {
+// conversationPhone is the :phone of a conversation's address.
+func conversationPhone(c *fiber.Ctx) (string, error) {
 	phone := c.Params("phone")
 	if phone == "" || len(phone) > 20 || strings.Trim(phone, "0123456789") != "" {
-		return fiber.ErrNotFound
+		return "", fiber.ErrNotFound
 	}
-	entries, err := s.store.Conversation(c.UserContext(), phone, 200)
+	return phone, nil
+}
+
+// conversationPage shows everything exchanged with one number, and marks
+// its replies read.
+func (s *Server) conversationPage(c *fiber.Ctx) error {
+	phone, err := conversationPhone(c)
 	if err != nil {
 		return err
+	}
+	d, err := s.conversationData(c, phone, views.Form{Values: map[string]string{}, Errors: views.FieldErrors{}})
+	if err != nil {
+		return err
+	}
+	if d.Team.State.IsUnread() {
+		if err := s.store.MarkConversationRead(c.UserContext(), phone, s.now().UTC()); err != nil {
+			return err
+		}
+	}
+	return s.render(c, fiber.StatusOK, views.ConversationPage(d))
+}
+
+// conversationData is what a conversation page shows, with the answer
+// form f.
+func (s *Server) conversationData(c *fiber.Ctx, phone string, f views.Form) (views.ConversationData, error) {
+	entries, err := s.store.Conversation(c.UserContext(), phone, 200)
+	if err != nil {
+		return views.ConversationData{}, err
 	}
 	d := views.ConversationData{Phone: phone}
 	var texts message.Renderer
@@ -72,9 +100,9 @@ func (s *Server) conversationPage(c *fiber.Ctx) error {
 	case err == nil:
 		d.Suppressed, d.SuppressedReason, d.SuppressedAt = true, sp.Reason, sp.CreatedAt
 	case !errors.Is(err, store.ErrNotFound):
-		return err
+		return d, err
 	}
-	return s.render(c, fiber.StatusOK, views.ConversationPage(d))
+	return d, s.withTeam(c, &d, f)
 }
 
 // replyAfterMessage keeps a reply below the message it answers: the

@@ -33,6 +33,9 @@ func (s *Server) env(c *fiber.Ctx, popFlashes bool) views.Env {
 			e.BillingRule = billing.Load(saved).Rule
 		}
 		e.ZoneName, e.Zone = schedule.DisplayZone(e.OrgZone, e.User.TimeZone)
+		if n, err := s.store.UnreadConversations(c.UserContext()); err == nil {
+			e.InboxUnread = n
+		}
 	} else {
 		e.ZoneName, e.Zone = schedule.DisplayZone("", "")
 	}

@@ -168,6 +168,7 @@ func (s *Server) routes() {
 		{"GET", "/campaigns/:id/message", user.Marketer, s.campaignMessagePage},
 		{"POST", "/campaigns/:id/message", user.Marketer, s.saveCampaignMessage},
 		{"POST", "/campaigns/:id/whatsapp/preview", user.Marketer, s.previewWhatsApp},
+		{"POST", "/campaigns/:id/whatsapp/library", user.Marketer, s.useLibraryTemplate},
 		{"POST", mediaUploadPath, user.Marketer, s.uploadWhatsAppMedia},
 		{"GET", "/campaigns/:id/schedule", user.Marketer, s.campaignSchedulePage},
 		{"POST", "/campaigns/:id/schedule", user.Marketer, s.saveCampaignSchedule},
@@ -203,6 +204,13 @@ func (s *Server) routes() {
 
 		// Message templates and the composer (templates.go, compose.go).
 		{"GET", "/templates", user.Viewer, s.templatesPage},
+		// The WhatsApp template library (walibrary.go), before /templates/:id.
+		{"GET", "/templates/whatsapp", user.Viewer, s.libraryPage},
+		{"GET", "/templates/whatsapp/new", user.Marketer, s.newLibraryPage},
+		{"POST", "/templates/whatsapp", user.Marketer, s.createLibraryTemplate},
+		{"GET", "/templates/whatsapp/:id", user.Viewer, s.libraryTemplatePage},
+		{"POST", "/templates/whatsapp/:id", user.Marketer, s.updateLibraryTemplate},
+		{"POST", "/templates/whatsapp/:id/delete", user.Marketer, s.deleteLibraryTemplate},
 		{"GET", "/templates/new", user.Marketer, s.newTemplatePage},
 		{"POST", "/templates", user.Marketer, s.createTemplate},
 		{"GET", "/templates/:id", user.Viewer, s.templatePage},
@@ -217,6 +225,11 @@ func (s *Server) routes() {
 		// Replies and the suppression list (inbox.go, suppression.go).
 		{"GET", "/inbox", user.Viewer, s.inboxPage},
 		{"GET", "/inbox/:phone", user.Viewer, s.conversationPage},
+		// Answering, assigning and closing a conversation (inbox_answer.go).
+		{"POST", "/inbox/:phone/answer", user.Marketer, s.answerReply},
+		{"POST", "/inbox/:phone/assign", user.Marketer, s.assignConversation},
+		{"POST", "/inbox/:phone/close", user.Marketer, s.closeConversation},
+		{"POST", "/inbox/:phone/reopen", user.Marketer, s.reopenConversation},
 		{"GET", "/suppression", user.Viewer, s.suppressionPage},
 		{"POST", "/suppression", user.Marketer, s.addSuppression},
 		{"POST", "/suppression/import", user.Marketer, s.importSuppressions},

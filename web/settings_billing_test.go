@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 
 	"arauto/internal/billing"
@@ -62,5 +64,39 @@ func TestBillingSettings(t *testing.T) {
 
 	if r := mkt.post("/settings/billing", url.Values{"rule": {"gsm"}}); r.status != 403 {
 		t.Errorf("a marketer saving billing got %d, want 403", r.status)
+	}
+}
+
+// TestBillingRuleInForceCounts: the rule saved in Settings is the one the
+// composer counts by: "José" stays in the 160 table under GSM 03.38 and
+// bills the message per 70 under Wavy's table.
+func TestBillingRuleInForceCounts(t *testing.T) {
+	e := newTestServer(t)
+	e.addUser(t, "admin@example.com", user.Admin)
+	e.addUser(t, "mkt@example.com", user.Marketer)
+	admin, mkt := e.browser(t), e.browser(t)
+	admin.signIn("admin@example.com")
+	mkt.signIn("mkt@example.com")
+	admin.do("GET", "/settings", nil)
+	mkt.do("GET", "/templates/new", nil)
+	body := "Oi José, " + strings.Repeat("x", 80)
+	segments := regexp.MustCompile(`data-stat="segments"[^>]*>\s*(\d+)\s*<`)
+	encoding := regexp.MustCompile(`data-stat="encoding"[^>]*>\s*([^<]+?)\s*<`)
+	for _, tt := range []struct{ rule, segments, encoding string }{
+		{"wavy", "2", "UCS-2"},
+		{"gsm", "1", "GSM-7"},
+		{"wavy", "2", "UCS-2"},
+	} {
+		if r := admin.post("/settings/billing", url.Values{"rule": {tt.rule}}); r.status != 303 {
+			t.Fatalf("saving rule %s got %d", tt.rule, r.status)
+		}
+		r := mkt.post("/compose/count", url.Values{"body": {body}})
+		if r.status != 200 {
+			t.Fatalf("count got %d", r.status)
+		}
+		s, enc := segments.FindStringSubmatch(r.body), encoding.FindStringSubmatch(r.body)
+		if s == nil || enc == nil || s[1] != tt.segments || enc[1] != tt.encoding {
+			t.Errorf("rule %s: counter got segments %v, encoding %v; want %s, %s", tt.rule, s, enc, tt.segments, tt.encoding)
+		}
 	}
 }

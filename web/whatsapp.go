@@ -22,7 +22,7 @@ import (
 var whatsAppFields = append([]string{"kind", "namespace", "element_name", "language_code", "language_policy", "header_kind", "header_text",
 	"header_params", "header_title", "header_media_url", "header_media_type", "body_text", "body_params", "footer_text", "text",
 	"preview_first_url", "media_url", "media_type", "media_caption", "media_upload", "geo_point", "location_name", "location_address",
-	"extra_info"}, views.ContactFieldNames()...)
+	"extra_info", "buttons", "library_id"}, views.ContactFieldNames()...)
 
 // lines splits a textarea into one value per non-empty line.
 func lines(s string) []string {
@@ -43,7 +43,7 @@ func whatsAppOfForm(v map[string]string) message.WhatsApp {
 	case message.WhatsAppTemplate:
 		t := &message.WhatsAppTemplateMsg{Namespace: v["namespace"], ElementName: v["element_name"], LanguageCode: v["language_code"],
 			LanguagePolicy: v["language_policy"], HeaderKind: v["header_kind"], BodyText: v["body_text"],
-			BodyParameters: lines(v["body_params"]), FooterText: v["footer_text"], HeaderTitle: v["header_title"]}
+			BodyParameters: lines(v["body_params"]), FooterText: v["footer_text"], HeaderTitle: v["header_title"], Buttons: lines(v["buttons"])}
 		switch t.HeaderKind {
 		case "text":
 			t.HeaderText, t.HeaderParameters = v["header_text"], lines(v["header_params"])
@@ -112,6 +112,7 @@ func formOfWhatsApp(w message.WhatsApp, extra string) map[string]string {
 			v["header_media_url"], v["header_media_type"] = t.HeaderMedia.URL, t.HeaderMedia.Type
 		}
 		v["body_text"], v["body_params"], v["footer_text"] = t.BodyText, strings.Join(t.BodyParameters, "\n"), t.FooterText
+		v["buttons"] = strings.Join(t.Buttons, "\n")
 	}
 	v["text"] = w.Text
 	if w.PreviewFirstURL {
@@ -180,12 +181,21 @@ func (s *Server) whatsAppPreview(ctx context.Context, campaignID int64, w messag
 }
 
 func (s *Server) renderWhatsApp(c *fiber.Ctx, status int, cp *campaign.Campaign, f views.Form) error {
+	return s.renderWhatsAppNote(c, status, cp, f, "")
+}
+
+// renderWhatsAppNote shows the editor with a note on the template picked
+// from the library ("" for none).
+func (s *Server) renderWhatsAppNote(c *fiber.Ctx, status int, cp *campaign.Campaign, f views.Form, libraryNote string) error {
 	ctx := c.UserContext()
 	list, _, err := s.campaigns.List(ctx, cp)
 	if err != nil {
 		return err
 	}
-	d := views.WhatsAppForm{Campaign: cp, List: list, Form: f}
+	d := views.WhatsAppForm{Campaign: cp, List: list, Form: f, LibraryNote: libraryNote}
+	if err := s.withLibrary(ctx, &d); err != nil {
+		return err
+	}
 	if id, err := strconv.ParseInt(f.Value("media_upload"), 10, 64); err == nil && id > 0 {
 		if up, err := s.store.WhatsAppMedia(ctx, cp.ID, id, false); err == nil {
 			d.Upload = &up
@@ -246,6 +256,9 @@ func (s *Server) saveWhatsApp(c *fiber.Ctx, cp *campaign.Campaign) error {
 		columns = list.Columns
 	}
 	f.Errors = whatsAppProblems(c, w, columns)
+	if err := s.libraryStatusProblem(c, w, f.Errors); err != nil {
+		return err
+	}
 	opts := readSendOptions(c, campaign.WhatsApp, &f)
 	extra := f.Value("extra_info")
 	if n := utf8.RuneCountInString(extra); n > campaign.MaxExtraInfoLen {

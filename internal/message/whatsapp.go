@@ -119,6 +119,9 @@ type WhatsAppTemplateMsg struct {
 	BodyParameters []string `json:"bodyParameters,omitempty"`
 	// FooterText is the footer as approved (preview).
 	FooterText string `json:"footerText,omitempty"`
+	// Buttons are the approved template's button texts (preview only: a
+	// send request carries no buttons, the approved template has them).
+	Buttons []string `json:"buttons,omitempty"`
 }
 
 // WhatsAppMedia is a file given by URL or uploaded (exactly one), with its
@@ -596,7 +599,9 @@ type WhatsAppPreview struct {
 	LinkPreview string
 	Body        string
 	Footer      string
-	Location    *WhatsAppPlace
+	// Buttons are a template's button texts, under the bubble.
+	Buttons  []string
+	Location *WhatsAppPlace
 	// Contacts are every card sent; Contact is the simple card, if any.
 	Contacts []WhatsAppContact
 	Contact  *WhatsAppCard
@@ -641,6 +646,7 @@ func (w WhatsApp) Preview(columns, fields []string) WhatsAppPreview {
 		}
 		p.Body = fill(t.BodyText, rs(t.BodyParameters))
 		p.Footer = t.FooterText
+		p.Buttons = t.Buttons
 	case WhatsAppText:
 		p.Body = r(w.Text)
 		if w.PreviewFirstURL {

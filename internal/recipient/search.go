@@ -39,7 +39,8 @@ func ParseNumberSearch(q string) (n NumberSearch, ok bool) {
 		}
 	}
 	d := strings.TrimLeft(b.String(), "0")
-	// A whole number with the country code has 12 or 13 digits; shorter
-	// ones starting with 55 name an area (or the start of a number).
-	return NumberSearch{Digits: d, AreaPrefix: strings.HasPrefix(d, "55") && len(d) < 12}, d != ""
+	// A whole number has 10 or 11 digits with its DDD (DDD 55 is Rio
+	// Grande do Sul's), 12 or 13 with the country code; shorter ones
+	// starting with 55 name an area (or the start of a number).
+	return NumberSearch{Digits: d, AreaPrefix: strings.HasPrefix(d, "55") && len(d) < 10}, d != ""
 }

@@ -22,6 +22,8 @@ func TestParseNumberSearch(t *testing.T) {
 		{"+55 21", "5521", true, true},
 		{"+55 (19) 99771", "551999771", true, true},
 		{"551299771234", "551299771234", false, true},
+		{"(55) 99123-4567", "55991234567", false, true}, // DDD 55 (RS), not the country code
+		{"55 3222-1234", "5532221234", false, true},
 		{"Maria", "", false, false},
 		{"55 11 9a", "", false, false},
 		{"000", "", false, false},
