@@ -1,6 +1,7 @@
 package web
 
 import (
+	"arauto/internal/breaker"
 	"context"
 	"errors"
 	"net/http"
@@ -56,6 +57,7 @@ func (s *Server) settingsData(c *fiber.Ctx, f views.Form, test *views.Connection
 		Polling:        saved[config.SettingPolling] == "1",
 		Transport:      transport,
 		Billing:        billingForm(saved),
+		Breaker:        views.BreakerForm{Settings: breaker.Load(saved)},
 		WhatsApp:       whatsAppSettings(saved, p.Mode, views.Form{}),
 	}, nil
 }

@@ -29,7 +29,12 @@
 //   - the pre-flight gathers its Facts (the open WhatsApp sessions from
 //     Service.Sessions when set); launch runs it again and schedules
 //     the campaign in one store call; unschedule, pause, resume and cancel
-//     move it; each wakes the dispatcher.
+//     move it; each wakes the dispatcher;
+//   - duplicate (reuse.go) registers a new campaign like create and stores
+//     it as a copy of another's channel, list, message, schedule (a start
+//     that has passed is dropped) and options; ReuseNonResponders makes a
+//     ready list of the recipients of a finished campaign who were sent
+//     the message and did not reply.
 //
 // web wires the SQLite store and the provider's client to it.
 package campaign
