@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"arauto/internal/billing"
+	"arauto/internal/breaker"
 	"arauto/internal/config"
 	"arauto/internal/delivery"
 	"arauto/internal/dispatch"
@@ -181,12 +182,28 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	}
 	sb.RestoreCampaigns(restored)
 	clients := provider.New(cfg, st)
-	doors := newDoors(cfg, st, clients, log)
+	// The HTTPS door, shared by the doors and the test sends, so they
+	// share its request rate.
+	https := wavysender.New(clients.Client, wavysender.Config{RequestsPerSecond: cfg.SendRequestsPerSecond})
+	doors := newDoors(cfg, st, https, log)
+	testSends := web.NewTestSends(st, https, log.With("component", "testsend"))
 	// Open WhatsApp sessions: the provider's list with the stored replies,
 	// one cache for the composer, the pre-flight check and the dispatcher.
 	sessions := &session.Tracker{Replies: st, Source: clients.Sessions}
 	worker := newWorker(cfg, st, doors, sessions, log)
 	hub := events.New()
+	// The circuit breaker pauses a campaign whose first messages meet too
+	// many opt-outs, blocked numbers or complaints; the applier tells it
+	// which campaigns got statuses or replies.
+	guard := &breaker.Guard{Store: st, Log: log.With("component", "breaker"),
+		Settings: func(ctx context.Context) (breaker.Settings, error) {
+			saved, err := st.Settings(ctx)
+			return breaker.Load(saved), err
+		},
+		OnTrip: func(id int64) {
+			worker.Wake()
+			hub.Publish(fmt.Sprintf("campaign:%d", id), events.Event{Name: "report"})
+		}}
 	applier := delivery.NewApplier(st, delivery.Options{
 		Log: log.With("component", "applier"),
 		// Open report pages listen on "campaign:<id>" for fresh numbers.
@@ -194,10 +211,11 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 			for _, id := range ids {
 				hub.Publish(fmt.Sprintf("campaign:%d", id), events.Event{Name: "report"})
 			}
+			guard.Notify(ids)
 		},
 	})
 	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker, Hub: hub, Provider: clients,
-		Doors: doors, Sessions: sessions})
+		Doors: doors, Sessions: sessions, TestSends: testSends})
 	if err != nil {
 		ln.Close()
 		return err
@@ -260,6 +278,12 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		stopOuthooks()
 		<-outhookDone
 	}()
+	guardCtx, stopGuard := context.WithCancel(context.Background())
+	defer stopGuard()
+	go guard.Run(guardCtx)
+	// Test sends left without a clear answer are settled like the
+	// dispatcher's: looked up, and sent again only if Wavy lacks them.
+	go testSends.Run(guardCtx, cfg.ReconcileAfter)
 	pollCtx, stopPolling := context.WithCancel(context.Background())
 	defer stopPolling()
 	poller := &delivery.Poller{Store: st, Log: log.With("component", "poller"),
@@ -309,11 +333,11 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 
 // newDoors builds the doors to Wavy (HTTPS, SMPP, SFTP) the dispatcher
 // sends through; SMPP receipts and replies are stored as events.
-func newDoors(cfg config.Config, st *store.Store, clients *provider.Clients, log *slog.Logger) *door.Doors {
+func newDoors(cfg config.Config, st *store.Store, https door.HTTPS, log *slog.Logger) *door.Doors {
 	return door.New(door.Config{
 		Config:   cfg,
 		Settings: st,
-		HTTPS:    wavysender.New(clients.Client, wavysender.Config{RequestsPerSecond: cfg.SendRequestsPerSecond}),
+		HTTPS:    https,
 		Inbound:  delivery.Receiver{Store: st},
 		Log:      log.With("component", "door"),
 	})

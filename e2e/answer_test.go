@@ -69,7 +69,7 @@ func TestOperatorAnswersReplies(t *testing.T) {
 	_, err := page.GetByLabel("Responsável").SelectOption(playwright.SelectOptionValues{Labels: &[]string{adminEmail}})
 	must(t, err)
 	click(t, page, "button", "Atribuir")
-	must(t, expect.Locator(page.Locator("[data-conversation-assigned]")).ToHaveText("Com " + adminEmail))
+	must(t, expect.Locator(page.Locator("[data-conversation-assigned]")).ToHaveText("Com "+adminEmail))
 	click(t, page, "button", "✓ Encerrar conversa")
 	must(t, expect.Locator(page.Locator("[data-conversation-closed]")).ToBeVisible())
 	shot(t, page, "conversation-answered")

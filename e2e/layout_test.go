@@ -35,8 +35,9 @@ var longName = strings.Repeat("PromocaoRelampagoDeVerao", 5)
 type seededPages struct {
 	campaign, longCampaign, longList, template, uploaded, webhook int64
 	// whatsApp is a draft WhatsApp campaign with contact cards; noCredit
-	// a campaign paused because the account ran out of credit.
-	whatsApp, noCredit int64
+	// a campaign paused because the account ran out of credit; breaker
+	// one the circuit breaker paused.
+	whatsApp, noCredit, breaker int64
 	// segment has a long name and two rules; contact is a number of the
 	// long list, made a contact as an import does.
 	segment int64
@@ -153,6 +154,15 @@ func seedLayout(t *testing.T, dir string) seededPages {
 		t.Fatal(err)
 	}
 	p.noCredit = nc.ID
+	br := &campaign.Campaign{RemoteID: 9103, Name: "Disjuntor " + longName, Alias: "disjuntor", Channel: campaign.SMS, ListID: l.ID,
+		Message: "Oi {{nome}}", State: campaign.Scheduled, ScheduledAt: time.Now().Add(30 * 24 * time.Hour)}
+	if err := st.CreateCampaign(ctx, br); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PauseWithError(ctx, br.ID, "circuit breaker: complaints 12 of 2 in the first 100000"); err != nil {
+		t.Fatal(err)
+	}
+	p.breaker = br.ID
 	for i, reason := range []string{"manual", "blacklisted", "opted-out"} {
 		if _, err := st.AddSuppressions(ctx, []string{fmt.Sprintf("55119876500%02d", 10+i)}, reason, "anotado por "+longName); err != nil {
 			t.Fatal(err)
@@ -236,8 +246,10 @@ func mainPages(p seededPages) []struct{ name, path string } {
 		{"campaign-message", fmt.Sprintf("/campaigns/%d/message", p.longCampaign)},
 		{"campaign-schedule", fmt.Sprintf("/campaigns/%d/schedule", p.longCampaign)},
 		{"campaign-review", fmt.Sprintf("/campaigns/%d/review", p.longCampaign)},
+		{"campaign-duplicate", fmt.Sprintf("/campaigns/%d/duplicate", p.longCampaign)},
 		{"whatsapp-message", fmt.Sprintf("/campaigns/%d/message", p.whatsApp)},
 		{"campaign-no-credit", fmt.Sprintf("/campaigns/%d", p.noCredit)},
+		{"campaign-breaker", fmt.Sprintf("/campaigns/%d", p.breaker)},
 		{"report", fmt.Sprintf("/campaigns/%d/report", p.campaign)},
 		{"lists", "/lists"},
 		{"list-long", fmt.Sprintf("/lists/%d", p.longList)},

@@ -40,7 +40,9 @@
 //     message). What a provider's answer means, the sending window, the
 //     pre-flight live there; the Store implements the interfaces they
 //     declare (dispatch.Store, delivery.Store and Batch, campaign.Store,
-//     listimport.Store, session.Replies). ApplyBatch runs delivery's fold
+//     listimport.Store, session.Replies, breaker.Store, testsend.Store).
+//     Test sends live in test_sends, never in messages, so no counter or
+//     report of a campaign sees them. ApplyBatch runs delivery's fold
 //     inside one write transaction, so the states it loads (with each
 //     message's dispatcher state and provider id, and its campaign's state)
 //     and the changes it commits (delivery columns, the dispatcher-state

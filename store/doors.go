@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"arauto/internal/dispatch"
+	"arauto/internal/message"
 	"arauto/internal/recipient"
 )
 
@@ -25,21 +26,30 @@ func (s *Store) SendingCampaigns(ctx context.Context) (campaigns, inFlight int, 
 	return campaigns, inFlight, nil
 }
 
-// DispatchCampaign returns one campaign as the dispatcher sees it (the
-// operator's download of its batch file renders it the same way).
+// DispatchCampaign returns one campaign as the dispatcher sees it, send
+// options and accent replacement included (the operator's download of its
+// batch file and the test sends render it the same way).
 func (s *Store) DispatchCampaign(ctx context.Context, id int64) (dispatch.Campaign, error) {
 	var c dispatch.Campaign
 	var start int64
 	var columns, schedule string
 	err := s.r.QueryRowContext(ctx, `SELECT c.id, c.alias, c.channel, c.state, coalesce(c.scheduled_at, 0), c.flash, c.extra_info,
-			coalesce(c.message, ''), coalesce(l.columns, ''), c.schedule, c.whatsapp
+			coalesce(c.message, ''), coalesce(l.columns, ''), c.schedule, c.whatsapp, c.replace_accents, c.sub_account, c.flow_id, c.template_id, c.template_name
 		FROM campaigns c LEFT JOIN lists l ON l.id = c.list_id WHERE c.id = ?`, id).
-		Scan(&c.ID, &c.Alias, &c.Channel, &c.State, &start, &c.Flash, &c.ExtraInfo, &c.Message, &columns, &schedule, &c.WhatsApp)
+		Scan(&c.ID, &c.Alias, &c.Channel, &c.State, &start, &c.Flash, &c.ExtraInfo, &c.Message, &columns, &schedule, &c.WhatsApp,
+			&c.ReplaceAccents, &c.SubAccount, &c.FlowID, &c.TemplateID, &c.TemplateName)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("store: campaign %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return c, fmt.Errorf("store: campaign %d: %w", id, err)
+	}
+	if c.Channel == message.ChannelWhatsApp {
+		w, err := message.ParseWhatsApp(c.WhatsApp)
+		if err != nil {
+			return c, fmt.Errorf("store: campaign %d: %w", id, err)
+		}
+		c.SessionOnly = w.NeedsSession()
 	}
 	c.StartAt = fromMS(start)
 	if columns != "" {

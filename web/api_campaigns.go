@@ -568,15 +568,12 @@ func (s *Server) apiDuplicateCampaign(c *fiber.Ctx) error {
 	if len(ps) > 0 {
 		return invalid(c, ps)
 	}
-	cp, err := s.campaigns.Duplicate(ctx, s.store, src, name, alias)
+	cp, err := s.campaigns.Duplicate(ctx, src, name, alias)
 	if errors.Is(err, campaign.ErrNotAllowed) {
 		return invalid(c, []apiProblem{problem(c, "channel", "campaigns.problem.channel")})
 	}
-	if err != nil && cp == nil {
-		return s.remoteFailure(c, "create", err)
-	}
 	if err != nil {
-		return err
+		return s.remoteFailure(c, "create", err)
 	}
 	s.record(c, audit.CampaignDuplicated, "campaign", cp.ID, cp.Name, "from", strconv.FormatInt(src.ID, 10))
 	c.Set(fiber.HeaderLocation, apiPrefix+"/campaigns/"+strconv.FormatInt(cp.ID, 10))

@@ -13,6 +13,7 @@ import (
 	"arauto/internal/message"
 	"arauto/internal/recipient"
 	"arauto/internal/report"
+	"arauto/internal/user"
 	"arauto/store"
 	"arauto/views"
 )
@@ -104,6 +105,11 @@ func (s *Server) campaignPage(c *fiber.Ctx) error {
 	d, err := s.campaignView(c, cp)
 	if err != nil {
 		return err
+	}
+	if cp.CanDuplicate() && cp.State != campaign.Archived && currentUser(c).Role.AtLeast(user.Marketer) {
+		if d.TestSend, err = s.testSendData(c, cp, cp.ListID); err != nil {
+			return err
+		}
 	}
 	return s.render(c, fiber.StatusOK, views.CampaignPage(d))
 }

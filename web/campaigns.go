@@ -138,15 +138,28 @@ func (s *Server) createCampaign(c *fiber.Ctx) error {
 	}
 
 	cp, err := s.campaigns.Create(ctx, name, alias, channel)
+	if err != nil {
+		return s.answerCreateError(c, f, alias, err, views.NewCampaignPage)
+	}
+	s.log.Info("campaign created", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "alias", cp.Alias, "by", currentUser(c).ID)
+	s.record(c, audit.CampaignCreated, "campaign", cp.ID, cp.Name, "alias", cp.Alias, "channel", string(cp.Channel))
+	flash(c, "success", "campaigns.created", cp.Name)
+	return seeOther(c, campaignPath(cp.ID, ""))
+}
+
+// answerCreateError answers a campaign the Campaign API or the store did
+// not create (Create, Duplicate) on its form page: refused remotely,
+// created there without an id, or not stored here (undone or not).
+func (s *Server) answerCreateError(c *fiber.Ctx, f views.Form, alias string, err error, page func(views.Form) templ.Component) error {
 	var remoteErr *campaign.RemoteError
 	var localErr *campaign.LocalError
 	switch {
 	case errors.As(err, &remoteErr):
 		s.log.Warn("campaign not registered with the Campaign API", "alias", alias, "err", err, "by", currentUser(c).ID)
-		return s.refuseCampaignForm(c, f, remoteErr.Err, "create", views.NewCampaignPage)
+		return s.refuseCampaignForm(c, f, remoteErr.Err, "create", page)
 	case errors.Is(err, campaign.ErrNoRemoteID):
 		f.Message = tr(c, "campaigns.remote.not_wavy", s.apigwHost(c)) + " " + tr(c, "campaigns.remote.maybe_created")
-		return s.render(c, fiber.StatusBadGateway, views.NewCampaignPage(f))
+		return s.render(c, fiber.StatusBadGateway, page(f))
 	case errors.As(err, &localErr):
 		f.Message = tr(c, "campaigns.remote.undone")
 		if !localErr.Undone {
@@ -159,14 +172,9 @@ func (s *Server) createCampaign(c *fiber.Ctx) error {
 			// Someone took the alias meanwhile.
 			f.Errors["alias"] = tr(c, "campaigns.problem.alias_taken")
 		}
-		return s.render(c, fiber.StatusConflict, views.NewCampaignPage(f))
-	case err != nil:
-		return err
+		return s.render(c, fiber.StatusConflict, page(f))
 	}
-	s.log.Info("campaign created", "campaign_id", cp.ID, "remote_id", cp.RemoteID, "alias", cp.Alias, "by", currentUser(c).ID)
-	s.record(c, audit.CampaignCreated, "campaign", cp.ID, cp.Name, "alias", cp.Alias, "channel", string(cp.Channel))
-	flash(c, "success", "campaigns.created", cp.Name)
-	return seeOther(c, campaignPath(cp.ID, ""))
+	return err
 }
 
 func orElse(v, fallback string) string {

@@ -120,6 +120,7 @@ func (s *Server) routes() {
 		{"POST", "/settings/transport/test/sftp", user.Admin, s.testSFTP},
 		{"POST", "/settings/transport/sftp/forget-key", user.Admin, s.forgetHostKey},
 		{"POST", "/settings/billing", user.Admin, s.saveBilling},
+		{"POST", "/settings/breaker", user.Admin, s.saveBreaker},
 		{"POST", "/settings/whatsapp", user.Admin, s.saveWhatsAppSettings},
 		// Storage and retention (storage.go).
 		{"GET", "/settings/storage", user.Admin, s.storageCard},
@@ -156,6 +157,13 @@ func (s *Server) routes() {
 		{"POST", "/campaigns/:id", user.Marketer, s.updateCampaign},
 		{"POST", "/campaigns/:id/archive", user.Marketer, s.archiveCampaign},
 		{"POST", "/campaigns/:id/delete", user.Marketer, s.deleteCampaign},
+		// Reusing a campaign (campaign_reuse.go).
+		{"GET", "/campaigns/:id/duplicate", user.Marketer, s.duplicateCampaignPage},
+		{"POST", "/campaigns/:id/duplicate", user.Marketer, s.duplicateCampaign},
+		{"POST", "/campaigns/:id/non-responders", user.Marketer, s.reuseNonResponders},
+		// Test sends to one's own numbers (testsend.go).
+		{"POST", "/campaigns/:id/test", user.Marketer, s.sendTest},
+		{"POST", "/account/test-numbers", user.Marketer, s.saveTestSeeds},
 		// Preparing a draft (campaign_editors.go, whatsapp.go).
 		{"GET", "/campaigns/:id/list", user.Marketer, s.campaignListPage},
 		{"POST", "/campaigns/:id/list", user.Marketer, s.saveCampaignList},

@@ -22,6 +22,7 @@ import (
 	"arauto/internal/listimport"
 	"arauto/internal/provider"
 	wasession "arauto/internal/session"
+	"arauto/internal/testsend"
 	"arauto/store"
 )
 
@@ -52,6 +53,9 @@ type Deps struct {
 	// Sessions tells which WhatsApp recipients have an open session,
 	// shared with the dispatcher; nil makes one over Store and Provider.
 	Sessions *wasession.Tracker
+	// TestSends sends campaigns' test messages over the HTTPS door,
+	// shared with the dispatcher; nil makes one over Provider.
+	TestSends *testsend.Service
 }
 
 // Waker is the part of the dispatcher the web layer needs.
@@ -89,6 +93,7 @@ type Server struct {
 	contacts   *contact.Service
 	imports    *listimport.Jobs
 	carriers   *carrierChecks
+	testSends  *testsend.Service
 	// closing is closed when shutdown starts, ending event streams so
 	// in-flight requests can finish.
 	closing chan struct{}
@@ -123,9 +128,12 @@ func New(d Deps) (*Server, error) {
 	if d.Sessions == nil {
 		d.Sessions = &wasession.Tracker{Replies: d.Store, Source: d.Provider.Sessions}
 	}
+	if d.TestSends == nil {
+		d.TestSends = NewTestSends(d.Store, wavysender.New(d.Provider.Client, wavysender.Config{RequestsPerSecond: d.Config.SendRequestsPerSecond}), d.Log)
+	}
 	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret,
 		hub: d.Hub, clients: d.Provider, doors: d.Doors, waSessions: d.Sessions, campaigns: newCampaignService(d), imports: listimport.New(d.Store, d.Hub, d.Log), carriers: newCarrierChecks(), closing: make(chan struct{}),
-		contacts: &contact.Service{Store: d.Store, NotFound: store.ErrNotFound, Now: d.Now}}
+		contacts: &contact.Service{Store: d.Store, NotFound: store.ErrNotFound, Now: d.Now}, testSends: d.TestSends}
 	if d.Sandbox != nil {
 		s.sandboxServer = s.newSandboxServer(d.Sandbox)
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"arauto/internal/breaker"
 	"context"
 	"errors"
 	"net/http"
@@ -57,6 +58,7 @@ func (s *Server) settingsData(c *fiber.Ctx, f views.Form, test *views.Connection
 		Audience:       audienceSettings(saved),
 		Transport:      transport,
 		Billing:        billingForm(saved),
+		Breaker:        views.BreakerForm{Settings: breaker.Load(saved)},
 		WhatsApp:       whatsAppSettings(saved, p.Mode, views.Form{}),
 	}, nil
 }

@@ -34,7 +34,12 @@
 //     Service.Audience): a segment is walked and counted live until the
 //     launch freezes its contacts into the campaign's own list in the same
 //     store call that schedules it (Unschedule thaws it); the pre-flight
-//     counts the recipients Service.FrequencyCap would keep back.
+//     counts the recipients Service.FrequencyCap would keep back;
+//   - duplicate (reuse.go) registers a new campaign like create and stores
+//     it as a copy of another's channel, list, message, schedule (a start
+//     that has passed is dropped) and options; ReuseNonResponders makes a
+//     ready list of the recipients of a finished campaign who were sent
+//     the message and did not reply.
 //
 // web wires the SQLite store and the provider's client to it.
 package campaign

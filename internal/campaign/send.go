@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"arauto/internal/breaker"
 	"arauto/internal/dispatch"
 )
 
@@ -96,6 +97,9 @@ func PauseReason(lastError string) (key, detail string) {
 		return "campaigns.pause_reason.rejected", strings.TrimSpace(strings.TrimPrefix(e, "rejected:"))
 	case strings.HasPrefix(e, "try later:"):
 		return "campaigns.pause_reason.busy", ""
+	case strings.HasPrefix(e, breaker.ReasonPrefix):
+		// The banner says which signal and how many (breaker.ParseReason).
+		return "campaigns.pause_reason.breaker", e
 	case strings.HasPrefix(e, dispatch.AccountLimitPrefix):
 		// The code decides what to ask for: credit (201) or the quota (215).
 		if strings.Contains(e, "215") || strings.Contains(e, "CUSTOMER_QUOTA_BLOCKED") {

@@ -28,6 +28,14 @@ type Store interface {
 	CampaignByID(ctx context.Context, id int64) (*Campaign, error)
 	CampaignByRemoteID(ctx context.Context, remoteID int64) (*Campaign, error)
 	RenameCampaign(ctx context.Context, id int64, name, alias string, at time.Time) error
+	// CopyCampaign stores c as a new draft with what campaign fromID
+	// sends (channel, list, message, schedule with startAt as its start,
+	// options), filling c in.
+	CopyCampaign(ctx context.Context, c *Campaign, fromID int64, startAt time.Time) error
+	// CreateListOfNonResponders stores l as a ready list of the recipients
+	// of the campaign whose message the provider took and who sent no
+	// reply linked to it.
+	CreateListOfNonResponders(ctx context.Context, l *recipient.List, campaignID int64) error
 	// DeleteCampaign removes a campaign that has sent nothing.
 	DeleteCampaign(ctx context.Context, id int64) error
 	// ImportCampaigns adds the campaigns whose remote id is not stored yet.
@@ -251,6 +259,12 @@ func (s *Service) AliasProblem(ctx context.Context, alias string, exceptID int64
 // the id the API gave. If storing fails, the remote campaign is deleted
 // again, so neither side has one without the other (*LocalError).
 func (s *Service) Create(ctx context.Context, name, alias string, channel Channel) (*Campaign, error) {
+	return s.register(ctx, name, alias, channel, s.Store.CreateCampaign)
+}
+
+// register is Create with the way the new campaign is stored: as it is
+// (Create), or as a copy of another (Duplicate).
+func (s *Service) register(ctx context.Context, name, alias string, channel Channel, save func(context.Context, *Campaign) error) (*Campaign, error) {
 	reg, err := s.registry(ctx, "create")
 	if err != nil {
 		return nil, err
@@ -267,7 +281,7 @@ func (s *Service) Create(ctx context.Context, name, alias string, channel Channe
 	}
 	cp := &Campaign{RemoteID: remote.ID, Name: orElse(remote.Name, name), Alias: orElse(remote.Alias, alias),
 		Channel: channel, State: Draft, CreatedAt: s.now()}
-	if err := s.Store.CreateCampaign(rctx, cp); err != nil {
+	if err := save(rctx, cp); err != nil {
 		s.log().Error("campaign registered remotely but not stored: deleting the remote one", "remote_id", remote.ID, "alias", alias, "err", err)
 		le := &LocalError{Op: "create", Err: err, RemoteID: remote.ID, Undone: true}
 		if derr := reg.DeleteCampaign(rctx, remote.ID); derr != nil && !RemoteNotFound(derr) {
