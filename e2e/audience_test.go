@@ -199,8 +199,8 @@ func TestAudienceJourney(t *testing.T) {
 	click(t, page, "link", "Revisar e enviar")
 	click(t, page, "button", "Confirmar e enviar agora")
 	must(t, expect.Locator(stateBadge(page, "completed")).ToBeVisible(playwright.LocatorAssertionsToBeVisibleOptions{Timeout: playwright.Float(30000)}))
-	must(t, expect.Locator(figure(page, "submitted")).ToHaveText("1"))   // Carla
-	must(t, expect.Locator(figure(page, "capped")).ToHaveText("2")) // Bruno and Davi
+	must(t, expect.Locator(figure(page, "submitted")).ToHaveText("1")) // Carla
+	must(t, expect.Locator(figure(page, "capped")).ToHaveText("2"))    // Bruno and Davi
 	must(t, expect.Locator(figure(page, "suppressed")).ToHaveText("1"))
 	goTo(t, page, fmt.Sprintf("%s/campaigns/%d/report?outcome=suppressed#recipients", s.URL, third))
 	skipped := page.Locator("#recipients tbody tr")
