@@ -268,6 +268,14 @@ func TestSegmentAudienceIsFrozenAtLaunch(t *testing.T) {
 			t.Errorf("the frozen list is offered among the uploaded lists")
 		}
 	}
+	// A copy targets the segment again, not the frozen list.
+	cp := &campaign.Campaign{RemoteID: 777, Name: "Cópia", Alias: "copia"}
+	if err := s.CopyCampaign(ctx, cp, c.ID, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if copied, _ := s.CampaignByID(ctx, cp.ID); copied.ListID != 0 || copied.SegmentID != sg.ID {
+		t.Errorf("copy got list %d segment %d, want no list and the segment %d", copied.ListID, copied.SegmentID, sg.ID)
+	}
 	// Back to draft, the segment is live again.
 	if err := s.SetCampaignState(ctx, c.ID, campaign.Scheduled, campaign.Draft, time.Now()); err != nil {
 		t.Fatal(err)

@@ -18,7 +18,7 @@ import (
 var ErrResultsPruned = errors.New("store: the campaign's per-recipient results were pruned")
 
 // CopyCampaign stores c as a new draft carrying what campaign fromID
-// sends: channel, list, message (SMS text or WhatsApp), schedule
+// sends: channel, list (or segment), message (SMS text or WhatsApp), schedule
 // (windows, zone, expiry; startAt as its start, NULL when zero), flash,
 // extra info, accent replacement and send options. It sets c's ID and the
 // copied fields. A remote id or alias already in use is ErrConflict; a
@@ -28,9 +28,11 @@ func (s *Store) CopyCampaign(ctx context.Context, c *campaign.Campaign, fromID i
 	if c.CreatedAt.IsZero() {
 		c.CreatedAt = now
 	}
-	res, err := s.w.ExecContext(ctx, `INSERT INTO campaigns (remote_id, name, alias, channel, list_id, message, scheduled_at, state, sent_count,
+	// A segment audience is copied as the segment, not the list it was
+	// frozen into: the copy's recipients are the segment's at its launch.
+	res, err := s.w.ExecContext(ctx, `INSERT INTO campaigns (remote_id, name, alias, channel, list_id, segment_id, message, scheduled_at, state, sent_count,
 			created_at, updated_at, schedule, flash, extra_info, whatsapp, replace_accents, sub_account, flow_id, template_id, template_name)
-		SELECT ?, ?, ?, channel, list_id, message, ?, 'draft', 0,
+		SELECT ?, ?, ?, channel, CASE WHEN segment_id IS NULL THEN list_id END, segment_id, message, ?, 'draft', 0,
 			?, ?, schedule, flash, extra_info, whatsapp, replace_accents, sub_account, flow_id, template_id, template_name
 		FROM campaigns WHERE id = ?`,
 		c.RemoteID, c.Name, c.Alias, nullTime(startAt), toMS(c.CreatedAt), toMS(c.CreatedAt), fromID)
