@@ -292,6 +292,14 @@ func (s *Store) EraseNumber(ctx context.Context, phone, subject string, at time.
 			return err
 		}
 		e.Replies = affected(res)
+		// What the inbox and the test sends keep of the number: the
+		// conversation's state, answers typed to it, test numbers and
+		// test sends.
+		for _, table := range []string{"conversations", "answers", "test_seeds", "test_sends"} {
+			if _, err := tx.ExecContext(ctx, "DELETE FROM "+table+" WHERE phone = ?", phone); err != nil {
+				return fmt.Errorf("erase from %s: %w", table, err)
+			}
+		}
 		if res, err = tx.ExecContext(ctx, `UPDATE events SET body = CAST('{"erased":true}' AS BLOB), note = 'erased on request',
 			applied_at = CASE WHEN applied_at = 0 THEN ? ELSE applied_at END WHERE instr(body, ?) > 0`, toMS(at), phone); err != nil {
 			return err

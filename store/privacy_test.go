@@ -9,6 +9,7 @@ import (
 	"arauto/internal/contact"
 	"arauto/internal/delivery"
 	"arauto/internal/recipient"
+	"arauto/internal/user"
 	"arauto/store"
 	"arauto/store/storetest"
 )
@@ -41,6 +42,14 @@ func TestEraseLeavesOnlyTheHash(t *testing.T) {
 	}
 	svc := &contact.Service{Store: s, NotFound: store.ErrNotFound}
 	admin := contact.Actor{ID: 1, Email: "dpo@loja.com.br"}
+	// A marketer kept it among their test numbers.
+	mkt := &user.User{Email: "mkt@loja.com.br", PasswordHash: []byte("x"), Role: user.Marketer}
+	if err := s.CreateUser(ctx, mkt); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveTestSeeds(ctx, mkt.ID, []string{phone, other}); err != nil {
+		t.Fatal(err)
+	}
 
 	d, err := svc.Export(ctx, admin, phone, contact.ExportJSON)
 	if err != nil {
@@ -67,6 +76,9 @@ func TestEraseLeavesOnlyTheHash(t *testing.T) {
 	}
 	if _, err := s.Contact(ctx, other); err != nil {
 		t.Errorf("the other contact got %v, want it kept", err)
+	}
+	if seeds, err := s.TestSeeds(ctx, mkt.ID); err != nil || len(seeds) != 1 || seeds[0] != other {
+		t.Errorf("test numbers after erase got %v (%v), want only %s", seeds, err, other)
 	}
 	if page, _ := s.Recipients(ctx, first, "", 0, 10); page.Total != 1 {
 		t.Errorf("list rows after erase got %d, want the other number only", page.Total)
