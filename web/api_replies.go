@@ -93,7 +93,7 @@ func (s *Server) apiReplies(c *fiber.Ctx) error {
 		return err
 	}
 	out := struct {
-		Phone   string      `json:"phone"`
+		Phone   string           `json:"phone"`
 		Replies []apiReplyAnswer `json:"replies"`
 	}{Phone: phone, Replies: make([]apiReplyAnswer, len(answers))}
 	for i, a := range answers {
