@@ -253,8 +253,11 @@ func checkKept(tb testing.TB, rcv deadReceiver, r deadRun) {
 	}
 	// A refused connection is an attempt at once; a hanging one is an
 	// attempt only when its timeout (10 s) ends, but holds a connection.
-	if rcv == refusingReceiver && r.attempted == 0 {
-		tb.Errorf("%s: no delivery was tried", rcv)
+	// Once a round failed whole, the receiver is only probed: one round's
+	// batch (256) and a few probes in the seconds of a run, not every
+	// delivery as it comes.
+	if rcv == refusingReceiver && (r.attempted == 0 || r.attempted > 300) {
+		tb.Errorf("%s: %d deliveries tried, want some, and no more than a round and a few probes", rcv, r.attempted)
 	}
 	if rcv == hangingReceiver && r.maxOpen == 0 {
 		tb.Errorf("%s: the receiver was never called", rcv)
