@@ -260,3 +260,38 @@ func TestRepliesThroughTheAPI(t *testing.T) {
 		}
 	}
 }
+
+// TestConversationStreamFollowsAnswerState: an open conversation's event
+// stream shows an answer sending, then sent once the dispatcher sent it,
+// without a reload.
+func TestConversationStreamFollowsAnswerState(t *testing.T) {
+	e := newCampaignEnv(t)
+	e.seedReplies(t)
+	b := e.browser(t)
+	b.signIn(marketer)
+	const asker = "5521988887777"
+	b.do("GET", "/inbox/"+asker, nil)
+	if r := b.post("/inbox/"+asker+"/answer", url.Values{"channel": {"sms"}, "text": {"Abrimos às 9h."}}); r.status != 303 {
+		t.Fatalf("answer got %d", r.status)
+	}
+	base := e.serve(t)
+	conn, r := openStream(t, base, "/inbox/"+asker+"/events", b.cookies)
+	defer conn.Close()
+	waitFrame := func(want string) {
+		t.Helper()
+		conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		for {
+			line, err := r.ReadString('\n')
+			if err != nil {
+				t.Fatalf("the stream ended or stalled before showing %s: %v", want, err)
+			}
+			if strings.HasPrefix(line, "data: ") && strings.Contains(line, want) {
+				return
+			}
+		}
+	}
+	waitFrame(`data-answer-state="sending"`)
+	https := wavysender.New(e.srv.clients.Client, wavysender.Config{RequestsPerSecond: 1000})
+	e.runDispatcher(t, https, func() bool { return len(e.sb.Messages()) > 0 })
+	waitFrame(`data-answer-state="sent"`)
+}
