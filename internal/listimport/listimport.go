@@ -44,6 +44,10 @@ type Store interface {
 	FailListImport(ctx context.Context, id int64, code, detail string) error
 	Lists(ctx context.Context, state recipient.ListState) ([]*recipient.List, error)
 	StartListImport(ctx context.Context, id int64, m recipient.Mapping) error
+	// CreateUploadedList stores a new list (uploaded, or importing with
+	// its mapping) with its inspection preview in one transaction and
+	// sets its ID; on error nothing is stored.
+	CreateUploadedList(ctx context.Context, l *recipient.List, p recipient.Preview) error
 	// ErasedNumbers returns the numbers erased on request (hashed).
 	ErasedNumbers(ctx context.Context) (*contact.Erased, error)
 	// StartContactImport returns the contact source (the proof of consent)
