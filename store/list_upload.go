@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"arauto/internal/contact"
 	"arauto/internal/recipient"
 )
 
@@ -48,6 +49,31 @@ func (s *Store) CreateUploadedList(ctx context.Context, l *recipient.List, p rec
 	if err != nil {
 		l.ID = 0
 		return fmt.Errorf("store: create uploaded list: %w", err)
+	}
+	return nil
+}
+
+// ConfirmListImport starts the import of a list whose column mapping was
+// confirmed: it clears what an earlier attempt left (in steps), then, in
+// one statement, records the legal basis its contacts are processed under
+// and who imports it, and marks it importing with the mapping. A ready or
+// missing list is ErrNotFound.
+func (s *Store) ConfirmListImport(ctx context.Context, id int64, m recipient.Mapping, basis contact.LegalBasis, by int64) error {
+	if err := s.clearListRows(ctx, id); err != nil {
+		return fmt.Errorf("store: confirm import of list %d: %w", id, err)
+	}
+	mapping, err := json.Marshal(m)
+	if err != nil {
+		return fmt.Errorf("store: confirm import of list %d: %w", id, err)
+	}
+	res, err := s.exec(ctx, `UPDATE lists SET state = 'importing', mapping = ?, legal_basis = ?, imported_by = ?, error_code = '', error_detail = '',
+		rows_total = 0, valid = 0, invalid = 0, duplicates = 0, landlines = 0, suppressed = 0, inactive = 0, updated_at = ?
+		WHERE id = ? AND state != 'ready'`, string(mapping), string(basis), by, toMS(time.Now()), id)
+	if err != nil {
+		return fmt.Errorf("store: confirm import of list %d: %w", id, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return fmt.Errorf("store: confirm import of list %d: %w", id, ErrNotFound)
 	}
 	return nil
 }

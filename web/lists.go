@@ -166,15 +166,9 @@ func (s *Server) importList(c *fiber.Ctx) error {
 	if !ok {
 		basis = contact.BasisConsent
 	}
-	// The basis and who imported are the proof the contacts keep.
-	if err := s.store.SetListConsent(c.UserContext(), l.ID, basis, currentUser(c).ID); err != nil {
+	if err := s.imports.Confirm(c.UserContext(), l, m, basis, currentUser(c).ID); err != nil {
 		return err
 	}
-	if err := s.store.StartListImport(c.UserContext(), l.ID, m); err != nil {
-		return err
-	}
-	l.Mapping, l.State = m, recipient.ListImporting
-	s.imports.Start(l)
 	return seeOther(c, fmt.Sprintf("/lists/%d", l.ID))
 }
 

@@ -27,6 +27,10 @@ type Store interface {
 	// its mapping) with its inspection preview in one transaction and
 	// sets its ID; on error nothing is stored.
 	CreateUploadedList(ctx context.Context, l *recipient.List, p recipient.Preview) error
+	// ConfirmListImport records the list's legal basis and importer and
+	// marks it importing with the mapping (a ready or missing list is the
+	// store's not-found).
+	ConfirmListImport(ctx context.Context, id int64, m recipient.Mapping, basis contact.LegalBasis, by int64) error
 	// ErasedNumbers returns the numbers erased on request (hashed).
 	ErasedNumbers(ctx context.Context) (*contact.Erased, error)
 	// StartContactImport returns the contact source (the proof of consent)

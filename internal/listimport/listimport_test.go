@@ -75,6 +75,10 @@ func (m *memStore) CreateUploadedList(context.Context, *recipient.List, recipien
 	return errors.New("memStore: uploads are not kept here")
 }
 
+func (m *memStore) ConfirmListImport(context.Context, int64, recipient.Mapping, contact.LegalBasis, int64) error {
+	return errors.New("memStore: uploads are not kept here")
+}
+
 func (m *memStore) ErasedNumbers(context.Context) (*contact.Erased, error) {
 	return contact.NewErased([]byte("pepper"), []string{contact.Hash([]byte("pepper"), "5511900001111")}), nil
 }

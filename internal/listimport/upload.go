@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"arauto/internal/contact"
 	"arauto/internal/recipient"
 )
 
@@ -116,6 +117,19 @@ func (j *Jobs) upload(ctx context.Context, u Upload) (*recipient.List, error) {
 		return nil, fmt.Errorf("listimport: store the upload %q: %w", u.FileName, err)
 	}
 	return l, nil
+}
+
+// Confirm starts the import of list l, waiting for its mapping, with the
+// mapping m confirmed by user by: the legal basis its contacts are
+// processed under and who imports them (the proof the contacts keep) are
+// stored with the importing state in one store call, then its job starts.
+func (j *Jobs) Confirm(ctx context.Context, l *recipient.List, m recipient.Mapping, basis contact.LegalBasis, by int64) error {
+	if err := j.store.ConfirmListImport(ctx, l.ID, m, basis, by); err != nil {
+		return fmt.Errorf("listimport: confirm list %d: %w", l.ID, err)
+	}
+	l.Mapping, l.State = m, recipient.ListImporting
+	j.Start(l)
+	return nil
 }
 
 // apply puts the chosen columns over the detected mapping m of preview.

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"arauto/internal/contact"
 	"arauto/internal/events"
 	"arauto/internal/listimport"
 	"arauto/internal/recipient"
@@ -192,5 +193,42 @@ func waitFor(t *testing.T, ch <-chan events.Event, name string) {
 		case <-timeout:
 			t.Fatalf("no %s event within 10s", name)
 		}
+	}
+}
+
+// TestConfirm: a list waiting for its mapping starts importing with the
+// confirmed mapping, and its contacts keep the legal basis chosen; a list
+// already imported is not started again.
+func TestConfirm(t *testing.T) {
+	st, _ := openStore(t)
+	hub := events.New()
+	done, cancel := hub.Subscribe(listimport.Topic(1))
+	defer cancel()
+	jobs := listimport.New(st, hub, nil)
+	defer jobs.Shutdown()
+	ctx := context.Background()
+	l, err := jobs.Upload(ctx, listimport.Upload{Path: saveUpload(t, clients), FileName: "clientes.csv", Size: int64(len(clients)), Region: "BR"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := l.Mapping
+	m.CorrelationColumn = 2
+	if err := jobs.Confirm(ctx, l, m, contact.BasisLegitimateInterest, 0); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, done, "done")
+	got, err := st.ListByID(ctx, l.ID)
+	if err != nil || got.State != recipient.ListReady || got.Valid != 2 || got.Mapping.CorrelationColumn != 2 {
+		t.Fatalf("after confirming got %+v %v, want ready with 2 valid and the confirmed mapping", got, err)
+	}
+	srcs, err := st.ContactSources(ctx, []int64{1})
+	if err != nil || len(srcs) != 1 || srcs[0].Basis != contact.BasisLegitimateInterest || srcs[0].ListID != l.ID {
+		t.Errorf("contact source got %+v %v, want the list's import under legitimate interest", srcs, err)
+	}
+	if err := jobs.Confirm(ctx, got, m, contact.BasisConsent, 0); err == nil {
+		t.Errorf("confirming a ready list again got no error")
+	}
+	if _, running := jobs.Progress(l.ID); running {
+		t.Errorf("a ready list was started again")
 	}
 }
