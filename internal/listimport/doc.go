@@ -13,6 +13,10 @@
 //     then does its job start. An unreadable file (ErrUnreadable), a bad
 //     column or a store failure leaves nothing behind: no list, no preview,
 //     no job, and the file is removed.
+//   - Confirm starts a list that waited for its column mapping: the legal
+//     basis and the importer (the proof its contacts keep) and the
+//     importing state are stored in one statement (ConfirmListImport),
+//     then its job starts.
 //   - A list is imported once at a time (Start again while it runs does
 //     nothing); Progress says how far it is, for pages opened mid-import.
 //   - Progress goes to Topic(id) as "progress" events, then one "done".
