@@ -64,6 +64,7 @@ func TestWritesWaitForTheGate(t *testing.T) {
 		{"prune raw events", func(ctx context.Context, s *Store) error { _, err := s.PruneRawEvents(ctx, before); return err }},
 		{"prune reply texts", func(ctx context.Context, s *Store) error { _, err := s.PruneReplyTexts(ctx, before); return err }},
 		{"prune idempotency keys", func(ctx context.Context, s *Store) error { _, err := s.PruneIdempotencyKeys(ctx, before); return err }},
+		{"delete abandoned uploads", func(ctx context.Context, s *Store) error { _, err := s.DeleteAbandonedUploads(ctx, before); return err }},
 		{"prune webhook deliveries", func(ctx context.Context, s *Store) error { _, err := s.PruneDeliveries(ctx, before); return err }},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
