@@ -30,6 +30,19 @@ func openStore(t *testing.T) (*store.Store, string) {
 	return st, path
 }
 
+// newJobs returns list imports over a real store, and the events of the
+// first list's import.
+func newJobs(t *testing.T) (*store.Store, *listimport.Jobs, <-chan events.Event) {
+	t.Helper()
+	st, _ := openStore(t)
+	hub := events.New()
+	done, cancel := hub.Subscribe(listimport.Topic(1))
+	t.Cleanup(cancel)
+	jobs := listimport.New(st, hub, nil)
+	t.Cleanup(jobs.Shutdown)
+	return st, jobs, done
+}
+
 // saveUpload writes content where an upload would be saved.
 func saveUpload(t *testing.T, content string) string {
 	t.Helper()
@@ -90,12 +103,7 @@ func TestUpload(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st, _ := openStore(t)
-			hub := events.New()
-			done, cancel := hub.Subscribe(listimport.Topic(1))
-			defer cancel()
-			jobs := listimport.New(st, hub, nil)
-			defer jobs.Shutdown()
+			st, jobs, done := newJobs(t)
 			ctx := context.Background()
 			path := saveUpload(t, tt.content)
 			l, err := jobs.Upload(ctx, listimport.Upload{Path: path, FileName: "clientes.csv", Size: int64(len(tt.content)),
@@ -200,12 +208,7 @@ func waitFor(t *testing.T, ch <-chan events.Event, name string) {
 // confirmed mapping, and its contacts keep the legal basis chosen; a list
 // already imported is not started again.
 func TestConfirm(t *testing.T) {
-	st, _ := openStore(t)
-	hub := events.New()
-	done, cancel := hub.Subscribe(listimport.Topic(1))
-	defer cancel()
-	jobs := listimport.New(st, hub, nil)
-	defer jobs.Shutdown()
+	st, jobs, done := newJobs(t)
 	ctx := context.Background()
 	l, err := jobs.Upload(ctx, listimport.Upload{Path: saveUpload(t, clients), FileName: "clientes.csv", Size: int64(len(clients)), Region: "BR"})
 	if err != nil {
