@@ -84,7 +84,7 @@ func BenchmarkTransactionalSend500(b *testing.B) {
 }
 
 // seedToken makes an admin and a token with room for the benchmark's rate.
-func seedToken(b *testing.B, dir string) string {
+func seedToken(b testing.TB, dir string) string {
 	b.Helper()
 	st, err := store.Open(filepath.Join(dir, store.FileName))
 	if err != nil {

@@ -285,13 +285,43 @@ func TestAPIJourney(t *testing.T) {
 	must(t, expect.Locator(page.GetByText("HTTP 200").First()).ToBeVisible())
 	shot(t, page, "api-webhook-log")
 
-	// The audit page lists it all.
-	goTo(t, page, s.URL+"/audit")
-	for _, action := range []string{"Entrou", "Criou token da API", "Cadastrou webhook", "Enviou lista", "Criou campanha", "Lançou campanha",
-		"Enviou mensagem transacional", "Exportou dados"} {
-		must(t, expect.Locator(page.Locator("tbody").GetByText(action, playwright.LocatorGetByTextOptions{Exact: playwright.Bool(true)}).First()).ToBeVisible())
+	// The contact book and a segment of it, through the API.
+	contacts := api.json("GET", "/contacts?limit=10", "").object(t)
+	if len(contacts["data"].([]any)) != 10 || contacts["next_cursor"] == nil {
+		t.Errorf("contacts: got %d and cursor %v, want a page of 10 and a cursor", len(contacts["data"].([]any)), contacts["next_cursor"])
 	}
-	must(t, expect.Locator(page.GetByText(`Token da API “CRM da loja”`).First()).ToBeVisible())
+	if ct := api.json("GET", "/contacts/11981011001", ""); ct.status != 200 || ct.object(t)["fields"].(map[string]any)["pedido"] != "5001" {
+		t.Errorf("contact: got %d %s, want Cliente 1 with their order", ct.status, ct.body)
+	}
+	seg := api.json("POST", "/segments", `{"name":"Pedidos 500x","rules":[{"kind":"attr","field":"pedido","op":"in","values":["5001","5002","5003"]}]}`,
+		"Idempotency-Key", "segmento-1")
+	if seg.status != 201 {
+		t.Fatalf("segment: got %d %s", seg.status, seg.body)
+	}
+	if n := api.json("GET", fmt.Sprintf("/segments/%d/count", int64(seg.object(t)["id"].(float64))), "").object(t)["contacts"]; n != 3.0 {
+		t.Errorf("segment count: got %v, want 3", n)
+	}
+
+	// The audit page lists every one of those actions, each by whom it
+	// was done: the admin on the pages, the token by its name on the API.
+	goTo(t, page, s.URL+"/audit")
+	byToken := `Token da API “CRM da loja”`
+	for _, want := range []struct{ action, label, actor string }{
+		{"auth.sign_in", "Entrou", adminEmail},
+		{"token.created", "Criou token da API", adminEmail},
+		{"webhook.created", "Cadastrou webhook", adminEmail},
+		{"list.uploaded", "Enviou lista", byToken},
+		{"campaign.created", "Criou campanha", byToken},
+		{"campaign.launched", "Lançou campanha", byToken},
+		{"message.sent", "Enviou mensagem transacional", byToken},
+		{"data.exported", "Exportou dados", byToken},
+		{"segment.saved", "Salvou um segmento", byToken},
+	} {
+		row := page.Locator(fmt.Sprintf(`tbody tr[data-action=%q]`, want.action)).Filter(playwright.LocatorFilterOptions{HasText: want.actor}).First()
+		must(t, expect.Locator(row).ToContainText(want.label))
+	}
+	// The token was created under its name.
+	must(t, expect.Locator(page.Locator(`tbody tr[data-action="token.created"]`).First()).ToContainText("CRM da loja"))
 	shot(t, page, "api-audit")
 	if api.seen < 10 {
 		t.Errorf("checked %d answers against the document, want every one of the journey's", api.seen)

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"time"
 
+	"arauto/internal/delivery"
 	"arauto/internal/inbox"
+	"arauto/internal/transactional"
 )
 
 // ReplyChannels lists the channels a number replied on.
@@ -37,50 +39,95 @@ func (s *Store) IsSuppressed(ctx context.Context, phone string) (bool, error) {
 	return err == nil, err
 }
 
-// CreateAnswer stores an answer as it is about to leave and sets its ID.
-func (s *Store) CreateAnswer(ctx context.Context, a *inbox.Answer) error {
-	res, err := s.w.ExecContext(ctx, `INSERT INTO answers (phone, channel, kind, text, media_url, media_type, correlation_id, state, user_id, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, digits(a.Phone), a.Channel, a.Kind, a.Text, a.MediaURL, a.MediaType, a.CorrelationID, a.State,
-		nullID(a.UserID), toMS(a.CreatedAt))
-	if err != nil {
-		return fmt.Errorf("store: create answer to %s: %w", a.Phone, err)
+// answerColumns read an answer with its outbox row's delivery.
+const answerColumns = `a.id, a.phone, a.channel, a.kind, a.text, a.media_url, a.media_type, a.correlation_id, a.state,
+	a.provider_id, a.reason, coalesce(a.user_id, 0), coalesce(u.email, ''), a.created_at, a.finished_at, coalesce(a.message_id, 0),
+	coalesce(p.id, ''), coalesce(m.state, ''), coalesce(m.provider_id, ''), coalesce(m.carrier, ''), coalesce(m.sent_code, 0),
+	coalesce(m.delivered_code, 0), coalesce(m.read_at, 0), coalesce(m.unknown_at, 0), coalesce(m.error, '')`
+
+const answerFrom = ` FROM answers a LEFT JOIN users u ON u.id = a.user_id LEFT JOIN messages m ON m.id = a.message_id
+	LEFT JOIN api_messages p ON p.message_id = a.message_id`
+
+func scanAnswer(row interface{ Scan(...any) error }) (inbox.Answer, error) {
+	var a inbox.Answer
+	var created, finished, read, unknown int64
+	var st delivery.Status
+	var mstate, mprovider, merr string
+	if err := row.Scan(&a.ID, &a.Phone, &a.Channel, &a.Kind, &a.Text, &a.MediaURL, &a.MediaType, &a.CorrelationID, &a.State,
+		&a.ProviderID, &a.Reason, &a.UserID, &a.UserEmail, &created, &finished, &a.MessageID,
+		&a.PublicID, &mstate, &mprovider, &st.Carrier, &st.SentCode, &st.DeliveredCode, &read, &unknown, &merr); err != nil {
+		return a, err
 	}
-	a.ID, _ = res.LastInsertId()
-	return nil
+	a.CreatedAt, a.FinishedAt = fromMS(created), fromMS(finished)
+	if a.MessageID != 0 {
+		st.State, st.ReadAt, st.UnknownAt = mstate, fromMS(read), fromMS(unknown)
+		a.Outcome, a.ProviderID, a.Reason = st.Outcome(), mprovider, merr
+	}
+	return a, nil
 }
 
-// FinishAnswer records how the provider took an answer.
-func (s *Store) FinishAnswer(ctx context.Context, a inbox.Answer) error {
-	res, err := s.w.ExecContext(ctx, "UPDATE answers SET state = ?, provider_id = ?, reason = ?, finished_at = ? WHERE id = ?",
-		a.State, a.ProviderID, a.Reason, toMS(a.FinishedAt), a.ID)
+// EnqueueAnswer stores an answer and its outbox row in one transaction:
+// the stream's hidden list and campaign when new, the list row with the
+// answer's fields, the queued message (with a public id, as transactional
+// messages have), then the answer pointing at it. An answer with the same
+// correlation id already stored is loaded into a instead and nothing is
+// written (existed).
+func (s *Store) EnqueueAnswer(ctx context.Context, a *inbox.Answer, st transactional.Stream, fields []string) (existed bool, err error) {
+	err = s.tx(ctx, func(tx *sql.Tx) error {
+		got, err := scanAnswer(tx.QueryRowContext(ctx, "SELECT "+answerColumns+answerFrom+" WHERE a.correlation_id = ?", a.CorrelationID))
+		if err == nil {
+			*a, existed = got, true
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		stmts := map[string]*sql.Stmt{}
+		for _, name := range []string{"stream", "row", "recipient", "number", "message", "campaign", "count", "api"} {
+			p, err := tx.PrepareContext(ctx, txnSQL[name])
+			if err != nil {
+				return fmt.Errorf("prepare %s: %w", name, err)
+			}
+			defer p.Close()
+			stmts[name] = p
+		}
+		e := &transactional.Enqueue{Stream: st, Fields: fields, Sent: transactional.Sent{ID: transactional.NewID(), Channel: a.Channel,
+			Phone: digits(a.Phone), Status: "queued", CreatedAt: a.CreatedAt}}
+		if err := enqueueOne(ctx, tx, func(name string) *sql.Stmt { return stmts[name] }, e); err != nil {
+			return err
+		}
+		a.MessageID, a.PublicID = e.Sent.MessageID, e.Sent.ID
+		res, err := tx.ExecContext(ctx, `INSERT INTO answers (phone, channel, kind, text, media_url, media_type, correlation_id, state, user_id, created_at, message_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, digits(a.Phone), a.Channel, a.Kind, a.Text, a.MediaURL, a.MediaType, a.CorrelationID, a.State,
+			nullID(a.UserID), toMS(a.CreatedAt), a.MessageID)
+		if err != nil {
+			return err
+		}
+		a.ID, _ = res.LastInsertId()
+		a.Outcome = "queued"
+		return nil
+	})
 	if err != nil {
-		return fmt.Errorf("store: finish answer %d: %w", a.ID, err)
+		return false, fmt.Errorf("store: answer to %s: %w", a.Phone, err)
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return fmt.Errorf("store: finish answer %d: %w", a.ID, ErrNotFound)
-	}
-	return nil
+	return existed, nil
 }
 
 // Answers returns the last limit answers to a number, oldest first, with
-// who sent them.
+// who sent them and how their delivery went.
 func (s *Store) Answers(ctx context.Context, phone string, limit int) ([]inbox.Answer, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT a.id, a.phone, a.channel, a.kind, a.text, a.media_url, a.media_type, a.correlation_id, a.state,
-			a.provider_id, a.reason, coalesce(a.user_id, 0), coalesce(u.email, ''), a.created_at, a.finished_at
-		FROM answers a LEFT JOIN users u ON u.id = a.user_id WHERE a.phone = ? ORDER BY a.created_at DESC, a.id DESC LIMIT ?`, digits(phone), max(limit, 1))
+	rows, err := s.r.QueryContext(ctx, "SELECT "+answerColumns+answerFrom+` WHERE a.phone = ? ORDER BY a.created_at DESC, a.id DESC LIMIT ?`,
+		digits(phone), max(limit, 1))
 	if err != nil {
 		return nil, fmt.Errorf("store: answers to %s: %w", phone, err)
 	}
 	defer rows.Close()
 	var out []inbox.Answer
 	for rows.Next() {
-		var a inbox.Answer
-		var created, finished int64
-		if err := rows.Scan(&a.ID, &a.Phone, &a.Channel, &a.Kind, &a.Text, &a.MediaURL, &a.MediaType, &a.CorrelationID, &a.State,
-			&a.ProviderID, &a.Reason, &a.UserID, &a.UserEmail, &created, &finished); err != nil {
+		a, err := scanAnswer(rows)
+		if err != nil {
 			return nil, fmt.Errorf("store: answers to %s: %w", phone, err)
 		}
-		a.CreatedAt, a.FinishedAt = fromMS(created), fromMS(finished)
 		out = append(out, a)
 	}
 	if err := rows.Err(); err != nil {

@@ -89,17 +89,23 @@ func TestConversationState(t *testing.T) {
 	for i, text := range []string{"Olá!", "Tudo certo?"} {
 		ans := &inbox.Answer{Phone: a, Channel: "sms", Kind: "text", Text: text, CorrelationID: "ans-" + text, State: inbox.Sending, UserID: u.ID,
 			CreatedAt: at.Add(time.Duration(i) * time.Minute)}
-		if err := s.CreateAnswer(ctx, ans); err != nil {
-			t.Fatal(err)
+		st, fields := inbox.StreamOf(*ans)
+		existed, err := s.EnqueueAnswer(ctx, ans, st, fields)
+		if err != nil || existed || ans.MessageID == 0 || ans.PublicID == "" {
+			t.Fatalf("EnqueueAnswer() = %v, %v, answer %+v; want it stored with its outbox row", existed, err, ans)
 		}
-		ans.State, ans.ProviderID, ans.FinishedAt = inbox.Accepted, "p-1", at
-		if err := s.FinishAnswer(ctx, *ans); err != nil {
-			t.Fatal(err)
+		again := &inbox.Answer{Phone: a, Channel: "sms", Kind: "text", Text: "outro", CorrelationID: "ans-" + text, State: inbox.Sending, CreatedAt: at}
+		if existed, err := s.EnqueueAnswer(ctx, again, st, []string{"outro"}); err != nil || !existed || again.ID != ans.ID || again.Text != text {
+			t.Errorf("EnqueueAnswer() with a stored correlation = %v, %v, %+v; want the first answer back", existed, err, again)
 		}
 	}
 	got, err := s.Answers(ctx, a, 10)
-	if err != nil || len(got) != 2 || got[0].Text != "Olá!" || got[1].State != inbox.Accepted || got[1].UserEmail != "ana@example.com" {
-		t.Errorf("Answers() = %+v, %v; want both oldest first, accepted, by ana", got, err)
+	if err != nil || len(got) != 2 || got[0].Text != "Olá!" || got[1].Outcome != "queued" || got[1].UserEmail != "ana@example.com" {
+		t.Errorf("Answers() = %+v, %v; want both oldest first, queued, by ana", got, err)
+	}
+	var queued int
+	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM messages m JOIN answers x ON x.message_id = m.id WHERE m.state = 'queued' AND m.phone = ?", a).Scan(&queued); err != nil || queued != 2 {
+		t.Errorf("got %d answers queued in the outbox (%v), want 2", queued, err)
 	}
 	names, err := s.CampaignListNames(ctx, []int64{sms.campaignID, 9999})
 	if err != nil || len(names) != 1 || names[sms.campaignID] == "" {

@@ -31,15 +31,23 @@ type IdemRecord struct {
 
 // ReserveIdempotencyKey claims key for the token's request with that
 // fingerprint. When the key was claimed before it returns that record and
-// false; otherwise a pending record is stored and it returns true.
-func (s *Store) ReserveIdempotencyKey(ctx context.Context, tokenID int64, key, fingerprint string, now time.Time) (IdemRecord, bool, error) {
+// false; otherwise a pending record is stored and it returns true. A
+// pending claim of the same request made before staleBefore is taken over
+// (its first request died mid-way, a crash): it is claimed again, from
+// now, and true is returned, so the retry runs.
+func (s *Store) ReserveIdempotencyKey(ctx context.Context, tokenID int64, key, fingerprint string, now, staleBefore time.Time) (IdemRecord, bool, error) {
 	var rec IdemRecord
 	var fresh bool
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		var err error
 		rec, err = idemRecord(ctx, tx, tokenID, key)
 		if err == nil {
-			return nil
+			if rec.Done || rec.Fingerprint != fingerprint || !rec.CreatedAt.Before(staleBefore) {
+				return nil
+			}
+			fresh, rec.CreatedAt = true, now
+			_, err = tx.ExecContext(ctx, "UPDATE api_idempotency SET created_at = ? WHERE token_id = ? AND key = ? AND state = 'pending'", toMS(now), tokenID, key)
+			return err
 		}
 		if !errors.Is(err, ErrNotFound) {
 			return err

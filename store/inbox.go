@@ -218,7 +218,8 @@ func (s *Store) Conversation(ctx context.Context, phone string, limit int) ([]Co
 	// that hold it, in each campaign's list (recipient_numbers, by its
 	// last four digits),
 	// then by row in the campaign's outbox: no index by phone is kept on
-	// the outbox, whose writes must stay cheap while sending.
+	// the outbox, whose writes must stay cheap while sending. Answers
+	// travel the outbox too; they are shown as answers (Answers), not here.
 	rows, err = s.r.QueryContext(ctx, `SELECT m.id, m.campaign_id, c.name, c.channel, coalesce(c.message, ''), coalesce(l.columns, ''),
 			r.fields, m.state, m.submitted_at, m.carrier, m.sent_code, m.delivered_code, m.sent_at, m.delivered_at, m.read_at
 		FROM campaigns c
@@ -226,7 +227,9 @@ func (s *Store) Conversation(ctx context.Context, phone string, limit int) ([]Co
 		CROSS JOIN recipients r ON r.list_id = n.list_id AND r.row = n.row AND r.phone = ?1
 		CROSS JOIN messages m INDEXED BY messages_campaign_row ON m.campaign_id = c.id AND m.row = n.row
 		LEFT JOIN lists l ON l.id = c.list_id
-		WHERE c.list_id IS NOT NULL AND m.state = 'accepted' ORDER BY m.submitted_at DESC LIMIT ?2`, phone, limit)
+		WHERE c.list_id IS NOT NULL AND m.state = 'accepted'
+			AND NOT EXISTS (SELECT 1 FROM answers a WHERE a.message_id = m.id)
+		ORDER BY m.submitted_at DESC LIMIT ?2`, phone, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: conversation with %s: %w", phone, err)
 	}

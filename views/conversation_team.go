@@ -42,7 +42,7 @@ func (t ConversationTeam) hasChannel(ch string) bool { return slices.Contains(t.
 
 func answerStateBadge(state string) string {
 	switch state {
-	case inbox.Accepted:
+	case inbox.Accepted, inbox.Sent, inbox.Delivered, inbox.Read:
 		return "badge-ok"
 	case inbox.Failed:
 		return "badge-err"

@@ -11,6 +11,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -370,7 +371,10 @@ func (s *Server) replay(c *fiber.Ctx, rec store.IdemRecord, fp string) error {
 	case rec.Fingerprint != fp:
 		return apiErr(fiber.StatusUnprocessableEntity, "idempotency_key_reused", "Idempotency-Key", "api.error.idempotency_reused")
 	case !rec.Done:
-		return apiErr(fiber.StatusConflict, "idempotency_in_progress", "Idempotency-Key", "api.error.idempotency_pending")
+		// Past the lease the same request may take the key over.
+		wait := max(int(rec.CreatedAt.Add(idempotencyLease).Sub(s.now()).Seconds())+1, 1)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(wait))
+		return apiErr(fiber.StatusConflict, "idempotency_in_progress", "Idempotency-Key", "api.idempotency.pending", wait)
 	}
 	c.Set("Idempotent-Replayed", "true")
 	if rec.Answer.Location != "" {
@@ -381,9 +385,19 @@ func (s *Server) replay(c *fiber.Ctx, rec store.IdemRecord, fp string) error {
 	return c.Send(rec.Answer.Body)
 }
 
+// idempotencyLease is how long a request holds its key: a retry within it
+// is told the first request still runs (409); past it the first request
+// is taken for dead (a crash) and the retry runs. Requests take seconds; a
+// send retried this way finds what the first one stored by its
+// correlation (the answers to conversations) or was stored with its
+// answer in one transaction (the transactional messages), so nothing goes
+// out twice.
+const idempotencyLease = time.Minute
+
 // idempotent wraps a POST that creates or sends: with an Idempotency-Key
 // the first answer is stored and given again to every replay, and the
-// handler runs once. A server error frees the key for a retry.
+// handler runs once. A server error frees the key for a retry, and so
+// does a crash, once the key's lease ran out.
 func (s *Server) idempotent(h fiber.Handler) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		key, err := idempotencyKey(c)
@@ -396,7 +410,8 @@ func (s *Server) idempotent(h fiber.Handler) fiber.Handler {
 		tok := apiToken(c)
 		fp := fingerprint(c, isUploadRoute(c.Method(), c.Path()))
 		ctx := c.UserContext()
-		rec, fresh, err := s.store.ReserveIdempotencyKey(ctx, tok.ID, key, fp, s.now())
+		now := s.now()
+		rec, fresh, err := s.store.ReserveIdempotencyKey(ctx, tok.ID, key, fp, now, now.Add(-idempotencyLease))
 		if err != nil {
 			return err
 		}

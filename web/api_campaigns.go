@@ -69,6 +69,7 @@ type campaignChanges struct {
 	Name      *string           `json:"name"`
 	Alias     *string           `json:"alias"`
 	ListID    *int64            `json:"list_id"`
+	SegmentID *int64            `json:"segment_id"`
 	Message   *string           `json:"message"`
 	Flash     *bool             `json:"flash"`
 	ExtraInfo *string           `json:"extra_info"`
@@ -240,13 +241,16 @@ func (s *Server) applyCampaignChanges(c *fiber.Ctx, cp *campaign.Campaign, ch ca
 			cp.Name, cp.Alias = name, alias
 		}
 	}
-	draftOnly := ch.ListID != nil || ch.Message != nil || ch.Flash != nil || ch.ExtraInfo != nil || ch.WhatsApp != nil
+	draftOnly := ch.ListID != nil || ch.SegmentID != nil || ch.Message != nil || ch.Flash != nil || ch.ExtraInfo != nil || ch.WhatsApp != nil
 	if !draftOnly {
 		return nil
 	}
 	if cp.State != campaign.Draft {
 		field := "list_id"
-		if ch.ListID == nil {
+		switch {
+		case ch.SegmentID != nil && ch.ListID == nil:
+			field = "segment_id"
+		case ch.ListID == nil:
 			field = "message"
 		}
 		return notEditable(c, cp, field)
@@ -264,6 +268,11 @@ func (s *Server) applyCampaignChanges(c *fiber.Ctx, cp *campaign.Campaign, ch ca
 		}
 		cp.ListID = l.ID
 		s.record(c, audit.CampaignUpdated, "campaign", cp.ID, cp.Name, "field", "list", "list", strconv.FormatInt(l.ID, 10))
+	}
+	if ch.SegmentID != nil {
+		if err := s.apiSetCampaignSegment(c, cp, *ch.SegmentID); err != nil {
+			return err
+		}
 	}
 	list, _, err := s.campaigns.List(ctx, cp)
 	if err != nil {

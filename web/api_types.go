@@ -36,6 +36,7 @@ type apiCampaign struct {
 	Channel     string  `json:"channel"`
 	State       string  `json:"state"`
 	ListID      *int64  `json:"list_id"`
+	SegmentID   *int64  `json:"segment_id"`
 	Message     string  `json:"message"`
 	Flash       bool    `json:"flash"`
 	ExtraInfo   string  `json:"extra_info"`
@@ -49,7 +50,7 @@ type apiCampaign struct {
 }
 
 func campaignJSON(c *campaign.Campaign) apiCampaign {
-	return apiCampaign{ID: c.ID, Name: c.Name, Alias: c.Alias, Channel: string(c.Channel), State: string(c.State), ListID: nullID(c.ListID),
+	return apiCampaign{ID: c.ID, Name: c.Name, Alias: c.Alias, Channel: string(c.Channel), State: string(c.State), ListID: nullID(c.ListID), SegmentID: nullID(c.SegmentID),
 		Message: c.Message, Flash: c.Flash, ExtraInfo: c.ExtraInfo, ScheduledAt: apiTime(c.ScheduledAt), SentCount: c.SentCount,
 		StartedAt: apiTime(c.StartedAt), FinishedAt: apiTime(c.FinishedAt), LastError: c.LastError,
 		CreatedAt: apiTime(c.CreatedAt), UpdatedAt: apiTime(c.UpdatedAt)}

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -73,28 +75,11 @@ func (s *Server) conversationPage(c *fiber.Ctx) error {
 // conversationData is what a conversation page shows, with the answer
 // form f.
 func (s *Server) conversationData(c *fiber.Ctx, phone string, f views.Form) (views.ConversationData, error) {
-	entries, err := s.store.Conversation(c.UserContext(), phone, 200)
+	entries, profile, err := s.chatEntries(c.UserContext(), phone)
 	if err != nil {
 		return views.ConversationData{}, err
 	}
-	d := views.ConversationData{Phone: phone}
-	var texts message.Renderer
-	for _, e := range entries {
-		ce := views.ChatEntry{At: e.At}
-		if e.In != nil {
-			r := replyView(*e.In)
-			ce.In = &r
-			if r.ProfileName != "" {
-				d.ProfileName = r.ProfileName
-			}
-		}
-		if e.Out != nil {
-			ce.Out = &views.Sent{MessageID: e.Out.MessageID, CampaignID: e.Out.CampaignID, CampaignName: e.Out.CampaignName, Channel: e.Out.Channel,
-				Text: texts.Render(e.Out.Template, e.Out.Columns, e.Out.Fields), State: sentState(*e.Out), Carrier: e.Out.Carrier}
-		}
-		d.Entries = append(d.Entries, ce)
-	}
-	d.Entries = replyAfterMessage(d.Entries)
+	d := views.ConversationData{Phone: phone, Entries: entries, ProfileName: profile}
 	sp, err := s.store.SuppressionByPhone(c.UserContext(), phone)
 	switch {
 	case err == nil:
@@ -104,6 +89,84 @@ func (s *Server) conversationData(c *fiber.Ctx, phone string, f views.Form) (vie
 	}
 	return d, s.withTeam(c, &d, f)
 }
+
+// chatEntries is what was exchanged with a number, in time order: the
+// replies, the campaign messages (with their lists) and the answers sent
+// from the conversation with their delivery; and the contact's profile
+// name.
+func (s *Server) chatEntries(ctx context.Context, phone string) ([]views.ChatEntry, string, error) {
+	entries, err := s.store.Conversation(ctx, phone, 200)
+	if err != nil {
+		return nil, "", err
+	}
+	var out []views.ChatEntry
+	profile := ""
+	var texts message.Renderer
+	var campaigns []int64
+	for _, e := range entries {
+		ce := views.ChatEntry{At: e.At}
+		if e.In != nil {
+			r := replyView(*e.In)
+			ce.In = &r
+			if r.ProfileName != "" {
+				profile = r.ProfileName
+			}
+		}
+		if e.Out != nil {
+			ce.Out = &views.Sent{MessageID: e.Out.MessageID, CampaignID: e.Out.CampaignID, CampaignName: e.Out.CampaignName, Channel: e.Out.Channel,
+				Text: texts.Render(e.Out.Template, e.Out.Columns, e.Out.Fields), State: sentState(*e.Out), Carrier: e.Out.Carrier}
+			campaigns = append(campaigns, e.Out.CampaignID)
+		}
+		out = append(out, ce)
+	}
+	out = replyAfterMessage(out)
+	lists, err := s.store.CampaignListNames(ctx, campaigns)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, e := range out {
+		if e.Out != nil {
+			e.Out.ListName = lists[e.Out.CampaignID]
+		}
+	}
+	answers, err := s.store.Answers(ctx, phone, 200)
+	if err != nil {
+		return nil, "", err
+	}
+	now := s.now().UTC()
+	for _, a := range answers {
+		out = append(out, views.ChatEntry{At: a.CreatedAt, Answer: &views.AnswerView{Channel: a.Channel, Kind: a.Kind, Text: a.Text,
+			MediaURL: safeMediaURL(a.MediaURL), State: a.StateAt(now), Reason: a.Reason, UserEmail: a.UserEmail}})
+	}
+	slices.SortStableFunc(out, func(a, b views.ChatEntry) int { return a.At.Compare(b.At) })
+	return out, profile, nil
+}
+
+// conversationEvents streams the conversation's messages while it is
+// open (serveLive), so each answer's state (sending, sent, delivered,
+// read, failed) changes on the page as its statuses are applied. since is
+// the last reply the page showed as read, to keep marking newer ones new.
+func (s *Server) conversationEvents(c *fiber.Ctx) error {
+	phone, err := conversationPhone(c)
+	if err != nil {
+		return err
+	}
+	since, _ := strconv.ParseInt(c.Query("since"), 10, 64)
+	return s.serveLive(c, liveStream{name: "conversation", every: conversationRefresh,
+		render: func(ctx context.Context) ([]byte, bool, error) {
+			entries, _, err := s.chatEntries(ctx, phone)
+			if err != nil {
+				return nil, true, err
+			}
+			d := views.ConversationData{Phone: phone, Entries: entries, Team: views.ConversationTeam{NewSince: since}}
+			frame, err := sseFrame(ctx, "chat", views.ConversationChat(d))
+			return frame, false, err
+		}})
+}
+
+// conversationRefresh is how often an open conversation looks again at
+// its messages (a frame goes out only when something changed).
+const conversationRefresh = 2 * time.Second
 
 // replyAfterMessage keeps a reply below the message it answers: the
 // provider's clock may stamp a quick reply a moment before our own

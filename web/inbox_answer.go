@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"errors"
 	"slices"
 	"strconv"
@@ -19,17 +18,10 @@ import (
 // The team's side of the inbox (issue 17): answering a reply, unread
 // state, assigning and closing a conversation.
 
-// answers is the service that answers replies through the provider
-// settings in force.
+// answers is the service that answers replies: it queues them in the
+// dispatcher's outbox (the dispatcher the transactional messages wake).
 func (s *Server) answers() *inbox.Service {
-	return &inbox.Service{Store: s.store, Sessions: s.waSessions, Now: s.now,
-		Sender: func(ctx context.Context) (inbox.Sender, error) {
-			cl, err := s.clients.Client(ctx)
-			if err != nil {
-				return nil, err
-			}
-			return cl, nil
-		}}
+	return &inbox.Service{Store: s.store, Sessions: s.waSessions, Now: s.now, Dispatcher: s.messages.Dispatcher}
 }
 
 // withReplyTeams adds to the inbox page the unread count and, for the
@@ -99,30 +91,6 @@ func (s *Server) withTeam(c *fiber.Ctx, d *views.ConversationData, f views.Form)
 			t.Users = append(t.Users, u)
 		}
 	}
-	answers, err := s.store.Answers(ctx, d.Phone, 200)
-	if err != nil {
-		return err
-	}
-	var campaigns []int64
-	for _, e := range d.Entries {
-		if e.Out != nil {
-			campaigns = append(campaigns, e.Out.CampaignID)
-		}
-	}
-	lists, err := s.store.CampaignListNames(ctx, campaigns)
-	if err != nil {
-		return err
-	}
-	for _, e := range d.Entries {
-		if e.Out != nil {
-			e.Out.ListName = lists[e.Out.CampaignID]
-		}
-	}
-	for _, a := range answers {
-		d.Entries = append(d.Entries, views.ChatEntry{At: a.CreatedAt, Answer: &views.AnswerView{Channel: a.Channel, Kind: a.Kind, Text: a.Text,
-			MediaURL: safeMediaURL(a.MediaURL), State: a.StateAt(now), Reason: a.Reason, UserEmail: a.UserEmail}})
-	}
-	slices.SortStableFunc(d.Entries, func(a, b views.ChatEntry) int { return a.At.Compare(b.At) })
 	d.Team = t
 	return nil
 }
@@ -178,14 +146,7 @@ func (s *Server) answerReply(c *fiber.Ctx) error {
 		return s.render(c, fiber.StatusUnprocessableEntity, views.ConversationPage(d))
 	}
 	s.record(c, audit.MessageSent, "phone", phone, "", "channel", a.Channel, "state", a.State, "answer", strconv.FormatInt(a.ID, 10))
-	switch a.State {
-	case inbox.Accepted:
-		flash(c, "success", "answer.sent")
-	case inbox.Unknown:
-		flash(c, "error", "answer.sent_unknown")
-	default:
-		flash(c, "error", "answer.sent_failed")
-	}
+	flash(c, "success", "answer.queued")
 	return seeOther(c, "/inbox/"+phone)
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"arauto/internal/dispatch/wavysender"
 	"arauto/internal/wavy"
 )
 
@@ -43,10 +44,15 @@ func TestAnswerReplies(t *testing.T) {
 		t.Fatalf("answer got %d %q, want 303 back to the conversation: %s", r.status, r.location, excerpt(r.body))
 	}
 	page = b.do("GET", "/inbox/"+asker, nil)
-	wantIn(t, "answered", html.UnescapeString(page.body), "Resposta enviada", "Abrimos às 9h.", `data-answer-state="accepted"`, "Resposta de "+marketer)
+	wantIn(t, "answered", html.UnescapeString(page.body), "Resposta guardada e a caminho", "Abrimos às 9h.", `data-answer-state="sending"`, "Resposta de "+marketer,
+		`sse-connect="/inbox/`+asker+`/events`)
+	// The answer waits in the outbox; the dispatcher sends it.
+	https := wavysender.New(e.srv.clients.Client, wavysender.Config{RequestsPerSecond: 1000})
+	e.runDispatcher(t, https, func() bool { return sent() > before })
 	if got := e.sb.Messages(); len(got) != before+1 || got[len(got)-1].Destination != asker || got[len(got)-1].Text != "Abrimos às 9h." {
 		t.Fatalf("the provider got %d new messages, want the one answer to %s", len(got)-before, asker)
 	}
+	wantIn(t, "answer sent", b.do("GET", "/inbox/"+asker, nil).body, `data-answer-state="sent"`, "Enviada")
 
 	// The WhatsApp replies are old: the session is closed.
 	if r := b.post("/inbox/"+zap+"/answer", url.Values{"channel": {"whatsapp"}, "text": {"Oi Maria"}}); r.status != 422 ||
@@ -74,10 +80,11 @@ func TestAnswerReplies(t *testing.T) {
 	if r.status != 303 {
 		t.Fatalf("whatsapp answer got %d, want 303: %s", r.status, excerpt(r.body))
 	}
+	e.runDispatcher(t, https, func() bool { return sent() > before })
 	if got := e.sb.Messages(); len(got) != before+1 || got[len(got)-1].Channel != "whatsapp" || got[len(got)-1].Destination != zap {
 		t.Errorf("the provider got %d new messages, want the one WhatsApp answer", len(got)-before)
 	}
-	wantIn(t, "whatsapp answered", b.do("GET", "/inbox/"+zap, nil).body, "Tem sim", `data-answer-state="accepted"`)
+	wantIn(t, "whatsapp answered", b.do("GET", "/inbox/"+zap, nil).body, "Tem sim", `data-answer-state="sent"`)
 
 	before = sent()
 	if r := b.post("/inbox/"+blocked+"/answer", url.Values{"channel": {"sms"}, "text": {"Volte!"}}); r.status != 422 ||

@@ -152,18 +152,18 @@ func buildOpenAPI() doc {
 		"Campaign": object("A campaign.", doc{
 			"id": integer(""), "name": str(""), "alias": str("Registered with the Campaign API; tags every message."),
 			"channel": enum("", "", "sms", "whatsapp"), "state": enum("", states...),
-			"list_id": nullable(integer("The recipient list.")), "message": str("SMS text with {{fields}}, or the WhatsApp template's name."),
+			"list_id": nullable(integer("The recipient list.")), "segment_id": nullable(integer("The segment chosen as audience instead of a list (frozen into a list at launch).")), "message": str("SMS text with {{fields}}, or the WhatsApp template's name."),
 			"flash": boolean(""), "extra_info": str(""), "scheduled_at": datetime("When sending starts."),
 			"sent_count": integer("Messages the provider accepted."), "started_at": datetime(""), "finished_at": datetime(""),
 			"last_error": str("Why the dispatcher paused it, if it did."), "created_at": datetime(""), "updated_at": datetime(""),
 		}),
 		"CampaignCreate": input("A new campaign; list, message and schedule may come now or later.", doc{
 			"name": str(""), "alias": str("Leave out to have one made from the name."), "channel": enum("", "sms", "whatsapp"),
-			"list_id": integer(""), "message": str("SMS text."), "flash": boolean(""), "extra_info": str(""),
+			"list_id": integer(""), "segment_id": integer("A segment as the audience instead of a list."), "message": str("SMS text."), "flash": boolean(""), "extra_info": str(""),
 			"whatsapp": ref("WhatsAppMessage"), "schedule": ref("Schedule"),
 		}, "name", "channel"),
 		"CampaignUpdate": input("Changes to a campaign: name and alias at any time the campaign allows; the rest while it is a draft.", doc{
-			"name": str(""), "alias": str(""), "list_id": integer(""), "message": str(""), "flash": boolean(""), "extra_info": str(""),
+			"name": str(""), "alias": str(""), "list_id": integer(""), "segment_id": integer("A segment as the audience instead of a list."), "message": str(""), "flash": boolean(""), "extra_info": str(""),
 			"whatsapp": ref("WhatsAppMessage"),
 		}),
 		"WhatsAppMessage": doc{"type": "object", "description": "The WhatsApp message of a campaign (kind template, text, image, document, audio, location or contacts), as the campaign editor stores it.",
@@ -320,6 +320,7 @@ func buildOpenAPI() doc {
 	for k, v := range campaignPaths {
 		paths[k] = v
 	}
+	addContactsOpenAPI(schemas, paths)
 	return doc{
 		"openapi": "3.1.0",
 		"info": doc{"title": "Arauto API", "version": "1.0.0",
@@ -329,7 +330,7 @@ func buildOpenAPI() doc {
 				"Webhook receivers get WebhookEvent bodies signed in X-Arauto-Signature: t=<unix>,v1=<hex HMAC-SHA256 of \"<t>.<body>\">."},
 		"servers":  []doc{{"url": apiPrefix}},
 		"security": []doc{{"bearer": []string{}}},
-		"tags":     []doc{{"name": "campaigns"}, {"name": "lists"}, {"name": "templates"}, {"name": "messages"}, {"name": "suppression"}, {"name": "inbox"}},
+		"tags":     []doc{{"name": "campaigns"}, {"name": "lists"}, {"name": "templates"}, {"name": "messages"}, {"name": "suppression"}, {"name": "inbox"}, {"name": "contacts"}, {"name": "segments"}},
 		"paths":    paths,
 		"components": doc{
 			"schemas":         schemas,

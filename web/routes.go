@@ -72,6 +72,17 @@ func (s *Server) routes() {
 
 		{"GET", "/inbox", user.Viewer, idemNone, s.apiInbox},
 		{"GET", "/inbox/:phone", user.Viewer, idemNone, s.apiConversation},
+		{"GET", "/conversations/:phone/replies", user.Viewer, idemNone, s.apiReplies},
+		{"POST", "/conversations/:phone/replies", user.Marketer, idemStored, s.apiReply},
+
+		{"GET", "/contacts", user.Viewer, idemNone, s.apiContacts},
+		{"GET", "/contacts/:phone", user.Viewer, idemNone, s.apiContact},
+		{"GET", "/segments", user.Viewer, idemNone, s.apiSegments},
+		{"POST", "/segments", user.Marketer, idemStored, s.apiCreateSegment},
+		{"GET", "/segments/:id", user.Viewer, idemNone, s.apiSegment},
+		{"PATCH", "/segments/:id", user.Marketer, idemNone, s.apiUpdateSegment},
+		{"DELETE", "/segments/:id", user.Marketer, idemNone, s.apiDeleteSegment},
+		{"GET", "/segments/:id/count", user.Viewer, idemNone, s.apiSegmentCount},
 	}
 	for _, r := range api {
 		h := r.handler
@@ -244,6 +255,7 @@ func (s *Server) routes() {
 		// Replies and the suppression list (inbox.go, suppression.go).
 		{"GET", "/inbox", user.Viewer, s.inboxPage},
 		{"GET", "/inbox/:phone", user.Viewer, s.conversationPage},
+		{"GET", "/inbox/:phone/events", user.Viewer, s.conversationEvents},
 		// Answering, assigning and closing a conversation (inbox_answer.go).
 		{"POST", "/inbox/:phone/answer", user.Marketer, s.answerReply},
 		{"POST", "/inbox/:phone/assign", user.Marketer, s.assignConversation},

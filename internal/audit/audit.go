@@ -44,6 +44,9 @@ const (
 	TemplateUpdated Action = "template.updated"
 	TemplateDeleted Action = "template.deleted"
 
+	SegmentSaved   Action = "segment.saved"
+	SegmentDeleted Action = "segment.deleted"
+
 	MessageSent Action = "message.sent"
 
 	SuppressionAdded   Action = "suppression.added"
@@ -71,7 +74,7 @@ var Actions = []Action{SignIn, SignInFailed, SignOut, PasswordChange,
 	UserCreated, UserRoleChanged, UserDisabled, UserEnabled, UserPasswordReset, SettingsChanged,
 	ListUploaded, ListDeleted,
 	CampaignCreated, CampaignUpdated, CampaignDuplicated, CampaignLaunched, CampaignPaused, CampaignResumed, CampaignCancelled, CampaignDeleted, CampaignArchived,
-	TemplateCreated, TemplateUpdated, TemplateDeleted, MessageSent, SuppressionAdded, SuppressionRemoved,
+	TemplateCreated, TemplateUpdated, TemplateDeleted, SegmentSaved, SegmentDeleted, MessageSent, SuppressionAdded, SuppressionRemoved,
 	Exported, ContactExported, ContactErased, TokenCreated, TokenRevoked,
 	WebhookCreated, WebhookUpdated, WebhookDeleted, WebhookRotated, AuditExported}
 

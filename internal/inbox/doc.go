@@ -4,21 +4,28 @@
 //
 // Contract:
 //   - An answer goes by the channel the person chose among those the
-//     contact replied on: SMS through send-sms (any time), WhatsApp free
-//     text or media (by URL) only while the contact's 24-hour session is
-//     open (internal/session decides). A number on the suppression list is
+//     contact replied on: SMS (any time), WhatsApp free text or media (by
+//     URL) only while the contact's 24-hour session is open
+//     (internal/session decides). A number on the suppression list is
 //     never answered.
-//   - An answer is stored as "sending" before the request leaves, then
-//     "accepted" (with the provider's id), "failed" (with the reason, when
-//     the provider refused it or could not take it now) or "unknown" (the
-//     request went out and its answer was lost). It is never sent again by
-//     itself: the operator sees which and decides. An answer left
-//     "sending" by a crash reads as unknown after StaleSending.
+//   - An answer travels the dispatcher's own path, never a second one: it
+//     is stored with its row in the outbox of an answer stream (a hidden
+//     campaign, as transactional messages have: StreamOf) in one
+//     transaction, and the dispatcher is woken. So it goes out exactly
+//     once through the door in force (HTTPS, SMPP or SFTP), claimed before
+//     it leaves and reconciled by correlationId after a crash, and its
+//     statuses are applied like any campaign message's: the conversation
+//     shows it sending, sent, delivered, read or failed (Answer.StateAt).
+//   - An answer asked for under a key (Draft.Key: an API Idempotency-Key)
+//     gets a correlation derived from it, so asking again with the same
+//     key finds the answer stored and sends nothing.
+//   - Answers stored before they travelled the outbox keep their state
+//     (accepted, failed, unknown); one left "sending" reads as unknown
+//     after StaleSending.
 //   - Answering marks the conversation read. A conversation is unread
 //     while it has a reply newer than the last one read; it is closed
 //     until a new reply arrives, which opens it again.
 //
-// The package declares the Store, Sender and Sessions it needs; web wires
-// the SQLite store, the Wavy client of the settings in force and the
-// session tracker.
+// The package declares the Store, Waker and Sessions it needs; web wires
+// the SQLite store, the dispatcher and the session tracker.
 package inbox

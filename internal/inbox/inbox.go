@@ -3,7 +3,9 @@ package inbox
 import (
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"path"
@@ -13,8 +15,9 @@ import (
 	"unicode/utf8"
 
 	"arauto/internal/message"
+	"arauto/internal/recipient"
 	"arauto/internal/sms"
-	"arauto/internal/wavy"
+	"arauto/internal/transactional"
 )
 
 // Channels of a conversation.
@@ -23,16 +26,27 @@ const (
 	WhatsApp = "whatsapp"
 )
 
-// Answer states.
+// Answer states as the conversation shows them. An answer travels the
+// dispatcher's outbox: sending until the provider took it, then sent,
+// delivered or read as its statuses arrive, or failed. Unknown is an
+// answer whose fate nobody can tell (a WhatsApp answer cut off by a crash,
+// which the provider cannot be asked about).
 const (
-	Sending  = "sending"
+	Sending   = "sending"
+	Sent      = "sent"
+	Delivered = "delivered"
+	Read      = "read"
+	Failed    = "failed"
+	Unknown   = "unknown"
+	// Accepted is the state of answers sent before they travelled the
+	// outbox (kept as they were stored).
 	Accepted = "accepted"
-	Failed   = "failed"
-	Unknown  = "unknown"
 )
 
-// StaleSending is how long an answer may stay "sending" before it reads as
-// unknown: a request takes seconds, so one older was cut off by a crash.
+// StaleSending is how long an answer sent by the old direct path may stay
+// "sending" before it reads as unknown: a request takes seconds, so one
+// older was cut off by a crash. Answers in the outbox never go stale: the
+// dispatcher settles them.
 const StaleSending = 2 * time.Minute
 
 // MediaKinds are the kinds of file a WhatsApp answer may carry.
@@ -48,6 +62,11 @@ type Draft struct {
 	// MediaKind is "" or one of MediaKinds (WhatsApp only); MediaURL is
 	// the file's http(s) address, whose extension gives its type.
 	MediaKind, MediaURL string
+	// Key, when set, makes the answer idempotent: a second Answer with
+	// the same Key (an API retry after a crash) finds the first answer
+	// and sends nothing. Callers scope it (the API token's id and the
+	// request's Idempotency-Key).
+	Key string
 }
 
 // Answer is an answer sent (or being sent) to a contact.
@@ -60,8 +79,10 @@ type Answer struct {
 	MediaURL      string
 	MediaType     string
 	CorrelationID string
-	State         string
-	ProviderID    string
+	// State is the stored state: Sending for an answer in the outbox (its
+	// Outcome tells the rest), or the old direct path's final state.
+	State      string
+	ProviderID string
 	// Reason says why an answer failed, in the provider's words.
 	Reason string
 	// UserID is who answered; UserEmail names them (when read back).
@@ -69,15 +90,38 @@ type Answer struct {
 	UserEmail  string
 	CreatedAt  time.Time
 	FinishedAt time.Time
+	// MessageID is the answer's row in the dispatcher's outbox (0 for
+	// answers sent before the outbox carried them); PublicID is its id as
+	// a transactional message of the API (msg_...).
+	MessageID int64
+	PublicID  string
+	// Outcome is the outbox row's state as people read it
+	// (delivery.Status.Outcome), filled when read back.
+	Outcome string
 }
 
-// StateAt is the answer's state as the page shows it: "sending" left by a
-// crash for longer than StaleSending reads as unknown.
+// StateAt is the answer's state as the conversation shows it.
 func (a Answer) StateAt(now time.Time) string {
-	if a.State == Sending && now.Sub(a.CreatedAt) > StaleSending {
+	if a.MessageID == 0 {
+		if a.State == Sending && now.Sub(a.CreatedAt) > StaleSending {
+			return Unknown
+		}
+		return a.State
+	}
+	switch a.Outcome {
+	case "", "queued", "submitting":
+		return Sending
+	case "accepted", "sent", "sent-no-receipt", "unknown-no-receipt":
+		return Sent
+	case "delivered":
+		return Delivered
+	case "read":
+		return Read
+	case "unknown":
 		return Unknown
 	}
-	return a.State
+	// failed, not-delivered, expired, suppressed, cancelled, refused.
+	return Failed
 }
 
 // mediaType is the documented type of the file at u for kind, or "".
@@ -161,19 +205,18 @@ type Store interface {
 	ReplyChannels(ctx context.Context, phone string) ([]string, error)
 	// IsSuppressed reports whether the number is on the suppression list.
 	IsSuppressed(ctx context.Context, phone string) (bool, error)
-	// CreateAnswer stores a "sending" answer and sets its ID.
-	CreateAnswer(ctx context.Context, a *Answer) error
-	// FinishAnswer records how the provider answered.
-	FinishAnswer(ctx context.Context, a Answer) error
+	// EnqueueAnswer stores the answer and its row in the outbox of the
+	// stream's hidden campaign (made when new) in one transaction, and
+	// sets a's ID, MessageID and PublicID. When an answer with a's
+	// CorrelationID exists it loads that one into a instead, writes
+	// nothing and returns existed.
+	EnqueueAnswer(ctx context.Context, a *Answer, st transactional.Stream, fields []string) (existed bool, err error)
 	// MarkConversationRead marks every reply of the number read.
 	MarkConversationRead(ctx context.Context, phone string, at time.Time) error
 }
 
-// Sender is the provider path answers leave by (wavy.Client).
-type Sender interface {
-	SendSMS(ctx context.Context, m wavy.SMS) (wavy.SendSMSResponse, error)
-	SendWhatsApp(ctx context.Context, r wavy.WhatsAppRequest) (wavy.WhatsAppResponse, error)
-}
+// Waker is the part of the dispatcher told that a message waits.
+type Waker interface{ Wake() }
 
 // Sessions tells which numbers have an open WhatsApp session.
 type Sessions interface {
@@ -182,10 +225,10 @@ type Sessions interface {
 
 // Service answers replies.
 type Service struct {
-	Store    Store
-	Sender   func(ctx context.Context) (Sender, error)
-	Sessions Sessions
-	Now      func() time.Time
+	Store      Store
+	Dispatcher Waker
+	Sessions   Sessions
+	Now        func() time.Time
 }
 
 func newCorrelationID() string {
@@ -194,11 +237,23 @@ func newCorrelationID() string {
 	return "ans-" + hex.EncodeToString(b)
 }
 
-// Answer sends d for userID. It returns a *ProblemsError, ErrSuppressed or
-// ErrNoSession without sending; otherwise the answer as stored, whose
-// State says how the provider took it (an error only when it could not be
-// stored).
+// keyedCorrelationID is the correlation of an answer asked for under a
+// caller's key: the same key always names the same answer.
+func keyedCorrelationID(key string) string {
+	sum := sha256.Sum256([]byte("answer\x00" + key))
+	return "ans-k" + hex.EncodeToString(sum[:12])
+}
+
+// Answer queues d for userID. It returns a *ProblemsError, ErrSuppressed
+// or ErrNoSession without storing anything; otherwise the answer as
+// stored, in the outbox, from where the dispatcher sends it exactly once
+// (claimed before it leaves, reconciled by correlationId after a crash)
+// and its statuses come back as for any campaign message.
 func (s *Service) Answer(ctx context.Context, userID int64, d Draft) (Answer, error) {
+	corr := newCorrelationID()
+	if d.Key != "" {
+		corr = keyedCorrelationID(d.Key)
+	}
 	channels, err := s.Store.ReplyChannels(ctx, d.Phone)
 	if err != nil {
 		return Answer{}, err
@@ -214,6 +269,11 @@ func (s *Service) Answer(ctx context.Context, userID int64, d Draft) (Answer, er
 		return Answer{}, ErrSuppressed
 	}
 	now := s.Now().UTC()
+	a := Answer{Phone: d.Phone, Channel: d.Channel, Kind: "text", Text: strings.TrimSpace(d.Text), CorrelationID: corr,
+		State: Sending, UserID: userID, CreatedAt: now}
+	if d.MediaKind != "" {
+		a.Kind, a.MediaURL, a.MediaType = d.MediaKind, d.MediaURL, mediaType(d.MediaKind, d.MediaURL)
+	}
 	if d.Channel == WhatsApp {
 		open, err := s.Sessions.OpenSessions(ctx, []string{d.Phone}, now)
 		if err != nil {
@@ -223,62 +283,45 @@ func (s *Service) Answer(ctx context.Context, userID int64, d Draft) (Answer, er
 			return Answer{}, ErrNoSession
 		}
 	}
-	a := Answer{Phone: d.Phone, Channel: d.Channel, Kind: "text", Text: strings.TrimSpace(d.Text), CorrelationID: newCorrelationID(),
-		State: Sending, UserID: userID, CreatedAt: now}
-	if d.MediaKind != "" {
-		a.Kind, a.MediaURL, a.MediaType = d.MediaKind, d.MediaURL, mediaType(d.MediaKind, d.MediaURL)
+	st, fields := StreamOf(a)
+	existed, err := s.Store.EnqueueAnswer(ctx, &a, st, fields)
+	if err != nil {
+		return Answer{}, fmt.Errorf("inbox: store answer to %s: %w", d.Phone, err)
 	}
-	if err := s.Store.CreateAnswer(ctx, &a); err != nil {
-		return Answer{}, err
+	if !existed && s.Dispatcher != nil {
+		s.Dispatcher.Wake()
 	}
-	// The answer is durable before it leaves: from here it is sent once.
-	a.ProviderID, err = s.send(ctx, a)
-	a.State, a.FinishedAt = Accepted, s.Now().UTC()
-	switch {
-	case errors.Is(err, wavy.ErrUnknownOutcome):
-		a.State, a.Reason = Unknown, err.Error()
-	case err != nil:
-		a.State, a.Reason = Failed, err.Error()
-	}
-	if err := s.Store.FinishAnswer(ctx, a); err != nil {
-		return a, err
-	}
-	if err := s.Store.MarkConversationRead(ctx, d.Phone, a.FinishedAt); err != nil {
+	if err := s.Store.MarkConversationRead(ctx, d.Phone, now); err != nil {
 		return a, err
 	}
 	return a, nil
 }
 
-func (s *Service) send(ctx context.Context, a Answer) (string, error) {
-	sender, err := s.Sender(ctx)
-	if err != nil {
-		return "", err
-	}
+// StreamOf is the hidden campaign an answer travels in and its list
+// fields: SMS and WhatsApp text carry the text as the field "text"; a
+// WhatsApp file is the stream's own message (one stream per file), with
+// its caption as the field.
+func StreamOf(a Answer) (transactional.Stream, []string) {
 	if a.Channel == SMS {
-		res, err := sender.SendSMS(ctx, wavy.SMS{Destination: a.Phone, MessageText: a.Text, CorrelationID: a.CorrelationID})
-		return res.ID, err
+		return transactional.Stream{Key: "answer:sms", Channel: SMS, Name: "Inbox · SMS", Message: "{{text}}", Columns: []string{"text"}},
+			[]string{clean(a.Text)}
 	}
-	var m wavy.WhatsAppMessage
-	media := &wavy.Media{Type: a.MediaType, URL: a.MediaURL, Caption: a.Text}
-	switch a.Kind {
-	case message.WhatsAppImage:
-		m.Image = media
-	case message.WhatsAppDocument:
-		m.Document = media
-	case message.WhatsAppAudio:
-		media.Caption = ""
-		m.Audio = media
-	default:
-		m.MessageText = a.Text
+	w := message.WhatsApp{Kind: message.WhatsAppText, Text: "{{text}}"}
+	name, summary := "Inbox · WhatsApp", "{{text}}"
+	if a.Kind != "text" {
+		media := &message.WhatsAppMedia{URL: a.MediaURL, Type: a.MediaType}
+		if a.Kind != message.WhatsAppAudio {
+			media.Caption = "{{text}}"
+		}
+		w = message.WhatsApp{Kind: a.Kind, Media: media}
+		name, summary = "Inbox · WhatsApp · "+a.Kind, "["+a.Kind+"] "+a.MediaURL
 	}
-	res, err := sender.SendWhatsApp(ctx, wavy.WhatsAppRequest{
-		Destinations: []wavy.WhatsAppDestination{{CorrelationID: a.CorrelationID, Destination: a.Phone}}, Message: m})
-	if err != nil {
-		return "", err
-	}
-	id := res.ID
-	if len(res.Destinations) > 0 && res.Destinations[0].ID != "" {
-		id = res.Destinations[0].ID
-	}
-	return id, nil
+	raw, _ := json.Marshal(w)
+	sum := sha256.Sum256(raw)
+	return transactional.Stream{Key: "answer:whatsapp:" + hex.EncodeToString(sum[:8]), Channel: WhatsApp, Name: name,
+		Message: summary, WhatsApp: string(raw), Columns: []string{"text"}}, []string{clean(a.Text)}
 }
+
+// clean keeps a value storable as a list field (the separator is a
+// control character no message needs).
+func clean(v string) string { return strings.ReplaceAll(v, recipient.FieldSeparator, " ") }

@@ -3,55 +3,44 @@ package inbox
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"arauto/internal/wavy"
+	"arauto/internal/transactional"
 )
 
 type fakeStore struct {
 	channels   []string
 	suppressed bool
-	answers    []Answer // as created, then finished
+	answers    []Answer
+	streams    []transactional.Stream
+	fields     [][]string
 	read       []string
 }
 
 func (f *fakeStore) ReplyChannels(context.Context, string) ([]string, error) { return f.channels, nil }
 func (f *fakeStore) IsSuppressed(context.Context, string) (bool, error)      { return f.suppressed, nil }
-func (f *fakeStore) CreateAnswer(_ context.Context, a *Answer) error {
-	a.ID = int64(len(f.answers) + 1)
-	f.answers = append(f.answers, *a)
-	return nil
-}
-func (f *fakeStore) FinishAnswer(_ context.Context, a Answer) error {
-	f.answers[a.ID-1] = a
-	return nil
+func (f *fakeStore) EnqueueAnswer(_ context.Context, a *Answer, st transactional.Stream, fields []string) (bool, error) {
+	for _, old := range f.answers {
+		if old.CorrelationID == a.CorrelationID {
+			*a = old
+			return true, nil
+		}
+	}
+	a.ID, a.MessageID = int64(len(f.answers)+1), int64(100+len(f.answers))
+	f.answers, f.streams, f.fields = append(f.answers, *a), append(f.streams, st), append(f.fields, fields)
+	return false, nil
 }
 func (f *fakeStore) MarkConversationRead(_ context.Context, phone string, _ time.Time) error {
 	f.read = append(f.read, phone)
 	return nil
 }
 
-type fakeSender struct {
-	sms []wavy.SMS
-	wa  []wavy.WhatsAppRequest
-	err error
-}
+type wakes int
 
-func (f *fakeSender) SendSMS(_ context.Context, m wavy.SMS) (wavy.SendSMSResponse, error) {
-	f.sms = append(f.sms, m)
-	return wavy.SendSMSResponse{ID: "sms-1"}, f.err
-}
-func (f *fakeSender) SendWhatsApp(_ context.Context, r wavy.WhatsAppRequest) (wavy.WhatsAppResponse, error) {
-	f.wa = append(f.wa, r)
-	if f.err != nil {
-		return wavy.WhatsAppResponse{}, f.err
-	}
-	return wavy.WhatsAppResponse{Destinations: []wavy.WhatsAppAccepted{{ID: "wa-1"}}}, nil
-}
+func (w *wakes) Wake() { *w++ }
 
 type fakeSessions map[string]bool
 
@@ -91,62 +80,66 @@ func TestDraftProblems(t *testing.T) {
 	}
 }
 
+// TestAnswer: an answer is checked, then stored with its outbox row (the
+// stream saying how the dispatcher sends it) and the dispatcher woken; a
+// retry under the same key finds the first answer and queues nothing.
 func TestAnswer(t *testing.T) {
 	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	const phone = "5511987654321"
 	tests := []struct {
 		name       string
 		store      fakeStore
 		sessions   fakeSessions
-		sendErr    error
-		d          Draft
+		drafts     []Draft
 		wantErr    error
-		wantState  string
-		wantSent   string // "sms" or "whatsapp" or "" when nothing left
 		wantStored int
+		wantStream string // the stream's message (SMS) or WhatsApp JSON
+		wantFields []string
 	}{
-		{"sms", fakeStore{channels: []string{SMS}}, nil, nil, Draft{Phone: "5511987654321", Channel: SMS, Text: " Olá! "}, nil, Accepted, "sms", 1},
-		{"whatsapp in session", fakeStore{channels: []string{WhatsApp}}, fakeSessions{"5511987654321": true}, nil,
-			Draft{Phone: "5511987654321", Channel: WhatsApp, Text: "Veja", MediaKind: "image", MediaURL: "https://x.example/a.jpg"}, nil, Accepted, "whatsapp", 1},
-		{"whatsapp without session", fakeStore{channels: []string{WhatsApp}}, fakeSessions{}, nil,
-			Draft{Phone: "5511987654321", Channel: WhatsApp, Text: "Oi"}, ErrNoSession, "", "", 0},
-		{"suppressed", fakeStore{channels: []string{SMS}, suppressed: true}, nil, nil, Draft{Phone: "5511987654321", Channel: SMS, Text: "Oi"}, ErrSuppressed, "", "", 0},
-		{"answer lost", fakeStore{channels: []string{SMS}}, nil, fmt.Errorf("timeout: %w", wavy.ErrUnknownOutcome),
-			Draft{Phone: "5511987654321", Channel: SMS, Text: "Oi"}, nil, Unknown, "sms", 1},
-		{"refused", fakeStore{channels: []string{SMS}}, nil, fmt.Errorf("400: %w", wavy.ErrRejected),
-			Draft{Phone: "5511987654321", Channel: SMS, Text: "Oi"}, nil, Failed, "sms", 1},
+		{"sms", fakeStore{channels: []string{SMS}}, nil, []Draft{{Phone: phone, Channel: SMS, Text: " Olá! "}}, nil, 1, "{{text}}", []string{"Olá!"}},
+		{"whatsapp image in session", fakeStore{channels: []string{WhatsApp}}, fakeSessions{phone: true},
+			[]Draft{{Phone: phone, Channel: WhatsApp, Text: "Veja", MediaKind: "image", MediaURL: "https://x.example/a.jpg"}}, nil, 1,
+			`{"kind":"image","media":{"url":"https://x.example/a.jpg","type":"JPG","caption":"{{text}}"}}`, []string{"Veja"}},
+		{"whatsapp text in session", fakeStore{channels: []string{WhatsApp}}, fakeSessions{phone: true},
+			[]Draft{{Phone: phone, Channel: WhatsApp, Text: "Oi"}}, nil, 1, `{"kind":"text","text":"{{text}}"}`, []string{"Oi"}},
+		{"whatsapp without session", fakeStore{channels: []string{WhatsApp}}, fakeSessions{}, []Draft{{Phone: phone, Channel: WhatsApp, Text: "Oi"}}, ErrNoSession, 0, "", nil},
+		{"suppressed", fakeStore{channels: []string{SMS}, suppressed: true}, nil, []Draft{{Phone: phone, Channel: SMS, Text: "Oi"}}, ErrSuppressed, 0, "", nil},
+		{"retried under its key", fakeStore{channels: []string{SMS}}, nil,
+			[]Draft{{Phone: phone, Channel: SMS, Text: "Oi", Key: "7/k1"}, {Phone: phone, Channel: SMS, Text: "Oi", Key: "7/k1"}}, nil, 1, "{{text}}", []string{"Oi"}},
+		{"two keys, two answers", fakeStore{channels: []string{SMS}}, nil,
+			[]Draft{{Phone: phone, Channel: SMS, Text: "Oi", Key: "7/k1"}, {Phone: phone, Channel: SMS, Text: "Oi", Key: "7/k2"}}, nil, 2, "{{text}}", []string{"Oi"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st, sender := tt.store, &fakeSender{err: tt.sendErr}
-			svc := &Service{Store: &st, Sender: func(context.Context) (Sender, error) { return sender, nil }, Sessions: tt.sessions,
-				Now: func() time.Time { return now }}
-			a, err := svc.Answer(context.Background(), 7, tt.d)
-			if !errors.Is(err, tt.wantErr) {
-				t.Fatalf("Answer() error = %v, want %v", err, tt.wantErr)
-			}
-			if len(st.answers) != tt.wantStored {
-				t.Fatalf("stored %d answers, want %d", len(st.answers), tt.wantStored)
-			}
-			sent := ""
-			if len(sender.sms) > 0 {
-				sent = "sms"
-				if m := sender.sms[0]; m.MessageText != "Olá!" && m.MessageText != "Oi" || m.CorrelationID != a.CorrelationID || m.Destination != tt.d.Phone {
-					t.Errorf("sms sent %+v, want the trimmed text to %s with the answer's correlationId", m, tt.d.Phone)
+			st := tt.store
+			var woken wakes
+			svc := &Service{Store: &st, Dispatcher: &woken, Sessions: tt.sessions, Now: func() time.Time { return now }}
+			var got []Answer
+			for _, d := range tt.drafts {
+				a, err := svc.Answer(context.Background(), 7, d)
+				if !errors.Is(err, tt.wantErr) {
+					t.Fatalf("Answer() error = %v, want %v", err, tt.wantErr)
 				}
+				got = append(got, a)
 			}
-			if len(sender.wa) > 0 {
-				sent = "whatsapp"
-				if img := sender.wa[0].Message.Image; tt.d.MediaKind == "image" && (img == nil || img.Type != "JPG" || img.Caption != "Veja") {
-					t.Errorf("whatsapp sent %+v, want the JPG image with its caption", sender.wa[0].Message)
-				}
+			if len(st.answers) != tt.wantStored || int(woken) != tt.wantStored {
+				t.Fatalf("stored %d answers and woke the dispatcher %d times, want %d of each", len(st.answers), woken, tt.wantStored)
 			}
-			if sent != tt.wantSent || len(sender.sms)+len(sender.wa) > 1 {
-				t.Errorf("sent %q (%d sms, %d whatsapp), want %q once", sent, len(sender.sms), len(sender.wa), tt.wantSent)
+			if tt.wantStored == 0 {
+				return
 			}
-			if tt.wantStored > 0 {
-				if got := st.answers[0]; got.State != tt.wantState || got.UserID != 7 || !slices.Equal(st.read, []string{tt.d.Phone}) {
-					t.Errorf("stored %+v, read %q, want state %s by user 7 and the conversation read", got, st.read, tt.wantState)
-				}
+			stream := st.streams[0].Message
+			if st.streams[0].Channel == WhatsApp {
+				stream = st.streams[0].WhatsApp
+			}
+			if stream != tt.wantStream || !slices.Equal(st.fields[0], tt.wantFields) {
+				t.Errorf("queued stream %s with fields %q, want %s with %q", stream, st.fields[0], tt.wantStream, tt.wantFields)
+			}
+			if a := st.answers[0]; a.State != Sending || a.UserID != 7 || a.MessageID == 0 || !slices.Contains(st.read, phone) {
+				t.Errorf("stored %+v, read %q, want it sending in the outbox, by user 7, and the conversation read", a, st.read)
+			}
+			if len(got) == 2 && tt.wantStored == 1 && got[1].ID != got[0].ID {
+				t.Errorf("the retry got answer %d, want the first one, %d", got[1].ID, got[0].ID)
 			}
 		})
 	}
@@ -154,11 +147,28 @@ func TestAnswer(t *testing.T) {
 
 func TestStateAt(t *testing.T) {
 	at := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
-	a := Answer{State: Sending, CreatedAt: at}
-	if got := a.StateAt(at.Add(time.Minute)); got != Sending {
-		t.Errorf("a minute after: %q, want sending", got)
+	tests := []struct {
+		name string
+		a    Answer
+		when time.Duration
+		want string
+	}{
+		{"direct, a minute after", Answer{State: Sending, CreatedAt: at}, time.Minute, Sending},
+		{"direct, left sending by a crash", Answer{State: Sending, CreatedAt: at}, StaleSending + time.Second, Unknown},
+		{"direct, accepted", Answer{State: Accepted, CreatedAt: at}, time.Hour, Accepted},
+		{"outbox, queued for an hour", Answer{State: Sending, MessageID: 1, Outcome: "queued", CreatedAt: at}, time.Hour, Sending},
+		{"outbox, submitting", Answer{State: Sending, MessageID: 1, Outcome: "submitting"}, 0, Sending},
+		{"outbox, accepted", Answer{State: Sending, MessageID: 1, Outcome: "accepted"}, 0, Sent},
+		{"outbox, sent", Answer{State: Sending, MessageID: 1, Outcome: "sent"}, 0, Sent},
+		{"outbox, delivered", Answer{State: Sending, MessageID: 1, Outcome: "delivered"}, 0, Delivered},
+		{"outbox, read", Answer{State: Sending, MessageID: 1, Outcome: "read"}, 0, Read},
+		{"outbox, not delivered", Answer{State: Sending, MessageID: 1, Outcome: "not-delivered"}, 0, Failed},
+		{"outbox, refused", Answer{State: Sending, MessageID: 1, Outcome: "failed"}, 0, Failed},
+		{"outbox, no one can tell", Answer{State: Sending, MessageID: 1, Outcome: "unknown"}, 0, Unknown},
 	}
-	if got := a.StateAt(at.Add(StaleSending + time.Second)); got != Unknown {
-		t.Errorf("left sending by a crash: %q, want unknown", got)
+	for _, tt := range tests {
+		if got := tt.a.StateAt(at.Add(tt.when)); got != tt.want {
+			t.Errorf("%s: StateAt() = %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }

@@ -22,8 +22,12 @@
 //     reach a receiver in the order they happened: a delivery waits while
 //     an earlier one of the same subject to the same receiver is pending.
 //   - Each receiver has its own loop and a bounded number of requests in
-//     flight, so a slow or dead receiver delays only its own deliveries,
-//     never sending, webhook ingestion or the other receivers.
+//     flight (each with a timeout), so a slow or dead receiver delays only
+//     its own deliveries, never sending, webhook ingestion or the other
+//     receivers. A receiver that cannot be reached at all (a round whose
+//     every request was refused or timed out) is paused and probed with
+//     one delivery at growing intervals (up to MaxPause) until it answers;
+//     its deliveries wait in the outbox meanwhile.
 //
 // The package declares the Store it needs; main wires the SQLite store.
 package outhook

@@ -300,19 +300,46 @@ func (w *Worker) FanOut(ctx context.Context) (int, error) {
 	return len(facts), nil
 }
 
-// deliverLoop delivers one receiver's outbox until ctx ends.
+// MaxPause is the longest a receiver that cannot be reached waits between
+// two probes.
+const MaxPause = 30 * time.Second
+
+// deliverLoop delivers one receiver's outbox until ctx ends. A receiver
+// that could not be reached at all in a round (every request refused or
+// timed out) is paused: its next round is a single probe, after a pause
+// that doubles from a second up to MaxPause while it stays down, and kicks
+// do not cut it short. So a dead receiver costs a request now and then,
+// not a busy loop of failures next to sending and ingestion; its
+// deliveries wait in the outbox and go out once it answers again.
 func (w *Worker) deliverLoop(ctx context.Context, id int64) {
 	idle := time.NewTimer(0)
 	defer idle.Stop()
+	var pause time.Duration
 	for ctx.Err() == nil {
 		ep, kick, ok := w.endpoint(id)
 		if !ok {
 			return
 		}
-		n, err := w.Round(ctx, ep)
+		limit := w.o.Batch
+		if pause > 0 {
+			limit = 1
+		}
+		n, down, err := w.Round(ctx, ep, limit)
 		if err != nil && ctx.Err() == nil {
 			w.o.Log.Error("outhook: deliver", "endpoint_id", id, "err", err)
 		}
+		if down {
+			pause = min(max(2*pause, time.Second), MaxPause)
+			w.o.Log.Warn("outhook: receiver unreachable, paused", "endpoint_id", id, "pause", pause)
+			idle.Reset(pause)
+			select {
+			case <-ctx.Done():
+				return
+			case <-idle.C:
+			}
+			continue
+		}
+		pause = 0
 		if n > 0 && err == nil {
 			continue
 		}
@@ -326,12 +353,14 @@ func (w *Worker) deliverLoop(ctx context.Context, id int64) {
 	}
 }
 
-// Round delivers one batch of a receiver's due deliveries and records the
-// outcomes; it returns how many it tried.
-func (w *Worker) Round(ctx context.Context, ep Endpoint) (int, error) {
-	ds, err := w.store.DueDeliveries(ctx, ep.ID, w.o.Now(), w.o.Batch)
+// Round delivers up to limit of a receiver's due deliveries and records
+// the outcomes; it returns how many it tried and whether the receiver
+// could not be reached at all (every attempt failed without an HTTP
+// answer).
+func (w *Worker) Round(ctx context.Context, ep Endpoint, limit int) (tried int, unreachable bool, err error) {
+	ds, err := w.store.DueDeliveries(ctx, ep.ID, w.o.Now(), limit)
 	if err != nil || len(ds) == 0 {
-		return 0, err
+		return 0, false, err
 	}
 	out := make([]Attempt, len(ds))
 	sem := make(chan struct{}, w.o.InFlight)
@@ -346,8 +375,12 @@ func (w *Worker) Round(ctx context.Context, ep Endpoint) (int, error) {
 		}(i)
 	}
 	wg.Wait()
+	unreachable = ctx.Err() == nil
+	for _, a := range out {
+		unreachable = unreachable && a.Status == 0 && a.Error != ""
+	}
 	// Outcomes are recorded even when ctx ended meanwhile: they happened.
-	return len(ds), w.store.RecordAttempts(context.WithoutCancel(ctx), out)
+	return len(ds), unreachable, w.store.RecordAttempts(context.WithoutCancel(ctx), out)
 }
 
 // maxKeptBody is how much of a receiver's answer the log keeps.

@@ -79,10 +79,10 @@ func TestSignedInOrderWithRetryAfterA500(t *testing.T) {
 	}
 	// The first event is refused with a 500: the two after it wait, so
 	// the receiver never sees them out of order.
-	if n, err := w.Round(ctx, eps[0]); err != nil || n != 1 {
-		t.Fatalf("first round: got %d tried, %v; want 1 (one subject, in order)", n, err)
+	if n, down, err := w.Round(ctx, eps[0], 256); err != nil || n != 1 || down {
+		t.Fatalf("first round: got %d tried (unreachable %v), %v; want 1 (one subject, in order), the receiver reached", n, down, err)
 	}
-	if n, _ := w.Round(ctx, eps[0]); n != 0 {
+	if n, _, _ := w.Round(ctx, eps[0], 256); n != 0 {
 		t.Fatalf("got %d tried before the retry is due, want 0", n)
 	}
 	log, err := st.DeliveryLog(ctx, ep.ID, "", 0, 10)
@@ -100,7 +100,7 @@ func TestSignedInOrderWithRetryAfterA500(t *testing.T) {
 	}
 	now = now.Add(outhook.Backoff(1) + time.Second)
 	for range 3 {
-		if _, err := w.Round(ctx, eps[0]); err != nil {
+		if _, _, err := w.Round(ctx, eps[0], 256); err != nil {
 			t.Fatal(err)
 		}
 	}
