@@ -296,6 +296,17 @@ func runRealistic(b *testing.B, bin, listPath string, stats recipienttest.Campai
 		"ARAUTO_WAVY_API_URL=http://" + sandboxAddr, "ARAUTO_WAVY_APIGW_URL=http://" + sandboxAddr,
 		"ARAUTO_WAVY_USERNAME=sandbox", "ARAUTO_WAVY_TOKEN=sandbox",
 		"ARAUTO_ADMIN_EMAIL=" + email, "ARAUTO_ADMIN_PASSWORD=" + password}
+	// ARAUTO_BENCH_PROFILE_DIR collects CPU and heap profiles of both
+	// processes (go tool pprof -top), one directory per run.
+	var profile []string
+	if d := os.Getenv("ARAUTO_BENCH_PROFILE_DIR"); d != "" {
+		d = filepath.Join(d, filepath.Base(bin)+"-"+time.Now().Format("150405"))
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		profile = []string{"ARAUTO_PROFILE_DIR=" + d}
+	}
+	env = append(env, profile...)
 	console := startBinary(b, bin, nil, env, listeningRE)
 	db := readOnlyDB(b, dir)
 	defer db.Close()
@@ -305,7 +316,7 @@ func runRealistic(b *testing.B, bin, listPath string, stats recipienttest.Campai
 	}
 	hooks := console.URL + "/webhooks/wavy/" + secret + "/"
 	sb := startBinary(b, bin, []string{"sandbox", "--addr", sandboxAddr, "--delay-scale", "0", "--reply-rate", "-1",
-		"--status-url", hooks + "sms-status", "--mo-url", hooks + "sms-mo", "--webhook-workers", "64"}, nil, sandboxListeningRE)
+		"--status-url", hooks + "sms-status", "--mo-url", hooks + "sms-mo", "--webhook-workers", "64"}, profile, sandboxListeningRE)
 
 	c := newBenchClient(b, console.URL, email, password)
 	t0 := time.Now()
