@@ -118,7 +118,7 @@ func (f MessageFilter) where(args []any) (string, []any) {
 //   - a number (four digits or more) is looked up in the campaign's list
 //     by its last four digits, then in the outbox by row;
 //   - the pending outcome reads the index of messages without a status;
-//   - a failure code reads the index of failed messages;
+//   - a failure code reads the indexes of failures by code;
 //   - anything else walks the outbox by id, where matches are dense.
 func messagesQuery(f MessageFilter, campaignID, listID, lo, hi int64, desc bool, limit int) (string, []any) {
 	order := " ORDER BY m.id"
@@ -141,8 +141,13 @@ func messagesQuery(f MessageFilter, campaignID, listID, lo, hi int64, desc bool,
 		from = "messages m INDEXED BY messages_pending"
 		where += " AND m.sent_code = 0 AND m.delivered_code = 0 AND m.unknown_at = 0"
 	case f.Code != 0 && f.Code != successSent && f.Code != successDelivered:
-		from = "messages m INDEXED BY messages_failed"
-		where += " AND (m.sent_code NOT IN (0, 2) OR m.delivered_code NOT IN (0, 4))"
+		// The ids with that code, from the indexes of failures by code, in
+		// id order; the outbox is then read by primary key.
+		where += ` AND m.id IN (SELECT id FROM messages INDEXED BY messages_sent_failure
+				WHERE sent_code = ? AND sent_code NOT IN (0, 2) AND id BETWEEN ? AND ?
+			UNION ALL SELECT id FROM messages INDEXED BY messages_delivered_failure
+				WHERE delivered_code = ? AND delivered_code NOT IN (0, 4) AND id BETWEEN ? AND ?)`
+		args = append(args, f.Code, lo, hi, f.Code, lo, hi)
 	}
 	q := "SELECT " + messageRowColumns + ", coalesce(r.fields, '') FROM " + from + " LEFT JOIN recipients r ON r.list_id = ? AND r.row = m.row" +
 		" WHERE m.id BETWEEN ? AND ? AND m.campaign_id = ?" + where + order + " LIMIT ?"
