@@ -30,10 +30,10 @@ func makeSref(chunk, off, n int) sref {
 type arena struct {
 	chunks [][]byte
 	cur    int // index of the chunk being filled, -1 before the first
-	mem    chunkMemory
+	mem    *chunkMemory
 }
 
-func newArena(mem chunkMemory) arena { return arena{cur: -1, mem: mem} }
+func newArena(mem *chunkMemory) arena { return arena{cur: -1, mem: mem} }
 
 // put copies s into the arena.
 func (a *arena) put(s string) sref {
@@ -84,7 +84,7 @@ type recStore struct {
 	n       int
 	dropped int
 	zero    msgRec
-	mem     chunkMemory
+	mem     *chunkMemory
 }
 
 func (r *recStore) len() int { return r.n }
