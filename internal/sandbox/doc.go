@@ -51,7 +51,7 @@
 //     their strings and correlationIds, in chunks (prune.go); Messages
 //     lists those kept and Ledger counts the Pruned. `arauto sandbox` keeps
 //     the ledger outside the Go heap (Options.OffHeapLedger, offheap.go)
-//     and sets a soft memory limit of 128 MB on what is left unless
+//     and sets a soft memory limit of 96 MB on what is left unless
 //     GOMEMLIMIT says otherwise.
 //   - The SFTP door (ServeSFTP, `arauto sandbox --sftp-addr`) is an SSH
 //     server with a generated host key, the API's username and token as
