@@ -55,6 +55,7 @@ func run(args []string, getenv func(string) string, stdin io.Reader, stdout, std
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
 	}
+	defer startProfiles(getenv, cmd, stderr)()
 	switch cmd {
 	case "", "serve":
 		return serve(getenv, stderr)

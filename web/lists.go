@@ -285,6 +285,14 @@ func neutralizeCell(v string) string {
 	case r == '\t' || r == '\r' || r == '\n' || r == '\u2212':
 		return "'" + v
 	}
+	if r < utf8.RuneSelf {
+		// ASCII is its own NFKC form: no normalising on the common path
+		// (an export calls this for every cell of a million rows).
+		if strings.IndexByte("=+-@", byte(r)) >= 0 {
+			return "'" + v
+		}
+		return v
+	}
 	if f := norm.NFKC.String(string(r)); len(f) == 1 && strings.ContainsRune("=+-@", rune(f[0])) {
 		return "'" + v
 	}

@@ -53,11 +53,11 @@ func (s *Server) testSendData(c *fiber.Ctx, cp *campaign.Campaign, listID int64)
 		return nil, err
 	}
 	if listID != 0 {
-		page, err := s.store.Recipients(ctx, listID, "", 0, testChoices)
+		first, err := s.store.FirstRecipients(ctx, listID, testChoices)
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range page.Recipients {
+		for _, r := range first {
 			label := tr(c, "testsend.row", r.Row, formatPhoneText(r.Phone))
 			if len(r.Fields) > 0 && strings.TrimSpace(r.Fields[0]) != "" {
 				label += " · " + truncateRunes(r.Fields[0], 40)
@@ -128,11 +128,11 @@ func (s *Server) sendTest(c *fiber.Ctx) error {
 	}
 	fields := testsend.SampleFields(dc.Columns)
 	if row, err := strconv.Atoi(c.FormValue("recipient")); err == nil && cp.ListID != 0 {
-		page, err := s.store.Recipients(ctx, cp.ListID, "", 0, testChoices)
+		first, err := s.store.FirstRecipients(ctx, cp.ListID, testChoices)
 		if err != nil {
 			return err
 		}
-		for _, r := range page.Recipients {
+		for _, r := range first {
 			if r.Row == row {
 				fields = r.Fields
 			}

@@ -167,13 +167,13 @@ func (s *Server) whatsAppPreview(ctx context.Context, campaignID int64, w messag
 	var columns, fields []string
 	if list != nil {
 		columns = list.Columns
-		page, err := s.store.Recipients(ctx, list.ID, "", 0, 1)
+		first, err := s.store.FirstRecipients(ctx, list.ID, 1)
 		if err != nil {
 			return d, err
 		}
-		if len(page.Recipients) > 0 {
-			fields = page.Recipients[0].Fields
-			d.Recipient = "+" + page.Recipients[0].Phone
+		if len(first) > 0 {
+			fields = first[0].Fields
+			d.Recipient = "+" + first[0].Phone
 		}
 	}
 	d.Message = w.Preview(columns, fields)

@@ -30,9 +30,10 @@ func makeSref(chunk, off, n int) sref {
 type arena struct {
 	chunks [][]byte
 	cur    int // index of the chunk being filled, -1 before the first
+	mem    *chunkMemory
 }
 
-func newArena() arena { return arena{cur: -1} }
+func newArena(mem *chunkMemory) arena { return arena{cur: -1, mem: mem} }
 
 // put copies s into the arena.
 func (a *arena) put(s string) sref {
@@ -45,11 +46,13 @@ func (a *arena) put(s string) sref {
 		s = s[:n]
 	}
 	if n >= arenaBigString {
-		a.chunks = append(a.chunks, []byte(s))
+		b := a.mem.alloc(n)
+		copy(b, s)
+		a.chunks = append(a.chunks, b)
 		return makeSref(len(a.chunks)-1, 0, n)
 	}
 	if a.cur < 0 || len(a.chunks[a.cur])+n > arenaChunk {
-		a.chunks = append(a.chunks, make([]byte, 0, arenaChunk))
+		a.chunks = append(a.chunks, a.mem.alloc(arenaChunk)[:0])
 		a.cur = len(a.chunks) - 1
 	}
 	c := a.chunks[a.cur]
@@ -81,6 +84,7 @@ type recStore struct {
 	n       int
 	dropped int
 	zero    msgRec
+	mem     *chunkMemory
 }
 
 func (r *recStore) len() int { return r.n }
@@ -97,7 +101,7 @@ func (r *recStore) at(i uint32) *msgRec {
 
 func (r *recStore) add(m *msgRec) uint32 {
 	if r.n&(recChunk-1) == 0 {
-		r.chunks = append(r.chunks, make([]msgRec, recChunk))
+		r.chunks = append(r.chunks, r.mem.allocRecs())
 	}
 	i := uint32(r.n)
 	*r.at(i) = *m

@@ -49,8 +49,10 @@
 //   - Memory is bounded: a day after the provider's three-day status
 //     horizon (in the sandbox's own time) the ledger forgets messages,
 //     their strings and correlationIds, in chunks (prune.go); Messages
-//     lists those kept and Ledger counts the Pruned. `arauto sandbox` sets
-//     a soft memory limit of 256 MB unless GOMEMLIMIT says otherwise.
+//     lists those kept and Ledger counts the Pruned. `arauto sandbox` keeps
+//     the ledger outside the Go heap (Options.OffHeapLedger, offheap.go)
+//     and sets a soft memory limit of 96 MB on what is left unless
+//     GOMEMLIMIT says otherwise.
 //   - The SFTP door (ServeSFTP, `arauto sandbox --sftp-addr`) is an SSH
 //     server with a generated host key, the API's username and token as
 //     credentials, and an in-memory home with upload, success and error.

@@ -91,6 +91,13 @@ type Options struct {
 	WebhookAttempts int
 	// WebhookWorkers is the number of concurrent webhook POSTs (0 = DefaultWebhookWorkers).
 	WebhookWorkers int
+	// OffHeapLedger keeps the ledger's records and strings in memory
+	// mapped outside the Go heap (offheap.go), for a process that runs one
+	// sandbox until it exits (`arauto sandbox`): the collector then paces
+	// itself by what requests and webhooks allocate, not by the ledger.
+	// The memory is given back when the ledger is pruned, never when the
+	// Sandbox is dropped, so tests leave it off.
+	OffHeapLedger bool
 	// HTTPClient posts webhooks; nil means a client with a 10 s timeout.
 	HTTPClient *http.Client
 	// SMPPRate is how many submit_sm per second one bind may send before

@@ -44,6 +44,7 @@ func (s *Sandbox) pruneLocked(now int64) {
 		return
 	}
 	for range n {
+		s.recs.mem.freeRecs(s.recs.chunks[s.recs.dropped])
 		s.recs.chunks[s.recs.dropped] = nil
 		s.recs.dropped++
 	}
@@ -88,6 +89,7 @@ func (s *Sandbox) text(r sref) string {
 // drop frees the chunks before chunk below; their strings read empty.
 func (a *arena) drop(below int) {
 	for i := range min(below, len(a.chunks)) {
+		a.mem.free(a.chunks[i])
 		a.chunks[i] = nil
 	}
 }

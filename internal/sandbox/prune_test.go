@@ -3,9 +3,13 @@ package sandbox
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"runtime"
+	"runtime/debug"
 	"testing"
 	"time"
+
+	"arauto/internal/memstat"
 )
 
 // TestLedgerForgetsAfterHorizon sends 100,000 messages a "day" for four
@@ -13,10 +17,22 @@ import (
 // need, the status search no longer finds messages past the provider's
 // three days, and still finds the recent ones.
 func TestLedgerForgetsAfterHorizon(t *testing.T) {
+	for _, offHeap := range []bool{false, true} {
+		t.Run(fmt.Sprintf("offheap=%v", offHeap), func(t *testing.T) { testLedgerForgets(t, offHeap) })
+	}
+}
+
+// testLedgerForgets measures the Go heap, or with the ledger off the heap
+// the process's resident memory (the Go heap then holds little of it).
+func testLedgerForgets(t *testing.T, offHeap bool) {
 	clock := newFakeClock()
-	s := newTestSandbox(t, Options{Now: clock.Now, ReplyRate: -1})
+	s := newTestSandbox(t, Options{Now: clock.Now, ReplyRate: -1, OffHeapLedger: offHeap})
 	heap := func() uint64 {
 		runtime.GC()
+		if offHeap {
+			debug.FreeOSMemory()
+			return uint64(memstat.RSSMB(os.Getpid()) * (1 << 20))
+		}
 		var m runtime.MemStats
 		runtime.ReadMemStats(&m)
 		return m.HeapAlloc

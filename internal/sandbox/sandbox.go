@@ -111,6 +111,7 @@ func New(opts Options) *Sandbox {
 	if opts.WebhookWorkers <= 0 {
 		opts.WebhookWorkers = DefaultWebhookWorkers
 	}
+	mem := newChunkMemory(opts.OffHeapLedger)
 	s := &Sandbox{
 		opts:       opts,
 		log:        opts.Logger,
@@ -121,8 +122,9 @@ func New(opts Options) *Sandbox {
 		cum:        opts.Outcomes.cumulative(),
 		seedHash:   mix64(uint64(opts.Seed) ^ 0x6a09e667f3bcc908),
 		maxAttempt: opts.WebhookAttempts,
-		strs:       newArena(),
-		shared:     newArena(),
+		recs:       recStore{mem: mem},
+		strs:       newArena(mem),
+		shared:     newArena(mem),
 		corr:       make(map[uint64]uint32),
 		texts:      make(map[string]sref),
 		names:      make(map[string]string),
