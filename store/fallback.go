@@ -294,3 +294,21 @@ func (s *Store) Fallbacks(ctx context.Context, messageIDs []int64) (map[int64]Fa
 	}
 	return out, nil
 }
+
+// attachFallbacks fills the rows' Fallback with one query.
+func (s *Store) attachFallbacks(ctx context.Context, rows []MessageRow) error {
+	ids := make([]int64, len(rows))
+	for i, r := range rows {
+		ids[i] = r.ID
+	}
+	fbs, err := s.Fallbacks(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range rows {
+		if fb, ok := fbs[rows[i].ID]; ok {
+			rows[i].Fallback = &fb
+		}
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package fallback
 import (
 	"context"
 	"log/slog"
+	"sync"
 	"time"
 )
 
@@ -25,6 +26,22 @@ type Sweeper struct {
 	Every time.Duration
 	Limit int
 	Now   func() time.Time
+
+	kick chan struct{}
+	once sync.Once
+}
+
+func (s *Sweeper) kicks() chan struct{} {
+	s.once.Do(func() { s.kick = make(chan struct{}, 1) })
+	return s.kick
+}
+
+// Kick asks for a sweep now (statuses were applied); it never blocks.
+func (s *Sweeper) Kick() {
+	select {
+	case s.kicks() <- struct{}{}:
+	default:
+	}
 }
 
 // Run sweeps until ctx ends. A sweep that filled its limit is followed at
@@ -47,6 +64,13 @@ func (s *Sweeper) Run(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		case <-s.kicks():
+			if !t.Stop() {
+				select {
+				case <-t.C:
+				default:
+				}
+			}
 		}
 		n, err := s.Store.SweepFallbacks(ctx, now().UTC(), limit)
 		if err != nil && ctx.Err() == nil && s.Log != nil {
