@@ -2,9 +2,9 @@ package views
 
 import (
 	"arauto/internal/billing"
-	"arauto/internal/message"
 	"arauto/internal/campaign"
 	"arauto/internal/fallback"
+	"arauto/internal/message"
 	"arauto/internal/recipient"
 )
 

@@ -39,8 +39,8 @@ type ReportTable struct {
 	// Fallback shows the fallback SMS column (a WhatsApp campaign with
 	// an SMS fallback).
 	Fallback bool
-	Rows    []ReportRow
-	Filter  ReportFilter
+	Rows     []ReportRow
+	Filter   ReportFilter
 	// Outcomes are the outcome filters offered.
 	Outcomes         []string
 	HasPrev, HasNext bool
