@@ -885,7 +885,7 @@ func fallbackReason(ctx context.Context, r string) string {
 		return T(ctx, "fallback.reason.timeout")
 	}
 	if code, err := strconv.Atoi(strings.TrimPrefix(r, "code-")); err == nil {
-		return T(ctx, "fallback.reason.code", code, codeMeaning(ctx, code))
+		return T(ctx, "fallback.reason.code", statusLabel(ctx, code), code)
 	}
 	return r
 }
