@@ -69,4 +69,12 @@
 //     and local-time claims read the outbox, and an erasure removes a
 //     number everywhere in one transaction (the compressed raw events
 //     included) keeping only its keyed hash; audit_privacy is append-only.
+//   - The WhatsApp -> SMS fallback (fallback.go, migration 0174): a
+//     campaign's fallback settings as JSON; SweepFallbacks, in one write
+//     transaction, judges candidate messages with fallback.Decide, writes
+//     one fallbacks row per WhatsApp message (its primary key: once, ever)
+//     and the SMS in a hidden companion campaign (api_stream = 1,
+//     fallback_of the WhatsApp campaign, same list), with the counters.
+//     The companion's counters are read beside the campaign's under
+//     report.FallbackPrefix (CampaignCounters, FigureCounters).
 package store
