@@ -3,6 +3,7 @@ package e2e
 import (
 	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/playwright-community/playwright-go"
@@ -80,6 +81,18 @@ func TestWhatsAppFallbackToSMS(t *testing.T) {
 	must(t, expect.Locator(rows.Filter(playwright.LocatorFilterOptions{HasText: "0004"}).Locator("[data-fallback-outcome]")).ToHaveCount(0))
 	must(t, expect.Locator(page.Locator(`[data-fallback-reason="code-210"]`)).ToBeVisible())
 	shot(t, page, "fallback-report")
+
+	// The export carries both channels too.
+	exportURL := strings.SplitN(page.URL(), "?", 2)[0] + "/export.csv"
+	resp, err := page.Request().Get(exportURL)
+	must(t, err)
+	body, err := resp.Text()
+	must(t, err)
+	for _, want := range []string{"SMS de reserva", "Motivo do SMS", "209 INVALID_CONTENT", "210 INVALID_SESSION"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("export lacks %q:\n%s", want, body)
+		}
+	}
 
 	// The provider got 3 WhatsApp messages and 2 SMS, each once.
 	var l struct{ Accepted, DuplicateCorrelationIDs int64 }

@@ -1069,7 +1069,7 @@ func ReportLive(d ReportData) templ.Component {
 			return templ_7745c5c3_Err
 		}
 		if f.Fallback.FellBack > 0 {
-			templ_7745c5c3_Err = FallbackFigures(f).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = FallbackFigures(f, d.Billing).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
