@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"arauto/internal/delivery"
@@ -50,55 +49,75 @@ func (s *Store) SetCampaignFallback(ctx context.Context, campaignID int64, f fal
 // the last codes to arrive.
 const fallbackLinger = fallback.MaxWait + delivery.StatusHorizon
 
+// fallbackWalk bounds the messages one sweep's timeout walk reads per
+// campaign, so the writer is never held long.
+const fallbackWalk = 5000
+
+// fallbackCampaign is a WhatsApp campaign with a fallback, as the sweep
+// reads it.
+type fallbackCampaign struct {
+	id, listID, first, last, companion, through int64
+	name, subAccount, state                     string
+	settings                                    fallback.Settings
+	// walk is set for campaigns whose messages the timeout walk reads
+	// (running, or completed within fallbackLinger).
+	walk bool
+}
+
+// fallbackDue is a WhatsApp message that falls back now.
+type fallbackDue struct {
+	id, row int64
+	phone   string
+	reason  string
+}
+
 // SweepFallbacks queues, in one write transaction, the SMS of up to limit
-// WhatsApp messages that fallback.Decide sends back: running and completed
-// WhatsApp campaigns with a fallback are read by their outbox range; each
-// message that falls back gets its row in fallbacks (keyed by the
+// WhatsApp messages that fallback.Decide sends back, and returns how many
+// it queued. It reads only what is due, never the whole outbox:
+//   - the messages the fallback_due trigger queued when a status that
+//     means "not reachable by WhatsApp" was applied (those still being
+//     sent stay queued; those that do not fall back leave);
+//   - each campaign's messages past its fallback_through cursor, in id
+//     order, up to the first whose wait for a delivery is not over (the
+//     ones after it were accepted later): the timeouts.
+//
+// Each message that falls back gets its row in fallbacks (keyed by the
 // message: once, ever) and its SMS in the campaign's hidden companion
 // (made on the first), queued, or suppressed when its number is on the
-// suppression list; the counters move with them.
+// suppression list; the counters move with them. A paused campaign's
+// fallbacks wait for it to resume; a cancelled one's are dropped.
 func (s *Store) SweepFallbacks(ctx context.Context, now time.Time, limit int) (int, error) {
 	var total int
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		rows, err := tx.QueryContext(ctx, `SELECT c.id, c.name, c.fallback, coalesce(c.list_id, 0), c.first_message_id, c.last_message_id,
-				coalesce(f.id, 0), c.finished_at, c.sub_account
-			FROM campaigns c LEFT JOIN campaigns f ON f.fallback_of = c.id
-			WHERE c.channel = 'whatsapp' AND c.fallback <> '' AND c.state IN ('running', 'completed') AND c.first_message_id > 0
-				AND (c.finished_at = 0 OR c.finished_at >= ?)`, toMS(now.Add(-fallbackLinger)))
+		camps, err := fallbackCampaigns(ctx, tx, now)
 		if err != nil {
 			return err
 		}
-		type camp struct {
-			id, listID, first, last, companion int64
-			name, subAccount                   string
-			settings                           fallback.Settings
+		if len(camps) == 0 {
+			return nil
 		}
-		var camps []camp
-		for rows.Next() {
-			var c camp
-			var raw string
-			var finished int64
-			if err := rows.Scan(&c.id, &c.name, &raw, &c.listID, &c.first, &c.last, &c.companion, &finished, &c.subAccount); err != nil {
-				rows.Close()
-				return err
-			}
-			if c.settings, err = fallback.Parse(raw); err != nil {
-				rows.Close()
-				return fmt.Errorf("campaign %d: %w", c.id, err)
-			}
-			camps = append(camps, c)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		dues, err := dueByStatus(ctx, tx, camps, now, limit)
+		if err != nil {
 			return err
 		}
+		room := limit
+		for _, d := range dues {
+			room -= len(d)
+		}
 		for _, c := range camps {
-			if total >= limit {
-				break
+			if !c.walk || room <= 0 {
+				continue
 			}
-			n, err := sweepCampaign(ctx, tx, c.id, c.name, c.subAccount, c.listID, c.first, c.last, c.companion, c.settings, now, limit-total)
+			added, err := walkTimeouts(ctx, tx, c, now, dues, room)
 			if err != nil {
 				return fmt.Errorf("campaign %d: %w", c.id, err)
+			}
+			room -= added
+		}
+		for id, d := range dues {
+			n, err := queueFallbacks(ctx, tx, camps[id], d, now)
+			if err != nil {
+				return fmt.Errorf("campaign %d: %w", id, err)
 			}
 			total += n
 		}
@@ -110,64 +129,153 @@ func (s *Store) SweepFallbacks(ctx context.Context, now time.Time, limit int) (i
 	return total, nil
 }
 
-func intList(v []int) string {
-	s := make([]string, len(v))
-	for i, n := range v {
-		s[i] = fmt.Sprint(n)
+// fallbackCampaigns reads the WhatsApp campaigns with a fallback that may
+// still have some: started and not archived.
+func fallbackCampaigns(ctx context.Context, tx *sql.Tx, now time.Time) (map[int64]*fallbackCampaign, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT c.id, c.name, c.state, c.fallback, coalesce(c.list_id, 0), c.first_message_id, c.last_message_id,
+			coalesce(f.id, 0), c.fallback_through, c.finished_at, c.sub_account
+		FROM campaigns c LEFT JOIN campaigns f ON f.fallback_of = c.id
+		WHERE c.channel = 'whatsapp' AND c.fallback <> '' AND c.first_message_id > 0 AND c.state <> 'archived'`)
+	if err != nil {
+		return nil, err
 	}
-	return strings.Join(s, ",")
+	defer rows.Close()
+	out := map[int64]*fallbackCampaign{}
+	linger := toMS(now.Add(-fallbackLinger))
+	for rows.Next() {
+		c := &fallbackCampaign{}
+		var raw string
+		var finished int64
+		if err := rows.Scan(&c.id, &c.name, &c.state, &raw, &c.listID, &c.first, &c.last, &c.companion, &c.through, &finished, &c.subAccount); err != nil {
+			return nil, err
+		}
+		if c.settings, err = fallback.Parse(raw); err != nil {
+			return nil, fmt.Errorf("campaign %d: %w", c.id, err)
+		}
+		c.walk = c.state == "running" || (c.state == "completed" && finished >= linger)
+		out[c.id] = c
+	}
+	return out, rows.Err()
 }
 
-// sweepCampaign queues the fallbacks of one campaign inside the sweep's
-// transaction.
-func sweepCampaign(ctx context.Context, tx *sql.Tx, id int64, name, subAccount string, listID, first, last, companion int64,
-	set fallback.Settings, now time.Time, limit int) (int, error) {
-	// The codes are constants of internal/fallback, written into the
-	// query as numbers; the decision itself is fallback.Decide's.
-	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.row, m.phone, m.state, m.sent_code, m.delivered_code, m.read_at, m.submitted_at
-		FROM messages m NOT INDEXED
-		WHERE m.id BETWEEN ? AND ? AND m.campaign_id = ? AND m.state = 'accepted'
-			AND (m.sent_code IN (`+intList(fallback.SentCodes())+`) OR m.delivered_code IN (`+intList(fallback.DeliveredCodes())+`)
-				OR (m.delivered_code = 0 AND m.read_at = 0 AND m.sent_code IN (0, 2) AND m.submitted_at > 0 AND m.submitted_at <= ?))
-			AND NOT EXISTS (SELECT 1 FROM fallbacks f WHERE f.message_id = m.id)
-		ORDER BY m.id LIMIT ?`, first, last, id, toMS(now.Add(-set.Wait)), limit)
+// dueByStatus drains the fallback_due queue: the messages whose status
+// says WhatsApp cannot reach them.
+func dueByStatus(ctx context.Context, tx *sql.Tx, camps map[int64]*fallbackCampaign, now time.Time, limit int) (map[int64][]fallbackDue, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT d.message_id, d.campaign_id, m.row, m.phone, m.state, m.sent_code, m.delivered_code, m.read_at, m.submitted_at
+		FROM fallback_due d JOIN messages m ON m.id = d.message_id ORDER BY d.message_id LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64][]fallbackDue{}
+	var done []int64
+	for rows.Next() {
+		var d fallbackDue
+		var campaignID int64
+		var m fallback.Message
+		var read, submitted int64
+		if err := rows.Scan(&d.id, &campaignID, &d.row, &d.phone, &m.State, &m.SentCode, &m.DeliveredCode, &read, &submitted); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		m.Read, m.SubmittedAt = read != 0, fromMS(submitted)
+		c := camps[campaignID]
+		switch {
+		case c != nil && c.state == "paused":
+			continue // resumes with the campaign
+		case c == nil || c.state == "cancelled" || c.state == "failed":
+			done = append(done, d.id)
+			continue
+		case m.State == "queued" || m.State == "submitting":
+			continue // its send is being settled
+		}
+		done = append(done, d.id)
+		if reason, ok := fallback.Decide(m, c.settings.Wait, now); ok {
+			d.reason = reason
+			out[campaignID] = append(out[campaignID], d)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, inChunks(done, func(args []any) error {
+		_, err := tx.ExecContext(ctx, "DELETE FROM fallback_due WHERE message_id IN ("+placeholders(len(args))+")", args...)
+		return err
+	})
+}
+
+// walkTimeouts reads a campaign's messages past its cursor, in id order,
+// adding to dues those whose wait for a delivery is over without one, and
+// moves the cursor past every message judged. It stops at the first
+// message not sent yet, or still within its wait, or once room messages
+// were added; it returns how many it added.
+func walkTimeouts(ctx context.Context, tx *sql.Tx, c *fallbackCampaign, now time.Time, dues map[int64][]fallbackDue, room int) (int, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT m.id, m.row, m.phone, m.state, m.sent_code, m.delivered_code, m.read_at, m.submitted_at,
+			EXISTS (SELECT 1 FROM fallbacks f WHERE f.message_id = m.id)
+		FROM messages m NOT INDEXED WHERE m.id > ? AND m.id <= ? AND m.campaign_id = ? ORDER BY m.id LIMIT ?`,
+		max(c.through, c.first-1), c.last, c.id, fallbackWalk)
 	if err != nil {
 		return 0, err
 	}
-	type due struct {
-		id, row int64
-		phone   string
-		reason  string
+	added := 0
+	through := c.through
+	queued := map[int64]bool{}
+	for _, d := range dues[c.id] {
+		queued[d.id] = true
 	}
-	var dues []due
 	for rows.Next() {
-		var d due
+		var d fallbackDue
 		var m fallback.Message
 		var read, submitted int64
-		if err := rows.Scan(&d.id, &d.row, &d.phone, &m.State, &m.SentCode, &m.DeliveredCode, &read, &submitted); err != nil {
+		var fell bool
+		if err := rows.Scan(&d.id, &d.row, &d.phone, &m.State, &m.SentCode, &m.DeliveredCode, &read, &submitted, &fell); err != nil {
 			rows.Close()
 			return 0, err
 		}
 		m.Read, m.SubmittedAt = read != 0, fromMS(submitted)
-		reason, ok := fallback.Decide(m, set.Wait, now)
-		if !ok {
-			continue
+		if m.State == "queued" || m.State == "submitting" || added >= room {
+			break
 		}
-		d.reason = reason
-		dues = append(dues, d)
+		reason, ok := fallback.Decide(m, c.settings.Wait, now)
+		waiting := m.State == "accepted" && m.DeliveredCode == 0 && !m.Read && (m.SentCode == 0 || m.SentCode == 2) && !ok
+		if waiting {
+			break
+		}
+		if ok && !fell && !queued[d.id] {
+			d.reason = reason
+			dues[c.id] = append(dues[c.id], d)
+			added++
+		}
+		through = d.id
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
+	if through != c.through {
+		_, err = tx.ExecContext(ctx, "UPDATE campaigns SET fallback_through = ? WHERE id = ?", through, c.id)
+	}
+	return added, err
+}
+
+// queueFallbacks records each due message's fallback and queues its SMS
+// in the campaign's companion, inside the sweep's transaction. A message
+// that fell back already (a repeated status) is skipped.
+func queueFallbacks(ctx context.Context, tx *sql.Tx, c *fallbackCampaign, dues []fallbackDue, now time.Time) (int, error) {
 	if len(dues) == 0 {
 		return 0, nil
 	}
-	if companion == 0 {
-		if companion, err = newCompanion(ctx, tx, id, name, subAccount, listID, set.Text, now); err != nil {
+	var err error
+	if c.companion == 0 {
+		if c.companion, err = newCompanion(ctx, tx, c.id, c.name, c.subAccount, c.listID, c.settings.Text, now); err != nil {
 			return 0, err
 		}
 	}
+	exists, err := tx.PrepareContext(ctx, "SELECT count(*) FROM fallbacks WHERE message_id = ?")
+	if err != nil {
+		return 0, err
+	}
+	defer exists.Close()
 	msg, err := tx.PrepareContext(ctx, `INSERT INTO messages (campaign_id, row, phone, state, carrier)
 		VALUES (?, ?, ?, CASE WHEN EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = ?) THEN 'suppressed' ELSE 'queued' END,
 			coalesce((SELECT carrier FROM recipients WHERE list_id = ? AND row = ?), ''))
@@ -184,13 +292,21 @@ func sweepCampaign(ctx context.Context, tx *sql.Tx, id int64, name, subAccount s
 	states := map[string]int64{}
 	reasons := map[string]int64{}
 	var firstID, lastID int64
+	n := 0
 	for _, d := range dues {
-		var smsID int64
-		var state string
-		if err := msg.QueryRowContext(ctx, companion, d.row, d.phone, d.phone, listID, d.row).Scan(&smsID, &state); err != nil {
+		var had int
+		if err := exists.QueryRowContext(ctx, d.id).Scan(&had); err != nil {
 			return 0, err
 		}
-		if _, err := link.ExecContext(ctx, d.id, id, smsID, d.reason, toMS(now)); err != nil {
+		if had > 0 {
+			continue
+		}
+		var smsID int64
+		var state string
+		if err := msg.QueryRowContext(ctx, c.companion, d.row, d.phone, d.phone, c.listID, d.row).Scan(&smsID, &state); err != nil {
+			return 0, err
+		}
+		if _, err := link.ExecContext(ctx, d.id, c.id, smsID, d.reason, toMS(now)); err != nil {
 			return 0, err
 		}
 		if firstID == 0 {
@@ -199,17 +315,21 @@ func sweepCampaign(ctx context.Context, tx *sql.Tx, id int64, name, subAccount s
 		lastID = smsID
 		states[state]++
 		reasons[d.reason]++
+		n++
 	}
-	for st, n := range states {
-		if err := bump(ctx, tx, companion, "", st, n); err != nil {
+	if n == 0 {
+		return 0, nil
+	}
+	for st, k := range states {
+		if err := bump(ctx, tx, c.companion, "", st, k); err != nil {
 			return 0, err
 		}
 	}
-	if err := bump(ctx, tx, id, "", report.KeyFallbacks, int64(len(dues))); err != nil {
+	if err := bump(ctx, tx, c.id, "", report.KeyFallbacks, int64(n)); err != nil {
 		return 0, err
 	}
-	for r, n := range reasons {
-		if err := bump(ctx, tx, id, "", report.FallbackReasonKey(r), n); err != nil {
+	for r, k := range reasons {
+		if err := bump(ctx, tx, c.id, "", report.FallbackReasonKey(r), k); err != nil {
 			return 0, err
 		}
 	}
@@ -218,8 +338,8 @@ func sweepCampaign(ctx context.Context, tx *sql.Tx, id int64, name, subAccount s
 	_, err = tx.ExecContext(ctx, `UPDATE campaigns SET last_message_id = ?,
 		first_message_id = CASE WHEN first_message_id = 0 THEN ? ELSE first_message_id END,
 		state = 'running', started_at = CASE WHEN started_at = 0 THEN ? ELSE started_at END, finished_at = 0, updated_at = ?
-		WHERE id = ?`, lastID, firstID, toMS(now), toMS(now), companion)
-	return len(dues), err
+		WHERE id = ?`, lastID, firstID, toMS(now), toMS(now), c.companion)
+	return n, err
 }
 
 // newCompanion makes the hidden SMS campaign that sends a WhatsApp

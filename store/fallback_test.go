@@ -172,3 +172,120 @@ func TestSweepFallbacksLimitAndNoSettings(t *testing.T) {
 		t.Errorf("campaign without fallback has %d fallbacks (%v), want 0", len(got), err)
 	}
 }
+
+// TestFallbackTriggerMatchesCodes checks the trigger that queues a
+// message when its status is applied against fallback.Codes, the one
+// table: every documented code, sent and delivered, queues exactly when
+// the table says WhatsApp cannot reach the number.
+func TestFallbackTriggerMatchesCodes(t *testing.T) {
+	codes := []int{2, 4, 101, 102, 103, 104, 105, 201, 202, 203, 204, 205, 207, 209, 210, 213, 214, 215, 301, 401}
+	s := openTestStore(t)
+	sd := seedCampaign(t, s, 2*len(codes), campaign.WhatsApp, true)
+	if _, err := s.w.Exec("UPDATE campaigns SET fallback = ? WHERE id = ?", fallback.Settings{Text: "Oi", Wait: time.Hour}.Encode(), sd.campaignID); err != nil {
+		t.Fatal(err)
+	}
+	for i, code := range codes {
+		for phase, col := range []string{"sent_code", "delivered_code"} {
+			id := sd.msgIDs[2*i+phase]
+			if _, err := s.w.Exec("UPDATE messages SET "+col+" = ? WHERE id = ?", code, id); err != nil {
+				t.Fatal(err)
+			}
+			var queued int
+			if err := s.r.QueryRow("SELECT count(*) FROM fallback_due WHERE message_id = ?", id).Scan(&queued); err != nil {
+				t.Fatal(err)
+			}
+			if want := fallback.IsUnreachable(code, phase == 1); (queued == 1) != want {
+				t.Errorf("%s %d queued %v, want %v (fallback.Codes)", col, code, queued == 1, want)
+			}
+		}
+	}
+}
+
+// TestFallbackWaitsForPausedAndDropsCancelled: a paused campaign's
+// unreachable recipients fall back once it runs again; a cancelled
+// campaign's never do.
+func TestFallbackWaitsForPausedAndDropsCancelled(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	paused := seedCampaign(t, s, 1, campaign.WhatsApp, true)
+	cancelled := seedCampaign(t, s, 1, campaign.WhatsApp, true)
+	set := fallback.Settings{Text: "Oi", Wait: 6 * time.Hour}
+	for _, sd := range []seeded{paused, cancelled} {
+		if _, err := s.w.Exec("UPDATE campaigns SET fallback = ? WHERE id = ?", set.Encode(), sd.campaignID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	appendEvents(t, s, waStatus(t, paused, 0, 210, 0), waStatus(t, cancelled, 0, 210, 0))
+	applyAll(t, s, tAccept.Add(time.Minute))
+	if _, err := s.w.Exec("UPDATE campaigns SET state = 'paused' WHERE id = ?", paused.campaignID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.w.Exec("UPDATE campaigns SET state = 'cancelled' WHERE id = ?", cancelled.campaignID); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.SweepFallbacks(ctx, tAccept.Add(2*time.Minute), 100); err != nil || n != 0 {
+		t.Fatalf("sweep while paused and cancelled = %d %v, want 0", n, err)
+	}
+	if _, err := s.w.Exec("UPDATE campaigns SET state = 'running' WHERE id = ?", paused.campaignID); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.SweepFallbacks(ctx, tAccept.Add(3*time.Minute), 100)
+	if err != nil || n != 1 {
+		t.Fatalf("sweep after the resume = %d %v, want 1 (the paused campaign's)", n, err)
+	}
+	got, err := s.Fallbacks(ctx, []int64{paused.msgIDs[0], cancelled.msgIDs[0]})
+	if err != nil || len(got) != 1 || got[paused.msgIDs[0]].Reason != "code-210" {
+		t.Errorf("fallbacks = %v %v, want only the paused campaign's, for 210", got, err)
+	}
+}
+
+// BenchmarkSweepFallbacks measures a sweep of a 30,000-recipient
+// WhatsApp campaign: with nothing due (every message waiting for its
+// status: the walk stops at the first) and after statuses put 9,000 in
+// the queue (drained 5,000 a sweep, as the Sweeper does).
+func BenchmarkSweepFallbacks(b *testing.B) {
+	ctx := context.Background()
+	s := openTestStore(b)
+	const n = 30_000
+	sd := seedCampaign(b, s, n, campaign.WhatsApp, true)
+	if _, err := s.w.Exec("UPDATE campaigns SET fallback = ? WHERE id = ?", fallback.Settings{Text: "Oi {{nome}}", Wait: 24 * time.Hour}.Encode(), sd.campaignID); err != nil {
+		b.Fatal(err)
+	}
+	at := tAccept.Add(time.Hour)
+	b.Run("nothing due", func(b *testing.B) {
+		for b.Loop() {
+			if got, err := s.SweepFallbacks(ctx, at, 5000); err != nil || got != 0 {
+				b.Fatalf("sweep = %d %v, want 0", got, err)
+			}
+		}
+	})
+	b.Run("9000 due", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			if _, err := s.w.Exec("DELETE FROM fallbacks"); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.w.Exec("UPDATE messages SET sent_code = 0 WHERE campaign_id = ?", sd.campaignID); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.w.Exec("UPDATE messages SET sent_code = 202 WHERE campaign_id = ? AND id % 10 < 3", sd.campaignID); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			total := 0
+			for {
+				got, err := s.SweepFallbacks(ctx, at, 5000)
+				if err != nil {
+					b.Fatal(err)
+				}
+				total += got
+				if got < 5000 {
+					break
+				}
+			}
+			if total != 9_000 {
+				b.Fatalf("swept %d, want 9000", total)
+			}
+		}
+	})
+}

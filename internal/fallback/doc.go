@@ -10,18 +10,24 @@
 // Decide is that judgement, pure.
 //
 // Contract — once, exactly once across crashes:
-//   - The SMS is never created from memory. The Sweeper calls
-//     Store.SweepFallbacks, which in one write transaction finds the
-//     WhatsApp messages Decide sends back, records each in a table whose
-//     key is the WhatsApp message (so a message can fall back only once,
-//     whatever crashes or repeats), and queues its SMS in the campaign's
-//     hidden SMS companion in the same transaction. The dispatcher sends
+//   - The SMS is never created from memory. A status in Codes queues its
+//     message durably in the transaction that applies it (a trigger in
+//     the store, checked against Codes by a test). The Sweeper calls
+//     Store.SweepFallbacks, which in one write transaction drains that
+//     queue and walks each campaign's messages past a cursor for the
+//     waits that ran out, judges them with Decide, records each that
+//     falls back in a table whose key is the WhatsApp message (so a
+//     message can fall back only once, whatever crashes or repeats), and
+//     queues its SMS in the campaign's hidden SMS companion in the same
+//     transaction. The dispatcher sends
 //     the companion like any campaign (claimed before it goes out,
 //     reconciled after an unclear answer), so each SMS goes once.
 //   - The decision uses only stored columns; a sweep after a crash finds
 //     what the one before did not commit and nothing it did.
 //   - Numbers on the suppression list are queued as suppressed, never
-//     sent; opted-out and blocked statuses (203, 204) never fall back.
+//     sent; opted-out and blocked statuses (203, 204) never fall back. A
+//     paused campaign's fallbacks wait for it to resume; a cancelled
+//     one's are dropped.
 //
 // The report counts the fallbacks on the WhatsApp campaign
 // (report.KeyFallbacks, report.FallbackReasonKey) and reads the SMS
