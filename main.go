@@ -33,6 +33,7 @@ import (
 	"arauto/internal/dispatch/wavysender"
 	"arauto/internal/door"
 	"arauto/internal/events"
+	"arauto/internal/fallback"
 	"arauto/internal/frequency"
 	"arauto/internal/outhook"
 	"arauto/internal/provider"
@@ -205,6 +206,9 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 			worker.Wake()
 			hub.Publish(fmt.Sprintf("campaign:%d", id), events.Event{Name: "report"})
 		}}
+	// WhatsApp recipients WhatsApp cannot reach get their campaign's SMS
+	// fallback, queued by the sweeper in the companion the worker sends.
+	fallbacks := &fallback.Sweeper{Store: st, Wake: worker.Wake, Log: log.With("component", "fallback")}
 	applier := delivery.NewApplier(st, delivery.Options{
 		Log: log.With("component", "applier"),
 		// Open report pages listen on "campaign:<id>" for fresh numbers.
@@ -213,6 +217,7 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 				hub.Publish(fmt.Sprintf("campaign:%d", id), events.Event{Name: "report"})
 			}
 			guard.Notify(ids)
+			fallbacks.Kick()
 		},
 	})
 	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker, Hub: hub, Provider: clients,
@@ -282,6 +287,7 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	guardCtx, stopGuard := context.WithCancel(context.Background())
 	defer stopGuard()
 	go guard.Run(guardCtx)
+	go fallbacks.Run(guardCtx)
 	// Test sends left without a clear answer are settled like the
 	// dispatcher's: looked up, and sent again only if Wavy lacks them.
 	go testSends.Run(guardCtx, cfg.ReconcileAfter)

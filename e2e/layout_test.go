@@ -18,6 +18,7 @@ import (
 	"arauto/internal/billing"
 	"arauto/internal/campaign"
 	"arauto/internal/contact"
+	"arauto/internal/fallback"
 	"arauto/internal/message"
 	"arauto/internal/outhook"
 	"arauto/internal/recipient"
@@ -134,6 +135,9 @@ func seedLayout(t *testing.T, dir string) seededPages {
 		t.Fatal(err)
 	}
 	p.whatsApp = wa.ID
+	if err := st.SetCampaignFallback(ctx, wa.ID, fallback.Settings{Text: "Oi {{nome}}, " + longName, Wait: 12 * time.Hour}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	lib := &walibrary.Template{Namespace: strings.ToLower(longName) + "_ns", ElementName: strings.ToLower(longName), LanguageCode: "pt_BR",
 		HeaderKind: "text", HeaderText: "Pedido {{1}}", HeaderParams: []string{"pedido"}, BodyText: "Olá {{1}}, sua oferta de {{2}} chegou!",
 		BodyParams: []string{"nome", "valor"}, FooterText: "Loja Arauto", Status: walibrary.Paused,
@@ -248,6 +252,9 @@ func mainPages(p seededPages) []struct{ name, path string } {
 		{"campaign-review", fmt.Sprintf("/campaigns/%d/review", p.longCampaign)},
 		{"campaign-duplicate", fmt.Sprintf("/campaigns/%d/duplicate", p.longCampaign)},
 		{"whatsapp-message", fmt.Sprintf("/campaigns/%d/message", p.whatsApp)},
+		{"whatsapp-campaign", fmt.Sprintf("/campaigns/%d", p.whatsApp)},
+		{"whatsapp-fallback", fmt.Sprintf("/campaigns/%d/fallback", p.whatsApp)},
+		{"whatsapp-review", fmt.Sprintf("/campaigns/%d/review", p.whatsApp)},
 		{"campaign-no-credit", fmt.Sprintf("/campaigns/%d", p.noCredit)},
 		{"campaign-breaker", fmt.Sprintf("/campaigns/%d", p.breaker)},
 		{"report", fmt.Sprintf("/campaigns/%d/report", p.campaign)},

@@ -369,6 +369,9 @@ func (s *Store) CampaignCounters(ctx context.Context, id int64) (map[string]int6
 	if !found {
 		return nil, fmt.Errorf("store: counters of campaign %d: %w", id, ErrNotFound)
 	}
+	if err := s.fallbackCounters(ctx, id, counts); err != nil {
+		return nil, err
+	}
 	return counts, nil
 }
 

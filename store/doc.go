@@ -77,4 +77,15 @@
 //     and local-time claims read the outbox, and an erasure removes a
 //     number everywhere in one transaction (the compressed raw events
 //     included) keeping only its keyed hash; audit_privacy is append-only.
+//   - The WhatsApp -> SMS fallback (fallback.go, migrations 0174, 0178):
+//     a campaign's fallback settings as JSON; a trigger queues a message in
+//     fallback_due when a status of fallback.Codes is applied to it;
+//     SweepFallbacks, in one write transaction, drains that queue and
+//     walks each campaign past its fallback_through cursor for the waits
+//     that ran out (reading only what is due), judges with fallback.Decide, writes
+//     one fallbacks row per WhatsApp message (its primary key: once, ever)
+//     and the SMS in a hidden companion campaign (api_stream = 1,
+//     fallback_of the WhatsApp campaign, same list), with the counters.
+//     The companion's counters are read beside the campaign's under
+//     report.FallbackPrefix (CampaignCounters, FigureCounters).
 package store

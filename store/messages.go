@@ -486,7 +486,10 @@ func (s *Store) CampaignCounts(ctx context.Context, campaignID int64) (map[strin
 func (s *Store) FigureCounters(ctx context.Context, campaignID int64) (map[string]int64, error) {
 	m, err := s.countsWhere(ctx, `(instr(state, ':') = 0
 		OR (state >= 'r:' AND state < 'r;') OR (state >= 'code:' AND state < 'code;') OR (state >= 'refused:' AND state < 'refused;')
-		OR (state >= 'cap:' AND state < 'cap;'))`, campaignID)
+		OR (state >= 'cap:' AND state < 'cap;') OR (state >= 'fb:' AND state < 'fb;'))`, campaignID)
+	if err == nil {
+		err = s.fallbackCounters(ctx, campaignID, m)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("store: figure counters of campaign %d: %w", campaignID, err)
 	}

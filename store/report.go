@@ -49,6 +49,9 @@ type MessageFilter struct {
 	// Number keeps the numbers a search for a number finds: ending with
 	// its digits, or starting with them for an area prefix.
 	Number recipient.NumberSearch
+	// WithFallback fills each row's Fallback (a WhatsApp campaign's SMS
+	// fallback), one query per span read.
+	WithFallback bool
 }
 
 // MessageRow is one recipient's result.
@@ -59,6 +62,9 @@ type MessageRow struct {
 	// SubmittedAt is when the provider accepted the message.
 	SubmittedAt time.Time
 	Error       string
+	// Fallback is the SMS the recipient got instead, when asked for
+	// (MessageFilter.WithFallback) and sent.
+	Fallback *FallbackResult
 }
 
 // MessagePage is one page of a campaign's messages, in outbox order.
@@ -335,7 +341,10 @@ func (s *Store) readSpan(ctx context.Context, f MessageFilter, id, listID, lo, h
 		}
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil || !f.WithFallback || len(out) == 0 {
+		return out, err
+	}
+	return out, s.attachFallbacks(ctx, out)
 }
 
 // readWholeSpan reads every message of the campaign with ids in [lo, hi]

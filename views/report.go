@@ -36,8 +36,11 @@ type ReportData struct {
 type ReportTable struct {
 	// Columns are the list's field names.
 	Columns []string
-	Rows    []ReportRow
-	Filter  ReportFilter
+	// Fallback shows the fallback SMS column (a WhatsApp campaign with
+	// an SMS fallback).
+	Fallback bool
+	Rows     []ReportRow
+	Filter   ReportFilter
 	// Outcomes are the outcome filters offered.
 	Outcomes         []string
 	HasPrev, HasNext bool
@@ -86,6 +89,16 @@ type ReportRow struct {
 	// Cap is the frequency rule that kept the recipient from the campaign
 	// (nil when none did).
 	Cap *frequency.Rule
+	// Fallback is the SMS the recipient got instead (nil when none).
+	Fallback *FallbackCell
+}
+
+// FallbackCell is a recipient's fallback SMS in the results table: its
+// outcome (as a row's), code and why it was sent.
+type FallbackCell struct {
+	Outcome string
+	Code    int
+	Reason  string
 }
 
 // Code is the status code that explains the row: the delivery code when

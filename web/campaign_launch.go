@@ -85,7 +85,11 @@ func (s *Server) campaignReviewPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, fiber.StatusOK, views.CampaignReviewPage(s.preflightView(c, r, f)))
+	d := s.preflightView(c, r, f)
+	if err := s.fallbackPreflight(c, &d); err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, views.CampaignReviewPage(d))
 }
 
 // launchCampaign runs the pre-flight check again and, when nothing blocks,
@@ -94,6 +98,9 @@ func (s *Server) campaignReviewPage(c *fiber.Ctx) error {
 func (s *Server) launchCampaign(c *fiber.Ctx) error {
 	cp, err := s.campaignByParam(c)
 	if err != nil {
+		return err
+	}
+	if blocked, err := s.fallbackBlocksLaunch(c, cp); blocked || err != nil {
 		return err
 	}
 	r, f, err := s.campaigns.Launch(c.UserContext(), cp)

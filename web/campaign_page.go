@@ -55,6 +55,11 @@ func (s *Server) campaignView(c *fiber.Ctx, cp *campaign.Campaign) (views.Campai
 		slices.SortStableFunc(missing, func(a, b string) int { return sectionOrder(a) - sectionOrder(b) })
 	}
 	d.Missing = missing
+	if cp.Channel == campaign.WhatsApp {
+		if d.Fallback, err = s.store.CampaignFallback(ctx, cp.ID); err != nil {
+			return d, err
+		}
+	}
 	if strings.TrimSpace(cp.Message) != "" && d.List != nil && cp.Channel == campaign.SMS {
 		if p, bad := message.BodyProblem(cp.Message, d.List.Columns, true); bad {
 			d.MessageProblem = tr(c, p.Key, p.Args...)

@@ -36,6 +36,8 @@ type exportJob struct {
 	// channel and bill price each row's billed segments, as the pages do.
 	channel string
 	bill    billing.Settings
+	// fallback adds the fallback SMS columns (a WhatsApp campaign with one).
+	fallback bool
 }
 
 func (s *Server) exportJob(c *fiber.Ctx) (exportJob, error) {
@@ -69,6 +71,10 @@ func (s *Server) exportJob(c *fiber.Ctx) (exportJob, error) {
 			j.columns = l.Columns
 		}
 	}
+	if j.fallback, err = s.exportsFallback(ctx, cp); err != nil {
+		return exportJob{}, err
+	}
+	j.filter.WithFallback = j.fallback
 	return j, nil
 }
 
@@ -78,9 +84,13 @@ func (j exportJob) header() []string {
 	h := []string{t("report.col.phone")}
 	h = append(h, j.columns...)
 	zone := j.zone
-	return append(h, t("report.col.outcome"), t("report.col.code"), t("report.col.code_name"), t("report.col.code_meaning"),
+	h = append(h, t("report.col.outcome"), t("report.col.code"), t("report.col.code_name"), t("report.col.code_meaning"),
 		t("report.carrier"), t("report.col.submitted_at", zone), t("report.col.sent_at_zone", zone),
 		t("report.col.delivered_at_zone", zone), t("report.col.read_at", zone), t("figures.billed"), t("figures.cost_col"))
+	if j.fallback {
+		h = fallbackHeader(h, t, zone)
+	}
+	return h
 }
 
 // record is one message's row: every text cell neutralised against
@@ -123,8 +133,12 @@ func (j exportJob) record(m store.MessageRow) []string {
 		}
 		out = append(out, neutralizeCell(v))
 	}
-	return append(out, i18n.T(j.lang, "report.outcome."+m.Outcome()), codeText, name, neutralizeCell(meaning),
+	out = append(out, i18n.T(j.lang, "report.outcome."+m.Outcome()), codeText, name, neutralizeCell(meaning),
 		neutralizeCell(m.Carrier), ts(m.SubmittedAt), ts(m.CarrierAt()), ts(m.HandsetAt()), ts(m.ReadAt), strconv.FormatInt(billed, 10), cost)
+	if j.fallback {
+		out = j.fallbackRecord(out, m, ts)
+	}
+	return out
 }
 
 func (s *Server) exportHeaders(c *fiber.Ctx, j exportJob, ext, mime string) {

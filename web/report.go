@@ -155,6 +155,9 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 			d.Table.Rows[i].Cap = &rule
 		}
 	}
+	if err := s.fallbackColumn(ctx, cp, page.Rows, &d.Table); err != nil {
+		return err
+	}
 	return s.render(c, fiber.StatusOK, views.ReportPage(d))
 }
 

@@ -182,6 +182,9 @@ func (s *Server) routes() {
 		{"POST", "/campaigns/:id/message", user.Marketer, s.saveCampaignMessage},
 		{"POST", "/campaigns/:id/whatsapp/preview", user.Marketer, s.previewWhatsApp},
 		{"POST", "/campaigns/:id/whatsapp/library", user.Marketer, s.useLibraryTemplate},
+		// A WhatsApp campaign's SMS fallback (fallback.go).
+		{"GET", "/campaigns/:id/fallback", user.Marketer, s.campaignFallbackPage},
+		{"POST", "/campaigns/:id/fallback", user.Marketer, s.saveCampaignFallback},
 		{"POST", mediaUploadPath, user.Marketer, s.uploadWhatsAppMedia},
 		{"GET", "/campaigns/:id/schedule", user.Marketer, s.campaignSchedulePage},
 		{"POST", "/campaigns/:id/schedule", user.Marketer, s.saveCampaignSchedule},

@@ -57,6 +57,61 @@ type Figures struct {
 	// Reasons say why messages were not delivered: the provider's status
 	// codes and the refusals here, most frequent first.
 	Reasons []Reason
+	// Fallback are the SMS of a WhatsApp campaign's recipients WhatsApp
+	// could not reach (internal/fallback); zero without any.
+	Fallback FallbackFigures
+}
+
+// FallbackFigures are a WhatsApp campaign's fallback SMS: how many
+// recipients fell back (FellBack, and by reason), and what became of
+// their SMS, defined as for the campaign's own messages (Summarize over
+// the SMS companion's counters).
+type FallbackFigures struct {
+	FellBack int64
+	// ByReason counts the fallbacks by reason (a status code "code-210",
+	// or "timeout").
+	ByReason map[string]int64
+	// Submitted, Sent, Delivered, Failed and Waiting are the SMS's, as
+	// Figures defines them; BilledSegments what they are billed.
+	Submitted, Sent, Delivered, Failed, Waiting, Suppressed int64
+	BilledSegments                                          int64
+}
+
+// DeliveredShare is the fallback SMS delivered, over those submitted.
+func (f FallbackFigures) DeliveredShare() Share {
+	return Share{N: f.Delivered, Of: f.Submitted, Base: OfSubmitted}
+}
+
+// ReachedAny counts the recipients delivered on either channel: the
+// WhatsApp deliveries plus the fallback SMS delivered (a recipient falls
+// back only when WhatsApp did not deliver).
+func (f Figures) ReachedAny() int64 { return f.Delivered + f.Fallback.Delivered }
+
+// fallbackFigures reads the fallback counters: the WhatsApp campaign's
+// own (KeyFallbacks, by reason) and the companion's under FallbackPrefix,
+// summarised by the same definitions as a campaign's.
+func fallbackFigures(counts map[string]int64) FallbackFigures {
+	fb := FallbackFigures{FellBack: max(counts[KeyFallbacks], 0)}
+	companion := map[string]int64{}
+	for k, n := range counts {
+		switch {
+		case strings.HasPrefix(k, prefixFallbackWhy):
+			if fb.ByReason == nil {
+				fb.ByReason = map[string]int64{}
+			}
+			fb.ByReason[k[len(prefixFallbackWhy):]] = n
+		case k == KeyFallbacks:
+		case strings.HasPrefix(k, FallbackPrefix):
+			companion[k[len(FallbackPrefix):]] = n
+		}
+	}
+	if len(companion) == 0 {
+		return fb
+	}
+	sms := Summarize(companion, 0)
+	fb.Submitted, fb.Sent, fb.Delivered, fb.Failed = sms.Submitted, sms.Sent, sms.Delivered, sms.Failed
+	fb.Waiting, fb.Suppressed, fb.BilledSegments = sms.Waiting, sms.Suppressed, sms.BilledSegments
+	return fb
 }
 
 // Bases of the Shares, named for translation (figures.of.<base>).
@@ -142,6 +197,9 @@ func Summarize(counts map[string]int64, estimatedSegments int64) Figures {
 	f.Unknown = c(KeyUnknown) + c(StateUnknown)
 	f.Awaiting = max(f.Submitted-c(KeyStatus)-c(KeyUnknown), 0)
 	f.BilledSegments = c(KeyBilled)
+	if _, ok := counts[KeyFallbacks]; ok {
+		f.Fallback = fallbackFigures(counts)
+	}
 
 	// Refusals counted before they were counted by kind are "other".
 	if rest := f.Refused - refusedCounted; rest > 0 {
@@ -190,6 +248,7 @@ func (f Figures) Add(g Figures) Figures {
 	f.Unknown += g.Unknown
 	f.BilledSegments += g.BilledSegments
 	f.EstimatedSegments += g.EstimatedSegments
+	f.Fallback = f.Fallback.add(g.Fallback)
 	f.Reasons = nil
 	return f
 }
@@ -239,4 +298,18 @@ func (f Figures) ExpiredShare() Share {
 // the recipients.
 func (f Figures) SuppressedShare() Share {
 	return Share{N: f.Suppressed, Of: f.Recipients, Base: OfRecipients}
+}
+
+// add sums two campaigns' fallback figures; ByReason is left out.
+func (f FallbackFigures) add(g FallbackFigures) FallbackFigures {
+	f.FellBack += g.FellBack
+	f.Submitted += g.Submitted
+	f.Sent += g.Sent
+	f.Delivered += g.Delivered
+	f.Failed += g.Failed
+	f.Waiting += g.Waiting
+	f.Suppressed += g.Suppressed
+	f.BilledSegments += g.BilledSegments
+	f.ByReason = nil
+	return f
 }

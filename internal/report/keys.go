@@ -165,3 +165,19 @@ func bucketLow(i int) time.Duration {
 	}
 	return time.Duration(math.Round(float64(latencyBase) * math.Exp2(float64(i-1)/latencyPerDouble)))
 }
+
+// Counter keys of the WhatsApp -> SMS fallback (internal/fallback). The
+// WhatsApp campaign counts its fallbacks (KeyFallbacks, and by reason);
+// its hidden SMS companion's own counters are read beside them under
+// FallbackPrefix ("fb:accepted", "fb:r:delivered", ...).
+const (
+	// KeyFallbacks counts the recipients whose SMS fallback was queued.
+	KeyFallbacks = "fb:created"
+	// FallbackPrefix starts the companion's counters.
+	FallbackPrefix    = "fb:"
+	prefixFallbackWhy = "fb:why:"
+)
+
+// FallbackReasonKey counts the fallbacks of one reason (a status code,
+// "code-210", or "timeout").
+func FallbackReasonKey(reason string) string { return prefixFallbackWhy + reason }

@@ -53,6 +53,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	seed := fs.Int64("seed", 0, "seed of the simulated outcomes")
 	delayScale := fs.Float64("delay-scale", 1, "multiplier of the realistic delays (0: immediate)")
 	replyRate := fs.Float64("reply-rate", DefaultReplyRate, "share of reached recipients who reply (negative: none)")
+	waUnreachable := fs.Float64("whatsapp-unreachable", 0, "share of numbers without WhatsApp: WhatsApp messages to them fail with 202, SMS reach them")
 	rateLimit := fs.Float64("rate-limit", DefaultRateLimit, "API requests per second per IP before 429 (negative: unlimited)")
 	openSessions := fs.Bool("whatsapp-open-sessions", false, "treat every WhatsApp recipient as having an open session")
 	latency := fs.Duration("latency", 0, "fault injection: delay before every API answer")
@@ -119,7 +120,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		Username: *username, Token: *token, Seed: *seed,
 		StatusURL: *statusURL, MOURL: *moURL, WhatsAppURL: *waURL,
 		DelayScale: *delayScale, ReplyRate: *replyRate, RateLimit: *rateLimit,
-		WhatsAppOpenSessions: *openSessions, Logger: logger,
+		WhatsAppOpenSessions: *openSessions, WhatsAppUnreachable: *waUnreachable, Logger: logger,
 		Faults: Faults{Latency: *latency, AcceptThen500Rate: *acceptThen500, Status503Rate: *status503,
 			SMPPDropRate: *smppDrop, SMPPRespDelay: *smppDelay, SMPPThrottleRate: *smppThrottle},
 		SMPPRate:       *smppRate,

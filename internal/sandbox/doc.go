@@ -26,6 +26,9 @@
 //     with status 204. Free-form WhatsApp messages fail with 210
 //     INVALID_SESSION unless the recipient opened a session by replying in
 //     the last 24 hours (or Options.WhatsAppOpenSessions is set).
+//     Options.WhatsAppUnreachable (--whatsapp-unreachable) makes a share of
+//     numbers, chosen by a hash of the number, users without WhatsApp: 202
+//     on every WhatsApp send, SMS as usual (for the SMS fallback).
 //     expiresDate and scheduledDate are read in the request's timeZone,
 //     or in the account's zone (America/Sao_Paulo) without one.
 //   - Every documented status code, and every WhatsApp reply type

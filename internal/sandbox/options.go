@@ -62,6 +62,13 @@ type Options struct {
 	// Outcomes is the weighted mix of message fates. All-zero means
 	// DefaultOutcomes.
 	Outcomes Outcomes
+	// WhatsAppUnreachable is the share of numbers that do not use
+	// WhatsApp: every WhatsApp message to one of them fails with 202
+	// (INVALID_DESTINATION_NUMBER, "contato de WhatsApp inválido"), while
+	// SMS reach them as usual. Chosen by a hash of the number alone, so a
+	// number is unreachable on every send. 0 means none beyond the ordinary
+	// draw of fates.
+	WhatsAppUnreachable float64
 	// ReplyRate is the share of reached recipients who answer with an MO
 	// (some of them the opt-out word SAIR). 0 means DefaultReplyRate; a
 	// negative value disables replies.

@@ -199,7 +199,7 @@ func (s *Sandbox) planWhatsApp(dest string, valid, group bool, corrID string) pl
 	rs := s.streamFor(corrID, dest, 0x5741)
 	var p plan
 	f := pickFate(&s.cum, rs.float())
-	if !group && (!valid || classifyNumber(dest) == kindInvalid || classifyNumber(dest) == kindLandlineBR) {
+	if !group && (!valid || classifyNumber(dest) == kindInvalid || classifyNumber(dest) == kindLandlineBR || s.notOnWhatsApp(dest)) {
 		f = fateInvalidDestination
 	}
 	switch f {
@@ -263,3 +263,11 @@ func pickPhrase(u float64) uint8 {
 
 func sq(x float64) float64   { return x * x }
 func cube(x float64) float64 { return x * x * x }
+
+// notOnWhatsApp reports whether a number is one of the share
+// Options.WhatsAppUnreachable of numbers without WhatsApp: a hash of the
+// number alone, so the answer is the same on every send.
+func (s *Sandbox) notOnWhatsApp(dest string) bool {
+	r := s.opts.WhatsAppUnreachable
+	return r > 0 && float64(mix64(fnv64(0x77a, dest))>>11)/(1<<53) < r
+}

@@ -1,0 +1,24 @@
+// Package abtest is the arithmetic of an A/B test: which recipients test
+// which variant, which variant won, and whether a difference between two
+// variants is likely to be real.
+//
+// It is pure (no I/O, no clock) and complete on its own, but NOT yet
+// wired to campaigns: there is no A/B editor, no test phase in the
+// dispatcher, no winner scheduler and no report section using it. What it
+// promises:
+//
+//   - Split assigns a test share of a list (MinShare..MaxShare percent) to
+//     2..4 variants, evenly (sizes differ by at most one) and at random,
+//     reproducibly: the same seed (one per campaign) and rows give the
+//     same assignment, whatever their order.
+//   - ZTest is the pooled two-proportion z-test, two-sided; Confidence
+//     reads its p-value in plain words (Likely99, Likely95, Inconclusive).
+//     Zero denominators, or rates of 0% or 100% on both sides, are
+//     inconclusive, never a division by zero.
+//   - Winner picks the variant with the best rate under a Criterion; ties
+//     go to the larger base (more evidence), then to the first variant;
+//     a variant without any base never wins over one with a base.
+//   - Criteria are values, not a closed enum: Delivery and Reply exist; a
+//     click criterion is one more Criterion over Stats.Clicked once click
+//     tracking counts clicks per message.
+package abtest
