@@ -16,3 +16,11 @@ func (s *Store) ExecForTest(ctx context.Context, q string, args ...any) error {
 func (s *Store) QueryRowForTest(ctx context.Context, q string, args ...any) *sql.Row {
 	return s.r.QueryRowContext(ctx, q, args...)
 }
+
+// CountInPartsForTest makes every count that reads the whole book split
+// into parts, however small the book, until the test ends.
+func CountInPartsForTest(t interface{ Cleanup(func()) }, parts int) {
+	oldParts, oldMin := countParts, minRowsPerPart
+	countParts, minRowsPerPart = parts, 1
+	t.Cleanup(func() { countParts, minRowsPerPart = oldParts, oldMin })
+}
