@@ -20,7 +20,14 @@ func (s *Store) QueryRowForTest(ctx context.Context, q string, args ...any) *sql
 // CountInPartsForTest makes every count that reads the whole book split
 // into parts, however small the book, until the test ends.
 func CountInPartsForTest(t interface{ Cleanup(func()) }, parts int) {
+	t.Cleanup(SetCountPartsForTest(parts, 1))
+}
+
+// SetCountPartsForTest sets how many parts a count that reads the whole
+// book is split into, and from how many rows a part; it returns what puts
+// them back.
+func SetCountPartsForTest(parts int, minRows int64) (restore func()) {
 	oldParts, oldMin := countParts, minRowsPerPart
-	countParts, minRowsPerPart = parts, 1
-	t.Cleanup(func() { countParts, minRowsPerPart = oldParts, oldMin })
+	countParts, minRowsPerPart = parts, minRows
+	return func() { countParts, minRowsPerPart = oldParts, oldMin }
 }
