@@ -82,7 +82,8 @@ func segmentWhere(f segment.Filter, now time.Time) (string, []any) {
 		case segment.KindNeverMessaged:
 			cond = "c.last_sent_at = 0"
 		case segment.KindOptedOut:
-			cond = "CAST(c.phone AS TEXT) IN (SELECT phone FROM suppressions)"
+			// Compared as numbers: no number turned into text on every row.
+			cond = "c.phone IN (SELECT CAST(phone AS INTEGER) FROM suppressions)"
 		default:
 			cond = "0"
 		}
