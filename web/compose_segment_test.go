@@ -16,7 +16,8 @@ import (
 // (not frozen until launch) gets the same composer as one with a list —
 // the contact fields to insert, the live count walking every contact the
 // segment selects now, its longest message as the sample — and the
-// pre-flight counts the same contacts.
+// pre-flight counts the same contacts, and a test send may be rendered for
+// one of them.
 func TestComposerWithSegmentAudience(t *testing.T) {
 	e := newSendEnv(t)
 	ctx := context.Background()
@@ -82,4 +83,11 @@ func TestComposerWithSegmentAudience(t *testing.T) {
 	}
 	review := e.b.do("GET", e.path(c, "/review"), nil)
 	wantIn(t, "review", review.body, `data-review="recipients">2<`)
+
+	// A test send may be rendered for one of the segment's contacts.
+	cpPage := html.UnescapeString(e.b.do("GET", e.path(c, ""), nil).body)
+	wantIn(t, "test send choices", cpPage, `id="test-send"`, "98765-4321", "99771-2322")
+	if strings.Contains(cpPage, "99876-5432") {
+		t.Errorf("a contact outside the segment is offered for a test send")
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 	"arauto/internal/campaign"
 	"arauto/internal/dispatch"
 	"arauto/internal/i18n"
+	"arauto/internal/recipient"
 	"arauto/internal/sms"
 	"arauto/internal/testsend"
 	"arauto/store"
@@ -52,12 +54,12 @@ func (s *Server) testSendData(c *fiber.Ctx, cp *campaign.Campaign, listID int64)
 	if d.Seeds, err = s.store.TestSeeds(ctx, currentUser(c).ID); err != nil {
 		return nil, err
 	}
-	if listID != 0 {
-		page, err := s.store.Recipients(ctx, listID, "", 0, testChoices)
+	if listID != 0 || cp.SegmentID != 0 {
+		_, first, err := s.testRecipients(ctx, cp)
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range page.Recipients {
+		for _, r := range first {
 			label := tr(c, "testsend.row", r.Row, formatPhoneText(r.Phone))
 			if len(r.Fields) > 0 && strings.TrimSpace(r.Fields[0]) != "" {
 				label += " · " + truncateRunes(r.Fields[0], 40)
@@ -113,6 +115,30 @@ func (s *Server) saveTestSeeds(c *fiber.Ctx) error {
 	return seeOther(c, back)
 }
 
+// testRecipients returns the campaign's audience and its first
+// recipients (testChoices), a test may be rendered for: a list's first
+// rows, or the first contacts a segment not yet frozen selects now.
+func (s *Server) testRecipients(ctx context.Context, cp *campaign.Campaign) (*recipient.List, []recipient.Recipient, error) {
+	list, _, err := s.campaigns.List(ctx, cp)
+	if err != nil || list == nil {
+		return nil, nil, err
+	}
+	var first []recipient.Recipient
+	err = s.campaigns.EachRecipient(ctx, list, func(r *recipient.Recipient) error {
+		rc := *r
+		rc.Fields = slices.Clone(r.Fields)
+		first = append(first, rc)
+		if len(first) >= testChoices {
+			return errFirstRecipient
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errFirstRecipient) {
+		return nil, nil, err
+	}
+	return list, first, nil
+}
+
 // sendTest sends the campaign's saved message, rendered for the recipient
 // chosen (or with sample data), to the person's test numbers.
 func (s *Server) sendTest(c *fiber.Ctx) error {
@@ -126,13 +152,17 @@ func (s *Server) sendTest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	list, first, err := s.testRecipients(ctx, cp)
+	if err != nil {
+		return err
+	}
+	if cp.ListID == 0 && list != nil {
+		// A segment not yet frozen: its fields are the contacts'.
+		dc.Columns = list.Columns
+	}
 	fields := testsend.SampleFields(dc.Columns)
-	if row, err := strconv.Atoi(c.FormValue("recipient")); err == nil && cp.ListID != 0 {
-		page, err := s.store.Recipients(ctx, cp.ListID, "", 0, testChoices)
-		if err != nil {
-			return err
-		}
-		for _, r := range page.Recipients {
+	if row, err := strconv.Atoi(c.FormValue("recipient")); err == nil {
+		for _, r := range first {
 			if r.Row == row {
 				fields = r.Fields
 			}

@@ -159,7 +159,7 @@ func whatsAppProblems(c *fiber.Ctx, w message.WhatsApp, columns []string) views.
 	return errs
 }
 
-// errFirstRecipient stops a walk at the first recipient.
+// errFirstRecipient stops a walk once it has the first recipients it needs.
 var errFirstRecipient = errors.New("web: first recipient found")
 
 // whatsAppPreview renders the message for the list's first recipient.
