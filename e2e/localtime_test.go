@@ -85,6 +85,10 @@ func TestLocalTimeWindowHoldsOtherZones(t *testing.T) {
 	must(t, expect.Locator(figure(page, "submitted")).ToHaveText("2", playwright.LocatorAssertionsToHaveTextOptions{Timeout: playwright.Float(30000)}))
 	must(t, expect.Locator(progressStat(page, "remaining")).ToHaveText("2"))
 	must(t, expect.Locator(stateBadge(page, "running")).ToBeVisible())
+	// The page says why two are left while the window is open here.
+	must(t, expect.Locator(progressStat(page, "window")).ToHaveText(
+		"Enviando no horário de cada destinatário: quem está fora da janela no seu fuso (pelo DDD) espera a sua hora."))
+	must(t, expect.Locator(page.Locator(`[data-schedule="local-time"]`)).ToHaveText("· no horário de cada destinatário"))
 	topShot(t, page, "campaign-local-time-held")
 	// Held: the Manaus and Rio Branco numbers, waiting for their own 10h.
 	pending := func(want ...string) {
