@@ -46,16 +46,17 @@ func NewTestSends(st *store.Store, sender dispatch.Sender, log *slog.Logger) *te
 		})}
 }
 
-// testSendData gathers the campaign page's test card.
-func (s *Server) testSendData(c *fiber.Ctx, cp *campaign.Campaign, listID int64) (*views.TestSendData, error) {
+// testSendData gathers the campaign page's test card; list is the
+// campaign's audience as its page shows it (campaign.Service.List).
+func (s *Server) testSendData(c *fiber.Ctx, cp *campaign.Campaign, list *recipient.List) (*views.TestSendData, error) {
 	ctx := c.UserContext()
 	d := &views.TestSendData{Campaign: cp, SeedsForm: views.Form{Values: map[string]string{}, Errors: views.FieldErrors{}}}
 	var err error
 	if d.Seeds, err = s.store.TestSeeds(ctx, currentUser(c).ID); err != nil {
 		return nil, err
 	}
-	if listID != 0 || cp.SegmentID != 0 {
-		_, first, err := s.testRecipients(ctx, cp)
+	if list != nil {
+		first, err := s.testRecipients(ctx, list)
 		if err != nil {
 			return nil, err
 		}
@@ -115,16 +116,12 @@ func (s *Server) saveTestSeeds(c *fiber.Ctx) error {
 	return seeOther(c, back)
 }
 
-// testRecipients returns the campaign's audience and its first
-// recipients (testChoices), a test may be rendered for: a list's first
-// rows, or the first contacts a segment not yet frozen selects now.
-func (s *Server) testRecipients(ctx context.Context, cp *campaign.Campaign) (*recipient.List, []recipient.Recipient, error) {
-	list, _, err := s.campaigns.List(ctx, cp)
-	if err != nil || list == nil {
-		return nil, nil, err
-	}
+// testRecipients returns the first recipients (testChoices) of a
+// campaign's audience a test may be rendered for: a list's first rows, or
+// the first contacts a segment not yet frozen selects now.
+func (s *Server) testRecipients(ctx context.Context, list *recipient.List) ([]recipient.Recipient, error) {
 	var first []recipient.Recipient
-	err = s.campaigns.EachRecipient(ctx, list, func(r *recipient.Recipient) error {
+	err := s.campaigns.EachRecipient(ctx, list, func(r *recipient.Recipient) error {
 		rc := *r
 		rc.Fields = slices.Clone(r.Fields)
 		first = append(first, rc)
@@ -134,9 +131,9 @@ func (s *Server) testRecipients(ctx context.Context, cp *campaign.Campaign) (*re
 		return nil
 	})
 	if err != nil && !errors.Is(err, errFirstRecipient) {
-		return nil, nil, err
+		return nil, err
 	}
-	return list, first, nil
+	return first, nil
 }
 
 // sendTest sends the campaign's saved message, rendered for the recipient
@@ -152,13 +149,19 @@ func (s *Server) sendTest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	list, first, err := s.testRecipients(ctx, cp)
+	list, _, err := s.campaigns.List(ctx, cp)
 	if err != nil {
 		return err
 	}
-	if cp.ListID == 0 && list != nil {
-		// A segment not yet frozen: its fields are the contacts'.
-		dc.Columns = list.Columns
+	var first []recipient.Recipient
+	if list != nil {
+		if first, err = s.testRecipients(ctx, list); err != nil {
+			return err
+		}
+		if cp.ListID == 0 {
+			// A segment not yet frozen: its fields are the contacts'.
+			dc.Columns = list.Columns
+		}
 	}
 	fields := testsend.SampleFields(dc.Columns)
 	if row, err := strconv.Atoi(c.FormValue("recipient")); err == nil {
