@@ -221,7 +221,7 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		},
 	})
 	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker, Hub: hub, Provider: clients,
-		Doors: doors, Sessions: sessions, TestSends: testSends})
+		Doors: doors, Sessions: sessions, TestSends: testSends, Now: clock(cfg)})
 	if err != nil {
 		ln.Close()
 		return err
@@ -350,6 +350,15 @@ func newDoors(cfg config.Config, st *store.Store, https door.HTTPS, log *slog.Lo
 	})
 }
 
+// clock is the console's clock: the real one, unless the sandbox's clock
+// is moved to try schedules and sending windows (nil: time.Now).
+func clock(cfg config.Config) func() time.Time {
+	if cfg.SandboxClockOffset == 0 {
+		return nil
+	}
+	return cfg.Now
+}
+
 // newWorker builds the dispatcher over the store and the doors.
 func newWorker(cfg config.Config, st *store.Store, sender dispatch.Sender, sessions dispatch.SessionStore, log *slog.Logger) *dispatch.Worker {
 	return dispatch.New(st, sender, dispatch.Config{
@@ -359,6 +368,7 @@ func newWorker(cfg config.Config, st *store.Store, sender dispatch.Sender, sessi
 		Concurrency:       cfg.SendConcurrency,
 		FrequencyCap:      frequency.FromSettings(st.Settings),
 		Sessions:          sessions,
+		Now:               clock(cfg),
 		// Each batch counts under the billing rule in force, as the
 		// composer and the pre-flight did.
 		Compile: dispatch.SMSCompiler(func(ctx context.Context) (sms.Rule, error) {

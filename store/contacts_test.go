@@ -164,6 +164,20 @@ func TestContactSearchAndSegments(t *testing.T) {
 		}
 		return n
 	}
+	// A count that reads the whole book may run in parts (one per core):
+	// every part of the book is counted once, whatever the split.
+	splitCount := func(f segment.Filter) int64 {
+		t.Helper()
+		var n int64
+		t.Run("parts", func(t *testing.T) {
+			store.CountInPartsForTest(t, 3)
+			var err error
+			if n, err = s.CountSegment(ctx, f, now); err != nil {
+				t.Fatal(err)
+			}
+		})
+		return n
+	}
 	rules := func(m segment.Match, rs ...segment.Rule) segment.Filter { return segment.Filter{Match: m, Rules: rs} }
 	attr := func(op segment.Op, vs ...string) segment.Rule {
 		return segment.Rule{Kind: segment.KindAttr, Field: "cidade", Op: op, Values: vs}
@@ -191,6 +205,9 @@ func TestContactSearchAndSegments(t *testing.T) {
 	} {
 		if got := count(tt.f); got != tt.want {
 			t.Errorf("%s: count got %d, want %d", tt.name, got, tt.want)
+		}
+		if got := splitCount(tt.f); got != tt.want {
+			t.Errorf("%s: count in 3 parts got %d, want %d", tt.name, got, tt.want)
 		}
 	}
 	fields, err := s.ContactFields(ctx)

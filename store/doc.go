@@ -20,8 +20,8 @@
 //   - No index is written at a random place while sending: the outbox is
 //     indexed by campaign and row (written in order when it is made), by
 //     id where a message has no status yet or has failed; numbers are found
-//     through recipient_numbers (last four digits, filled sorted when an
-//     import finishes).
+//     through recipient_numbers (last four digits, gathered as an import
+//     streams and written sorted when it finishes).
 //   - Retention (retention.go) deletes applied raw events, reply texts and
 //     the per-recipient rows of finished campaigns older than the Settings
 //     say, keeping every counter; new databases use incremental

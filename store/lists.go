@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -143,16 +144,52 @@ func (s *Store) StartListImport(ctx context.Context, id int64, m recipient.Mappi
 // FinishListImport records the report and makes the list ready. The
 // uploaded file is no longer needed (the caller removes it).
 func (s *Store) FinishListImport(ctx context.Context, id int64, r recipient.Report) error {
+	return s.FinishListImportIndexed(ctx, id, r, nil)
+}
+
+// numbersPerStatement is how many entries of a list's number index one
+// statement writes (as one JSON array: one bound value, not three a row).
+const numbersPerStatement = 20_000
+
+// FinishListImportIndexed is FinishListImport for an import that gathered
+// its rows' number index as it went (nil, or incomplete, reads the rows
+// instead): the entries are written in order without reading the list's
+// rows back and sorting them.
+func (s *Store) FinishListImportIndexed(ctx context.Context, id int64, r recipient.Report, numbers *recipient.NumberIndex) error {
 	report, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("store: finish import of list %d: %w", id, err)
 	}
+	var entries []uint64
+	complete := false
+	if numbers != nil {
+		entries, complete = numbers.Entries()
+	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
 		// The numbers' last four digits, sorted, in one pass: the list is
 		// searchable by any form of a number from the moment it is ready.
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO recipient_numbers (list_id, last4, row)
-			SELECT list_id, substr(phone, -4), row FROM recipients WHERE list_id = ? ORDER BY 2, 3`, id); err != nil {
-			return err
+		if !complete {
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO recipient_numbers (list_id, last4, row)
+				SELECT list_id, substr(phone, -4), row FROM recipients WHERE list_id = ? ORDER BY 2, 3`, id); err != nil {
+				return err
+			}
+		}
+		var b []byte
+		for rest := entries; complete && len(rest) > 0; {
+			n := min(len(rest), numbersPerStatement)
+			b = append(b[:0], '[')
+			for i, e := range rest[:n] {
+				if i > 0 {
+					b = append(b, ',')
+				}
+				b = strconv.AppendUint(b, e, 10)
+			}
+			b = append(b, ']')
+			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO recipient_numbers (list_id, last4, row)
+				SELECT ?, printf('%04d', value >> 32), value & 4294967295 FROM json_each(?)`, id, string(b)); err != nil {
+				return err
+			}
+			rest = rest[n:]
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE lists SET state = 'ready', report = ?, columns = ?, phone_column = ?, file_path = '',
 		rows_total = ?, valid = ?, invalid = ?, duplicates = ?, landlines = ?, suppressed = ?, updated_at = ? WHERE id = ?`,

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"arauto/internal/segment"
@@ -80,7 +82,8 @@ func segmentWhere(f segment.Filter, now time.Time) (string, []any) {
 		case segment.KindNeverMessaged:
 			cond = "c.last_sent_at = 0"
 		case segment.KindOptedOut:
-			cond = "CAST(c.phone AS TEXT) IN (SELECT phone FROM suppressions)"
+			// Compared as numbers: no number turned into text on every row.
+			cond = "c.phone IN (SELECT CAST(phone AS INTEGER) FROM suppressions)"
 		default:
 			cond = "0"
 		}
@@ -105,14 +108,87 @@ func anySlice[T any](vs []T) []any {
 	return out
 }
 
-// CountSegment counts the contacts a filter selects now.
+// CountSegment counts the contacts a filter selects now. A filter no index
+// can answer (fields, lists, opt-outs, or rules joined by OR) reads every
+// contact: the book is then counted in parts of consecutive rows, each on
+// its own read connection and core, and the parts added up.
 func (s *Store) CountSegment(ctx context.Context, f segment.Filter, now time.Time) (int64, error) {
 	where, args := segmentWhere(f, now)
+	parts := 1
+	if scansBook(f) {
+		parts = countParts
+	}
+	var last int64
+	if parts > 1 {
+		if err := s.r.QueryRowContext(ctx, "SELECT coalesce(max(id), 0) FROM contacts").Scan(&last); err != nil {
+			return 0, fmt.Errorf("store: count segment: %w", err)
+		}
+		if last < minRowsPerPart*int64(parts) {
+			parts = 1
+		}
+	}
+	if parts == 1 {
+		var n int64
+		if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM contacts c WHERE "+where, args...).Scan(&n); err != nil {
+			return 0, fmt.Errorf("store: count segment: %w", err)
+		}
+		return n, nil
+	}
+	counts := make([]int64, parts)
+	errs := make([]error, parts)
+	var wg sync.WaitGroup
+	for i := range parts {
+		lo, hi := last*int64(i)/int64(parts), last*int64(i+1)/int64(parts)
+		if i == parts-1 {
+			hi = 1 << 62 // rows added meanwhile
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.r.QueryRowContext(ctx, "SELECT count(*) FROM contacts c WHERE c.id > ? AND c.id <= ? AND "+where,
+				append([]any{lo, hi}, args...)...).Scan(&counts[i])
+		}()
+	}
+	wg.Wait()
 	var n int64
-	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM contacts c WHERE "+where, args...).Scan(&n); err != nil {
-		return 0, fmt.Errorf("store: count segment: %w", err)
+	for i := range parts {
+		if errs[i] != nil {
+			return 0, fmt.Errorf("store: count segment (part %d of %d): %w", i+1, parts, errs[i])
+		}
+		n += counts[i]
 	}
 	return n, nil
+}
+
+// countParts is how many parts a count that reads the whole book is split
+// into: one per core.
+var countParts = min(max(runtime.NumCPU(), 1), 4)
+
+// minRowsPerPart keeps small books counted in one statement.
+var minRowsPerPart int64 = 50_000
+
+// scansBook tells whether counting a filter reads every contact: no rule
+// narrows it through an index. Rules joined by AND are answered through
+// the index of one of them (area code, state, carrier, dates) when they
+// have one; a rule on a field, a list or the opt-outs has none, and rules
+// joined by OR each need theirs.
+func scansBook(f segment.Filter) bool {
+	if len(f.Rules) == 0 {
+		return false // count(*) reads the smallest index
+	}
+	indexed := 0
+	for _, r := range f.Rules {
+		switch r.Kind {
+		case segment.KindDDD, segment.KindState, segment.KindCarrier, segment.KindDelivered, segment.KindReplied, segment.KindClicked:
+			if !r.Not {
+				indexed++
+			}
+		}
+	}
+	if f.Match == segment.Any {
+		return indexed < len(f.Rules)
+	}
+	return indexed == 0
 }
 
 // ContactFields returns the fields contacts have, by name.

@@ -439,6 +439,11 @@ func windowState(ctx context.Context, p SendProgress) (string, string) {
 		}
 		return T(ctx, "campaigns.window.starting"), "open"
 	case campaign.Running, campaign.Paused:
+		if p.State == campaign.Running && s.Schedule.LocalTime && s.Schedule.Window.Restricted() &&
+			(s.NextState == schedule.Open || s.NextState == schedule.WaitingWindow) {
+			// Open or not in the campaign's zone, each area has its own.
+			return T(ctx, "campaigns.window.local_time"), "open"
+		}
 		switch s.NextState {
 		case schedule.Open, schedule.WaitingStart:
 			if p.State == campaign.Paused {
@@ -575,7 +580,7 @@ func CampaignSendStyles() templ.Component {
 		var templ_7745c5c3_Var2 templ.SafeURL
 		templ_7745c5c3_Var2, templ_7745c5c3_Err = templ.JoinURLErrs(Asset(ctx, "css/campaigns.css"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 543, Col: 62}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 548, Col: 62}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var2))
 		if templ_7745c5c3_Err != nil {
@@ -617,7 +622,7 @@ func campaignBack(c *campaign.Campaign) templ.Component {
 		var templ_7745c5c3_Var4 templ.SafeURL
 		templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinURLErrs(campaignURL(c, ""))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 547, Col: 56}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 552, Col: 56}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
 		if templ_7745c5c3_Err != nil {
@@ -630,7 +635,7 @@ func campaignBack(c *campaign.Campaign) templ.Component {
 		var templ_7745c5c3_Var5 string
 		templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(c.Name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 547, Col: 73}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 552, Col: 73}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 		if templ_7745c5c3_Err != nil {
@@ -643,7 +648,7 @@ func campaignBack(c *campaign.Campaign) templ.Component {
 		var templ_7745c5c3_Var6 string
 		templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(c.Name)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 547, Col: 120}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 552, Col: 120}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 		if templ_7745c5c3_Err != nil {
@@ -710,7 +715,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 			var templ_7745c5c3_Var9 string
 			templ_7745c5c3_Var9, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.list.title"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 556, Col: 51}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 561, Col: 51}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var9))
 			if templ_7745c5c3_Err != nil {
@@ -723,7 +728,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 			var templ_7745c5c3_Var10 string
 			templ_7745c5c3_Var10, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.list.intro"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 557, Col: 52}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 562, Col: 52}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var10))
 			if templ_7745c5c3_Err != nil {
@@ -741,7 +746,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 				var templ_7745c5c3_Var11 string
 				templ_7745c5c3_Var11, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.list.none_ready"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 561, Col: 45}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 566, Col: 45}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var11))
 				if templ_7745c5c3_Err != nil {
@@ -754,7 +759,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 				var templ_7745c5c3_Var12 string
 				templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.list.go_import"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 562, Col: 82}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 567, Col: 82}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
 				if templ_7745c5c3_Err != nil {
@@ -772,7 +777,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 				var templ_7745c5c3_Var13 templ.SafeURL
 				templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinURLErrs(campaignURL(d.Campaign, "/list"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 565, Col: 65}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 570, Col: 65}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 				if templ_7745c5c3_Err != nil {
@@ -811,7 +816,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 				var templ_7745c5c3_Var16 string
 				templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.list.field"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 568, Col: 59}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 573, Col: 59}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
 				if templ_7745c5c3_Err != nil {
@@ -834,7 +839,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 				var templ_7745c5c3_Var17 string
 				templ_7745c5c3_Var17, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.list.choose"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 577, Col: 58}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 582, Col: 58}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var17))
 				if templ_7745c5c3_Err != nil {
@@ -853,7 +858,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 						var templ_7745c5c3_Var18 string
 						templ_7745c5c3_Var18, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(l.ID))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 580, Col: 35}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 585, Col: 35}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var18))
 						if templ_7745c5c3_Err != nil {
@@ -876,7 +881,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 						var templ_7745c5c3_Var19 string
 						templ_7745c5c3_Var19, templ_7745c5c3_Err = templ.JoinStringErrs(listOption(ctx, l))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 580, Col: 91}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 585, Col: 91}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var19))
 						if templ_7745c5c3_Err != nil {
@@ -895,7 +900,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 					var templ_7745c5c3_Var20 string
 					templ_7745c5c3_Var20, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.audience.lists"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 583, Col: 60}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 588, Col: 60}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var20))
 					if templ_7745c5c3_Err != nil {
@@ -913,7 +918,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 						var templ_7745c5c3_Var21 string
 						templ_7745c5c3_Var21, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(l.ID))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 585, Col: 36}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 590, Col: 36}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var21))
 						if templ_7745c5c3_Err != nil {
@@ -936,7 +941,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 						var templ_7745c5c3_Var22 string
 						templ_7745c5c3_Var22, templ_7745c5c3_Err = templ.JoinStringErrs(listOption(ctx, l))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 585, Col: 118}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 590, Col: 118}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var22))
 						if templ_7745c5c3_Err != nil {
@@ -954,7 +959,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 					var templ_7745c5c3_Var23 string
 					templ_7745c5c3_Var23, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.audience.segments"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 588, Col: 63}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 593, Col: 63}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var23))
 					if templ_7745c5c3_Err != nil {
@@ -972,7 +977,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 						var templ_7745c5c3_Var24 string
 						templ_7745c5c3_Var24, templ_7745c5c3_Err = templ.JoinStringErrs("s" + itoa(sg.ID))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 590, Col: 43}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 595, Col: 43}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var24))
 						if templ_7745c5c3_Err != nil {
@@ -995,7 +1000,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 						var templ_7745c5c3_Var25 string
 						templ_7745c5c3_Var25, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.audience.segment_option", sg.Name))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 590, Col: 141}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 595, Col: 141}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var25))
 						if templ_7745c5c3_Err != nil {
@@ -1023,7 +1028,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 					var templ_7745c5c3_Var26 string
 					templ_7745c5c3_Var26, templ_7745c5c3_Err = templ.JoinStringErrs(d.Error)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 596, Col: 58}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 601, Col: 58}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var26))
 					if templ_7745c5c3_Err != nil {
@@ -1041,7 +1046,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 				var templ_7745c5c3_Var27 string
 				templ_7745c5c3_Var27, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.list.hint"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 598, Col: 53}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 603, Col: 53}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var27))
 				if templ_7745c5c3_Err != nil {
@@ -1059,7 +1064,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 					var templ_7745c5c3_Var28 string
 					templ_7745c5c3_Var28, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.audience.segment_hint"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 600, Col: 66}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 605, Col: 66}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var28))
 					if templ_7745c5c3_Err != nil {
@@ -1100,7 +1105,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 					var templ_7745c5c3_Var31 string
 					templ_7745c5c3_Var31, templ_7745c5c3_Err = templ.JoinStringErrs(l.Name)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 607, Col: 43}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 612, Col: 43}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var31))
 					if templ_7745c5c3_Err != nil {
@@ -1118,7 +1123,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 						var templ_7745c5c3_Var32 string
 						templ_7745c5c3_Var32, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.list.current"))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 609, Col: 73}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 614, Col: 73}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var32))
 						if templ_7745c5c3_Err != nil {
@@ -1136,7 +1141,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 					var templ_7745c5c3_Var33 string
 					templ_7745c5c3_Var33, templ_7745c5c3_Err = templ.JoinStringErrs(N(ctx, "campaigns.list.card_counts", l.Valid, num(ctx, l.Valid), num(ctx, l.Suppressed)))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 613, Col: 99}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 618, Col: 99}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var33))
 					if templ_7745c5c3_Err != nil {
@@ -1159,7 +1164,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 							var templ_7745c5c3_Var34 string
 							templ_7745c5c3_Var34, templ_7745c5c3_Err = templ.JoinStringErrs(composeBraced(col))
 							if templ_7745c5c3_Err != nil {
-								return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 618, Col: 50}
+								return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 623, Col: 50}
 							}
 							_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var34))
 							if templ_7745c5c3_Err != nil {
@@ -1187,7 +1192,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 				var templ_7745c5c3_Var35 string
 				templ_7745c5c3_Var35, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.list.save"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 626, Col: 83}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 631, Col: 83}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var35))
 				if templ_7745c5c3_Err != nil {
@@ -1200,7 +1205,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 				var templ_7745c5c3_Var36 templ.SafeURL
 				templ_7745c5c3_Var36, templ_7745c5c3_Err = templ.JoinURLErrs(campaignURL(d.Campaign, ""))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 627, Col: 43}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 632, Col: 43}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var36))
 				if templ_7745c5c3_Err != nil {
@@ -1213,7 +1218,7 @@ func CampaignListPage(d CampaignListForm) templ.Component {
 				var templ_7745c5c3_Var37 string
 				templ_7745c5c3_Var37, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "action.cancel"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 627, Col: 93}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 632, Col: 93}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var37))
 				if templ_7745c5c3_Err != nil {
@@ -1301,7 +1306,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 				var templ_7745c5c3_Var40 templ.SafeURL
 				templ_7745c5c3_Var40, templ_7745c5c3_Err = templ.JoinURLErrs(campaignURL(d.Campaign, "/message"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 643, Col: 94}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 648, Col: 94}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var40))
 				if templ_7745c5c3_Err != nil {
@@ -1320,9 +1325,9 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var41 string
-				templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(d.Composer.ListID))
+				templ_7745c5c3_Var41, templ_7745c5c3_Err = templ.JoinStringErrs(composeAudience(d.Composer))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 645, Col: 71}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 650, Col: 75}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var41))
 				if templ_7745c5c3_Err != nil {
@@ -1335,7 +1340,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 				var templ_7745c5c3_Var42 string
 				templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.message.title"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 650, Col: 62}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 655, Col: 62}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var42))
 				if templ_7745c5c3_Err != nil {
@@ -1353,7 +1358,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 					var templ_7745c5c3_Var43 string
 					templ_7745c5c3_Var43, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.message.list_intro", d.List.Name))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 654, Col: 84}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 659, Col: 84}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var43))
 					if templ_7745c5c3_Err != nil {
@@ -1371,7 +1376,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 					var templ_7745c5c3_Var44 string
 					templ_7745c5c3_Var44, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.message.no_list"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 657, Col: 46}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 662, Col: 46}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var44))
 					if templ_7745c5c3_Err != nil {
@@ -1384,7 +1389,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 					var templ_7745c5c3_Var45 templ.SafeURL
 					templ_7745c5c3_Var45, templ_7745c5c3_Err = templ.JoinURLErrs(campaignURL(d.Campaign, "/list"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 658, Col: 51}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 663, Col: 51}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var45))
 					if templ_7745c5c3_Err != nil {
@@ -1397,7 +1402,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 					var templ_7745c5c3_Var46 string
 					templ_7745c5c3_Var46, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.action.choose_list"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 658, Col: 94}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 663, Col: 94}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var46))
 					if templ_7745c5c3_Err != nil {
@@ -1423,7 +1428,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 				var templ_7745c5c3_Var47 string
 				templ_7745c5c3_Var47, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.message.options"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 665, Col: 63}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 670, Col: 63}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var47))
 				if templ_7745c5c3_Err != nil {
@@ -1446,7 +1451,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 				var templ_7745c5c3_Var48 string
 				templ_7745c5c3_Var48, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.message.flash"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 669, Col: 57}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 674, Col: 57}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var48))
 				if templ_7745c5c3_Err != nil {
@@ -1459,7 +1464,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 				var templ_7745c5c3_Var49 string
 				templ_7745c5c3_Var49, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.message.flash_hint"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 671, Col: 79}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 676, Col: 79}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var49))
 				if templ_7745c5c3_Err != nil {
@@ -1494,7 +1499,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 				var templ_7745c5c3_Var52 string
 				templ_7745c5c3_Var52, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.message.extra_info"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 673, Col: 90}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 678, Col: 90}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var52))
 				if templ_7745c5c3_Err != nil {
@@ -1507,7 +1512,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 				var templ_7745c5c3_Var53 string
 				templ_7745c5c3_Var53, templ_7745c5c3_Err = templ.JoinStringErrs(d.Form.Value("extra_info"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 679, Col: 43}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 684, Col: 43}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var53))
 				if templ_7745c5c3_Err != nil {
@@ -1540,7 +1545,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 					var templ_7745c5c3_Var54 string
 					templ_7745c5c3_Var54, templ_7745c5c3_Err = templ.JoinStringErrs(d.Form.Err("extra_info"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 689, Col: 80}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 694, Col: 80}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var54))
 					if templ_7745c5c3_Err != nil {
@@ -1558,7 +1563,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 				var templ_7745c5c3_Var55 string
 				templ_7745c5c3_Var55, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.message.extra_info_hint", campaign.MaxExtraInfoLen))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 691, Col: 116}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 696, Col: 116}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var55))
 				if templ_7745c5c3_Err != nil {
@@ -1579,7 +1584,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 				var templ_7745c5c3_Var56 string
 				templ_7745c5c3_Var56, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.message.save"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 696, Col: 87}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 701, Col: 87}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var56))
 				if templ_7745c5c3_Err != nil {
@@ -1592,7 +1597,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 				var templ_7745c5c3_Var57 templ.SafeURL
 				templ_7745c5c3_Var57, templ_7745c5c3_Err = templ.JoinURLErrs(campaignURL(d.Campaign, ""))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 697, Col: 44}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 702, Col: 44}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var57))
 				if templ_7745c5c3_Err != nil {
@@ -1605,7 +1610,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 				var templ_7745c5c3_Var58 string
 				templ_7745c5c3_Var58, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "action.cancel"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 697, Col: 94}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 702, Col: 94}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var58))
 				if templ_7745c5c3_Err != nil {
@@ -1618,7 +1623,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 				var templ_7745c5c3_Var59 string
 				templ_7745c5c3_Var59, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "compose.side"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 700, Col: 68}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 705, Col: 68}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var59))
 				if templ_7745c5c3_Err != nil {
@@ -1631,7 +1636,7 @@ func CampaignMessagePage(d CampaignMessageForm) templ.Component {
 				var templ_7745c5c3_Var60 string
 				templ_7745c5c3_Var60, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "compose.phone.title"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 702, Col: 55}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 707, Col: 55}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var60))
 				if templ_7745c5c3_Err != nil {
@@ -1697,7 +1702,7 @@ func fieldError(f Form, name string) templ.Component {
 			var templ_7745c5c3_Var62 string
 			templ_7745c5c3_Var62, templ_7745c5c3_Err = templ.JoinStringErrs(errID(name))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 715, Col: 41}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 720, Col: 41}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var62))
 			if templ_7745c5c3_Err != nil {
@@ -1710,7 +1715,7 @@ func fieldError(f Form, name string) templ.Component {
 			var templ_7745c5c3_Var63 string
 			templ_7745c5c3_Var63, templ_7745c5c3_Err = templ.JoinStringErrs(f.Err(name))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 715, Col: 57}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 720, Col: 57}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var63))
 			if templ_7745c5c3_Err != nil {
@@ -1760,7 +1765,7 @@ func templatePicker(ts []*message.Template) templ.Component {
 			var templ_7745c5c3_Var65 string
 			templ_7745c5c3_Var65, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "templates.pick.none"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 725, Col: 35}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 730, Col: 35}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var65))
 			if templ_7745c5c3_Err != nil {
@@ -1773,7 +1778,7 @@ func templatePicker(ts []*message.Template) templ.Component {
 			var templ_7745c5c3_Var66 string
 			templ_7745c5c3_Var66, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "templates.pick.create"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 726, Col: 62}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 731, Col: 62}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var66))
 			if templ_7745c5c3_Err != nil {
@@ -1791,7 +1796,7 @@ func templatePicker(ts []*message.Template) templ.Component {
 			var templ_7745c5c3_Var67 string
 			templ_7745c5c3_Var67, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "templates.pick.label"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 729, Col: 62}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 734, Col: 62}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var67))
 			if templ_7745c5c3_Err != nil {
@@ -1809,7 +1814,7 @@ func templatePicker(ts []*message.Template) templ.Component {
 				var templ_7745c5c3_Var68 string
 				templ_7745c5c3_Var68, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(t.ID))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 733, Col: 32}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 738, Col: 32}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var68))
 				if templ_7745c5c3_Err != nil {
@@ -1822,7 +1827,7 @@ func templatePicker(ts []*message.Template) templ.Component {
 				var templ_7745c5c3_Var69 string
 				templ_7745c5c3_Var69, templ_7745c5c3_Err = templ.JoinStringErrs(t.Name)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 733, Col: 43}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 738, Col: 43}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var69))
 				if templ_7745c5c3_Err != nil {
@@ -1840,7 +1845,7 @@ func templatePicker(ts []*message.Template) templ.Component {
 			var templ_7745c5c3_Var70 string
 			templ_7745c5c3_Var70, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "templates.pick.use"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 736, Col: 169}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 741, Col: 169}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var70))
 			if templ_7745c5c3_Err != nil {
@@ -1853,7 +1858,7 @@ func templatePicker(ts []*message.Template) templ.Component {
 			var templ_7745c5c3_Var71 string
 			templ_7745c5c3_Var71, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "templates.pick.hint"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 738, Col: 74}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 743, Col: 74}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var71))
 			if templ_7745c5c3_Err != nil {
@@ -1932,7 +1937,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 				var templ_7745c5c3_Var74 string
 				templ_7745c5c3_Var74, templ_7745c5c3_Err = templ.JoinStringErrs(N(ctx, "campaigns.schedule.fix", d.Problems, d.Problems))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 751, Col: 105}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 756, Col: 105}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var74))
 				if templ_7745c5c3_Err != nil {
@@ -1950,7 +1955,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var75 templ.SafeURL
 			templ_7745c5c3_Var75, templ_7745c5c3_Err = templ.JoinURLErrs(campaignURL(d.Campaign, "/schedule"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 753, Col: 86}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 758, Col: 86}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var75))
 			if templ_7745c5c3_Err != nil {
@@ -1971,7 +1976,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var76 string
 			templ_7745c5c3_Var76, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.when"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 758, Col: 57}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 763, Col: 57}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var76))
 			if templ_7745c5c3_Err != nil {
@@ -1984,7 +1989,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var77 string
 			templ_7745c5c3_Var77, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.when"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 760, Col: 66}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 765, Col: 66}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var77))
 			if templ_7745c5c3_Err != nil {
@@ -2007,7 +2012,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var78 string
 			templ_7745c5c3_Var78, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.now"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 763, Col: 56}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 768, Col: 56}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var78))
 			if templ_7745c5c3_Err != nil {
@@ -2020,7 +2025,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var79 string
 			templ_7745c5c3_Var79, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.now_hint"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 763, Col: 137}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 768, Col: 137}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var79))
 			if templ_7745c5c3_Err != nil {
@@ -2043,7 +2048,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var80 string
 			templ_7745c5c3_Var80, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.later"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 767, Col: 58}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 772, Col: 58}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var80))
 			if templ_7745c5c3_Err != nil {
@@ -2056,7 +2061,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var81 string
 			templ_7745c5c3_Var81, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.later_hint"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 767, Col: 141}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 772, Col: 141}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var81))
 			if templ_7745c5c3_Err != nil {
@@ -2091,7 +2096,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var84 string
 			templ_7745c5c3_Var84, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.start_at"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 771, Col: 70}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 776, Col: 70}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var84))
 			if templ_7745c5c3_Err != nil {
@@ -2104,7 +2109,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var85 string
 			templ_7745c5c3_Var85, templ_7745c5c3_Err = templ.JoinStringErrs(d.Form.Value("start_at"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 776, Col: 42}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 781, Col: 42}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var85))
 			if templ_7745c5c3_Err != nil {
@@ -2122,7 +2127,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 				var templ_7745c5c3_Var86 string
 				templ_7745c5c3_Var86, templ_7745c5c3_Err = templ.JoinStringErrs(errID("start_at"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 779, Col: 47}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 784, Col: 47}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var86))
 				if templ_7745c5c3_Err != nil {
@@ -2170,7 +2175,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var89 string
 			templ_7745c5c3_Var89, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.zone"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 787, Col: 60}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 792, Col: 60}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var89))
 			if templ_7745c5c3_Err != nil {
@@ -2188,7 +2193,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 				var templ_7745c5c3_Var90 string
 				templ_7745c5c3_Var90, templ_7745c5c3_Err = templ.JoinStringErrs(errID("zone"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 793, Col: 41}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 798, Col: 41}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var90))
 				if templ_7745c5c3_Err != nil {
@@ -2211,7 +2216,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var91 string
 			templ_7745c5c3_Var91, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.zones_brazil"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 798, Col: 67}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 803, Col: 67}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var91))
 			if templ_7745c5c3_Err != nil {
@@ -2229,7 +2234,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 				var templ_7745c5c3_Var92 string
 				templ_7745c5c3_Var92, templ_7745c5c3_Err = templ.JoinStringErrs(z.Name)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 800, Col: 32}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 805, Col: 32}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var92))
 				if templ_7745c5c3_Err != nil {
@@ -2252,7 +2257,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 				var templ_7745c5c3_Var93 string
 				templ_7745c5c3_Var93, templ_7745c5c3_Err = templ.JoinStringErrs(z.Label(EnvFrom(ctx).Lang))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 800, Col: 108}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 805, Col: 108}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var93))
 				if templ_7745c5c3_Err != nil {
@@ -2270,7 +2275,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var94 string
 			templ_7745c5c3_Var94, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.zones_all"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 803, Col: 64}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 808, Col: 64}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var94))
 			if templ_7745c5c3_Err != nil {
@@ -2289,7 +2294,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 					var templ_7745c5c3_Var95 string
 					templ_7745c5c3_Var95, templ_7745c5c3_Err = templ.JoinStringErrs(z)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 806, Col: 28}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 811, Col: 28}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var95))
 					if templ_7745c5c3_Err != nil {
@@ -2312,7 +2317,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 					var templ_7745c5c3_Var96 string
 					templ_7745c5c3_Var96, templ_7745c5c3_Err = templ.JoinStringErrs(z)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 806, Col: 74}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 811, Col: 74}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var96))
 					if templ_7745c5c3_Err != nil {
@@ -2339,7 +2344,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var97 string
 			templ_7745c5c3_Var97, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.zone_hint"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 812, Col: 78}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 817, Col: 78}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var97))
 			if templ_7745c5c3_Err != nil {
@@ -2352,7 +2357,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var98 string
 			templ_7745c5c3_Var98, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.window"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 816, Col: 61}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 821, Col: 61}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var98))
 			if templ_7745c5c3_Err != nil {
@@ -2365,7 +2370,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var99 string
 			templ_7745c5c3_Var99, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.window_intro"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 817, Col: 72}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 822, Col: 72}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var99))
 			if templ_7745c5c3_Err != nil {
@@ -2400,7 +2405,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var102 string
 			templ_7745c5c3_Var102, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.weekdays"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 819, Col: 54}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 824, Col: 54}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var102))
 			if templ_7745c5c3_Err != nil {
@@ -2418,7 +2423,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 				var templ_7745c5c3_Var103 string
 				templ_7745c5c3_Var103, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(int(wd)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 823, Col: 77}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 828, Col: 77}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var103))
 				if templ_7745c5c3_Err != nil {
@@ -2441,7 +2446,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 				var templ_7745c5c3_Var104 string
 				templ_7745c5c3_Var104, templ_7745c5c3_Err = templ.JoinStringErrs(weekdayLabel(ctx, wd))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 824, Col: 39}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 829, Col: 39}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var104))
 				if templ_7745c5c3_Err != nil {
@@ -2489,7 +2494,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var107 string
 			templ_7745c5c3_Var107, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.hours"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 831, Col: 51}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 836, Col: 51}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var107))
 			if templ_7745c5c3_Err != nil {
@@ -2507,7 +2512,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 				var templ_7745c5c3_Var108 string
 				templ_7745c5c3_Var108, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(h))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 835, Col: 68}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 840, Col: 68}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var108))
 				if templ_7745c5c3_Err != nil {
@@ -2530,7 +2535,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 				var templ_7745c5c3_Var109 string
 				templ_7745c5c3_Var109, templ_7745c5c3_Err = templ.JoinStringErrs(hourLabel(ctx, h))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 836, Col: 35}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 841, Col: 35}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var109))
 				if templ_7745c5c3_Err != nil {
@@ -2556,7 +2561,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var110 string
 			templ_7745c5c3_Var110, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.window_hint"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 841, Col: 65}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 846, Col: 65}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var110))
 			if templ_7745c5c3_Err != nil {
@@ -2579,7 +2584,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var111 string
 			templ_7745c5c3_Var111, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.holidays"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 846, Col: 47}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 851, Col: 47}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var111))
 			if templ_7745c5c3_Err != nil {
@@ -2592,7 +2597,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var112 string
 			templ_7745c5c3_Var112, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.holidays_hint"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 848, Col: 86}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 853, Col: 86}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var112))
 			if templ_7745c5c3_Err != nil {
@@ -2615,7 +2620,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var113 string
 			templ_7745c5c3_Var113, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.local_time"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 851, Col: 49}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 856, Col: 49}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var113))
 			if templ_7745c5c3_Err != nil {
@@ -2628,7 +2633,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var114 string
 			templ_7745c5c3_Var114, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.local_time_hint"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 853, Col: 90}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 858, Col: 90}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var114))
 			if templ_7745c5c3_Err != nil {
@@ -2641,7 +2646,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var115 string
 			templ_7745c5c3_Var115, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.expiry"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 857, Col: 61}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 862, Col: 61}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var115))
 			if templ_7745c5c3_Err != nil {
@@ -2654,7 +2659,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var116 string
 			templ_7745c5c3_Var116, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.expiry_intro"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 858, Col: 72}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 863, Col: 72}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var116))
 			if templ_7745c5c3_Err != nil {
@@ -2689,7 +2694,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var119 string
 			templ_7745c5c3_Var119, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.expiry"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 860, Col: 68}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 865, Col: 68}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var119))
 			if templ_7745c5c3_Err != nil {
@@ -2726,7 +2731,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var120 string
 			templ_7745c5c3_Var120, templ_7745c5c3_Err = templ.JoinStringErrs(campaignIDURL(d.Campaign.ID, "/schedule/preview"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 874, Col: 65}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 879, Col: 65}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var120))
 			if templ_7745c5c3_Err != nil {
@@ -2739,7 +2744,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var121 string
 			templ_7745c5c3_Var121, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.summary"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 881, Col: 63}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 886, Col: 63}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var121))
 			if templ_7745c5c3_Err != nil {
@@ -2760,7 +2765,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var122 string
 			templ_7745c5c3_Var122, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.save"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 886, Col: 88}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 891, Col: 88}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var122))
 			if templ_7745c5c3_Err != nil {
@@ -2773,7 +2778,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var123 templ.SafeURL
 			templ_7745c5c3_Var123, templ_7745c5c3_Err = templ.JoinURLErrs(campaignURL(d.Campaign, ""))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 887, Col: 44}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 892, Col: 44}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var123))
 			if templ_7745c5c3_Err != nil {
@@ -2786,7 +2791,7 @@ func CampaignSchedulePage(d CampaignScheduleForm) templ.Component {
 			var templ_7745c5c3_Var124 string
 			templ_7745c5c3_Var124, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "action.cancel"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 887, Col: 94}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 892, Col: 94}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var124))
 			if templ_7745c5c3_Err != nil {
@@ -2836,7 +2841,7 @@ func expiryOption(f Form, kind, field, inputType, min string) templ.Component {
 		var templ_7745c5c3_Var126 string
 		templ_7745c5c3_Var126, templ_7745c5c3_Err = templ.JoinStringErrs("expiry-" + kind)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 902, Col: 24}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 907, Col: 24}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var126))
 		if templ_7745c5c3_Err != nil {
@@ -2849,7 +2854,7 @@ func expiryOption(f Form, kind, field, inputType, min string) templ.Component {
 		var templ_7745c5c3_Var127 string
 		templ_7745c5c3_Var127, templ_7745c5c3_Err = templ.JoinStringErrs(kind)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 904, Col: 15}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 909, Col: 15}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var127))
 		if templ_7745c5c3_Err != nil {
@@ -2872,7 +2877,7 @@ func expiryOption(f Form, kind, field, inputType, min string) templ.Component {
 		var templ_7745c5c3_Var128 string
 		templ_7745c5c3_Var128, templ_7745c5c3_Err = templ.JoinStringErrs("expiry-" + kind)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 908, Col: 32}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 913, Col: 32}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var128))
 		if templ_7745c5c3_Err != nil {
@@ -2885,7 +2890,7 @@ func expiryOption(f Form, kind, field, inputType, min string) templ.Component {
 		var templ_7745c5c3_Var129 string
 		templ_7745c5c3_Var129, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.expiry_kind."+kind))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 908, Col: 93}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 913, Col: 93}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var129))
 		if templ_7745c5c3_Err != nil {
@@ -2921,7 +2926,7 @@ func expiryOption(f Form, kind, field, inputType, min string) templ.Component {
 			var templ_7745c5c3_Var132 string
 			templ_7745c5c3_Var132, templ_7745c5c3_Err = templ.JoinStringErrs(field)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 911, Col: 23}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 916, Col: 23}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var132))
 			if templ_7745c5c3_Err != nil {
@@ -2934,7 +2939,7 @@ func expiryOption(f Form, kind, field, inputType, min string) templ.Component {
 			var templ_7745c5c3_Var133 string
 			templ_7745c5c3_Var133, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.expiry_kind."+kind))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 911, Col: 92}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 916, Col: 92}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var133))
 			if templ_7745c5c3_Err != nil {
@@ -2947,7 +2952,7 @@ func expiryOption(f Form, kind, field, inputType, min string) templ.Component {
 			var templ_7745c5c3_Var134 string
 			templ_7745c5c3_Var134, templ_7745c5c3_Err = templ.JoinStringErrs(field)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 913, Col: 16}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 918, Col: 16}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var134))
 			if templ_7745c5c3_Err != nil {
@@ -2960,7 +2965,7 @@ func expiryOption(f Form, kind, field, inputType, min string) templ.Component {
 			var templ_7745c5c3_Var135 string
 			templ_7745c5c3_Var135, templ_7745c5c3_Err = templ.JoinStringErrs(field)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 914, Col: 18}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 919, Col: 18}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var135))
 			if templ_7745c5c3_Err != nil {
@@ -2973,7 +2978,7 @@ func expiryOption(f Form, kind, field, inputType, min string) templ.Component {
 			var templ_7745c5c3_Var136 string
 			templ_7745c5c3_Var136, templ_7745c5c3_Err = templ.JoinStringErrs(inputType)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 915, Col: 22}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 920, Col: 22}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var136))
 			if templ_7745c5c3_Err != nil {
@@ -2986,7 +2991,7 @@ func expiryOption(f Form, kind, field, inputType, min string) templ.Component {
 			var templ_7745c5c3_Var137 string
 			templ_7745c5c3_Var137, templ_7745c5c3_Err = templ.JoinStringErrs(f.Value(field))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 916, Col: 28}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 921, Col: 28}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var137))
 			if templ_7745c5c3_Err != nil {
@@ -3004,7 +3009,7 @@ func expiryOption(f Form, kind, field, inputType, min string) templ.Component {
 				var templ_7745c5c3_Var138 string
 				templ_7745c5c3_Var138, templ_7745c5c3_Err = templ.JoinStringErrs(min)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 918, Col: 16}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 923, Col: 16}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var138))
 				if templ_7745c5c3_Err != nil {
@@ -3023,7 +3028,7 @@ func expiryOption(f Form, kind, field, inputType, min string) templ.Component {
 				var templ_7745c5c3_Var139 string
 				templ_7745c5c3_Var139, templ_7745c5c3_Err = templ.JoinStringErrs(errID(field))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 923, Col: 38}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 928, Col: 38}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var139))
 				if templ_7745c5c3_Err != nil {
@@ -3054,7 +3059,7 @@ func expiryOption(f Form, kind, field, inputType, min string) templ.Component {
 				var templ_7745c5c3_Var140 string
 				templ_7745c5c3_Var140, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.expiry_minutes_hint"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 929, Col: 98}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 934, Col: 98}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var140))
 				if templ_7745c5c3_Err != nil {
@@ -3103,7 +3108,7 @@ func ScheduleSummaryBody(s ScheduleSummary, problems int) templ.Component {
 		var templ_7745c5c3_Var142 string
 		templ_7745c5c3_Var142, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.sum_start"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 939, Col: 46}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 944, Col: 46}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var142))
 		if templ_7745c5c3_Err != nil {
@@ -3116,7 +3121,7 @@ func ScheduleSummaryBody(s ScheduleSummary, problems int) templ.Component {
 		var templ_7745c5c3_Var143 string
 		templ_7745c5c3_Var143, templ_7745c5c3_Err = templ.JoinStringErrs(startText(ctx, s))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 941, Col: 22}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 946, Col: 22}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var143))
 		if templ_7745c5c3_Err != nil {
@@ -3134,7 +3139,7 @@ func ScheduleSummaryBody(s ScheduleSummary, problems int) templ.Component {
 			var templ_7745c5c3_Var144 string
 			templ_7745c5c3_Var144, templ_7745c5c3_Err = templ.JoinStringErrs(mine)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 944, Col: 64}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 949, Col: 64}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var144))
 			if templ_7745c5c3_Err != nil {
@@ -3152,7 +3157,7 @@ func ScheduleSummaryBody(s ScheduleSummary, problems int) templ.Component {
 		var templ_7745c5c3_Var145 string
 		templ_7745c5c3_Var145, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.sum_window"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 947, Col: 47}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 952, Col: 47}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var145))
 		if templ_7745c5c3_Err != nil {
@@ -3165,7 +3170,7 @@ func ScheduleSummaryBody(s ScheduleSummary, problems int) templ.Component {
 		var templ_7745c5c3_Var146 string
 		templ_7745c5c3_Var146, templ_7745c5c3_Err = templ.JoinStringErrs(windowText(ctx, s.Schedule.Window))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 949, Col: 39}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 954, Col: 39}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var146))
 		if templ_7745c5c3_Err != nil {
@@ -3183,7 +3188,7 @@ func ScheduleSummaryBody(s ScheduleSummary, problems int) templ.Component {
 			var templ_7745c5c3_Var147 string
 			templ_7745c5c3_Var147, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.local_time_summary"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 951, Col: 102}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 956, Col: 102}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var147))
 			if templ_7745c5c3_Err != nil {
@@ -3201,7 +3206,7 @@ func ScheduleSummaryBody(s ScheduleSummary, problems int) templ.Component {
 		var templ_7745c5c3_Var148 string
 		templ_7745c5c3_Var148, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.sum_next"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 954, Col: 45}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 959, Col: 45}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var148))
 		if templ_7745c5c3_Err != nil {
@@ -3236,7 +3241,7 @@ func ScheduleSummaryBody(s ScheduleSummary, problems int) templ.Component {
 		var templ_7745c5c3_Var151 string
 		templ_7745c5c3_Var151, templ_7745c5c3_Err = templ.JoinStringErrs(nextText(ctx, s))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 955, Col: 136}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 960, Col: 136}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var151))
 		if templ_7745c5c3_Err != nil {
@@ -3249,7 +3254,7 @@ func ScheduleSummaryBody(s ScheduleSummary, problems int) templ.Component {
 		var templ_7745c5c3_Var152 string
 		templ_7745c5c3_Var152, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.schedule.sum_expiry"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 956, Col: 47}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 961, Col: 47}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var152))
 		if templ_7745c5c3_Err != nil {
@@ -3262,7 +3267,7 @@ func ScheduleSummaryBody(s ScheduleSummary, problems int) templ.Component {
 		var templ_7745c5c3_Var153 string
 		templ_7745c5c3_Var153, templ_7745c5c3_Err = templ.JoinStringErrs(expiryText(ctx, s))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 957, Col: 48}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 962, Col: 48}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var153))
 		if templ_7745c5c3_Err != nil {
@@ -3280,7 +3285,7 @@ func ScheduleSummaryBody(s ScheduleSummary, problems int) templ.Component {
 			var templ_7745c5c3_Var154 string
 			templ_7745c5c3_Var154, templ_7745c5c3_Err = templ.JoinStringErrs(N(ctx, "campaigns.schedule.fix", problems, problems))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 960, Col: 79}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 965, Col: 79}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var154))
 			if templ_7745c5c3_Err != nil {
@@ -3350,7 +3355,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 			var templ_7745c5c3_Var157 string
 			templ_7745c5c3_Var157, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.review.checks"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 973, Col: 57}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 978, Col: 57}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var157))
 			if templ_7745c5c3_Err != nil {
@@ -3368,7 +3373,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var158 string
 				templ_7745c5c3_Var158, templ_7745c5c3_Err = templ.JoinStringErrs(readyText(ctx, d.Schedule))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 975, Col: 73}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 980, Col: 73}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var158))
 				if templ_7745c5c3_Err != nil {
@@ -3386,7 +3391,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var159 string
 				templ_7745c5c3_Var159, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.review.blocked"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 977, Col: 83}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 982, Col: 83}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var159))
 				if templ_7745c5c3_Err != nil {
@@ -3427,7 +3432,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var162 string
 				templ_7745c5c3_Var162, templ_7745c5c3_Err = templ.JoinStringErrs(ch.Key)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 981, Col: 60}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 986, Col: 60}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var162))
 				if templ_7745c5c3_Err != nil {
@@ -3440,7 +3445,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var163 string
 				templ_7745c5c3_Var163, templ_7745c5c3_Err = templ.JoinStringErrs(ch.Status)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 981, Col: 86}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 986, Col: 86}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var163))
 				if templ_7745c5c3_Err != nil {
@@ -3453,7 +3458,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var164 string
 				templ_7745c5c3_Var164, templ_7745c5c3_Err = templ.JoinStringErrs(checkIcon(ch.Status))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 982, Col: 77}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 987, Col: 77}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var164))
 				if templ_7745c5c3_Err != nil {
@@ -3466,7 +3471,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var165 string
 				templ_7745c5c3_Var165, templ_7745c5c3_Err = templ.JoinStringErrs(ch.Title)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 984, Col: 26}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 989, Col: 26}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var165))
 				if templ_7745c5c3_Err != nil {
@@ -3479,7 +3484,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var166 string
 				templ_7745c5c3_Var166, templ_7745c5c3_Err = templ.JoinStringErrs(ch.Detail)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 985, Col: 22}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 990, Col: 22}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var166))
 				if templ_7745c5c3_Err != nil {
@@ -3507,7 +3512,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 					var templ_7745c5c3_Var167 templ.SafeURL
 					templ_7745c5c3_Var167, templ_7745c5c3_Err = templ.JoinURLErrs(campaignURL(d.Campaign, "/launch"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 993, Col: 70}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 998, Col: 70}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var167))
 					if templ_7745c5c3_Err != nil {
@@ -3528,7 +3533,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 					var templ_7745c5c3_Var168 string
 					templ_7745c5c3_Var168, templ_7745c5c3_Err = templ.JoinStringErrs(confirmIntro(ctx, d.Schedule))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 995, Col: 56}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1000, Col: 56}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var168))
 					if templ_7745c5c3_Err != nil {
@@ -3541,7 +3546,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 					var templ_7745c5c3_Var169 string
 					templ_7745c5c3_Var169, templ_7745c5c3_Err = templ.JoinStringErrs(confirmLabel(ctx, d.Schedule))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 997, Col: 106}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1002, Col: 106}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var169))
 					if templ_7745c5c3_Err != nil {
@@ -3554,7 +3559,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 					var templ_7745c5c3_Var170 templ.SafeURL
 					templ_7745c5c3_Var170, templ_7745c5c3_Err = templ.JoinURLErrs(campaignURL(d.Campaign, ""))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 998, Col: 46}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1003, Col: 46}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var170))
 					if templ_7745c5c3_Err != nil {
@@ -3567,7 +3572,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 					var templ_7745c5c3_Var171 string
 					templ_7745c5c3_Var171, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.review.back"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 998, Col: 104}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1003, Col: 104}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var171))
 					if templ_7745c5c3_Err != nil {
@@ -3585,7 +3590,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 					var templ_7745c5c3_Var172 string
 					templ_7745c5c3_Var172, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.review.fix_first"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1002, Col: 68}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1007, Col: 68}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var172))
 					if templ_7745c5c3_Err != nil {
@@ -3598,7 +3603,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 					var templ_7745c5c3_Var173 string
 					templ_7745c5c3_Var173, templ_7745c5c3_Err = templ.JoinStringErrs(confirmLabel(ctx, d.Schedule))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1004, Col: 94}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1009, Col: 94}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var173))
 					if templ_7745c5c3_Err != nil {
@@ -3611,7 +3616,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 					var templ_7745c5c3_Var174 templ.SafeURL
 					templ_7745c5c3_Var174, templ_7745c5c3_Err = templ.JoinURLErrs(campaignURL(d.Campaign, ""))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1005, Col: 45}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1010, Col: 45}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var174))
 					if templ_7745c5c3_Err != nil {
@@ -3624,7 +3629,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 					var templ_7745c5c3_Var175 string
 					templ_7745c5c3_Var175, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.review.back"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1005, Col: 103}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1010, Col: 103}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var175))
 					if templ_7745c5c3_Err != nil {
@@ -3652,7 +3657,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var176 string
 				templ_7745c5c3_Var176, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.review.cost"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1014, Col: 55}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1019, Col: 55}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var176))
 				if templ_7745c5c3_Err != nil {
@@ -3665,7 +3670,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var177 string
 				templ_7745c5c3_Var177, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.review.recipients"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1017, Col: 51}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1022, Col: 51}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var177))
 				if templ_7745c5c3_Err != nil {
@@ -3678,7 +3683,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var178 string
 				templ_7745c5c3_Var178, templ_7745c5c3_Err = templ.JoinStringErrs(num(ctx, d.Recipients))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1018, Col: 61}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1023, Col: 61}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var178))
 				if templ_7745c5c3_Err != nil {
@@ -3713,7 +3718,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var181 string
 				templ_7745c5c3_Var181, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.review.suppressed"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1021, Col: 51}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1026, Col: 51}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var181))
 				if templ_7745c5c3_Err != nil {
@@ -3726,7 +3731,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var182 string
 				templ_7745c5c3_Var182, templ_7745c5c3_Err = templ.JoinStringErrs(num(ctx, d.Suppressed))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1022, Col: 61}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1027, Col: 61}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var182))
 				if templ_7745c5c3_Err != nil {
@@ -3739,7 +3744,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var183 string
 				templ_7745c5c3_Var183, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.review.messages"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1025, Col: 49}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1030, Col: 49}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var183))
 				if templ_7745c5c3_Err != nil {
@@ -3752,7 +3757,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var184 string
 				templ_7745c5c3_Var184, templ_7745c5c3_Err = templ.JoinStringErrs(num(ctx, d.Cost.Recipients))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1026, Col: 64}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1031, Col: 64}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var184))
 				if templ_7745c5c3_Err != nil {
@@ -3765,7 +3770,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var185 string
 				templ_7745c5c3_Var185, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "figures.estimated"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1029, Col: 41}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1034, Col: 41}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var185))
 				if templ_7745c5c3_Err != nil {
@@ -3778,7 +3783,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var186 string
 				templ_7745c5c3_Var186, templ_7745c5c3_Err = templ.JoinStringErrs(num(ctx, d.Cost.Segments))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1030, Col: 62}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1035, Col: 62}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var186))
 				if templ_7745c5c3_Err != nil {
@@ -3796,7 +3801,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 					var templ_7745c5c3_Var187 string
 					templ_7745c5c3_Var187, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "figures.cost_estimated"))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1034, Col: 47}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1039, Col: 47}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var187))
 					if templ_7745c5c3_Err != nil {
@@ -3809,7 +3814,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 					var templ_7745c5c3_Var188 string
 					templ_7745c5c3_Var188, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "figures.price_each", price(ctx, d.Billing.SMSPrice)))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1035, Col: 115}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1040, Col: 115}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var188))
 					if templ_7745c5c3_Err != nil {
@@ -3822,7 +3827,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 					var templ_7745c5c3_Var189 string
 					templ_7745c5c3_Var189, templ_7745c5c3_Err = templ.JoinStringErrs(money(ctx, m))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1035, Col: 133}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1040, Col: 133}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var189))
 					if templ_7745c5c3_Err != nil {
@@ -3840,7 +3845,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var190 string
 				templ_7745c5c3_Var190, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.review.segments_hint", composeAverage(ctx, d.Cost.Average())))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1039, Col: 103}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1044, Col: 103}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var190))
 				if templ_7745c5c3_Err != nil {
@@ -3858,7 +3863,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 					var templ_7745c5c3_Var191 string
 					templ_7745c5c3_Var191, templ_7745c5c3_Err = templ.JoinStringErrs(N(ctx, "compose.cost.sercomtel", d.Cost.Sercomtel, num(ctx, d.Cost.Sercomtel), num(ctx, d.Cost.SercomtelSegments)))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1041, Col: 163}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1046, Col: 163}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var191))
 					if templ_7745c5c3_Err != nil {
@@ -3876,7 +3881,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var192 string
 				templ_7745c5c3_Var192, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "figures.rule."+string(d.Billing.Rule)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1043, Col: 72}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1048, Col: 72}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var192))
 				if templ_7745c5c3_Err != nil {
@@ -3894,7 +3899,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 					var templ_7745c5c3_Var193 string
 					templ_7745c5c3_Var193, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.review.longest", composeSegments(ctx, d.Cost.LongestSegments)))
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1046, Col: 107}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1051, Col: 107}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var193))
 					if templ_7745c5c3_Err != nil {
@@ -3907,7 +3912,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 					var templ_7745c5c3_Var194 string
 					templ_7745c5c3_Var194, templ_7745c5c3_Err = templ.JoinStringErrs(d.Cost.Longest)
 					if templ_7745c5c3_Err != nil {
-						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1047, Col: 70}
+						return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1052, Col: 70}
 					}
 					_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var194))
 					if templ_7745c5c3_Err != nil {
@@ -3937,7 +3942,7 @@ func CampaignReviewPage(d Preflight) templ.Component {
 				var templ_7745c5c3_Var195 string
 				templ_7745c5c3_Var195, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.review.when"))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1057, Col: 55}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1062, Col: 55}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var195))
 				if templ_7745c5c3_Err != nil {
@@ -4001,7 +4006,7 @@ func SendPanel(c *campaign.Campaign, p SendProgress) templ.Component {
 		var templ_7745c5c3_Var197 string
 		templ_7745c5c3_Var197, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.progress.title"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1072, Col: 55}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1077, Col: 55}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var197))
 		if templ_7745c5c3_Err != nil {
@@ -4014,7 +4019,7 @@ func SendPanel(c *campaign.Campaign, p SendProgress) templ.Component {
 		var templ_7745c5c3_Var198 templ.SafeURL
 		templ_7745c5c3_Var198, templ_7745c5c3_Err = templ.JoinURLErrs(templ.URL(campaignIDURL(c.ID, "/report")))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1073, Col: 66}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1078, Col: 66}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var198))
 		if templ_7745c5c3_Err != nil {
@@ -4027,7 +4032,7 @@ func SendPanel(c *campaign.Campaign, p SendProgress) templ.Component {
 		var templ_7745c5c3_Var199 string
 		templ_7745c5c3_Var199, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "report.view"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1073, Col: 147}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1078, Col: 147}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var199))
 		if templ_7745c5c3_Err != nil {
@@ -4059,7 +4064,7 @@ func SendPanel(c *campaign.Campaign, p SendProgress) templ.Component {
 			var templ_7745c5c3_Var200 string
 			templ_7745c5c3_Var200, templ_7745c5c3_Err = templ.JoinStringErrs(campaignIDURL(c.ID, "/events?state="+string(c.State)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1080, Col: 88}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1085, Col: 88}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var200))
 			if templ_7745c5c3_Err != nil {
@@ -4132,7 +4137,7 @@ func sendControls(c *campaign.Campaign) templ.Component {
 			var templ_7745c5c3_Var202 templ.SafeURL
 			templ_7745c5c3_Var202, templ_7745c5c3_Err = templ.JoinURLErrs(campaignURL(c, "/unschedule"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1096, Col: 61}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1101, Col: 61}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var202))
 			if templ_7745c5c3_Err != nil {
@@ -4153,7 +4158,7 @@ func sendControls(c *campaign.Campaign) templ.Component {
 			var templ_7745c5c3_Var203 string
 			templ_7745c5c3_Var203, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.action.unschedule"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1098, Col: 77}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1103, Col: 77}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var203))
 			if templ_7745c5c3_Err != nil {
@@ -4172,7 +4177,7 @@ func sendControls(c *campaign.Campaign) templ.Component {
 			var templ_7745c5c3_Var204 templ.SafeURL
 			templ_7745c5c3_Var204, templ_7745c5c3_Err = templ.JoinURLErrs(campaignURL(c, "/pause"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1102, Col: 56}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1107, Col: 56}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var204))
 			if templ_7745c5c3_Err != nil {
@@ -4193,7 +4198,7 @@ func sendControls(c *campaign.Campaign) templ.Component {
 			var templ_7745c5c3_Var205 string
 			templ_7745c5c3_Var205, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.action.pause"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1104, Col: 111}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1109, Col: 111}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var205))
 			if templ_7745c5c3_Err != nil {
@@ -4212,7 +4217,7 @@ func sendControls(c *campaign.Campaign) templ.Component {
 			var templ_7745c5c3_Var206 templ.SafeURL
 			templ_7745c5c3_Var206, templ_7745c5c3_Err = templ.JoinURLErrs(campaignURL(c, "/resume"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1108, Col: 57}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1113, Col: 57}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var206))
 			if templ_7745c5c3_Err != nil {
@@ -4233,7 +4238,7 @@ func sendControls(c *campaign.Campaign) templ.Component {
 			var templ_7745c5c3_Var207 string
 			templ_7745c5c3_Var207, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.action.resume"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1110, Col: 121}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1115, Col: 121}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var207))
 			if templ_7745c5c3_Err != nil {
@@ -4305,7 +4310,7 @@ func SendProgressView(p SendProgress) templ.Component {
 		var templ_7745c5c3_Var211 string
 		templ_7745c5c3_Var211, templ_7745c5c3_Err = templ.JoinStringErrs(string(p.State))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1121, Col: 88}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1126, Col: 88}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var211))
 		if templ_7745c5c3_Err != nil {
@@ -4318,7 +4323,7 @@ func SendProgressView(p SendProgress) templ.Component {
 		var templ_7745c5c3_Var212 string
 		templ_7745c5c3_Var212, templ_7745c5c3_Err = templ.JoinStringErrs(progressHeadline(ctx, p))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1123, Col: 62}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1128, Col: 62}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var212))
 		if templ_7745c5c3_Err != nil {
@@ -4331,7 +4336,7 @@ func SendProgressView(p SendProgress) templ.Component {
 		var templ_7745c5c3_Var213 string
 		templ_7745c5c3_Var213, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.progress.done_of", num(ctx, p.Done()), num(ctx, p.Of()), p.Percent()))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1124, Col: 131}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1129, Col: 131}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var213))
 		if templ_7745c5c3_Err != nil {
@@ -4366,7 +4371,7 @@ func SendProgressView(p SendProgress) templ.Component {
 		var templ_7745c5c3_Var216 string
 		templ_7745c5c3_Var216, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.progress.bar"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1129, Col: 48}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1134, Col: 48}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var216))
 		if templ_7745c5c3_Err != nil {
@@ -4379,7 +4384,7 @@ func SendProgressView(p SendProgress) templ.Component {
 		var templ_7745c5c3_Var217 string
 		templ_7745c5c3_Var217, templ_7745c5c3_Err = templ.JoinStringErrs(strconv.Itoa(p.Percent()))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1132, Col: 44}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1137, Col: 44}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var217))
 		if templ_7745c5c3_Err != nil {
@@ -4392,7 +4397,7 @@ func SendProgressView(p SendProgress) templ.Component {
 		var templ_7745c5c3_Var218 string
 		templ_7745c5c3_Var218, templ_7745c5c3_Err = templruntime.SanitizeStyleAttributeValues("width: " + strconv.Itoa(p.Percent()) + "%")
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1134, Col: 60}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1139, Col: 60}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var218))
 		if templ_7745c5c3_Err != nil {
@@ -4405,7 +4410,7 @@ func SendProgressView(p SendProgress) templ.Component {
 		var templ_7745c5c3_Var219 string
 		templ_7745c5c3_Var219, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "report.stage.submitted"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1138, Col: 42}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1143, Col: 42}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var219))
 		if templ_7745c5c3_Err != nil {
@@ -4418,7 +4423,7 @@ func SendProgressView(p SendProgress) templ.Component {
 		var templ_7745c5c3_Var220 string
 		templ_7745c5c3_Var220, templ_7745c5c3_Err = templ.JoinStringErrs(num(ctx, p.Figures.Submitted))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1139, Col: 69}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1144, Col: 69}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var220))
 		if templ_7745c5c3_Err != nil {
@@ -4431,7 +4436,7 @@ func SendProgressView(p SendProgress) templ.Component {
 		var templ_7745c5c3_Var221 string
 		templ_7745c5c3_Var221, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.progress.remaining"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1142, Col: 48}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1147, Col: 48}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var221))
 		if templ_7745c5c3_Err != nil {
@@ -4444,7 +4449,7 @@ func SendProgressView(p SendProgress) templ.Component {
 		var templ_7745c5c3_Var222 string
 		templ_7745c5c3_Var222, templ_7745c5c3_Err = templ.JoinStringErrs(num(ctx, p.Remaining()))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1143, Col: 59}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1148, Col: 59}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var222))
 		if templ_7745c5c3_Err != nil {
@@ -4457,7 +4462,7 @@ func SendProgressView(p SendProgress) templ.Component {
 		var templ_7745c5c3_Var223 string
 		templ_7745c5c3_Var223, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "report.stage.delivered"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1146, Col: 42}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1151, Col: 42}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var223))
 		if templ_7745c5c3_Err != nil {
@@ -4470,7 +4475,7 @@ func SendProgressView(p SendProgress) templ.Component {
 		var templ_7745c5c3_Var224 string
 		templ_7745c5c3_Var224, templ_7745c5c3_Err = templ.JoinStringErrs(num(ctx, p.Figures.Delivered))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1147, Col: 69}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1152, Col: 69}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var224))
 		if templ_7745c5c3_Err != nil {
@@ -4513,7 +4518,7 @@ func SendProgressView(p SendProgress) templ.Component {
 		var templ_7745c5c3_Var227 string
 		templ_7745c5c3_Var227, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.progress.failed"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1150, Col: 45}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1155, Col: 45}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var227))
 		if templ_7745c5c3_Err != nil {
@@ -4526,7 +4531,7 @@ func SendProgressView(p SendProgress) templ.Component {
 		var templ_7745c5c3_Var228 string
 		templ_7745c5c3_Var228, templ_7745c5c3_Err = templ.JoinStringErrs(num(ctx, p.Figures.Failed))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1151, Col: 63}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1156, Col: 63}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var228))
 		if templ_7745c5c3_Err != nil {
@@ -4547,7 +4552,7 @@ func SendProgressView(p SendProgress) templ.Component {
 		var templ_7745c5c3_Var229 string
 		templ_7745c5c3_Var229, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.progress.suppressed"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1154, Col: 49}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1159, Col: 49}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var229))
 		if templ_7745c5c3_Err != nil {
@@ -4560,7 +4565,7 @@ func SendProgressView(p SendProgress) templ.Component {
 		var templ_7745c5c3_Var230 string
 		templ_7745c5c3_Var230, templ_7745c5c3_Err = templ.JoinStringErrs(num(ctx, p.Figures.Suppressed))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1155, Col: 71}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1160, Col: 71}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var230))
 		if templ_7745c5c3_Err != nil {
@@ -4578,7 +4583,7 @@ func SendProgressView(p SendProgress) templ.Component {
 			var templ_7745c5c3_Var231 string
 			templ_7745c5c3_Var231, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.progress.expired"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1159, Col: 47}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1164, Col: 47}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var231))
 			if templ_7745c5c3_Err != nil {
@@ -4591,7 +4596,7 @@ func SendProgressView(p SendProgress) templ.Component {
 			var templ_7745c5c3_Var232 string
 			templ_7745c5c3_Var232, templ_7745c5c3_Err = templ.JoinStringErrs(num(ctx, p.Figures.Expired))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1160, Col: 66}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1165, Col: 66}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var232))
 			if templ_7745c5c3_Err != nil {
@@ -4610,7 +4615,7 @@ func SendProgressView(p SendProgress) templ.Component {
 			var templ_7745c5c3_Var233 string
 			templ_7745c5c3_Var233, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.progress.capped"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1165, Col: 46}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1170, Col: 46}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var233))
 			if templ_7745c5c3_Err != nil {
@@ -4623,7 +4628,7 @@ func SendProgressView(p SendProgress) templ.Component {
 			var templ_7745c5c3_Var234 string
 			templ_7745c5c3_Var234, templ_7745c5c3_Err = templ.JoinStringErrs(num(ctx, p.Figures.Capped))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1166, Col: 64}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1171, Col: 64}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var234))
 			if templ_7745c5c3_Err != nil {
@@ -4642,7 +4647,7 @@ func SendProgressView(p SendProgress) templ.Component {
 			var templ_7745c5c3_Var235 string
 			templ_7745c5c3_Var235, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.progress.cancelled"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1171, Col: 49}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1176, Col: 49}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var235))
 			if templ_7745c5c3_Err != nil {
@@ -4655,7 +4660,7 @@ func SendProgressView(p SendProgress) templ.Component {
 			var templ_7745c5c3_Var236 string
 			templ_7745c5c3_Var236, templ_7745c5c3_Err = templ.JoinStringErrs(num(ctx, p.Figures.Cancelled))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1172, Col: 66}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1177, Col: 66}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var236))
 			if templ_7745c5c3_Err != nil {
@@ -4673,7 +4678,7 @@ func SendProgressView(p SendProgress) templ.Component {
 		var templ_7745c5c3_Var237 string
 		templ_7745c5c3_Var237, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "figures.billed"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1176, Col: 34}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1181, Col: 34}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var237))
 		if templ_7745c5c3_Err != nil {
@@ -4699,7 +4704,7 @@ func SendProgressView(p SendProgress) templ.Component {
 			var templ_7745c5c3_Var238 string
 			templ_7745c5c3_Var238, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.progress.rate"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1183, Col: 40}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1188, Col: 40}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var238))
 			if templ_7745c5c3_Err != nil {
@@ -4713,7 +4718,7 @@ func SendProgressView(p SendProgress) templ.Component {
 				var templ_7745c5c3_Var239 string
 				templ_7745c5c3_Var239, templ_7745c5c3_Err = templ.JoinStringErrs(fmtRate(ctx, p.Rate))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1186, Col: 29}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1191, Col: 29}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var239))
 				if templ_7745c5c3_Err != nil {
@@ -4732,7 +4737,7 @@ func SendProgressView(p SendProgress) templ.Component {
 			var templ_7745c5c3_Var240 string
 			templ_7745c5c3_Var240, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.progress.eta"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1193, Col: 39}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1198, Col: 39}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var240))
 			if templ_7745c5c3_Err != nil {
@@ -4746,7 +4751,7 @@ func SendProgressView(p SendProgress) templ.Component {
 				var templ_7745c5c3_Var241 string
 				templ_7745c5c3_Var241, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.progress.eta_value", fmtDuration(ctx, eta)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1196, Col: 70}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1201, Col: 70}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var241))
 				if templ_7745c5c3_Err != nil {
@@ -4793,7 +4798,7 @@ func SendProgressView(p SendProgress) templ.Component {
 			var templ_7745c5c3_Var244 string
 			templ_7745c5c3_Var244, templ_7745c5c3_Err = templ.JoinStringErrs(text)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1206, Col: 122}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1211, Col: 122}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var244))
 			if templ_7745c5c3_Err != nil {
@@ -4812,7 +4817,7 @@ func SendProgressView(p SendProgress) templ.Component {
 			var templ_7745c5c3_Var245 string
 			templ_7745c5c3_Var245, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.progress.deadline", inZone(ctx, p.Schedule.Deadline, p.Schedule.Loc), zoneLabel(ctx, p.Schedule.ZoneName())))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1209, Col: 147}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1214, Col: 147}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var245))
 			if templ_7745c5c3_Err != nil {
@@ -4842,7 +4847,7 @@ func SendProgressView(p SendProgress) templ.Component {
 				var templ_7745c5c3_Var246 string
 				templ_7745c5c3_Var246, templ_7745c5c3_Err = templ.JoinStringErrs(pauseReason(ctx, p.LastError))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1217, Col: 101}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1222, Col: 101}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var246))
 				if templ_7745c5c3_Err != nil {
@@ -4862,7 +4867,7 @@ func SendProgressView(p SendProgress) templ.Component {
 			var templ_7745c5c3_Var247 string
 			templ_7745c5c3_Var247, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.progress.started", FormatTime(ctx, p.StartedAt)))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1222, Col: 72}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1227, Col: 72}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var247))
 			if templ_7745c5c3_Err != nil {
@@ -4880,7 +4885,7 @@ func SendProgressView(p SendProgress) templ.Component {
 				var templ_7745c5c3_Var248 string
 				templ_7745c5c3_Var248, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.progress.finished", FormatTime(ctx, p.FinishedAt)))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1224, Col: 78}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1229, Col: 78}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var248))
 				if templ_7745c5c3_Err != nil {
@@ -4930,7 +4935,7 @@ func CampaignReload(id int64) templ.Component {
 		var templ_7745c5c3_Var250 string
 		templ_7745c5c3_Var250, templ_7745c5c3_Err = templ.JoinStringErrs(campaignIDURL(id, ""))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1234, Col: 36}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1239, Col: 36}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var250))
 		if templ_7745c5c3_Err != nil {
@@ -4943,7 +4948,7 @@ func CampaignReload(id int64) templ.Component {
 		var templ_7745c5c3_Var251 string
 		templ_7745c5c3_Var251, templ_7745c5c3_Err = templ.JoinStringErrs(T(ctx, "campaigns.progress.updating"))
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1235, Col: 64}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/campaign_send.templ`, Line: 1240, Col: 64}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var251))
 		if templ_7745c5c3_Err != nil {

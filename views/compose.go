@@ -27,6 +27,9 @@ type ComposerData struct {
 	// choice (a page that fixes the list sends list_id itself).
 	Lists  []*recipient.List
 	ListID int64
+	// SegmentID is the segment previewed instead of a list (a campaign
+	// whose audience is a segment not yet frozen; ListID is then 0).
+	SegmentID int64
 	// ListError is the (translated) problem with the chosen list.
 	ListError string
 	// Columns are the chosen list's personalisation fields.
@@ -288,4 +291,13 @@ func composeTemplateTitle(ctx context.Context, d TemplateFormData) string {
 		return T(ctx, "templates.new")
 	}
 	return d.Template.Name
+}
+
+// composeAudience is the list_id the compose endpoints read: a list's id,
+// or "s" and a segment's id.
+func composeAudience(d ComposerData) string {
+	if d.ListID == 0 && d.SegmentID != 0 {
+		return "s" + strconv.FormatInt(d.SegmentID, 10)
+	}
+	return strconv.FormatInt(d.ListID, 10)
 }

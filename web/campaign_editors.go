@@ -105,7 +105,7 @@ func (s *Server) renderCampaignMessage(c *fiber.Ctx, status int, cp *campaign.Ca
 			AccentOption: list != nil, ReplaceAccents: meter.ReplaceAccents},
 		Cost: views.ComposeCost{List: list, Pending: list != nil}}
 	if list != nil {
-		d.Composer.ListID, d.Composer.Columns = list.ID, list.Columns
+		d.Composer.ListID, d.Composer.SegmentID, d.Composer.Columns = list.ID, list.SegmentID, list.Columns
 	}
 	if d.Templates, err = s.store.Templates(c.UserContext()); err != nil {
 		return err

@@ -112,7 +112,7 @@ func (s *Server) campaignPage(c *fiber.Ctx) error {
 		return err
 	}
 	if cp.CanDuplicate() && cp.State != campaign.Archived && currentUser(c).Role.AtLeast(user.Marketer) {
-		if d.TestSend, err = s.testSendData(c, cp, cp.ListID); err != nil {
+		if d.TestSend, err = s.testSendData(c, cp, d.List); err != nil {
 			return err
 		}
 	}

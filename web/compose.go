@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -32,9 +33,22 @@ func composeBody(c *fiber.Ctx) (field, body string) {
 	return field, composeText(c.FormValue(field))
 }
 
-// previewList loads the list chosen in the form's list_id. ok is false
-// when none is chosen, or the list is gone or not ready.
+// previewList loads the audience chosen in the form's list_id: a list by
+// its id, or a segment as "s" and its id (a campaign whose audience is a
+// segment, walked over the contacts it selects now). ok is false when
+// none is chosen, or it is gone or not ready.
 func (s *Server) previewList(c *fiber.Ctx) (l *recipient.List, ok bool, err error) {
+	if v, isSegment := strings.CutPrefix(c.FormValue("list_id"), "s"); isSegment {
+		id, perr := strconv.ParseInt(v, 10, 64)
+		if perr != nil || id <= 0 {
+			return nil, false, nil
+		}
+		l, gone, err := s.campaigns.SegmentAudience(c.UserContext(), id)
+		if err != nil || gone {
+			return nil, false, err
+		}
+		return l, true, nil
+	}
 	id := formID(c, "list_id")
 	if id == 0 {
 		return nil, false, nil
@@ -82,7 +96,7 @@ func (s *Server) compose(ctx context.Context, body string, list *recipient.List,
 			out.cost.Problem = &p
 			break
 		}
-		cost, err := s.costOf(ctx, plan, list.ID)
+		cost, err := s.costOf(ctx, plan, list)
 		if err != nil {
 			return composition{}, err
 		}
@@ -167,7 +181,7 @@ func (s *Server) composeFields(c *fiber.Ctx) error {
 	}
 	d := views.ComposerData{Field: "body"}
 	if ok {
-		d.ListID, d.Columns = list.ID, list.Columns
+		d.ListID, d.SegmentID, d.Columns = list.ID, list.SegmentID, list.Columns
 	}
 	return s.renderWith(c, fiber.StatusOK, views.ComposerFields(d), false)
 }
@@ -185,15 +199,16 @@ func (s *Server) composeCost(c *fiber.Ctx) error {
 	return s.renderWith(c, fiber.StatusOK, views.ComposerCostBody(d.cost), false)
 }
 
-// costOf streams the list's recipients from the store into the plan's
-// cost, leaving out the suppressed ones (never sent to).
-func (s *Server) costOf(ctx context.Context, plan *message.Plan, listID int64) (message.Cost, error) {
+// costOf streams the audience's recipients (a list's rows or a segment's
+// contacts) into the plan's cost, leaving out the suppressed ones (never
+// sent to).
+func (s *Server) costOf(ctx context.Context, plan *message.Plan, list *recipient.List) (message.Cost, error) {
 	ctx, cancel := context.WithTimeout(ctx, costTimeout)
 	defer cancel()
 	start := time.Now()
 	var walkErr error
 	cost := plan.Cost(func(yield func(*recipient.Recipient) bool) {
-		walkErr = s.store.EachRecipient(ctx, listID, func(r *recipient.Recipient) error {
+		walkErr = s.campaigns.EachRecipient(ctx, list, func(r *recipient.Recipient) error {
 			if r.Suppressed {
 				return nil
 			}
@@ -207,7 +222,7 @@ func (s *Server) costOf(ctx context.Context, plan *message.Plan, listID int64) (
 		return message.Cost{}, walkErr
 	}
 	if d := time.Since(start); d > time.Second {
-		s.log.Info("slow cost preview", "list_id", listID, "recipients", cost.Recipients, "duration_ms", d.Milliseconds())
+		s.log.Info("slow cost preview", "list_id", list.ID, "segment_id", list.SegmentID, "recipients", cost.Recipients, "duration_ms", d.Milliseconds())
 	}
 	return cost, nil
 }

@@ -201,7 +201,7 @@ func (s *Server) fallbackPreflight(c *fiber.Ctx, d *views.Preflight) error {
 	fr := &views.FallbackReview{Settings: set, Billing: d.Billing}
 	d.Fallback = fr
 	list := d.List
-	if list == nil || list.ID == 0 {
+	if list == nil {
 		return nil
 	}
 	if p, bad := message.BodyProblem(set.Text, list.Columns, true); bad {
@@ -214,7 +214,7 @@ func (s *Server) fallbackPreflight(c *fiber.Ctx, d *views.Preflight) error {
 	if err != nil {
 		return nil
 	}
-	if fr.Cost, err = s.costOf(ctx, plan, list.ID); err != nil {
+	if fr.Cost, err = s.costOf(ctx, plan, list); err != nil {
 		return err
 	}
 	fr.HasCost = true

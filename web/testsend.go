@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -13,6 +14,7 @@ import (
 	"arauto/internal/campaign"
 	"arauto/internal/dispatch"
 	"arauto/internal/i18n"
+	"arauto/internal/recipient"
 	"arauto/internal/sms"
 	"arauto/internal/testsend"
 	"arauto/store"
@@ -44,16 +46,17 @@ func NewTestSends(st *store.Store, sender dispatch.Sender, log *slog.Logger) *te
 		})}
 }
 
-// testSendData gathers the campaign page's test card.
-func (s *Server) testSendData(c *fiber.Ctx, cp *campaign.Campaign, listID int64) (*views.TestSendData, error) {
+// testSendData gathers the campaign page's test card; list is the
+// campaign's audience as its page shows it (campaign.Service.List).
+func (s *Server) testSendData(c *fiber.Ctx, cp *campaign.Campaign, list *recipient.List) (*views.TestSendData, error) {
 	ctx := c.UserContext()
 	d := &views.TestSendData{Campaign: cp, SeedsForm: views.Form{Values: map[string]string{}, Errors: views.FieldErrors{}}}
 	var err error
 	if d.Seeds, err = s.store.TestSeeds(ctx, currentUser(c).ID); err != nil {
 		return nil, err
 	}
-	if listID != 0 {
-		first, err := s.store.FirstRecipients(ctx, listID, testChoices)
+	if list != nil {
+		first, err := s.testRecipients(ctx, list)
 		if err != nil {
 			return nil, err
 		}
@@ -113,6 +116,26 @@ func (s *Server) saveTestSeeds(c *fiber.Ctx) error {
 	return seeOther(c, back)
 }
 
+// testRecipients returns the first recipients (testChoices) of a
+// campaign's audience a test may be rendered for: a list's first rows, or
+// the first contacts a segment not yet frozen selects now.
+func (s *Server) testRecipients(ctx context.Context, list *recipient.List) ([]recipient.Recipient, error) {
+	var first []recipient.Recipient
+	err := s.campaigns.EachRecipient(ctx, list, func(r *recipient.Recipient) error {
+		rc := *r
+		rc.Fields = slices.Clone(r.Fields)
+		first = append(first, rc)
+		if len(first) >= testChoices {
+			return errFirstRecipient
+		}
+		return nil
+	})
+	if err != nil && !errors.Is(err, errFirstRecipient) {
+		return nil, err
+	}
+	return first, nil
+}
+
 // sendTest sends the campaign's saved message, rendered for the recipient
 // chosen (or with sample data), to the person's test numbers.
 func (s *Server) sendTest(c *fiber.Ctx) error {
@@ -126,12 +149,22 @@ func (s *Server) sendTest(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	fields := testsend.SampleFields(dc.Columns)
-	if row, err := strconv.Atoi(c.FormValue("recipient")); err == nil && cp.ListID != 0 {
-		first, err := s.store.FirstRecipients(ctx, cp.ListID, testChoices)
-		if err != nil {
+	list, _, err := s.campaigns.List(ctx, cp)
+	if err != nil {
+		return err
+	}
+	var first []recipient.Recipient
+	if list != nil {
+		if first, err = s.testRecipients(ctx, list); err != nil {
 			return err
 		}
+		if cp.ListID == 0 {
+			// A segment not yet frozen: its fields are the contacts'.
+			dc.Columns = list.Columns
+		}
+	}
+	fields := testsend.SampleFields(dc.Columns)
+	if row, err := strconv.Atoi(c.FormValue("recipient")); err == nil {
 		for _, r := range first {
 			if r.Row == row {
 				fields = r.Fields

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -158,6 +159,9 @@ func whatsAppProblems(c *fiber.Ctx, w message.WhatsApp, columns []string) views.
 	return errs
 }
 
+// errFirstRecipient stops a walk once it has the first recipients it needs.
+var errFirstRecipient = errors.New("web: first recipient found")
+
 // whatsAppPreview renders the message for the list's first recipient.
 func (s *Server) whatsAppPreview(ctx context.Context, campaignID int64, w message.WhatsApp, list *recipient.List) (views.WhatsAppPreviewData, error) {
 	if err := s.withUpload(ctx, campaignID, &w, false); err != nil {
@@ -167,13 +171,14 @@ func (s *Server) whatsAppPreview(ctx context.Context, campaignID int64, w messag
 	var columns, fields []string
 	if list != nil {
 		columns = list.Columns
-		first, err := s.store.FirstRecipients(ctx, list.ID, 1)
-		if err != nil {
+		// The first recipient of the list, or of the segment's contacts now.
+		err := s.campaigns.EachRecipient(ctx, list, func(r *recipient.Recipient) error {
+			fields = slices.Clone(r.Fields)
+			d.Recipient = "+" + r.Phone
+			return errFirstRecipient
+		})
+		if err != nil && !errors.Is(err, errFirstRecipient) {
 			return d, err
-		}
-		if len(first) > 0 {
-			fields = first[0].Fields
-			d.Recipient = "+" + first[0].Phone
 		}
 	}
 	d.Message = w.Preview(columns, fields)

@@ -3,6 +3,7 @@ package campaign
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"arauto/internal/recipient"
@@ -41,10 +42,24 @@ const KindSegment = "segment"
 // how many contacts it selects now. gone is set when the segment was
 // deleted.
 func (s *Service) segmentAudience(ctx context.Context, cp *Campaign) (l *recipient.List, sg *segment.Segment, gone bool, err error) {
+	return s.segmentList(ctx, cp.SegmentID)
+}
+
+// SegmentAudience returns a segment as the audience a composer previews:
+// a list not yet frozen (ID 0, Kind segment) named after it, with the
+// contact fields as columns and the count of the contacts it selects now.
+// gone is set when the segment does not exist (or there is no contact
+// book).
+func (s *Service) SegmentAudience(ctx context.Context, segmentID int64) (l *recipient.List, gone bool, err error) {
+	l, _, gone, err = s.segmentList(ctx, segmentID)
+	return l, gone, err
+}
+
+func (s *Service) segmentList(ctx context.Context, segmentID int64) (l *recipient.List, sg *segment.Segment, gone bool, err error) {
 	if s.Audience == nil {
 		return nil, nil, true, nil
 	}
-	sg, err = s.Audience.SegmentByID(ctx, cp.SegmentID)
+	sg, err = s.Audience.SegmentByID(ctx, segmentID)
 	switch {
 	case s.NotFound != nil && errors.Is(err, s.NotFound):
 		return nil, nil, true, nil
@@ -59,8 +74,27 @@ func (s *Service) segmentAudience(ctx context.Context, cp *Campaign) (l *recipie
 	if err != nil {
 		return nil, nil, false, err
 	}
-	return &recipient.List{Name: sg.Name, State: recipient.ListReady, Kind: KindSegment, Columns: columns,
+	return &recipient.List{Name: sg.Name, State: recipient.ListReady, Kind: KindSegment, SegmentID: sg.ID, Columns: columns,
 		Rows: int(n), Valid: int(n)}, sg, false, nil
+}
+
+// EachRecipient streams an audience's recipients as the dispatcher will
+// meet them, suppressed ones included (flagged): a list's rows in order,
+// or, for a segment not yet frozen (SegmentAudience, List), the contacts
+// it selects now with their fields in the order of the list's columns.
+// The recipient passed to fn may be reused.
+func (s *Service) EachRecipient(ctx context.Context, l *recipient.List, fn func(r *recipient.Recipient) error) error {
+	if l.ID != 0 || l.SegmentID == 0 {
+		return s.Store.EachRecipient(ctx, l.ID, fn)
+	}
+	if s.Audience == nil {
+		return fmt.Errorf("campaign: recipients of segment %d: no contact book", l.SegmentID)
+	}
+	sg, err := s.Audience.SegmentByID(ctx, l.SegmentID)
+	if err != nil {
+		return fmt.Errorf("campaign: recipients of segment %d: %w", l.SegmentID, err)
+	}
+	return s.Audience.EachSegmentRecipient(ctx, sg.Filter, l.Columns, s.now(), fn)
 }
 
 // frequencyCap counts, for the pre-flight, the recipients the cap in force

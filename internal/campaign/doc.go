@@ -39,6 +39,8 @@
 //     launch freezes its contacts into the campaign's own list in the same
 //     store call that schedules it (Unschedule thaws it); the pre-flight
 //     counts the recipients Service.FrequencyCap would keep back;
+//     SegmentAudience and EachRecipient give the composer, the WhatsApp
+//     preview and test sends the same walk over either kind of audience;
 //   - duplicate (reuse.go) registers a new campaign like create and stores
 //     it as a copy of another's channel, list, message, schedule (a start
 //     that has passed is dropped) and options; ReuseNonResponders makes a

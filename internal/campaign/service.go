@@ -503,7 +503,7 @@ func (s *Service) walk(ctx context.Context, cp *Campaign, list *recipient.List, 
 			if sg != nil {
 				return s.Audience.EachSegmentRecipient(ctx, sg.Filter, list.Columns, s.now(), fn)
 			}
-			return s.Store.EachRecipient(ctx, list.ID, fn)
+			return s.EachRecipient(ctx, list, fn)
 		}
 		walkErr = each(func(r *recipient.Recipient) error {
 			w.Recipients++

@@ -46,6 +46,10 @@ type Config struct {
 	// credit after that many SMS (0: never), to try the console's pause on
 	// NO_CREDIT; the sandbox's credit endpoint gives it back.
 	SandboxNoCreditAfter int64 // ARAUTO_SANDBOX_NO_CREDIT_AFTER
+	// SandboxClockOffset moves the console's clock (schedules, sending
+	// windows, each recipient's local time, caps) by this much, to try
+	// them without waiting for the hour. Only with the sandbox provider.
+	SandboxClockOffset time.Duration // ARAUTO_SANDBOX_CLOCK_OFFSET
 	// ReconcileAfter is how long a send without a clear answer waits
 	// before the provider is asked whether it has the messages.
 	ReconcileAfter time.Duration // ARAUTO_RECONCILE_AFTER
@@ -83,6 +87,12 @@ type Var struct {
 	Name, Default, Help string
 }
 
+// maxClockOffset bounds ARAUTO_SANDBOX_CLOCK_OFFSET.
+const maxClockOffset = 366 * 24 * time.Hour
+
+// Now is the console's clock: the time, moved by SandboxClockOffset.
+func (c Config) Now() time.Time { return time.Now().Add(c.SandboxClockOffset) }
+
 // Vars lists every variable Load reads, in the order the README shows them.
 var Vars = []Var{
 	{"ARAUTO_ADDR", "127.0.0.1:8080", "address the console listens on"},
@@ -104,6 +114,7 @@ var Vars = []Var{
 	{"ARAUTO_SANDBOX_DELAY_SCALE", "1", "sandbox delays between send, status callback and delivery report: 1 realistic, 0 immediate"},
 	{"ARAUTO_SANDBOX_SEED", "1", "seed of the sandbox's outcomes, so a run can be repeated"},
 	{"ARAUTO_SANDBOX_NO_CREDIT_AFTER", "0", "the built-in sandbox's account runs out of credit after this many SMS and answers the rest with NO_CREDIT (201), to try the pause on an exhausted account; 0 never (give credit back with PUT /_sandbox/credit on the sandbox's own address)"},
+	{"ARAUTO_SANDBOX_CLOCK_OFFSET", "0s", "with the sandbox provider only: moves the console's clock by this duration (e.g. 2h or -30m, at most a year either way), to try schedules, sending windows and each recipient's local time without waiting; refused with wavy"},
 	{"ARAUTO_SEND_REQUESTS_PER_SECOND", "100", "send requests per second (Wavy allows 700 per IP; each carries up to 1000 messages)"},
 	{"ARAUTO_SEND_MESSAGES_PER_SECOND", "100000", "messages per second across all campaigns"},
 	{"ARAUTO_SEND_CONCURRENCY", "4", "send requests in flight at once"},
@@ -221,6 +232,14 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.SandboxNoCreditAfter, err = strconv.ParseInt(get("ARAUTO_SANDBOX_NO_CREDIT_AFTER"), 10, 64); err != nil || c.SandboxNoCreditAfter < 0 {
 		return c, &Error{"ARAUTO_SANDBOX_NO_CREDIT_AFTER", "must be a whole number, 0 or more"}
+	}
+
+	if c.SandboxClockOffset, err = time.ParseDuration(get("ARAUTO_SANDBOX_CLOCK_OFFSET")); err != nil ||
+		c.SandboxClockOffset > maxClockOffset || c.SandboxClockOffset < -maxClockOffset {
+		return c, &Error{"ARAUTO_SANDBOX_CLOCK_OFFSET", "must be a duration of at most a year either way, such as 2h or -30m"}
+	}
+	if c.SandboxClockOffset != 0 && c.Provider != ProviderSandbox {
+		return c, &Error{"ARAUTO_SANDBOX_CLOCK_OFFSET", "moves the clock only with ARAUTO_PROVIDER=sandbox: a real account is sent to on the real time"}
 	}
 
 	if c.ReconcileAfter, err = time.ParseDuration(get("ARAUTO_RECONCILE_AFTER")); err != nil || c.ReconcileAfter < 100*time.Millisecond || c.ReconcileAfter > time.Hour {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func env(m map[string]string) func(string) string {
@@ -36,6 +37,13 @@ func TestLoadDefaults(t *testing.T) {
 	c, err = Load(env(map[string]string{"ARAUTO_DATA": dir, "ARAUTO_SANDBOX_NO_CREDIT_AFTER": "250"}))
 	if err != nil || c.SandboxNoCreditAfter != 250 {
 		t.Errorf("got credit %d, %v; want 250", c.SandboxNoCreditAfter, err)
+	}
+	c, err = Load(env(map[string]string{"ARAUTO_DATA": dir, "ARAUTO_SANDBOX_CLOCK_OFFSET": "-90m"}))
+	if err != nil || c.SandboxClockOffset != -90*time.Minute {
+		t.Fatalf("got clock offset %v, %v; want -1h30m", c.SandboxClockOffset, err)
+	}
+	if d := time.Until(c.Now()); d > -89*time.Minute || d < -91*time.Minute {
+		t.Errorf("the moved clock reads %v from now, want -1h30m", d)
 	}
 }
 
@@ -71,6 +79,10 @@ func TestLoadBadValues(t *testing.T) {
 		{"sandbox delay", map[string]string{"ARAUTO_SANDBOX_DELAY_SCALE": "-1"}, "ARAUTO_SANDBOX_DELAY_SCALE"},
 		{"sandbox credit negative", map[string]string{"ARAUTO_SANDBOX_NO_CREDIT_AFTER": "-5"}, "ARAUTO_SANDBOX_NO_CREDIT_AFTER"},
 		{"sandbox credit not a number", map[string]string{"ARAUTO_SANDBOX_NO_CREDIT_AFTER": "lots"}, "ARAUTO_SANDBOX_NO_CREDIT_AFTER"},
+		{"clock offset not a duration", map[string]string{"ARAUTO_SANDBOX_CLOCK_OFFSET": "2"}, "ARAUTO_SANDBOX_CLOCK_OFFSET"},
+		{"clock offset over a year", map[string]string{"ARAUTO_SANDBOX_CLOCK_OFFSET": "-9000h"}, "ARAUTO_SANDBOX_CLOCK_OFFSET"},
+		{"clock moved on a real account", map[string]string{"ARAUTO_SANDBOX_CLOCK_OFFSET": "2h", "ARAUTO_PROVIDER": "wavy",
+			"ARAUTO_WAVY_USERNAME": "u", "ARAUTO_WAVY_TOKEN": "t"}, "ARAUTO_SANDBOX_CLOCK_OFFSET"},
 		{"trusted proxy not an address", map[string]string{"ARAUTO_TRUSTED_PROXIES": "127.0.0.1, proxy.local"}, "ARAUTO_TRUSTED_PROXIES"},
 		{"trusted proxy bad range", map[string]string{"ARAUTO_TRUSTED_PROXIES": "10.0.0.0/33"}, "ARAUTO_TRUSTED_PROXIES"},
 	}

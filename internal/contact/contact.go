@@ -150,8 +150,15 @@ func NameField(columns []string) int {
 func Fold(s string) string {
 	ascii := true
 	for i := 0; i < len(s); i++ {
-		if c := s[i]; c >= utf8.RuneSelf {
+		if s[i] >= utf8.RuneSelf {
 			ascii = false
+			break
+		}
+	}
+	latin := !ascii
+	for _, r := range s {
+		if !latin || r >= 0x100 {
+			latin = false
 			break
 		}
 	}
@@ -169,20 +176,49 @@ func Fold(s string) string {
 		}
 		b.WriteRune(unicode.ToLower(r))
 	}
-	if ascii {
+	switch {
+	case ascii:
 		for i := 0; i < len(s); i++ {
 			emit(rune(s[i]))
 		}
-		return b.String()
-	}
-	for _, r := range norm.NFKD.String(s) {
-		if unicode.Is(unicode.Mn, r) {
-			continue
+	case latin:
+		// Most Brazilian names and places: each letter's decomposition
+		// from the table, as the general path would find it.
+		for _, r := range s {
+			if r < utf8.RuneSelf {
+				emit(r)
+				continue
+			}
+			for _, d := range latin1Folds[r-utf8.RuneSelf] {
+				emit(d)
+			}
 		}
-		emit(r)
+	default:
+		for _, r := range norm.NFKD.String(s) {
+			if unicode.Is(unicode.Mn, r) {
+				continue
+			}
+			emit(r)
+		}
 	}
 	return b.String()
 }
+
+// latin1Folds holds, for each rune from U+0080 to U+00FF, its compatibility
+// decomposition without the combining marks: what the general path of Fold
+// makes of it (a mark never combines across letters once removed), without
+// normalising the whole string. Invalid UTF-8 (U+FFFD) takes the general
+// path.
+var latin1Folds = func() (t [0x100 - utf8.RuneSelf][]rune) {
+	for r := rune(utf8.RuneSelf); r < 0x100; r++ {
+		for _, d := range norm.NFKD.String(string(r)) {
+			if !unicode.Is(unicode.Mn, d) {
+				t[r-utf8.RuneSelf] = append(t[r-utf8.RuneSelf], d)
+			}
+		}
+	}
+	return t
+}()
 
 // Record is what one imported row says about a contact, ready for the
 // store: the number, the row, and the row's non-empty fields as JSON

@@ -2,7 +2,11 @@ package contact
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 func TestFold(t *testing.T) {
@@ -72,5 +76,46 @@ func TestErased(t *testing.T) {
 	}
 	if Hash([]byte("p"), "1") == Hash([]byte("q"), "1") {
 		t.Errorf("the pepper does not change the hash")
+	}
+}
+
+// TestFoldLatinAsNFKD: the shortcut for Latin-1 text folds every string as
+// the general path (full NFKD, marks dropped) does: each Latin-1 character
+// alone, next to letters, spaces and marks, and mixed with other scripts.
+func TestFoldLatinAsNFKD(t *testing.T) {
+	general := func(s string) string {
+		var b strings.Builder
+		space := false
+		for _, r := range norm.NFKD.String(s) {
+			switch {
+			case unicode.Is(unicode.Mn, r):
+			case unicode.IsSpace(r):
+				space = b.Len() > 0
+			default:
+				if space {
+					b.WriteByte(' ')
+					space = false
+				}
+				b.WriteRune(unicode.ToLower(r))
+			}
+		}
+		return b.String()
+	}
+	var ins []string
+	for r := rune(0x80); r < 0x100; r++ {
+		c := string(r)
+		ins = append(ins, c, "a"+c+"b", " "+c+" x", c+c, "Ação "+c, c+"\u0301", "Łódź "+c)
+	}
+	ins = append(ins, "JOSÉ  DA SILVA", "Maria\u00a0Conceição", "ª ordem", "¼ de ½", "Straße", "ÆØÅ", "\xff\xfeinválido")
+	for _, in := range ins {
+		if got, want := Fold(in), general(in); got != want {
+			t.Errorf("Fold(%q) got %q, want %q (the general path)", in, got, want)
+		}
+	}
+}
+
+func BenchmarkFoldAccentedName(b *testing.B) {
+	for range b.N {
+		Fold("Antônio Conceição da Silva")
 	}
 }

@@ -279,6 +279,10 @@ func (w *Worker) send(ctx context.Context, b batch, msgs []Message) {
 		w.mu.Lock()
 		w.release(b, msgs)
 		w.busy[c.ID]--
+		// A local-time campaign found idle while this batch was in flight
+		// is looked at again: the batch may have been its last (so it can
+		// finish now, not when the open areas change) or put messages back.
+		delete(w.idle, c.ID)
 		w.mu.Unlock()
 	}()
 	var suppressed, ids []int64

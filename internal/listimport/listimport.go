@@ -19,7 +19,9 @@ type Store interface {
 	SuppressedPhones(ctx context.Context) (map[string]struct{}, error)
 	AddRecipients(ctx context.Context, listID int64, batch []recipient.Recipient) error
 	AddRejectedRows(ctx context.Context, listID int64, rows []recipient.RejectedRow) error
-	FinishListImport(ctx context.Context, id int64, r recipient.Report) error
+	// FinishListImportIndexed records the report and makes the list ready,
+	// writing the index of its numbers the import gathered.
+	FinishListImportIndexed(ctx context.Context, id int64, r recipient.Report, numbers *recipient.NumberIndex) error
 	FailListImport(ctx context.Context, id int64, code, detail string) error
 	Lists(ctx context.Context, state recipient.ListState) ([]*recipient.List, error)
 	StartListImport(ctx context.Context, id int64, m recipient.Mapping) error
@@ -177,9 +179,15 @@ func (j *Jobs) run(ctx context.Context, l *recipient.List) {
 			return nil
 		},
 	}
+	// The rows' numbers are indexed as they stream by, so the store need
+	// not read a million rows back and sort them at the end.
+	numbers := &recipient.NumberIndex{}
 	sink := recipient.SinkFunc(func(ctx context.Context, batch []recipient.Recipient) error {
 		if err := j.store.AddRecipients(ctx, l.ID, batch); err != nil {
 			return err
+		}
+		for i := range batch {
+			numbers.Add(batch[i].Phone, batch[i].Row)
 		}
 		return book.add(ctx, batch)
 	})
@@ -202,7 +210,7 @@ func (j *Jobs) run(ctx context.Context, l *recipient.List) {
 	}
 	// A background context: the import's own may be cancelled by now, and
 	// the result must be recorded either way.
-	if err := j.store.FinishListImport(context.Background(), l.ID, report); err != nil {
+	if err := j.store.FinishListImportIndexed(context.Background(), l.ID, report, numbers); err != nil {
 		log.Error("import: record report", "err", err)
 		j.fail(l, "internal", err)
 		return

@@ -49,7 +49,7 @@ func (m *memStore) AddRejectedRows(_ context.Context, _ int64, rows []recipient.
 	return nil
 }
 
-func (m *memStore) FinishListImport(_ context.Context, _ int64, r recipient.Report) error {
+func (m *memStore) FinishListImportIndexed(_ context.Context, _ int64, r recipient.Report, _ *recipient.NumberIndex) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.report = &r

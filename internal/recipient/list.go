@@ -35,7 +35,10 @@ type List struct {
 	CreatedBy                                                         int64
 	// Kind is "upload" for a list imported from a file, "segment" for the
 	// contacts of a segment frozen when a campaign was launched.
-	Kind      string
+	Kind string
+	// SegmentID is, for a segment audience not yet frozen (ID 0), the
+	// segment whose contacts it stands for.
+	SegmentID int64
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
