@@ -31,9 +31,9 @@ func (s *Store) CopyCampaign(ctx context.Context, c *campaign.Campaign, fromID i
 	// A segment audience is copied as the segment, not the list it was
 	// frozen into: the copy's recipients are the segment's at its launch.
 	res, err := s.w.ExecContext(ctx, `INSERT INTO campaigns (remote_id, name, alias, channel, list_id, segment_id, message, scheduled_at, state, sent_count,
-			created_at, updated_at, schedule, flash, extra_info, whatsapp, replace_accents, sub_account, flow_id, template_id, template_name)
+			created_at, updated_at, schedule, flash, extra_info, whatsapp, replace_accents, sub_account, flow_id, template_id, template_name, track_clicks)
 		SELECT ?, ?, ?, channel, CASE WHEN segment_id IS NULL THEN list_id END, segment_id, message, ?, 'draft', 0,
-			?, ?, schedule, flash, extra_info, whatsapp, replace_accents, sub_account, flow_id, template_id, template_name
+			?, ?, schedule, flash, extra_info, whatsapp, replace_accents, sub_account, flow_id, template_id, template_name, track_clicks
 		FROM campaigns WHERE id = ?`,
 		c.RemoteID, c.Name, c.Alias, nullTime(startAt), toMS(c.CreatedAt), toMS(c.CreatedAt), fromID)
 	if isUnique(err) {

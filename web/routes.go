@@ -26,6 +26,8 @@ func (s *Server) routes() {
 
 	// No session, no CSRF: machines and assets.
 	app.Get("/healthz", s.healthz)
+	// Short links of tracked campaigns: recipients' phones, no session.
+	app.Get("/r/:code", s.shortLink)
 	app.Get("/static/*", serveStatic)
 	app.Post("/webhooks/wavy/:secret/:kind", s.webhook)
 	app.Get("/webhooks/wavy/:secret/:kind", s.webhookQuery) // SMS replies forwarded by GET

@@ -90,3 +90,24 @@ func (c *Coder) Parse(code string) (messageID int64, link int, ok bool) {
 
 // Encodable reports whether a message id fits in a code.
 func Encodable(messageID int64) bool { return messageID > 0 && messageID <= maxMessageID }
+
+// Links are the short links of one installation: its public URL, Path and
+// a code (dispatch.ShortLinks).
+type Links struct {
+	*Coder
+	prefix string
+}
+
+// NewLinks returns the short links under publicURL signed with secret.
+func NewLinks(secret []byte, publicURL string) *Links {
+	return &Links{Coder: NewCoder(secret), prefix: strings.TrimRight(publicURL, "/") + Path}
+}
+
+// Prefix is what every short link starts with: the public URL and Path.
+func (l *Links) Prefix() string { return l.prefix }
+
+// CodeLen is the length of every code.
+func (l *Links) CodeLen() int { return CodeLen }
+
+// URL is the short link of a message's link.
+func (l *Links) URL(messageID int64, link int) string { return l.prefix + l.Code(messageID, link) }

@@ -90,3 +90,7 @@ func Links(counts map[string]int64) []LinkFigures {
 	sort.Slice(out, func(i, j int) bool { return out[i].Index < out[j].Index })
 	return out
 }
+
+// HasClicks reports whether anyone clicked or previewed a tracked link:
+// pages show the click figures then.
+func (f Figures) HasClicks() bool { return f.Clicked > 0 || f.Previews > 0 }
