@@ -53,6 +53,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	seed := fs.Int64("seed", 0, "seed of the simulated outcomes")
 	delayScale := fs.Float64("delay-scale", 1, "multiplier of the realistic delays (0: immediate)")
 	replyRate := fs.Float64("reply-rate", DefaultReplyRate, "share of reached recipients who reply (negative: none)")
+	clickRate := fs.Float64("click-rate", DefaultClickRate, "share of delivered SMS with short links whose recipient clicks (negative: none)")
+	previewRate := fs.Float64("preview-rate", DefaultPreviewRate, "share of delivered SMS with short links a preview bot unfurls (negative: none)")
 	rateLimit := fs.Float64("rate-limit", DefaultRateLimit, "API requests per second per IP before 429 (negative: unlimited)")
 	openSessions := fs.Bool("whatsapp-open-sessions", false, "treat every WhatsApp recipient as having an open session")
 	latency := fs.Duration("latency", 0, "fault injection: delay before every API answer")
@@ -115,7 +117,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sb := New(Options{
 		Username: *username, Token: *token, Seed: *seed,
 		StatusURL: *statusURL, MOURL: *moURL, WhatsAppURL: *waURL,
-		DelayScale: *delayScale, ReplyRate: *replyRate, RateLimit: *rateLimit,
+		DelayScale: *delayScale, ReplyRate: *replyRate, ClickRate: *clickRate, PreviewRate: *previewRate, RateLimit: *rateLimit,
 		WhatsAppOpenSessions: *openSessions, Logger: logger,
 		Faults: Faults{Latency: *latency, AcceptThen500Rate: *acceptThen500, Status503Rate: *status503,
 			SMPPDropRate: *smppDrop, SMPPRespDelay: *smppDelay, SMPPThrottleRate: *smppThrottle},

@@ -46,7 +46,3 @@ BEGIN
 		'urls', json((SELECT urls FROM tracked_links WHERE campaign_id = NEW.campaign_id))),
 		CAST(unixepoch('subsec') * 1000 AS INTEGER));
 END;
-
--- Subscriptions to the reserved "link.clicked" become "message.clicked",
--- the event's name.
-UPDATE outhook_endpoints SET events = replace(events, 'link.clicked', 'message.clicked') WHERE events LIKE '%link.clicked%';
