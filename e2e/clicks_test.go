@@ -1,0 +1,114 @@
+package e2e
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/playwright-community/playwright-go"
+
+	"arauto/internal/campaign"
+	"arauto/internal/recipient"
+	"arauto/store"
+)
+
+// TestClickTrackingJourney sends a campaign whose link is tracked through
+// the built-in sandbox, whose simulated recipients click some short links
+// and whose preview bot unfurls others. The report, open before anyone
+// clicked, shows "Clicaram" appear and grow over SSE, and the per-link
+// table counts people, clicks and previews apart, as the database does.
+func TestClickTrackingJourney(t *testing.T) {
+	const n = 200
+	dir := t.TempDir()
+	ctx := context.Background()
+	st, err := store.Open(filepath.Join(dir, store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &recipient.List{Name: "Clientes", FileName: "clientes.csv"}
+	if err := st.CreateList(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	rs := make([]recipient.Recipient, n)
+	for i := range rs {
+		rs[i] = recipient.Recipient{Row: i + 2, Phone: fmt.Sprintf("55119%08d", 7_000_000+i*37), Fields: []string{fmt.Sprint("Cliente ", i)}}
+	}
+	if err := st.AddRecipients(ctx, l.ID, rs); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.FinishListImport(ctx, l.ID, recipient.Report{Rows: n, Valid: n, Columns: []string{"nome"}}); err != nil {
+		t.Fatal(err)
+	}
+	const link = "https://loja.example.com/ofertas?utm_source=sms"
+	c := &campaign.Campaign{RemoteID: 9101, Name: "Ofertas com link", Alias: "ofertas-link", Channel: campaign.SMS, ListID: l.ID,
+		Message: "Oi {{nome}}, veja as ofertas: " + link, State: campaign.Draft}
+	if err := st.CreateCampaign(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetCampaignClickTracking(ctx, c.ID, true, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveTrackedLinks(ctx, c.ID, []string{link}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	// It starts in a few seconds: the report is open before anyone clicks.
+	if err := st.LaunchCampaign(ctx, c.ID, time.Now().Add(6*time.Second), n, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	s := startProcess(t, nil, []string{"ARAUTO_ADDR=127.0.0.1:0", "ARAUTO_DATA=" + dir, "ARAUTO_SANDBOX_DELAY_SCALE=0",
+		"ARAUTO_ADMIN_EMAIL=" + adminEmail, "ARAUTO_ADMIN_PASSWORD=" + adminPassword}, listeningRE)
+	page := newPage(t, "pt-BR")
+	signIn(t, page, s, adminEmail, adminPassword)
+	goTo(t, page, fmt.Sprintf("%s/campaigns/%d/report", s.URL, c.ID))
+	if got, _ := page.Locator(`[data-figure="clicked"]`).Count(); got != 0 {
+		t.Fatalf("report shows clicks before the campaign started (%d)", got)
+	}
+	clicked := page.Locator(`#report-live [data-figure="clicked"]`)
+	must(t, clicked.WaitFor(playwright.LocatorWaitForOptions{Timeout: playwright.Float(60000)}))
+	first, _ := clicked.TextContent()
+
+	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, store.FileName)+"?mode=ro&_busy_timeout=5000")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	// Clicks settle: the database stops changing.
+	var people, clicks, previews int
+	stable := 0
+	for deadline := time.Now().Add(60 * time.Second); stable < 8 && time.Now().Before(deadline); time.Sleep(250 * time.Millisecond) {
+		var p, k, v int
+		if err := db.QueryRow(`SELECT count(*) FILTER (WHERE clicked_at > 0), coalesce(sum(clicks), 0), coalesce(sum(previews), 0)
+			FROM messages WHERE campaign_id = ?`, c.ID).Scan(&p, &k, &v); err != nil {
+			t.Fatal(err)
+		}
+		if p == people && k == clicks && v == previews && p > 0 {
+			stable++
+		} else {
+			people, clicks, previews, stable = p, k, v, 0
+		}
+	}
+	if people == 0 || previews == 0 {
+		t.Fatalf("database got %d people who clicked and %d previews, want both; log:\n%s", people, previews, s.Log())
+	}
+	if people >= n {
+		t.Errorf("every recipient clicked (%d): previews counted as clicks?", people)
+	}
+	// The open page follows: the figure grows to the database's count
+	// without a reload.
+	must(t, expect.Locator(clicked).ToHaveText(strconv.Itoa(people), playwright.LocatorAssertionsToHaveTextOptions{Timeout: playwright.Float(15000)}))
+	t.Logf("clicked went from %s to %d on the open page (%d clicks, %d previews)", first, people, clicks, previews)
+	row := page.Locator(`[data-section="links"] tr[data-link="0"]`)
+	must(t, expect.Locator(row.Locator(`[data-link-figure="unique"]`)).ToHaveText(strconv.Itoa(people)))
+	must(t, expect.Locator(row.Locator(`[data-link-figure="clicks"]`)).ToHaveText(strconv.Itoa(clicks)))
+	must(t, expect.Locator(row.Locator(`[data-link-figure="previews"]`)).ToHaveText(strconv.Itoa(previews)))
+	must(t, expect.Locator(row).ToContainText(link))
+	must(t, expect.Locator(page.Locator(`[data-stage="clicked"]`)).ToContainText("Clicaram"))
+	topShot(t, page, "report-clicks")
+
+}
