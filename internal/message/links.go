@@ -42,7 +42,7 @@ const MaxTrackedLinks = 16
 var tokenRE = regexp.MustCompile(`\S+`)
 
 // trailing are characters that end a sentence rather than a link.
-const trailing = `.,;:!?)]}"'»”’>`
+const trailing = `.,;:!?)]"'»”’>`
 
 // FindLinks returns the body's http(s) links to track, in order, and the
 // link-looking tokens left as written: other schemes (ftp://, mailto:),
