@@ -36,6 +36,9 @@ type exportJob struct {
 	// channel and bill price each row's billed segments, as the pages do.
 	channel string
 	bill    billing.Settings
+	// clicks adds each recipient's first click and clicks (the campaign
+	// tracks its links).
+	clicks bool
 }
 
 func (s *Server) exportJob(c *fiber.Ctx) (exportJob, error) {
@@ -63,7 +66,7 @@ func (s *Server) exportJob(c *fiber.Ctx) (exportJob, error) {
 	// Times in the reader's zone, as on the pages, named in the header.
 	zone, loc := s.DisplayZone(c)
 	j := exportJob{campaignID: cp.ID, name: safeFileName(cp.Name), filter: sf, lang: lang(c), loc: loc, zone: zone,
-		channel: string(cp.Channel), bill: bill}
+		channel: string(cp.Channel), bill: bill, clicks: cp.TrackClicks}
 	if cp.ListID != 0 {
 		if l, err := s.store.ListByID(ctx, cp.ListID); err == nil {
 			j.columns = l.Columns
@@ -78,9 +81,13 @@ func (j exportJob) header() []string {
 	h := []string{t("report.col.phone")}
 	h = append(h, j.columns...)
 	zone := j.zone
-	return append(h, t("report.col.outcome"), t("report.col.code"), t("report.col.code_name"), t("report.col.code_meaning"),
+	h = append(h, t("report.col.outcome"), t("report.col.code"), t("report.col.code_name"), t("report.col.code_meaning"),
 		t("report.carrier"), t("report.col.submitted_at", zone), t("report.col.sent_at_zone", zone),
 		t("report.col.delivered_at_zone", zone), t("report.col.read_at", zone), t("figures.billed"), t("figures.cost_col"))
+	if j.clicks {
+		h = append(h, t("clicks.export.clicked_at", zone), t("clicks.export.clicks"))
+	}
+	return h
 }
 
 // record is one message's row: every text cell neutralised against
@@ -123,8 +130,12 @@ func (j exportJob) record(m store.MessageRow) []string {
 		}
 		out = append(out, neutralizeCell(v))
 	}
-	return append(out, i18n.T(j.lang, "report.outcome."+m.Outcome()), codeText, name, neutralizeCell(meaning),
+	out = append(out, i18n.T(j.lang, "report.outcome."+m.Outcome()), codeText, name, neutralizeCell(meaning),
 		neutralizeCell(m.Carrier), ts(m.SubmittedAt), ts(m.CarrierAt()), ts(m.HandsetAt()), ts(m.ReadAt), strconv.FormatInt(billed, 10), cost)
+	if j.clicks {
+		out = append(out, ts(m.ClickedAt), strconv.FormatInt(m.Clicks, 10))
+	}
+	return out
 }
 
 func (s *Server) exportHeaders(c *fiber.Ctx, j exportJob, ext, mime string) {
@@ -199,7 +210,7 @@ func (s *Server) writeXLSX(ctx context.Context, w *bufio.Writer, j exportJob) er
 	}
 	// outcome, code, name, meaning, carrier, the times, then billed and cost
 	base := 1 + len(j.columns)
-	for i, wd := range []float64{22, 12, 26, 50, 20, 20, 20, 20, 20, 14, 14} {
+	for i, wd := range []float64{22, 12, 26, 50, 20, 20, 20, 20, 20, 14, 14, 20, 10} {
 		if base+i < len(widths) {
 			widths[base+i] = wd
 		}

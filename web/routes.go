@@ -123,6 +123,7 @@ func (s *Server) routes() {
 		{"POST", "/settings/transport/sftp/forget-key", user.Admin, s.forgetHostKey},
 		{"POST", "/settings/billing", user.Admin, s.saveBilling},
 		{"POST", "/settings/breaker", user.Admin, s.saveBreaker},
+		{"POST", "/settings/clicks", user.Admin, s.saveClickSettings},
 		{"POST", "/settings/whatsapp", user.Admin, s.saveWhatsAppSettings},
 		// Storage and retention (storage.go).
 		{"GET", "/settings/storage", user.Admin, s.storageCard},
