@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,6 +54,11 @@ func TestClickTrackingJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := st.SaveTrackedLinks(ctx, c.ID, []string{link}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	draft := &campaign.Campaign{RemoteID: 9102, Name: "Rascunho com link", Alias: "rascunho-link", Channel: campaign.SMS, ListID: l.ID,
+		State: campaign.Draft}
+	if err := st.CreateCampaign(ctx, draft); err != nil {
 		t.Fatal(err)
 	}
 	// It starts in a few seconds: the report is open before anyone clicks.
@@ -111,4 +117,43 @@ func TestClickTrackingJourney(t *testing.T) {
 	must(t, expect.Locator(page.Locator(`[data-stage="clicked"]`)).ToContainText("Clicaram"))
 	topShot(t, page, "report-clicks")
 
+	// The same figure on the campaign page and the dashboard.
+	for _, path := range []string{fmt.Sprintf("/campaigns/%d", c.ID), "/"} {
+		goTo(t, page, s.URL+path)
+		must(t, expect.Locator(page.Locator(`[data-figure="clicked"]`).First()).ToHaveText(strconv.Itoa(people)))
+	}
+
+	// Those who did not click, as a new audience.
+	var accepted int
+	if err := db.QueryRow(`SELECT count(*) FROM messages WHERE campaign_id = ? AND state = 'accepted'`, c.ID).Scan(&accepted); err != nil {
+		t.Fatal(err)
+	}
+	goTo(t, page, fmt.Sprintf("%s/campaigns/%d", s.URL, c.ID))
+	click(t, page, "button", "Lista de quem não clicou")
+	must(t, expect.Locator(page.Locator(".flash")).ToContainText(fmt.Sprintf("Lista criada com %d destinatários", accepted-people)))
+
+	// The composer: tracking counts the short link, and says which
+	// address it leaves alone.
+	goTo(t, page, fmt.Sprintf("%s/campaigns/%d/message", s.URL, draft.ID))
+	body := "Oi {{nome}}, ofertas em https://loja.example.com/" + strings.Repeat("x", 300) + " e ftp://arquivos.example.com/a"
+	must(t, page.GetByLabel("Texto do SMS", playwright.PageGetByLabelOptions{Exact: playwright.Bool(true)}).Fill(body))
+	must(t, page.GetByLabel("Rastrear cliques nos links").Check())
+	must(t, expect.Locator(page.Locator(`[data-meter="short-links"]`)).ToContainText("1 link será rastreado"))
+	must(t, expect.Locator(page.Locator(`[data-meter="untracked"]`)).ToContainText("ftp://arquivos.example.com/a"))
+	// The 300-character link counts as a short link of its fixed length
+	// (in the list's longest message: "Cliente 100" and up).
+	short := len(s.URL) + len("/r/") + 18
+	wantChars := len("Oi Cliente 100, ofertas em ") + short + len(" e ftp://arquivos.example.com/a")
+	must(t, expect.Locator(page.Locator(`#composer-meter [data-stat="chars"]`)).ToHaveText(strconv.Itoa(wantChars)))
+	topShot(t, page, "composer-track-clicks")
+	click(t, page, "button", "Salvar mensagem")
+	var tracks bool
+	for deadline := time.Now().Add(5 * time.Second); !tracks && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if err := db.QueryRow(`SELECT track_clicks FROM campaigns WHERE id = ?`, draft.ID).Scan(&tracks); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !tracks {
+		t.Errorf("the draft does not track clicks after saving with the option")
+	}
 }

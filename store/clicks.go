@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"arauto/internal/clicks"
+	"arauto/internal/recipient"
 )
 
 // SetCampaignClickTracking sets whether a draft campaign tracks the
@@ -199,4 +200,12 @@ func (c clickTx) Commit(ctx context.Context, ch clicks.Changes) error {
 		}
 	}
 	return nil
+}
+
+// CreateListOfNonClickers stores l as a ready list of the recipients of
+// campaign campaignID whose message the provider took and who clicked none
+// of its tracked links (previews do not count), as
+// CreateListOfNonResponders does for replies.
+func (s *Store) CreateListOfNonClickers(ctx context.Context, l *recipient.List, campaignID int64) error {
+	return s.createReuseList(ctx, l, campaignID, "non-clickers", "m.clicked_at = 0")
 }

@@ -64,6 +64,14 @@ func (s *Store) CopyCampaign(ctx context.Context, c *campaign.Campaign, fromID i
 // answer now. It sets l's ID and counters. A campaign or list gone is
 // ErrNotFound.
 func (s *Store) CreateListOfNonResponders(ctx context.Context, l *recipient.List, campaignID int64) error {
+	return s.createReuseList(ctx, l, campaignID, "non-responders",
+		"NOT EXISTS (SELECT 1 FROM inbound i WHERE i.campaign_id = m.campaign_id AND i.phone = m.phone)")
+}
+
+// createReuseList stores l as a ready list of the campaign's recipients
+// whose message the provider took and who match whom (SQL over the
+// message m), as CreateListOfNonResponders says.
+func (s *Store) createReuseList(ctx context.Context, l *recipient.List, campaignID int64, kind, whom string) error {
 	now := time.Now().UTC()
 	l.CreatedAt, l.UpdatedAt, l.State = now, now, recipient.ListReady
 	return s.tx(ctx, func(tx *sql.Tx) error {
@@ -78,7 +86,7 @@ func (s *Store) CreateListOfNonResponders(ctx context.Context, l *recipient.List
 			return fmt.Errorf("store: list of campaign %d: %w", campaignID, err)
 		}
 		if first == 0 {
-			return fmt.Errorf("store: list of non-responders of campaign %d: %w", campaignID, ErrResultsPruned)
+			return fmt.Errorf("store: list of %s of campaign %d: %w", kind, campaignID, ErrResultsPruned)
 		}
 		var createdBy any
 		if l.CreatedBy != 0 {
@@ -96,10 +104,9 @@ func (s *Store) CreateListOfNonResponders(ctx context.Context, l *recipient.List
 			SELECT ?, row_number() OVER (ORDER BY r.row), r.phone, r.correlation_id, r.fields,
 				EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = r.phone), r.carrier, r.inactive
 			FROM messages m JOIN recipients r ON r.list_id = ? AND r.row = m.row
-			WHERE m.campaign_id = ? AND m.state = 'accepted'
-				AND NOT EXISTS (SELECT 1 FROM inbound i WHERE i.campaign_id = m.campaign_id AND i.phone = m.phone)
+			WHERE m.campaign_id = ? AND m.state = 'accepted' AND `+whom+`
 			ORDER BY r.row`, l.ID, sourceID, campaignID); err != nil {
-			return fmt.Errorf("store: fill list of non-responders of campaign %d: %w", campaignID, err)
+			return fmt.Errorf("store: fill list of %s of campaign %d: %w", kind, campaignID, err)
 		}
 		var rows, suppressed int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(suppressed), 0) FROM recipients WHERE list_id = ?`, l.ID).

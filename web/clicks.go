@@ -2,14 +2,18 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/campaign"
 	"arauto/internal/clicks"
 	"arauto/internal/events"
 	"arauto/internal/i18n"
 	"arauto/internal/message"
+	"arauto/store"
 	"arauto/views"
 )
 
@@ -99,4 +103,28 @@ func (s *Server) shortLinkGone(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return views.ShortLinkGone().Render(ctx, c.Response().BodyWriter())
+}
+
+// reuseNonClickers makes a list of the campaign's recipients who clicked
+// none of its links and leads to it.
+func (s *Server) reuseNonClickers(c *fiber.Ctx) error {
+	cp, err := s.campaignByParam(c)
+	if err != nil {
+		return err
+	}
+	if !cp.CanReuseNonClickers() {
+		flash(c, "error", "reuse.cannot_reuse")
+		return seeOther(c, campaignPath(cp.ID, ""))
+	}
+	name := campaign.CopyName(tr(c, "clicks.non_clickers_of"), cp.Name)
+	l, err := s.campaigns.ReuseNonClickers(c.UserContext(), cp, name, currentUser(c).ID)
+	if errors.Is(err, store.ErrResultsPruned) {
+		flash(c, "error", "reuse.results_pruned")
+		return seeOther(c, campaignPath(cp.ID, ""))
+	}
+	if err != nil {
+		return err
+	}
+	flash(c, "success", "reuse.list_made", int64(l.Valid), i18n.FormatInt(lang(c), l.Valid), cp.Name)
+	return seeOther(c, "/lists/"+strconv.FormatInt(l.ID, 10))
 }

@@ -164,6 +164,7 @@ func (s *Server) routes() {
 		{"GET", "/campaigns/:id/duplicate", user.Marketer, s.duplicateCampaignPage},
 		{"POST", "/campaigns/:id/duplicate", user.Marketer, s.duplicateCampaign},
 		{"POST", "/campaigns/:id/non-responders", user.Marketer, s.reuseNonResponders},
+		{"POST", "/campaigns/:id/non-clickers", user.Marketer, s.reuseNonClickers},
 		// Test sends to one's own numbers (testsend.go).
 		{"POST", "/campaigns/:id/test", user.Marketer, s.sendTest},
 		{"POST", "/account/test-numbers", user.Marketer, s.saveTestSeeds},

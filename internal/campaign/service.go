@@ -534,6 +534,10 @@ func (s *Service) walk(ctx context.Context, cp *Campaign, list *recipient.List, 
 // LinkKeeper keeps the links of a campaign that tracks clicks (the store).
 type LinkKeeper interface {
 	SaveTrackedLinks(ctx context.Context, campaignID int64, urls []string, at time.Time) error
+	// CreateListOfNonClickers stores l as a ready list of the recipients
+	// of the campaign whose message the provider took and who clicked
+	// none of its links.
+	CreateListOfNonClickers(ctx context.Context, l *recipient.List, campaignID int64) error
 }
 
 // shortener is how the campaign's links are shortened: nil when it does
