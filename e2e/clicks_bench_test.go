@@ -146,4 +146,3 @@ func BenchmarkShortLinkRedirects(b *testing.B) {
 		}
 	}
 }
-
