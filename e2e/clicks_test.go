@@ -13,6 +13,7 @@ import (
 	"github.com/playwright-community/playwright-go"
 
 	"arauto/internal/campaign"
+	"arauto/internal/clicks"
 	"arauto/internal/recipient"
 	"arauto/store"
 )
@@ -156,4 +157,50 @@ func TestClickTrackingJourney(t *testing.T) {
 	if !tracks {
 		t.Errorf("the draft does not track clicks after saving with the option")
 	}
+}
+
+// seedClicks records clicks and previews on a sent campaign's tracked
+// links through the store, as the recorder does, so the pages show them.
+func seedClicks(t *testing.T, dir string, campaignID int64) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(filepath.Join(dir, store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sets, err := st.LinkSets(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, set := range sets {
+		if set.CampaignID != campaignID {
+			continue
+		}
+		now := time.Now()
+		var batch []clicks.Click
+		for id := set.First; id <= set.Last && id < set.First+120; id++ {
+			batch = append(batch, clicks.Click{MessageID: id, Link: int(id % 2), At: now.Add(-time.Duration(id%90) * time.Minute)})
+			if id%3 == 0 {
+				batch = append(batch, clicks.Click{MessageID: id, Link: 0, At: now, Agent: true})
+			}
+		}
+		err := st.RecordClicks(ctx, func(tx clicks.Tx) error {
+			ids := make([]int64, 0, len(batch))
+			for _, c := range batch {
+				ids = append(ids, c.MessageID)
+			}
+			msgs, err := tx.Messages(ctx, ids)
+			if err != nil {
+				return err
+			}
+			ch, _, _ := clicks.Fold(batch, msgs, now, true)
+			return tx.Commit(ctx, ch)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Fatalf("campaign %d has no tracked links", campaignID)
 }

@@ -113,10 +113,8 @@ func (s *Server) reportData(ctx context.Context, cp *campaign.Campaign) (views.R
 	}
 	r := report.Build(counts, report.Options{EstimatedSegments: cp.EstimatedSegments, TrackClicks: cp.TrackClicks})
 	d := views.ReportData{Campaign: cp, Report: r, Live: s.reportIsLive(cp), Loc: s.reportLoc(ctx, cp), UpdatedAt: s.now(), Billing: bill}
-	if cp.TrackClicks || len(r.Links) > 0 {
-		if d.LinkURLs, err = s.store.TrackedLinks(ctx, cp.ID); err != nil {
-			return views.ReportData{}, err
-		}
+	if d.LinkURLs, err = s.store.TrackedLinks(ctx, cp.ID); err != nil {
+		return views.ReportData{}, err
 	}
 	return d, nil
 }
