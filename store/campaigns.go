@@ -345,10 +345,15 @@ func (s *Store) SetCampaignMessage(ctx context.Context, id int64, body string, f
 	return s.draftUpdate(ctx, id, "set message", "message = ?, flash = ?, extra_info = ?, updated_at = ?", nullText(body), flash, extraInfo, toMS(at))
 }
 
-// SetCampaignAccents sets whether a draft campaign replaces the accents
-// of its list's field values when it sends.
-func (s *Store) SetCampaignAccents(ctx context.Context, id int64, replace bool, at time.Time) error {
-	return s.draftUpdate(ctx, id, "set accent replacement", "replace_accents = ?, updated_at = ?", replace, toMS(at))
+// SaveCampaignMessage stores everything the SMS message editor of a draft
+// campaign saves (text, Flash, extraInfo, accent replacement, send
+// options) in one statement: all of it or, when the campaign is missing
+// (ErrNotFound) or no longer a draft (ErrConflict), none.
+func (s *Store) SaveCampaignMessage(ctx context.Context, id int64, m campaign.SMSMessage, at time.Time) error {
+	o := m.Options
+	return s.draftUpdate(ctx, id, "save message", `message = ?, flash = ?, extra_info = ?, replace_accents = ?, track_clicks = ?,
+		sub_account = ?, flow_id = ?, template_id = ?, template_name = ?, updated_at = ?`,
+		nullText(m.Body), m.Flash, m.ExtraInfo, m.ReplaceAccents, m.TrackClicks, o.SubAccount, o.FlowID, o.TemplateID, o.TemplateName, toMS(at))
 }
 
 // ResumeCampaign moves a paused campaign back to work and forgets why it

@@ -49,10 +49,9 @@ type packed struct {
 
 // packChunks groups a batch by kind and source, keeping arrival order
 // within each group, and compresses each group.
-func packChunks(batch []appendReq) []packed {
+func packChunks(batch []*delivery.Event) []packed {
 	var out []packed
-	for _, r := range batch {
-		e := r.e
+	for _, e := range batch {
 		i := 0
 		for i < len(out) && (out[i].kind != e.Kind || out[i].source != e.Source) {
 			i++

@@ -751,9 +751,9 @@ func TestAppendEventGroupCommit(t *testing.T) {
 }
 
 func TestEventWriterStopsWhenIdleAndRestarts(t *testing.T) {
-	old := eventWriterIdle
-	eventWriterIdle = 20 * time.Millisecond
-	defer func() { eventWriterIdle = old }()
+	old := groupIdle
+	groupIdle = 20 * time.Millisecond
+	defer func() { groupIdle = old }()
 	s := openTestStore(t)
 	ctx := context.Background()
 	for i := range 3 {
@@ -762,7 +762,7 @@ func TestEventWriterStopsWhenIdleAndRestarts(t *testing.T) {
 		}
 		deadline := time.Now().Add(2 * time.Second)
 		for {
-			if s.events.writer.Load() == nil {
+			if s.events.commit.idle() {
 				break
 			}
 			if time.Now().After(deadline) {

@@ -5,11 +5,15 @@
 //     transaction, recorded in schema_migrations.
 //   - Writes go through one connection (SQLite has one writer anyway; queuing
 //     in Go avoids SQLITE_BUSY storms); reads use a separate pool. Write
-//     transactions take turns through a gate: the webhooks' group commit
-//     first, the others in arrival order. Raw events are group-committed:
-//     concurrent AppendEvent calls share transactions, each returns once
-//     its event is stored, and each commit stores one zstd-compressed chunk
-//     per kind (event ids are the chunk's first id plus the position).
+//     transactions take turns through a gate (gate.go): the webhooks' group
+//     commit first, the others in arrival order; tx and exec (a statement
+//     on its own, as retention's pruning in steps uses) wait there, so no
+//     write slips past the queue. One group-commit helper (groupcommit.go)
+//     batches concurrent callers into one write and answers each with its
+//     own outcome once committed; it serves raw events (AppendEvent, one
+//     zstd-compressed chunk per kind per commit, event ids are the chunk's
+//     first id plus the position) and transactional messages
+//     (EnqueueTransactional, one savepoint each).
 //     Events are applied in id order behind a cursor (event_cursor); only
 //     those that must wait for their message, or that got a note, are
 //     copied into the events table.
@@ -22,6 +26,10 @@
 //     the per-recipient rows of finished campaigns older than the Settings
 //     say, keeping every counter; new databases use incremental
 //     auto-vacuum, so the file shrinks; Compact rewrites older ones.
+//   - Multi-part writes of one user action are one method and one
+//     transaction: an upload's list, preview and import state
+//     (CreateUploadedList), a draft's SMS message with its accents and
+//     options (SaveCampaignMessage), a launch (LaunchCampaign).
 //   - SQL lives inline, one file per table. Times are stored as UTC unix
 //     milliseconds (toMS and fromMS).
 //   - A missing row is ErrNotFound (never nil, nil); a uniqueness clash is

@@ -1,6 +1,10 @@
 package store
 
-import "sync"
+import (
+	"context"
+	"database/sql"
+	"sync"
+)
 
 // writeGate orders the transactions that share the one writer connection.
 // database/sql hands a freed connection to a waiter at random, so a burst
@@ -55,4 +59,14 @@ func (g *writeGate) leave() {
 	default:
 		g.busy = false
 	}
+}
+
+// exec runs one statement on its own (SQLite commits it by itself) after
+// taking its turn at the writer through the gate, as tx does: the writes
+// outside a transaction (pruning in steps, reclaiming space) wait their
+// turn like every other instead of slipping past the queue.
+func (s *Store) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	s.gate.enter(false)
+	defer s.gate.leave()
+	return s.w.ExecContext(ctx, q, args...)
 }

@@ -113,7 +113,7 @@ func (s *Store) IdempotencyRecord(ctx context.Context, tokenID int64, key string
 
 // PruneIdempotencyKeys forgets keys older than before.
 func (s *Store) PruneIdempotencyKeys(ctx context.Context, before time.Time) (int64, error) {
-	res, err := s.w.ExecContext(ctx, "DELETE FROM api_idempotency WHERE created_at < ?", toMS(before))
+	res, err := s.exec(ctx, "DELETE FROM api_idempotency WHERE created_at < ?", toMS(before))
 	if err != nil {
 		return 0, fmt.Errorf("store: prune idempotency keys: %w", err)
 	}

@@ -203,24 +203,31 @@ const recipientsPerStatement = 200
 // DeleteAbandonedUploads deletes the lists still waiting for their column
 // mapping ("uploaded") since before, and returns their uploaded files for
 // the caller to remove. A list whose mapping started meanwhile is left
-// alone: only the 'uploaded' state is deleted, in one statement.
+// alone: only the 'uploaded' state is deleted, in one statement (through
+// the write gate, as every prune).
 func (s *Store) DeleteAbandonedUploads(ctx context.Context, before time.Time) ([]string, error) {
-	rows, err := s.w.QueryContext(ctx, "DELETE FROM lists WHERE state = 'uploaded' AND updated_at < ? RETURNING file_path", toMS(before))
+	var paths []string
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		rows, err := tx.QueryContext(ctx, "DELETE FROM lists WHERE state = 'uploaded' AND updated_at < ? RETURNING file_path", toMS(before))
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var p string
+			if err := rows.Scan(&p); err != nil {
+				return err
+			}
+			if p != "" {
+				paths = append(paths, p)
+			}
+		}
+		return rows.Err()
+	})
 	if err != nil {
 		return nil, fmt.Errorf("store: delete abandoned uploads: %w", err)
 	}
-	defer rows.Close()
-	var paths []string
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return nil, fmt.Errorf("store: delete abandoned uploads: %w", err)
-		}
-		if p != "" {
-			paths = append(paths, p)
-		}
-	}
-	return paths, rows.Err()
+	return paths, nil
 }
 
 // AddRecipients appends one batch of a list's recipients in one

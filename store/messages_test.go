@@ -124,7 +124,7 @@ func TestDueCampaignsCarryTheAccentOption(t *testing.T) {
 	if err := s.CreateCampaign(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetCampaignAccents(ctx, c.ID, true, time.Now()); err != nil {
+	if err := s.SaveCampaignMessage(ctx, c.ID, campaign.SMSMessage{Body: "oi", ReplaceAccents: true}, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.LaunchCampaign(ctx, c.ID, time.Now(), 11, time.Now()); err != nil {

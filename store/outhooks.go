@@ -271,7 +271,7 @@ func (s *Store) RecordAttempts(ctx context.Context, as []outhook.Attempt) error 
 func (s *Store) PruneDeliveries(ctx context.Context, before time.Time) (int64, error) {
 	var total int64
 	for {
-		res, err := s.w.ExecContext(ctx, `DELETE FROM outhook_deliveries WHERE id IN (SELECT id FROM outhook_deliveries INDEXED BY outhook_deliveries_age
+		res, err := s.exec(ctx, `DELETE FROM outhook_deliveries WHERE id IN (SELECT id FROM outhook_deliveries INDEXED BY outhook_deliveries_age
 			WHERE created_at < ? AND state <> 'pending' LIMIT 10000)`, toMS(before))
 		if err != nil {
 			return total, fmt.Errorf("store: prune webhook deliveries: %w", err)

@@ -58,7 +58,7 @@ func (s *Store) PruneRawEvents(ctx context.Context, before time.Time) (int64, er
 func (s *Store) PruneReplyTexts(ctx context.Context, before time.Time) (int64, error) {
 	var total int64
 	for {
-		res, err := s.w.ExecContext(ctx, `UPDATE inbound SET text = '', media_url = '', payload = '{}' WHERE id IN (
+		res, err := s.exec(ctx, `UPDATE inbound SET text = '', media_url = '', payload = '{}' WHERE id IN (
 			SELECT id FROM inbound WHERE received_at < ? AND (text <> '' OR media_url <> '' OR payload <> '{}') LIMIT ?)`, toMS(before), pruneStep)
 		if err != nil {
 			return total, fmt.Errorf("store: prune reply texts: %w", err)
@@ -101,14 +101,14 @@ func (s *Store) PruneResults(ctx context.Context, before time.Time) (int64, erro
 	var total int64
 	for _, sp := range spans {
 		for lo := sp.first; lo <= sp.last; lo += pruneStep {
-			res, err := s.w.ExecContext(ctx, "DELETE FROM messages WHERE id BETWEEN ? AND ? AND campaign_id = ?", lo, min(lo+pruneStep-1, sp.last), sp.id)
+			res, err := s.exec(ctx, "DELETE FROM messages WHERE id BETWEEN ? AND ? AND campaign_id = ?", lo, min(lo+pruneStep-1, sp.last), sp.id)
 			if err != nil {
 				return total, fmt.Errorf("store: prune results of campaign %d: %w", sp.id, err)
 			}
 			n, _ := res.RowsAffected()
 			total += n
 		}
-		if _, err := s.w.ExecContext(ctx, "UPDATE campaigns SET first_message_id = 0, last_message_id = 0 WHERE id = ?", sp.id); err != nil {
+		if _, err := s.exec(ctx, "UPDATE campaigns SET first_message_id = 0, last_message_id = 0 WHERE id = ?", sp.id); err != nil {
 			return total, fmt.Errorf("store: prune results of campaign %d: %w", sp.id, err)
 		}
 	}
@@ -132,10 +132,10 @@ func (s *Store) ReclaimSpace(ctx context.Context) (int64, error) {
 	if mode != 2 || free == 0 {
 		return 0, nil
 	}
-	if _, err := s.w.ExecContext(ctx, "PRAGMA incremental_vacuum"); err != nil {
+	if _, err := s.exec(ctx, "PRAGMA incremental_vacuum"); err != nil {
 		return 0, fmt.Errorf("store: reclaim space: %w", err)
 	}
-	if _, err := s.w.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+	if _, err := s.exec(ctx, "PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
 		return 0, fmt.Errorf("store: reclaim space: %w", err)
 	}
 	return free * size, nil
@@ -147,7 +147,7 @@ func (s *Store) ReclaimSpace(ctx context.Context) (int64, error) {
 // and report ingestion wait (seconds per hundred megabytes).
 func (s *Store) Compact(ctx context.Context) error {
 	for _, q := range []string{"PRAGMA auto_vacuum = INCREMENTAL", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"} {
-		if _, err := s.w.ExecContext(ctx, q); err != nil {
+		if _, err := s.exec(ctx, q); err != nil {
 			return fmt.Errorf("store: compact (%s): %w", q, err)
 		}
 	}

@@ -38,7 +38,7 @@ type Store struct {
 	events eventLog
 	gate   *writeGate
 	// txns group-commits transactional messages (transactional.go).
-	txns txnWriters
+	txns *txnWriter
 	// prepared holds reads prepared once (prepared.go).
 	prepared sync.Map
 	// seal encrypts sensitive settings at rest (nil until SealSettings).
@@ -85,6 +85,7 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	s := &Store{w: w, path: abs, gate: newWriteGate()}
+	s.events.commit, s.txns = newEventCommit(s), newTxnWriter(s)
 	// Keep the write-ahead log from staying large after a burst.
 	if _, err := w.Exec("PRAGMA journal_size_limit = 67108864"); err != nil {
 		w.Close()

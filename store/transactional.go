@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 
 	"arauto/internal/recipient"
@@ -41,11 +40,7 @@ func (s *Store) EnqueueTransactional(ctx context.Context, e *transactional.Enque
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("store: transactional message: %w", err)
 	}
-	req := txnReq{e: e, done: make(chan error, 1)}
-	for !s.txnWriter().enqueue(req) {
-		// That writer just stopped for idleness; the next call starts one.
-	}
-	err := <-req.done
+	err := s.txns.commit.do(e)
 	if errors.Is(err, ErrConflict) {
 		return fmt.Errorf("store: transactional message: %w", ErrConflict)
 	}
@@ -58,28 +53,25 @@ func (s *Store) EnqueueTransactional(ctx context.Context, e *transactional.Enque
 // txnGroupMax bounds the messages of one group commit.
 const txnGroupMax = 256
 
-type txnReq struct {
-	e    *transactional.Enqueue
-	done chan error
-}
-
-// txnWriters is the store's running group-commit writer of transactional
-// messages, if any.
-type txnWriters struct {
-	mu     sync.Mutex
-	writer *txnWriter
-}
-
+// txnWriter is the store's group commit of transactional messages
+// (groupcommit.go) and the statements it prepared on the writer
+// connection.
 type txnWriter struct {
-	s       *Store
-	ch      chan txnReq
-	mu      sync.Mutex
-	queued  int
-	stopped bool
+	commit *groupCommit[*transactional.Enqueue]
 	// stmts are prepared once on the writer connection and reused by
 	// every transaction (preparing them each time cost more than the
-	// inserts).
+	// inserts). Only the group commit's goroutine uses them; they stay
+	// open for the store's life (one set, closed with the connection).
 	stmts map[string]*sql.Stmt
+}
+
+// newTxnWriter returns the transactional group commit of s.
+func newTxnWriter(s *Store) *txnWriter {
+	w := &txnWriter{}
+	w.commit = &groupCommit[*transactional.Enqueue]{max: txnGroupMax, write: func(batch []*transactional.Enqueue) []error {
+		return s.writeTransactional(w, batch)
+	}}
+	return w
 }
 
 // txnSQL are the statements of one transactional message.
@@ -112,13 +104,13 @@ var txnSQL = map[string]string{
 
 // prepared returns the writer's statements, preparing them the first
 // time.
-func (w *txnWriter) prepared() (map[string]*sql.Stmt, error) {
+func (w *txnWriter) prepared(db *sql.DB) (map[string]*sql.Stmt, error) {
 	if w.stmts != nil {
 		return w.stmts, nil
 	}
 	m := make(map[string]*sql.Stmt, len(txnSQL))
 	for k, q := range txnSQL {
-		st, err := w.s.w.Prepare(q)
+		st, err := db.Prepare(q)
 		if err != nil {
 			for _, p := range m {
 				p.Close()
@@ -131,92 +123,21 @@ func (w *txnWriter) prepared() (map[string]*sql.Stmt, error) {
 	return m, nil
 }
 
-func (s *Store) txnWriter() *txnWriter {
-	s.txns.mu.Lock()
-	defer s.txns.mu.Unlock()
-	if s.txns.writer == nil {
-		s.txns.writer = &txnWriter{s: s, ch: make(chan txnReq, txnGroupMax)}
-		go s.txns.writer.run()
-	}
-	return s.txns.writer
-}
-
-func (w *txnWriter) enqueue(r txnReq) bool {
-	w.mu.Lock()
-	if w.stopped {
-		w.mu.Unlock()
-		return false
-	}
-	w.queued++
-	w.mu.Unlock()
-	w.ch <- r
-	return true
-}
-
-func (w *txnWriter) run() {
-	idle := time.NewTimer(eventWriterIdle)
-	defer idle.Stop()
-	defer func() {
-		for _, st := range w.stmts {
-			st.Close()
-		}
-	}()
-	batch := make([]txnReq, 0, txnGroupMax)
-	for {
-		select {
-		case r := <-w.ch:
-			batch = append(batch[:0], r)
-		case <-idle.C:
-			w.mu.Lock()
-			if w.queued == 0 {
-				w.stopped = true
-				w.s.txns.mu.Lock()
-				if w.s.txns.writer == w {
-					w.s.txns.writer = nil
-				}
-				w.s.txns.mu.Unlock()
-				w.mu.Unlock()
-				return
-			}
-			w.mu.Unlock()
-			idle.Reset(eventWriterIdle)
-			continue
-		}
-	drain:
-		for len(batch) < txnGroupMax {
-			select {
-			case r := <-w.ch:
-				batch = append(batch, r)
-			default:
-				break drain
-			}
-		}
-		errs := w.write(batch)
-		w.mu.Lock()
-		w.queued -= len(batch)
-		w.mu.Unlock()
-		for i, r := range batch {
-			r.done <- errs[i]
-		}
-		clear(batch)
-		idle.Reset(eventWriterIdle)
-	}
-}
-
-// write writes a group of messages in one transaction, each in a
-// savepoint, and returns each one's outcome.
-func (w *txnWriter) write(batch []txnReq) []error {
+// writeTransactional writes a group of messages in one transaction (its
+// turn at the gate taken as every transaction's), each in a savepoint, and
+// returns each one's outcome.
+func (s *Store) writeTransactional(w *txnWriter, batch []*transactional.Enqueue) []error {
 	ctx := context.Background()
 	errs := make([]error, len(batch))
-	stmts, err := w.prepared()
+	stmts, err := w.prepared(s.w)
 	if err == nil {
-		err = w.s.tx(ctx, func(tx *sql.Tx) error {
+		err = s.tx(ctx, func(tx *sql.Tx) error {
 			q := func(name string) *sql.Stmt { return tx.StmtContext(ctx, stmts[name]) }
 			for i, r := range batch {
 				if _, err := q("savepoint").ExecContext(ctx); err != nil {
 					return err
 				}
-				if errs[i] = enqueueOne(ctx, tx, q, r.e); errs[i] != nil {
+				if errs[i] = enqueueOne(ctx, tx, q, r); errs[i] != nil {
 					if _, err := q("rollback").ExecContext(ctx); err != nil {
 						return err
 					}

@@ -175,21 +175,24 @@ func (s *Server) createdWithProblems(c *fiber.Ctx, cp *campaign.Campaign, err er
 // first, as the page), and while it is a draft its list, message and
 // WhatsApp message.
 func (s *Server) apiUpdateCampaign(c *fiber.Ctx) error {
+	return apiChangeCampaign(s, c, s.applyCampaignChanges)
+}
+
+// apiChangeCampaign answers a change of the :id campaign: the body read
+// into a T, handed to apply, then the campaign as it is now.
+func apiChangeCampaign[T any](s *Server, c *fiber.Ctx, apply func(*fiber.Ctx, *campaign.Campaign, T) error) error {
 	cp, err := s.apiCampaignByParam(c)
 	if err != nil {
 		return err
 	}
-	var ch campaignChanges
-	if err := decodeJSON(c, &ch); err != nil {
+	var change T
+	if err := decodeJSON(c, &change); err != nil {
 		return err
 	}
-	if err := s.applyCampaignChanges(c, cp, ch); err != nil {
+	if err := apply(c, cp, change); err != nil {
 		return err
 	}
-	if cp, err = s.store.CampaignByID(c.UserContext(), cp.ID); err != nil {
-		return err
-	}
-	return s.sendJSON(c, fiber.StatusOK, campaignJSON(cp))
+	return s.answerCampaign(c, cp.ID)
 }
 
 func notEditable(c *fiber.Ctx, cp *campaign.Campaign, field string) *apiError {
@@ -428,21 +431,7 @@ func (s *Server) applySchedule(c *fiber.Ctx, cp *campaign.Campaign, a apiSchedul
 }
 
 func (s *Server) apiScheduleCampaign(c *fiber.Ctx) error {
-	cp, err := s.apiCampaignByParam(c)
-	if err != nil {
-		return err
-	}
-	var a apiSchedule
-	if err := decodeJSON(c, &a); err != nil {
-		return err
-	}
-	if err := s.applySchedule(c, cp, a); err != nil {
-		return err
-	}
-	if cp, err = s.store.CampaignByID(c.UserContext(), cp.ID); err != nil {
-		return err
-	}
-	return s.sendJSON(c, fiber.StatusOK, campaignJSON(cp))
+	return apiChangeCampaign(s, c, s.applySchedule)
 }
 
 // apiLaunchCampaign runs the pre-flight check and schedules the campaign

@@ -3,13 +3,12 @@ package web
 import (
 	"errors"
 	"os"
-	"path/filepath"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"arauto/internal/audit"
+	"arauto/internal/listimport"
 	"arauto/internal/recipient"
 )
 
@@ -107,70 +106,27 @@ func (s *Server) apiUploadList(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	preview, err := recipient.Inspect(up.Path, recipient.InspectOptions{Region: s.cfg.PhoneRegion})
-	if err != nil {
-		os.Remove(up.Path)
-		return apiErr(fiber.StatusUnprocessableEntity, "unreadable_file", "file", "lists.upload.unreadable", up.FileName, tr(c, recipient.ErrorKey(err)))
-	}
-	m := preview.Mapping()
-	col := func(field string, allowNone bool) (int, *apiProblem) {
-		v, ok := up.Fields[field]
-		if !ok || v == "" {
-			return -2, nil
-		}
-		if allowNone && v == "-1" {
-			return -1, nil
-		}
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 0 || n >= len(preview.Columns) {
-			pr := problem(c, field, "api.problem.column", len(preview.Columns)-1)
-			return 0, &pr
-		}
-		return n, nil
-	}
-	var ps []apiProblem
-	if n, pr := col("phone_column", false); pr != nil {
-		ps = append(ps, *pr)
-	} else if n >= 0 {
-		m.PhoneColumn = n
-	}
-	if n, pr := col("correlation_column", true); pr != nil {
-		ps = append(ps, *pr)
-	} else if n != -2 {
-		m.CorrelationColumn = n
-	}
+	var header *bool
 	if v, ok := up.Fields["has_header"]; ok {
-		m.HasHeader = v == "true" || v == "1"
-		if !m.HasHeader {
-			m.FirstRow = preview.FirstRow
+		has := v == "true" || v == "1"
+		header = &has
+	}
+	l, err := s.imports.Upload(c.UserContext(), listimport.Upload{Path: up.Path, FileName: up.FileName, Size: up.Size,
+		Name: up.Fields["name"], CreatedBy: actingUserID(c), Region: s.cfg.PhoneRegion, Start: true,
+		Columns: listimport.Columns{PhoneColumn: up.Fields["phone_column"], CorrelationColumn: up.Fields["correlation_column"], HasHeader: header}})
+	var bad *listimport.ColumnError
+	switch {
+	case errors.Is(err, listimport.ErrUnreadable):
+		return apiErr(fiber.StatusUnprocessableEntity, "unreadable_file", "file", "lists.upload.unreadable", up.FileName, tr(c, recipient.ErrorKey(err)))
+	case errors.As(err, &bad):
+		ps := make([]apiProblem, len(bad.Fields))
+		for i, field := range bad.Fields {
+			ps[i] = problem(c, field, "api.problem.column", bad.Last)
 		}
-	}
-	if m.CorrelationColumn == m.PhoneColumn {
-		m.CorrelationColumn = -1
-	}
-	if len(ps) > 0 {
-		os.Remove(up.Path)
 		return invalid(c, ps)
-	}
-	name := strings.TrimSpace(up.Fields["name"])
-	if name == "" {
-		name = strings.TrimSuffix(up.FileName, filepath.Ext(up.FileName))
-	}
-	l := &recipient.List{Name: truncateRunes(name, 120), FileName: truncateRunes(up.FileName, 255), FilePath: up.Path,
-		FileSize: up.Size, Mapping: m, CreatedBy: actingUserID(c)}
-	ctx := c.UserContext()
-	if err := s.store.CreateList(ctx, l); err != nil {
-		os.Remove(up.Path)
+	case err != nil:
 		return err
 	}
-	if err := s.store.SaveListPreview(ctx, l.ID, previewToKeep(preview)); err != nil {
-		return err
-	}
-	if err := s.store.StartListImport(ctx, l.ID, m); err != nil {
-		return err
-	}
-	l.State = recipient.ListImporting
-	s.imports.Start(l)
 	s.record(c, audit.ListUploaded, "list", l.ID, l.Name, "file", l.FileName, "bytes", strconv.FormatInt(l.FileSize, 10))
 	c.Set(fiber.HeaderLocation, apiPrefix+"/lists/"+strconv.FormatInt(l.ID, 10))
 	return s.sendJSON(c, fiber.StatusAccepted, listJSON(l))

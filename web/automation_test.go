@@ -71,16 +71,13 @@ func TestAutomationPagesAreForAdmins(t *testing.T) {
 	e := newTestServer(t)
 	e.addUser(t, "admin@example.com", user.Admin)
 	e.addUser(t, "mkt@example.com", user.Marketer)
-	b := e.browser(t)
-	b.signIn("mkt@example.com")
+	var tests []handlerTest
 	for _, p := range []string{"/automation/tokens", "/automation/webhooks", "/audit", "/audit/export.csv"} {
-		if r := b.do("GET", p, nil); r.status != 403 {
-			t.Errorf("a marketer on %s: got %d, want 403", p, r.status)
-		}
+		tests = append(tests, handlerTest{as: "mkt@example.com", method: "GET", path: p, want: 403})
 	}
-	if r := b.do("GET", "/api-docs", nil); r.status != 200 || !strings.Contains(r.body, "/api/v1/messages") {
-		t.Errorf("the API documentation: got %d, want 200 listing the operations", r.status)
-	}
+	tests = append(tests, handlerTest{name: "the API documentation lists the operations", as: "mkt@example.com", method: "GET", path: "/api-docs",
+		want: 200, wantIn: []string{"/api/v1/messages"}})
+	runHandlerTests(t, e, tests)
 }
 
 func TestWebhookReceiverForm(t *testing.T) {
@@ -114,17 +111,10 @@ func TestAuditExportIsFormulaSafe(t *testing.T) {
 	if err := e.store.AppendAudit(ctx, &en); err != nil {
 		t.Fatal(err)
 	}
-	b := e.browser(t)
-	b.signIn("admin@example.com")
-	page := b.do("GET", "/audit?action=list.uploaded", nil)
-	if page.status != 200 || !strings.Contains(page.body, "Enviou lista") || strings.Contains(page.body, `data-action="auth.sign_in"`) {
-		t.Fatalf("filtered page: got %d", page.status)
-	}
-	r := b.do("GET", "/audit/export.csv?action=list.uploaded", nil)
-	if r.status != 200 {
-		t.Fatalf("export: got %d", r.status)
-	}
-	if strings.Contains(r.body, ";=HYPERLINK") || strings.Contains(r.body, ";+cmd") || !strings.Contains(r.body, "'=HYPERLINK") || !strings.Contains(r.body, "'+cmd") {
-		t.Errorf("got export %q, want the formula-like cells prefixed with an apostrophe", r.body)
-	}
+	runHandlerTests(t, e, []handlerTest{
+		{name: "filtered page", as: "admin@example.com", method: "GET", path: "/audit?action=list.uploaded", want: 200,
+			wantIn: []string{"Enviou lista"}, wantOut: []string{`data-action="auth.sign_in"`}},
+		{name: "formula-like cells are exported as text", as: "admin@example.com", method: "GET", path: "/audit/export.csv?action=list.uploaded",
+			want: 200, wantIn: []string{"'=HYPERLINK", "'+cmd"}, wantOut: []string{";=HYPERLINK", ";+cmd"}},
+	})
 }

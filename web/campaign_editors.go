@@ -167,19 +167,9 @@ func (s *Server) saveCampaignMessage(c *fiber.Ctx) error {
 		f.Message = tr(c, "campaigns.message.problem_form")
 		return s.renderCampaignMessage(c, fiber.StatusUnprocessableEntity, cp, body, f)
 	}
-	if err := s.store.SetCampaignMessage(c.UserContext(), cp.ID, body, flashSMS, extra, s.now().UTC()); err != nil {
-		_, err := stateConflict(c, cp.ID, err)
-		return err
-	}
-	if err := s.store.SetCampaignAccents(c.UserContext(), cp.ID, replace, s.now().UTC()); err != nil {
-		_, err := stateConflict(c, cp.ID, err)
-		return err
-	}
-	if err := s.store.SetCampaignClickTracking(c.UserContext(), cp.ID, track, s.now().UTC()); err != nil {
-		_, err := stateConflict(c, cp.ID, err)
-		return err
-	}
-	if err := s.store.SetCampaignOptions(c.UserContext(), cp.ID, opts, s.now().UTC()); err != nil {
+	err = s.campaigns.SaveMessage(c.UserContext(), cp, campaign.SMSMessage{Body: body, Flash: flashSMS, ExtraInfo: extra,
+		ReplaceAccents: replace, TrackClicks: track, Options: opts})
+	if err != nil {
 		_, err := stateConflict(c, cp.ID, err)
 		return err
 	}

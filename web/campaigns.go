@@ -346,11 +346,10 @@ func (s *Server) archiveCampaign(c *fiber.Ctx) error {
 		return err
 	}
 	back := "/campaigns/" + strconv.FormatInt(cp.ID, 10)
-	if !cp.CanArchive() {
+	switch err := s.campaigns.Archive(c.UserContext(), cp); {
+	case errors.Is(err, campaign.ErrNotAllowed):
 		flash(c, "error", "campaigns.cannot_archive")
 		return seeOther(c, back)
-	}
-	switch err := s.store.SetCampaignState(c.UserContext(), cp.ID, cp.State, campaign.Archived, s.now().UTC()); {
 	case errors.Is(err, store.ErrConflict):
 		flash(c, "error", "campaigns.changed_meanwhile")
 		return seeOther(c, back)
@@ -358,6 +357,7 @@ func (s *Server) archiveCampaign(c *fiber.Ctx) error {
 		return err
 	}
 	s.log.Info("campaign archived", "campaign_id", cp.ID, "by", currentUser(c).ID)
+	s.record(c, audit.CampaignArchived, "campaign", cp.ID, cp.Name)
 	flash(c, "success", "campaigns.archived", cp.Name)
 	return seeOther(c, "/campaigns")
 }

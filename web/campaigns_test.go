@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"arauto/internal/audit"
 	"arauto/internal/campaign"
 	"arauto/internal/config"
 	"arauto/internal/dispatch"
@@ -474,6 +475,9 @@ func TestCampaignDeleteRules(t *testing.T) {
 		}
 		if r := b.do("GET", "/campaigns?archived=1", nil); !strings.Contains(r.body, `data-alias="natal"`) {
 			t.Errorf("archived filter does not show the archived campaign")
+		}
+		if es, err := e.store.AuditEntries(ctx, audit.Filter{Action: audit.CampaignArchived}); err != nil || len(es) != 1 || es[0].TargetName != "Natal" {
+			t.Errorf("audit of the archive got %+v %v, want one entry for Natal", es, err)
 		}
 		got, _ := e.store.CampaignByID(ctx, c.ID)
 		if got.State != campaign.Archived || len(e.sb.Campaigns()) != 1 {

@@ -10,13 +10,14 @@
 // role checks.
 //
 // Files by what they serve: campaigns.go (list, create, rename, archive,
-// delete, sync), campaign_page.go (one campaign), campaign_editors.go and
+// delete, sync; each state change through campaign.Service), campaign_page.go (one campaign), campaign_editors.go and
 // schedule_form.go (list, message and schedule of a draft), whatsapp.go
 // with whatsapp_contacts.go and whatsapp_media.go (the WhatsApp editor and
 // its file upload), send_options.go (a campaign's Wavy options),
 // campaign_launch.go (pre-flight review, launch, pause, resume, cancel),
-// campaign_progress.go (live progress), report.go and export.go, lists.go,
-// imports.go and carriers.go, templates.go and compose.go, walibrary.go
+// campaign_progress.go (live progress), report.go and export.go, lists.go
+// (an upload is one listimport.Jobs.Upload call, for the page and the
+// API alike), imports.go and carriers.go, templates.go and compose.go, walibrary.go
 // (the WhatsApp template library and its use in the composer), inbox.go,
 // inbox_answer.go (answering, assigning and closing a conversation) and
 // suppression.go, webhooks.go (stored before the 200; SMS replies also by
@@ -76,4 +77,10 @@
 // every answer against it. tokens.go, outhooks.go and audit.go are the
 // admin pages of API tokens, outgoing webhooks and the audit log;
 // s.record appends audit entries for the actions of pages and API alike.
+// The API's update and schedule of a campaign share apiChangeCampaign
+// (load, decode, apply, answer the campaign as it is now).
+//
+// Tests: plain request/status/body checks are tables run by
+// runHandlerTests (handler_test.go); tests that watch a stream, a clock
+// or the store between requests drive a browser themselves.
 package web

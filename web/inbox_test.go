@@ -56,50 +56,23 @@ func TestInboxPages(t *testing.T) {
 	e := newTestServer(t)
 	e.addUser(t, "view@example.com", user.Viewer)
 	e.seedReplies(t)
-	b := e.browser(t)
-	b.signIn("view@example.com")
-
-	tests := []struct {
-		name    string
-		path    string
-		want    []string
-		notWant []string
-	}{
-		{"all", "/inbox", []string{"+55 19 99771-2322", "Qual o horário da loja?", "Loja Paulista", "openstreetmap.org/?mlat=-23.561300", "João Souza · +55 11 91234-5678", "Pediu para sair", "/suppression"}, nil},
-		{"by number", "/inbox?q=" + url.QueryEscape("(21) 98888-7777"), []string{"Qual o horário"}, []string{"99771-2322"}},
-		{"by text", "/inbox?q=hor%C3%A1rio", []string{"Qual o horário"}, []string{"99771-2322"}},
-		{"opt-outs only", "/inbox?optout=1", []string{"99771-2322"}, []string{"Qual o horário"}},
-		{"whatsapp only", "/inbox?channel=whatsapp", []string{"Maria Silva"}, []string{"Qual o horário"}},
-		{"nothing matches", "/inbox?q=zzz", []string{"Nenhuma resposta encontrada"}, nil},
-		{"bad cursor", "/inbox?before=abc&channel=fax", []string{"Qual o horário"}, nil},
-		{"conversation", "/inbox/5519997712322", []string{"Conversa com +55 19 99771-2322", "Sair", "Bloqueado: Pediu para sair"}, nil},
-		{"conversation of a stranger", "/inbox/5511900001111", []string{"Nenhuma mensagem trocada"}, nil},
+	page := func(name, path string, wantIn, wantOut []string) handlerTest {
+		return handlerTest{name: name, as: "view@example.com", method: "GET", path: path, want: 200, wantIn: wantIn, wantOut: wantOut}
 	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			r := b.do("GET", tt.path, nil)
-			if r.status != 200 {
-				t.Fatalf("got %d, want 200", r.status)
-			}
-			for _, w := range tt.want {
-				if !strings.Contains(r.body, w) {
-					t.Errorf("page lacks %q", w)
-				}
-			}
-			for _, w := range tt.notWant {
-				if strings.Contains(r.body, w) {
-					t.Errorf("page shows %q, want it filtered out", w)
-				}
-			}
-		})
-	}
-	if r := b.do("GET", "/inbox/not-a-number", nil); r.status != 404 {
-		t.Errorf("conversation with a non-number got %d, want 404", r.status)
-	}
-	// A viewer sees no button to change the suppression list.
-	if r := b.do("GET", "/inbox/5521988887777", nil); strings.Contains(r.body, "Bloquear número") {
-		t.Errorf("viewer is offered to suppress a number")
-	}
+	runHandlerTests(t, e, []handlerTest{
+		page("all", "/inbox", []string{"+55 19 99771-2322", "Qual o horário da loja?", "Loja Paulista", "openstreetmap.org/?mlat=-23.561300", "João Souza · +55 11 91234-5678", "Pediu para sair", "/suppression"}, nil),
+		page("by number", "/inbox?q="+url.QueryEscape("(21) 98888-7777"), []string{"Qual o horário"}, []string{"99771-2322"}),
+		page("by text", "/inbox?q=hor%C3%A1rio", []string{"Qual o horário"}, []string{"99771-2322"}),
+		page("opt-outs only", "/inbox?optout=1", []string{"99771-2322"}, []string{"Qual o horário"}),
+		page("whatsapp only", "/inbox?channel=whatsapp", []string{"Maria Silva"}, []string{"Qual o horário"}),
+		page("nothing matches", "/inbox?q=zzz", []string{"Nenhuma resposta encontrada"}, nil),
+		page("bad cursor", "/inbox?before=abc&channel=fax", []string{"Qual o horário"}, nil),
+		page("conversation", "/inbox/5519997712322", []string{"Conversa com +55 19 99771-2322", "Sair", "Bloqueado: Pediu para sair"}, nil),
+		page("conversation of a stranger", "/inbox/5511900001111", []string{"Nenhuma mensagem trocada"}, nil),
+		// A viewer sees no button to change the suppression list.
+		page("no suppress button for a viewer", "/inbox/5521988887777", nil, []string{"Bloquear número"}),
+		{name: "conversation with a non-number", as: "view@example.com", method: "GET", path: "/inbox/not-a-number", want: 404},
+	})
 }
 
 func TestInboxPaging(t *testing.T) {
@@ -136,36 +109,22 @@ func TestOptOutAndPollingSettings(t *testing.T) {
 	e.addUser(t, "mkt@example.com", user.Marketer)
 	ctx := context.Background()
 
-	m := e.browser(t)
-	m.signIn("mkt@example.com")
-	m.do("GET", "/inbox", nil)
-	if r := m.post("/settings/optout", url.Values{"keywords": {"X"}}); r.status != 403 {
-		t.Errorf("marketer saving keywords got %d, want 403", r.status)
+	keywords := func(name, raw string, want int, wantIn ...string) handlerTest {
+		return handlerTest{name: name, as: "admin@example.com", method: "POST", path: "/settings/optout",
+			form: url.Values{"keywords": {raw}}, want: want, wantIn: wantIn}
 	}
-
+	runHandlerTests(t, e, []handlerTest{
+		{name: "marketer may not save keywords", as: "mkt@example.com", method: "POST", path: "/settings/optout",
+			form: url.Values{"keywords": {"X"}}, want: 403},
+		{name: "the defaults and the polling switch", as: "admin@example.com", method: "GET", path: "/settings", want: 200,
+			wantIn: []string{"SAIR, PARAR, CANCELAR, DESCADASTRAR, STOP", "Consulta de status"}},
+		keywords("blank", " , \n ", 422, "Informe pelo menos uma palavra-chave."),
+		keywords("punctuation only", "SAIR, !!!", 422, "“!!!” não serve"),
+		keywords("too long", "SAIR, "+strings.Repeat("A", 41), 422, "não serve"),
+		keywords("good", "Sair\nPARE, stop, sair", 303),
+	})
 	b := e.browser(t)
 	b.signIn("admin@example.com")
-	r := b.do("GET", "/settings", nil)
-	if !strings.Contains(r.body, "SAIR, PARAR, CANCELAR, DESCADASTRAR, STOP") || !strings.Contains(r.body, "Consulta de status") {
-		t.Fatalf("settings page lacks the default keywords or the polling switch")
-	}
-	tests := []struct {
-		name   string
-		raw    string
-		status int
-		want   string
-	}{
-		{"blank", " , \n ", 422, "Informe pelo menos uma palavra-chave."},
-		{"punctuation only", "SAIR, !!!", 422, "“!!!” não serve"},
-		{"too long", "SAIR, " + strings.Repeat("A", 41), 422, "não serve"},
-		{"good", "Sair\nPARE, stop, sair", 303, ""},
-	}
-	for _, tt := range tests {
-		r := b.post("/settings/optout", url.Values{"keywords": {tt.raw}})
-		if r.status != tt.status || !strings.Contains(r.body, tt.want) {
-			t.Errorf("%s: got %d, want %d with %q", tt.name, r.status, tt.status, tt.want)
-		}
-	}
 	if v, _ := e.store.Setting(ctx, config.SettingOptOutKeywords); v != "Sair, PARE, stop" {
 		t.Errorf("saved keywords got %q, want %q", v, "Sair, PARE, stop")
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -40,9 +39,10 @@ func (s *Server) renderLists(c *fiber.Ctx, status int, uploadErr string) error {
 // uploadFormats are the file endings the importer reads.
 var uploadFormats = map[string]bool{".csv": true, ".txt": true, ".xlsx": true, ".tsv": true}
 
-// uploadList stores the uploaded file as it arrives, inspects it and, when
-// it can be read, creates the list and goes to the column mapping. A file
-// that cannot be read leaves nothing behind.
+// uploadList stores the uploaded file as it arrives and hands it to the
+// list imports (inspected, kept as a list waiting for its column mapping),
+// then goes to the mapping. A file that cannot be read leaves nothing
+// behind.
 func (s *Server) uploadList(c *fiber.Ctx) error {
 	up, err := s.receiveUpload(c, "", uploadFormats)
 	var p *uploadProblem
@@ -51,44 +51,16 @@ func (s *Server) uploadList(c *fiber.Ctx) error {
 	} else if err != nil {
 		return err
 	}
-	preview, err := recipient.Inspect(up.Path, recipient.InspectOptions{Region: s.cfg.PhoneRegion})
-	if err != nil {
-		os.Remove(up.Path)
+	l, err := s.imports.Upload(c.UserContext(), listimport.Upload{Path: up.Path, FileName: up.FileName, Size: up.Size,
+		Name: up.Fields["name"], CreatedBy: currentUser(c).ID, Region: s.cfg.PhoneRegion})
+	if errors.Is(err, listimport.ErrUnreadable) {
 		s.log.Info("upload refused", "file", up.FileName, "err", err, "request_id", requestID(c))
 		return s.renderLists(c, fiber.StatusUnprocessableEntity, tr(c, "lists.upload.unreadable", up.FileName, tr(c, recipient.ErrorKey(err))))
-	}
-	name := strings.TrimSpace(up.Fields["name"])
-	if name == "" {
-		name = strings.TrimSuffix(up.FileName, filepath.Ext(up.FileName))
-	}
-	l := &recipient.List{Name: truncateRunes(name, 120), FileName: truncateRunes(up.FileName, 255), FilePath: up.Path,
-		FileSize: up.Size, Mapping: preview.Mapping(), CreatedBy: currentUser(c).ID}
-	if err := s.store.CreateList(c.UserContext(), l); err != nil {
-		os.Remove(up.Path)
-		return err
-	}
-	if err := s.store.SaveListPreview(c.UserContext(), l.ID, previewToKeep(preview)); err != nil {
+	} else if err != nil {
 		return err
 	}
 	s.record(c, audit.ListUploaded, "list", l.ID, l.Name, "file", l.FileName, "bytes", strconv.FormatInt(l.FileSize, 10))
 	return seeOther(c, fmt.Sprintf("/lists/%d/mapping", l.ID))
-}
-
-// maxPreviewCell bounds each preview cell kept with the list (a record
-// may be up to 1 MB; the mapping step shows the start of it).
-const maxPreviewCell = 200
-
-// previewToKeep is p with long cells cut, to be saved with the list.
-func previewToKeep(p recipient.Preview) recipient.Preview {
-	rows := make([][]string, len(p.Rows))
-	for i, r := range p.Rows {
-		rows[i] = make([]string, len(r))
-		for j, v := range r {
-			rows[i][j] = truncateRunes(v, maxPreviewCell)
-		}
-	}
-	p.Rows = rows
-	return p
 }
 
 // listPreview returns what inspecting the list's upload found for sheet
@@ -110,7 +82,7 @@ func (s *Server) listPreview(c *fiber.Ctx, l *recipient.List, sheet string) (rec
 	if p, err = recipient.Inspect(l.FilePath, recipient.InspectOptions{Region: s.cfg.PhoneRegion, Sheet: sheet}); err != nil {
 		return p, err
 	}
-	p = previewToKeep(p)
+	p = listimport.KeepPreview(p)
 	return p, s.store.SaveListPreview(ctx, l.ID, p)
 }
 
@@ -194,15 +166,9 @@ func (s *Server) importList(c *fiber.Ctx) error {
 	if !ok {
 		basis = contact.BasisConsent
 	}
-	// The basis and who imported are the proof the contacts keep.
-	if err := s.store.SetListConsent(c.UserContext(), l.ID, basis, currentUser(c).ID); err != nil {
+	if err := s.imports.Confirm(c.UserContext(), l, m, basis, currentUser(c).ID); err != nil {
 		return err
 	}
-	if err := s.store.StartListImport(c.UserContext(), l.ID, m); err != nil {
-		return err
-	}
-	l.Mapping, l.State = m, recipient.ListImporting
-	s.imports.Start(l)
 	return seeOther(c, fmt.Sprintf("/lists/%d", l.ID))
 }
 

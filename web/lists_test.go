@@ -3,8 +3,6 @@ package web
 import (
 	"context"
 	"fmt"
-	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -30,20 +28,17 @@ func TestDeleteListInUseIsRefused(t *testing.T) {
 	if err := e.store.CreateCampaign(ctx, c); err != nil {
 		t.Fatal(err)
 	}
-	b := e.browser(t)
-	b.signIn("mkt@example.com")
-	b.do("GET", fmt.Sprintf("/lists/%d", l.ID), nil)
-	if r := b.post(fmt.Sprintf("/lists/%d/delete", l.ID), url.Values{}); r.status != 303 {
-		t.Fatalf("delete got %d, want 303 back to the list", r.status)
-	}
-	if r := b.do("GET", fmt.Sprintf("/lists/%d", l.ID), nil); r.status != 200 || !strings.Contains(r.body, "Esta lista está em uma campanha agendada") {
-		t.Errorf("list in use got %d, want it kept with the reason", r.status)
-	}
+	path := fmt.Sprintf("/lists/%d", l.ID)
+	runHandlerTests(t, e, []handlerTest{
+		{name: "delete while a campaign sends to it", as: "mkt@example.com", method: "POST", path: path + "/delete", want: 303, location: path},
+		{name: "the list stays and says why", as: "mkt@example.com", method: "GET", path: path, want: 200,
+			wantIn: []string{"Esta lista está em uma campanha agendada"}},
+	})
 	if err := e.store.CancelCampaign(ctx, c.ID); err != nil {
 		t.Fatal(err)
 	}
-	b.do("GET", fmt.Sprintf("/lists/%d", l.ID), nil)
-	if r := b.post(fmt.Sprintf("/lists/%d/delete", l.ID), url.Values{}); r.status != 303 || r.location != "/lists" {
-		t.Errorf("delete after cancel got %d %q, want 303 /lists", r.status, r.location)
-	}
+	runHandlerTests(t, e, []handlerTest{
+		{name: "delete once the campaign is over", as: "mkt@example.com", method: "POST", path: path + "/delete", want: 303, location: "/lists"},
+		{name: "the list is gone", as: "mkt@example.com", method: "GET", path: path, want: 404},
+	})
 }

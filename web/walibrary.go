@@ -108,23 +108,7 @@ func readLibraryForm(c *fiber.Ctx) (*walibrary.Template, views.Form) {
 }
 
 func (s *Server) createLibraryTemplate(c *fiber.Ctx) error {
-	t, f := readLibraryForm(c)
-	if len(f.Errors) == 0 {
-		t.CreatedBy = currentUser(c).ID
-		err := s.store.CreateLibraryTemplate(c.UserContext(), t, s.now().UTC())
-		if errors.Is(err, store.ErrConflict) {
-			f.Errors["element_name"] = tr(c, "walibrary.problem.taken")
-			f.Message = tr(c, "walibrary.problem.form")
-		} else if err != nil {
-			return err
-		}
-	}
-	if len(f.Errors) > 0 {
-		return s.renderLibraryForm(c, fiber.StatusUnprocessableEntity, nil, t, f)
-	}
-	s.record(c, audit.TemplateCreated, "whatsapp_template", t.ID, t.Label())
-	flash(c, "success", "walibrary.saved")
-	return seeOther(c, views.LibraryPath(0, ""))
+	return s.saveLibraryTemplate(c, nil)
 }
 
 func (s *Server) updateLibraryTemplate(c *fiber.Ctx) error {
@@ -132,10 +116,25 @@ func (s *Server) updateLibraryTemplate(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return s.saveLibraryTemplate(c, saved)
+}
+
+// saveLibraryTemplate reads the library form and stores it: as a new
+// template, or over saved. A name taken by another template is a problem
+// on the form, as its own are.
+func (s *Server) saveLibraryTemplate(c *fiber.Ctx, saved *walibrary.Template) error {
 	t, f := readLibraryForm(c)
-	t.ID = saved.ID
+	if saved != nil {
+		t.ID = saved.ID
+	}
 	if len(f.Errors) == 0 {
-		err := s.store.UpdateLibraryTemplate(c.UserContext(), t, s.now().UTC())
+		var err error
+		if saved == nil {
+			t.CreatedBy = currentUser(c).ID
+			err = s.store.CreateLibraryTemplate(c.UserContext(), t, s.now().UTC())
+		} else {
+			err = s.store.UpdateLibraryTemplate(c.UserContext(), t, s.now().UTC())
+		}
 		if errors.Is(err, store.ErrConflict) {
 			f.Errors["element_name"] = tr(c, "walibrary.problem.taken")
 			f.Message = tr(c, "walibrary.problem.form")
@@ -146,7 +145,11 @@ func (s *Server) updateLibraryTemplate(c *fiber.Ctx) error {
 	if len(f.Errors) > 0 {
 		return s.renderLibraryForm(c, fiber.StatusUnprocessableEntity, saved, t, f)
 	}
-	s.record(c, audit.TemplateUpdated, "whatsapp_template", t.ID, t.Label(), "status", string(t.Status))
+	if saved == nil {
+		s.record(c, audit.TemplateCreated, "whatsapp_template", t.ID, t.Label())
+	} else {
+		s.record(c, audit.TemplateUpdated, "whatsapp_template", t.ID, t.Label(), "status", string(t.Status))
+	}
 	flash(c, "success", "walibrary.saved")
 	return seeOther(c, views.LibraryPath(0, ""))
 }

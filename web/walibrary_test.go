@@ -30,28 +30,19 @@ func libraryForm(mod func(url.Values)) url.Values {
 // in its own row), and a viewer sees the library but cannot change it.
 func TestLibraryTemplates(t *testing.T) {
 	e := newSendEnv(t)
-	e.b.do("GET", "/templates/whatsapp/new", nil)
-	tests := []struct {
-		name  string
-		v     url.Values
-		wants []string
-	}{
-		{"the link button of row 3", libraryForm(nil), []string{`id="wa-button_value_3"`, "Escreva o endereço completo, começando com https://."}},
-		{"a name short", libraryForm(func(v url.Values) { v.Set("button_value_3", "https://x.example"); v.Set("body_params", "nome") }),
-			[]string{"Variáveis no texto: 2; nomes de parâmetros: 1."}},
-		{"spaces in the element name", libraryForm(func(v url.Values) {
+	refused := func(name string, v url.Values, wantIn ...string) handlerTest {
+		return handlerTest{name: name, as: marketer, method: "POST", path: "/templates/whatsapp", form: v, want: 422, wantIn: wantIn}
+	}
+	runHandlerTests(t, e.testEnv, []handlerTest{
+		refused("the link button of row 3", libraryForm(nil), `id="wa-button_value_3"`, "Escreva o endereço completo, começando com https://."),
+		refused("a name short", libraryForm(func(v url.Values) { v.Set("button_value_3", "https://x.example"); v.Set("body_params", "nome") }),
+			"Variáveis no texto: 2; nomes de parâmetros: 1."),
+		refused("spaces in the element name", libraryForm(func(v url.Values) {
 			v.Set("button_value_3", "https://x.example")
 			v.Set("element_name", "pedido enviado")
-		}),
-			[]string{"Sem espaços"}},
-	}
-	for _, tt := range tests {
-		r := e.b.post("/templates/whatsapp", tt.v)
-		if r.status != 422 {
-			t.Errorf("%s: status got %d, want 422", tt.name, r.status)
-		}
-		wantIn(t, tt.name, html.UnescapeString(r.body), tt.wants...)
-	}
+		}), "Sem espaços"),
+	})
+	e.b.do("GET", "/templates/whatsapp/new", nil)
 	r := e.b.post("/templates/whatsapp", libraryForm(func(v url.Values) { v.Set("button_value_3", "https://x.example/r") }))
 	if r.status != 303 || r.location != "/templates/whatsapp" {
 		t.Fatalf("create got %d %q, want 303 to the library: %s", r.status, r.location, excerpt(r.body))
@@ -145,5 +136,48 @@ func TestLibraryInComposer(t *testing.T) {
 	wantIn(t, "saved editor", again.body, fmt.Sprintf(`<option value="%d" selected>`, ok.ID))
 	if c.Channel != campaign.WhatsApp {
 		t.Fatal("the draft is not a WhatsApp campaign")
+	}
+}
+
+// TestLibraryTemplateEdit: editing a saved template checks it as creating
+// does, refuses a name another template has, keeps it when the form is
+// wrong, and is for marketers only.
+func TestLibraryTemplateEdit(t *testing.T) {
+	e := newSendEnv(t)
+	ctx := context.Background()
+	first := &walibrary.Template{Namespace: "ns_1", ElementName: "pedido_enviado", LanguageCode: "pt_BR", BodyText: "Olá", Status: walibrary.Approved}
+	other := &walibrary.Template{Namespace: "ns_1", ElementName: "boas_vindas", LanguageCode: "pt_BR", BodyText: "Oi", Status: walibrary.Approved}
+	for _, tpl := range []*walibrary.Template{first, other} {
+		if err := e.store.CreateLibraryTemplate(ctx, tpl, e.clock.now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.addUser(t, "viewer@example.com", user.Viewer)
+	path := fmt.Sprintf("/templates/whatsapp/%d", first.ID)
+	edit := func(mod func(url.Values)) url.Values {
+		return libraryForm(func(v url.Values) {
+			v.Set("namespace", "ns_1")
+			v.Set("button_value_3", "https://x.example/r")
+			if mod != nil {
+				mod(v)
+			}
+		})
+	}
+	runHandlerTests(t, e.testEnv, []handlerTest{
+		{name: "the edit page", as: marketer, method: "GET", path: path, want: 200, wantIn: []string{`value="pedido_enviado"`}},
+		{name: "a problem is told on its field", as: marketer, method: "POST", path: path,
+			form: edit(func(v url.Values) { v.Set("element_name", "pedido enviado") }), want: 422, wantIn: []string{"Sem espaços"}},
+		{name: "another template's name", as: marketer, method: "POST", path: path,
+			form: edit(func(v url.Values) { v.Set("element_name", "boas_vindas") }), want: 422,
+			wantIn: []string{"A biblioteca já tem um modelo com este namespace, nome e idioma."}},
+		{name: "a viewer may not edit", as: "viewer@example.com", method: "POST", path: path, form: edit(nil), want: 403},
+		{name: "saved", as: marketer, method: "POST", path: path, form: edit(func(v url.Values) { v.Set("status", "paused") }),
+			want: 303, location: "/templates/whatsapp"},
+		{name: "the library says so", as: marketer, method: "GET", path: "/templates/whatsapp", want: 200,
+			wantIn: []string{"Modelo salvo na biblioteca."}},
+	})
+	got, err := e.store.LibraryTemplate(ctx, first.ID)
+	if err != nil || got.Status != walibrary.Paused || got.ElementName != "pedido_enviado" || len(got.Buttons) != 2 {
+		t.Errorf("after editing got %+v %v, want pedido_enviado paused with its two buttons", got, err)
 	}
 }

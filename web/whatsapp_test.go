@@ -25,25 +25,18 @@ func TestWhatsAppEditor(t *testing.T) {
 		}
 		return v
 	}
-	tests := []struct {
-		name string
-		v    url.Values
-		want string
-	}{
-		{"no namespace", form(func(v url.Values) { v.Set("namespace", "") }), "Obrigatório."},
-		{"body too long with footer", form(func(v url.Values) { v.Set("footer_text", "Loja"); v.Set("body_text", strings.Repeat("a", 161)) }),
-			"Com cabeçalho ou rodapé, o corpo aceita no máximo 160 caracteres; este tem 161."},
-		{"header too long", form(func(v url.Values) { v.Set("header_kind", "text"); v.Set("header_text", strings.Repeat("h", 61)) }),
-			"O cabeçalho aceita no máximo 60 caracteres; este tem 61."},
-		{"unknown field", form(func(v url.Values) { v.Set("body_params", "{{apelido}}") }), "{{apelido}}"},
+	refused := func(name string, v url.Values, want string) handlerTest {
+		return handlerTest{name: name, as: marketer, method: "POST", path: e.path(c, "/message"), form: v, want: 422,
+			wantIn: []string{want, `aria-invalid="true"`}}
 	}
-	for _, tt := range tests {
-		r := e.b.post(e.path(c, "/message"), tt.v)
-		if r.status != 422 {
-			t.Errorf("%s: status got %d, want 422", tt.name, r.status)
-		}
-		wantIn(t, tt.name, r.body, tt.want, `aria-invalid="true"`)
-	}
+	runHandlerTests(t, e.testEnv, []handlerTest{
+		refused("no namespace", form(func(v url.Values) { v.Set("namespace", "") }), "Obrigatório."),
+		refused("body too long with footer", form(func(v url.Values) { v.Set("footer_text", "Loja"); v.Set("body_text", strings.Repeat("a", 161)) }),
+			"Com cabeçalho ou rodapé, o corpo aceita no máximo 160 caracteres; este tem 161."),
+		refused("header too long", form(func(v url.Values) { v.Set("header_kind", "text"); v.Set("header_text", strings.Repeat("h", 61)) }),
+			"O cabeçalho aceita no máximo 60 caracteres; este tem 61."),
+		refused("unknown field", form(func(v url.Values) { v.Set("body_params", "{{apelido}}") }), "{{apelido}}"),
+	})
 	prev := e.b.post(e.path(c, "/whatsapp/preview"), form(nil))
 	wantIn(t, "preview", prev.body, "data-wa-bubble", "data-wa-body")
 	if strings.Contains(prev.body, "{{1}}") {

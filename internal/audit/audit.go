@@ -38,6 +38,7 @@ const (
 	CampaignResumed    Action = "campaign.resumed"
 	CampaignCancelled  Action = "campaign.cancelled"
 	CampaignDeleted    Action = "campaign.deleted"
+	CampaignArchived   Action = "campaign.archived"
 
 	TemplateCreated Action = "template.created"
 	TemplateUpdated Action = "template.updated"
@@ -69,7 +70,7 @@ const (
 var Actions = []Action{SignIn, SignInFailed, SignOut, PasswordChange,
 	UserCreated, UserRoleChanged, UserDisabled, UserEnabled, UserPasswordReset, SettingsChanged,
 	ListUploaded, ListDeleted,
-	CampaignCreated, CampaignUpdated, CampaignDuplicated, CampaignLaunched, CampaignPaused, CampaignResumed, CampaignCancelled, CampaignDeleted,
+	CampaignCreated, CampaignUpdated, CampaignDuplicated, CampaignLaunched, CampaignPaused, CampaignResumed, CampaignCancelled, CampaignDeleted, CampaignArchived,
 	TemplateCreated, TemplateUpdated, TemplateDeleted, MessageSent, SuppressionAdded, SuppressionRemoved,
 	Exported, ContactExported, ContactErased, TokenCreated, TokenRevoked,
 	WebhookCreated, WebhookUpdated, WebhookDeleted, WebhookRotated, AuditExported}

@@ -29,7 +29,11 @@
 //   - the pre-flight gathers its Facts (the open WhatsApp sessions from
 //     Service.Sessions when set); launch runs it again and schedules
 //     the campaign in one store call; unschedule, pause, resume and cancel
-//     move it; each wakes the dispatcher;
+//     move it; each wakes the dispatcher; archive (edit.go) hides one that
+//     is over, locally only (the remote campaign stays, sent messages carry
+//     its alias), and wakes nothing;
+//   - SaveMessage (edit.go) stores everything a draft's SMS editor saves
+//     (text, Flash, extraInfo, accents, send options) in one store call;
 //   - a draft's audience is a list or a segment (audience.go, over
 //     Service.Audience): a segment is walked and counted live until the
 //     launch freezes its contacts into the campaign's own list in the same

@@ -45,6 +45,9 @@ type Store interface {
 	// its billed segments.
 	LaunchCampaign(ctx context.Context, id int64, startAt time.Time, estimatedSegments int64, at time.Time) error
 	SetCampaignState(ctx context.Context, id int64, from, to State, at time.Time) error
+	// SaveCampaignMessage stores a draft's SMS message, accent choice and
+	// send options in one transaction.
+	SaveCampaignMessage(ctx context.Context, id int64, m SMSMessage, at time.Time) error
 	ResumeCampaign(ctx context.Context, id int64, at time.Time) error
 	CancelCampaign(ctx context.Context, id int64) error
 

@@ -254,6 +254,12 @@ func waFact(st wavy.WhatsAppStatus, received int64) fact {
 	return f
 }
 
+// ReplyNumber is the number a reply or a provider's session row came from
+// (as the provider wrote it) in the form replies are stored and looked up
+// by: its digits, E.164 without the plus, as the outbox and the
+// suppression list keep numbers.
+func ReplyNumber(source string) string { return digits(source) }
+
 // digits keeps the digits of a phone number (E.164 without the plus, the
 // form the outbox and the suppression list use).
 func digits(s string) string {

@@ -1,24 +1,3 @@
-// Package listimport runs the imports of recipient lists in the
-// background: one goroutine per list streams its uploaded file through
-// recipient.Import into the Store, publishes its progress, and records the
-// report, or why the list failed.
-//
-// Contract:
-//   - A list is imported once at a time (Start again while it runs does
-//     nothing); Progress says how far it is, for pages opened mid-import.
-//   - Progress goes to Topic(id) as "progress" events, then one "done".
-//   - Rejected rows are written in batches of RejectedBatch; the upload is
-//     removed once the import finished or failed (a file that failed will
-//     fail again).
-//   - Shutdown stops every import and waits for them: an interrupted list
-//     stays importing with its file kept, and Resume starts it again, whole,
-//     at the next start-up.
-//   - An upload that waits longer than AbandonedAfter for its column
-//     mapping is deleted with its file (CleanAbandoned, run by
-//     StartCleaner until Shutdown).
-//
-// The package declares the Store and Publisher it needs; web wires the
-// SQLite store and the event hub.
 package listimport
 
 import (
@@ -44,6 +23,14 @@ type Store interface {
 	FailListImport(ctx context.Context, id int64, code, detail string) error
 	Lists(ctx context.Context, state recipient.ListState) ([]*recipient.List, error)
 	StartListImport(ctx context.Context, id int64, m recipient.Mapping) error
+	// CreateUploadedList stores a new list (uploaded, or importing with
+	// its mapping) with its inspection preview in one transaction and
+	// sets its ID; on error nothing is stored.
+	CreateUploadedList(ctx context.Context, l *recipient.List, p recipient.Preview) error
+	// ConfirmListImport records the list's legal basis and importer and
+	// marks it importing with the mapping (a ready or missing list is the
+	// store's not-found).
+	ConfirmListImport(ctx context.Context, id int64, m recipient.Mapping, basis contact.LegalBasis, by int64) error
 	// ErasedNumbers returns the numbers erased on request (hashed).
 	ErasedNumbers(ctx context.Context) (*contact.Erased, error)
 	// StartContactImport returns the contact source (the proof of consent)

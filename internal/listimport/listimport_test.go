@@ -2,6 +2,7 @@ package listimport
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -67,6 +68,16 @@ func (m *memStore) Lists(context.Context, recipient.ListState) ([]*recipient.Lis
 }
 
 func (m *memStore) StartListImport(context.Context, int64, recipient.Mapping) error { return nil }
+
+// CreateUploadedList is not used by the import itself (upload_test.go
+// tests uploads against the real store).
+func (m *memStore) CreateUploadedList(context.Context, *recipient.List, recipient.Preview) error {
+	return errors.New("memStore: uploads are not kept here")
+}
+
+func (m *memStore) ConfirmListImport(context.Context, int64, recipient.Mapping, contact.LegalBasis, int64) error {
+	return errors.New("memStore: uploads are not kept here")
+}
 
 func (m *memStore) ErasedNumbers(context.Context) (*contact.Erased, error) {
 	return contact.NewErased([]byte("pepper"), []string{contact.Hash([]byte("pepper"), "5511900001111")}), nil

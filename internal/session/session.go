@@ -4,10 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
+	"arauto/internal/delivery"
 	"arauto/internal/wavy"
 )
 
@@ -67,16 +67,6 @@ type Count struct {
 	ProviderErr error
 }
 
-// digits keeps the digits of a number as the provider wrote it.
-func digits(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= '0' && r <= '9' {
-			return r
-		}
-		return -1
-	}, s)
-}
-
 // provider returns the provider's open sessions at now (number -> when
 // it closes), fetched at most once per Refresh; ok is false without a
 // customerId.
@@ -107,7 +97,7 @@ func (t *Tracker) provider(ctx context.Context, now time.Time) (open map[string]
 	}
 	open = make(map[string]time.Time, len(rows))
 	for _, r := range rows {
-		p := digits(r.Source)
+		p := delivery.ReplyNumber(r.Source)
 		if until := r.OpenUntil(); p != "" && until.After(open[p]) {
 			open[p] = until
 		}
