@@ -96,6 +96,7 @@ bench:
 	@base=""; if [ -n "$(BENCH_BASE)" ]; then base=$$(./scripts/bench-base.sh "$(BENCH_BASE)"); fi; \
 	ARAUTO_BENCH_BASE_BINARY=$$base $(GO) test -run '^$$' -bench 'RealisticCampaign1M' -benchtime 1x -timeout 90m ./e2e/
 	$(GO) test -run '^$$' -bench 'WebhookIngest|WebhookThroughput|DeadReceiver' -benchtime 1x ./web/
+	$(GO) test -run '^$$' -bench 'ShortLinkRedirects' -benchtime 1x ./e2e/
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 1x ./internal/recipient/ ./internal/sandbox/
 	$(GO) test -run '^$$' -bench . -benchmem ./internal/sms/ ./internal/wavy/
 	$(GO) test -run '^$$' -bench 'IntoStore' -benchtime 1x ./store/

@@ -192,7 +192,12 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	// Open WhatsApp sessions: the provider's list with the stored replies,
 	// one cache for the composer, the pre-flight check and the dispatcher.
 	sessions := &session.Tracker{Replies: st, Source: clients.Sessions}
-	worker := newWorker(cfg, st, doors, sessions, log)
+	links, err := clickLinks(ctx, cfg, st)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	worker := newWorker(cfg, st, doors, sessions, links, log)
 	hub := events.New()
 	// The circuit breaker pauses a campaign whose first messages meet too
 	// many opt-outs, blocked numbers or complaints; the applier tells it
@@ -221,7 +226,7 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		},
 	})
 	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker, Hub: hub, Provider: clients,
-		Doors: doors, Sessions: sessions, TestSends: testSends, Now: clock(cfg)})
+		Doors: doors, Sessions: sessions, TestSends: testSends, Links: links, Now: clock(cfg)})
 	if err != nil {
 		ln.Close()
 		return err
@@ -360,7 +365,7 @@ func clock(cfg config.Config) func() time.Time {
 }
 
 // newWorker builds the dispatcher over the store and the doors.
-func newWorker(cfg config.Config, st *store.Store, sender dispatch.Sender, sessions dispatch.SessionStore, log *slog.Logger) *dispatch.Worker {
+func newWorker(cfg config.Config, st *store.Store, sender dispatch.Sender, sessions dispatch.SessionStore, links dispatch.ShortLinks, log *slog.Logger) *dispatch.Worker {
 	return dispatch.New(st, sender, dispatch.Config{
 		ReconcileAfter:    cfg.ReconcileAfter,
 		RequestsPerSecond: cfg.SendRequestsPerSecond,
@@ -377,7 +382,7 @@ func newWorker(cfg config.Config, st *store.Store, sender dispatch.Sender, sessi
 				return "", err
 			}
 			return billing.Load(saved).Rule, nil
-		}),
+		}, links),
 	}, log.With("component", "dispatch"))
 }
 

@@ -59,6 +59,12 @@ func seedLayout(t *testing.T, dir string) seededPages {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Its links are tracked (the report's click sections; seedClicks adds
+	// clicks once it is sent): one long, one short.
+	if err := st.SaveTrackedLinks(ctx, p.campaign, []string{"https://loja.example.com.br/ofertas/natal/eletrodomesticos-e-eletronicos?utm_source=sms&utm_campaign=queima-de-estoque-dezembro",
+		"https://loja.example.com.br/app"}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
 	defer st.Close()
 	l := &recipient.List{Name: longName, FileName: longName + ".xlsx"}
 	if err := st.CreateList(ctx, l); err != nil {
@@ -299,6 +305,7 @@ func TestEveryPageFitsAndPassesAxe(t *testing.T) {
 		"ARAUTO_ADMIN_EMAIL=" + adminEmail, "ARAUTO_ADMIN_PASSWORD=" + adminPassword}, listeningRE)
 	s.DataDir = dir
 	waitCompleted(t, dir, p.campaign, 60*time.Second)
+	seedClicks(t, dir, p.campaign)
 
 	for _, width := range []int{390, 1280} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {

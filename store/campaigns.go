@@ -17,7 +17,7 @@ var ErrCampaignSent = errors.New("store: campaign has sent messages")
 
 const campaignColumns = `id, remote_id, name, alias, channel, list_id, message, scheduled_at, state, sent_count, created_at, updated_at,
 	flash, extra_info, started_at, finished_at, last_error, replace_accents, estimated_segments, sub_account, flow_id, template_id, template_name,
-	coalesce(segment_id, 0)`
+	coalesce(segment_id, 0), track_clicks`
 
 func scanCampaign(row interface{ Scan(...any) error }) (*campaign.Campaign, error) {
 	var c campaign.Campaign
@@ -27,7 +27,7 @@ func scanCampaign(row interface{ Scan(...any) error }) (*campaign.Campaign, erro
 	var created, updated, started, finished int64
 	if err := row.Scan(&c.ID, &c.RemoteID, &c.Name, &c.Alias, &channel, &listID, &message, &scheduled, &state, &c.SentCount, &created, &updated,
 		&c.Flash, &c.ExtraInfo, &started, &finished, &c.LastError, &c.ReplaceAccents, &c.EstimatedSegments,
-		&c.Options.SubAccount, &c.Options.FlowID, &c.Options.TemplateID, &c.Options.TemplateName, &c.SegmentID); err != nil {
+		&c.Options.SubAccount, &c.Options.FlowID, &c.Options.TemplateID, &c.Options.TemplateName, &c.SegmentID, &c.TrackClicks); err != nil {
 		return nil, err
 	}
 	c.Channel, c.State = campaign.Channel(channel), campaign.State(state)
@@ -351,9 +351,9 @@ func (s *Store) SetCampaignMessage(ctx context.Context, id int64, body string, f
 // (ErrNotFound) or no longer a draft (ErrConflict), none.
 func (s *Store) SaveCampaignMessage(ctx context.Context, id int64, m campaign.SMSMessage, at time.Time) error {
 	o := m.Options
-	return s.draftUpdate(ctx, id, "save message", `message = ?, flash = ?, extra_info = ?, replace_accents = ?,
+	return s.draftUpdate(ctx, id, "save message", `message = ?, flash = ?, extra_info = ?, replace_accents = ?, track_clicks = ?,
 		sub_account = ?, flow_id = ?, template_id = ?, template_name = ?, updated_at = ?`,
-		nullText(m.Body), m.Flash, m.ExtraInfo, m.ReplaceAccents, o.SubAccount, o.FlowID, o.TemplateID, o.TemplateName, toMS(at))
+		nullText(m.Body), m.Flash, m.ExtraInfo, m.ReplaceAccents, m.TrackClicks, o.SubAccount, o.FlowID, o.TemplateID, o.TemplateName, toMS(at))
 }
 
 // ResumeCampaign moves a paused campaign back to work and forgets why it

@@ -34,10 +34,10 @@ func (s *Store) DispatchCampaign(ctx context.Context, id int64) (dispatch.Campai
 	var start int64
 	var columns, schedule string
 	err := s.r.QueryRowContext(ctx, `SELECT c.id, c.alias, c.channel, c.state, coalesce(c.scheduled_at, 0), c.flash, c.extra_info,
-			coalesce(c.message, ''), coalesce(l.columns, ''), c.schedule, c.whatsapp, c.replace_accents, c.sub_account, c.flow_id, c.template_id, c.template_name
+			coalesce(c.message, ''), coalesce(l.columns, ''), c.schedule, c.whatsapp, c.replace_accents, c.sub_account, c.flow_id, c.template_id, c.template_name, c.track_clicks
 		FROM campaigns c LEFT JOIN lists l ON l.id = c.list_id WHERE c.id = ?`, id).
 		Scan(&c.ID, &c.Alias, &c.Channel, &c.State, &start, &c.Flash, &c.ExtraInfo, &c.Message, &columns, &schedule, &c.WhatsApp,
-			&c.ReplaceAccents, &c.SubAccount, &c.FlowID, &c.TemplateID, &c.TemplateName)
+			&c.ReplaceAccents, &c.SubAccount, &c.FlowID, &c.TemplateID, &c.TemplateName, &c.TrackClicks)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("store: campaign %d: %w", id, ErrNotFound)
 	}

@@ -177,6 +177,10 @@ type Outbound struct {
 	SentCode, DeliveredCode int
 	SentAt, DeliveredAt     time.Time
 	ReadAt                  time.Time
+	// ClickedAt is the first click on one of its tracked links; Clicks
+	// how many (previews left out).
+	ClickedAt time.Time
+	Clicks    int64
 }
 
 // ConversationEntry is one message of a conversation: a reply (In) or a
@@ -221,7 +225,8 @@ func (s *Store) Conversation(ctx context.Context, phone string, limit int) ([]Co
 	// the outbox, whose writes must stay cheap while sending. Answers
 	// travel the outbox too; they are shown as answers (Answers), not here.
 	rows, err = s.r.QueryContext(ctx, `SELECT m.id, m.campaign_id, c.name, c.channel, coalesce(c.message, ''), coalesce(l.columns, ''),
-			r.fields, m.state, m.submitted_at, m.carrier, m.sent_code, m.delivered_code, m.sent_at, m.delivered_at, m.read_at
+			r.fields, m.state, m.submitted_at, m.carrier, m.sent_code, m.delivered_code, m.sent_at, m.delivered_at, m.read_at,
+			m.clicked_at, m.clicks
 		FROM campaigns c
 		CROSS JOIN recipient_numbers n ON n.list_id = c.list_id AND n.last4 = substr(?1, -4)
 		CROSS JOIN recipients r ON r.list_id = n.list_id AND r.row = n.row AND r.phone = ?1
@@ -237,12 +242,13 @@ func (s *Store) Conversation(ctx context.Context, phone string, limit int) ([]Co
 	for rows.Next() {
 		var o Outbound
 		var tpl, columns, fields string
-		var submitted, sent, deliv, read int64
+		var submitted, sent, deliv, read, clicked int64
 		if err := rows.Scan(&o.MessageID, &o.CampaignID, &o.CampaignName, &o.Channel, &tpl, &columns, &fields, &o.State, &submitted,
-			&o.Carrier, &o.SentCode, &o.DeliveredCode, &sent, &deliv, &read); err != nil {
+			&o.Carrier, &o.SentCode, &o.DeliveredCode, &sent, &deliv, &read, &clicked, &o.Clicks); err != nil {
 			return nil, fmt.Errorf("store: conversation with %s: %w", phone, err)
 		}
 		o.SubmittedAt, o.SentAt, o.DeliveredAt, o.ReadAt = fromMS(submitted), fromMS(sent), fromMS(deliv), fromMS(read)
+		o.ClickedAt = fromMS(clicked)
 		o.Template = tpl
 		if columns != "" {
 			o.Columns = strings.Split(columns, recipient.FieldSeparator)

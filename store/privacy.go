@@ -92,6 +92,12 @@ func (s *Store) ContactEvents(ctx context.Context, phone string, limit int) ([]c
 				SentAt: o.SentAt, DeliveredAt: o.DeliveredAt, ReadAt: o.ReadAt}
 			out = append(out, contact.Event{At: e.At, Kind: "sent", CampaignID: o.CampaignID, CampaignName: o.CampaignName, Channel: o.Channel,
 				State: st.Outcome(), Template: o.Template, Columns: o.Columns, Fields: o.Fields})
+			if !o.ClickedAt.IsZero() {
+				// The first click on its links, right after the message
+				// (the history is in the order messages were sent).
+				out = append(out, contact.Event{At: o.ClickedAt, Kind: "click", CampaignID: o.CampaignID, CampaignName: o.CampaignName,
+					Channel: o.Channel, Clicks: o.Clicks})
+			}
 		case e.In != nil:
 			kind := "reply"
 			if e.In.OptOut {

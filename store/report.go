@@ -65,6 +65,10 @@ type MessageRow struct {
 	// Fallback is the SMS the recipient got instead, when asked for
 	// (MessageFilter.WithFallback) and sent.
 	Fallback *FallbackResult
+	// ClickedAt is the first click on one of its tracked links (zero:
+	// none); Clicks counts the clicks, previews left out.
+	ClickedAt time.Time
+	Clicks    int64
 }
 
 // MessagePage is one page of a campaign's messages, in outbox order.
@@ -168,18 +172,19 @@ const (
 )
 
 const messageRowColumns = `m.id, m.campaign_id, m.row, m.phone, m.state, m.carrier, m.sent_code, m.delivered_code,
-	m.sent_at, m.delivered_at, m.read_at, m.status_updated_at, m.unknown_at, m.submitted_at, m.error, m.segments, m.sercomtel_segments`
+	m.sent_at, m.delivered_at, m.read_at, m.status_updated_at, m.unknown_at, m.submitted_at, m.error, m.segments, m.sercomtel_segments,
+	m.clicked_at, m.clicks`
 
 func scanMessageRow(rows *sql.Rows, extra ...any) (MessageRow, error) {
 	var m MessageRow
-	var sent, deliv, read, upd, unk, sub int64
+	var sent, deliv, read, upd, unk, sub, clicked int64
 	dst := append([]any{&m.ID, &m.CampaignID, &m.Row, &m.Phone, &m.State, &m.Carrier, &m.SentCode, &m.DeliveredCode,
-		&sent, &deliv, &read, &upd, &unk, &sub, &m.Error, &m.Segments, &m.SercomtelSegments}, extra...)
+		&sent, &deliv, &read, &upd, &unk, &sub, &m.Error, &m.Segments, &m.SercomtelSegments, &clicked, &m.Clicks}, extra...)
 	if err := rows.Scan(dst...); err != nil {
 		return m, err
 	}
 	m.SentAt, m.DeliveredAt, m.ReadAt, m.StatusUpdatedAt, m.UnknownAt = fromMS(sent), fromMS(deliv), fromMS(read), fromMS(upd), fromMS(unk)
-	m.SubmittedAt = fromMS(sub)
+	m.SubmittedAt, m.ClickedAt = fromMS(sub), fromMS(clicked)
 	return m, nil
 }
 

@@ -31,9 +31,9 @@ func (s *Store) CopyCampaign(ctx context.Context, c *campaign.Campaign, fromID i
 	// A segment audience is copied as the segment, not the list it was
 	// frozen into: the copy's recipients are the segment's at its launch.
 	res, err := s.w.ExecContext(ctx, `INSERT INTO campaigns (remote_id, name, alias, channel, list_id, segment_id, message, scheduled_at, state, sent_count,
-			created_at, updated_at, schedule, flash, extra_info, whatsapp, replace_accents, sub_account, flow_id, template_id, template_name)
+			created_at, updated_at, schedule, flash, extra_info, whatsapp, replace_accents, sub_account, flow_id, template_id, template_name, track_clicks)
 		SELECT ?, ?, ?, channel, CASE WHEN segment_id IS NULL THEN list_id END, segment_id, message, ?, 'draft', 0,
-			?, ?, schedule, flash, extra_info, whatsapp, replace_accents, sub_account, flow_id, template_id, template_name
+			?, ?, schedule, flash, extra_info, whatsapp, replace_accents, sub_account, flow_id, template_id, template_name, track_clicks
 		FROM campaigns WHERE id = ?`,
 		c.RemoteID, c.Name, c.Alias, nullTime(startAt), toMS(c.CreatedAt), toMS(c.CreatedAt), fromID)
 	if isUnique(err) {
@@ -64,6 +64,14 @@ func (s *Store) CopyCampaign(ctx context.Context, c *campaign.Campaign, fromID i
 // answer now. It sets l's ID and counters. A campaign or list gone is
 // ErrNotFound.
 func (s *Store) CreateListOfNonResponders(ctx context.Context, l *recipient.List, campaignID int64) error {
+	return s.createReuseList(ctx, l, campaignID, "non-responders",
+		"NOT EXISTS (SELECT 1 FROM inbound i WHERE i.campaign_id = m.campaign_id AND i.phone = m.phone)")
+}
+
+// createReuseList stores l as a ready list of the campaign's recipients
+// whose message the provider took and who match whom (SQL over the
+// message m), as CreateListOfNonResponders says.
+func (s *Store) createReuseList(ctx context.Context, l *recipient.List, campaignID int64, kind, whom string) error {
 	now := time.Now().UTC()
 	l.CreatedAt, l.UpdatedAt, l.State = now, now, recipient.ListReady
 	return s.tx(ctx, func(tx *sql.Tx) error {
@@ -78,7 +86,7 @@ func (s *Store) CreateListOfNonResponders(ctx context.Context, l *recipient.List
 			return fmt.Errorf("store: list of campaign %d: %w", campaignID, err)
 		}
 		if first == 0 {
-			return fmt.Errorf("store: list of non-responders of campaign %d: %w", campaignID, ErrResultsPruned)
+			return fmt.Errorf("store: list of %s of campaign %d: %w", kind, campaignID, ErrResultsPruned)
 		}
 		var createdBy any
 		if l.CreatedBy != 0 {
@@ -96,10 +104,9 @@ func (s *Store) CreateListOfNonResponders(ctx context.Context, l *recipient.List
 			SELECT ?, row_number() OVER (ORDER BY r.row), r.phone, r.correlation_id, r.fields,
 				EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = r.phone), r.carrier, r.inactive
 			FROM messages m JOIN recipients r ON r.list_id = ? AND r.row = m.row
-			WHERE m.campaign_id = ? AND m.state = 'accepted'
-				AND NOT EXISTS (SELECT 1 FROM inbound i WHERE i.campaign_id = m.campaign_id AND i.phone = m.phone)
+			WHERE m.campaign_id = ? AND m.state = 'accepted' AND `+whom+`
 			ORDER BY r.row`, l.ID, sourceID, campaignID); err != nil {
-			return fmt.Errorf("store: fill list of non-responders of campaign %d: %w", campaignID, err)
+			return fmt.Errorf("store: fill list of %s of campaign %d: %w", kind, campaignID, err)
 		}
 		var rows, suppressed int
 		if err := tx.QueryRowContext(ctx, `SELECT count(*), coalesce(sum(suppressed), 0) FROM recipients WHERE list_id = ?`, l.ID).

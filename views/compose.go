@@ -39,7 +39,10 @@ type ComposerData struct {
 	// AccentOption offers to replace the accents of field values when the
 	// campaign sends; ReplaceAccents is its state.
 	AccentOption, ReplaceAccents bool
-	Meter                        ComposeMeter
+	// ClickOption offers link tracking (an SMS campaign's composer);
+	// TrackClicks is its state.
+	ClickOption, TrackClicks bool
+	Meter                    ComposeMeter
 }
 
 // ComposeMeter is what the composer shows about a message, all from one
@@ -76,6 +79,25 @@ type ComposeMeter struct {
 	// ReplaceAccents is the campaign's option to replace the accents of
 	// field values when sending; AccentOption says the page offers it.
 	ReplaceAccents, AccentOption bool
+	// TrackClicks: the campaign tracks clicks, so Written is the text with
+	// its links shortened (ShortLinks of them, each ShortLinkLen
+	// characters); Untracked are the link-looking tokens left as written.
+	TrackClicks  bool
+	ShortLinks   int
+	ShortLinkLen int
+	Untracked    []message.Untracked
+}
+
+// WithShortLinks measures the text as it goes when its links are tracked:
+// each http(s) link replaced by a short link as long as sh makes them. The
+// counter, the phone and the 1280 limit then show the shortened text.
+func (m ComposeMeter) WithShortLinks(sh message.Shortener) ComposeMeter {
+	links, untracked := message.FindLinks(m.Body)
+	m.TrackClicks, m.ShortLinks, m.ShortLinkLen, m.Untracked = true, len(links), len(sh.Sample()), untracked
+	if len(links) > 0 {
+		m.Written = sms.Analyze(sh.Shorten(m.Body), m.Billing.Rule)
+	}
+	return m
 }
 
 // ComposeSample is a message rendered for one real recipient.

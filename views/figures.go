@@ -76,6 +76,9 @@ func figureFunnel(f report.Figures) []funnelRow {
 	if f.Read > 0 {
 		rows = append(rows, funnelRow{Key: report.StageRead, N: f.Read, Share: f.ReadShare()})
 	}
+	if f.HasClicks() {
+		rows = append(rows, funnelRow{Key: report.StageClicked, N: f.Clicked, Share: f.ClickedShare()})
+	}
 	rows = append(rows,
 		funnelRow{Key: report.StageFailed, N: f.Failed, Share: f.FailedShare()},
 		funnelRow{Key: report.StageExpired, N: f.Expired, Share: f.ExpiredShare()},

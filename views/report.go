@@ -30,6 +30,8 @@ type ReportData struct {
 	Table     ReportTable
 	// Billing prices the billed segments.
 	Billing billing.Settings
+	// LinkURLs are the campaign's tracked links as written, by index.
+	LinkURLs []string
 }
 
 // ReportTable is one page of the per-recipient table.

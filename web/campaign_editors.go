@@ -87,6 +87,9 @@ func (s *Server) campaignMessagePage(c *fiber.Ctx) error {
 	if cp.ReplaceAccents {
 		f.Values["replace_accents"] = "1"
 	}
+	if cp.TrackClicks {
+		f.Values["track_clicks"] = "1"
+	}
 	return s.renderCampaignMessage(c, fiber.StatusOK, cp, cp.Message, f)
 }
 
@@ -100,9 +103,13 @@ func (s *Server) renderCampaignMessage(c *fiber.Ctx, status int, cp *campaign.Ca
 		return err
 	}
 	meter.AccentOption, meter.ReplaceAccents = true, f.Value("replace_accents") == "1"
+	track := f.Value("track_clicks") == "1"
+	if track {
+		meter = meter.WithShortLinks(*s.campaigns.Shortener)
+	}
 	d := views.CampaignMessageForm{Campaign: cp, List: list, Form: f,
 		Composer: views.ComposerData{Field: "body", Label: tr(c, "campaigns.message.body"), Body: body, Error: f.Err("body"), Meter: meter,
-			AccentOption: list != nil, ReplaceAccents: meter.ReplaceAccents},
+			AccentOption: list != nil, ReplaceAccents: meter.ReplaceAccents, ClickOption: true, TrackClicks: track},
 		Cost: views.ComposeCost{List: list, Pending: list != nil}}
 	if list != nil {
 		d.Composer.ListID, d.Composer.SegmentID, d.Composer.Columns = list.ID, list.SegmentID, list.Columns
@@ -134,6 +141,10 @@ func (s *Server) saveCampaignMessage(c *fiber.Ctx) error {
 	if replace {
 		f.Values["replace_accents"] = "1"
 	}
+	track := c.FormValue("track_clicks") == "1"
+	if track {
+		f.Values["track_clicks"] = "1"
+	}
 	list, _, err := s.campaigns.List(c.UserContext(), cp)
 	if err != nil {
 		return err
@@ -157,13 +168,13 @@ func (s *Server) saveCampaignMessage(c *fiber.Ctx) error {
 		return s.renderCampaignMessage(c, fiber.StatusUnprocessableEntity, cp, body, f)
 	}
 	err = s.campaigns.SaveMessage(c.UserContext(), cp, campaign.SMSMessage{Body: body, Flash: flashSMS, ExtraInfo: extra,
-		ReplaceAccents: replace, Options: opts})
+		ReplaceAccents: replace, TrackClicks: track, Options: opts})
 	if err != nil {
 		_, err := stateConflict(c, cp.ID, err)
 		return err
 	}
 	s.log.Info("campaign message saved", "campaign_id", cp.ID, "chars", utf8.RuneCountInString(body), "flash", flashSMS,
-		"replace_accents", replace, "by", currentUser(c).ID)
+		"replace_accents", replace, "track_clicks", track, "by", currentUser(c).ID)
 	flash(c, "success", "campaigns.message.saved")
 	return seeOther(c, campaignPath(cp.ID, ""))
 }

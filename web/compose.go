@@ -74,7 +74,7 @@ type composition struct {
 // preview list, renders and counts it for every recipient (message.Plan,
 // as the dispatcher will send it), replacing the accents of field values
 // when replaceAccents.
-func (s *Server) compose(ctx context.Context, body string, list *recipient.List, replaceAccents bool) (composition, error) {
+func (s *Server) compose(ctx context.Context, body string, list *recipient.List, replaceAccents, trackClicks bool) (composition, error) {
 	bill, err := s.billing(ctx)
 	if err != nil {
 		return composition{}, err
@@ -85,12 +85,17 @@ func (s *Server) compose(ctx context.Context, body string, list *recipient.List,
 	}
 	out := composition{meter: views.NewComposeMeter(body, bill, list != nil, columns), cost: views.ComposeCost{List: list, Billing: bill}}
 	out.meter.ReplaceAccents = replaceAccents
+	var short *message.Shortener
+	if trackClicks {
+		short = s.campaigns.Shortener
+		out.meter = out.meter.WithShortLinks(*short)
+	}
 	switch {
 	case list == nil:
 	case strings.TrimSpace(body) == "":
 		out.cost.Empty = true
 	default:
-		plan, err := message.NewPlan(body, list.Columns, bill.Rule, replaceAccents)
+		plan, err := message.NewTrackedPlan(body, list.Columns, bill.Rule, replaceAccents, short)
 		if err != nil {
 			p := message.PlaceholderProblem(err)
 			out.cost.Problem = &p
@@ -131,7 +136,8 @@ func (s *Server) composeForm(c *fiber.Ctx) (composition, error) {
 	if !ok {
 		list = nil
 	}
-	out, err := s.compose(c.UserContext(), body, list, c.FormValue("replace_accents") == "1")
+	out, err := s.compose(c.UserContext(), body, list, c.FormValue("replace_accents") == "1",
+		c.FormValue("click_option") == "1" && c.FormValue("track_clicks") == "1")
 	out.meter.AccentOption = c.FormValue("accent_option") == "1"
 	return out, err
 }

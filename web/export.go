@@ -38,6 +38,9 @@ type exportJob struct {
 	bill    billing.Settings
 	// fallback adds the fallback SMS columns (a WhatsApp campaign with one).
 	fallback bool
+	// clicks adds each recipient's first click and clicks (the campaign
+	// tracks its links).
+	clicks bool
 }
 
 func (s *Server) exportJob(c *fiber.Ctx) (exportJob, error) {
@@ -65,7 +68,7 @@ func (s *Server) exportJob(c *fiber.Ctx) (exportJob, error) {
 	// Times in the reader's zone, as on the pages, named in the header.
 	zone, loc := s.DisplayZone(c)
 	j := exportJob{campaignID: cp.ID, name: safeFileName(cp.Name), filter: sf, lang: lang(c), loc: loc, zone: zone,
-		channel: string(cp.Channel), bill: bill}
+		channel: string(cp.Channel), bill: bill, clicks: cp.TrackClicks}
 	if cp.ListID != 0 {
 		if l, err := s.store.ListByID(ctx, cp.ListID); err == nil {
 			j.columns = l.Columns
@@ -89,6 +92,9 @@ func (j exportJob) header() []string {
 		t("report.col.delivered_at_zone", zone), t("report.col.read_at", zone), t("figures.billed"), t("figures.cost_col"))
 	if j.fallback {
 		h = fallbackHeader(h, t, zone)
+	}
+	if j.clicks {
+		h = append(h, t("clicks.export.clicked_at", zone), t("clicks.export.clicks"))
 	}
 	return h
 }
@@ -137,6 +143,9 @@ func (j exportJob) record(m store.MessageRow) []string {
 		neutralizeCell(m.Carrier), ts(m.SubmittedAt), ts(m.CarrierAt()), ts(m.HandsetAt()), ts(m.ReadAt), strconv.FormatInt(billed, 10), cost)
 	if j.fallback {
 		out = j.fallbackRecord(out, m, ts)
+	}
+	if j.clicks {
+		out = append(out, ts(m.ClickedAt), strconv.FormatInt(m.Clicks, 10))
 	}
 	return out
 }
@@ -213,7 +222,7 @@ func (s *Server) writeXLSX(ctx context.Context, w *bufio.Writer, j exportJob) er
 	}
 	// outcome, code, name, meaning, carrier, the times, then billed and cost
 	base := 1 + len(j.columns)
-	for i, wd := range []float64{22, 12, 26, 50, 20, 20, 20, 20, 20, 14, 14} {
+	for i, wd := range []float64{22, 12, 26, 50, 20, 20, 20, 20, 20, 14, 14, 20, 10} {
 		if base+i < len(widths) {
 			widths[base+i] = wd
 		}

@@ -64,6 +64,11 @@ func (s *Server) observe(c *fiber.Ctx) (err error) {
 			// Wavy may post tens of thousands a second; the good ones are
 			// counted in the events table, not written line by line.
 			level = slog.LevelDebug
+		case status < 400 && strings.HasPrefix(c.Path(), "/r/"):
+			// Short-link redirects, thousands a second when a campaign
+			// lands: counted as clicks, not logged with each phone's
+			// address.
+			level = slog.LevelDebug
 		}
 		if !s.log.Enabled(c.UserContext(), level) {
 			// The good webhooks, tens of thousands a second: not even the

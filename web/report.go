@@ -95,6 +95,10 @@ func (s *Server) reportIsLive(cp *campaign.Campaign) bool {
 	if cp.State.Active() {
 		return true
 	}
+	if cp.TrackClicks && cp.Started() && cp.State != campaign.Archived {
+		// Clicks come long after the last status.
+		return true
+	}
 	return cp.Started() && cp.State != campaign.Archived && (cp.FinishedAt.IsZero() || s.now().Sub(cp.FinishedAt) < delivery.StatusHorizon)
 }
 
@@ -107,8 +111,12 @@ func (s *Server) reportData(ctx context.Context, cp *campaign.Campaign) (views.R
 	if err != nil {
 		return views.ReportData{}, err
 	}
-	r := report.Build(counts, report.Options{EstimatedSegments: cp.EstimatedSegments})
-	return views.ReportData{Campaign: cp, Report: r, Live: s.reportIsLive(cp), Loc: s.reportLoc(ctx, cp), UpdatedAt: s.now(), Billing: bill}, nil
+	r := report.Build(counts, report.Options{EstimatedSegments: cp.EstimatedSegments, TrackClicks: cp.TrackClicks})
+	d := views.ReportData{Campaign: cp, Report: r, Live: s.reportIsLive(cp), Loc: s.reportLoc(ctx, cp), UpdatedAt: s.now(), Billing: bill}
+	if d.LinkURLs, err = s.store.TrackedLinks(ctx, cp.ID); err != nil {
+		return views.ReportData{}, err
+	}
+	return d, nil
 }
 
 func (s *Server) reportPage(c *fiber.Ctx) error {

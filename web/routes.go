@@ -26,6 +26,8 @@ func (s *Server) routes() {
 
 	// No session, no CSRF: machines and assets.
 	app.Get("/healthz", s.healthz)
+	// Short links of tracked campaigns: recipients' phones, no session.
+	app.Get("/r/:code", s.shortLink)
 	app.Get("/static/*", serveStatic)
 	app.Post("/webhooks/wavy/:secret/:kind", s.webhook)
 	app.Get("/webhooks/wavy/:secret/:kind", s.webhookQuery) // SMS replies forwarded by GET
@@ -132,6 +134,7 @@ func (s *Server) routes() {
 		{"POST", "/settings/transport/sftp/forget-key", user.Admin, s.forgetHostKey},
 		{"POST", "/settings/billing", user.Admin, s.saveBilling},
 		{"POST", "/settings/breaker", user.Admin, s.saveBreaker},
+		{"POST", "/settings/clicks", user.Admin, s.saveClickSettings},
 		{"POST", "/settings/whatsapp", user.Admin, s.saveWhatsAppSettings},
 		// Storage and retention (storage.go).
 		{"GET", "/settings/storage", user.Admin, s.storageCard},
@@ -172,6 +175,7 @@ func (s *Server) routes() {
 		{"GET", "/campaigns/:id/duplicate", user.Marketer, s.duplicateCampaignPage},
 		{"POST", "/campaigns/:id/duplicate", user.Marketer, s.duplicateCampaign},
 		{"POST", "/campaigns/:id/non-responders", user.Marketer, s.reuseNonResponders},
+		{"POST", "/campaigns/:id/non-clickers", user.Marketer, s.reuseNonClickers},
 		// Test sends to one's own numbers (testsend.go).
 		{"POST", "/campaigns/:id/test", user.Marketer, s.sendTest},
 		{"POST", "/account/test-numbers", user.Marketer, s.saveTestSeeds},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"arauto/internal/clicks"
 	"context"
 	"errors"
 	"fmt"
@@ -56,6 +57,9 @@ type Deps struct {
 	// TestSends sends campaigns' test messages over the HTTPS door,
 	// shared with the dispatcher; nil makes one over Provider.
 	TestSends *testsend.Service
+	// Links are the short links of tracked campaigns, shared with the
+	// dispatcher; nil makes them from the store's secret.
+	Links *clicks.Links
 }
 
 // Waker is the part of the dispatcher the web layer needs.
@@ -67,6 +71,7 @@ func (noWaker) Wake() {}
 
 // Server is the console's HTTP side.
 type Server struct {
+	clicks   *clickTracking
 	cfg      config.Config
 	store    *store.Store
 	log      *slog.Logger
@@ -148,6 +153,9 @@ func New(d Deps) (*Server, error) {
 	}
 	s.sessions = newCookieStore(key, d.Config.SecureCookies())
 	s.initAutomation(d)
+	if err := s.initClicks(d); err != nil {
+		return nil, err
+	}
 	s.logins = newLoginLimiter(d.Now)
 	s.passwordChecks = newLoginLimiter(d.Now)
 	s.app = fiber.New(fiber.Config{
@@ -188,6 +196,7 @@ func (s *Server) Serve(ln net.Listener) error {
 func (s *Server) Shutdown(ctx context.Context) error {
 	close(s.closing)
 	defer s.shutdownAutomation()
+	defer s.shutdownClicks()
 	s.imports.Shutdown()
 	s.carriers.shutdown()
 	stopped := make(chan struct{})

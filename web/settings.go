@@ -2,6 +2,7 @@ package web
 
 import (
 	"arauto/internal/breaker"
+	"arauto/internal/clicks"
 	"context"
 	"errors"
 	"net/http"
@@ -60,6 +61,7 @@ func (s *Server) settingsData(c *fiber.Ctx, f views.Form, test *views.Connection
 		Billing:        billingForm(saved),
 		Breaker:        views.BreakerForm{Settings: breaker.Load(saved)},
 		WhatsApp:       whatsAppSettings(saved, p.Mode, views.Form{}),
+		Clicks:         views.ClicksForm{ExpiryDays: clicks.ExpiryDays(saved)},
 	}, nil
 }
 

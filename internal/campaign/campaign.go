@@ -143,6 +143,9 @@ type Campaign struct {
 	// ReplaceAccents replaces the accents of the list's field values when
 	// the messages are sent (the text itself is replaced in the composer).
 	ReplaceAccents bool
+	// TrackClicks replaces the message's http(s) links by short links per
+	// recipient and records who clicks (internal/clicks). SMS.
+	TrackClicks bool
 	// EstimatedSegments is what the pre-flight priced at launch: the SMS
 	// segments every recipient's message would be billed; 0 before.
 	EstimatedSegments int64

@@ -13,6 +13,9 @@ type SMSMessage struct {
 	ExtraInfo string
 	// ReplaceAccents replaces the accents of the list's field values.
 	ReplaceAccents bool
+	// TrackClicks replaces its http(s) links by short links per recipient
+	// (link tracking).
+	TrackClicks bool
 	// Options are what it asks of Wavy besides the text.
 	Options SendOptions
 }

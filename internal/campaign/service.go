@@ -132,6 +132,11 @@ type Service struct {
 	// Sessions counts the recipients with an open WhatsApp session (the
 	// provider's list with the stored replies); nil asks the Store.
 	Sessions SessionCounter
+	// Links keeps the links of campaigns that track clicks, and Shortener
+	// says how their short links look (internal/clicks); with either nil,
+	// links are sent as written.
+	Links     LinkKeeper
+	Shortener *message.Shortener
 	// NotFound is the Store's error for a missing row.
 	NotFound error
 	Now      func() time.Time
@@ -490,7 +495,7 @@ func (s *Service) walk(ctx context.Context, cp *Campaign, list *recipient.List, 
 	if !ok {
 		return nil, nil
 	}
-	plan, err := message.NewPlan(cp.Message, list.Columns, bill.Rule, cp.ReplaceAccents)
+	plan, err := message.NewTrackedPlan(cp.Message, list.Columns, bill.Rule, cp.ReplaceAccents, s.shortener(cp))
 	if err != nil || compiled == nil {
 		return nil, nil
 	}
@@ -527,6 +532,24 @@ func (s *Service) walk(ctx context.Context, cp *Campaign, list *recipient.List, 
 		return nil, walkErr
 	}
 	return w, nil
+}
+
+// LinkKeeper keeps the links of a campaign that tracks clicks (the store).
+type LinkKeeper interface {
+	SaveTrackedLinks(ctx context.Context, campaignID int64, urls []string, at time.Time) error
+	// CreateListOfNonClickers stores l as a ready list of the recipients
+	// of the campaign whose message the provider took and who clicked
+	// none of its links.
+	CreateListOfNonClickers(ctx context.Context, l *recipient.List, campaignID int64) error
+}
+
+// shortener is how the campaign's links are shortened: nil when it does
+// not track clicks (an SMS option) or tracking is not wired.
+func (s *Service) shortener(cp *Campaign) *message.Shortener {
+	if !cp.TrackClicks || cp.Channel != SMS || s.Links == nil || s.Shortener == nil || cp.Options.SuppliesText() {
+		return nil
+	}
+	return s.Shortener
 }
 
 // billing returns the billing settings in force.
@@ -580,6 +603,18 @@ func (s *Service) Launch(ctx context.Context, cp *Campaign) (Review, Facts, erro
 	var estimate int64
 	if r.Walk != nil {
 		estimate = r.Walk.Cost.Segments
+	}
+	if sh := s.shortener(cp); sh != nil {
+		// Kept before the campaign can start, so no short link is sent
+		// that leads nowhere.
+		links, _ := message.FindLinks(cp.Message)
+		urls := make([]string, len(links))
+		for i, l := range links {
+			urls[i] = l.URL
+		}
+		if err := s.Links.SaveTrackedLinks(ctx, cp.ID, urls, f.Now); err != nil {
+			return r, f, err
+		}
 	}
 	if f.Segment != nil {
 		// The audience is frozen now: the outbox is made of these contacts.

@@ -10,11 +10,14 @@ import (
 )
 
 // Event is one thing that happened between the organisation and a
-// contact: a message sent (with its outcome), a reply, an opt-out. Clicks
-// will be events too once they are recorded.
+// contact: a message sent (with its outcome), a click on its tracked
+// links (the first, with how many), a reply, an opt-out.
 type Event struct {
 	At   time.Time `json:"at"`
-	Kind string    `json:"kind"` // "sent", "reply" or "opt_out"
+	Kind string    `json:"kind"` // "sent", "click", "reply" or "opt_out"
+	// Clicks is how many times a click event's message's links were
+	// clicked.
+	Clicks int64 `json:"clicks,omitempty"`
 	// CampaignID and CampaignName name the campaign of a message sent or
 	// of the message a reply answers.
 	CampaignID   int64  `json:"campaign_id,omitempty"`

@@ -38,6 +38,9 @@ type Campaign struct {
 	// ReplaceAccents asks Compile to replace the accents of the field
 	// values (a campaign setting).
 	ReplaceAccents bool
+	// TrackClicks asks Compile to replace the message's http(s) links by
+	// short links per recipient (link tracking, internal/clicks).
+	TrackClicks bool
 	// SubAccount, FlowID, TemplateID and TemplateName are what the
 	// campaign asks of the provider besides its message (a sub-account to
 	// bill, a bot flow, an SMS template kept at the provider); the Sender
@@ -326,7 +329,7 @@ type Config struct {
 	// recipient's fields, once per batch (so the billing rule in force
 	// applies); nil sends the text as written. An error (an unknown
 	// placeholder) requeues the batch and pauses the campaign.
-	Compile func(ctx context.Context, c Campaign) (func(fields []string) Rendered, error)
+	Compile func(ctx context.Context, c Campaign) (func(m Message) Rendered, error)
 }
 
 func (c Config) withDefaults() Config {

@@ -40,6 +40,10 @@
 //     on its own (TooLongReason) and the rest of the batch goes; what each
 //     accepted message is billed is recorded with it. Refusals here carry a
 //     reason whose kind RefusalKind tells, for the report.
+//   - A campaign that tracks clicks (Campaign.TrackClicks) has each http(s)
+//     link of its text replaced by the recipient's own short link
+//     (ShortLinks: a code naming the message and the link), of the fixed
+//     length the composer and the pre-flight counted.
 //
 // A Sender may size batches by its door (BatchSizer: files of tens of
 // thousands of rows, an SMPP pool's second of work), and ask that what the

@@ -8,24 +8,50 @@ import (
 	"arauto/internal/sms"
 )
 
+// ShortLinks makes the short links of tracked campaigns
+// (internal/clicks): every link is Prefix followed by a code of CodeLen
+// characters.
+type ShortLinks interface {
+	Prefix() string
+	CodeLen() int
+	AppendCode(dst []byte, messageID int64, link int) []byte
+}
+
 // SMSCompiler is the Config.Compile of SMS campaigns: the campaign's
 // message.Plan under the billing rule that rule returns for the batch
 // (the setting in force), the accents of field values replaced when the
 // campaign asks, each text counted as the composer and the pre-flight
 // counted it, and a text too long once personalised refused on its own
 // (TooLongReason) instead of failing the whole request.
-func SMSCompiler(rule func(ctx context.Context) (sms.Rule, error)) func(ctx context.Context, c Campaign) (func([]string) Rendered, error) {
-	return func(ctx context.Context, c Campaign) (func([]string) Rendered, error) {
+//
+// With links given, a campaign that tracks clicks has each of its http(s)
+// links replaced by the recipient's own short link (links.Prefix and a
+// code of links.CodeLen characters naming the message and the link),
+// counted as the composer counted the shortened text.
+func SMSCompiler(rule func(ctx context.Context) (sms.Rule, error), links ...ShortLinks) func(ctx context.Context, c Campaign) (func(Message) Rendered, error) {
+	return func(ctx context.Context, c Campaign) (func(Message) Rendered, error) {
 		r, err := rule(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("dispatch: billing rule: %w", err)
 		}
-		plan, err := message.NewPlan(c.Message, c.Columns, r, c.ReplaceAccents)
+		var sh *message.Shortener
+		var short ShortLinks
+		if c.TrackClicks && len(links) > 0 && links[0] != nil {
+			short = links[0]
+			sh = &message.Shortener{Prefix: short.Prefix(), CodeLen: short.CodeLen()}
+		}
+		plan, err := message.NewTrackedPlan(c.Message, c.Columns, r, c.ReplaceAccents, sh)
 		if err != nil {
 			return nil, err
 		}
-		return func(fields []string) Rendered {
-			o := plan.Outgoing(fields)
+		return func(m Message) Rendered {
+			var link func(dst []byte, i int) []byte
+			if short != nil {
+				link = func(dst []byte, i int) []byte {
+					return short.AppendCode(append(dst, short.Prefix()...), m.ID, i)
+				}
+			}
+			o := plan.OutgoingLinks(m.Fields, link)
 			out := Rendered{Text: o.Text, Segments: o.Count.Segments, SercomtelSegments: o.Sercomtel}
 			if o.Count.TooLong {
 				out.Refused = TooLongReason

@@ -38,7 +38,7 @@ func TestSMSCompilerSendsWhatWasCounted(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := render(tt.fields)
+			got := render(Message{ID: 1, Fields: tt.fields})
 			if got.Refused != tt.refused {
 				t.Fatalf("refused got %q, want %q", got.Refused, tt.refused)
 			}

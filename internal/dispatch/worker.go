@@ -319,7 +319,7 @@ func (w *Worker) send(ctx context.Context, b batch, msgs []Message) {
 	if len(out) == 0 {
 		return
 	}
-	render := func([]string) Rendered { return Rendered{Text: c.Message} }
+	render := func(Message) Rendered { return Rendered{Text: c.Message} }
 	if w.cfg.Compile != nil && c.Channel != "whatsapp" {
 		r, err := w.cfg.Compile(bg, c)
 		if err != nil {
@@ -400,12 +400,12 @@ func (w *Worker) send(ctx context.Context, b batch, msgs []Message) {
 // on their own the messages whose text must not go (too long once
 // personalised), so the rest of the batch is sent. It returns the
 // messages to send and their ids.
-func (w *Worker) render(ctx context.Context, c Campaign, msgs []Message, render func([]string) Rendered) ([]Message, []int64) {
+func (w *Worker) render(ctx context.Context, c Campaign, msgs []Message, render func(Message) Rendered) ([]Message, []int64) {
 	out := msgs[:0]
 	ids := make([]int64, 0, len(msgs))
 	refused := map[string][]int64{}
 	for _, m := range msgs {
-		r := render(m.Fields)
+		r := render(m)
 		if r.Refused != "" {
 			refused[r.Refused] = append(refused[r.Refused], m.ID)
 			continue

@@ -22,6 +22,12 @@ type Plan struct {
 	// option; the text itself is replaced in the composer).
 	ReplaceAccents bool
 	compiled       *Compiled
+	// links are the tracked links' URLs as written, by index; their
+	// placeholders are the columns from base on. sample stands for each
+	// short link when counting.
+	links  []string
+	base   int
+	sample string
 }
 
 // NewPlan compiles body for columns. It returns a *SyntaxError or an
@@ -34,12 +40,52 @@ func NewPlan(body string, columns []string, rule sms.Rule, replaceAccents bool) 
 	return &Plan{Rule: rule, ReplaceAccents: replaceAccents, compiled: c}, nil
 }
 
-// Append renders the message for a recipient with these fields onto dst.
+// NewTrackedPlan is NewPlan with the body's http(s) links (FindLinks)
+// shortened as sh says: counted as sh.Sample, sent as the link each
+// recipient's AppendLinks writes. A nil sh tracks nothing.
+func NewTrackedPlan(body string, columns []string, rule sms.Rule, replaceAccents bool, sh *Shortener) (*Plan, error) {
+	if sh == nil {
+		return NewPlan(body, columns, rule, replaceAccents)
+	}
+	links, _ := FindLinks(body)
+	if len(links) == 0 {
+		return NewPlan(body, columns, rule, replaceAccents)
+	}
+	tracked, cols := trackedBody(body, links, columns)
+	c, err := Compile(tracked, cols)
+	if err != nil {
+		return nil, err
+	}
+	p := &Plan{Rule: rule, ReplaceAccents: replaceAccents, compiled: c, base: len(columns), sample: sh.Sample()}
+	for _, l := range links {
+		p.links = append(p.links, l.URL)
+	}
+	return p, nil
+}
+
+// Links are the tracked links' URLs as written, by index (none when the
+// plan tracks nothing).
+func (p *Plan) Links() []string { return p.links }
+
+// Append renders the message for a recipient with these fields onto dst,
+// each tracked link as the sample short link.
 func (p *Plan) Append(dst []byte, fields []string) []byte {
+	return p.AppendLinks(dst, fields, nil)
+}
+
+// AppendLinks renders the message onto dst, writing each tracked link
+// (by index) with link; a nil link writes the sample.
+func (p *Plan) AppendLinks(dst []byte, fields []string, link func(dst []byte, i int) []byte) []byte {
 	c := p.compiled
 	dst = append(dst, c.lits[0]...)
 	for i, col := range c.cols {
-		if col < len(fields) {
+		if len(p.links) > 0 && col >= p.base {
+			if link != nil {
+				dst = link(dst, col-p.base)
+			} else {
+				dst = append(dst, p.sample...)
+			}
+		} else if col < len(fields) {
 			if p.ReplaceAccents {
 				dst = p.Rule.AppendReplace(dst, fields[col])
 			} else {
@@ -66,8 +112,14 @@ type Outgoing struct {
 }
 
 // Outgoing renders and counts one recipient's message.
-func (p *Plan) Outgoing(fields []string) Outgoing {
-	t := p.Render(fields)
+func (p *Plan) Outgoing(fields []string) Outgoing { return p.OutgoingLinks(fields, nil) }
+
+// OutgoingLinks renders and counts one recipient's message with its own
+// short links (see AppendLinks). Every short link is as long as the
+// sample and made of the same kind of characters, so the count is the
+// one the composer and the pre-flight made.
+func (p *Plan) OutgoingLinks(fields []string, link func(dst []byte, i int) []byte) Outgoing {
+	t := string(p.AppendLinks(nil, fields, link))
 	return Outgoing{Text: t, Count: p.Rule.Measure(t), Sercomtel: sms.Sercomtel(t).Billed}
 }
 
@@ -89,7 +141,7 @@ func (p *Plan) Cost(recipients iter.Seq[*recipient.Recipient]) Cost {
 	out := Cost{MinSegments: -1}
 	asWritten := p.Rule.Measure(p.compiled.lits[0])
 	if p.compiled.Placeholders() {
-		asWritten = p.Rule.Measure(string(p.compiled.Append(nil, nil)))
+		asWritten = p.Rule.Measure(string(p.Append(nil, nil)))
 	}
 	buf, rbuf := make([]byte, 0, 512), make([]byte, 0, 512)
 	longestChars := -1
@@ -139,7 +191,7 @@ func (p *Plan) Cost(recipients iter.Seq[*recipient.Recipient]) Cost {
 			out.Longest, out.LongestSegments, out.LongestIndex, out.LongestPhone = string(buf), m.Segments, out.Recipients, r.Phone
 			longestChars = m.Chars
 		}
-		if !p.compiled.Placeholders() {
+		if !p.compiled.Placeholders() || len(p.compiled.cols) == len(p.links) {
 			same, sameReplaced, measured = m, replaced, true
 		}
 		out.Recipients++

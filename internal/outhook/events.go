@@ -204,6 +204,30 @@ func Expand(f Fact, refs map[int64]Ref) []Event {
 			data["error_code"] = l.ErrorCode
 		}
 		add(ImportFinished, "list:"+strconv.FormatInt(f.Subject, 10), data)
+	case "click":
+		var c struct {
+			CampaignID int64    `json:"campaign_id"`
+			Phone      string   `json:"phone"`
+			NewLinks   int64    `json:"new_links"`
+			ClickedAt  int64    `json:"clicked_at"`
+			Clicks     int64    `json:"clicks"`
+			URLs       []string `json:"urls"`
+		}
+		if json.Unmarshal(f.Data, &c) != nil {
+			return nil
+		}
+		// One event per link the recipient clicked for the first time.
+		for i := 0; i < 16; i++ {
+			if c.NewLinks&(1<<i) == 0 {
+				continue
+			}
+			data := map[string]any{"message_id": f.Subject, "campaign_id": c.CampaignID, "phone": c.Phone, "link": i,
+				"first_clicked_at": ms(c.ClickedAt), "clicks": c.Clicks}
+			if i < len(c.URLs) {
+				data["url"] = c.URLs[i]
+			}
+			add(MessageClicked, "message:"+strconv.FormatInt(f.Subject, 10), data)
+		}
 	}
 	return out
 }

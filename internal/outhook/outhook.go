@@ -25,13 +25,13 @@ const (
 	OptedOut            = "contact.opted_out"
 	CampaignStateChange = "campaign.state_changed"
 	ImportFinished      = "list.import_finished"
-	// LinkClicked is reserved for link tracking (issue 17): a receiver may
-	// subscribe to it now; nothing produces it yet.
-	LinkClicked = "link.clicked"
+	// MessageClicked: a recipient clicked one of the message's tracked
+	// links for the first time (link tracking; previews are not clicks).
+	MessageClicked = "message.clicked"
 )
 
 // Types lists every event type, in the order the page offers them.
-var Types = []string{MessageDelivered, MessageFailed, MessageRead, ReplyReceived, OptedOut, CampaignStateChange, ImportFinished, LinkClicked}
+var Types = []string{MessageDelivered, MessageFailed, MessageRead, ReplyReceived, OptedOut, CampaignStateChange, ImportFinished, MessageClicked}
 
 // Endpoint is a registered receiver.
 type Endpoint struct {

@@ -29,5 +29,7 @@
 //	capped, cap:<frequency rule>              kept back by the frequency cap, by rule
 //	carrier:<NAME>:sent|delivered|failed      by carrier
 //	lat:<bucket>                              sent->delivered latency histogram
-//	ts:<unix minute>:sent|delivered|read      timeline
+//	ts:<unix minute>:sent|delivered|read|clicked  timeline
+//	r:clicked r:clicks r:previews             link tracking: who clicked, clicks, previews
+//	link:<i>:unique|clicks|previews           per tracked link
 package report

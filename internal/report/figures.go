@@ -54,6 +54,10 @@ type Figures struct {
 	// message. EstimatedSegments is the pre-flight's estimate at launch (0
 	// when unknown).
 	BilledSegments, EstimatedSegments int64
+	// Clicked are recipients who clicked a tracked link at least once;
+	// Clicks every click; Previews the fetches of link-preview bots and
+	// crawlers, counted apart and never as clicks.
+	Clicked, Clicks, Previews int64
 	// Reasons say why messages were not delivered: the provider's status
 	// codes and the refusals here, most frequent first.
 	Reasons []Reason
@@ -200,6 +204,7 @@ func Summarize(counts map[string]int64, estimatedSegments int64) Figures {
 	if _, ok := counts[KeyFallbacks]; ok {
 		f.Fallback = fallbackFigures(counts)
 	}
+	f.Clicked, f.Clicks, f.Previews = c(KeyClicked), c(KeyClicks), c(KeyPreviews)
 
 	// Refusals counted before they were counted by kind are "other".
 	if rest := f.Refused - refusedCounted; rest > 0 {
@@ -249,6 +254,9 @@ func (f Figures) Add(g Figures) Figures {
 	f.BilledSegments += g.BilledSegments
 	f.EstimatedSegments += g.EstimatedSegments
 	f.Fallback = f.Fallback.add(g.Fallback)
+	f.Clicked += g.Clicked
+	f.Clicks += g.Clicks
+	f.Previews += g.Previews
 	f.Reasons = nil
 	return f
 }

@@ -59,8 +59,11 @@ type Report struct {
 	Carriers []Carrier
 	// Latency is the time from sent to delivered.
 	Latency Latency
-	// Timeline is sent, delivered and read messages over time.
+	// Timeline is sent, delivered and read messages, and clicks, over
+	// time.
 	Timeline Timeline
+	// Links are the tracked links' clicks, in the message's order.
+	Links []LinkFigures
 }
 
 // Stage is one step of the funnel.
@@ -135,6 +138,8 @@ type Timeline struct {
 type Point struct {
 	At                    time.Time
 	Sent, Delivered, Read int64
+	// Clicked counts clicks on tracked links.
+	Clicked int64
 }
 
 // Options tune Build.
@@ -145,6 +150,9 @@ type Options struct {
 	// EstimatedSegments is the pre-flight's estimate kept at launch
 	// (Figures.EstimatedSegments).
 	EstimatedSegments int64
+	// TrackClicks puts the clicked stage in the funnel (the campaign
+	// tracks its links); it is there anyway once someone clicked.
+	TrackClicks bool
 }
 
 // Build makes the report from a campaign's counters.
@@ -212,6 +220,8 @@ func Build(counts map[string]int64, o Options) Report {
 				p.Delivered += n
 			case SeriesRead:
 				p.Read += n
+			case SeriesClicked:
+				p.Clicked += n
 			}
 		}
 	}
@@ -241,6 +251,11 @@ func Build(counts map[string]int64, o Options) Report {
 		stage(StageExpired, c(StateExpired)+expiredAtProvider, StageRecipients, r.Recipients),
 		stage(StageSuppressed, c(StateSuppressed), StageRecipients, r.Recipients),
 	}
+	if o.TrackClicks || r.Figures.Clicked > 0 || r.Figures.Previews > 0 {
+		cl := r.Figures.ClickedShare()
+		r.Funnel = append(r.Funnel[:5], append([]Stage{{Key: StageClicked, N: cl.N, Pct: pct(cl.N, r.Recipients), Rate: cl.Pct(), Of: StageDelivered}}, r.Funnel[5:]...)...)
+	}
+	r.Links = Links(counts)
 	if r.Capped = c(StateCapped); r.Capped > 0 {
 		r.Funnel = append(r.Funnel, stage(StageCapped, r.Capped, StageRecipients, r.Recipients))
 	}
@@ -390,6 +405,7 @@ func timeline(minutes map[int64]*Point, maxPoints int) Timeline {
 		t.Points[i].Sent += p.Sent
 		t.Points[i].Delivered += p.Delivered
 		t.Points[i].Read += p.Read
+		t.Points[i].Clicked += p.Clicked
 	}
 	return t
 }

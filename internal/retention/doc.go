@@ -13,6 +13,10 @@
 //     recompresses the applied raw events it keeps in larger chunks, then
 //     gives the freed pages back to the file system where the database
 //     allows it (incremental auto-vacuum, on for databases created since).
+//   - Short links (internal/clicks) follow their own lifetime, not the
+//     results': pruning a campaign's results leaves its links redirecting,
+//     and only the link sets of deleted campaigns past the links' expiry
+//     are removed.
 //   - Loop runs it every Interval until its context ends.
 //   - Usage says how big the database is and what the policy would free,
 //     for the Settings page.

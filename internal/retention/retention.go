@@ -1,6 +1,7 @@
 package retention
 
 import (
+	"arauto/internal/clicks"
 	"context"
 	"fmt"
 	"log/slog"
@@ -111,6 +112,9 @@ type Usage struct {
 // Pruned says what a Run removed.
 type Pruned struct {
 	RawEvents, ReplyTexts, Results, FreedBytes int64
+	// TrackedLinks counts the expired link sets of deleted campaigns
+	// removed.
+	TrackedLinks int64
 	// Repacked counts the applied raw events kept, recompressed in larger
 	// chunks.
 	Repacked int64
@@ -128,6 +132,9 @@ type Store interface {
 	// before cutoff, keeping their counters (and recording the figures
 	// read from those rows, such as billed segments, as counters first).
 	PruneResults(ctx context.Context, before time.Time) (int64, error)
+	// PruneTrackedLinks removes the short links of deleted campaigns that
+	// started before cutoff (expired: they no longer redirect).
+	PruneTrackedLinks(ctx context.Context, before time.Time) (int64, error)
 	// RepackRawEvents recompresses applied raw events in larger chunks
 	// and says how many.
 	RepackRawEvents(ctx context.Context) (int64, error)
@@ -159,6 +166,13 @@ func Run(ctx context.Context, st Store, now time.Time) (Pruned, error) {
 			return p, fmt.Errorf("retention: %w", err)
 		}
 	}
+	// Short links live their own lifetime (a setting of link tracking),
+	// not the results': a link of a deleted campaign is kept until it
+	// expires.
+	expired := now.Add(-time.Duration(clicks.ExpiryDays(saved)) * 24 * time.Hour)
+	if p.TrackedLinks, err = st.PruneTrackedLinks(ctx, expired); err != nil {
+		return p, fmt.Errorf("retention: %w", err)
+	}
 	if p.Repacked, err = st.RepackRawEvents(ctx); err != nil {
 		return p, fmt.Errorf("retention: %w", err)
 	}
@@ -177,8 +191,8 @@ func Loop(ctx context.Context, st Store, log *slog.Logger) {
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("retention failed", "err", err)
-		case p.RawEvents+p.ReplyTexts+p.Results+p.Repacked > 0:
-			log.Info("retention pruned", "raw_events", p.RawEvents, "reply_texts", p.ReplyTexts, "results", p.Results,
+		case p.RawEvents+p.ReplyTexts+p.Results+p.Repacked+p.TrackedLinks > 0:
+			log.Info("retention pruned", "raw_events", p.RawEvents, "reply_texts", p.ReplyTexts, "results", p.Results, "tracked_links", p.TrackedLinks,
 				"repacked_events", p.Repacked, "freed_bytes", p.FreedBytes)
 		}
 		select {

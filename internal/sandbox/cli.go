@@ -54,6 +54,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	delayScale := fs.Float64("delay-scale", 1, "multiplier of the realistic delays (0: immediate)")
 	replyRate := fs.Float64("reply-rate", DefaultReplyRate, "share of reached recipients who reply (negative: none)")
 	waUnreachable := fs.Float64("whatsapp-unreachable", 0, "share of numbers without WhatsApp: WhatsApp messages to them fail with 202, SMS reach them")
+	clickRate := fs.Float64("click-rate", DefaultClickRate, "share of delivered SMS with short links whose recipient clicks (negative: none)")
+	previewRate := fs.Float64("preview-rate", DefaultPreviewRate, "share of delivered SMS with short links a preview bot unfurls (negative: none)")
 	rateLimit := fs.Float64("rate-limit", DefaultRateLimit, "API requests per second per IP before 429 (negative: unlimited)")
 	openSessions := fs.Bool("whatsapp-open-sessions", false, "treat every WhatsApp recipient as having an open session")
 	latency := fs.Duration("latency", 0, "fault injection: delay before every API answer")
@@ -119,7 +121,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	sb := New(Options{
 		Username: *username, Token: *token, Seed: *seed,
 		StatusURL: *statusURL, MOURL: *moURL, WhatsAppURL: *waURL,
-		DelayScale: *delayScale, ReplyRate: *replyRate, RateLimit: *rateLimit,
+		DelayScale: *delayScale, ReplyRate: *replyRate, ClickRate: *clickRate, PreviewRate: *previewRate, RateLimit: *rateLimit,
 		WhatsAppOpenSessions: *openSessions, WhatsAppUnreachable: *waUnreachable, Logger: logger,
 		Faults: Faults{Latency: *latency, AcceptThen500Rate: *acceptThen500, Status503Rate: *status503,
 			SMPPDropRate: *smppDrop, SMPPRespDelay: *smppDelay, SMPPThrottleRate: *smppThrottle},

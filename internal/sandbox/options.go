@@ -76,6 +76,11 @@ type Options struct {
 	// ReadRate is the share of delivered WhatsApp messages that are read.
 	// 0 means DefaultReadRate; negative means none.
 	ReadRate float64
+	// ClickRate is the share of delivered SMS carrying the console's short
+	// links whose recipient clicks one, a human while after the delivery;
+	// PreviewRate the share a preview bot unfurls within a second of it.
+	// 0 means DefaultClickRate / DefaultPreviewRate; negative means none.
+	ClickRate, PreviewRate float64
 	// Faults injects failures into API responses; change it at run time with SetFaults.
 	Faults Faults
 	// RateLimit is the number of API requests per second per client IP

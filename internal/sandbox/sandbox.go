@@ -65,6 +65,7 @@ type Sandbox struct {
 	faultMu  sync.Mutex
 	faults   Faults
 	faultRng *rand.Rand
+	clicker  *clicker
 
 	limMu    sync.Mutex
 	limiters map[string]*ipLimiters
@@ -141,6 +142,7 @@ func New(opts Options) *Sandbox {
 	// The ID key mixes the seed with the clock at construction so provider
 	// IDs stay unique across restarts; outcomes depend on the seed only.
 	s.idKey = mix64(s.seedHash ^ uint64(opts.Now().UnixNano()))
+	s.clicker = newClicker(opts, s.scale)
 	s.email = opts.Username
 	if !strings.Contains(s.email, "@") {
 		s.email = opts.Username + "@sandbox.local"

@@ -568,6 +568,9 @@ func (s *Sandbox) record(recs []pendingRec, channel uint8, then500 bool, now int
 			s.corr[h] = idx + 1
 		}
 		s.recs.add(&m)
+		if channel == chSMS && m.dlrCode == codeDeliveredSuccess {
+			s.clicker.plan(pr.text, m.dlrAt())
+		}
 		acc.corrIDs[i] = pr.corrID
 		s.stats.sentCodes[m.sentCode]++
 		if m.dlrCode != 0 {

@@ -16,6 +16,6 @@
 //     so. A filter with problems is not saved nor counted.
 //   - The SQL a filter compiles to lives in the store; this package knows
 //     no SQL.
-//   - Clicks are not recorded yet: a "clicked within" rule selects no one
-//     until they are.
+//   - "Clicked within" reads the contact's last click on a tracked link
+//     (internal/clicks keeps it; previews of link bots are not clicks).
 package segment

@@ -90,7 +90,7 @@ type Service struct {
 	Sender dispatch.Sender
 	// Compile renders and prices an SMS campaign's message as the
 	// dispatcher does (dispatch.SMSCompiler).
-	Compile func(ctx context.Context, c dispatch.Campaign) (func(fields []string) dispatch.Rendered, error)
+	Compile func(ctx context.Context, c dispatch.Campaign) (func(m dispatch.Message) dispatch.Rendered, error)
 	Now     func() time.Time
 	Log     *slog.Logger
 }
@@ -167,7 +167,7 @@ func (s *Service) Send(ctx context.Context, c dispatch.Campaign, userID int64, f
 		if err != nil {
 			return nil, fmt.Errorf("testsend: message of campaign %d: %w", c.ID, err)
 		}
-		r := render(fields)
+		r := render(dispatch.Message{Fields: fields})
 		if r.Refused != "" {
 			return nil, &RefusedError{Reason: r.Refused}
 		}

@@ -89,9 +89,9 @@ func (f *fakeSender) Find(_ context.Context, corrs []string) (map[string]string,
 
 func (f *fakeSender) CanReconcile(ch string) bool { return ch != "whatsapp" }
 
-func compile(_ context.Context, c dispatch.Campaign) (func([]string) dispatch.Rendered, error) {
-	return func(fields []string) dispatch.Rendered {
-		return dispatch.Rendered{Text: "Oi " + fields[0], Segments: 1}
+func compile(_ context.Context, c dispatch.Campaign) (func(dispatch.Message) dispatch.Rendered, error) {
+	return func(m dispatch.Message) dispatch.Rendered {
+		return dispatch.Rendered{Text: "Oi " + m.Fields[0], Segments: 1}
 	}, nil
 }
 

@@ -254,7 +254,7 @@ func TestCrashMidBatchIsReconciledFromTheFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	r0, _ := compile(ctx, dispatch.Campaign{Message: c.Message, Columns: []string{"nome"}})
-	render := func(fields []string) string { return r0(fields).Text }
+	render := func(fields []string) string { return r0(dispatch.Message{Fields: fields}).Text }
 	dc := dispatch.Campaign{ID: r.campID, Channel: "sms"}
 	day := time.Now().In(time.FixedZone("BRT", -3*3600))
 	for b := 0; b < 3; b++ {
