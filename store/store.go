@@ -86,12 +86,12 @@ func Open(path string) (*Store, error) {
 	}
 	s := &Store{w: w, path: abs, gate: newWriteGate()}
 	s.events.commit, s.txns = newEventCommit(s), newTxnWriter(s)
-	// Keep the write-ahead log from staying large after a burst, and let
-	// it grow to 16 MB (not SQLite's 4 MB) before a checkpoint copies it
-	// into the file: while a campaign sends and its reports arrive, the
-	// same outbox pages are rewritten several times within seconds, and
-	// each checkpoint copies (and syncs) only their last version.
-	if _, err := w.Exec("PRAGMA journal_size_limit = 67108864; PRAGMA wal_autocheckpoint = 4096"); err != nil {
+	// Keep the write-ahead log from staying large after a burst. The
+	// checkpoint stays at SQLite's 1000 pages: a 4096-page log made each
+	// checkpoint a longer pause for the one writer, and the transactional
+	// API's p99 at 500 req/s rose from 25-32 ms to 47-52 ms (measured
+	// side by side, quiet machine).
+	if _, err := w.Exec("PRAGMA journal_size_limit = 67108864; PRAGMA wal_autocheckpoint = 1000"); err != nil {
 		w.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
