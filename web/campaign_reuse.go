@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"strconv"
 
@@ -10,6 +11,7 @@ import (
 	"arauto/internal/audit"
 	"arauto/internal/campaign"
 	"arauto/internal/i18n"
+	"arauto/internal/recipient"
 	"arauto/store"
 	"arauto/views"
 )
@@ -82,16 +84,24 @@ func (s *Server) duplicateCampaign(c *fiber.Ctx) error {
 // reuseNonResponders makes a list of the campaign's recipients who did
 // not respond and leads to it.
 func (s *Server) reuseNonResponders(c *fiber.Ctx) error {
+	return s.reuseAudience(c, (*campaign.Campaign).CanReuseAudience, "reuse.non_responders_of", s.campaigns.ReuseNonResponders)
+}
+
+// reuseAudience makes a list of part of a campaign's recipients (chosen
+// by build, named after the campaign with nameKey) and leads to it; can
+// says whether the campaign's state allows it.
+func (s *Server) reuseAudience(c *fiber.Ctx, can func(*campaign.Campaign) bool, nameKey string,
+	build func(ctx context.Context, cp *campaign.Campaign, name string, by int64) (*recipient.List, error)) error {
 	cp, err := s.campaignByParam(c)
 	if err != nil {
 		return err
 	}
-	if !cp.CanReuseAudience() {
+	if !can(cp) {
 		flash(c, "error", "reuse.cannot_reuse")
 		return seeOther(c, campaignPath(cp.ID, ""))
 	}
-	name := campaign.CopyName(tr(c, "reuse.non_responders_of"), cp.Name)
-	l, err := s.campaigns.ReuseNonResponders(c.UserContext(), cp, name, currentUser(c).ID)
+	name := campaign.CopyName(tr(c, nameKey), cp.Name)
+	l, err := build(c.UserContext(), cp, name, currentUser(c).ID)
 	if errors.Is(err, store.ErrResultsPruned) {
 		flash(c, "error", "reuse.results_pruned")
 		return seeOther(c, campaignPath(cp.ID, ""))

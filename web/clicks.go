@@ -2,9 +2,7 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -13,7 +11,6 @@ import (
 	"arauto/internal/events"
 	"arauto/internal/i18n"
 	"arauto/internal/message"
-	"arauto/store"
 	"arauto/views"
 )
 
@@ -108,23 +105,5 @@ func (s *Server) shortLinkGone(c *fiber.Ctx) error {
 // reuseNonClickers makes a list of the campaign's recipients who clicked
 // none of its links and leads to it.
 func (s *Server) reuseNonClickers(c *fiber.Ctx) error {
-	cp, err := s.campaignByParam(c)
-	if err != nil {
-		return err
-	}
-	if !cp.CanReuseNonClickers() {
-		flash(c, "error", "reuse.cannot_reuse")
-		return seeOther(c, campaignPath(cp.ID, ""))
-	}
-	name := campaign.CopyName(tr(c, "clicks.non_clickers_of"), cp.Name)
-	l, err := s.campaigns.ReuseNonClickers(c.UserContext(), cp, name, currentUser(c).ID)
-	if errors.Is(err, store.ErrResultsPruned) {
-		flash(c, "error", "reuse.results_pruned")
-		return seeOther(c, campaignPath(cp.ID, ""))
-	}
-	if err != nil {
-		return err
-	}
-	flash(c, "success", "reuse.list_made", int64(l.Valid), i18n.FormatInt(lang(c), l.Valid), cp.Name)
-	return seeOther(c, "/lists/"+strconv.FormatInt(l.ID, 10))
+	return s.reuseAudience(c, (*campaign.Campaign).CanReuseNonClickers, "clicks.non_clickers_of", s.campaigns.ReuseNonClickers)
 }
