@@ -48,3 +48,24 @@ func FuzzWebhookPayloads(f *testing.F) {
 		_, _ = ParseWhatsAppMO(b)
 	})
 }
+
+// FuzzStatusFastPath checks that the fast reading of a flat status body
+// gives exactly what the general parser gives, for any body it takes.
+func FuzzStatusFastPath(f *testing.F) {
+	for _, b := range statusFastBodies {
+		f.Add([]byte(b))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		fast, ok := parseStatusFast(b)
+		if !ok {
+			return
+		}
+		general, err := parseSMSStatusGeneral(b)
+		if err != nil || len(general) != 1 {
+			t.Fatalf("fast path took %q as %+v; the general parser got %+v, %v", b, fast, general, err)
+		}
+		if general[0] != fast {
+			t.Fatalf("fast path read %q as %+v, want %+v", b, fast, general[0])
+		}
+	})
+}

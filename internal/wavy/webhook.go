@@ -152,6 +152,14 @@ var statusWrapperKeys = []string{"data", "messages", "statuses", "status", "item
 // (under data, messages, statuses, items or results) are accepted too. Items
 // without an id and correlationId are refused. Unknown fields are ignored.
 func ParseSMSStatus(body []byte) ([]SMSStatus, error) {
+	if s, ok := parseStatusFast(body); ok {
+		return []SMSStatus{s}, nil
+	}
+	return parseSMSStatusGeneral(body)
+}
+
+// parseSMSStatusGeneral reads any shape ParseSMSStatus accepts.
+func parseSMSStatusGeneral(body []byte) ([]SMSStatus, error) {
 	items, _, _, err := splitPayload(body, statusWrapperKeys...)
 	if err != nil {
 		return nil, fmt.Errorf("wavy: sms status: %w", err)
