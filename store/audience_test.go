@@ -241,6 +241,7 @@ func TestContactActivityFollowsSendsAndEvents(t *testing.T) {
 	if err := s.Accept(ctx, sd.campaignID, []dispatch.Accepted{{MessageID: sd.msgIDs[0], ProviderID: "p1"}}, tAccept); err != nil {
 		t.Fatal(err)
 	}
+	foldActivity(t, s, 1)
 	if n, _ := s.CountSegment(ctx, never, time.Now()); n != 0 {
 		t.Errorf("never messaged after sending got %d, want 0", n)
 	}
@@ -254,6 +255,7 @@ func TestContactActivityFollowsSendsAndEvents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	foldActivity(t, s, 1)
 	c, err := s.Contact(ctx, phone)
 	if err != nil {
 		t.Fatal(err)
@@ -271,5 +273,15 @@ func TestContactActivityFollowsSendsAndEvents(t *testing.T) {
 	}
 	if n, _ := s.CountSegment(ctx, within, replied.Add(48*time.Hour)); n != 0 {
 		t.Errorf("two days later got %d, want 0", n)
+	}
+}
+
+// foldActivity folds what sends and reports noted into the contact book,
+// as the console does every few seconds, and checks how many it folded.
+func foldActivity(t *testing.T, s *Store, want int) {
+	t.Helper()
+	got, err := s.FoldContactActivity(context.Background(), 4096)
+	if err != nil || got != want {
+		t.Fatalf("fold contact activity got %d %v, want %d", got, err, want)
 	}
 }

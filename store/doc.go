@@ -77,6 +77,11 @@
 //     and local-time claims read the outbox, and an erasure removes a
 //     number everywhere in one transaction (the compressed raw events
 //     included) keeping only its keyed hash; audit_privacy is append-only.
+//     A contact's last sent, last delivered and carrier are not written
+//     by sends and reports: they note the message in contact_activity_due
+//     (migration 0143) in their transaction, and FoldContactActivity folds
+//     batches of noted messages into the contacts in message order, one
+//     rewrite per contact for a send and its delivery.
 //   - The WhatsApp -> SMS fallback (fallback.go, migrations 0174, 0178):
 //     a campaign's fallback settings as JSON; a trigger queues a message in
 //     fallback_due when a status of fallback.Codes is applied to it;

@@ -337,7 +337,7 @@ func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Acc
 		if err := bump(ctx, tx, campaignID, "submitting", "accepted", moved); err != nil {
 			return err
 		}
-		if err := touchSent(ctx, tx, acc, now); err != nil {
+		if err := touchSent(ctx, tx, acc); err != nil {
 			return err
 		}
 		_, err = tx.ExecContext(ctx, "UPDATE campaigns SET sent_count = sent_count + ? WHERE id = ?", moved, campaignID)
