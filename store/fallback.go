@@ -87,6 +87,18 @@ type fallbackDue struct {
 // suppression list; the counters move with them. A paused campaign's
 // fallbacks wait for it to resume; a cancelled one's are dropped.
 func (s *Store) SweepFallbacks(ctx context.Context, now time.Time, limit int) (int, error) {
+	// The sweeper runs after every applied batch of reports: without a
+	// campaign that has a fallback (the usual case) it has nothing to do,
+	// and asking a reader costs the writer's queue nothing, where a write
+	// transaction each time took a turn from sends and reports.
+	var some bool
+	if err := s.r.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM campaigns
+		WHERE channel = 'whatsapp' AND fallback <> '' AND first_message_id > 0 AND state <> 'archived')`).Scan(&some); err != nil {
+		return 0, fmt.Errorf("store: sweep fallbacks: %w", err)
+	}
+	if !some {
+		return 0, nil
+	}
 	var total int
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		camps, err := fallbackCampaigns(ctx, tx, now)
