@@ -439,8 +439,10 @@ func runRealistic(b *testing.B, fig *figures, bin, listPath string, stats recipi
 			}
 		}
 	}()
-	var sentAt, reportedAt time.Duration
+	var sentAt, postedAt, reportedAt time.Duration
 	var led ledgerTotals
+	var timeline []string
+	nextMark := 5 * time.Second
 	for {
 		el := time.Since(launched)
 		if sentAt == 0 {
@@ -451,6 +453,16 @@ func runRealistic(b *testing.B, fig *figures, bin, listPath string, stats recipi
 			}
 		}
 		led = readLedger(b, sb.URL)
+		if postedAt == 0 && sentAt != 0 && led.WebhookPending == 0 && led.WebhookEvents+led.WebhookDropped >= led.planned() {
+			postedAt = el
+		}
+		if el >= nextMark {
+			// Where the pipeline stands: sent, webhooks answered by the
+			// console, events stored and not applied yet.
+			timeline = append(timeline, fmt.Sprintf("%3.0fs: %d accepted, %d webhooks answered, %d unapplied", el.Seconds(),
+				led.Accepted, led.WebhookEvents, unappliedEvents(b, db)))
+			nextMark += 5 * time.Second
+		}
 		if sentAt != 0 && led.WebhookPending == 0 && led.WebhookEvents+led.WebhookDropped >= led.planned() &&
 			unappliedEvents(b, db) == 0 {
 			reportedAt = el
@@ -494,6 +506,7 @@ func runRealistic(b *testing.B, fig *figures, bin, listPath string, stats recipi
 	fig.report(b, float64(accepted), "messages")
 	fig.report(b, float64(accepted)/sentAt.Seconds(), "msgs/s")
 	fig.report(b, sentAt.Seconds(), "s/sent")
+	fig.report(b, postedAt.Seconds(), "s/webhooks_answered")
 	fig.report(b, reportedAt.Seconds(), "s/last_report")
 	fig.report(b, contactsAt.Seconds(), "s/contacts_folded")
 	fig.report(b, float64(led.WebhookEvents), "webhooks")
@@ -502,6 +515,7 @@ func runRealistic(b *testing.B, fig *figures, bin, listPath string, stats recipi
 	fig.report(b, quantileMs(loads, 1), "page_max_ms")
 	fig.report(b, consoleRSS, "console_peakRSS_MB")
 	fig.report(b, sandboxRSS, "sandbox_peakRSS_MB")
+	b.Logf("%s timeline:\n%s", filepath.Base(bin), strings.Join(timeline, "\n"))
 	if statuses != accepted {
 		b.Errorf("got %d messages with a status applied, want all %d accepted", statuses, accepted)
 	}
