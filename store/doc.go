@@ -6,7 +6,8 @@
 //   - Writes go through one connection (SQLite has one writer anyway; queuing
 //     in Go avoids SQLITE_BUSY storms); reads use a separate pool. Write
 //     transactions take turns through a gate (gate.go): the webhooks' group
-//     commit first, the others in arrival order; tx and exec (a statement
+//     commit first, the others in arrival order, background work (txBackground:
+//     folding contact activity) only when nobody else waits; tx and exec (a statement
 //     on its own, as retention's pruning in steps uses) wait there, so no
 //     write slips past the queue. One group-commit helper (groupcommit.go)
 //     batches concurrent callers into one write and answers each with its

@@ -19,10 +19,11 @@ type ActivityStore interface {
 // longest a send, a report or a webhook that comes meanwhile waits.
 const ActivityBatch = 1024
 
-// ActivityEvery is how often FoldActivity folds. A message's delivery
-// usually arrives within it of its send, so both are folded in one
-// rewrite of the contact; a segment counted in between sees the contact
-// as it was up to that long ago.
+// ActivityEvery is how often FoldActivity folds. The store folds only
+// when no send, report or webhook waits for the writer, so while a
+// campaign is busy its sends wait for their deliveries and both are
+// folded in one rewrite of the contact; a segment counted meanwhile sees
+// the contacts as they were before.
 const ActivityEvery = 2 * time.Second
 
 // FoldActivity folds what sends and reports noted into the contact book

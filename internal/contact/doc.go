@@ -20,9 +20,9 @@
 //   - Privacy runs the data subject's requests (privacy.go): Export gathers
 //     everything known about a number, Erase removes it and keeps the hash;
 //     both are recorded in an append-only audit log with who asked and when.
-//   - A contact's last sent, last delivered and carrier trail its messages
-//     by up to ActivityEvery: sends and reports note their messages and
-//     FoldActivity folds them in (activity.go), so sending and applying
-//     reports never rewrite contacts; a segment counted in between sees
-//     the contact as it was that long ago.
+//   - A contact's last sent, last delivered and carrier trail its messages:
+//     sends and reports note their messages and FoldActivity folds them in
+//     (activity.go) every ActivityEvery when the writer is otherwise idle,
+//     so sending and applying reports never rewrite contacts; a segment
+//     counted in between sees the contacts as they were before.
 package contact
