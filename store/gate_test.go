@@ -90,3 +90,53 @@ func TestWritesWaitForTheGate(t *testing.T) {
 		})
 	}
 }
+
+// TestBackgroundWaitsForEveryoneElse: background work (folding contact
+// activity) gets the writer only once no transaction or group commit
+// waits, however long it has waited itself, and then gets it.
+func TestBackgroundWaitsForEveryoneElse(t *testing.T) {
+	g := newWriteGate()
+	g.enter(false)
+	var order []string
+	var mu sync.Mutex
+	record := func(name string) {
+		mu.Lock()
+		order = append(order, name)
+		mu.Unlock()
+	}
+	var wg sync.WaitGroup
+	start := func(name string, enter func()) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			enter()
+			record(name)
+			g.leave()
+		}()
+		time.Sleep(20 * time.Millisecond) // queued in this order
+	}
+	start("background", g.enterBackground)
+	start("send", func() { g.enter(false) })
+	start("webhooks", func() { g.enter(true) })
+	start("report", func() { g.enter(false) })
+	g.leave()
+	wg.Wait()
+	want := []string{"webhooks", "send", "report", "background"}
+	if len(order) != len(want) {
+		t.Fatalf("got %v, want %v", order, want)
+	}
+	for i := range want {
+		if order[i] != want[i] {
+			t.Fatalf("got the writer in the order %v, want %v", order, want)
+		}
+	}
+	// Free, the writer goes to background work at once.
+	entered := make(chan struct{})
+	go func() { g.enterBackground(); close(entered) }()
+	select {
+	case <-entered:
+		g.leave()
+	case <-time.After(time.Second):
+		t.Fatal("background work waited for a free writer")
+	}
+}
