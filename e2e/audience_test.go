@@ -105,6 +105,24 @@ func TestAudienceJourney(t *testing.T) {
 	must(t, expect.Locator(page.GetByText("Segmento “SP ouro” escolhido. Contatos agora: 2.")).ToBeVisible())
 	writeAndSend(t, page, "{{nome}}, clientes ouro têm frete grátis nesta semana!")
 	must(t, expect.Locator(figure(page, "submitted")).ToHaveText("2"))
+	// Ana's contact page shows the send within seconds (the contact book
+	// folds sends in the background), and Carla's still shows none.
+	lastSent := func(phone string) string {
+		goTo(t, page, s.URL+"/contacts/"+phone)
+		text, err := page.Locator(".contact-stats div").Filter(playwright.LocatorFilterOptions{HasText: "Último envio"}).Locator("dd").TextContent()
+		must(t, err)
+		return strings.TrimSpace(text)
+	}
+	for deadline := time.Now().Add(20 * time.Second); lastSent(anaPhone) == "—"; {
+		if time.Now().After(deadline) {
+			t.Fatalf("Ana's contact page shows no send 20 s after the campaign; log:\n%s", s.Log())
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	if got := lastSent(carlaPhone); got != "—" {
+		t.Errorf("Carla's last send got %q, want — (she was not in the segment)", got)
+	}
+	goTo(t, page, fmt.Sprintf("%s/campaigns/%d", s.URL, first))
 
 	// A second campaign the same day, to the club: Ana and Bruno already
 	// had their message, only Davi gets one, and the report says why.
