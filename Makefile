@@ -60,7 +60,7 @@ unit:
 # target runs once more, and fails the build only if it fails again.
 FUZZTIME ?= 4s
 FUZZ_TARGETS := \
-	internal/wavy:FuzzWebhookPayloads internal/wavy:FuzzParsers \
+	internal/wavy:FuzzWebhookPayloads internal/wavy:FuzzParsers internal/wavy:FuzzStatusFastPath \
 	internal/recipient:FuzzSniff internal/recipient:FuzzInspectText internal/recipient:FuzzXLSXSheet \
 	internal/message:FuzzPlaceholders internal/message:FuzzCompileRender \
 	internal/smpp:FuzzUnmarshal internal/smpp:FuzzDeliverSMText internal/batchfile:FuzzReaders \
