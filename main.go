@@ -33,6 +33,7 @@ import (
 	"arauto/internal/dispatch/wavysender"
 	"arauto/internal/door"
 	"arauto/internal/events"
+	"arauto/internal/lease"
 	"arauto/internal/fallback"
 	"arauto/internal/frequency"
 	"arauto/internal/outhook"
@@ -197,7 +198,17 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		ln.Close()
 		return err
 	}
-	worker := newWorker(cfg, st, doors, sessions, links, log)
+	// Work that must run once across instances sharing the database runs
+	// under named leases (docs/instances.md); with SQLite this instance
+	// holds them all.
+	leases := &lease.Keeper{Store: st, Holder: lease.NewHolder(), Log: log.With("component", "lease")}
+	startsCtx, stopStarts := context.WithCancel(context.Background())
+	starts, startsReleased := leases.Hold(startsCtx, "campaign-starts")
+	defer func() {
+		stopStarts()
+		startsReleased()
+	}()
+	worker := newWorker(cfg, st, doors, sessions, links, starts.Held, log)
 	hub := events.New()
 	// The circuit breaker pauses a campaign whose first messages meet too
 	// many opt-outs, blocked numbers or complaints; the applier tells it
@@ -226,7 +237,7 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		},
 	})
 	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker, Hub: hub, Provider: clients,
-		Doors: doors, Sessions: sessions, TestSends: testSends, Links: links, Now: clock(cfg)})
+		Doors: doors, Sessions: sessions, TestSends: testSends, Links: links, Leases: leases, Now: clock(cfg)})
 	if err != nil {
 		ln.Close()
 		return err
@@ -269,7 +280,11 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	applierDone := make(chan struct{})
 	go func() {
 		defer close(applierDone)
-		applier.Run(applierCtx)
+		leases.Run(applierCtx, "delivery-applier", func(ctx context.Context) {
+			if err := applier.Run(ctx); err != nil && ctx.Err() == nil {
+				log.Error("applier stopped", "err", err)
+			}
+		})
 	}()
 	defer func() {
 		stopApplier()
@@ -283,7 +298,7 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	outhookDone := make(chan struct{})
 	go func() {
 		defer close(outhookDone)
-		outhooks.Run(outhookCtx)
+		leases.Run(outhookCtx, "outgoing-webhooks", outhooks.Run)
 	}()
 	defer func() {
 		stopOuthooks()
@@ -292,10 +307,10 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	guardCtx, stopGuard := context.WithCancel(context.Background())
 	defer stopGuard()
 	go guard.Run(guardCtx)
-	go fallbacks.Run(guardCtx)
+	go leases.Run(guardCtx, "fallback-sweeper", fallbacks.Run)
 	// Test sends left without a clear answer are settled like the
 	// dispatcher's: looked up, and sent again only if Wavy lacks them.
-	go testSends.Run(guardCtx, cfg.ReconcileAfter)
+	go leases.Run(guardCtx, "test-send-reconciler", func(ctx context.Context) { testSends.Run(ctx, cfg.ReconcileAfter) })
 	pollCtx, stopPolling := context.WithCancel(context.Background())
 	defer stopPolling()
 	poller := &delivery.Poller{Store: st, Log: log.With("component", "poller"),
@@ -306,13 +321,13 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 			}
 			return c, nil
 		}}
-	go poller.Run(pollCtx)
+	go leases.Run(pollCtx, "delivery-poller", poller.Run)
 	// Retention prunes what is older than the Settings say, every hour.
 	retentionCtx, stopRetention := context.WithCancel(context.Background())
 	retentionDone := make(chan struct{})
 	go func() {
 		defer close(retentionDone)
-		retention.Loop(retentionCtx, st, log.With("component", "retention"))
+		leases.Run(retentionCtx, "retention", func(ctx context.Context) { retention.Loop(ctx, st, log.With("component", "retention")) })
 	}()
 	defer func() {
 		stopRetention()
@@ -365,8 +380,9 @@ func clock(cfg config.Config) func() time.Time {
 }
 
 // newWorker builds the dispatcher over the store and the doors.
-func newWorker(cfg config.Config, st *store.Store, sender dispatch.Sender, sessions dispatch.SessionStore, links dispatch.ShortLinks, log *slog.Logger) *dispatch.Worker {
+func newWorker(cfg config.Config, st *store.Store, sender dispatch.Sender, sessions dispatch.SessionStore, links dispatch.ShortLinks, firesStarts func() bool, log *slog.Logger) *dispatch.Worker {
 	return dispatch.New(st, sender, dispatch.Config{
+		FiresStarts:       firesStarts,
 		ReconcileAfter:    cfg.ReconcileAfter,
 		RequestsPerSecond: cfg.SendRequestsPerSecond,
 		MessagesPerSecond: cfg.SendMessagesPerSecond,
