@@ -163,8 +163,8 @@ func New(d Deps) (*Server, error) {
 	if err := s.initClicks(d); err != nil {
 		return nil, err
 	}
-	s.logins = newLoginLimiter(d.Now)
-	s.passwordChecks = newLoginLimiter(d.Now)
+	s.logins = newLoginLimiter(d.Store, "sign-in", s.now)
+	s.passwordChecks = newLoginLimiter(d.Store, "password-check", s.now)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "arauto",
 		DisableStartupMessage: true,
