@@ -209,7 +209,8 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		startsReleased()
 	}()
 	worker := newWorker(cfg, st, doors, sessions, links, starts.Held, log)
-	hub := events.New()
+	hub, stopRelay := newHub(st, log)
+	defer stopRelay()
 	// The circuit breaker pauses a campaign whose first messages meet too
 	// many opt-outs, blocked numbers or complaints; the applier tells it
 	// which campaigns got statuses or replies.
@@ -455,4 +456,35 @@ func bootstrapAdmin(ctx context.Context, cfg config.Config, st *store.Store, log
 	}
 	log.Info("first admin created from ARAUTO_ADMIN_EMAIL", "email", email)
 	return nil
+}
+
+// newHub returns the hub of live updates. When the store can relay events
+// between instances (PostgreSQL's LISTEN/NOTIFY; SQLite has one instance
+// and cannot), events published here reach pages open on the other
+// instances and theirs reach ours; the relay is listened to again after a
+// second when its connection fails. The returned function stops it.
+func newHub(st any, log *slog.Logger) (*events.Hub, func()) {
+	relay, ok := st.(events.Relay)
+	if !ok {
+		return events.New(), func() {}
+	}
+	log = log.With("component", "relay")
+	hub := events.NewRelayed(relay, func(topic string, err error) {
+		log.Warn("live update not relayed to the other instances", "topic", topic, "err", err)
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ctx.Err() == nil {
+			if err := hub.Listen(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("listening to the other instances failed; again in a second", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+		}
+	}()
+	return hub, func() { cancel(); <-done }
 }

@@ -25,10 +25,7 @@ const (
 type Config struct {
 	Addr           string // ARAUTO_ADDR, host:port to listen on
 	DataDir        string // ARAUTO_DATA, holds the SQLite database and this instance's own files
-	// SharedDir (ARAUTO_SHARED_DIR, default DataDir) holds what every
-	// instance must read: uploads being imported and the generated
-	// session key. Several instances must mount the same directory.
-	SharedDir string
+	SharedDir      string // ARAUTO_SHARED_DIR (default DataDir): uploads and the generated session key; one volume for all instances
 	Provider       string // ARAUTO_PROVIDER, sandbox or wavy
 	WavyAPIURL     string // ARAUTO_WAVY_API_URL, api-messaging base URL
 	WavyAPIGWURL   string // ARAUTO_WAVY_APIGW_URL, apigw (Campaign API) base URL
