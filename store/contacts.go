@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -104,6 +105,7 @@ func (s *Store) UpsertContacts(ctx context.Context, sourceID int64, recs []conta
 			}
 		}()
 		args := make([]any, 0, contactsPerStatement*6)
+		var words []contactWord
 		for len(recs) > 0 {
 			n := min(len(recs), contactsPerStatement)
 			stmt := stmts[n]
@@ -118,12 +120,30 @@ func (s *Store) UpsertContacts(ctx context.Context, sourceID int64, recs []conta
 			for _, r := range recs[:n] {
 				args = append(args, r.Phone, r.Attrs, r.Fold, r.NameKey, r.Row, now)
 			}
-			if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			// The statement returns each contact's id, for its words.
+			rows, err := stmt.QueryContext(ctx, args...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var phone, id int64
+				if err := rows.Scan(&phone, &id); err != nil {
+					rows.Close()
+					return err
+				}
+				if i, ok := slices.BinarySearchFunc(recs[:n], phone, func(r contact.Record, p int64) int { return cmp.Compare(r.Phone, p) }); ok {
+					for _, w := range recs[i].Words {
+						words = append(words, contactWord{w, id})
+					}
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
 				return err
 			}
 			recs = recs[n:]
 		}
-		return nil
+		return writeContactWords(ctx, tx, words)
 	})
 	if err != nil {
 		return fmt.Errorf("store: upsert %d contacts: %w", total, err)
@@ -150,7 +170,8 @@ func upsertContactsSQL(n int, src string, sourceID int64) string {
 		sources = CASE WHEN instr(sources, excluded.sources) THEN sources ELSE sources || substr(excluded.sources, 2) END,
 		consent_source = excluded.consent_source,
 		consent_row = excluded.consent_row,
-		updated_at = excluded.updated_at`)
+		updated_at = excluded.updated_at
+		RETURNING phone, id`)
 	return b.String()
 }
 
@@ -197,8 +218,8 @@ func (s *Store) Contact(ctx context.Context, phone string) (*contact.Contact, er
 
 // ContactQuery selects and pages the contact book.
 type ContactQuery struct {
-	// Search is a number (digits typed any way: its start) or the start of
-	// a name (folded).
+	// Search is a number (digits typed any way: its start) or words of the
+	// contacts' fields, name or any other (contact.ParseSearch).
 	Search string
 	// Filter narrows the book like a segment; nil keeps everyone.
 	Filter *segment.Filter
@@ -247,7 +268,7 @@ func NumberRanges(typed string) [][2]int64 {
 }
 
 // Contacts lists the contact book a page at a time: by number (keyset on
-// the number's index), or by name when searching a name.
+// the number's index), or, searching words, through the word index.
 func (s *Store) Contacts(ctx context.Context, q ContactQuery) (ContactPage, error) {
 	if q.Limit <= 0 {
 		q.Limit = 50
@@ -266,7 +287,7 @@ func (s *Store) Contacts(ctx context.Context, q ContactQuery) (ContactPage, erro
 	case phoneSearch(term) != "" || digits(term) == strings.TrimSpace(strings.TrimPrefix(term, "+")):
 		page, err = s.contactsByNumber(ctx, where, args, NumberRanges(term), q)
 	default:
-		page, err = s.contactsByName(ctx, where, args, contact.Fold(term), q)
+		page, err = s.contactsByWords(ctx, where, args, term, q)
 	}
 	if err != nil {
 		return ContactPage{}, fmt.Errorf("store: contacts: %w", err)
@@ -313,37 +334,111 @@ func (s *Store) contactsByNumber(ctx context.Context, where string, args []any, 
 	return page, nil
 }
 
-// contactsByName walks the names that start with prefix, in name order
-// (keyset on the name index: the cursor is the last row's id).
-func (s *Store) contactsByName(ctx context.Context, where string, args []any, prefix string, q ContactQuery) (ContactPage, error) {
+// searchBatch is how many index rows a search reads at a time while it
+// fills a page.
+const searchBatch = 200
+
+// contactsByWords walks the word index from the search's rarest term, in
+// (word, contact) order, keeping the contacts whose current fields have
+// every word of the search (a word a later import replaced is still in the
+// index until the contact is erased). The cursor is the last row's word
+// and contact id.
+func (s *Store) contactsByWords(ctx context.Context, where string, args []any, typed string, q ContactQuery) (ContactPage, error) {
 	var page ContactPage
-	cond, a := "c.name_key >= ? AND c.name_key < ?", []any{prefix, prefix + "\U0010FFFF"}
-	if after, err := strconv.ParseInt(strings.TrimPrefix(q.After, "n"), 10, 64); err == nil && strings.HasPrefix(q.After, "n") {
-		cond += " AND (c.name_key, c.id) > (SELECT name_key, id FROM contacts WHERE id = ?)"
-		a = append(a, after)
+	search, ok := contact.ParseSearch(typed)
+	if !ok {
+		return page, nil
 	}
-	rows, err := s.r.QueryContext(ctx, "SELECT "+contactColumns+" FROM contacts c INDEXED BY contacts_name WHERE c.name_key <> '' AND "+cond+" AND "+where+
-		" ORDER BY c.name_key, c.id LIMIT ?", append(append(a, args...), q.Limit+1)...)
+	cond, condArgs, prefix, err := s.searchDriver(ctx, search)
 	if err != nil {
 		return page, err
 	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		c, id, err := scanContact(rows)
+	afterWord, afterID := "", int64(0)
+	if rest, ok := strings.CutPrefix(q.After, "w"); ok {
+		id, word, _ := strings.Cut(rest, ".")
+		afterID, _ = strconv.ParseInt(id, 10, 64)
+		afterWord = word
+	}
+	var keys []string
+	for len(page.Items) <= q.Limit {
+		rows, err := s.r.QueryContext(ctx, "SELECT w.word, "+contactColumns+" FROM contact_words w JOIN contacts c ON c.id = w.contact_id WHERE "+cond+
+			" AND (w.word, w.contact_id) > (?, ?) AND "+where+" ORDER BY w.word, w.contact_id LIMIT ?",
+			append(append(append(condArgs, afterWord, afterID), args...), searchBatch)...)
 		if err != nil {
 			return page, err
 		}
-		page.Items, ids = append(page.Items, c), append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return page, err
+		read := 0
+		for rows.Next() {
+			var word string
+			c, id, err := scanContact(scanPrefix{rows, &word})
+			if err != nil {
+				rows.Close()
+				return page, err
+			}
+			read++
+			afterWord, afterID = word, id
+			words := contact.AttrWords(c.Attrs)
+			if !search.Match(words) || (prefix && contact.FirstWithPrefix(words, search.Prefix) != word) {
+				continue
+			}
+			page.Items, keys = append(page.Items, c), append(keys, "w"+strconv.FormatInt(id, 10)+"."+word)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return page, err
+		}
+		if read < searchBatch {
+			break
+		}
 	}
 	if len(page.Items) > q.Limit {
 		page.Items = page.Items[:q.Limit]
-		page.Next = "n" + strconv.FormatInt(ids[q.Limit-1], 10)
+		page.Next = keys[q.Limit-1]
 	}
 	return page, nil
+}
+
+// scanPrefix scans a row's first column into first, the rest as asked.
+type scanPrefix struct {
+	row   interface{ Scan(...any) error }
+	first *string
+}
+
+func (p scanPrefix) Scan(dest ...any) error {
+	return p.row.Scan(append([]any{p.first}, dest...)...)
+}
+
+// searchDriver picks the search's term with the fewest rows in the word
+// index (counted up to a cap: a rare term is all that matters) and
+// returns the condition on contact_words (alias w) that reads them;
+// prefix tells it is the search's Prefix.
+func (s *Store) searchDriver(ctx context.Context, search contact.Search) (cond string, args []any, prefix bool, err error) {
+	type term struct {
+		cond   string
+		args   []any
+		prefix bool
+	}
+	var terms []term
+	for _, w := range search.Whole {
+		terms = append(terms, term{"w.word = ?", []any{w}, false})
+	}
+	if search.Prefix != "" {
+		terms = append(terms, term{"w.word >= ? AND w.word < ?", []any{search.Prefix, search.Prefix + "\U0010FFFF"}, true})
+	}
+	best, fewest := 0, int64(-1)
+	if len(terms) > 1 {
+		for i, t := range terms {
+			var n int64
+			if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM contact_words w WHERE "+t.cond+" LIMIT 5000)", t.args...).Scan(&n); err != nil {
+				return "", nil, false, err
+			}
+			if fewest < 0 || n < fewest {
+				best, fewest = i, n
+			}
+		}
+	}
+	t := terms[best]
+	return t.cond, t.args, t.prefix, nil
 }
 
 // CountContacts counts the contact book, or the part a filter selects.

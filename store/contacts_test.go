@@ -147,9 +147,20 @@ func TestContactSearchAndSegments(t *testing.T) {
 		{"11 9876", []string{"5511987650001", "5511987650002"}},
 		{"+55 68", []string{"5568999990004"}},
 		{"(19) 98765-0003", []string{"5519987650003"}},
-		{"ana", []string{"5568999990004", "5511987650001"}}, // "ana maria" < "ana silva"
+		{"ana", []string{"5511987650001", "5568999990004"}}, // by word, then as imported
 		{"ANT", []string{"5511987650002"}},
 		{"zé", nil},
+		// Any field's words, accents and case aside; the last word may be
+		// unfinished, the others are whole words.
+		{"campinas", []string{"5519987650003"}},
+		{"paulo", []string{"5511987650001", "5511987650002"}},
+		{"São Paul", []string{"5511987650001", "5511987650002"}},
+		{"ana sao", []string{"5511987650001"}},
+		{"sao ana", []string{"5511987650001"}},
+		{"sa", []string{"5511987650001", "5511987650002"}}, // "sao" and "silva": each contact once
+		{"an paulo", nil}, // "an" is a whole word here
+		{"rio b", []string{"5568999990004"}},
+		{"manau", []string{"5592999990005"}},
 	} {
 		if got := search(tt.term); !slices.Equal(got, tt.want) {
 			t.Errorf("search %q got %v, want %v", tt.term, got, tt.want)
