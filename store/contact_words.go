@@ -36,18 +36,7 @@ func writeContactWords(ctx context.Context, tx *sql.Tx, pairs []contactWord) err
 	var buf []byte
 	for len(pairs) > 0 {
 		n := min(len(pairs), wordsPerStatement)
-		buf = append(buf[:0], '[')
-		for i, p := range pairs[:n] {
-			if i > 0 {
-				buf = append(buf, ',')
-			}
-			buf = append(buf, '[')
-			buf = appendJSONString(buf, p.word)
-			buf = append(buf, ',')
-			buf = strconv.AppendInt(buf, p.id, 10)
-			buf = append(buf, ']')
-		}
-		buf = append(buf, ']')
+		buf = appendWordPairs(buf[:0], pairs[:n])
 		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO contact_words (word, contact_id)
 			SELECT value ->> 0, value ->> 1 FROM json_each(?)`, string(buf)); err != nil {
 			return fmt.Errorf("contact words: %w", err)
@@ -57,15 +46,74 @@ func writeContactWords(ctx context.Context, tx *sql.Tx, pairs []contactWord) err
 	return nil
 }
 
+// stageContactWords appends the pairs of an import's chunk to
+// contact_words_staged, for IndexContactWords.
+func stageContactWords(ctx context.Context, tx *sql.Tx, sourceID int64, pairs []contactWord) error {
+	var buf []byte
+	for len(pairs) > 0 {
+		n := min(len(pairs), wordsPerStatement)
+		buf = appendWordPairs(buf[:0], pairs[:n])
+		if _, err := tx.ExecContext(ctx, `INSERT INTO contact_words_staged (source_id, word, contact_id)
+			SELECT ?, value ->> 0, value ->> 1 FROM json_each(?)`, sourceID, string(buf)); err != nil {
+			return fmt.Errorf("contact words: %w", err)
+		}
+		pairs = pairs[n:]
+	}
+	return nil
+}
+
+// IndexContactWords moves the words an import's contacts were given (or
+// all waiting words, for sourceID 0) into the search index, in one pass in
+// key order. The import calls it when its contacts are merged, before the
+// list is ready; a start after a crash calls it for what was left.
+func (s *Store) IndexContactWords(ctx context.Context, sourceID int64) error {
+	cond, args := "1", []any(nil)
+	if sourceID != 0 {
+		cond, args = "source_id = ?", []any{sourceID}
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO contact_words (word, contact_id)
+			SELECT word, contact_id FROM contact_words_staged WHERE `+cond+` ORDER BY word, contact_id`, args...); err != nil {
+			return err
+		}
+		_, err := tx.ExecContext(ctx, "DELETE FROM contact_words_staged WHERE "+cond, args...)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("store: index contact words of source %d: %w", sourceID, err)
+	}
+	return nil
+}
+
+// appendWordPairs appends pairs as a JSON array of [word, id] arrays.
+func appendWordPairs(buf []byte, pairs []contactWord) []byte {
+	buf = append(buf, '[')
+	for i, p := range pairs {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, '[')
+		buf = appendJSONString(buf, p.word)
+		buf = append(buf, ',')
+		buf = strconv.AppendInt(buf, p.id, 10)
+		buf = append(buf, ']')
+	}
+	return append(buf, ']')
+}
+
 // appendJSONString appends s (valid UTF-8) as a JSON string.
 func appendJSONString(b []byte, s string) []byte {
 	q, _ := json.Marshal(s)
 	return append(b, q...)
 }
 
-// backfillContactWords gives the contacts made before contact_words
-// existed their words, a batch at a time, remembering where it stopped.
+// backfillContactWords indexes the words an interrupted import left
+// waiting, and gives the contacts made before contact_words existed their
+// words, a batch at a time, remembering where it stopped.
 func (s *Store) backfillContactWords(ctx context.Context) error {
+	if err := s.IndexContactWords(ctx, 0); err != nil {
+		return err
+	}
 	for {
 		var after int64
 		err := s.w.QueryRowContext(ctx, "SELECT after_id FROM contact_words_backfill").Scan(&after)
@@ -157,6 +205,10 @@ func eraseContactWords(ctx context.Context, tx *sql.Tx, phone int64) error {
 		if _, err := tx.ExecContext(ctx, "DELETE FROM contact_words WHERE word = ? AND contact_id = ?", w, id); err != nil {
 			return fmt.Errorf("contact words: %w", err)
 		}
+	}
+	// An import running meanwhile may have words of it waiting.
+	if _, err := tx.ExecContext(ctx, "DELETE FROM contact_words_staged WHERE contact_id = ?", id); err != nil {
+		return fmt.Errorf("contact words: %w", err)
 	}
 	return nil
 }

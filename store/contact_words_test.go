@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -143,5 +144,22 @@ func TestContactWordsBackfilledOnStart(t *testing.T) {
 	}
 	if pending != 0 {
 		t.Errorf("the backfill left %d rows, want it done and forgotten", pending)
+	}
+}
+
+// TestWordsFoundWhenTheImportIsReady: an import through the background
+// job, as the console runs it, makes its contacts found by any field's
+// words the moment its list is ready.
+func TestWordsFoundWhenTheImportIsReady(t *testing.T) {
+	s := openAt(t, filepath.Join(t.TempDir(), store.FileName))
+	path := filepath.Join(t.TempDir(), "clientes.csv")
+	if err := os.WriteFile(path, []byte("nome;telefone;bairro\nAna Souza;11 98765-0001;Vila Mariana\nBruno;21 98765-0002;Copacabana\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	importThroughJobs(t, s, path, "clientes")
+	for term, want := range map[string][]string{"copa": {"5521987650002"}, "vila mar": {"5511987650001"}, "souza": {"5511987650001"}} {
+		if got := searchAll(t, s, term, 50); !slices.Equal(got, want) {
+			t.Errorf("once the list is ready, search %q got %v, want %v", term, got, want)
+		}
 	}
 }

@@ -80,7 +80,8 @@ const contactsPerStatement = 400
 // old one, which the history keeps), the source is added to the contact's
 // sources and becomes its consent. The chunk is written in number order,
 // so each page of the table is touched once per chunk; recs is sorted in
-// place. Numbers appear at most once per chunk.
+// place. Numbers appear at most once per chunk. The contacts' words wait
+// for IndexContactWords (searches by words find them from then on).
 func (s *Store) UpsertContacts(ctx context.Context, sourceID int64, recs []contact.Record) error {
 	if len(recs) == 0 {
 		return nil
@@ -143,7 +144,7 @@ func (s *Store) UpsertContacts(ctx context.Context, sourceID int64, recs []conta
 			}
 			recs = recs[n:]
 		}
-		return writeContactWords(ctx, tx, words)
+		return stageContactWords(ctx, tx, sourceID, words)
 	})
 	if err != nil {
 		return fmt.Errorf("store: upsert %d contacts: %w", total, err)
