@@ -98,9 +98,6 @@ func seedLayout(t *testing.T, dir string) seededPages {
 	if err := st.UpsertContacts(ctx, src, recs); err != nil {
 		t.Fatal(err)
 	}
-	if err := st.IndexContactWords(ctx, src); err != nil {
-		t.Fatal(err)
-	}
 	p.contact = rs[0].Phone
 	sg := &segment.Segment{Name: longName[:segment.MaxNameLen], Filter: segment.Filter{Match: segment.All, Rules: []segment.Rule{
 		{Kind: segment.KindDDD, Values: []string{"11", "19"}},

@@ -3,29 +3,28 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 
 	"arauto/internal/contact"
 )
 
-// wordsPerStatement is how many (word, contact) pairs one statement
-// writes. They travel as one JSON array read by json_each: one bound
-// value instead of two per pair.
-const wordsPerStatement = 4000
-
-// contactWord is one row of contact_words.
+// contactWord says a contact has a word.
 type contactWord struct {
 	word string
 	id   int64
 }
 
-// writeContactWords adds the pairs to contact_words in key order (pairs is
-// sorted in place); pairs already there are kept.
+// blocksPerStatement is how many blocks of the word index one INSERT
+// writes.
+const blocksPerStatement = 300
+
+// writeContactWords adds the pairs to the word index as one block per
+// word (pairs is sorted in place).
 func writeContactWords(ctx context.Context, tx *sql.Tx, pairs []contactWord) error {
 	slices.SortFunc(pairs, func(a, b contactWord) int {
 		if c := strings.Compare(a.word, b.word); c != 0 {
@@ -33,87 +32,69 @@ func writeContactWords(ctx context.Context, tx *sql.Tx, pairs []contactWord) err
 		}
 		return int(a.id - b.id)
 	})
-	var buf []byte
-	for len(pairs) > 0 {
-		n := min(len(pairs), wordsPerStatement)
-		buf = appendWordPairs(buf[:0], pairs[:n])
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO contact_words (word, contact_id)
-			SELECT value ->> 0, value ->> 1 FROM json_each(?)`, string(buf)); err != nil {
-			return fmt.Errorf("contact words: %w", err)
+	var args []any
+	flush := func() error {
+		if len(args) == 0 {
+			return nil
 		}
-		pairs = pairs[n:]
-	}
-	return nil
-}
-
-// stageContactWords appends the pairs of an import's chunk to
-// contact_words_staged, for IndexContactWords.
-func stageContactWords(ctx context.Context, tx *sql.Tx, sourceID int64, pairs []contactWord) error {
-	var buf []byte
-	for len(pairs) > 0 {
-		n := min(len(pairs), wordsPerStatement)
-		buf = appendWordPairs(buf[:0], pairs[:n])
-		if _, err := tx.ExecContext(ctx, `INSERT INTO contact_words_staged (source_id, word, contact_id)
-			SELECT ?, value ->> 0, value ->> 1 FROM json_each(?)`, sourceID, string(buf)); err != nil {
-			return fmt.Errorf("contact words: %w", err)
-		}
-		pairs = pairs[n:]
-	}
-	return nil
-}
-
-// IndexContactWords moves the words an import's contacts were given (or
-// all waiting words, for sourceID 0) into the search index, in one pass in
-// key order. The import calls it when its contacts are merged, before the
-// list is ready; a start after a crash calls it for what was left.
-func (s *Store) IndexContactWords(ctx context.Context, sourceID int64) error {
-	cond, args := "1", []any(nil)
-	if sourceID != 0 {
-		cond, args = "source_id = ?", []any{sourceID}
-	}
-	err := s.tx(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO contact_words (word, contact_id)
-			SELECT word, contact_id FROM contact_words_staged WHERE `+cond+` ORDER BY word, contact_id`, args...); err != nil {
-			return err
-		}
-		_, err := tx.ExecContext(ctx, "DELETE FROM contact_words_staged WHERE "+cond, args...)
+		_, err := tx.ExecContext(ctx, "INSERT INTO contact_words (word, n, ids) VALUES (?, ?, ?)"+
+			strings.Repeat(", (?, ?, ?)", len(args)/3-1), args...)
+		args = args[:0]
 		return err
-	})
-	if err != nil {
-		return fmt.Errorf("store: index contact words of source %d: %w", sourceID, err)
+	}
+	for len(pairs) > 0 {
+		n := 1
+		for n < len(pairs) && pairs[n].word == pairs[0].word {
+			n++
+		}
+		ids := make([]int64, n)
+		for i := range n {
+			ids[i] = pairs[i].id
+		}
+		ids = slices.Compact(ids)
+		args = append(args, pairs[0].word, len(ids), encodeIDs(ids))
+		if len(args) == 3*blocksPerStatement {
+			if err := flush(); err != nil {
+				return fmt.Errorf("contact words: %w", err)
+			}
+		}
+		pairs = pairs[n:]
+	}
+	if err := flush(); err != nil {
+		return fmt.Errorf("contact words: %w", err)
 	}
 	return nil
 }
 
-// appendWordPairs appends pairs as a JSON array of [word, id] arrays.
-func appendWordPairs(buf []byte, pairs []contactWord) []byte {
-	buf = append(buf, '[')
-	for i, p := range pairs {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		buf = append(buf, '[')
-		buf = appendJSONString(buf, p.word)
-		buf = append(buf, ',')
-		buf = strconv.AppendInt(buf, p.id, 10)
-		buf = append(buf, ']')
+// encodeIDs encodes ascending ids as the differences between them.
+func encodeIDs(ids []int64) []byte {
+	b := make([]byte, 0, len(ids)*3)
+	prev := int64(0)
+	for _, id := range ids {
+		b = binary.AppendUvarint(b, uint64(id-prev))
+		prev = id
 	}
-	return append(buf, ']')
+	return b
 }
 
-// appendJSONString appends s (valid UTF-8) as a JSON string.
-func appendJSONString(b []byte, s string) []byte {
-	q, _ := json.Marshal(s)
-	return append(b, q...)
+// decodeIDs appends the ids of a block to ids.
+func decodeIDs(ids []int64, b []byte) ([]int64, error) {
+	prev := int64(0)
+	for len(b) > 0 {
+		d, n := binary.Uvarint(b)
+		if n <= 0 {
+			return ids, errors.New("contact words: damaged block")
+		}
+		prev += int64(d)
+		ids = append(ids, prev)
+		b = b[n:]
+	}
+	return ids, nil
 }
 
-// backfillContactWords indexes the words an interrupted import left
-// waiting, and gives the contacts made before contact_words existed their
-// words, a batch at a time, remembering where it stopped.
+// backfillContactWords gives the contacts made before contact_words
+// existed their words, a batch at a time, remembering where it stopped.
 func (s *Store) backfillContactWords(ctx context.Context) error {
-	if err := s.IndexContactWords(ctx, 0); err != nil {
-		return err
-	}
 	for {
 		var after int64
 		err := s.w.QueryRowContext(ctx, "SELECT after_id FROM contact_words_backfill").Scan(&after)
@@ -124,7 +105,7 @@ func (s *Store) backfillContactWords(ctx context.Context) error {
 			return fmt.Errorf("store: contact words: %w", err)
 		}
 		err = s.tx(ctx, func(tx *sql.Tx) error {
-			rows, err := tx.QueryContext(ctx, "SELECT id, attrs FROM contacts WHERE id > ? ORDER BY id LIMIT 5000", after)
+			rows, err := tx.QueryContext(ctx, "SELECT id, attrs FROM contacts WHERE id > ? ORDER BY id LIMIT 25000", after)
 			if err != nil {
 				return err
 			}
@@ -167,9 +148,9 @@ func (s *Store) backfillContactWords(ctx context.Context) error {
 	}
 }
 
-// eraseContactWords removes the words of the contact of a number, those of
-// its current fields and of the values later imports replaced, before the
-// contact and its history are deleted.
+// eraseContactWords takes the contact of a number out of the word index:
+// out of the blocks of its current fields' words and of the values later
+// imports replaced, before the contact and its history are deleted.
 func eraseContactWords(ctx context.Context, tx *sql.Tx, phone int64) error {
 	var id int64
 	var attrs string
@@ -201,14 +182,47 @@ func eraseContactWords(ctx context.Context, tx *sql.Tx, phone int64) error {
 	if err := rows.Err(); err != nil {
 		return fmt.Errorf("contact words: %w", err)
 	}
+	type block struct {
+		id  int64
+		ids []int64
+	}
 	for _, w := range words {
-		if _, err := tx.ExecContext(ctx, "DELETE FROM contact_words WHERE word = ? AND contact_id = ?", w, id); err != nil {
+		var changed []block
+		rows, err := tx.QueryContext(ctx, "SELECT id, ids FROM contact_words WHERE word = ?", w)
+		if err != nil {
 			return fmt.Errorf("contact words: %w", err)
 		}
-	}
-	// An import running meanwhile may have words of it waiting.
-	if _, err := tx.ExecContext(ctx, "DELETE FROM contact_words_staged WHERE contact_id = ?", id); err != nil {
-		return fmt.Errorf("contact words: %w", err)
+		for rows.Next() {
+			var b block
+			var raw []byte
+			if err := rows.Scan(&b.id, &raw); err != nil {
+				rows.Close()
+				return fmt.Errorf("contact words: %w", err)
+			}
+			ids, err := decodeIDs(nil, raw)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			if i, ok := slices.BinarySearch(ids, id); ok {
+				b.ids = slices.Delete(ids, i, i+1)
+				changed = append(changed, b)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("contact words: %w", err)
+		}
+		for _, b := range changed {
+			if len(b.ids) == 0 {
+				_, err = tx.ExecContext(ctx, "DELETE FROM contact_words WHERE id = ?", b.id)
+			} else {
+				_, err = tx.ExecContext(ctx, "UPDATE contact_words SET n = ?, ids = ? WHERE id = ?", len(b.ids), encodeIDs(b.ids), b.id)
+			}
+			if err != nil {
+				return fmt.Errorf("contact words: %w", err)
+			}
+		}
 	}
 	return nil
 }

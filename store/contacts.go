@@ -80,8 +80,8 @@ const contactsPerStatement = 400
 // old one, which the history keeps), the source is added to the contact's
 // sources and becomes its consent. The chunk is written in number order,
 // so each page of the table is touched once per chunk; recs is sorted in
-// place. Numbers appear at most once per chunk. The contacts' words wait
-// for IndexContactWords (searches by words find them from then on).
+// place. Numbers appear at most once per chunk. The contacts' words go
+// into the word index in the same transaction, one block per word.
 func (s *Store) UpsertContacts(ctx context.Context, sourceID int64, recs []contact.Record) error {
 	if len(recs) == 0 {
 		return nil
@@ -144,7 +144,7 @@ func (s *Store) UpsertContacts(ctx context.Context, sourceID int64, recs []conta
 			}
 			recs = recs[n:]
 		}
-		return stageContactWords(ctx, tx, sourceID, words)
+		return writeContactWords(ctx, tx, words)
 	})
 	if err != nil {
 		return fmt.Errorf("store: upsert %d contacts: %w", total, err)
@@ -335,25 +335,95 @@ func (s *Store) contactsByNumber(ctx context.Context, where string, args []any, 
 	return page, nil
 }
 
-// searchBatch is how many index rows a search reads at a time while it
+// searchBatch is how many contacts a search reads at a time while it
 // fills a page.
 const searchBatch = 200
 
-// contactsByWords walks the word index from the search's rarest term, in
-// (word, contact) order, keeping the contacts whose current fields have
-// every word of the search (a word a later import replaced is still in the
-// index until the contact is erased). The cursor is the last row's word
-// and contact id.
+// wordTerm is one term of a search as a condition on contact_words.
+type wordTerm struct {
+	cond   string
+	args   []any
+	prefix bool
+}
+
+// searchTerms returns the search's terms, the one with the fewest contacts
+// in the index first: the page is walked along it, the others narrow it.
+func (s *Store) searchTerms(ctx context.Context, search contact.Search) ([]wordTerm, error) {
+	var terms []wordTerm
+	for _, w := range search.Whole {
+		terms = append(terms, wordTerm{"word = ?", []any{w}, false})
+	}
+	if search.Prefix != "" {
+		terms = append(terms, wordTerm{"word >= ? AND word < ?", []any{search.Prefix, search.Prefix + "\U0010FFFF"}, true})
+	}
+	if len(terms) < 2 {
+		return terms, nil
+	}
+	sizes := make([]int64, len(terms))
+	for i, t := range terms {
+		if err := s.r.QueryRowContext(ctx, "SELECT coalesce(sum(n), 0) FROM contact_words WHERE "+t.cond, t.args...).Scan(&sizes[i]); err != nil {
+			return nil, err
+		}
+	}
+	best := 0
+	for i := range terms {
+		if sizes[i] < sizes[best] {
+			best = i
+		}
+	}
+	terms[0], terms[best] = terms[best], terms[0]
+	return terms, nil
+}
+
+// wordIDs returns the ids of the contacts a condition on contact_words
+// reads, ascending, each once.
+func (s *Store) wordIDs(ctx context.Context, cond string, args []any) ([]int64, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT ids FROM contact_words WHERE "+cond, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var raw []byte
+		if err := rows.Scan(&raw); err != nil {
+			return nil, err
+		}
+		if ids, err = decodeIDs(ids, raw); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
+}
+
+// contactsByWords walks the word index along the search's rarest term,
+// word by word and by contact id within a word, keeping the contacts the
+// other terms also name and whose current fields have every word of the
+// search (a word a later import replaced stays in the index until the
+// contact is erased). The cursor is the last contact's word and id.
 func (s *Store) contactsByWords(ctx context.Context, where string, args []any, typed string, q ContactQuery) (ContactPage, error) {
 	var page ContactPage
 	search, ok := contact.ParseSearch(typed)
 	if !ok {
 		return page, nil
 	}
-	cond, condArgs, prefix, err := s.searchDriver(ctx, search)
+	terms, err := s.searchTerms(ctx, search)
 	if err != nil {
 		return page, err
 	}
+	var others [][]int64
+	for _, t := range terms[1:] {
+		ids, err := s.wordIDs(ctx, t.cond, t.args)
+		if err != nil {
+			return page, err
+		}
+		others = append(others, ids)
+	}
+	drive := terms[0]
 	afterWord, afterID := "", int64(0)
 	if rest, ok := strings.CutPrefix(q.After, "w"); ok {
 		id, word, _ := strings.Cut(rest, ".")
@@ -361,35 +431,55 @@ func (s *Store) contactsByWords(ctx context.Context, where string, args []any, t
 		afterWord = word
 	}
 	var keys []string
+	word, first := afterWord, afterWord != ""
 	for len(page.Items) <= q.Limit {
-		rows, err := s.r.QueryContext(ctx, "SELECT w.word, "+contactColumns+" FROM contact_words w JOIN contacts c ON c.id = w.contact_id WHERE "+cond+
-			" AND (w.word, w.contact_id) > (?, ?) AND "+where+" ORDER BY w.word, w.contact_id LIMIT ?",
-			append(append(append(condArgs, afterWord, afterID), args...), searchBatch)...)
+		// The next word of the term, from the cursor's.
+		op := ">"
+		if first {
+			op = ">="
+		}
+		err := s.r.QueryRowContext(ctx, "SELECT word FROM contact_words WHERE "+drive.cond+" AND word "+op+" ? ORDER BY word LIMIT 1",
+			append(slices.Clip(drive.args), word)...).Scan(&word)
+		if errors.Is(err, sql.ErrNoRows) {
+			break
+		}
 		if err != nil {
 			return page, err
 		}
-		read := 0
-		for rows.Next() {
-			var word string
-			c, id, err := scanContact(scanPrefix{rows, &word})
-			if err != nil {
-				rows.Close()
-				return page, err
-			}
-			read++
-			afterWord, afterID = word, id
-			words := contact.AttrWords(c.Attrs)
-			if !search.Match(words) || (prefix && contact.FirstWithPrefix(words, search.Prefix) != word) {
-				continue
-			}
-			page.Items, keys = append(page.Items, c), append(keys, "w"+strconv.FormatInt(id, 10)+"."+word)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		ids, err := s.wordIDs(ctx, "word = ?", []any{word})
+		if err != nil {
 			return page, err
 		}
-		if read < searchBatch {
-			break
+		if first && word == afterWord {
+			i, _ := slices.BinarySearch(ids, afterID+1)
+			ids = ids[i:]
+		}
+		first = false
+		ids = slices.DeleteFunc(ids, func(id int64) bool {
+			for _, o := range others {
+				if _, ok := slices.BinarySearch(o, id); !ok {
+					return true
+				}
+			}
+			return false
+		})
+		for len(ids) > 0 && len(page.Items) <= q.Limit {
+			n := min(len(ids), searchBatch)
+			found, err := s.contactsByID(ctx, ids[:n], where, args)
+			if err != nil {
+				return page, err
+			}
+			for _, f := range found {
+				words := contact.AttrWords(f.c.Attrs)
+				if !search.Match(words) || (drive.prefix && contact.FirstWithPrefix(words, search.Prefix) != word) {
+					continue
+				}
+				page.Items, keys = append(page.Items, f.c), append(keys, "w"+strconv.FormatInt(f.id, 10)+"."+word)
+			}
+			ids = ids[n:]
+		}
+		if !drive.prefix {
+			break // a whole word is one word
 		}
 	}
 	if len(page.Items) > q.Limit {
@@ -399,47 +489,30 @@ func (s *Store) contactsByWords(ctx context.Context, where string, args []any, t
 	return page, nil
 }
 
-// scanPrefix scans a row's first column into first, the rest as asked.
-type scanPrefix struct {
-	row   interface{ Scan(...any) error }
-	first *string
+// foundContact is a contact and its row id.
+type foundContact struct {
+	c  contact.Contact
+	id int64
 }
 
-func (p scanPrefix) Scan(dest ...any) error {
-	return p.row.Scan(append([]any{p.first}, dest...)...)
-}
-
-// searchDriver picks the search's term with the fewest rows in the word
-// index (counted up to a cap: a rare term is all that matters) and
-// returns the condition on contact_words (alias w) that reads them;
-// prefix tells it is the search's Prefix.
-func (s *Store) searchDriver(ctx context.Context, search contact.Search) (cond string, args []any, prefix bool, err error) {
-	type term struct {
-		cond   string
-		args   []any
-		prefix bool
+// contactsByID returns the contacts with the given ids (ascending) that
+// the condition keeps, in id order.
+func (s *Store) contactsByID(ctx context.Context, ids []int64, where string, args []any) ([]foundContact, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+contactColumns+" FROM contacts c WHERE c.id IN ("+placeholders(len(ids))+") AND "+where+" ORDER BY c.id",
+		append(anySlice(ids), args...)...)
+	if err != nil {
+		return nil, err
 	}
-	var terms []term
-	for _, w := range search.Whole {
-		terms = append(terms, term{"w.word = ?", []any{w}, false})
-	}
-	if search.Prefix != "" {
-		terms = append(terms, term{"w.word >= ? AND w.word < ?", []any{search.Prefix, search.Prefix + "\U0010FFFF"}, true})
-	}
-	best, fewest := 0, int64(-1)
-	if len(terms) > 1 {
-		for i, t := range terms {
-			var n int64
-			if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM (SELECT 1 FROM contact_words w WHERE "+t.cond+" LIMIT 5000)", t.args...).Scan(&n); err != nil {
-				return "", nil, false, err
-			}
-			if fewest < 0 || n < fewest {
-				best, fewest = i, n
-			}
+	defer rows.Close()
+	var out []foundContact
+	for rows.Next() {
+		c, id, err := scanContact(rows)
+		if err != nil {
+			return nil, err
 		}
+		out = append(out, foundContact{c, id})
 	}
-	t := terms[best]
-	return t.cond, t.args, t.prefix, nil
+	return out, rows.Err()
 }
 
 // CountContacts counts the contact book, or the part a filter selects.

@@ -50,9 +50,6 @@ func importRows(t *testing.T, s *store.Store, name string, columns []string, row
 	if err := s.UpsertContacts(ctx, src, recs); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.IndexContactWords(ctx, src); err != nil {
-		t.Fatal(err)
-	}
 	if err := s.FinishListImport(ctx, l.ID, recipient.Report{Rows: len(rs), Valid: len(rs), Columns: columns}); err != nil {
 		t.Fatal(err)
 	}

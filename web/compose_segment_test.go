@@ -38,9 +38,6 @@ func TestComposerWithSegmentAudience(t *testing.T) {
 	if err := e.store.UpsertContacts(ctx, src, recs); err != nil {
 		t.Fatal(err)
 	}
-	if err := e.store.IndexContactWords(ctx, src); err != nil {
-		t.Fatal(err)
-	}
 	// São Paulo state: João (11) and Maximiliano (19), not Ana (21).
 	sg := &segment.Segment{Name: "Paulistas", Filter: segment.Filter{Match: segment.All,
 		Rules: []segment.Rule{{Kind: segment.KindState, Values: []string{"SP"}}}}}

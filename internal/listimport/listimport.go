@@ -40,9 +40,6 @@ type Store interface {
 	StartContactImport(ctx context.Context, listID int64, columns []string) (int64, error)
 	// UpsertContacts creates or updates the contacts of a chunk of rows.
 	UpsertContacts(ctx context.Context, sourceID int64, recs []contact.Record) error
-	// IndexContactWords makes the merged contacts of an import found by
-	// the words of their fields, in one pass when the import ends.
-	IndexContactWords(ctx context.Context, sourceID int64) error
 	// DeleteAbandonedUploads deletes the lists still waiting for their
 	// mapping since before, returning their files.
 	DeleteAbandonedUploads(ctx context.Context, before time.Time) ([]string, error)
@@ -202,12 +199,6 @@ func (j *Jobs) run(ctx context.Context, l *recipient.List) {
 	if err == nil {
 		err = book.flush(ctx)
 	}
-	// The contacts merged so far are found by their words from now on,
-	// also when the import failed (they stay in the book); after a
-	// shutdown the next start indexes them.
-	if werr := book.finish(ctx); err == nil {
-		err = werr
-	}
 	if err != nil {
 		if errors.Is(err, context.Canceled) && j.ctx.Err() != nil {
 			log.Info("import interrupted by shutdown; it starts again on the next start-up")
@@ -340,14 +331,6 @@ func (b *contactBook) add(ctx context.Context, batch []recipient.Recipient) erro
 		}
 	}
 	return nil
-}
-
-// finish indexes the words of the contacts the import merged.
-func (b *contactBook) finish(ctx context.Context) error {
-	if b.sourceID == 0 {
-		return nil
-	}
-	return b.store.IndexContactWords(ctx, b.sourceID)
 }
 
 // flush merges what the chunk holds.

@@ -25,7 +25,6 @@ type memStore struct {
 	importing  []*recipient.List
 	columns    []string
 	contacts   []string
-	indexed    []int64 // the sources IndexContactWords was asked for
 	// abandoned are the files of the uploads DeleteAbandonedUploads
 	// deletes; cleanedBefore is the cut-off it was asked for.
 	abandoned     []string
@@ -89,13 +88,6 @@ func (m *memStore) StartContactImport(_ context.Context, _ int64, columns []stri
 	defer m.mu.Unlock()
 	m.columns = columns
 	return 7, nil
-}
-
-func (m *memStore) IndexContactWords(_ context.Context, sourceID int64) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.indexed = append(m.indexed, sourceID)
-	return nil
 }
 
 func (m *memStore) UpsertContacts(_ context.Context, sourceID int64, recs []contact.Record) error {
@@ -209,9 +201,6 @@ func TestImportFillsTheContactBook(t *testing.T) {
 	}
 	if fmt.Sprint(st.columns) != "[nome]" {
 		t.Errorf("columns got %v, want [nome]", st.columns)
-	}
-	if fmt.Sprint(st.indexed) != "[7]" {
-		t.Errorf("words indexed for sources %v, want once for the import's source (7) before it is ready", st.indexed)
 	}
 	if st.report == nil || st.report.Valid != 3 || st.report.Suppressed != 2 {
 		t.Errorf("report got %+v, want 3 valid of which 2 suppressed (one erased)", st.report)

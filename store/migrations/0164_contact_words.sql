@@ -1,24 +1,20 @@
--- Search of the contact book by field values: one row per word of a
--- contact's fields (contact.AppendWords: folded, letters and digits), in
--- word order then contact. A plain table with a B-tree key, so any SQL
--- engine keeps it the same way. A word a later import replaced may stay
--- behind: searches check each contact's current fields, and erasing a
--- number removes its words.
+-- Search of the contact book by field values. Each row is a block of the
+-- index: a word of contacts' fields (contact.AppendWords: folded, letters
+-- and digits) and the ids of contacts that have it (ascending, each the
+-- difference from the previous as an unsigned varint; n says how many).
+-- An import writes one block per word per chunk of contacts, so a chunk
+-- of 25,000 rows naming a few hundred cities and first names costs a few
+-- hundred rows, not one per word of every contact. Plain table and B-tree
+-- index, so any SQL engine keeps it the same way. A word a later import
+-- replaced may stay behind: searches check each contact's current
+-- fields, and erasing a number takes it out of every block.
 CREATE TABLE contact_words (
-	word       TEXT NOT NULL,
-	contact_id INTEGER NOT NULL,
-	PRIMARY KEY (word, contact_id)
-) WITHOUT ROWID;
-
--- An import's words wait here, appended as its chunks of contacts are
--- merged, and go into contact_words in one pass in word order when it
--- ends (store.IndexContactWords): written in key order, each page of the
--- index is written once per import instead of once per chunk.
-CREATE TABLE contact_words_staged (
-	source_id  INTEGER NOT NULL,
-	word       TEXT NOT NULL,
-	contact_id INTEGER NOT NULL
+	id   INTEGER PRIMARY KEY,
+	word TEXT NOT NULL,
+	n    INTEGER NOT NULL,
+	ids  BLOB NOT NULL
 );
+CREATE INDEX contact_words_word ON contact_words (word);
 
 -- Names are found through their words now: the name index, written at a
 -- random place for every imported row, goes.
