@@ -57,7 +57,7 @@ func (s *Server) listOptions(c *fiber.Ctx) ([]views.ListOption, error) {
 	return out, nil
 }
 
-// contactsPage is the contact book: search by number or name, filters,
+// contactsPage is the contact book: search by number or field words, filters,
 // keyset pages.
 func (s *Server) contactsPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()

@@ -1148,7 +1148,7 @@ type ResumeCampaignParams struct {
 
 // ListContactsParams defines parameters for ListContacts.
 type ListContactsParams struct {
-	// Q The start of a number, or of a name.
+	// Q The start of a number, or words of any field (the last may be unfinished).
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
 	// State Only numbers of this state (UF).
