@@ -455,17 +455,33 @@ func (s *Store) contactsByWords(ctx context.Context, where string, args []any, t
 			ids = ids[i:]
 		}
 		first = false
-		ids = slices.DeleteFunc(ids, func(id int64) bool {
-			for _, o := range others {
-				if _, ok := slices.BinarySearch(o, id); !ok {
-					return true
+		// The contacts every other term names: the lists are ascending, so
+		// each is walked once, and only as far as the page needs.
+		pos := make([]int, len(others))
+		inAll := func(id int64) bool {
+			for k, o := range others {
+				for pos[k] < len(o) && o[pos[k]] < id {
+					pos[k]++
+				}
+				if pos[k] == len(o) || o[pos[k]] != id {
+					return false
 				}
 			}
-			return false
-		})
+			return true
+		}
+		batch := make([]int64, 0, searchBatch)
 		for len(ids) > 0 && len(page.Items) <= q.Limit {
-			n := min(len(ids), searchBatch)
-			found, err := s.contactsByID(ctx, ids[:n], where, args)
+			batch = batch[:0]
+			for len(ids) > 0 && len(batch) < searchBatch {
+				if inAll(ids[0]) {
+					batch = append(batch, ids[0])
+				}
+				ids = ids[1:]
+			}
+			if len(batch) == 0 {
+				break
+			}
+			found, err := s.contactsByID(ctx, batch, where, args)
 			if err != nil {
 				return page, err
 			}
@@ -476,7 +492,6 @@ func (s *Store) contactsByWords(ctx context.Context, where string, args []any, t
 				}
 				page.Items, keys = append(page.Items, f.c), append(keys, "w"+strconv.FormatInt(f.id, 10)+"."+word)
 			}
-			ids = ids[n:]
 		}
 		if !drive.prefix {
 			break // a whole word is one word
