@@ -213,6 +213,15 @@ func TestContactSearchAndSegments(t *testing.T) {
 		{"not opted out", rules(segment.All, segment.Rule{Kind: segment.KindOptedOut, Not: true}), 4},
 		{"never messaged", rules(segment.All, segment.Rule{Kind: segment.KindNeverMessaged}), 5},
 		{"delivered within 30 days", rules(segment.All, segment.Rule{Kind: segment.KindDelivered, Days: 30}), 0},
+		// Several rules on one field read its value once, joined as asked.
+		{"city contains or in", rules(segment.Any, attr(segment.Contains, "paul"), attr(segment.In, "Manaus")), 3},
+		{"city contains and not equals", rules(segment.All, attr(segment.Contains, "paulo"),
+			segment.Rule{Kind: segment.KindAttr, Field: "cidade", Op: segment.Equals, Values: []string{"sao paulo"}, Not: true}), 0},
+		{"city in, name contains, city not in", rules(segment.Any, attr(segment.In, "Rio Branco"),
+			segment.Rule{Kind: segment.KindAttr, Field: "nome", Op: segment.Contains, Values: []string{"carl"}},
+			segment.Rule{Kind: segment.KindAttr, Field: "cidade", Op: segment.In, Values: []string{"sao paulo", "campinas", "manaus", "rio branco"}, Not: true}), 2},
+		{"no such field twice", rules(segment.Any, segment.Rule{Kind: segment.KindAttr, Field: "plano", Op: segment.Equals, Values: []string{"ouro"}},
+			segment.Rule{Kind: segment.KindAttr, Field: "plano", Op: segment.Contains, Values: []string{"o"}}), 0},
 	} {
 		if got := count(tt.f); got != tt.want {
 			t.Errorf("%s: count got %d, want %d", tt.name, got, tt.want)
