@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"arauto/internal/contact"
 	"arauto/internal/segment"
@@ -237,6 +238,19 @@ type ContactPage struct {
 	Items []contact.Contact
 	// Next is the cursor of the following page; "" when this is the last.
 	Next string
+}
+
+// ValidContactCursor tells whether s has the form of a ContactPage's Next:
+// a number, or "w", a contact id, "." and a word of the index.
+func ValidContactCursor(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	if rest, ok := strings.CutPrefix(s, "w"); ok {
+		id, word, ok := strings.Cut(rest, ".")
+		return ok && id != "" && strings.Trim(id, "0123456789") == "" && word != "" && utf8.ValidString(word)
+	}
+	return strings.Trim(s, "0123456789") == ""
 }
 
 // NumberRanges turns the start of a number as typed into the ranges of

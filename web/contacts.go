@@ -63,7 +63,7 @@ func (s *Server) contactsPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	f, filter := contactsFilter(c)
 	after := c.Query("after")
-	if len(after) > 24 {
+	if !store.ValidContactCursor(after) {
 		after = ""
 	}
 	now := s.now().UTC()
