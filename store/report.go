@@ -23,7 +23,7 @@ var outcomeFilters = map[string]string{
 		OR (m.sent_code = 0 AND m.delivered_code = 0 AND m.state = 'failed'))`,
 	"expired":            "m.read_at = 0 AND m.delivered_code <> 4 AND (m.delivered_code = 101 OR m.sent_code = 101 OR (m.sent_code = 0 AND m.delivered_code = 0 AND m.state = 'expired'))",
 	"unknown-no-receipt": "m.sent_code = 0 AND m.delivered_code = 0 AND m.read_at = 0 AND m.unknown_at <> 0",
-	"pending":            "m.sent_code = 0 AND m.delivered_code = 0 AND m.read_at = 0 AND m.unknown_at = 0 AND m.state IN ('queued', 'submitting', 'accepted')",
+	"pending":            "m.sent_code = 0 AND m.delivered_code = 0 AND m.read_at = 0 AND m.unknown_at = 0 AND m.state IN ('queued', 'submitting', 'accepted', 'held')",
 	"suppressed":         "m.sent_code = 0 AND m.delivered_code = 0 AND m.state = 'suppressed'",
 	"cancelled":          "m.sent_code = 0 AND m.delivered_code = 0 AND m.state = 'cancelled'",
 	"capped":             "m.sent_code = 0 AND m.delivered_code = 0 AND m.state = 'capped'",

@@ -53,6 +53,12 @@ type Campaign struct {
 	// through the API: the frequency cap, a marketing rule, never holds
 	// them back (they still count towards it).
 	Transactional bool
+	// Variants are the texts of an SMS campaign's A/B test variants (A =
+	// Message first), none without a test; Winner is the winning variant
+	// (1 = A), 0 while the test runs (the remainder is held in the store
+	// until then and goes with the winner's text).
+	Variants []string
+	Winner   int
 }
 
 // NoSessionReason is why a free-form WhatsApp message was not sent.
@@ -91,6 +97,10 @@ type Message struct {
 	Fields     []string // the recipient's personalisation fields
 	Text       string   // rendered by the worker before sending
 	Suppressed bool     // the number was suppressed after the outbox was made
+	// Variant is the A/B test variant the message tests (1 = A), 0 for
+	// none: a campaign without a test, or the remainder sent with the
+	// winner.
+	Variant int
 	// Segments and SercomtelSegments are what Text is billed (see
 	// Rendered), set with it.
 	Segments, SercomtelSegments int
