@@ -178,7 +178,9 @@ func (s *Store) ChooseWinner(ctx context.Context, campaignID int64, variant int,
 			return nil
 		}
 		chose = true
-		res, err = tx.ExecContext(ctx, "UPDATE messages SET state = 'queued' WHERE campaign_id = ? AND state = 'held'", campaignID)
+		// The remainder carries the winner as -variant: the row itself says
+		// which text it gets, whatever the dispatcher read before.
+		res, err = tx.ExecContext(ctx, "UPDATE messages SET state = 'queued', variant = ? WHERE campaign_id = ? AND state = 'held'", -variant, campaignID)
 		if err != nil {
 			return err
 		}

@@ -43,7 +43,7 @@ func bump(ctx context.Context, tx *sql.Tx, campaignID int64, from, to string, n 
 func (s *Store) DueCampaigns(ctx context.Context, now time.Time) ([]dispatch.Campaign, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.alias, c.channel, c.state, coalesce(c.scheduled_at, 0), c.flash, c.extra_info,
 			coalesce(c.message, ''), coalesce(l.columns, ''), c.schedule, c.whatsapp, c.replace_accents, c.sub_account, c.flow_id, c.template_id, c.template_name,
-			c.api_stream, c.track_clicks, c.abtest, c.ab_winner
+			c.api_stream, c.track_clicks, c.abtest
 		FROM campaigns c LEFT JOIN lists l ON l.id = c.list_id
 		WHERE c.state IN ('running', 'scheduled') ORDER BY c.id`)
 	if err != nil {
@@ -56,7 +56,7 @@ func (s *Store) DueCampaigns(ctx context.Context, now time.Time) ([]dispatch.Cam
 		var start int64
 		var columns, schedule, ab string
 		if err := rows.Scan(&c.ID, &c.Alias, &c.Channel, &c.State, &start, &c.Flash, &c.ExtraInfo, &c.Message, &columns, &schedule, &c.WhatsApp, &c.ReplaceAccents,
-			&c.SubAccount, &c.FlowID, &c.TemplateID, &c.TemplateName, &c.Transactional, &c.TrackClicks, &ab, &c.Winner); err != nil {
+			&c.SubAccount, &c.FlowID, &c.TemplateID, &c.TemplateName, &c.Transactional, &c.TrackClicks, &ab); err != nil {
 			return nil, fmt.Errorf("store: due campaigns: %w", err)
 		}
 		if ab != "" {

@@ -54,11 +54,9 @@ type Campaign struct {
 	// them back (they still count towards it).
 	Transactional bool
 	// Variants are the texts of an SMS campaign's A/B test variants (A =
-	// Message first), none without a test; Winner is the winning variant
-	// (1 = A), 0 while the test runs (the remainder is held in the store
-	// until then and goes with the winner's text).
+	// Message first), none without a test. The remainder is held in the
+	// store until a winner exists; each message names its variant.
 	Variants []string
-	Winner   int
 }
 
 // NoSessionReason is why a free-form WhatsApp message was not sent.
@@ -97,9 +95,9 @@ type Message struct {
 	Fields     []string // the recipient's personalisation fields
 	Text       string   // rendered by the worker before sending
 	Suppressed bool     // the number was suppressed after the outbox was made
-	// Variant is the A/B test variant the message tests (1 = A), 0 for
-	// none: a campaign without a test, or the remainder sent with the
-	// winner.
+	// Variant is the A/B test variant whose text the message gets: 1 = A
+	// for a test message, -1 = A for the remainder sent with the winner
+	// (the store writes it when the winner is chosen); 0 without a test.
 	Variant int
 	// Segments and SercomtelSegments are what Text is billed (see
 	// Rendered), set with it.

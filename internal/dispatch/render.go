@@ -57,10 +57,7 @@ func SMSCompiler(rule func(ctx context.Context) (sms.Rule, error), links ...Shor
 			offsets[i], next = next, next+len(links)
 		}
 		return func(m Message) Rendered {
-			v := m.Variant
-			if v == 0 {
-				v = c.Winner
-			}
+			v := max(m.Variant, -m.Variant)
 			if v < 1 || v > len(plans) {
 				v = 1
 			}
