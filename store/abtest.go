@@ -228,32 +228,51 @@ var deliveredCodes = func() string {
 	return strings.Join(cs, ",")
 }()
 
+// Remainder is the progress of an A/B test's remainder once released:
+// its messages and those the provider accepted.
+type Remainder struct {
+	Released, Sent int64
+}
+
 // VariantStats counts each of k variants' test messages (index 0 = A):
 // sent (the provider accepted them), delivered to the handset, clicked
-// and replied to. It reads the test rows only (messages_variant).
+// and replied to.
 func (s *Store) VariantStats(ctx context.Context, campaignID int64, k int) ([]abtest.Stats, error) {
+	out, _, err := s.ABFigures(ctx, campaignID, k)
+	return out, err
+}
+
+// ABFigures is VariantStats with the released remainder's progress. It
+// reads the test and remainder rows only (messages_variant).
+func (s *Store) ABFigures(ctx context.Context, campaignID int64, k int) ([]abtest.Stats, Remainder, error) {
 	out := make([]abtest.Stats, k)
-	rows, err := s.r.QueryContext(ctx, `SELECT m.variant,
+	var rem Remainder
+	rows, err := s.r.QueryContext(ctx, `SELECT m.variant, count(*),
 			sum(m.state = 'accepted'),
 			sum(m.state = 'accepted' AND m.delivered_code IN (`+deliveredCodes+`)),
 			sum(m.state = 'accepted' AND m.clicked_at > 0),
 			sum(m.state = 'accepted' AND EXISTS (SELECT 1 FROM inbound i WHERE i.message_id = m.id))
-		FROM messages m INDEXED BY messages_variant WHERE m.campaign_id = ? AND m.variant > 0 GROUP BY m.variant`, campaignID)
+		FROM messages m INDEXED BY messages_variant WHERE m.campaign_id = ? AND m.variant <> 0 GROUP BY m.variant`, campaignID)
 	if err != nil {
-		return nil, fmt.Errorf("store: variant figures of campaign %d: %w", campaignID, err)
+		return nil, rem, fmt.Errorf("store: variant figures of campaign %d: %w", campaignID, err)
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var v int
+		var n int64
 		var st abtest.Stats
-		if err := rows.Scan(&v, &st.Sent, &st.Delivered, &st.Clicked, &st.Replied); err != nil {
-			return nil, fmt.Errorf("store: variant figures of campaign %d: %w", campaignID, err)
+		if err := rows.Scan(&v, &n, &st.Sent, &st.Delivered, &st.Clicked, &st.Replied); err != nil {
+			return nil, rem, fmt.Errorf("store: variant figures of campaign %d: %w", campaignID, err)
 		}
-		if v >= 1 && v <= k {
+		switch {
+		case v < 0:
+			rem.Released += n
+			rem.Sent += st.Sent
+		case v <= k:
 			out[v-1] = st
 		}
 	}
-	return out, rows.Err()
+	return out, rem, rows.Err()
 }
 
 // ABTestOf is CampaignABTest as internal/abpick reads it.

@@ -21,8 +21,8 @@ ALTER TABLE campaigns ADD COLUMN ab_decided_by TEXT NOT NULL DEFAULT '';
 ALTER TABLE campaigns ADD COLUMN ab_reason TEXT NOT NULL DEFAULT '';
 
 ALTER TABLE messages ADD COLUMN variant INTEGER NOT NULL DEFAULT 0;
--- The test rows of a campaign, for its side-by-side figures.
-CREATE INDEX messages_variant ON messages (campaign_id, variant) WHERE variant > 0;
+-- The test and released remainder rows of a campaign, for its figures.
+CREATE INDEX messages_variant ON messages (campaign_id, variant) WHERE variant <> 0;
 -- The remainder gets variant = -winner when released, so each row says
 -- which text it gets. Tests waiting for the scheduler:
 CREATE INDEX campaigns_ab_due ON campaigns (ab_decide_at) WHERE ab_decide_at > 0 AND ab_winner = 0;
