@@ -245,7 +245,11 @@ func (s *Server) chooseABWinner(c *fiber.Ctx) error {
 		return errBadRequest
 	}
 	u := currentUser(c)
-	err = s.picker.ChooseByHand(c.UserContext(), cp.ID, v, u.Name)
+	by := u.Name
+	if by == "" {
+		by = u.Email
+	}
+	err = s.picker.ChooseByHand(c.UserContext(), cp.ID, v, by)
 	switch {
 	case errors.Is(err, abpick.ErrNoTest) || errors.Is(err, store.ErrNoTest):
 		flash(c, "error", "abtest.already_chosen")
