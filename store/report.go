@@ -69,6 +69,10 @@ type MessageRow struct {
 	// none); Clicks counts the clicks, previews left out.
 	ClickedAt time.Time
 	Clicks    int64
+	// Variant is the A/B test variant whose text it got: 1 = A in the
+	// test share, -1 = A for the remainder sent with the winner; 0 without
+	// a test (or held, waiting for the winner).
+	Variant int
 }
 
 // MessagePage is one page of a campaign's messages, in outbox order.
@@ -173,13 +177,13 @@ const (
 
 const messageRowColumns = `m.id, m.campaign_id, m.row, m.phone, m.state, m.carrier, m.sent_code, m.delivered_code,
 	m.sent_at, m.delivered_at, m.read_at, m.status_updated_at, m.unknown_at, m.submitted_at, m.error, m.segments, m.sercomtel_segments,
-	m.clicked_at, m.clicks`
+	m.clicked_at, m.clicks, m.variant`
 
 func scanMessageRow(rows *sql.Rows, extra ...any) (MessageRow, error) {
 	var m MessageRow
 	var sent, deliv, read, upd, unk, sub, clicked int64
 	dst := append([]any{&m.ID, &m.CampaignID, &m.Row, &m.Phone, &m.State, &m.Carrier, &m.SentCode, &m.DeliveredCode,
-		&sent, &deliv, &read, &upd, &unk, &sub, &m.Error, &m.Segments, &m.SercomtelSegments, &clicked, &m.Clicks}, extra...)
+		&sent, &deliv, &read, &upd, &unk, &sub, &m.Error, &m.Segments, &m.SercomtelSegments, &clicked, &m.Clicks, &m.Variant}, extra...)
 	if err := rows.Scan(dst...); err != nil {
 		return m, err
 	}

@@ -12,6 +12,7 @@ import (
 	"arauto/internal/abtest"
 	"arauto/internal/audit"
 	"arauto/internal/campaign"
+	"arauto/internal/i18n"
 	"arauto/internal/message"
 	"arauto/internal/user"
 	"arauto/store"
@@ -267,4 +268,17 @@ func (s *Server) chooseABWinner(c *fiber.Ctx) error {
 func canChooseWinner(c *fiber.Ctx) bool {
 	u := currentUser(c)
 	return u != nil && u.Role.AtLeast(user.Marketer)
+}
+
+// variantCell says in an export which variant a recipient got: "A" in
+// the test, "B (restante)" for the remainder, "" while held or without
+// a test.
+func variantCell(lang string, v int) string {
+	switch {
+	case v > 0:
+		return abtest.Name(v)
+	case v < 0:
+		return i18n.T(lang, "abtest.export.remainder", abtest.Name(-v))
+	}
+	return ""
 }

@@ -157,6 +157,16 @@ func TestChooseWinnerByHand(t *testing.T) {
 	if st, _ := e.store.CampaignABTest(ctx, c.ID); st.Winner != 2 {
 		t.Errorf("a second choice changed the winner to %d", st.Winner)
 	}
+	// The export says which variant each recipient got: the test share its
+	// own, the rest the winner's, marked as the remainder.
+	csv := e.b.do("GET", e.path(c, "/report/export.csv"), nil).body
+	wantIn(t, "export", csv, "Variante A/B")
+	if n := strings.Count(csv, ";B (restante)"); n != 1 {
+		t.Errorf("export has %d remainder rows with B, want 1:\n%s", n, csv)
+	}
+	if n := strings.Count(csv, ";A\r\n") + strings.Count(csv, ";B\r\n") + strings.Count(csv, ";A\n") + strings.Count(csv, ";B\n"); n != 2 {
+		t.Errorf("export has %d test rows, want 2:\n%s", n, csv)
+	}
 	entries, err := e.store.AuditEntries(ctx, audit.Filter{Action: audit.CampaignWinnerChosen})
 	if err != nil || len(entries) != 1 {
 		t.Errorf("audit has %d winner choices, want 1", len(entries))
