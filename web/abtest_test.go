@@ -2,10 +2,12 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"arauto/internal/abtest"
 	"arauto/internal/audit"
@@ -170,5 +172,37 @@ func TestChooseWinnerByHand(t *testing.T) {
 	entries, err := e.store.AuditEntries(ctx, audit.Filter{Action: audit.CampaignWinnerChosen})
 	if err != nil || len(entries) != 1 {
 		t.Errorf("audit has %d winner choices, want 1", len(entries))
+	}
+}
+
+// TestAPIShowsTheABTest: the campaign resource carries the variants and,
+// once chosen, the winner (checked against the OpenAPI document).
+func TestAPIShowsTheABTest(t *testing.T) {
+	e := newAPIEnv(t)
+	ctx := context.Background()
+	secret, _ := e.token(t, marketer, user.Marketer, 0, time.Time{})
+	c := &campaign.Campaign{RemoteID: 921, Name: "AB API", Alias: "ab-api", Channel: campaign.SMS, Message: "Oi A"}
+	if err := e.store.CreateCampaign(ctx, c); err != nil {
+		t.Fatal(err)
+	}
+	plain := &campaign.Campaign{RemoteID: 922, Name: "Sem AB", Alias: "sem-ab", Channel: campaign.SMS, Message: "Oi"}
+	if err := e.store.CreateCampaign(ctx, plain); err != nil {
+		t.Fatal(err)
+	}
+	set := abtest.Settings{Others: []string{"Oi B", "Oi C"}, Share: 25, Criterion: "reply", Wait: 6 * time.Hour}
+	if err := e.store.SetCampaignABTest(ctx, c.ID, set, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	a := e.call(t, secret, "GET", fmt.Sprintf("%s/campaigns/%d", apiPrefix, c.ID), nil)
+	if a.status != 200 {
+		t.Fatalf("get got %d: %s", a.status, a.body)
+	}
+	got := fmt.Sprint(a.json(t)["ab_test"])
+	want := "map[criterion:reply manual:false share:25 variants:[map[message:Oi A name:A] map[message:Oi B name:B] map[message:Oi C name:C]] wait_hours:6 winner:<nil>]"
+	if got != want {
+		t.Errorf("ab_test got %s, want %s", got, want)
+	}
+	if a := e.call(t, secret, "GET", fmt.Sprintf("%s/campaigns/%d", apiPrefix, plain.ID), nil); a.status != 200 || a.json(t)["ab_test"] != nil {
+		t.Errorf("a campaign without a test got %d with ab_test %v, want none", a.status, a.json(t)["ab_test"])
 	}
 }

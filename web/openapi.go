@@ -156,6 +156,15 @@ func buildOpenAPI() doc {
 			"flash": boolean(""), "extra_info": str(""), "scheduled_at": datetime("When sending starts."),
 			"sent_count": integer("Messages the provider accepted."), "started_at": datetime(""), "finished_at": datetime(""),
 			"last_error": str("Why the dispatcher paused it, if it did."), "created_at": datetime(""), "updated_at": datetime(""),
+			"ab_test": ref("ABTest"),
+		}, "ab_test"),
+		"ABTest": object("An SMS campaign's A/B test (read-only; set in the console). A share of the list tests the variants, split evenly; the rest gets the winner.", doc{
+			"variants":   arr(object("", doc{"name": str("A, B, C or D; A is the campaign's message."), "message": str("SMS text with {{fields}}.")})),
+			"share":      integer("Percent of the list in the test."),
+			"criterion":  enum("How the scheduler judges the winner.", "delivery", "click", "reply"),
+			"wait_hours": integer("Hours after the start before the scheduler chooses; 0 when chosen by hand."),
+			"manual":     boolean("The winner is chosen by hand."),
+			"winner":     nullable(str("The winning variant, once chosen.")),
 		}),
 		"CampaignCreate": input("A new campaign; list, message and schedule may come now or later.", doc{
 			"name": str(""), "alias": str("Leave out to have one made from the name."), "channel": enum("", "sms", "whatsapp"),

@@ -18,6 +18,27 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for ABTestCriterion.
+const (
+	ABTestCriterionClick    ABTestCriterion = "click"
+	ABTestCriterionDelivery ABTestCriterion = "delivery"
+	ABTestCriterionReply    ABTestCriterion = "reply"
+)
+
+// Valid indicates whether the value is a known member of the ABTestCriterion enum.
+func (e ABTestCriterion) Valid() bool {
+	switch e {
+	case ABTestCriterionClick:
+		return true
+	case ABTestCriterionDelivery:
+		return true
+	case ABTestCriterionReply:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for AnswerState.
 const (
 	AnswerStateAccepted  AnswerState = "accepted"
@@ -516,6 +537,34 @@ func (e ListListsParamsState) Valid() bool {
 	}
 }
 
+// ABTest An SMS campaign's A/B test (read-only; set in the console). A share of the list tests the variants, split evenly; the rest gets the winner.
+type ABTest struct {
+	// Criterion How the scheduler judges the winner.
+	Criterion ABTestCriterion `json:"criterion"`
+
+	// Manual The winner is chosen by hand.
+	Manual bool `json:"manual"`
+
+	// Share Percent of the list in the test.
+	Share    int64 `json:"share"`
+	Variants []struct {
+		// Message SMS text with {{fields}}.
+		Message string `json:"message"`
+
+		// Name A, B, C or D; A is the campaign's message.
+		Name string `json:"name"`
+	} `json:"variants"`
+
+	// WaitHours Hours after the start before the scheduler chooses; 0 when chosen by hand.
+	WaitHours int64 `json:"wait_hours"`
+
+	// Winner The winning variant, once chosen.
+	Winner *string `json:"winner"`
+}
+
+// ABTestCriterion How the scheduler judges the winner.
+type ABTestCriterion string
+
 // Answer An answer sent from a conversation, queued in the outbox and sent exactly once.
 type Answer struct {
 	// By Who answered (a token answers on behalf of its owner).
@@ -543,6 +592,9 @@ type AnswerState string
 
 // Campaign A campaign.
 type Campaign struct {
+	// AbTest An SMS campaign's A/B test (read-only; set in the console). A share of the list tests the variants, split evenly; the rest gets the winner.
+	AbTest *ABTest `json:"ab_test,omitempty"`
+
 	// Alias Registered with the Campaign API; tags every message.
 	Alias      string          `json:"alias"`
 	Channel    CampaignChannel `json:"channel"`
