@@ -17,8 +17,8 @@ import (
 type Figures struct {
 	// Recipients is every message of the campaign's outbox.
 	Recipients int64
-	// Waiting are messages not yet handed to the provider: queued, or in a
-	// request whose answer is awaited.
+	// Waiting are messages not yet handed to the provider: queued (or held
+	// for an A/B test's winner), or in a request whose answer is awaited.
 	Waiting int64
 	// Submitted are messages the provider accepted ("enviadas à Wavy").
 	Submitted int64
@@ -191,7 +191,7 @@ func Summarize(counts map[string]int64, estimatedSegments int64) Figures {
 			}
 		}
 	}
-	f.Waiting = c(StateQueued) + c(StateSubmitting)
+	f.Waiting = c(StateQueued) + c(StateSubmitting) + c(StateHeld)
 	f.Submitted = c(StateAccepted)
 	f.Sent, f.Delivered, f.Read, f.NoReceipt = c(KeySent), c(KeyDelivered), c(KeyRead), c(KeyNoReceipt)
 	f.Refused = c(StateFailed)
