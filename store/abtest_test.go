@@ -163,11 +163,10 @@ func TestABTestSendsTheRemainderOnceAcrossACrash(t *testing.T) {
 		if err := rows.Scan(&p, &v); err != nil {
 			t.Fatal(err)
 		}
-		sent := v
 		if v < 0 && -v != st.Winner {
 			t.Errorf("%s of the remainder names variant %d, want the winner %d", p, -v, st.Winner)
 		}
-		sent = max(v, -v)
+		sent := max(v, -v)
 		want := set.Text("Oi", sent)
 		if got := strings.Fields(texts[p])[0]; got != strings.Fields(want)[0] {
 			t.Errorf("%s (variant %d, winner %d) got %q, want %q", p, v, st.Winner, texts[p], want)
