@@ -50,6 +50,22 @@ type apiCampaign struct {
 	UpdatedAt   *string `json:"updated_at"`
 	// ABTest is the SMS campaign's A/B test, read-only; absent without one.
 	ABTest *apiABTest `json:"ab_test,omitempty"`
+	// Fallback is a WhatsApp campaign's SMS fallback with its figures, on
+	// the one-campaign answer; absent without one.
+	Fallback *apiFallback `json:"fallback,omitempty"`
+}
+
+// apiFallback is a WhatsApp campaign's SMS fallback as the API shows it:
+// its settings and what became of it (report.Figures.Fallback).
+type apiFallback struct {
+	Text         string `json:"text"`
+	WaitHours    int    `json:"wait_hours"`
+	FellBack     int64  `json:"fell_back"`
+	SMSSubmitted int64  `json:"sms_submitted"`
+	SMSDelivered int64  `json:"sms_delivered"`
+	SMSFailed    int64  `json:"sms_failed"`
+	// ReachedAny counts recipients delivered on either channel.
+	ReachedAny int64 `json:"reached_any"`
 }
 
 // apiABTest is a campaign's A/B test as the API shows it.

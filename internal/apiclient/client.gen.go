@@ -596,13 +596,16 @@ type Campaign struct {
 	AbTest *ABTest `json:"ab_test,omitempty"`
 
 	// Alias Registered with the Campaign API; tags every message.
-	Alias      string          `json:"alias"`
-	Channel    CampaignChannel `json:"channel"`
-	CreatedAt  *time.Time      `json:"created_at"`
-	ExtraInfo  string          `json:"extra_info"`
-	FinishedAt *time.Time      `json:"finished_at"`
-	Flash      bool            `json:"flash"`
-	Id         int64           `json:"id"`
+	Alias     string          `json:"alias"`
+	Channel   CampaignChannel `json:"channel"`
+	CreatedAt *time.Time      `json:"created_at"`
+	ExtraInfo string          `json:"extra_info"`
+
+	// Fallback A WhatsApp campaign's SMS fallback and what became of it (read-only; set in the console). Only on GET /campaigns/{id}.
+	Fallback   *Fallback  `json:"fallback,omitempty"`
+	FinishedAt *time.Time `json:"finished_at"`
+	Flash      bool       `json:"flash"`
+	Id         int64      `json:"id"`
 
 	// LastError Why the dispatcher paused it, if it did.
 	LastError string `json:"last_error"`
@@ -787,6 +790,30 @@ type Error struct {
 		// Message What went wrong, in the language asked for (?lang or Accept-Language).
 		Message string `json:"message"`
 	} `json:"error"`
+}
+
+// Fallback A WhatsApp campaign's SMS fallback and what became of it (read-only; set in the console). Only on GET /campaigns/{id}.
+type Fallback struct {
+	// FellBack Recipients WhatsApp could not reach (or not in time) who got the SMS.
+	FellBack int64 `json:"fell_back"`
+
+	// ReachedAny Recipients delivered on either channel.
+	ReachedAny int64 `json:"reached_any"`
+
+	// SmsDelivered Fallback SMS delivered to the handset.
+	SmsDelivered int64 `json:"sms_delivered"`
+
+	// SmsFailed Fallback SMS not delivered.
+	SmsFailed int64 `json:"sms_failed"`
+
+	// SmsSubmitted Fallback SMS the provider accepted.
+	SmsSubmitted int64 `json:"sms_submitted"`
+
+	// Text The SMS text with {{fields}}.
+	Text string `json:"text"`
+
+	// WaitHours Hours without a WhatsApp delivery before the SMS goes.
+	WaitHours int64 `json:"wait_hours"`
 }
 
 // List A recipient list.
