@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"arauto/internal/recipient"
+	"arauto/internal/report"
 )
 
 // Outcome groups the per-recipient table filters by. Each is a predicate
@@ -459,7 +460,7 @@ func (s *Store) RecentCampaigns(ctx context.Context, since time.Time, limit int)
 	rows, err = s.r.QueryContext(ctx, `SELECT cc.campaign_id, cc.state, cc.n FROM campaigns c JOIN campaign_counts cc ON cc.campaign_id = c.id
 		WHERE c.started_at >= ? AND c.api_stream = 0 AND (instr(cc.state, ':') = 0 OR (cc.state >= 'r:' AND cc.state < 'r;')
 			OR (cc.state >= 'code:' AND cc.state < 'code;') OR (cc.state >= 'refused:' AND cc.state < 'refused;')
-			OR (cc.state >= 'cap:' AND cc.state < 'cap;'))`, toMS(since))
+			OR (cc.state >= 'cap:' AND cc.state < 'cap;') OR (cc.state >= 'fb:' AND cc.state < 'fb;'))`, toMS(since))
 	if err != nil {
 		return nil, fmt.Errorf("store: recent campaigns' counters: %w", err)
 	}
@@ -476,6 +477,29 @@ func (s *Store) RecentCampaigns(ctx context.Context, since time.Time, limit int)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: recent campaigns' counters: %w", err)
+	}
+	rows.Close()
+	// The SMS fallback companions' counters (hidden campaigns), under
+	// report.FallbackPrefix of the WhatsApp campaign they serve, as
+	// FigureCounters reads them.
+	rows, err = s.r.QueryContext(ctx, `SELECT f.fallback_of, cc.state, cc.n FROM campaigns c
+		JOIN campaigns f ON f.fallback_of = c.id JOIN campaign_counts cc ON cc.campaign_id = f.id
+		WHERE c.started_at >= ? AND c.api_stream = 0 AND (instr(cc.state, ':') = 0 OR (cc.state >= 'r:' AND cc.state < 'r;'))`, toMS(since))
+	if err != nil {
+		return nil, fmt.Errorf("store: recent campaigns' fallback counters: %w", err)
+	}
+	for rows.Next() {
+		var id, n int64
+		var k string
+		if err := rows.Scan(&id, &k, &n); err != nil {
+			return nil, fmt.Errorf("store: recent campaigns' fallback counters: %w", err)
+		}
+		if i, ok := byID[id]; ok {
+			out[i].Counts[report.FallbackPrefix+k] = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: recent campaigns' fallback counters: %w", err)
 	}
 	return out, nil
 }

@@ -270,6 +270,19 @@ func (f Figures) Cost(bill billing.Settings, channel string) (m billing.Money, o
 	return bill.SMSCost(f.BilledSegments)
 }
 
+// TotalCost is what a campaign costs in all: its own billed messages at
+// the channel's price (Cost) plus its fallback SMS at the SMS price. ok is
+// false when neither has a price.
+func (f Figures) TotalCost(bill billing.Settings, channel string) (m billing.Money, ok bool) {
+	m, ok = f.Cost(bill, channel)
+	if f.Fallback.BilledSegments > 0 {
+		if fb, fok := bill.SMSCost(f.Fallback.BilledSegments); fok {
+			m, ok = m+fb, true
+		}
+	}
+	return m, ok
+}
+
 // Done counts the messages with a verdict from the dispatcher: everything
 // but those waiting.
 func (f Figures) Done() int64 { return f.Recipients - f.Waiting }
