@@ -214,7 +214,7 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		}}
 	// WhatsApp recipients WhatsApp cannot reach get their campaign's SMS
 	// fallback, queued by the sweeper in the companion the worker sends.
-	fallbacks := &fallback.Sweeper{Store: st, Wake: worker.Wake, Log: log.With("component", "fallback")}
+	fallbacks := &fallback.Sweeper{Store: st, Wake: worker.Wake, Now: clock(cfg), Log: log.With("component", "fallback")}
 	// A/B tests: the winner is chosen when the test's wait ends, and the
 	// held remainder released to the worker.
 	picker := &abpick.Picker{Store: st, Now: clock(cfg), Every: 10 * time.Second, Log: log.With("component", "abpick"),
