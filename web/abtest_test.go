@@ -85,22 +85,36 @@ func TestABTestEditor(t *testing.T) {
 // named.
 func TestABTestPreflightRefusesABadVariant(t *testing.T) {
 	long := strings.Repeat("a", 1272) + "{{nome}}" // 1280 written; 1283 for Maximiliano
+	links := strings.Repeat("https://loja.example.com/a ", 9)
 	tests := []struct {
 		name, text, want string
+		track            bool
 	}{
-		{"too long for a recipient", long, "passariam de 1280 caracteres depois de preenchidas e seriam recusadas: 1."},
-		{"unknown placeholder", "Oi {{cupom}}", "{{cupom}}"},
+		{"too long for a recipient", long, "passariam de 1280 caracteres depois de preenchidas e seriam recusadas: 1.", false},
+		{"unknown placeholder", "Oi {{cupom}}", "{{cupom}}", false},
+		{"too many tracked links together", links, "mais de 16 links rastreados", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e := newSendEnv(t)
 			c := e.launchable(t, "AB ruim")
-			set := abtest.Settings{Others: []string{"Oi {{nome}}!", tt.text}, Share: 20, Criterion: "delivery", Manual: true}
+			others := []string{"Oi {{nome}}!", tt.text}
+			if tt.track {
+				others[0] = links
+				if err := e.store.SetCampaignClickTracking(context.Background(), c.ID, true, e.clock.now()); err != nil {
+					t.Fatal(err)
+				}
+			}
+			set := abtest.Settings{Others: others, Share: 20, Criterion: "delivery", Manual: true}
 			if err := e.store.SetCampaignABTest(context.Background(), c.ID, set, e.clock.now()); err != nil {
 				t.Fatal(err)
 			}
 			r := e.b.do("GET", e.path(c, "/review"), nil)
-			wantIn(t, "review", html.UnescapeString(r.body), `data-check="abtest" data-status="fail"`, "Variante C:", tt.want)
+			want := []string{`data-check="abtest" data-status="fail"`, tt.want}
+			if !tt.track {
+				want = append(want, "Variante C:")
+			}
+			wantIn(t, "review", html.UnescapeString(r.body), want...)
 			if r := e.b.post(e.path(c, "/launch"), nil); r.status != 422 {
 				t.Errorf("launch got %d, want 422", r.status)
 			}

@@ -87,6 +87,11 @@ func checkVariants(r *Review, f Facts) {
 			return
 		}
 	}
+	if cp.TrackClicks && len(trackedURLs(cp)) > message.MaxTrackedLinks {
+		// The variants' links share one numbering in the short codes.
+		r.add("abtest", CheckFail, text("abtest.review.too_many_links", message.MaxTrackedLinks))
+		return
+	}
 	if strings.TrimSpace(cp.Message) == "" {
 		return
 	}
