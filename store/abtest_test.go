@@ -12,6 +12,7 @@ import (
 
 	"arauto/internal/abpick"
 	"arauto/internal/abtest"
+	"arauto/internal/campaign"
 	"arauto/internal/dispatch"
 	"arauto/internal/schedule"
 	"arauto/internal/sms"
@@ -259,5 +260,35 @@ func TestCancelDropsTheHeldRemainder(t *testing.T) {
 	}
 	if chose, err := s.ChooseWinner(ctx, id, 1, "", "delivery", at); chose || err != nil {
 		t.Errorf("choosing for a cancelled campaign: chose %v err %v, want nothing chosen", chose, err)
+	}
+}
+
+// TestDuplicateCarriesTheTest: a copy is a draft with the same variants
+// and settings, its own seed, and no winner.
+func TestDuplicateCarriesTheTest(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	listID := listOf(t, s, "5511911130001", "5511911130002")
+	at := time.Date(2026, 3, 2, 12, 0, 0, 0, time.UTC)
+	set := abtest.Settings{Others: []string{"B {{nome}}"}, Share: 50, Criterion: "reply", Manual: true}
+	id := scheduledCampaign(t, s, listID, schedule.Schedule{SendNow: true}, at, "abtest = '"+set.Encode()+"'", "ab_seed = 7")
+	if err := s.StartCampaign(ctx, id, at); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ChooseWinner(ctx, id, 2, "Ana", "hand", at); err != nil {
+		t.Fatal(err)
+	}
+	remoteIDs++
+	cp := &campaign.Campaign{RemoteID: 7000 + remoteIDs, Name: "Cópia", Alias: fmt.Sprint("copia", remoteIDs)}
+	if err := s.CopyCampaign(ctx, cp, id, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.CampaignABTest(ctx, cp.ID)
+	if err != nil || fmt.Sprint(got.Settings) != fmt.Sprint(set) || got.Winner != 0 || got.Assigned {
+		t.Errorf("copy's test %+v %v, want the same settings, unassigned, no winner", got, err)
+	}
+	var seed int64
+	if err := s.r.QueryRowContext(ctx, "SELECT ab_seed FROM campaigns WHERE id = ?", cp.ID).Scan(&seed); err != nil || seed == 7 || seed < 0 {
+		t.Errorf("copy's seed %d %v, want a fresh non-negative one", seed, err)
 	}
 }
