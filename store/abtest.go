@@ -213,12 +213,12 @@ func (s *Store) DueABTests(ctx context.Context, now time.Time) ([]int64, error) 
 	return out, rows.Err()
 }
 
-// deliveredCodes are the delivered codes that mean the handset got the
-// message, as an SQL list.
-var deliveredCodes = func() string {
+// successCodes lists, as SQL, the codes of a phase that mean the message
+// progressed (wavy.StatusCode.Success).
+func successCodes(phase wavy.Phase) string {
 	var cs []string
 	for _, sc := range wavy.StatusCodes() {
-		if sc.Phase == wavy.PhaseDelivered && sc.Success {
+		if sc.Phase == phase && sc.Success {
 			cs = append(cs, strconv.Itoa(sc.Code))
 		}
 	}
@@ -226,7 +226,12 @@ var deliveredCodes = func() string {
 		return "-1"
 	}
 	return strings.Join(cs, ",")
-}()
+}
+
+// abDelivered is report.KeyDelivered's definition over a message's
+// columns (internal/delivery's fold): a successful delivered code, after
+// no sent code or a successful one.
+var abDelivered = "m.delivered_code IN (" + successCodes(wavy.PhaseDelivered) + ") AND (m.sent_code = 0 OR m.sent_code IN (" + successCodes(wavy.PhaseSent) + "))"
 
 // Remainder is the progress of an A/B test's remainder once released:
 // its messages and those the provider accepted.
@@ -235,8 +240,8 @@ type Remainder struct {
 }
 
 // VariantStats counts each of k variants' test messages (index 0 = A):
-// sent (the provider accepted them), delivered to the handset, clicked
-// and replied to.
+// sent (the provider accepted them: report.Figures.Submitted), delivered
+// to the handset (as report.KeyDelivered), clicked and replied to.
 func (s *Store) VariantStats(ctx context.Context, campaignID int64, k int) ([]abtest.Stats, error) {
 	out, _, err := s.ABFigures(ctx, campaignID, k)
 	return out, err
@@ -249,7 +254,7 @@ func (s *Store) ABFigures(ctx context.Context, campaignID int64, k int) ([]abtes
 	var rem Remainder
 	rows, err := s.r.QueryContext(ctx, `SELECT m.variant, count(*),
 			sum(m.state = 'accepted'),
-			sum(m.state = 'accepted' AND m.delivered_code IN (`+deliveredCodes+`)),
+			sum(m.state = 'accepted' AND `+abDelivered+`),
 			sum(m.state = 'accepted' AND m.clicked_at > 0),
 			sum(m.state = 'accepted' AND EXISTS (SELECT 1 FROM inbound i WHERE i.message_id = m.id))
 		FROM messages m INDEXED BY messages_variant WHERE m.campaign_id = ? AND m.variant <> 0 GROUP BY m.variant`, campaignID)

@@ -13,7 +13,9 @@ import (
 	"arauto/internal/abpick"
 	"arauto/internal/abtest"
 	"arauto/internal/campaign"
+	"arauto/internal/delivery"
 	"arauto/internal/dispatch"
+	"arauto/internal/report"
 	"arauto/internal/schedule"
 	"arauto/internal/sms"
 )
@@ -290,5 +292,59 @@ func TestDuplicateCarriesTheTest(t *testing.T) {
 	var seed int64
 	if err := s.r.QueryRowContext(ctx, "SELECT ab_seed FROM campaigns WHERE id = ?", cp.ID).Scan(&seed); err != nil || seed == 7 || seed < 0 {
 		t.Errorf("copy's seed %d %v, want a fresh non-negative one", seed, err)
+	}
+}
+
+// TestVariantStatsAgreeWithTheReport: the per-variant delivered figure is
+// the report's (report.KeyDelivered), message by message: a 104 after a
+// sent status, a failed sent code, a delivered one.
+func TestVariantStatsAgreeWithTheReport(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	phones := make([]string, 40)
+	for i := range phones {
+		phones[i] = fmt.Sprintf("5511955%06d", i)
+	}
+	listID := listOf(t, s, phones...)
+	set := abtest.Settings{Others: []string{"B"}, Share: 50, Criterion: "delivery", Manual: true}
+	id := scheduledCampaign(t, s, listID, schedule.Schedule{SendNow: true}, tAccept, "abtest = '"+set.Encode()+"'", "ab_seed = 3")
+	if err := s.StartCampaign(ctx, id, tAccept); err != nil {
+		t.Fatal(err)
+	}
+	claimed, err := s.Claim(ctx, id, 0, 100, tAccept)
+	if err != nil || len(claimed) != 20 {
+		t.Fatalf("claimed %d %v, want the 20 test rows", len(claimed), err)
+	}
+	var acc []dispatch.Accepted
+	var evs []ev
+	sent := tAccept.Add(time.Second)
+	for i, m := range claimed {
+		acc = append(acc, dispatch.Accepted{MessageID: m.ID, ProviderID: fmt.Sprintf("ab-%d", m.ID)})
+		corr := dispatch.CorrelationID(id, m.ID)
+		switch i % 4 {
+		case 0:
+			evs = append(evs, ev{delivery.KindSMSStatus, dlrBody(t, dlr(corr, "VIVO", sent, 4, sent.Add(time.Second))), time.Time{}})
+		case 1:
+			evs = append(evs, ev{delivery.KindSMSStatus, dlrBody(t, dlr(corr, "VIVO", sent, 104, sent.Add(time.Second))), time.Time{}})
+		case 2:
+			evs = append(evs, ev{delivery.KindSMSStatus, mustJSON(t, callback(corr, "VIVO", 202, sent)), time.Time{}})
+		}
+	}
+	if err := s.Accept(ctx, id, acc, tAccept); err != nil {
+		t.Fatal(err)
+	}
+	appendEvents(t, s, evs...)
+	applyAll(t, s, tAccept.Add(time.Minute))
+	stats, err := s.VariantStats(ctx, id, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := reportCounts(t, s, id)
+	if got := stats[0].Delivered + stats[1].Delivered; got != counts[report.KeyDelivered] || got != 5 {
+		t.Errorf("variants delivered %d (%+v), the report %d; want both 5", got, stats, counts[report.KeyDelivered])
+	}
+	dispatchCounts, _ := s.CampaignCounts(ctx, id)
+	if got := stats[0].Sent + stats[1].Sent; got != dispatchCounts[report.StateAccepted] || got != 20 {
+		t.Errorf("variants sent %d, the report's submitted %d; want both 20", got, dispatchCounts[report.StateAccepted])
 	}
 }
