@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -346,5 +347,58 @@ func TestVariantStatsAgreeWithTheReport(t *testing.T) {
 	dispatchCounts, _ := s.CampaignCounts(ctx, id)
 	if got := stats[0].Sent + stats[1].Sent; got != dispatchCounts[report.StateAccepted] || got != 20 {
 		t.Errorf("variants sent %d, the report's submitted %d; want both 20", got, dispatchCounts[report.StateAccepted])
+	}
+}
+
+// TestLocalTimeRemainderGoesOnceReleased: a test sent in each recipient's
+// own time sends its remainder as soon as the winner is chosen (the
+// dispatcher is woken), not when the open areas next change; the areas
+// still closed keep theirs queued.
+func TestLocalTimeRemainderGoesOnceReleased(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	var phones []string
+	for i := range 10 {
+		phones = append(phones, fmt.Sprintf("55119876%05d", i)) // São Paulo
+	}
+	phones = append(phones, "5568999870002") // Acre: closed at 09:30 Brasília
+	listID := listOf(t, s, phones...)
+	clk := &clock{t: time.Date(2026, 5, 12, 12, 30, 0, 0, time.UTC)}
+	sc := schedule.Schedule{SendNow: true, Zone: "America/Sao_Paulo", LocalTime: true,
+		Window: schedule.Window{Hours: []int{9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19}}}
+	set := abtest.Settings{Others: []string{"B"}, Share: 20, Criterion: "delivery", Manual: true}
+	id := scheduledCampaign(t, s, listID, sc, clk.now(), "abtest = '"+set.Encode()+"'", "ab_seed = 5")
+	snd := &acceptAll{}
+	cfg := abWorkerConfig()
+	cfg.Now = clk.now
+	w := runWorker(t, s, snd, cfg)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		c, _ := s.CampaignCounts(ctx, id)
+		if c["held"] > 0 && c["queued"]+c["submitting"] == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	// Idle for these areas now; the choice releases the rest.
+	time.Sleep(50 * time.Millisecond)
+	if _, err := s.ChooseWinner(ctx, id, 2, "Ana", "hand", clk.now()); err != nil {
+		t.Fatal(err)
+	}
+	w.Wake()
+	deadline = time.Now().Add(5 * time.Second)
+	for {
+		c, _ := s.CampaignCounts(ctx, id)
+		acre := 0
+		if slices.Contains(snd.sent(), "5568999870002") {
+			acre = 1
+		}
+		if c["accepted"] == 10 && c["queued"] == 1 && acre == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after the choice counts %v, Acre sent %d; want the 10 of São Paulo accepted, Acre still queued", c, acre)
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
