@@ -104,12 +104,15 @@ func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) erro
 		return s.PauseWithError(ctx, id, "no recipient list")
 	}
 	for {
-		var after sql.NullInt64
-		if err := s.w.QueryRowContext(ctx, "SELECT max(row) FROM messages WHERE campaign_id = ?", id).Scan(&after); err != nil {
-			return fmt.Errorf("store: start campaign %d: %w", id, err)
-		}
 		var n int64
 		err := s.tx(ctx, func(tx *sql.Tx) error {
+			// Where the outbox stops is read in the chunk's own
+			// transaction: a start fired twice (two instances, or a
+			// retry) continues the outbox, never copies a row twice.
+			var after sql.NullInt64
+			if err := tx.QueryRowContext(ctx, "SELECT max(row) FROM messages WHERE campaign_id = ?", id).Scan(&after); err != nil {
+				return err
+			}
 			// The carrier a list's carrier check found comes along: SMPP
 			// receipts name none, and without it a message to OI or
 			// Sercomtel (no delivery report) would wait for one forever.
