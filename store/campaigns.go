@@ -81,7 +81,7 @@ func campaignArgs(c *campaign.Campaign) []any {
 // CreateCampaign inserts c and sets its ID. A remote id or alias already
 // in use is ErrConflict.
 func (s *Store) CreateCampaign(ctx context.Context, c *campaign.Campaign) error {
-	res, err := s.w.ExecContext(ctx, insertCampaign, campaignArgs(c)...)
+	res, err := insertRow(ctx, s.w, insertCampaign, campaignArgs(c)...)
 	if isUnique(err) {
 		return fmt.Errorf("store: create campaign %q: %w", c.Alias, ErrConflict)
 	}
@@ -264,7 +264,7 @@ func (s *Store) ImportCampaigns(ctx context.Context, cs []*campaign.Campaign) (c
 				r.Known++
 				continue
 			}
-			res, err := tx.ExecContext(ctx, insertCampaign+" ON CONFLICT DO NOTHING", campaignArgs(c)...)
+			res, err := insertRow(ctx, tx, insertCampaign+" ON CONFLICT DO NOTHING", campaignArgs(c)...)
 			if err != nil {
 				return err
 			}

@@ -76,7 +76,7 @@ func touchContacts(ctx context.Context, tx *sql.Tx, c delivery.Changes) error {
 // the contact's consent (creating the contact if the number was unknown).
 func optIn(ctx context.Context, tx *sql.Tx, phone int64, r delivery.Reply) error {
 	at := toMS(r.ReceivedAt)
-	res, err := tx.ExecContext(ctx, `INSERT INTO contact_sources (kind, basis, keyword, created_at) VALUES ('keyword', 'consent', ?, ?)`,
+	res, err := insertRow(ctx, tx, `INSERT INTO contact_sources (kind, basis, keyword, created_at) VALUES ('keyword', 'consent', ?, ?)`,
 		truncateRunes(r.OptIn+" · "+r.Text, 200), at)
 	if err != nil {
 		return err

@@ -37,7 +37,7 @@ func (s *Store) StartContactImport(ctx context.Context, listID int64, columns []
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, "SELECT id FROM contact_sources WHERE list_id = ? AND kind = 'import' ORDER BY id DESC LIMIT 1", listID).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
-			res, ierr := tx.ExecContext(ctx, `INSERT INTO contact_sources (kind, basis, list_id, list_name, file_name, user_id, user_email, created_at)
+			res, ierr := insertRow(ctx, tx, `INSERT INTO contact_sources (kind, basis, list_id, list_name, file_name, user_id, user_email, created_at)
 				SELECT 'import', CASE WHEN l.legal_basis = '' THEN 'consent' ELSE l.legal_basis END, l.id, l.name, l.file_name,
 					coalesce(u.id, 0), coalesce(u.email, ''), ?
 				FROM lists l LEFT JOIN users u ON u.id = CASE WHEN l.imported_by <> 0 THEN l.imported_by ELSE l.created_by END
@@ -52,7 +52,7 @@ func (s *Store) StartContactImport(ctx context.Context, listID int64, columns []
 		} else if err != nil {
 			return err
 		}
-		stmt, err := tx.PrepareContext(ctx, "INSERT OR IGNORE INTO contact_fields (name, first_seen) VALUES (?, ?)")
+		stmt, err := tx.PrepareContext(ctx, "INSERT INTO contact_fields (name, first_seen) VALUES (?, ?) ON CONFLICT DO NOTHING")
 		if err != nil {
 			return err
 		}

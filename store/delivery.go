@@ -163,7 +163,7 @@ func (a applyTx) Commit(ctx context.Context, c delivery.Changes) error {
 		}
 	}
 	if len(c.Suppressions) > 0 {
-		stmt, err := a.tx.PrepareContext(ctx, "INSERT OR IGNORE INTO suppressions (phone, reason, note, created_at) VALUES (?, ?, ?, ?)")
+		stmt, err := a.tx.PrepareContext(ctx, "INSERT INTO suppressions (phone, reason, note, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
 		if err != nil {
 			return fmt.Errorf("suppress: %w", err)
 		}

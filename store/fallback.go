@@ -351,7 +351,7 @@ func newCompanion(ctx context.Context, tx *sql.Tx, of int64, name, subAccount st
 	if err := tx.QueryRowContext(ctx, "SELECT min(0, coalesce(min(remote_id), 0)) - 1 FROM campaigns").Scan(&remote); err != nil {
 		return 0, err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO campaigns (remote_id, name, alias, channel, list_id, message, state, created_at, updated_at,
+	res, err := insertRow(ctx, tx, `INSERT INTO campaigns (remote_id, name, alias, channel, list_id, message, state, created_at, updated_at,
 			api_stream, fallback_of, sub_account)
 		VALUES (?, ?, '', 'sms', ?, ?, 'running', ?, ?, 1, ?, ?)`, remote, name+" (SMS)", listID, text, toMS(now), toMS(now), of, subAccount)
 	if err != nil {

@@ -324,7 +324,7 @@ func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Acc
 			moved += n
 			for _, pid := range a.Links {
 				if link == nil {
-					if link, err = tx.PrepareContext(ctx, "INSERT OR IGNORE INTO provider_links (provider_id, message_id) VALUES (?, ?)"); err != nil {
+					if link, err = tx.PrepareContext(ctx, "INSERT INTO provider_links (provider_id, message_id) VALUES (?, ?) ON CONFLICT DO NOTHING"); err != nil {
 						return err
 					}
 					defer link.Close()

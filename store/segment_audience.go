@@ -74,7 +74,7 @@ func (s *Store) LaunchSegment(ctx context.Context, campaignID int64, sg *segment
 		if state != "draft" {
 			return ErrConflict
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO lists (name, file_name, state, kind, segment_id, columns, created_at, updated_at)
+		res, err := insertRow(ctx, tx, `INSERT INTO lists (name, file_name, state, kind, segment_id, columns, created_at, updated_at)
 			VALUES (?, '', 'ready', 'segment', ?, ?, ?, ?)`, sg.Name, sg.ID, strings.Join(columns, "\x1f"), toMS(at), toMS(at))
 		if err != nil {
 			return err
@@ -88,8 +88,8 @@ func (s *Store) LaunchSegment(ctx context.Context, campaignID int64, sg *segment
 		}
 		// Searchable by any form of a number, and found by conversations,
 		// like an imported list.
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO recipient_numbers (list_id, last4, row)
-			SELECT list_id, substr(phone, -4), row FROM recipients WHERE list_id = ? ORDER BY 2, 3`, listID); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO recipient_numbers (list_id, last4, row)
+			SELECT list_id, substr(phone, length(phone) - 3), row FROM recipients WHERE list_id = ? ORDER BY 2, 3 ON CONFLICT DO NOTHING`, listID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE lists SET

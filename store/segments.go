@@ -254,7 +254,7 @@ func (s *Store) SaveSegment(ctx context.Context, sg *segment.Segment) error {
 	now := time.Now().UTC()
 	var res sql.Result
 	if sg.ID == 0 {
-		res, err = s.w.ExecContext(ctx, "INSERT INTO segments (name, filter, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+		res, err = insertRow(ctx, s.w, "INSERT INTO segments (name, filter, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
 			sg.Name, string(filter), nullInt(sg.CreatedBy), toMS(now), toMS(now))
 	} else {
 		res, err = s.w.ExecContext(ctx, "UPDATE segments SET name = ?, filter = ?, updated_at = ? WHERE id = ?", sg.Name, string(filter), toMS(now), sg.ID)
