@@ -149,9 +149,9 @@ func (s *Store) ListCampaigns(ctx context.Context, f CampaignFilter) ([]*campaig
 	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM campaigns WHERE "+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count campaigns: %w", err)
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = -1
+	var limit any = f.Limit
+	if f.Limit <= 0 {
+		limit = s.noLimit()
 	}
 	rows, err := s.r.QueryContext(ctx, "SELECT "+campaignColumns+" FROM campaigns WHERE "+where+" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
 		append(args, limit, max(f.Offset, 0))...)

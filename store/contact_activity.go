@@ -24,7 +24,7 @@ func touchSent(ctx context.Context, tx *sql.Tx, acc []dispatch.Accepted, now tim
 	}
 	err := inChunks(ids, func(args []any) error {
 		_, err := tx.ExecContext(ctx, `UPDATE contacts SET last_sent_at = max(last_sent_at, ?)
-			WHERE phone IN (SELECT phone + 0 FROM messages WHERE id IN (`+placeholders(len(args))+`))`, append([]any{toMS(now)}, args...)...)
+			WHERE phone IN (SELECT CAST(phone AS BIGINT) FROM messages WHERE id IN (`+placeholders(len(args))+`))`, append([]any{toMS(now)}, args...)...)
 		return err
 	})
 	if err != nil {

@@ -166,16 +166,31 @@ func rebindText(q string) string {
 	return b.String()
 }
 
-// SQLite's planner hints (INDEXED BY name, NOT INDEXED) say which index a
-// query must use; PostgreSQL's planner takes no hints, so they are
-// dropped. They never appear inside the store's literals.
-var sqliteHints = regexp.MustCompile(`(?i)\s+(?:NOT\s+INDEXED|INDEXED\s+BY\s+\w+)\b`)
+// A few differences are words, translated with the placeholders: SQLite's
+// planner hints (INDEXED BY name, NOT INDEXED) say which index a query
+// must use, and PostgreSQL's planner takes none, so they are dropped; and
+// SQLite's LIKE ignores case, which in PostgreSQL is ILIKE; and the
+// store's CROSS JOINs all have an ON (SQLite's way of fixing the join
+// order), which PostgreSQL spells JOIN. None of these words appears
+// inside the store's literals.
+var (
+	sqliteHints = regexp.MustCompile(`\s+(?:NOT\s+INDEXED|INDEXED\s+BY\s+\w+)\b`)
+	sqliteLike  = regexp.MustCompile(`\bLIKE\b`)
+	// SQLite's CROSS JOIN ... ON is an inner join in a fixed order.
+	sqliteCross = regexp.MustCompile(`\bCROSS JOIN\b`)
+)
 
 func dropHints(q string) string {
-	if !strings.Contains(q, "INDEXED") {
-		return q
+	if strings.Contains(q, "INDEXED") {
+		q = sqliteHints.ReplaceAllString(q, "")
 	}
-	return sqliteHints.ReplaceAllString(q, "")
+	if strings.Contains(q, "CROSS JOIN") {
+		q = sqliteCross.ReplaceAllString(q, "JOIN")
+	}
+	if strings.Contains(q, "LIKE") {
+		q = sqliteLike.ReplaceAllString(q, "ILIKE")
+	}
+	return q
 }
 
 func isIdentStart(c byte) bool {
@@ -268,4 +283,32 @@ func last4(phone string) string {
 		return phone
 	}
 	return phone[len(phone)-4:]
+}
+
+// noLimit is the LIMIT value that means no limit: -1 in SQLite, NULL in
+// PostgreSQL.
+func (s *Store) noLimit() any {
+	if s.pg {
+		return nil
+	}
+	return -1
+}
+
+// storedProviderID is the provider's message id as the outbox keeps it:
+// SQLite packs a UUID into its 16 bytes (compactProviderID); PostgreSQL
+// keeps the text (its provider_id is TEXT, which holds no raw bytes).
+func (s *Store) storedProviderID(id string) any {
+	if s.pg {
+		return id
+	}
+	return compactProviderID(id)
+}
+
+// jsonArrayValues is a subquery of the values of a JSON array of strings
+// given as one parameter.
+func (s *Store) jsonArrayValues() string {
+	if s.pg {
+		return "SELECT json_array_elements_text(?::json)"
+	}
+	return "SELECT value FROM json_each(?)"
 }

@@ -385,7 +385,7 @@ func (s *Store) Recipients(ctx context.Context, listID int64, search string, off
 		switch n, ok := recipient.ParseNumberSearch(search); {
 		case ok && n.Suffix():
 			where = `list_id = ? AND row IN (SELECT row FROM recipient_numbers WHERE list_id = ? AND last4 = ?)
-				AND substr(phone, -?) = ?`
+				AND substr(phone, length(phone) - ? + 1) = ?`
 			args = append(args, listID, n.Digits[len(n.Digits)-4:], len(n.Digits), n.Digits)
 		case ok && n.AreaPrefix:
 			where += " AND phone >= ? AND phone < ?"
@@ -494,7 +494,7 @@ func (s *Store) SetCarriers(ctx context.Context, listID int64, results []Carrier
 		}
 		defer stmt.Close()
 		// The contact book keeps the latest carrier a lookup named.
-		book, err := tx.PrepareContext(ctx, "UPDATE contacts SET carrier = ? WHERE phone = (SELECT phone + 0 FROM recipients WHERE list_id = ? AND row = ?)")
+		book, err := tx.PrepareContext(ctx, "UPDATE contacts SET carrier = ? WHERE phone = (SELECT CAST(phone AS BIGINT) FROM recipients WHERE list_id = ? AND row = ?)")
 		if err != nil {
 			return err
 		}

@@ -29,12 +29,12 @@ func bump(ctx context.Context, tx *sql.Tx, campaignID int64, from, to string, n 
 	}
 	if from != "" {
 		if _, err := tx.ExecContext(ctx, `INSERT INTO campaign_counts (campaign_id, state, n) VALUES (?, ?, ?)
-			ON CONFLICT (campaign_id, state) DO UPDATE SET n = n - ?`, campaignID, from, -n, n); err != nil {
+			ON CONFLICT (campaign_id, state) DO UPDATE SET n = campaign_counts.n - ?`, campaignID, from, -n, n); err != nil {
 			return err
 		}
 	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO campaign_counts (campaign_id, state, n) VALUES (?, ?, ?)
-		ON CONFLICT (campaign_id, state) DO UPDATE SET n = n + ?`, campaignID, to, n, n)
+		ON CONFLICT (campaign_id, state) DO UPDATE SET n = campaign_counts.n + ?`, campaignID, to, n, n)
 	return err
 }
 
@@ -131,7 +131,7 @@ func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) erro
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO campaign_counts (campaign_id, state, n)
-			SELECT campaign_id, state, count(*) FROM messages WHERE campaign_id = ? GROUP BY state`, id); err != nil {
+			SELECT campaign_id, state, count(*) FROM messages WHERE campaign_id = ? GROUP BY campaign_id, state`, id); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE campaigns SET state = 'running', last_error = '',
@@ -316,7 +316,7 @@ func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Acc
 		var moved int64
 		var link *sql.Stmt
 		for _, a := range acc {
-			res, err := stmt.ExecContext(ctx, compactProviderID(a.ProviderID), toMS(now), a.Segments, a.SercomtelSegments, a.MessageID)
+			res, err := stmt.ExecContext(ctx, s.storedProviderID(a.ProviderID), toMS(now), a.Segments, a.SercomtelSegments, a.MessageID)
 			if err != nil {
 				return err
 			}

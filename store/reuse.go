@@ -102,7 +102,7 @@ func (s *Store) createReuseList(ctx context.Context, l *recipient.List, campaign
 		// phone and recipient row.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO recipients (list_id, row, phone, correlation_id, fields, suppressed, carrier, inactive)
 			SELECT ?, row_number() OVER (ORDER BY r.row), r.phone, r.correlation_id, r.fields,
-				EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = r.phone), r.carrier, r.inactive
+				CASE WHEN EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = r.phone) THEN 1 ELSE 0 END, r.carrier, r.inactive
 			FROM messages m JOIN recipients r ON r.list_id = ? AND r.row = m.row
 			WHERE m.campaign_id = ? AND m.state = 'accepted' AND `+whom+`
 			ORDER BY r.row`, l.ID, sourceID, campaignID); err != nil {

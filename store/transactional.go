@@ -96,7 +96,7 @@ var txnSQL = map[string]string{
 		started_at = CASE WHEN started_at = 0 THEN ? ELSE started_at END, finished_at = 0, updated_at = ?
 		WHERE id = ?`,
 	"count": `INSERT INTO campaign_counts (campaign_id, state, n) VALUES (?, ?, 1)
-		ON CONFLICT (campaign_id, state) DO UPDATE SET n = n + 1`,
+		ON CONFLICT (campaign_id, state) DO UPDATE SET n = campaign_counts.n + 1`,
 	"api": "INSERT INTO api_messages (id, message_id, correlation_id, channel, token_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
 	"audit": `INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, action, target_kind, target_id, target_name, detail, ip)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

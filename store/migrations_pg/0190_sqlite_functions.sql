@@ -9,3 +9,16 @@ CREATE FUNCTION min(a bigint, b bigint) RETURNS bigint
 -- instr(haystack, needle): 1-based position, 0 when absent.
 CREATE FUNCTION instr(a text, b text) RETURNS integer
 	LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT strpos(a, b)';
+-- typeof(provider_id) tells SQLite's packed UUIDs (blobs) from text ids;
+-- PostgreSQL keeps every provider id as text.
+CREATE FUNCTION typeof(a text) RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT ''text''';
+-- sum(condition) counts the rows where it holds (SQLite's comparisons are
+-- 0 or 1); NULL over no rows, as SQLite's sum.
+CREATE FUNCTION sum_true(acc bigint, b boolean) RETURNS bigint
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT coalesce(acc, 0) + CASE WHEN b THEN 1 ELSE 0 END';
+CREATE AGGREGATE sum(boolean) (SFUNC = sum_true, STYPE = bigint);
+-- group_concat(value, separator), SQLite's string_agg.
+CREATE FUNCTION group_concat_step(acc text, v text, sep text) RETURNS text
+	LANGUAGE sql IMMUTABLE PARALLEL SAFE AS 'SELECT CASE WHEN v IS NULL THEN acc WHEN acc IS NULL THEN v ELSE acc || sep || v END';
+CREATE AGGREGATE group_concat(text, text) (SFUNC = group_concat_step, STYPE = text);
