@@ -312,3 +312,32 @@ func (s *Store) jsonArrayValues() string {
 	}
 	return "SELECT value FROM json_each(?)"
 }
+
+// skipLocked ends the subquery that picks the messages a claim takes: in
+// PostgreSQL, instances claim the same campaign at once, and each skips
+// the rows another is claiming instead of waiting for them; the lock
+// also re-reads each row's state, so no message is claimed twice (SQLite
+// has one writer: there is nothing to skip).
+func (s *Store) skipLocked() string {
+	if s.pg {
+		return " FOR UPDATE SKIP LOCKED"
+	}
+	return ""
+}
+
+// messageIDsLock is the advisory lock every insert into messages takes in
+// PostgreSQL, until its transaction ends.
+const messageIDsLock = 1901
+
+// lockMessageIDs makes the ids of the messages tx inserts consecutive in
+// PostgreSQL: a campaign's outbox is walked by id (first_message_id ..
+// last_message_id), and with several instances writing, another
+// instance's insert would otherwise draw ids from the sequence in the
+// middle of a chunk. In SQLite the one writer already does this.
+func (s *Store) lockMessageIDs(ctx context.Context, tx *sql.Tx) error {
+	if !s.pg {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", messageIDsLock)
+	return err
+}

@@ -96,6 +96,9 @@ func (s *Store) SweepFallbacks(ctx context.Context, now time.Time, limit int) (i
 		if len(camps) == 0 {
 			return nil
 		}
+		if err := s.lockMessageIDs(ctx, tx); err != nil {
+			return err
+		}
 		dues, err := dueByStatus(ctx, tx, camps, now, limit)
 		if err != nil {
 			return err

@@ -102,6 +102,9 @@ func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) erro
 		}
 		var n int64
 		err := s.tx(ctx, func(tx *sql.Tx) error {
+			if err := s.lockMessageIDs(ctx, tx); err != nil {
+				return err
+			}
 			// The carrier a list's carrier check found comes along: SMPP
 			// receipts name none, and without it a message to OI or
 			// Sercomtel (no delivery report) would wait for one forever.
@@ -163,7 +166,7 @@ func (s *Store) Claim(ctx context.Context, campaignID, after int64, limit int, n
 			return nil
 		}
 		rows, err := tx.QueryContext(ctx, `UPDATE messages SET state = 'submitting', claimed_at = ?, attempts = attempts + 1
-			WHERE id IN (SELECT id FROM messages NOT INDEXED WHERE id > ? AND id <= ? AND campaign_id = ? AND state = 'queued' ORDER BY id LIMIT ?)
+			WHERE id IN (SELECT id FROM messages NOT INDEXED WHERE id > ? AND id <= ? AND campaign_id = ? AND state = 'queued' ORDER BY id LIMIT ?`+s.skipLocked()+`)
 			RETURNING id, row, phone`, toMS(now), after, last, campaignID, limit)
 		if err != nil {
 			return err

@@ -133,6 +133,9 @@ func (s *Store) writeTransactional(w *txnWriter, batch []*transactional.Enqueue)
 	if err == nil {
 		err = s.tx(ctx, func(tx *sql.Tx) error {
 			q := func(name string) *sql.Stmt { return tx.StmtContext(ctx, stmts[name]) }
+			if err := s.lockMessageIDs(ctx, tx); err != nil {
+				return err
+			}
 			for i, r := range batch {
 				if _, err := q("savepoint").ExecContext(ctx); err != nil {
 					return err
