@@ -124,7 +124,7 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(160 << 20)
 	}
-	st, err := store.Open(filepath.Join(cfg.DataDir, store.FileName))
+	st, err := openStore(cfg)
 	if err != nil {
 		return err
 	}
@@ -241,7 +241,7 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		}
 	}()
 	log.Info("built-in sandbox listening", "addr", sbLn.Addr().String())
-	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.PublicURL, "provider", cfg.Provider, "data", cfg.DataDir)
+	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.PublicURL, "provider", cfg.Provider, "data", cfg.DataDir, "database", databaseKind(cfg))
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	// The doors keep the SMPP pool bound while SMPP is in force; they
@@ -439,4 +439,22 @@ func bootstrapAdmin(ctx context.Context, cfg config.Config, st *store.Store, log
 	}
 	log.Info("first admin created from ARAUTO_ADMIN_EMAIL", "email", email)
 	return nil
+}
+
+// openStore opens the database the configuration names: PostgreSQL when
+// ARAUTO_DATABASE_URL is set, else SQLite in the data directory.
+func openStore(cfg config.Config) (*store.Store, error) {
+	if cfg.DatabaseURL != "" {
+		return store.OpenPostgres(cfg.DatabaseURL)
+	}
+	return store.Open(filepath.Join(cfg.DataDir, store.FileName))
+}
+
+// databaseKind names the engine for the log, never the URL (it may hold
+// a password).
+func databaseKind(cfg config.Config) string {
+	if cfg.DatabaseURL != "" {
+		return "postgresql"
+	}
+	return "sqlite"
 }
