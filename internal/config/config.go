@@ -23,12 +23,9 @@ const (
 // Config is everything Arauto needs to start. Zero values are never used:
 // Load fills every field with its default first.
 type Config struct {
-	Addr    string // ARAUTO_ADDR, host:port to listen on
-	DataDir string // ARAUTO_DATA, holds the SQLite database and the session key
-	// DatabaseURL (ARAUTO_DATABASE_URL, postgres://...) selects PostgreSQL
-	// instead of the SQLite database in DataDir. It may hold a password:
-	// never logged or shown.
-	DatabaseURL    string
+	Addr           string // ARAUTO_ADDR, host:port to listen on
+	DataDir        string // ARAUTO_DATA, holds the SQLite database and the session key
+	DatabaseURL    string // ARAUTO_DATABASE_URL, postgres://... selects PostgreSQL instead; may hold a password: never logged
 	Provider       string // ARAUTO_PROVIDER, sandbox or wavy
 	WavyAPIURL     string // ARAUTO_WAVY_API_URL, api-messaging base URL
 	WavyAPIGWURL   string // ARAUTO_WAVY_APIGW_URL, apigw (Campaign API) base URL
