@@ -24,7 +24,7 @@ func OpenPostgres(url string) (*Store, error) {
 		w.Close()
 		return nil, fmt.Errorf("store: open PostgreSQL: %w", err)
 	}
-	s := &Store{w: w, pg: true, gate: newWriteGate()}
+	s := &Store{w: w, pg: true, url: url, gate: newWriteGate()}
 	s.events.commit, s.txns = newEventCommit(s), newTxnWriter(s)
 	if err := s.migrate(context.Background()); err != nil {
 		w.Close()

@@ -39,6 +39,7 @@ type Store struct {
 	// pg says the engine is PostgreSQL (OpenPostgres): the few statements
 	// that differ choose by it (dialect.go).
 	pg     bool
+	url    string // the PostgreSQL URL, for the relay's own connections
 	events eventLog
 	gate   *writeGate
 	// txns group-commits transactional messages (transactional.go).
