@@ -1,7 +1,6 @@
 package store
 
 import (
-	"arauto/store/internal/pgtest"
 	"context"
 	"fmt"
 	"log/slog"
@@ -219,7 +218,6 @@ func TestFrequencyCapSkipsAndNamesTheRule(t *testing.T) {
 // delivery and a reply show on the contact, and an opt-in reply becomes
 // its consent.
 func TestContactActivityFollowsSendsAndEvents(t *testing.T) {
-	pgtest.SQLiteOnly(t, "the contact book (contacts.go, segments.go) uses SQLite JSONB (jsonb(), json_patch, ->> paths); not ported to PostgreSQL yet")
 	s := openTestStore(t)
 	ctx := context.Background()
 	phone := "5511987650001"

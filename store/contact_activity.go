@@ -85,7 +85,7 @@ func optIn(ctx context.Context, tx *sql.Tx, phone int64, r delivery.Reply) error
 	src := "," + strconv.FormatInt(id, 10) + ","
 	_, err = tx.ExecContext(ctx, `INSERT INTO contacts (phone, attrs, fold, sources, consent_source, consent_row, last_replied_at, created_at, updated_at)
 		VALUES (?, '{}', jsonb('{}'), ?, ?, 0, ?, ?, ?)
-		ON CONFLICT (phone) DO UPDATE SET sources = sources || substr(excluded.sources, 2), consent_source = excluded.consent_source,
+		ON CONFLICT (phone) DO UPDATE SET sources = contacts.sources || substr(excluded.sources, 2), consent_source = excluded.consent_source,
 			consent_row = 0, updated_at = excluded.updated_at`, phone, src, id, at, at, at)
 	return err
 }

@@ -144,10 +144,10 @@ func upsertContactsSQL(n int, src string, sourceID int64) string {
 		b.WriteString(tail)
 	}
 	b.WriteString(` ON CONFLICT (phone) DO UPDATE SET
-		attrs = json_patch(attrs, excluded.attrs),
-		fold = jsonb_patch(fold, excluded.fold),
-		name_key = CASE WHEN excluded.name_key <> '' THEN excluded.name_key ELSE name_key END,
-		sources = CASE WHEN instr(sources, excluded.sources) THEN sources ELSE sources || substr(excluded.sources, 2) END,
+		attrs = json_patch(contacts.attrs, excluded.attrs),
+		fold = jsonb_patch(contacts.fold, excluded.fold),
+		name_key = CASE WHEN excluded.name_key <> '' THEN excluded.name_key ELSE contacts.name_key END,
+		sources = CASE WHEN instr(contacts.sources, excluded.sources) > 0 THEN contacts.sources ELSE contacts.sources || substr(excluded.sources, 2) END,
 		consent_source = excluded.consent_source,
 		consent_row = excluded.consent_row,
 		updated_at = excluded.updated_at`)
@@ -253,7 +253,7 @@ func (s *Store) Contacts(ctx context.Context, q ContactQuery) (ContactPage, erro
 		q.Limit = 50
 	}
 	q.Limit = min(q.Limit, 200)
-	where, args := "1", []any(nil)
+	where, args := "true", []any(nil)
 	if q.Filter != nil {
 		where, args = segmentWhere(*q.Filter, q.Now)
 	}

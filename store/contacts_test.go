@@ -57,7 +57,6 @@ func importRows(t *testing.T, s *store.Store, name string, columns []string, row
 }
 
 func TestContactsMergeImports(t *testing.T) {
-	storetest.SQLiteOnly(t, "the contact book (contacts.go, segments.go) uses SQLite JSONB (jsonb(), json_patch, ->> paths); not ported to PostgreSQL yet")
 	s := storetest.New(t)
 	ctx := context.Background()
 	first := importRows(t, s, "Loja", []string{"nome", "cidade"},
@@ -110,7 +109,6 @@ func TestContactsMergeImports(t *testing.T) {
 }
 
 func TestContactSearchAndSegments(t *testing.T) {
-	storetest.SQLiteOnly(t, "the contact book (contacts.go, segments.go) uses SQLite JSONB (jsonb(), json_patch, ->> paths); not ported to PostgreSQL yet")
 	s := storetest.New(t)
 	ctx := context.Background()
 	now := time.Now()
@@ -241,7 +239,6 @@ func TestNumberRanges(t *testing.T) {
 // imported afterwards do not join it, and the list is not offered among
 // the uploaded ones.
 func TestSegmentAudienceIsFrozenAtLaunch(t *testing.T) {
-	storetest.SQLiteOnly(t, "the contact book (contacts.go, segments.go) uses SQLite JSONB (jsonb(), json_patch, ->> paths); not ported to PostgreSQL yet")
 	s := storetest.New(t)
 	ctx := context.Background()
 	importRows(t, s, "Base", []string{"nome", "cidade"},
@@ -314,7 +311,6 @@ func TestSegmentAudienceIsFrozenAtLaunch(t *testing.T) {
 // TestSegmentFieldValuesWithQuotes: a value the JSONB blob keeps escaped
 // (a quote, a backslash) is still found by equals, contains and in.
 func TestSegmentFieldValuesWithQuotes(t *testing.T) {
-	storetest.SQLiteOnly(t, "the contact book (contacts.go, segments.go) uses SQLite JSONB (jsonb(), json_patch, ->> paths); not ported to PostgreSQL yet")
 	s := storetest.New(t)
 	ctx := context.Background()
 	importRows(t, s, "Apelidos", []string{"nome"},

@@ -12,7 +12,8 @@
 //     rewritten once and cached (dialect.go): placeholders to `$n`,
 //     SQLite's planner hints dropped, LIKE as ILIKE, CROSS JOIN ... ON as
 //     JOIN. SQLite's scalar functions the queries use (max/min of two,
-//     instr, typeof, sum of a condition, group_concat) are defined in
+//     instr, typeof, sum of a condition, group_concat, json_patch,
+//     jsonb) are defined in
 //     PostgreSQL by migration 0190. The rare statements that differ
 //     otherwise choose by s.pg beside each other. Inserts that need the
 //     new id use RETURNING id in both (insertRow).
@@ -25,8 +26,9 @@
 //     ends (a chunk of a campaign's outbox gets consecutive ids), and
 //     Relay carries live-update events between instances (LISTEN/NOTIFY).
 //     Each instance still has one writer connection behind its gate.
-//     Not ported yet: the contact book (contacts, segments, their
-//     activity, erasure) uses SQLite's JSONB and fails on PostgreSQL.
+//   - The contact book keeps its JSON as text in PostgreSQL (attrs and
+//     fold; SQLite keeps fold as JSONB), read through SQLite's path syntax
+//     (doc ->> '$."key"') by an operator migration 0190 defines.
 //   - Open applies the embedded, numbered migrations in order, each in its own
 //     transaction, recorded in schema_migrations.
 //   - Writes go through one connection (SQLite has one writer anyway; queuing

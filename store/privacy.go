@@ -306,8 +306,8 @@ func (s *Store) EraseNumber(ctx context.Context, phone, subject string, at time.
 				return fmt.Errorf("erase from %s: %w", table, err)
 			}
 		}
-		if res, err = tx.ExecContext(ctx, `UPDATE events SET body = CAST('{"erased":true}' AS BLOB), note = 'erased on request',
-			applied_at = CASE WHEN applied_at = 0 THEN ? ELSE applied_at END WHERE instr(body, ?) > 0`, toMS(at), phone); err != nil {
+		if res, err = tx.ExecContext(ctx, `UPDATE events SET body = ?, note = 'erased on request',
+			applied_at = CASE WHEN applied_at = 0 THEN ? ELSE applied_at END WHERE instr(body, ?) > 0`, []byte(`{"erased":true}`), toMS(at), phone); err != nil {
 			return err
 		}
 		e.Events = affected(res)

@@ -20,7 +20,6 @@ import (
 // import flags the number and makes no contact of it, and erasing it again
 // says it is unknown.
 func TestEraseLeavesOnlyTheHash(t *testing.T) {
-	storetest.SQLiteOnly(t, "the contact book (contacts.go, segments.go) uses SQLite JSONB (jsonb(), json_patch, ->> paths); not ported to PostgreSQL yet")
 	s := storetest.New(t)
 	ctx := context.Background()
 	phone, other := "5511987650001", "5521987650002"

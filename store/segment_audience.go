@@ -18,12 +18,16 @@ func segmentFields(columns []string) (string, []any) {
 		return "''", nil
 	}
 	parts := make([]string, len(columns))
-	args := make([]any, len(columns))
+	args := make([]any, 0, 2*len(columns))
 	for i, c := range columns {
 		parts[i] = "coalesce(c.attrs ->> ?, '')"
-		args[i] = `$."` + c + `"`
+		if i > 0 {
+			// The separator is bound: PostgreSQL has no char().
+			args = append(args, recipient.FieldSeparator)
+		}
+		args = append(args, `$."`+c+`"`)
 	}
-	return strings.Join(parts, " || char(31) || "), args
+	return strings.Join(parts, " || ? || "), args
 }
 
 // EachSegmentRecipient streams the contacts a filter selects, in number
@@ -82,7 +86,7 @@ func (s *Store) LaunchSegment(ctx context.Context, campaignID int64, sg *segment
 		listID, _ = res.LastInsertId()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO recipients (list_id, row, phone, fields, suppressed)
 			SELECT ?, row_number() OVER (ORDER BY c.phone) + 1, CAST(c.phone AS TEXT), `+expr+`,
-				CAST(c.phone AS TEXT) IN (SELECT phone FROM suppressions)
+				CASE WHEN CAST(c.phone AS TEXT) IN (SELECT phone FROM suppressions) THEN 1 ELSE 0 END
 			FROM contacts c WHERE `+where+` ORDER BY c.phone`, append(append([]any{listID}, fargs...), wargs...)...); err != nil {
 			return err
 		}

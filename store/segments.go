@@ -36,7 +36,7 @@ func dddRanges(ddds []int) (string, []any) {
 // Field names and values are bound, never written into the SQL.
 func segmentWhere(f segment.Filter, now time.Time) (string, []any) {
 	if len(f.Rules) == 0 {
-		return "1", nil
+		return "true", nil
 	}
 	var parts []string
 	var args []any
@@ -56,14 +56,14 @@ func segmentWhere(f segment.Filter, now time.Time) (string, []any) {
 				cond = "(c.fold ->> ?) IN (" + placeholders(len(vals)) + ")"
 				a = append([]any{path}, anySlice(vals)...)
 			}
-			cond = "coalesce(" + cond + ", 0)"
+			cond = "coalesce(" + cond + ", false)"
 		case segment.KindList:
 			// A list's contacts carry its import's source id in sources
 			// (",3,7,"): one scan of the row, where matching the list's
 			// recipients would build a temporary index of a million rows
 			// on every count. The subquery is constant: SQLite runs it once.
 			cond = `coalesce(instr(c.sources, (SELECT ',' || id || ',' FROM contact_sources
-				WHERE list_id = ? AND kind = 'import' ORDER BY id DESC LIMIT 1)) > 0, 0)`
+				WHERE list_id = ? AND kind = 'import' ORDER BY id DESC LIMIT 1)) > 0, false)`
 			a = []any{r.ListID()}
 		case segment.KindDDD, segment.KindState:
 			cond, a = dddRanges(r.DDDs())
@@ -83,9 +83,9 @@ func segmentWhere(f segment.Filter, now time.Time) (string, []any) {
 			cond = "c.last_sent_at = 0"
 		case segment.KindOptedOut:
 			// Compared as numbers: no number turned into text on every row.
-			cond = "c.phone IN (SELECT CAST(phone AS INTEGER) FROM suppressions)"
+			cond = "c.phone IN (SELECT CAST(phone AS BIGINT) FROM suppressions)"
 		default:
-			cond = "0"
+			cond = "false"
 		}
 		if r.Not {
 			cond = "NOT " + cond

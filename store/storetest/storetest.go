@@ -52,3 +52,12 @@ func NewPostgres(t testing.TB) (*store.Store, string) {
 	t.Cleanup(func() { s.Close() })
 	return s, u
 }
+
+// PostgresSchema makes a fresh, empty schema in the test database and
+// returns its URL, for a console process under test to open and migrate
+// (ARAUTO_DATABASE_URL); it is dropped when t ends. It fails t unless
+// ARAUTO_TEST_DATABASE_URL is set.
+func PostgresSchema(t testing.TB) string {
+	t.Helper()
+	return pgtest.Schema(t)
+}
