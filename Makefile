@@ -53,9 +53,11 @@ templ-check:
 unit:
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
 
-## unit-pg: the store suite on PostgreSQL, in a throwaway cluster (installs Debian's postgresql when missing, as root)
-unit-pg:
-	./scripts/pg-throwaway $(GO) test -count=1 ./store/...
+## unit-pg: the store suite and the sign-in/import/send/live-report journeys on PostgreSQL, in a throwaway
+## cluster (installs Debian's postgresql when missing, as root)
+PG_JOURNEYS := TestFirstRunSetupCreatesAdmin|TestCampaignSendNowCompletesLive|TestReportFollowsSandboxLive
+unit-pg: e2e-setup
+	./scripts/pg-throwaway bash -c '$(GO) test -count=1 ./store/... && $(GO) test -count=1 -run "^($(PG_JOURNEYS))$$" ./e2e/'
 
 # Each parser of outside input is fuzzed for FUZZTIME (its committed corpus
 # under testdata/fuzz runs in `unit` too); a failure leaves the input there.
