@@ -156,3 +156,35 @@ func TestTwoInstancesStartCampaignsWithConsecutiveIDs(t *testing.T) {
 		}
 	}
 }
+
+// Instances started together on an empty database migrate it once.
+func TestInstancesStartingTogetherMigrateOnce(t *testing.T) {
+	if !storetest.Postgres() {
+		t.Skip("two instances share a database only in PostgreSQL (ARAUTO_TEST_DATABASE_URL)")
+	}
+	url := storetest.PostgresSchema(t)
+	stores := make([]*store.Store, 3)
+	errs := make([]error, 3)
+	var wg sync.WaitGroup
+	for i := range stores {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stores[i], errs[i] = store.OpenPostgres(url)
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("instance %d: %v", i, err)
+		}
+		defer stores[i].Close()
+	}
+	var versions, distinct int
+	if err := stores[0].QueryRowForTest(context.Background(), "SELECT count(*), count(DISTINCT version) FROM schema_migrations").Scan(&versions, &distinct); err != nil {
+		t.Fatal(err)
+	}
+	if versions != distinct || versions == 0 {
+		t.Errorf("got %d migrations recorded for %d versions, want each once", versions, distinct)
+	}
+}

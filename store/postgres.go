@@ -41,5 +41,8 @@ func OpenPostgres(url string) (*Store, error) {
 	return s, nil
 }
 
+// migrationLock is the advisory lock an instance holds while it migrates.
+const migrationLock = 1900
+
 // Postgres reports whether the store is PostgreSQL.
 func (s *Store) Postgres() bool { return s.pg }

@@ -193,6 +193,14 @@ func loadMigrations(dir string) ([]migration, error) {
 }
 
 func (s *Store) migrate(ctx context.Context) error {
+	if s.pg {
+		// Instances starting together migrate one at a time. The writer
+		// pool is one connection, so the lock and its release share it.
+		if _, err := s.w.ExecContext(ctx, "SELECT pg_advisory_lock(?)", migrationLock); err != nil {
+			return fmt.Errorf("store: lock migrations: %w", err)
+		}
+		defer s.w.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", migrationLock)
+	}
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("store: create schema_migrations: %w", err)
@@ -207,12 +215,6 @@ func (s *Store) migrate(ctx context.Context) error {
 	}
 	for _, m := range ms {
 		err := s.tx(ctx, func(tx *sql.Tx) error {
-			if s.pg {
-				// Instances starting together migrate one at a time.
-				if _, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(7211019)"); err != nil {
-					return err
-				}
-			}
 			var done int
 			if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", m.version).Scan(&done); err != nil {
 				return err
