@@ -313,17 +313,16 @@ func (s *Store) jsonArrayValues() string {
 	return "SELECT value FROM json_each(?)"
 }
 
-// skipLocked ends the subquery that picks the messages a claim takes: in
-// PostgreSQL, instances claim the same campaign at once, and each skips
-// the rows another is claiming instead of waiting for them; the lock
-// also re-reads each row's state, so no message is claimed twice (SQLite
-// has one writer: there is nothing to skip).
-func (s *Store) skipLocked() string {
-	if s.pg {
-		return " FOR UPDATE SKIP LOCKED"
-	}
-	return ""
-}
+// pgClaim is Claim's statement in PostgreSQL (same arguments): instances
+// claim the same campaign at once, and each skips the rows another is
+// claiming instead of waiting for them (FOR UPDATE SKIP LOCKED); the lock
+// also re-reads each row's state, so no message is claimed twice.
+const pgClaim = `WITH picked AS (
+		SELECT id FROM messages WHERE id > $2 AND id <= $3 AND campaign_id = $4 AND state = 'queued'
+		ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED)
+	UPDATE messages m SET state = 'submitting', claimed_at = $1, attempts = m.attempts + 1
+	FROM picked WHERE m.id = picked.id
+	RETURNING m.id, m.row, m.phone`
 
 // messageIDsLock is the advisory lock every insert into messages takes in
 // PostgreSQL, until its transaction ends.

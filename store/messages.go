@@ -127,6 +127,15 @@ func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) erro
 			break
 		}
 	}
+	if s.pg {
+		// The planner needs to know the outbox just grew: without
+		// statistics it took a large campaign for a few rows, and each
+		// claim sorted the rest of it (110 ms a batch of 500 in a 100k
+		// campaign, 11 ms once analyzed).
+		if _, err := s.exec(ctx, "ANALYZE messages"); err != nil {
+			return fmt.Errorf("store: start campaign %d: analyze: %w", id, err)
+		}
+	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		// Only the dispatch states are recounted; delivery counters
 		// (prefixed keys) belong to the applier.
@@ -165,9 +174,13 @@ func (s *Store) Claim(ctx context.Context, campaignID, after int64, limit int, n
 		if state != "running" {
 			return nil
 		}
-		rows, err := tx.QueryContext(ctx, `UPDATE messages SET state = 'submitting', claimed_at = ?, attempts = attempts + 1
-			WHERE id IN (SELECT id FROM messages NOT INDEXED WHERE id > ? AND id <= ? AND campaign_id = ? AND state = 'queued' ORDER BY id LIMIT ?`+s.skipLocked()+`)
-			RETURNING id, row, phone`, toMS(now), after, last, campaignID, limit)
+		q := `UPDATE messages SET state = 'submitting', claimed_at = ?, attempts = attempts + 1
+			WHERE id IN (SELECT id FROM messages NOT INDEXED WHERE id > ? AND id <= ? AND campaign_id = ? AND state = 'queued' ORDER BY id LIMIT ?)
+			RETURNING id, row, phone`
+		if s.pg {
+			q = pgClaim
+		}
+		rows, err := tx.QueryContext(ctx, q, toMS(now), after, last, campaignID, limit)
 		if err != nil {
 			return err
 		}
@@ -317,14 +330,21 @@ func (s *Store) Accept(ctx context.Context, campaignID int64, acc []dispatch.Acc
 		}
 		defer stmt.Close()
 		var moved int64
-		var link *sql.Stmt
-		for _, a := range acc {
-			res, err := stmt.ExecContext(ctx, s.storedProviderID(a.ProviderID), toMS(now), a.Segments, a.SercomtelSegments, a.MessageID)
-			if err != nil {
+		if s.pg {
+			if moved, err = acceptBatch(ctx, tx, acc, now); err != nil {
 				return err
 			}
-			n, _ := res.RowsAffected()
-			moved += n
+		}
+		var link *sql.Stmt
+		for _, a := range acc {
+			if !s.pg {
+				res, err := stmt.ExecContext(ctx, s.storedProviderID(a.ProviderID), toMS(now), a.Segments, a.SercomtelSegments, a.MessageID)
+				if err != nil {
+					return err
+				}
+				n, _ := res.RowsAffected()
+				moved += n
+			}
 			for _, pid := range a.Links {
 				if link == nil {
 					if link, err = tx.PrepareContext(ctx, "INSERT INTO provider_links (provider_id, message_id) VALUES (?, ?) ON CONFLICT DO NOTHING"); err != nil {

@@ -2,8 +2,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"runtime"
+	"time"
+
+	"arauto/internal/dispatch"
 )
 
 // OpenPostgres opens the PostgreSQL database at url (postgres://...) and
@@ -46,3 +50,24 @@ const migrationLock = 1900
 
 // Postgres reports whether the store is PostgreSQL.
 func (s *Store) Postgres() bool { return s.pg }
+
+// acceptBatch is Accept's update in PostgreSQL: the whole batch in one
+// statement, the rows given as arrays. One UPDATE per message, as SQLite
+// runs in-process for nothing, is a round trip to the server each (about
+// 2,400 messages/s against 36,000 in SQLite for a 100k campaign, side
+// by side on a loaded machine).
+func acceptBatch(ctx context.Context, tx *sql.Tx, acc []dispatch.Accepted, now time.Time) (int64, error) {
+	ids, pids := make([]int64, len(acc)), make([]string, len(acc))
+	segs, sercomtel := make([]int64, len(acc)), make([]int64, len(acc))
+	for i, a := range acc {
+		ids[i], pids[i], segs[i], sercomtel[i] = a.MessageID, a.ProviderID, int64(a.Segments), int64(a.SercomtelSegments)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE messages m SET state = 'accepted', provider_id = v.pid, submitted_at = $2,
+			segments = v.seg, sercomtel_segments = v.ser
+		FROM unnest($1::bigint[], $3::text[], $4::bigint[], $5::bigint[]) AS v(id, pid, seg, ser)
+		WHERE m.id = v.id AND m.state = 'submitting'`, ids, toMS(now), pids, segs, sercomtel)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
