@@ -153,9 +153,15 @@ func (s *Store) ReclaimSpace(ctx context.Context) (int64, error) {
 func (s *Store) Compact(ctx context.Context) error {
 	qs := []string{"PRAGMA auto_vacuum = INCREMENTAL", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"}
 	if s.pg {
-		// The same rewrite in PostgreSQL, table by table under an
-		// exclusive lock; autovacuum keeps the space reusable otherwise.
-		qs = []string{"VACUUM FULL"}
+		// The same rewrite in PostgreSQL, of the store's own tables (the
+		// database may hold others), each under an exclusive lock;
+		// autovacuum keeps the space reusable otherwise.
+		var tables string
+		if err := s.r.QueryRowContext(ctx, `SELECT string_agg(quote_ident(relname), ', ') FROM pg_class
+			WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'`).Scan(&tables); err != nil {
+			return fmt.Errorf("store: compact: %w", err)
+		}
+		qs = []string{"VACUUM FULL " + tables}
 	}
 	for _, q := range qs {
 		if _, err := s.exec(ctx, q); err != nil {
