@@ -412,6 +412,8 @@ func newSandbox(cfg config.Config, secret string, log *slog.Logger) *sandbox.San
 		SMPPPassword: cfg.SandboxDoors.SMPPPassword,
 		// A way to try the pause on an exhausted account.
 		NoCreditAfter: cfg.SandboxNoCreditAfter,
+		// Answers to replies the sandbox never received itself.
+		WhatsAppOpenSessions: cfg.SandboxWhatsAppOpenSessions,
 	})
 }
 

@@ -47,6 +47,11 @@ type Config struct {
 	// credit after that many SMS (0: never), to try the console's pause on
 	// NO_CREDIT; the sandbox's credit endpoint gives it back.
 	SandboxNoCreditAfter int64 // ARAUTO_SANDBOX_NO_CREDIT_AFTER
+	// SandboxWhatsAppOpenSessions makes the built-in sandbox treat every
+	// WhatsApp recipient as inside a 24-hour session, as `arauto sandbox
+	// --whatsapp-open-sessions` does: free-form answers to replies the
+	// sandbox never saw (imported, or from before a restart) then go out.
+	SandboxWhatsAppOpenSessions bool // ARAUTO_SANDBOX_WHATSAPP_OPEN_SESSIONS
 	// SandboxClockOffset moves the console's clock (schedules, sending
 	// windows, each recipient's local time, caps) by this much, to try
 	// them without waiting for the hour. Only with the sandbox provider.
@@ -116,6 +121,7 @@ var Vars = []Var{
 	{"ARAUTO_SANDBOX_DELAY_SCALE", "1", "sandbox delays between send, status callback and delivery report: 1 realistic, 0 immediate"},
 	{"ARAUTO_SANDBOX_SEED", "1", "seed of the sandbox's outcomes, so a run can be repeated"},
 	{"ARAUTO_SANDBOX_NO_CREDIT_AFTER", "0", "the built-in sandbox's account runs out of credit after this many SMS and answers the rest with NO_CREDIT (201), to try the pause on an exhausted account; 0 never (give credit back with PUT /_sandbox/credit on the sandbox's own address)"},
+	{"ARAUTO_SANDBOX_WHATSAPP_OPEN_SESSIONS", "false", "the built-in sandbox treats every WhatsApp recipient as inside a 24-hour session, so free-form answers go out even to replies it never received itself; false answers them with INVALID_SESSION (210) as Wavy does"},
 	{"ARAUTO_SANDBOX_CLOCK_OFFSET", "0s", "with the sandbox provider only: moves the console's clock by this duration (e.g. 2h or -30m, at most a year either way), to try schedules, sending windows and each recipient's local time without waiting; refused with wavy"},
 	{"ARAUTO_SEND_REQUESTS_PER_SECOND", "100", "send requests per second (Wavy allows 700 per IP; each carries up to 1000 messages)"},
 	{"ARAUTO_SEND_MESSAGES_PER_SECOND", "100000", "messages per second across all campaigns"},
@@ -235,6 +241,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.SandboxNoCreditAfter, err = strconv.ParseInt(get("ARAUTO_SANDBOX_NO_CREDIT_AFTER"), 10, 64); err != nil || c.SandboxNoCreditAfter < 0 {
 		return c, &Error{"ARAUTO_SANDBOX_NO_CREDIT_AFTER", "must be a whole number, 0 or more"}
+	}
+	if c.SandboxWhatsAppOpenSessions, err = strconv.ParseBool(get("ARAUTO_SANDBOX_WHATSAPP_OPEN_SESSIONS")); err != nil {
+		return c, &Error{"ARAUTO_SANDBOX_WHATSAPP_OPEN_SESSIONS", "must be true or false"}
 	}
 
 	if c.SandboxClockOffset, err = time.ParseDuration(get("ARAUTO_SANDBOX_CLOCK_OFFSET")); err != nil ||

@@ -79,6 +79,7 @@ func TestLoadBadValues(t *testing.T) {
 		{"sandbox delay", map[string]string{"ARAUTO_SANDBOX_DELAY_SCALE": "-1"}, "ARAUTO_SANDBOX_DELAY_SCALE"},
 		{"sandbox credit negative", map[string]string{"ARAUTO_SANDBOX_NO_CREDIT_AFTER": "-5"}, "ARAUTO_SANDBOX_NO_CREDIT_AFTER"},
 		{"sandbox credit not a number", map[string]string{"ARAUTO_SANDBOX_NO_CREDIT_AFTER": "lots"}, "ARAUTO_SANDBOX_NO_CREDIT_AFTER"},
+		{"sandbox open sessions not a yes or no", map[string]string{"ARAUTO_SANDBOX_WHATSAPP_OPEN_SESSIONS": "sometimes"}, "ARAUTO_SANDBOX_WHATSAPP_OPEN_SESSIONS"},
 		{"clock offset not a duration", map[string]string{"ARAUTO_SANDBOX_CLOCK_OFFSET": "2"}, "ARAUTO_SANDBOX_CLOCK_OFFSET"},
 		{"clock offset over a year", map[string]string{"ARAUTO_SANDBOX_CLOCK_OFFSET": "-9000h"}, "ARAUTO_SANDBOX_CLOCK_OFFSET"},
 		{"clock moved on a real account", map[string]string{"ARAUTO_SANDBOX_CLOCK_OFFSET": "2h", "ARAUTO_PROVIDER": "wavy",

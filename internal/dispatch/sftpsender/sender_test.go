@@ -480,7 +480,9 @@ func corrs(b dispatch.Batch, from, to int) []string {
 // is "sent", absent is "never sent", and an id whose file's first rows
 // were settled in an earlier round is still found.
 func TestFindReadsTheFiles(t *testing.T) {
-	r := newRig(t, rigOptions{noStore: true, processDelay: 200 * time.Millisecond})
+	// The server holds the file long enough for the first Find to see it
+	// waiting even on a loaded machine.
+	r := newRig(t, rigOptions{noStore: true, processDelay: 1500 * time.Millisecond})
 	ctx := context.Background()
 	s := r.sender(false)
 	b := smsBatch(300)

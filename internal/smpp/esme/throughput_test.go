@@ -35,11 +35,21 @@ func TestSMPPThroughputIsTheSeedsCeiling(t *testing.T) {
 	}
 	rate := sendTimed(t, e, 960, "tp")
 	t.Logf("960 messages over 4 binds: %.0f msg/s", rate)
-	if rate > 330 || rate < 260 {
-		t.Errorf("throughput %.0f msg/s, want about 320 (4 x 80)", rate)
+	if rate > 330 {
+		t.Errorf("throughput %.0f msg/s, want at most 320 (4 x 80)", rate)
 	}
 	if st := e.sb.SMPPStats(); st.Throttled != 0 || st.MaxOutstanding > 10 {
 		t.Errorf("the sandbox throttled %d and saw %d outstanding, want 0 and at most 10", st.Throttled, st.MaxOutstanding)
+	}
+	// Reaching the ceiling is only a fair demand when the transport could
+	// carry more on this machine right now: a loaded machine is measured
+	// against itself, with both limits off, in the same run.
+	free := newEnv(t, sandbox.Options{ReplyRate: -1, SMPPRate: -1}, esme.Config{Rate: -1})
+	free.bound(t, 4)
+	capacity := sendTimed(t, free, 960, "tf")
+	t.Logf("the same 960 messages with both limits off: %.0f msg/s", capacity)
+	if want := min(260, 0.8*capacity); rate < want {
+		t.Errorf("throughput %.0f msg/s, want at least %.0f (4 x 80, or 80%% of the %.0f msg/s the transport carries now)", rate, want, capacity)
 	}
 }
 
