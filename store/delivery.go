@@ -59,7 +59,17 @@ func (s *Store) DueEvents(ctx context.Context, limit int, now time.Time) ([]deli
 // ApplyBatch runs fn in one write transaction, committing when it returns
 // nil.
 func (s *Store) ApplyBatch(ctx context.Context, fn func(delivery.Batch) error) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error { return fn(applyTx{tx, s}) })
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if s.pg {
+			// Instances apply one batch at a time: the fold reads the
+			// messages' states after the previous batch committed, so an
+			// event two appliers both read is counted once.
+			if _, err := tx.ExecContext(ctx, "SELECT 1 FROM event_cursor FOR UPDATE"); err != nil {
+				return err
+			}
+		}
+		return fn(applyTx{tx, s})
+	})
 	if err != nil {
 		return fmt.Errorf("store: apply batch: %w", err)
 	}

@@ -23,8 +23,10 @@
 //   - In PostgreSQL, several instances share the work: a claim skips the
 //     rows another instance is claiming (FOR UPDATE SKIP LOCKED), every
 //     insert into messages holds an advisory lock until its transaction
-//     ends (a chunk of a campaign's outbox gets consecutive ids), and
-//     Relay carries live-update events between instances (LISTEN/NOTIFY).
+//     ends (a chunk of a campaign's outbox gets consecutive ids), an
+//     applier's batch locks the event cursor first (two instances'
+//     appliers count an event once), and Relay carries live-update events
+//     between instances (LISTEN/NOTIFY).
 //     Each instance still has one writer connection behind its gate.
 //   - The contact book keeps its JSON as text in PostgreSQL (attrs and
 //     fold; SQLite keeps fold as JSONB), read through SQLite's path syntax
