@@ -188,3 +188,35 @@ func TestInstancesStartingTogetherMigrateOnce(t *testing.T) {
 		t.Errorf("got %d migrations recorded for %d versions, want each once", versions, distinct)
 	}
 }
+
+// A campaign started by two instances at once is copied into the outbox
+// once.
+func TestTwoInstancesStartingOneCampaignCopyItOnce(t *testing.T) {
+	a, b := secondInstance(t)
+	ctx := context.Background()
+	const n = 5000
+	c := scheduledCampaign(t, a, 1, n)
+	now := time.Now()
+	var wg sync.WaitGroup
+	errs := make([]error, 2)
+	for i, s := range []*store.Store{a, b} {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = s.StartCampaign(ctx, c.ID, now)
+		}()
+	}
+	wg.Wait()
+	for _, err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	var messages, rows int
+	if err := a.QueryRowForTest(ctx, "SELECT count(*), count(DISTINCT row) FROM messages WHERE campaign_id = ?", c.ID).Scan(&messages, &rows); err != nil {
+		t.Fatal(err)
+	}
+	if messages != n || rows != n {
+		t.Errorf("got %d messages for %d rows, want %d, each row once", messages, rows, n)
+	}
+}

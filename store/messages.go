@@ -96,13 +96,16 @@ func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) erro
 		return s.PauseWithError(ctx, id, "no recipient list")
 	}
 	for {
-		var after sql.NullInt64
-		if err := s.w.QueryRowContext(ctx, "SELECT max(row) FROM messages WHERE campaign_id = ?", id).Scan(&after); err != nil {
-			return fmt.Errorf("store: start campaign %d: %w", id, err)
-		}
 		var n int64
 		err := s.tx(ctx, func(tx *sql.Tx) error {
 			if err := s.lockMessageIDs(ctx, tx); err != nil {
+				return err
+			}
+			// Where the copy stands, read under the lock: another
+			// instance starting the same campaign continues it instead
+			// of copying the same rows again.
+			var after sql.NullInt64
+			if err := tx.QueryRowContext(ctx, "SELECT max(row) FROM messages WHERE campaign_id = ?", id).Scan(&after); err != nil {
 				return err
 			}
 			// The carrier a list's carrier check found comes along: SMPP
@@ -137,6 +140,11 @@ func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) erro
 		}
 	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		// Another instance starting the same campaign recounts after
+		// this one, not beside it.
+		if err := s.lockMessageIDs(ctx, tx); err != nil {
+			return err
+		}
 		// Only the dispatch states are recounted; delivery counters
 		// (prefixed keys) belong to the applier.
 		if _, err := tx.ExecContext(ctx, "DELETE FROM campaign_counts WHERE campaign_id = ? AND instr(state, ':') = 0", id); err != nil {
