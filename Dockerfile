@@ -12,7 +12,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates tzdata curl \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --home /data --shell /usr/sbin/nologin arauto \
- && mkdir -p /data && chown arauto /data && chmod 0700 /data
+ && mkdir -p /data /shared && chown arauto /data /shared && chmod 0700 /data /shared
 COPY --from=build /out/arauto /usr/local/bin/arauto
 USER arauto
 ENV ARAUTO_ADDR=0.0.0.0:8080 \

@@ -35,6 +35,7 @@ import (
 	"arauto/internal/events"
 	"arauto/internal/fallback"
 	"arauto/internal/frequency"
+	"arauto/internal/lease"
 	"arauto/internal/outhook"
 	"arauto/internal/provider"
 	"arauto/internal/retention"
@@ -197,8 +198,30 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		ln.Close()
 		return err
 	}
-	worker := newWorker(cfg, st, doors, sessions, links, log)
-	hub := events.New()
+	// Work that must run once across instances sharing the database runs
+	// under named leases (docs/instances.md); with SQLite this instance
+	// holds them all.
+	leases := &lease.Keeper{Store: st, Holder: lease.NewHolder(), Log: log.With("component", "lease")}
+	startsCtx, stopStarts := context.WithCancel(context.Background())
+	starts, startsReleased := leases.Hold(startsCtx, "campaign-starts")
+	defer func() {
+		stopStarts()
+		startsReleased()
+	}()
+	worker := newWorker(cfg, st, doors, sessions, links, starts.Held, log)
+	// In PostgreSQL the store relays live updates between instances
+	// (LISTEN/NOTIFY); SQLite has one instance and no relay.
+	var relay any = st
+	if st.Postgres() {
+		r, err := st.NewRelay(ctx)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		relay = r
+	}
+	hub, stopRelay := newHub(relay, log)
+	defer stopRelay()
 	// The circuit breaker pauses a campaign whose first messages meet too
 	// many opt-outs, blocked numbers or complaints; the applier tells it
 	// which campaigns got statuses or replies.
@@ -226,7 +249,7 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		},
 	})
 	srv, err := web.New(web.Deps{Config: cfg, Store: st, Log: log, WebhookSecret: secret, Sandbox: sb, Dispatcher: worker, Hub: hub, Provider: clients,
-		Doors: doors, Sessions: sessions, TestSends: testSends, Links: links, Now: clock(cfg)})
+		Doors: doors, Sessions: sessions, TestSends: testSends, Links: links, Leases: leases, Now: clock(cfg)})
 	if err != nil {
 		ln.Close()
 		return err
@@ -269,7 +292,11 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	applierDone := make(chan struct{})
 	go func() {
 		defer close(applierDone)
-		applier.Run(applierCtx)
+		leases.Run(applierCtx, "delivery-applier", func(ctx context.Context) {
+			if err := applier.Run(ctx); err != nil && ctx.Err() == nil {
+				log.Error("applier stopped", "err", err)
+			}
+		})
 	}()
 	defer func() {
 		stopApplier()
@@ -283,7 +310,7 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	outhookDone := make(chan struct{})
 	go func() {
 		defer close(outhookDone)
-		outhooks.Run(outhookCtx)
+		leases.Run(outhookCtx, "outgoing-webhooks", outhooks.Run)
 	}()
 	defer func() {
 		stopOuthooks()
@@ -292,10 +319,10 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	guardCtx, stopGuard := context.WithCancel(context.Background())
 	defer stopGuard()
 	go guard.Run(guardCtx)
-	go fallbacks.Run(guardCtx)
+	go leases.Run(guardCtx, "fallback-sweeper", fallbacks.Run)
 	// Test sends left without a clear answer are settled like the
 	// dispatcher's: looked up, and sent again only if Wavy lacks them.
-	go testSends.Run(guardCtx, cfg.ReconcileAfter)
+	go leases.Run(guardCtx, "test-send-reconciler", func(ctx context.Context) { testSends.Run(ctx, cfg.ReconcileAfter) })
 	pollCtx, stopPolling := context.WithCancel(context.Background())
 	defer stopPolling()
 	poller := &delivery.Poller{Store: st, Log: log.With("component", "poller"),
@@ -306,13 +333,13 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 			}
 			return c, nil
 		}}
-	go poller.Run(pollCtx)
+	go leases.Run(pollCtx, "delivery-poller", poller.Run)
 	// Retention prunes what is older than the Settings say, every hour.
 	retentionCtx, stopRetention := context.WithCancel(context.Background())
 	retentionDone := make(chan struct{})
 	go func() {
 		defer close(retentionDone)
-		retention.Loop(retentionCtx, st, log.With("component", "retention"))
+		leases.Run(retentionCtx, "retention", func(ctx context.Context) { retention.Loop(ctx, st, log.With("component", "retention")) })
 	}()
 	defer func() {
 		stopRetention()
@@ -365,8 +392,9 @@ func clock(cfg config.Config) func() time.Time {
 }
 
 // newWorker builds the dispatcher over the store and the doors.
-func newWorker(cfg config.Config, st *store.Store, sender dispatch.Sender, sessions dispatch.SessionStore, links dispatch.ShortLinks, log *slog.Logger) *dispatch.Worker {
+func newWorker(cfg config.Config, st *store.Store, sender dispatch.Sender, sessions dispatch.SessionStore, links dispatch.ShortLinks, firesStarts func() bool, log *slog.Logger) *dispatch.Worker {
 	return dispatch.New(st, sender, dispatch.Config{
+		FiresStarts:       firesStarts,
 		ReconcileAfter:    cfg.ReconcileAfter,
 		RequestsPerSecond: cfg.SendRequestsPerSecond,
 		MessagesPerSecond: cfg.SendMessagesPerSecond,
@@ -459,4 +487,35 @@ func databaseKind(cfg config.Config) string {
 		return "postgresql"
 	}
 	return "sqlite"
+}
+
+// newHub returns the hub of live updates. When the store can relay events
+// between instances (PostgreSQL's LISTEN/NOTIFY; SQLite has one instance
+// and cannot), events published here reach pages open on the other
+// instances and theirs reach ours; the relay is listened to again after a
+// second when its connection fails. The returned function stops it.
+func newHub(relaySource any, log *slog.Logger) (*events.Hub, func()) {
+	relay, ok := relaySource.(events.Relay)
+	if !ok {
+		return events.New(), func() {}
+	}
+	log = log.With("component", "relay")
+	hub := events.NewRelayed(relay, func(topic string, err error) {
+		log.Warn("live update not relayed to the other instances", "topic", topic, "err", err)
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for ctx.Err() == nil {
+			if err := hub.Listen(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("listening to the other instances failed; again in a second", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(time.Second):
+			}
+		}
+	}()
+	return hub, func() { cancel(); <-done }
 }

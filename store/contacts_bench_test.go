@@ -45,7 +45,7 @@ func importThroughJobs(tb testing.TB, s *store.Store, path, name string) (time.D
 	hub := events.New()
 	done, cancel := hub.Subscribe(listimport.Topic(l.ID))
 	defer cancel()
-	jobs := listimport.New(s, hub, nil)
+	jobs := listimport.New(s, hub, nil, nil)
 	jobs.Start(l)
 	for e := range done {
 		if e.Name == "done" {

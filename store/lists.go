@@ -129,7 +129,7 @@ func (s *Store) StartListImport(ctx context.Context, id int64, m recipient.Mappi
 	if err != nil {
 		return fmt.Errorf("store: start import of list %d: %w", id, err)
 	}
-	res, err := s.w.ExecContext(ctx, `UPDATE lists SET state = 'importing', mapping = ?, error_code = '', error_detail = '',
+	res, err := s.w.ExecContext(ctx, `UPDATE lists SET state = 'importing', mapping = ?, error_code = '', error_detail = '', import_progress = '',
 		rows_total = 0, valid = 0, invalid = 0, duplicates = 0, landlines = 0, suppressed = 0, inactive = 0, updated_at = ?
 		WHERE id = ? AND state != 'ready'`, string(mapping), toMS(time.Now()), id)
 	if err != nil {

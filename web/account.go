@@ -24,17 +24,25 @@ func (s *Server) changePassword(c *fiber.Ctx) error {
 	f := formOf(c)
 	pw, confirm := c.FormValue("password"), c.FormValue("password_confirm")
 	account, ip := strconv.FormatInt(u.ID, 10), s.clientIP(c)
-	if wait := s.passwordChecks.wait(account, ip); wait > 0 {
+	wait, err := s.passwordChecks.wait(c.UserContext(), account, ip)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
 		f.Errors["current_password"] = tr(c, "auth.slow_down", waitText(wait))
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
 		return s.render(c, fiber.StatusTooManyRequests, views.AccountPage(f))
 	}
 	if !user.Authenticate(u, c.FormValue("current_password")) {
-		s.passwordChecks.fail(account, ip)
+		if err := s.passwordChecks.fail(c.UserContext(), account, ip); err != nil {
+			return err
+		}
 		s.log.Info("password change: wrong current password", "user_id", u.ID, "ip", ip, "request_id", requestID(c))
 		f.Errors["current_password"] = tr(c, "account.wrong_current")
 	} else {
-		s.passwordChecks.succeed(account, ip)
+		if err := s.passwordChecks.succeed(c.UserContext(), account, ip); err != nil {
+			return err
+		}
 	}
 	if p := user.CheckPassword(pw); p != "" {
 		f.Errors["password"] = tr(c, p, user.MinPasswordLen)

@@ -39,7 +39,7 @@ func (s *Server) apiListByParam(c *fiber.Ctx) (*recipient.List, error) {
 func (s *Server) listJSONWithProgress(c *fiber.Ctx, l *recipient.List) apiList {
 	out := listJSON(l)
 	if l.State == recipient.ListImporting {
-		if p, ok := s.imports.Progress(l.ID); ok {
+		if p, ok := s.imports.Progress(c.UserContext(), l.ID); ok {
 			out.Progress = &apiProgress{Rows: int64(p.Rows), Valid: int64(p.Valid), Bytes: p.BytesRead, Total: p.TotalBytes}
 		}
 	}

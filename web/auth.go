@@ -85,7 +85,11 @@ func (s *Server) login(c *fiber.Ctx) error {
 		email = strings.ToLower(f.Value("email"))
 	}
 	ip := s.clientIP(c)
-	if wait := s.logins.wait(email, ip); wait > 0 {
+	wait, err := s.logins.wait(c.UserContext(), email, ip)
+	if err != nil {
+		return err
+	}
+	if wait > 0 {
 		s.log.Warn("sign-in throttled", "ip", ip, "request_id", requestID(c))
 		f.Message = tr(c, "auth.slow_down", waitText(wait))
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
@@ -96,13 +100,17 @@ func (s *Server) login(c *fiber.Ctx) error {
 		return err
 	}
 	if !user.Authenticate(u, c.FormValue("password")) {
-		s.logins.fail(email, ip)
+		if err := s.logins.fail(c.UserContext(), email, ip); err != nil {
+			return err
+		}
 		s.log.Info("sign-in failed", "ip", ip, "request_id", requestID(c))
 		s.recordBy(c, audit.Actor{Kind: audit.ActorAnonymous, Name: truncateRunes(email, 120)}, audit.SignInFailed, "user", nil, truncateRunes(email, 120))
 		f.Message = tr(c, "auth.failed")
 		return s.render(c, fiber.StatusUnauthorized, views.LoginPage(f, next))
 	}
-	s.logins.succeed(email, ip)
+	if err := s.logins.succeed(c.UserContext(), email, ip); err != nil {
+		return err
+	}
 	if err := s.store.TouchLogin(c.UserContext(), u.ID, s.now()); err != nil {
 		return err
 	}

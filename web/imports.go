@@ -1,6 +1,8 @@
 package web
 
 import (
+	"arauto/internal/lease"
+
 	"context"
 	"sync"
 	"time"
@@ -14,6 +16,7 @@ func (s *Server) ResumeImports(ctx context.Context) error {
 		return err
 	}
 	s.imports.StartCleaner(time.Hour, s.now)
+	s.imports.StartResumer(lease.DefaultTTL)
 	return nil
 }
 

@@ -182,7 +182,7 @@ func (s *Server) listPage(c *fiber.Ctx) error {
 	d := views.ListData{List: l, Query: strings.TrimSpace(c.Query("q")), Page: max(1, c.QueryInt("page", 1))}
 	switch l.State {
 	case recipient.ListImporting:
-		p, _ := s.imports.Progress(l.ID)
+		p, _ := s.imports.Progress(c.UserContext(), l.ID)
 		d.Progress = &p
 	case recipient.ListReady:
 		rp, err := s.store.Recipients(c.UserContext(), l.ID, d.Query, (d.Page-1)*recipientsPerPage, recipientsPerPage)
@@ -208,7 +208,7 @@ func (s *Server) listEvents(c *fiber.Ctx) error {
 	id := l.ID
 	return s.serveLive(c, liveStream{name: "list import", topic: listimport.Topic(id), every: time.Second,
 		render: func(ctx context.Context) ([]byte, bool, error) {
-			p, running := s.imports.Progress(id)
+			p, running := s.imports.Progress(ctx, id)
 			if !running {
 				frame, err := sseFrame(ctx, "done", views.ImportDone(id))
 				return frame, true, err

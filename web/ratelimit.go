@@ -1,8 +1,12 @@
 package web
 
 import (
-	"sync"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"time"
+
+	"arauto/store"
 )
 
 // loginLimiter slows password guessing down without letting anyone lock a
@@ -19,23 +23,26 @@ import (
 // signed in to before, so colleagues behind one office address who know
 // their passwords are not held up by a stranger on the same network.
 //
-// Counts live in memory: a restart forgets them, acceptable for a
-// single-process console. The client address comes from clientIP, which
-// believes X-Forwarded-For only from ARAUTO_TRUSTED_PROXIES.
+// Counts live in the database, so every console instance sharing it sees
+// the same ones (a guesser cannot spread tries over instances) and a
+// restart forgets nothing; they are kept under a hash of scope, account
+// and address. The client address comes from clientIP, which believes
+// X-Forwarded-For only from ARAUTO_TRUSTED_PROXIES.
 type loginLimiter struct {
-	mu    sync.Mutex
+	store loginStore
+	// scope keeps the sign-in page's counts apart from the account page's
+	// password checks.
+	scope string
 	now   func() time.Time
-	pairs map[string]*failures
-	addrs map[string]*failures
-	// known remembers account+address pairs that signed in, and when.
-	known map[string]time.Time
+	// maxRows bounds each table (maxTracked).
+	maxRows int
 }
 
-// failures is a run of failed attempts and the earliest next try.
-type failures struct {
-	count int
-	last  time.Time
-	until time.Time
+// loginStore keeps the limiter's counts.
+type loginStore interface {
+	LoginWaits(ctx context.Context, pairKey, addrKey string) (pairUntil, addrUntil, knownAt time.Time, err error)
+	RecordLoginFailures(ctx context.Context, now, forgetBefore time.Time, maxRows int, fs ...store.LoginFailure) error
+	RecordLoginSuccess(ctx context.Context, pairKey string, now, knownSince time.Time, maxRows int) error
 }
 
 const (
@@ -50,94 +57,73 @@ const (
 	forgetAfter = 30 * time.Minute
 	// knownFor is how long a successful sign-in vouches for its address.
 	knownFor = 30 * 24 * time.Hour
-	// maxTracked bounds each map; past it, stale entries are dropped, and
-	// if none are stale the map starts over.
+	// maxTracked bounds each table; past it, the oldest rows go. Filling
+	// it takes maxTracked password checks, which is its own slowdown.
 	maxTracked = 20000
 )
 
-func newLoginLimiter(now func() time.Time) *loginLimiter {
-	return &loginLimiter{now: now, pairs: map[string]*failures{}, addrs: map[string]*failures{}, known: map[string]time.Time{}}
+func newLoginLimiter(st loginStore, scope string, now func() time.Time) *loginLimiter {
+	return &loginLimiter{store: st, scope: scope, now: now, maxRows: maxTracked}
 }
 
-func pairKey(account, addr string) string { return account + "\x00" + addr }
+func (l *loginLimiter) key(parts ...string) string {
+	h := sha256.New()
+	h.Write([]byte(l.scope))
+	for _, p := range parts {
+		h.Write([]byte{0})
+		h.Write([]byte(p))
+	}
+	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+func (l *loginLimiter) pairKey(account, addr string) string { return l.key("pair", account, addr) }
+func (l *loginLimiter) addrKey(addr string) string          { return l.key("addr", addr) }
 
 // wait reports how long account may not be tried from addr; 0 means now.
-func (l *loginLimiter) wait(account, addr string) time.Duration {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (l *loginLimiter) wait(ctx context.Context, account, addr string) (time.Duration, error) {
 	now := l.now()
-	key := pairKey(account, addr)
+	pairUntil, addrUntil, knownAt, err := l.store.LoginWaits(ctx, l.pairKey(account, addr), l.addrKey(addr))
+	if err != nil {
+		return 0, err
+	}
 	var w time.Duration
-	if f := l.pairs[key]; f != nil && f.until.After(now) {
-		w = f.until.Sub(now)
+	if pairUntil.After(now) {
+		w = pairUntil.Sub(now)
 	}
-	if f := l.addrs[addr]; f != nil && f.until.After(now) && !l.knownPair(key, now) {
-		w = max(w, f.until.Sub(now))
+	known := !knownAt.IsZero() && now.Sub(knownAt) <= knownFor
+	if addrUntil.After(now) && !known {
+		w = max(w, addrUntil.Sub(now))
 	}
-	return w
+	return w, nil
 }
 
 // fail records a wrong password for account from addr.
-func (l *loginLimiter) fail(account, addr string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (l *loginLimiter) fail(ctx context.Context, account, addr string) error {
 	now := l.now()
-	l.pairs = record(l.pairs, pairKey(account, addr), pairFree, now)
-	l.addrs = record(l.addrs, addr, addrFree, now)
+	return l.store.RecordLoginFailures(ctx, now, now.Add(-forgetAfter), l.maxRows,
+		store.LoginFailure{Key: l.pairKey(account, addr), Until: waitUntil(now, pairFree)},
+		store.LoginFailure{Key: l.addrKey(addr), Until: waitUntil(now, addrFree)})
 }
 
 // succeed clears the pair's failures and remembers it signed in.
-func (l *loginLimiter) succeed(account, addr string) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
+func (l *loginLimiter) succeed(ctx context.Context, account, addr string) error {
 	now := l.now()
-	key := pairKey(account, addr)
-	delete(l.pairs, key)
-	if len(l.known) >= maxTracked {
-		for k, at := range l.known {
-			if now.Sub(at) > knownFor {
-				delete(l.known, k)
-			}
-		}
-		if len(l.known) >= maxTracked {
-			clear(l.known)
-		}
-	}
-	l.known[key] = now
+	return l.store.RecordLoginSuccess(ctx, l.pairKey(account, addr), now, now.Add(-knownFor), l.maxRows)
 }
 
-func (l *loginLimiter) knownPair(key string, now time.Time) bool {
-	at, ok := l.known[key]
-	return ok && now.Sub(at) <= knownFor
-}
-
-// record adds a failure under key and sets its next allowed try.
-func record(m map[string]*failures, key string, free int, now time.Time) map[string]*failures {
-	f := m[key]
-	if f == nil || now.Sub(f.last) > forgetAfter {
-		if len(m) >= maxTracked {
-			for k, old := range m {
-				if now.Sub(old.last) > forgetAfter && old.until.Before(now) {
-					delete(m, k)
-				}
-			}
-			if len(m) >= maxTracked {
-				// Memory stays bounded; filling the table takes
-				// maxTracked bcrypt checks, which is its own slowdown.
-				clear(m)
-			}
+// waitUntil is the earliest next try after the count-th failure of a run
+// allowed free failures: now while within them, then a second doubling
+// per failure up to maxWait.
+func waitUntil(now time.Time, free int) func(count int) time.Time {
+	return func(count int) time.Time {
+		over := count - free + 1
+		if over <= 0 {
+			return now
 		}
-		f = &failures{}
-		m[key] = f
-	}
-	f.count++
-	f.last = now
-	if over := f.count - free + 1; over > 0 {
 		w := maxWait
 		if over <= 20 {
 			w = min(firstWait<<(over-1), maxWait)
 		}
-		f.until = now.Add(w)
+		return now.Add(w)
 	}
-	return m
 }

@@ -20,6 +20,7 @@ import (
 	"arauto/internal/dispatch/wavysender"
 	"arauto/internal/door"
 	"arauto/internal/events"
+	"arauto/internal/lease"
 	"arauto/internal/listimport"
 	"arauto/internal/provider"
 	wasession "arauto/internal/session"
@@ -60,6 +61,9 @@ type Deps struct {
 	// Links are the short links of tracked campaigns, shared with the
 	// dispatcher; nil makes them from the store's secret.
 	Links *clicks.Links
+	// Leases keep each list import on one instance when several share
+	// the database; nil makes a keeper over Store for this process.
+	Leases *lease.Keeper
 }
 
 // Waker is the part of the dispatcher the web layer needs.
@@ -136,8 +140,11 @@ func New(d Deps) (*Server, error) {
 	if d.TestSends == nil {
 		d.TestSends = NewTestSends(d.Store, wavysender.New(d.Provider.Client, wavysender.Config{RequestsPerSecond: d.Config.SendRequestsPerSecond}), d.Log)
 	}
+	if d.Leases == nil {
+		d.Leases = &lease.Keeper{Store: d.Store, Holder: lease.NewHolder(), Log: d.Log}
+	}
 	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret,
-		hub: d.Hub, clients: d.Provider, doors: d.Doors, waSessions: d.Sessions, campaigns: newCampaignService(d), imports: listimport.New(d.Store, d.Hub, d.Log), carriers: newCarrierChecks(), closing: make(chan struct{}),
+		hub: d.Hub, clients: d.Provider, doors: d.Doors, waSessions: d.Sessions, campaigns: newCampaignService(d), imports: listimport.New(d.Store, d.Hub, d.Log, d.Leases), carriers: newCarrierChecks(), closing: make(chan struct{}),
 		contacts: &contact.Service{Store: d.Store, NotFound: store.ErrNotFound, Now: d.Now}, testSends: d.TestSends}
 	if d.Sandbox != nil {
 		s.sandboxServer = s.newSandboxServer(d.Sandbox)
@@ -156,8 +163,8 @@ func New(d Deps) (*Server, error) {
 	if err := s.initClicks(d); err != nil {
 		return nil, err
 	}
-	s.logins = newLoginLimiter(d.Now)
-	s.passwordChecks = newLoginLimiter(d.Now)
+	s.logins = newLoginLimiter(d.Store, "sign-in", s.now)
+	s.passwordChecks = newLoginLimiter(d.Store, "password-check", s.now)
 	s.app = fiber.New(fiber.Config{
 		AppName:               "arauto",
 		DisableStartupMessage: true,

@@ -47,13 +47,47 @@ const (
 	keySeen      = "seen"
 )
 
-// loadSessionKey returns ARAUTO_SESSION_KEY, or the key kept in the data
-// directory, generating it on first start.
+// loadSessionKey returns ARAUTO_SESSION_KEY, or the key kept in the shared
+// directory, generating it on first start. Every instance sharing the
+// directory reads the same key, so a session cookie made by one is valid
+// on all; instances starting together agree on the first key written.
+// The key is never put in the database: it also seals the secrets stored
+// there.
 func loadSessionKey(cfg config.Config) ([]byte, error) {
 	if len(cfg.SessionKey) > 0 {
 		return cfg.SessionKey, nil
 	}
-	path := filepath.Join(cfg.DataDir, sessionKeyFile)
+	path := filepath.Join(cfg.SharedDir, sessionKeyFile)
+	key, err := readSessionKey(path)
+	if !errors.Is(err, fs.ErrNotExist) {
+		return key, err
+	}
+	key = make([]byte, 64)
+	if _, err := rand.Read(key); err != nil {
+		return nil, fmt.Errorf("web: generate session key: %w", err)
+	}
+	// Written whole under a temporary name, then linked into place: the
+	// link fails if another instance got there first, whose key wins.
+	tmp, err := os.CreateTemp(cfg.SharedDir, ".session-key-*")
+	if err != nil {
+		return nil, fmt.Errorf("web: write session key: %w", err)
+	}
+	defer os.Remove(tmp.Name())
+	_, err = tmp.WriteString(base64.StdEncoding.EncodeToString(key) + "\n")
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return nil, fmt.Errorf("web: write session key: %w", err)
+	}
+	if err := os.Link(tmp.Name(), path); err != nil && !errors.Is(err, fs.ErrExist) {
+		return nil, fmt.Errorf("web: write session key: %w", err)
+	}
+	return readSessionKey(path)
+}
+
+// readSessionKey reads a key file loadSessionKey wrote.
+func readSessionKey(path string) ([]byte, error) {
 	b, err := os.ReadFile(path)
 	if err == nil {
 		key, derr := base64.StdEncoding.DecodeString(strings.TrimSpace(string(b)))
@@ -62,17 +96,10 @@ func loadSessionKey(cfg config.Config) ([]byte, error) {
 		}
 		return key, nil
 	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("web: read session key: %w", err)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, err
 	}
-	key := make([]byte, 64)
-	if _, err := rand.Read(key); err != nil {
-		return nil, fmt.Errorf("web: generate session key: %w", err)
-	}
-	if err := os.WriteFile(path, []byte(base64.StdEncoding.EncodeToString(key)+"\n"), 0o600); err != nil {
-		return nil, fmt.Errorf("web: write session key: %w", err)
-	}
-	return key, nil
+	return nil, fmt.Errorf("web: read session key: %w", err)
 }
 
 func newCookieStore(key []byte, secure bool) *sessions.CookieStore {

@@ -172,7 +172,7 @@ func (s *Server) checkBodyCSRF(c *fiber.Ctx, name string, part *multipart.Part) 
 // saveUploadPart copies the file part to a new file in the uploads
 // directory, refusing it once it passes the limit.
 func (s *Server) saveUploadPart(up *upload, prefix string, part *multipart.Part, limit int64, tooBig func(size int64) *uploadProblem) error {
-	dir := filepath.Join(s.cfg.DataDir, "uploads")
+	dir := filepath.Join(s.cfg.SharedDir, "uploads")
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("web: upload dir: %w", err)
 	}

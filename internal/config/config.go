@@ -24,8 +24,9 @@ const (
 // Load fills every field with its default first.
 type Config struct {
 	Addr           string // ARAUTO_ADDR, host:port to listen on
-	DataDir        string // ARAUTO_DATA, holds the SQLite database and the session key
+	DataDir        string // ARAUTO_DATA, holds the SQLite database and this instance's own files
 	DatabaseURL    string // ARAUTO_DATABASE_URL, postgres://... selects PostgreSQL instead; may hold a password: never logged
+	SharedDir      string // ARAUTO_SHARED_DIR (default DataDir): uploads and the generated session key; one volume for all instances
 	Provider       string // ARAUTO_PROVIDER, sandbox or wavy
 	WavyAPIURL     string // ARAUTO_WAVY_API_URL, api-messaging base URL
 	WavyAPIGWURL   string // ARAUTO_WAVY_APIGW_URL, apigw (Campaign API) base URL
@@ -34,7 +35,7 @@ type Config struct {
 	PublicURL      string // ARAUTO_PUBLIC_URL, how browsers and Wavy reach us
 	AdminEmail     string // ARAUTO_ADMIN_EMAIL, headless bootstrap of the first admin
 	AdminPassword  string // ARAUTO_ADMIN_PASSWORD
-	SessionKey     []byte // ARAUTO_SESSION_KEY (base64, >= 32 bytes); empty means generate and keep in DataDir
+	SessionKey     []byte // ARAUTO_SESSION_KEY (base64, >= 32 bytes); empty means generate and keep in SharedDir
 	MaxUploadBytes int64  // ARAUTO_MAX_UPLOAD_MB, upload size limit
 	PhoneRegion    string // ARAUTO_PHONE_REGION, default region for national numbers
 	LogLevel       string // ARAUTO_LOG_LEVEL, debug|info|warn|error
@@ -113,7 +114,8 @@ var Vars = []Var{
 	{"ARAUTO_TRUSTED_PROXIES", "", "comma-separated addresses or CIDR ranges of the reverse proxies in front of Arauto (e.g. 127.0.0.1,10.0.0.0/8); only their X-Forwarded-For is believed, for sign-in throttling and logs"},
 	{"ARAUTO_ADMIN_EMAIL", "", "with ARAUTO_ADMIN_PASSWORD, creates the first admin without the setup page"},
 	{"ARAUTO_ADMIN_PASSWORD", "", "password of that admin (at least 10 characters)"},
-	{"ARAUTO_SESSION_KEY", "", "base64 key of at least 32 bytes for session cookies; generated once into ARAUTO_DATA when empty"},
+	{"ARAUTO_SHARED_DIR", "{ARAUTO_DATA}", "directory every console instance must see (one shared volume when several run): uploads being imported and the generated session key"},
+	{"ARAUTO_SESSION_KEY", "", "base64 key of at least 32 bytes for session cookies; generated once into ARAUTO_SHARED_DIR when empty (give every instance the same one)"},
 	{"ARAUTO_MAX_UPLOAD_MB", "250", "largest accepted upload, in megabytes (a 1,000,000-row CSV with a dozen columns is about 160 MB); uploads go to disk as they arrive, never whole in memory"},
 	{"ARAUTO_PHONE_REGION", "BR", "region for phone numbers written without a country code"},
 	{"ARAUTO_LOG_LEVEL", "info", "debug, info, warn or error"},
@@ -273,6 +275,12 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if err := checkWritableDir(c.DataDir); err != nil {
 		return c, &Error{"ARAUTO_DATA", err.Error()}
+	}
+	c.SharedDir = strings.TrimSpace(getenv("ARAUTO_SHARED_DIR"))
+	if c.SharedDir == "" {
+		c.SharedDir = c.DataDir
+	} else if err := checkWritableDir(c.SharedDir); err != nil {
+		return c, &Error{"ARAUTO_SHARED_DIR", err.Error()}
 	}
 	return c, nil
 }

@@ -238,3 +238,27 @@ func TestDatabaseURLSelectsPostgreSQL(t *testing.T) {
 		}
 	}
 }
+
+func TestSharedDir(t *testing.T) {
+	data, shared := t.TempDir(), filepath.Join(t.TempDir(), "shared")
+	tests := []struct {
+		name string
+		vars map[string]string
+		want string
+	}{
+		{"defaults to the data directory", map[string]string{"ARAUTO_DATA": data}, data},
+		{"a directory of its own, created", map[string]string{"ARAUTO_DATA": data, "ARAUTO_SHARED_DIR": shared}, shared},
+	}
+	for _, tt := range tests {
+		c, err := Load(env(tt.vars))
+		if err != nil {
+			t.Fatalf("%s: %v", tt.name, err)
+		}
+		if c.SharedDir != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, c.SharedDir, tt.want)
+		}
+		if fi, err := os.Stat(c.SharedDir); err != nil || !fi.IsDir() {
+			t.Errorf("%s: got %v for the shared directory, want it to exist", tt.name, err)
+		}
+	}
+}

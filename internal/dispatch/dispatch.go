@@ -330,6 +330,11 @@ type Config struct {
 	// applies); nil sends the text as written. An error (an unknown
 	// placeholder) requeues the batch and pauses the campaign.
 	Compile func(ctx context.Context, c Campaign) (func(m Message) Rendered, error)
+	// FiresStarts reports whether this instance starts scheduled campaigns
+	// now; nil means always (the only instance). With several instances it
+	// is true on the one holding the "campaign-starts" lease, so a start
+	// is fired once; the others send its batches once it runs.
+	FiresStarts func() bool
 }
 
 func (c Config) withDefaults() Config {

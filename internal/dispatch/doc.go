@@ -3,6 +3,10 @@
 // Contract — never twice, never skipped:
 //   - A batch of messages is claimed durably (state "submitting") before
 //     the request that carries it goes out.
+//   - A scheduled campaign is started (its outbox filled, state running)
+//     only where Config.FiresStarts allows, one instance at a time; the
+//     fill continues from the outbox's last row in each chunk's own
+//     transaction, so a start repeated never copies a recipient twice.
 //   - Accepted messages are recorded with the provider's id. Messages the
 //     provider certainly refused (a 4xx) are failed with the reason; a 429
 //     or 503 puts them back in the queue after a backoff.

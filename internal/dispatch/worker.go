@@ -104,7 +104,7 @@ func (w *Worker) round(ctx context.Context, now time.Time, slots chan struct{}, 
 	progressed := false
 	for _, c := range campaigns {
 		if c.State == "scheduled" {
-			if c.StartAt.After(now) {
+			if c.StartAt.After(now) || (w.cfg.FiresStarts != nil && !w.cfg.FiresStarts()) {
 				continue
 			}
 			if err := w.store.StartCampaign(ctx, c.ID, now); err != nil {

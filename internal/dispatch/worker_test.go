@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -591,4 +592,33 @@ func TestAccountLimitLeavesTheRetryToThePerson(t *testing.T) {
 		t.Errorf("did not claim again after the resume, want no backoff after an account limit")
 	}
 	wg.Wait()
+}
+
+// TestStartsFiredOnlyWhereAllowed: an instance that does not hold the
+// scheduled-starts lease leaves a due campaign scheduled (another instance
+// starts it); once it may, it starts it.
+func TestStartsFiredOnlyWhereAllowed(t *testing.T) {
+	var allowed atomic.Bool
+	st := &fakeStore{campaigns: []Campaign{{ID: 7, Channel: "sms", State: "scheduled"}}, queued: messages(7, 2)}
+	w := New(st, &fakeSender{}, Config{BatchSize: 2, ReconcileAfter: time.Hour, FiresStarts: allowed.Load}, quietLog())
+	ctx := context.Background()
+	slots := make(chan struct{}, 1)
+	var wg sync.WaitGroup
+	for range 3 {
+		if _, err := w.round(ctx, time.Now(), slots, &wg); err != nil {
+			t.Fatal(err)
+		}
+	}
+	wg.Wait()
+	if got := st.log(); len(got) != 0 {
+		t.Errorf("got store calls %v without the lease, want none", got)
+	}
+	allowed.Store(true)
+	if _, err := w.round(ctx, time.Now(), slots, &wg); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	if got := st.log(); len(got) == 0 || got[0] != "StartCampaign 7" {
+		t.Errorf("got store calls %v with the lease, want StartCampaign 7 first", got)
+	}
 }

@@ -4,4 +4,12 @@
 // topics it shows. Delivery is latest-value: a slow subscriber misses
 // intermediate events but always gets the newest one, and a publisher never
 // blocks on a subscriber.
+//
+// Several console instances over one database join their hubs through an
+// optional Relay (NewRelayed, then Listen): a published event reaches
+// local subscribers and is sent on; events received from the relay reach
+// local subscribers only, so nothing loops back. Without a relay (SQLite,
+// one instance) the hub is purely in-process. Event data that crosses a
+// relay must survive its encoding (plain values; subscribers re-read the
+// state they show rather than trusting a payload).
 package events

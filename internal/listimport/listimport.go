@@ -11,6 +11,7 @@ import (
 
 	"arauto/internal/contact"
 	"arauto/internal/events"
+	"arauto/internal/lease"
 	"arauto/internal/recipient"
 )
 
@@ -43,7 +44,22 @@ type Store interface {
 	// DeleteAbandonedUploads deletes the lists still waiting for their
 	// mapping since before, returning their files.
 	DeleteAbandonedUploads(ctx context.Context, before time.Time) ([]string, error)
+	// ListByID returns a list (the store's not-found when it is gone).
+	ListByID(ctx context.Context, id int64) (*recipient.List, error)
+	// SetListProgress records how far a list's import is, for pages
+	// served by any instance.
+	SetListProgress(ctx context.Context, id int64, p recipient.Progress) error
+	// ListProgress returns the recorded progress of a list still
+	// importing; false when it is not importing.
+	ListProgress(ctx context.Context, id int64) (recipient.Progress, bool, error)
 }
+
+// ProgressEvery is how often a running import records its progress in the
+// store, where pages served by other instances read it.
+const ProgressEvery = time.Second
+
+// LeaseName is the lease an instance holds while it imports list id.
+func LeaseName(id int64) string { return fmt.Sprintf("list-import:%d", id) }
 
 // AbandonedAfter is how long an upload may wait for its column mapping
 // before it is deleted with its file (the lists page says so).
@@ -71,9 +87,10 @@ func Topic(id int64) string { return fmt.Sprintf("list:%d", id) }
 // Jobs runs list imports in the background and remembers the latest
 // progress of each.
 type Jobs struct {
-	store Store
-	pub   Publisher
-	log   *slog.Logger
+	store  Store
+	pub    Publisher
+	log    *slog.Logger
+	leases *lease.Keeper
 
 	mu       sync.Mutex
 	progress map[int64]recipient.Progress
@@ -83,21 +100,34 @@ type Jobs struct {
 	stop     context.CancelFunc
 }
 
-// New returns the jobs over st, publishing to pub.
-func New(st Store, pub Publisher, log *slog.Logger) *Jobs {
+// New returns the jobs over st, publishing to pub. With leases, each
+// import runs under its list's lease (LeaseName), so among instances
+// sharing the database exactly one imports a list, and another resumes it
+// (StartResumer) when that one dies; nil leases suit a lone process.
+func New(st Store, pub Publisher, log *slog.Logger, leases *lease.Keeper) *Jobs {
 	ctx, stop := context.WithCancel(context.Background())
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Jobs{store: st, pub: pub, log: log, progress: map[int64]recipient.Progress{},
+	return &Jobs{store: st, pub: pub, log: log, leases: leases, progress: map[int64]recipient.Progress{},
 		cancel: map[int64]context.CancelFunc{}, ctx: ctx, stop: stop}
 }
 
-// Progress returns the latest progress of the list's import, if it runs.
-func (j *Jobs) Progress(id int64) (recipient.Progress, bool) {
+// Progress returns the latest progress of the list's import, if it runs:
+// this instance's own figures when it runs here, else those the running
+// instance recorded in the store.
+func (j *Jobs) Progress(ctx context.Context, id int64) (recipient.Progress, bool) {
 	j.mu.Lock()
-	defer j.mu.Unlock()
 	p, ok := j.progress[id]
+	j.mu.Unlock()
+	if ok || j.leases == nil {
+		return p, ok
+	}
+	p, ok, err := j.store.ListProgress(ctx, id)
+	if err != nil {
+		j.log.Warn("import: read progress", "list_id", id, "err", err)
+		return recipient.Progress{}, false
+	}
 	return p, ok
 }
 
@@ -108,7 +138,11 @@ func (j *Jobs) Shutdown() {
 }
 
 // Start imports list l in the background with its stored mapping.
-func (j *Jobs) Start(l *recipient.List) {
+func (j *Jobs) Start(l *recipient.List) { j.launch(l) }
+
+// launch starts l's import here unless it already runs here; with leases,
+// only if no other instance runs it.
+func (j *Jobs) launch(l *recipient.List) {
 	j.mu.Lock()
 	if _, running := j.cancel[l.ID]; running {
 		j.mu.Unlock()
@@ -116,7 +150,9 @@ func (j *Jobs) Start(l *recipient.List) {
 	}
 	ctx, cancel := context.WithCancel(j.ctx)
 	j.cancel[l.ID] = cancel
-	j.progress[l.ID] = recipient.Progress{TotalBytes: l.FileSize}
+	if j.leases == nil {
+		j.progress[l.ID] = recipient.Progress{TotalBytes: l.FileSize}
+	}
 	j.wg.Add(1)
 	j.mu.Unlock()
 	go func() {
@@ -128,8 +164,49 @@ func (j *Jobs) Start(l *recipient.List) {
 			j.mu.Unlock()
 			cancel()
 		}()
-		j.run(ctx, l)
+		if j.leases == nil {
+			j.run(ctx, l)
+			return
+		}
+		ran, err := j.leases.Do(ctx, LeaseName(l.ID), func(ctx context.Context) { j.runLeased(ctx, l.ID) })
+		if err != nil && ctx.Err() == nil {
+			j.log.Warn("import: take the list's lease", "list_id", l.ID, "err", err)
+		} else if !ran {
+			j.log.Debug("import runs on another instance", "list_id", l.ID)
+		}
 	}()
+}
+
+// runLeased imports a list while holding its lease: the list is read
+// again (another instance may have finished it meanwhile), and whatever an
+// earlier, interrupted attempt stored is cleared first, so the import runs
+// whole from its kept file.
+func (j *Jobs) runLeased(ctx context.Context, id int64) {
+	l, err := j.store.ListByID(ctx, id)
+	if err != nil {
+		if ctx.Err() == nil {
+			j.log.Warn("import: read list", "list_id", id, "err", err)
+		}
+		return
+	}
+	if l.State != recipient.ListImporting {
+		return
+	}
+	if _, err := os.Stat(l.FilePath); err != nil {
+		j.fail(l, "interrupted", fmt.Errorf("the uploaded file is gone (is ARAUTO_SHARED_DIR shared by every instance?): %w", err))
+		return
+	}
+	if err := j.store.StartListImport(ctx, l.ID, l.Mapping); err != nil {
+		if ctx.Err() == nil {
+			j.log.Error("import: clear an earlier attempt", "list_id", id, "err", err)
+		}
+		return
+	}
+	// Only now does this instance's own progress stand for the import.
+	j.mu.Lock()
+	j.progress[l.ID] = recipient.Progress{TotalBytes: l.FileSize}
+	j.mu.Unlock()
+	j.run(ctx, l)
 }
 
 func (j *Jobs) run(ctx context.Context, l *recipient.List) {
@@ -157,11 +234,18 @@ func (j *Jobs) run(ctx context.Context, l *recipient.List) {
 		rejected = rejected[:0]
 		return err
 	}
+	var recorded time.Time
 	opts := recipient.ImportOptions{
 		Progress: func(p recipient.Progress) {
 			j.mu.Lock()
 			j.progress[l.ID] = p
 			j.mu.Unlock()
+			if j.leases != nil && time.Since(recorded) >= ProgressEvery {
+				recorded = time.Now()
+				if err := j.store.SetListProgress(ctx, l.ID, p); err != nil && ctx.Err() == nil {
+					log.Warn("import: record progress", "err", err)
+				}
+			}
 			j.pub.Publish(topic, events.Event{Name: "progress", Data: p})
 		},
 		Suppressed: func(phone string) bool {
@@ -258,8 +342,15 @@ func (j *Jobs) StartCleaner(interval time.Duration, now func() time.Time) {
 		tick := time.NewTicker(interval)
 		defer tick.Stop()
 		for {
-			if _, err := j.CleanAbandoned(j.ctx, now()); err != nil && j.ctx.Err() == nil {
-				j.log.Error("clean abandoned uploads", "err", err)
+			clean := func(ctx context.Context) {
+				if _, err := j.CleanAbandoned(ctx, now()); err != nil && ctx.Err() == nil {
+					j.log.Error("clean abandoned uploads", "err", err)
+				}
+			}
+			if j.leases == nil {
+				clean(j.ctx)
+			} else if _, err := j.leases.Do(j.ctx, "upload-cleaner", clean); err != nil && j.ctx.Err() == nil {
+				j.log.Warn("clean abandoned uploads: take the lease", "err", err)
 			}
 			select {
 			case <-j.ctx.Done():
@@ -271,11 +362,18 @@ func (j *Jobs) StartCleaner(interval time.Duration, now func() time.Time) {
 }
 
 // Resume starts again the imports a stop interrupted. Their partial rows
-// are cleared first, so each import runs whole from its kept file.
+// are cleared first, so each import runs whole from its kept file. With
+// leases, a list another instance is importing is left to it.
 func (j *Jobs) Resume(ctx context.Context) error {
 	lists, err := j.store.Lists(ctx, recipient.ListImporting)
 	if err != nil {
 		return fmt.Errorf("listimport: resume: %w", err)
+	}
+	if j.leases != nil {
+		for _, l := range lists {
+			j.launch(l)
+		}
+		return nil
 	}
 	for _, l := range lists {
 		if _, err := os.Stat(l.FilePath); err != nil {
@@ -289,6 +387,31 @@ func (j *Jobs) Resume(ctx context.Context) error {
 		j.Start(l)
 	}
 	return nil
+}
+
+// StartResumer calls Resume every interval until Shutdown, so an import
+// whose instance died is taken over once its lease expired. Without
+// leases it does nothing: a lone process resumes at start-up only.
+func (j *Jobs) StartResumer(interval time.Duration) {
+	if j.leases == nil {
+		return
+	}
+	j.wg.Add(1)
+	go func() {
+		defer j.wg.Done()
+		tick := time.NewTicker(interval)
+		defer tick.Stop()
+		for {
+			select {
+			case <-j.ctx.Done():
+				return
+			case <-tick.C:
+			}
+			if err := j.Resume(j.ctx); err != nil && j.ctx.Err() == nil {
+				j.log.Error("resume imports", "err", err)
+			}
+		}
+	}()
 }
 
 // contactBook merges an import's rows into the contact book as they are

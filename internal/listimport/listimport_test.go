@@ -69,6 +69,18 @@ func (m *memStore) Lists(context.Context, recipient.ListState) ([]*recipient.Lis
 
 func (m *memStore) StartListImport(context.Context, int64, recipient.Mapping) error { return nil }
 
+// ListByID, SetListProgress and ListProgress serve leased imports, which
+// these tests do not use (store.Store's are tested on the real store).
+func (m *memStore) ListByID(context.Context, int64) (*recipient.List, error) {
+	return nil, errors.New("memStore: leased imports are not tested here")
+}
+
+func (m *memStore) SetListProgress(context.Context, int64, recipient.Progress) error { return nil }
+
+func (m *memStore) ListProgress(context.Context, int64) (recipient.Progress, bool, error) {
+	return recipient.Progress{}, false, nil
+}
+
 // CreateUploadedList is not used by the import itself (upload_test.go
 // tests uploads against the real store).
 func (m *memStore) CreateUploadedList(context.Context, *recipient.List, recipient.Preview) error {
@@ -137,7 +149,7 @@ func TestImportRecordsTheReport(t *testing.T) {
 	hub := events.New()
 	ch, cancel := hub.Subscribe(Topic(1))
 	defer cancel()
-	jobs := New(st, hub, nil)
+	jobs := New(st, hub, nil, nil)
 	defer jobs.Shutdown()
 	l := upload(t, "nome;telefone\nAna;11 91234-5678\nJoão;11 98765-4321\nX;não tem\n")
 	jobs.Start(l)
@@ -149,7 +161,7 @@ func TestImportRecordsTheReport(t *testing.T) {
 	if _, err := os.Stat(l.FilePath); !os.IsNotExist(err) {
 		t.Errorf("the upload is still there after the import (%v)", err)
 	}
-	if _, running := jobs.Progress(l.ID); running {
+	if _, running := jobs.Progress(context.Background(), l.ID); running {
 		t.Errorf("progress still kept after the import ended")
 	}
 }
@@ -159,7 +171,7 @@ func TestImportFailsABadFile(t *testing.T) {
 	hub := events.New()
 	ch, cancel := hub.Subscribe(Topic(1))
 	defer cancel()
-	jobs := New(st, hub, nil)
+	jobs := New(st, hub, nil, nil)
 	defer jobs.Shutdown()
 	l := upload(t, "")
 	jobs.Start(l)
@@ -171,7 +183,7 @@ func TestImportFailsABadFile(t *testing.T) {
 
 func TestResumeFailsAListWhoseFileIsGone(t *testing.T) {
 	st := &memStore{importing: []*recipient.List{{ID: 1, FilePath: filepath.Join(t.TempDir(), "gone.csv")}}}
-	jobs := New(st, events.New(), nil)
+	jobs := New(st, events.New(), nil, nil)
 	defer jobs.Shutdown()
 	if err := jobs.Resume(context.Background()); err != nil {
 		t.Fatal(err)
@@ -189,7 +201,7 @@ func TestImportFillsTheContactBook(t *testing.T) {
 	hub := events.New()
 	ch, cancel := hub.Subscribe(Topic(1))
 	defer cancel()
-	jobs := New(st, hub, nil)
+	jobs := New(st, hub, nil, nil)
 	defer jobs.Shutdown()
 	l := upload(t, "nome;telefone\nAna;11 90000-1111\nJoão;11 98765-4321\nMaria \"Mari\";21 99999-1111\n")
 	jobs.Start(l)
@@ -212,7 +224,7 @@ func TestImportFillsTheContactBook(t *testing.T) {
 func TestCleanAbandoned(t *testing.T) {
 	old := upload(t, "nome;telefone\n")
 	st := &memStore{abandoned: []string{old.FilePath}}
-	jobs := New(st, events.New(), nil)
+	jobs := New(st, events.New(), nil, nil)
 	defer jobs.Shutdown()
 	now := time.Date(2026, 12, 10, 12, 0, 0, 0, time.UTC)
 	n, err := jobs.CleanAbandoned(context.Background(), now)

@@ -38,7 +38,7 @@ func newJobs(t *testing.T) (*store.Store, *listimport.Jobs, <-chan events.Event)
 	hub := events.New()
 	done, cancel := hub.Subscribe(listimport.Topic(1))
 	t.Cleanup(cancel)
-	jobs := listimport.New(st, hub, nil)
+	jobs := listimport.New(st, hub, nil, nil)
 	t.Cleanup(jobs.Shutdown)
 	return st, jobs, done
 }
@@ -168,7 +168,7 @@ func TestUploadStoreFailureLeavesNothing(t *testing.T) {
 		BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`); err != nil {
 		t.Fatal(err)
 	}
-	jobs := listimport.New(st, events.New(), nil)
+	jobs := listimport.New(st, events.New(), nil, nil)
 	defer jobs.Shutdown()
 	ctx := context.Background()
 	path := saveUpload(t, clients)
@@ -183,7 +183,7 @@ func TestUploadStoreFailureLeavesNothing(t *testing.T) {
 	if _, err := os.Stat(path); !os.IsNotExist(err) {
 		t.Errorf("the upload's file is still there (%v)", err)
 	}
-	if _, running := jobs.Progress(1); running {
+	if _, running := jobs.Progress(context.Background(), 1); running {
 		t.Errorf("an import job runs for a list that was never stored")
 	}
 }
@@ -231,7 +231,7 @@ func TestConfirm(t *testing.T) {
 	if err := jobs.Confirm(ctx, got, m, contact.BasisConsent, 0); err == nil {
 		t.Errorf("confirming a ready list again got no error")
 	}
-	if _, running := jobs.Progress(l.ID); running {
+	if _, running := jobs.Progress(context.Background(), l.ID); running {
 		t.Errorf("a ready list was started again")
 	}
 }
