@@ -25,6 +25,7 @@ import (
 	"syscall"
 	"time"
 
+	"arauto/internal/abpick"
 	"arauto/internal/billing"
 	"arauto/internal/breaker"
 	"arauto/internal/config"
@@ -236,7 +237,14 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		}}
 	// WhatsApp recipients WhatsApp cannot reach get their campaign's SMS
 	// fallback, queued by the sweeper in the companion the worker sends.
-	fallbacks := &fallback.Sweeper{Store: st, Wake: worker.Wake, Log: log.With("component", "fallback")}
+	fallbacks := &fallback.Sweeper{Store: st, Wake: worker.Wake, Now: clock(cfg), Log: log.With("component", "fallback")}
+	// A/B tests: the winner is chosen when the test's wait ends, and the
+	// held remainder released to the worker.
+	picker := &abpick.Picker{Store: st, Now: clock(cfg), Every: 10 * time.Second, Log: log.With("component", "abpick"),
+		Chosen: func(id int64) {
+			worker.Wake()
+			hub.Publish(fmt.Sprintf("campaign:%d", id), events.Event{Name: "report"})
+		}}
 	applier := delivery.NewApplier(st, delivery.Options{
 		Log: log.With("component", "applier"),
 		// Open report pages listen on "campaign:<id>" for fresh numbers.
@@ -320,6 +328,9 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	defer stopGuard()
 	go guard.Run(guardCtx)
 	go leases.Run(guardCtx, "fallback-sweeper", fallbacks.Run)
+	// Choosing a winner is a conditional UPDATE (idempotent on any
+	// instance); the lease only keeps the scheduler's reads to one.
+	go leases.Run(guardCtx, "ab-picker", func(ctx context.Context) { picker.Run(ctx) })
 	// Test sends left without a clear answer are settled like the
 	// dispatcher's: looked up, and sent again only if Wavy lacks them.
 	go leases.Run(guardCtx, "test-send-reconciler", func(ctx context.Context) { testSends.Run(ctx, cfg.ReconcileAfter) })

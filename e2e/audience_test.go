@@ -60,6 +60,14 @@ func TestAudienceJourney(t *testing.T) {
 	// One contact with both lists and the fields merged, latest first.
 	goTo(t, page, s.URL+"/contacts")
 	must(t, expect.Locator(page.Locator("[data-contacts-total]")).ToContainText("4"))
+	// Found by the words of any field right after the imports: a city, and
+	// the start of a value only the second list had.
+	for _, find := range []struct{ term, phone string }{{"campinas", carlaPhone}, {"Prat", daviPhone}} {
+		must(t, page.GetByLabel("Buscar por número ou nome").Fill(find.term))
+		must(t, page.GetByLabel("Buscar por número ou nome").Press("Enter"))
+		must(t, expect.Locator(page.Locator("tr[data-contact]")).ToHaveCount(1))
+		must(t, expect.Locator(page.Locator("tr[data-contact]").First()).ToHaveAttribute("data-contact", find.phone))
+	}
 	must(t, page.GetByLabel("Buscar por número ou nome").Fill("11 98888-0002"))
 	must(t, page.GetByLabel("Buscar por número ou nome").Press("Enter"))
 	rows := page.Locator("tr[data-contact]")

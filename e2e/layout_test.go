@@ -13,6 +13,7 @@ import (
 
 	"github.com/playwright-community/playwright-go"
 
+	"arauto/internal/abtest"
 	"arauto/internal/apitoken"
 	"arauto/internal/audit"
 	"arauto/internal/billing"
@@ -45,6 +46,9 @@ type seededPages struct {
 	contact string
 	// library is a WhatsApp library template with long names and buttons.
 	library int64
+	// abTest is a running A/B test chosen by hand (its report has the
+	// variants side by side and "Escolher agora").
+	abTest int64
 }
 
 // seedLayout adds, next to seedCampaign's sent campaign, what makes pages
@@ -152,6 +156,36 @@ func seedLayout(t *testing.T, dir string) seededPages {
 		t.Fatal(err)
 	}
 	p.library = lib.ID
+	// The long draft tests a long variant B; another campaign runs a test.
+	if err := st.SetCampaignABTest(ctx, c.ID, abtest.Settings{Others: []string{"Olá {{nome}}, " + longName}, Share: 20, Criterion: "delivery", Wait: 4 * time.Hour}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	abList := &recipient.List{Name: "AB " + longName, FileName: "ab.csv"}
+	if err := st.CreateList(ctx, abList); err != nil {
+		t.Fatal(err)
+	}
+	var abRows []recipient.Recipient
+	for i := range 40 {
+		abRows = append(abRows, recipient.Recipient{Row: i + 2, Phone: fmt.Sprintf("55419%08d", i), Fields: []string{"Cliente"}})
+	}
+	if err := st.AddRecipients(ctx, abList.ID, abRows); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.FinishListImport(ctx, abList.ID, recipient.Report{Rows: 40, Valid: 40, Columns: []string{"nome"}}); err != nil {
+		t.Fatal(err)
+	}
+	ab := &campaign.Campaign{RemoteID: 9110, Name: "AB " + longName, Alias: "ab-layout", Channel: campaign.SMS, ListID: abList.ID,
+		Message: "Oi {{nome}}, oferta A", State: campaign.Draft}
+	if err := st.CreateCampaign(ctx, ab); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetCampaignABTest(ctx, ab.ID, abtest.Settings{Others: []string{"Olá {{nome}}, oferta B", "E aí {{nome}}, oferta C"}, Share: 30, Criterion: "reply", Manual: true}, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.LaunchCampaign(ctx, ab.ID, time.Now(), 40, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	p.abTest = ab.ID
 	// A reply to the campaign with the long name: its conversation shows
 	// the answer form, the assignment and the list and campaign names.
 	seedReply(t, dir, "sms", "5521987650002", "Quero saber mais sobre a "+longName, c.ID, time.Now())
@@ -264,6 +298,9 @@ func mainPages(p seededPages) []struct{ name, path string } {
 		{"campaign-no-credit", fmt.Sprintf("/campaigns/%d", p.noCredit)},
 		{"campaign-breaker", fmt.Sprintf("/campaigns/%d", p.breaker)},
 		{"report", fmt.Sprintf("/campaigns/%d/report", p.campaign)},
+		{"campaign-abtest", fmt.Sprintf("/campaigns/%d/abtest", p.longCampaign)},
+		{"campaign-abvariant", fmt.Sprintf("/campaigns/%d/abtest/variant/2", p.longCampaign)},
+		{"report-abtest", fmt.Sprintf("/campaigns/%d/report", p.abTest)},
 		{"lists", "/lists"},
 		{"list-long", fmt.Sprintf("/lists/%d", p.longList)},
 		{"list-uploaded", fmt.Sprintf("/lists/%d", p.uploaded)},
@@ -306,6 +343,13 @@ func TestEveryPageFitsAndPassesAxe(t *testing.T) {
 	s.DataDir = dir
 	waitCompleted(t, dir, p.campaign, 60*time.Second)
 	seedClicks(t, dir, p.campaign)
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+		if c, _ := campaignCounts(t, dir, p.abTest); c["held"] > 0 && c["accepted"] == 12 {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("the A/B test did not send its test share: %v", c)
+		}
+	}
 
 	for _, width := range []int{390, 1280} {
 		t.Run(fmt.Sprint(width), func(t *testing.T) {

@@ -56,14 +56,14 @@ func (s *Store) ClaimAreas(ctx context.Context, campaignID, after int64, limit i
 		}
 		rows, err := tx.QueryContext(ctx, `UPDATE messages SET state = 'submitting', claimed_at = ?, attempts = attempts + 1
 			WHERE id IN (SELECT id FROM messages WHERE id > ? AND id <= ? AND campaign_id = ? AND state = 'queued' AND `+pred+` ORDER BY id LIMIT ?)
-			RETURNING id, row, phone`, toMS(now), after, last, campaignID, limit)
+			RETURNING id, row, phone, variant`, toMS(now), after, last, campaignID, limit)
 		if err != nil {
 			return err
 		}
 		for rows.Next() {
 			var m dispatch.Message
 			var row int
-			if err := rows.Scan(&m.ID, &row, &m.Phone); err != nil {
+			if err := rows.Scan(&m.ID, &row, &m.Phone, &m.Variant); err != nil {
 				rows.Close()
 				return err
 			}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"arauto/internal/abtest"
 	"context"
 	"database/sql"
 	"errors"
@@ -17,7 +18,7 @@ var ErrCampaignSent = errors.New("store: campaign has sent messages")
 
 const campaignColumns = `id, remote_id, name, alias, channel, list_id, message, scheduled_at, state, sent_count, created_at, updated_at,
 	flash, extra_info, started_at, finished_at, last_error, replace_accents, estimated_segments, sub_account, flow_id, template_id, template_name,
-	coalesce(segment_id, 0), track_clicks`
+	coalesce(segment_id, 0), track_clicks, abtest, ab_winner`
 
 func scanCampaign(row interface{ Scan(...any) error }) (*campaign.Campaign, error) {
 	var c campaign.Campaign
@@ -25,10 +26,18 @@ func scanCampaign(row interface{ Scan(...any) error }) (*campaign.Campaign, erro
 	var listID, scheduled sql.NullInt64
 	var message sql.NullString
 	var created, updated, started, finished int64
+	var ab string
 	if err := row.Scan(&c.ID, &c.RemoteID, &c.Name, &c.Alias, &channel, &listID, &message, &scheduled, &state, &c.SentCount, &created, &updated,
 		&c.Flash, &c.ExtraInfo, &started, &finished, &c.LastError, &c.ReplaceAccents, &c.EstimatedSegments,
-		&c.Options.SubAccount, &c.Options.FlowID, &c.Options.TemplateID, &c.Options.TemplateName, &c.SegmentID, &c.TrackClicks); err != nil {
+		&c.Options.SubAccount, &c.Options.FlowID, &c.Options.TemplateID, &c.Options.TemplateName, &c.SegmentID, &c.TrackClicks, &ab, &c.ABWinner); err != nil {
 		return nil, err
+	}
+	if ab != "" {
+		set, err := abtest.Parse(ab)
+		if err != nil {
+			return nil, err
+		}
+		c.ABTest = set
 	}
 	c.Channel, c.State = campaign.Channel(channel), campaign.State(state)
 	c.ListID, c.Message = listID.Int64, message.String

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -10,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"arauto/internal/contact"
 	"arauto/internal/segment"
@@ -79,7 +81,8 @@ const contactsPerStatement = 400
 // old one, which the history keeps), the source is added to the contact's
 // sources and becomes its consent. The chunk is written in number order,
 // so each page of the table is touched once per chunk; recs is sorted in
-// place. Numbers appear at most once per chunk.
+// place. Numbers appear at most once per chunk. The contacts' words go
+// into the word index in the same transaction, one block per word.
 func (s *Store) UpsertContacts(ctx context.Context, sourceID int64, recs []contact.Record) error {
 	if len(recs) == 0 {
 		return nil
@@ -104,6 +107,7 @@ func (s *Store) UpsertContacts(ctx context.Context, sourceID int64, recs []conta
 			}
 		}()
 		args := make([]any, 0, contactsPerStatement*6)
+		var words []contactWord
 		for len(recs) > 0 {
 			n := min(len(recs), contactsPerStatement)
 			stmt := stmts[n]
@@ -118,12 +122,30 @@ func (s *Store) UpsertContacts(ctx context.Context, sourceID int64, recs []conta
 			for _, r := range recs[:n] {
 				args = append(args, r.Phone, r.Attrs, r.Fold, r.NameKey, r.Row, now)
 			}
-			if _, err := stmt.ExecContext(ctx, args...); err != nil {
+			// The statement returns each contact's id, for its words.
+			rows, err := stmt.QueryContext(ctx, args...)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var phone, id int64
+				if err := rows.Scan(&phone, &id); err != nil {
+					rows.Close()
+					return err
+				}
+				if i, ok := slices.BinarySearchFunc(recs[:n], phone, func(r contact.Record, p int64) int { return cmp.Compare(r.Phone, p) }); ok {
+					for _, w := range recs[i].Words {
+						words = append(words, contactWord{w, id})
+					}
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
 				return err
 			}
 			recs = recs[n:]
 		}
-		return nil
+		return writeContactWords(ctx, tx, words)
 	})
 	if err != nil {
 		return fmt.Errorf("store: upsert %d contacts: %w", total, err)
@@ -150,7 +172,8 @@ func upsertContactsSQL(n int, src string, sourceID int64) string {
 		sources = CASE WHEN instr(contacts.sources, excluded.sources) > 0 THEN contacts.sources ELSE contacts.sources || substr(excluded.sources, 2) END,
 		consent_source = excluded.consent_source,
 		consent_row = excluded.consent_row,
-		updated_at = excluded.updated_at`)
+		updated_at = excluded.updated_at
+		RETURNING phone, id`)
 	return b.String()
 }
 
@@ -197,8 +220,8 @@ func (s *Store) Contact(ctx context.Context, phone string) (*contact.Contact, er
 
 // ContactQuery selects and pages the contact book.
 type ContactQuery struct {
-	// Search is a number (digits typed any way: its start) or the start of
-	// a name (folded).
+	// Search is a number (digits typed any way: its start) or words of the
+	// contacts' fields, name or any other (contact.ParseSearch).
 	Search string
 	// Filter narrows the book like a segment; nil keeps everyone.
 	Filter *segment.Filter
@@ -215,6 +238,19 @@ type ContactPage struct {
 	Items []contact.Contact
 	// Next is the cursor of the following page; "" when this is the last.
 	Next string
+}
+
+// ValidContactCursor tells whether s has the form of a ContactPage's Next:
+// a number, or "w", a contact id, "." and a word of the index.
+func ValidContactCursor(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	if rest, ok := strings.CutPrefix(s, "w"); ok {
+		id, word, ok := strings.Cut(rest, ".")
+		return ok && id != "" && strings.Trim(id, "0123456789") == "" && word != "" && utf8.ValidString(word)
+	}
+	return strings.Trim(s, "0123456789") == ""
 }
 
 // NumberRanges turns the start of a number as typed into the ranges of
@@ -247,7 +283,7 @@ func NumberRanges(typed string) [][2]int64 {
 }
 
 // Contacts lists the contact book a page at a time: by number (keyset on
-// the number's index), or by name when searching a name.
+// the number's index), or, searching words, through the word index.
 func (s *Store) Contacts(ctx context.Context, q ContactQuery) (ContactPage, error) {
 	if q.Limit <= 0 {
 		q.Limit = 50
@@ -266,7 +302,7 @@ func (s *Store) Contacts(ctx context.Context, q ContactQuery) (ContactPage, erro
 	case phoneSearch(term) != "" || digits(term) == strings.TrimSpace(strings.TrimPrefix(term, "+")):
 		page, err = s.contactsByNumber(ctx, where, args, NumberRanges(term), q)
 	default:
-		page, err = s.contactsByName(ctx, where, args, contact.Fold(term), q)
+		page, err = s.contactsByWords(ctx, where, args, term, q)
 	}
 	if err != nil {
 		return ContactPage{}, fmt.Errorf("store: contacts: %w", err)
@@ -313,37 +349,199 @@ func (s *Store) contactsByNumber(ctx context.Context, where string, args []any, 
 	return page, nil
 }
 
-// contactsByName walks the names that start with prefix, in name order
-// (keyset on the name index: the cursor is the last row's id).
-func (s *Store) contactsByName(ctx context.Context, where string, args []any, prefix string, q ContactQuery) (ContactPage, error) {
-	var page ContactPage
-	cond, a := "c.name_key >= ? AND c.name_key < ?", []any{prefix, prefix + "\U0010FFFF"}
-	if after, err := strconv.ParseInt(strings.TrimPrefix(q.After, "n"), 10, 64); err == nil && strings.HasPrefix(q.After, "n") {
-		cond += " AND (c.name_key, c.id) > (SELECT name_key, id FROM contacts WHERE id = ?)"
-		a = append(a, after)
+// searchBatch is how many contacts a search reads at a time while it
+// fills a page.
+const searchBatch = 200
+
+// wordTerm is one term of a search as a condition on contact_words.
+type wordTerm struct {
+	cond   string
+	args   []any
+	prefix bool
+}
+
+// searchTerms returns the search's terms, the one with the fewest contacts
+// in the index first: the page is walked along it, the others narrow it.
+func (s *Store) searchTerms(ctx context.Context, search contact.Search) ([]wordTerm, error) {
+	var terms []wordTerm
+	for _, w := range search.Whole {
+		terms = append(terms, wordTerm{"word = ?", []any{w}, false})
 	}
-	rows, err := s.r.QueryContext(ctx, "SELECT "+contactColumns+" FROM contacts c INDEXED BY contacts_name WHERE c.name_key <> '' AND "+cond+" AND "+where+
-		" ORDER BY c.name_key, c.id LIMIT ?", append(append(a, args...), q.Limit+1)...)
+	if search.Prefix != "" {
+		terms = append(terms, wordTerm{"word >= ? AND word < ?", []any{search.Prefix, search.Prefix + "\U0010FFFF"}, true})
+	}
+	if len(terms) < 2 {
+		return terms, nil
+	}
+	sizes := make([]int64, len(terms))
+	for i, t := range terms {
+		if err := s.r.QueryRowContext(ctx, "SELECT coalesce(sum(n), 0) FROM contact_words WHERE "+t.cond, t.args...).Scan(&sizes[i]); err != nil {
+			return nil, err
+		}
+	}
+	best := 0
+	for i := range terms {
+		if sizes[i] < sizes[best] {
+			best = i
+		}
+	}
+	terms[0], terms[best] = terms[best], terms[0]
+	return terms, nil
+}
+
+// wordIDs returns the ids of the contacts a condition on contact_words
+// reads, ascending, each once.
+func (s *Store) wordIDs(ctx context.Context, cond string, args []any) ([]int64, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT ids FROM contact_words WHERE "+cond, args...)
 	if err != nil {
-		return page, err
+		return nil, err
 	}
 	defer rows.Close()
 	var ids []int64
 	for rows.Next() {
-		c, id, err := scanContact(rows)
+		var raw []byte
+		if err := rows.Scan(&raw); err != nil {
+			return nil, err
+		}
+		if ids, err = decodeIDs(ids, raw); err != nil {
+			return nil, err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids), nil
+}
+
+// contactsByWords walks the word index along the search's rarest term,
+// word by word and by contact id within a word, keeping the contacts the
+// other terms also name and whose current fields have every word of the
+// search (a word a later import replaced stays in the index until the
+// contact is erased). The cursor is the last contact's word and id.
+func (s *Store) contactsByWords(ctx context.Context, where string, args []any, typed string, q ContactQuery) (ContactPage, error) {
+	var page ContactPage
+	search, ok := contact.ParseSearch(typed)
+	if !ok {
+		return page, nil
+	}
+	terms, err := s.searchTerms(ctx, search)
+	if err != nil {
+		return page, err
+	}
+	var others [][]int64
+	for _, t := range terms[1:] {
+		ids, err := s.wordIDs(ctx, t.cond, t.args)
 		if err != nil {
 			return page, err
 		}
-		page.Items, ids = append(page.Items, c), append(ids, id)
+		others = append(others, ids)
 	}
-	if err := rows.Err(); err != nil {
-		return page, err
+	drive := terms[0]
+	afterWord, afterID := "", int64(0)
+	if rest, ok := strings.CutPrefix(q.After, "w"); ok {
+		id, word, _ := strings.Cut(rest, ".")
+		afterID, _ = strconv.ParseInt(id, 10, 64)
+		afterWord = word
+	}
+	var keys []string
+	word, first := afterWord, afterWord != ""
+	for len(page.Items) <= q.Limit {
+		// The next word of the term, from the cursor's.
+		op := ">"
+		if first {
+			op = ">="
+		}
+		err := s.r.QueryRowContext(ctx, "SELECT word FROM contact_words WHERE "+drive.cond+" AND word "+op+" ? ORDER BY word LIMIT 1",
+			append(slices.Clip(drive.args), word)...).Scan(&word)
+		if errors.Is(err, sql.ErrNoRows) {
+			break
+		}
+		if err != nil {
+			return page, err
+		}
+		ids, err := s.wordIDs(ctx, "word = ?", []any{word})
+		if err != nil {
+			return page, err
+		}
+		if first && word == afterWord {
+			i, _ := slices.BinarySearch(ids, afterID+1)
+			ids = ids[i:]
+		}
+		first = false
+		// The contacts every other term names: the lists are ascending, so
+		// each is walked once, and only as far as the page needs.
+		pos := make([]int, len(others))
+		inAll := func(id int64) bool {
+			for k, o := range others {
+				for pos[k] < len(o) && o[pos[k]] < id {
+					pos[k]++
+				}
+				if pos[k] == len(o) || o[pos[k]] != id {
+					return false
+				}
+			}
+			return true
+		}
+		batch := make([]int64, 0, searchBatch)
+		for len(ids) > 0 && len(page.Items) <= q.Limit {
+			batch = batch[:0]
+			for len(ids) > 0 && len(batch) < searchBatch {
+				if inAll(ids[0]) {
+					batch = append(batch, ids[0])
+				}
+				ids = ids[1:]
+			}
+			if len(batch) == 0 {
+				break
+			}
+			found, err := s.contactsByID(ctx, batch, where, args)
+			if err != nil {
+				return page, err
+			}
+			for _, f := range found {
+				words := contact.AttrWords(f.c.Attrs)
+				if !search.Match(words) || (drive.prefix && contact.FirstWithPrefix(words, search.Prefix) != word) {
+					continue
+				}
+				page.Items, keys = append(page.Items, f.c), append(keys, "w"+strconv.FormatInt(f.id, 10)+"."+word)
+			}
+		}
+		if !drive.prefix {
+			break // a whole word is one word
+		}
 	}
 	if len(page.Items) > q.Limit {
 		page.Items = page.Items[:q.Limit]
-		page.Next = "n" + strconv.FormatInt(ids[q.Limit-1], 10)
+		page.Next = keys[q.Limit-1]
 	}
 	return page, nil
+}
+
+// foundContact is a contact and its row id.
+type foundContact struct {
+	c  contact.Contact
+	id int64
+}
+
+// contactsByID returns the contacts with the given ids (ascending) that
+// the condition keeps, in id order.
+func (s *Store) contactsByID(ctx context.Context, ids []int64, where string, args []any) ([]foundContact, error) {
+	rows, err := s.r.QueryContext(ctx, "SELECT "+contactColumns+" FROM contacts c WHERE c.id IN ("+placeholders(len(ids))+") AND "+where+" ORDER BY c.id",
+		append(anySlice(ids), args...)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []foundContact
+	for rows.Next() {
+		c, id, err := scanContact(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, foundContact{c, id})
+	}
+	return out, rows.Err()
 }
 
 // CountContacts counts the contact book, or the part a filter selects.

@@ -147,9 +147,20 @@ func TestContactSearchAndSegments(t *testing.T) {
 		{"11 9876", []string{"5511987650001", "5511987650002"}},
 		{"+55 68", []string{"5568999990004"}},
 		{"(19) 98765-0003", []string{"5519987650003"}},
-		{"ana", []string{"5568999990004", "5511987650001"}}, // "ana maria" < "ana silva"
+		{"ana", []string{"5511987650001", "5568999990004"}}, // by word, then as imported
 		{"ANT", []string{"5511987650002"}},
 		{"zé", nil},
+		// Any field's words, accents and case aside; the last word may be
+		// unfinished, the others are whole words.
+		{"campinas", []string{"5519987650003"}},
+		{"paulo", []string{"5511987650001", "5511987650002"}},
+		{"São Paul", []string{"5511987650001", "5511987650002"}},
+		{"ana sao", []string{"5511987650001"}},
+		{"sao ana", []string{"5511987650001"}},
+		{"sa", []string{"5511987650001", "5511987650002"}}, // "sao" and "silva": each contact once
+		{"an paulo", nil}, // "an" is a whole word here
+		{"rio b", []string{"5568999990004"}},
+		{"manau", []string{"5592999990005"}},
 	} {
 		if got := search(tt.term); !slices.Equal(got, tt.want) {
 			t.Errorf("search %q got %v, want %v", tt.term, got, tt.want)
@@ -202,6 +213,15 @@ func TestContactSearchAndSegments(t *testing.T) {
 		{"not opted out", rules(segment.All, segment.Rule{Kind: segment.KindOptedOut, Not: true}), 4},
 		{"never messaged", rules(segment.All, segment.Rule{Kind: segment.KindNeverMessaged}), 5},
 		{"delivered within 30 days", rules(segment.All, segment.Rule{Kind: segment.KindDelivered, Days: 30}), 0},
+		// Several rules on one field read its value once, joined as asked.
+		{"city contains or in", rules(segment.Any, attr(segment.Contains, "paul"), attr(segment.In, "Manaus")), 3},
+		{"city contains and not equals", rules(segment.All, attr(segment.Contains, "paulo"),
+			segment.Rule{Kind: segment.KindAttr, Field: "cidade", Op: segment.Equals, Values: []string{"sao paulo"}, Not: true}), 0},
+		{"city in, name contains, city not in", rules(segment.Any, attr(segment.In, "Rio Branco"),
+			segment.Rule{Kind: segment.KindAttr, Field: "nome", Op: segment.Contains, Values: []string{"carl"}},
+			segment.Rule{Kind: segment.KindAttr, Field: "cidade", Op: segment.In, Values: []string{"sao paulo", "campinas", "manaus", "rio branco"}, Not: true}), 2},
+		{"no such field twice", rules(segment.Any, segment.Rule{Kind: segment.KindAttr, Field: "plano", Op: segment.Equals, Values: []string{"ouro"}},
+			segment.Rule{Kind: segment.KindAttr, Field: "plano", Op: segment.Contains, Values: []string{"o"}}), 0},
 	} {
 		if got := count(tt.f); got != tt.want {
 			t.Errorf("%s: count got %d, want %d", tt.name, got, tt.want)

@@ -322,7 +322,7 @@ const pgClaim = `WITH picked AS (
 		ORDER BY id LIMIT $5 FOR UPDATE SKIP LOCKED)
 	UPDATE messages m SET state = 'submitting', claimed_at = $1, attempts = m.attempts + 1
 	FROM picked WHERE m.id = picked.id
-	RETURNING m.id, m.row, m.phone`
+	RETURNING m.id, m.row, m.phone, m.variant`
 
 // messageIDsLock is the advisory lock every insert into messages takes in
 // PostgreSQL, until its transaction ends.
@@ -339,4 +339,13 @@ func (s *Store) lockMessageIDs(ctx context.Context, tx *sql.Tx) error {
 	}
 	_, err := tx.ExecContext(ctx, "SELECT pg_advisory_xact_lock(?)", messageIDsLock)
 	return err
+}
+
+// randomSeed is an SQL expression of a random non-negative integer:
+// SQLite's random() is a 64-bit integer, PostgreSQL's a fraction.
+func (s *Store) randomSeed() string {
+	if s.pg {
+		return "floor(random() * 4611686018427387903)::bigint"
+	}
+	return "abs(random() / 2)"
 }

@@ -100,8 +100,12 @@
 //     fans them out to. Receivers' signing secrets are sealed like the Wavy
 //     token.
 //   - The contact book (contacts.go, segments.go, segment_audience.go,
-//     contact_activity.go, audience.go, privacy.go): contacts are upserted
-//     in chunks by the list import, a segment filter is compiled here to a
+//     contact_activity.go, audience.go, privacy.go, contact_words.go):
+//     contacts are upserted in chunks by the list import, with their
+//     fields' words in the word index (contact_words: one block of
+//     contact ids per word and chunk; searches check the contacts' current
+//     fields, so a replaced word left in a block finds nobody; an erasure
+//     takes the contact out of every block), a segment filter is compiled here to a
 //     condition on contacts (bound values only), a segment audience is
 //     frozen into a list of kind 'segment' at launch, the frequency cap
 //     and local-time claims read the outbox, and an erasure removes a

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"arauto/internal/abtest"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -32,17 +33,24 @@ func (s *Store) SendingCampaigns(ctx context.Context) (campaigns, inFlight int, 
 func (s *Store) DispatchCampaign(ctx context.Context, id int64) (dispatch.Campaign, error) {
 	var c dispatch.Campaign
 	var start int64
-	var columns, schedule string
+	var columns, schedule, ab string
 	err := s.r.QueryRowContext(ctx, `SELECT c.id, c.alias, c.channel, c.state, coalesce(c.scheduled_at, 0), c.flash, c.extra_info,
-			coalesce(c.message, ''), coalesce(l.columns, ''), c.schedule, c.whatsapp, c.replace_accents, c.sub_account, c.flow_id, c.template_id, c.template_name, c.track_clicks
+			coalesce(c.message, ''), coalesce(l.columns, ''), c.schedule, c.whatsapp, c.replace_accents, c.sub_account, c.flow_id, c.template_id, c.template_name, c.track_clicks, c.abtest
 		FROM campaigns c LEFT JOIN lists l ON l.id = c.list_id WHERE c.id = ?`, id).
 		Scan(&c.ID, &c.Alias, &c.Channel, &c.State, &start, &c.Flash, &c.ExtraInfo, &c.Message, &columns, &schedule, &c.WhatsApp,
-			&c.ReplaceAccents, &c.SubAccount, &c.FlowID, &c.TemplateID, &c.TemplateName, &c.TrackClicks)
+			&c.ReplaceAccents, &c.SubAccount, &c.FlowID, &c.TemplateID, &c.TemplateName, &c.TrackClicks, &ab)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, fmt.Errorf("store: campaign %d: %w", id, ErrNotFound)
 	}
 	if err != nil {
 		return c, fmt.Errorf("store: campaign %d: %w", id, err)
+	}
+	if ab != "" {
+		set, err := abtest.Parse(ab)
+		if err != nil {
+			return c, fmt.Errorf("store: campaign %d: %w", id, err)
+		}
+		c.Variants = append([]string{c.Message}, set.Others...)
 	}
 	if c.Channel == message.ChannelWhatsApp {
 		w, err := message.ParseWhatsApp(c.WhatsApp)
@@ -77,7 +85,7 @@ func (s *Store) FileMessages(ctx context.Context, campaignID, after int64, limit
 	}
 	// A queued number that joined the suppression list since launch is
 	// left out, as the claim that would send it leaves it out.
-	rows, err := s.r.QueryContext(ctx, `SELECT m.id, m.phone, m.row FROM messages m
+	rows, err := s.r.QueryContext(ctx, `SELECT m.id, m.phone, m.row, m.variant FROM messages m
 		WHERE m.campaign_id = ? AND m.id > ? AND m.state IN ('queued', 'submitting', 'accepted')
 			AND NOT (m.state = 'queued' AND EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = m.phone))
 		ORDER BY m.id LIMIT ?`, campaignID, after, limit)
@@ -88,7 +96,7 @@ func (s *Store) FileMessages(ctx context.Context, campaignID, after int64, limit
 	for rows.Next() {
 		m := dispatch.Message{CampaignID: campaignID}
 		var row string
-		if err := rows.Scan(&m.ID, &m.Phone, &row); err != nil {
+		if err := rows.Scan(&m.ID, &m.Phone, &row, &m.Variant); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: file messages of campaign %d: %w", campaignID, err)
 		}

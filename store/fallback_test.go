@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -288,4 +289,45 @@ func BenchmarkSweepFallbacks(b *testing.B) {
 			}
 		}
 	})
+}
+
+// TestRecentCampaignsCarryTheFallback: the dashboard's counters of a
+// WhatsApp campaign include its fallbacks and its hidden SMS companion's
+// counters, as FigureCounters reads them, so its figures and cost count
+// the SMS.
+func TestRecentCampaignsCarryTheFallback(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t)
+	sd := seedCampaign(t, s, 3, campaign.WhatsApp, true)
+	set := fallback.Settings{Text: "Oi {{nome}}, veja por SMS", Wait: 2 * time.Hour}
+	if _, err := s.w.Exec("UPDATE campaigns SET fallback = ? WHERE id = ?", set.Encode(), sd.campaignID); err != nil {
+		t.Fatal(err)
+	}
+	appendEvents(t, s, waStatus(t, sd, 0, 210, 0))
+	applyAll(t, s, tAccept.Add(time.Hour))
+	if _, err := s.SweepFallbacks(ctx, tAccept.Add(time.Hour), 100); err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.FigureCounters(ctx, sd.campaignID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs, err := s.RecentCampaigns(ctx, tAccept.Add(-time.Hour), 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]int64
+	for _, c := range cs {
+		if c.ID == sd.campaignID {
+			got = c.Counts
+		}
+	}
+	if got[report.KeyFallbacks] != 1 || got[report.FallbackPrefix+"queued"] != 1 {
+		t.Fatalf("dashboard counters %v, want 1 fallback and its SMS queued", got)
+	}
+	for k, n := range want {
+		if strings.HasPrefix(k, report.FallbackPrefix) && got[k] != n {
+			t.Errorf("dashboard %s = %d, the campaign's figures say %d", k, got[k], n)
+		}
+	}
 }

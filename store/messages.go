@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"arauto/internal/abtest"
 	"arauto/internal/dispatch"
 	"arauto/internal/message"
 	"arauto/internal/recipient"
@@ -42,7 +43,7 @@ func bump(ctx context.Context, tx *sql.Tx, campaignID int64, from, to string, n 
 func (s *Store) DueCampaigns(ctx context.Context, now time.Time) ([]dispatch.Campaign, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT c.id, c.alias, c.channel, c.state, coalesce(c.scheduled_at, 0), c.flash, c.extra_info,
 			coalesce(c.message, ''), coalesce(l.columns, ''), c.schedule, c.whatsapp, c.replace_accents, c.sub_account, c.flow_id, c.template_id, c.template_name,
-			c.api_stream, c.track_clicks
+			c.api_stream, c.track_clicks, c.abtest
 		FROM campaigns c LEFT JOIN lists l ON l.id = c.list_id
 		WHERE c.state IN ('running', 'scheduled') ORDER BY c.id`)
 	if err != nil {
@@ -53,10 +54,17 @@ func (s *Store) DueCampaigns(ctx context.Context, now time.Time) ([]dispatch.Cam
 	for rows.Next() {
 		var c dispatch.Campaign
 		var start int64
-		var columns, schedule string
+		var columns, schedule, ab string
 		if err := rows.Scan(&c.ID, &c.Alias, &c.Channel, &c.State, &start, &c.Flash, &c.ExtraInfo, &c.Message, &columns, &schedule, &c.WhatsApp, &c.ReplaceAccents,
-			&c.SubAccount, &c.FlowID, &c.TemplateID, &c.TemplateName, &c.Transactional, &c.TrackClicks); err != nil {
+			&c.SubAccount, &c.FlowID, &c.TemplateID, &c.TemplateName, &c.Transactional, &c.TrackClicks, &ab); err != nil {
 			return nil, fmt.Errorf("store: due campaigns: %w", err)
+		}
+		if ab != "" {
+			set, err := abtest.Parse(ab)
+			if err != nil {
+				return nil, fmt.Errorf("store: campaign %d: %w", c.ID, err)
+			}
+			c.Variants = append([]string{c.Message}, set.Others...)
 		}
 		if c.Channel == message.ChannelWhatsApp {
 			w, err := message.ParseWhatsApp(c.WhatsApp)
@@ -139,6 +147,10 @@ func (s *Store) StartCampaign(ctx context.Context, id int64, now time.Time) erro
 			return fmt.Errorf("store: start campaign %d: analyze: %w", id, err)
 		}
 	}
+	// An A/B test splits the outbox before anything can be claimed.
+	if err := s.assignVariants(ctx, id, now); err != nil {
+		return fmt.Errorf("store: start campaign %d: a/b split: %w", id, err)
+	}
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		// Another instance starting the same campaign recounts after
 		// this one, not beside it.
@@ -184,7 +196,7 @@ func (s *Store) Claim(ctx context.Context, campaignID, after int64, limit int, n
 		}
 		q := `UPDATE messages SET state = 'submitting', claimed_at = ?, attempts = attempts + 1
 			WHERE id IN (SELECT id FROM messages NOT INDEXED WHERE id > ? AND id <= ? AND campaign_id = ? AND state = 'queued' ORDER BY id LIMIT ?)
-			RETURNING id, row, phone`
+			RETURNING id, row, phone, variant`
 		if s.pg {
 			q = pgClaim
 		}
@@ -195,7 +207,7 @@ func (s *Store) Claim(ctx context.Context, campaignID, after int64, limit int, n
 		for rows.Next() {
 			var m dispatch.Message
 			var row int
-			if err := rows.Scan(&m.ID, &row, &m.Phone); err != nil {
+			if err := rows.Scan(&m.ID, &row, &m.Phone, &m.Variant); err != nil {
 				rows.Close()
 				return err
 			}
@@ -462,8 +474,12 @@ func (s *Store) stateChange(ctx context.Context, campaignID int64, from, to stri
 	return nil
 }
 
-// Expire marks a campaign's queued messages expired.
+// Expire marks a campaign's queued messages expired, and an A/B test's
+// remainder still held.
 func (s *Store) Expire(ctx context.Context, campaignID int64) error {
+	if err := s.stateChange(ctx, campaignID, "held", "expired"); err != nil {
+		return err
+	}
 	return s.stateChange(ctx, campaignID, "queued", "expired")
 }
 
@@ -471,7 +487,7 @@ func (s *Store) Expire(ctx context.Context, campaignID int64) error {
 func (s *Store) Finish(ctx context.Context, campaignID int64, now time.Time) (bool, error) {
 	res, err := s.w.ExecContext(ctx, `UPDATE campaigns SET state = 'completed', finished_at = ?, updated_at = ?
 		WHERE id = ? AND state = 'running' AND coalesce((SELECT sum(n) FROM campaign_counts
-			WHERE campaign_id = ? AND state IN ('queued', 'submitting')), 0) = 0`, toMS(now), toMS(now), campaignID, campaignID)
+			WHERE campaign_id = ? AND state IN ('queued', 'submitting', 'held')), 0) = 0`, toMS(now), toMS(now), campaignID, campaignID)
 	if err != nil {
 		return false, fmt.Errorf("store: finish campaign %d: %w", campaignID, err)
 	}
@@ -494,6 +510,9 @@ func (s *Store) CancelCampaign(ctx context.Context, campaignID int64) error {
 	if _, err := s.w.ExecContext(ctx, "UPDATE campaigns SET state = 'cancelled', updated_at = ? WHERE id = ? AND state IN ('draft', 'scheduled', 'running', 'paused')",
 		toMS(time.Now()), campaignID); err != nil {
 		return fmt.Errorf("store: cancel campaign %d: %w", campaignID, err)
+	}
+	if err := s.stateChange(ctx, campaignID, "held", "cancelled"); err != nil {
+		return err
 	}
 	return s.stateChange(ctx, campaignID, "queued", "cancelled")
 }

@@ -250,6 +250,9 @@ func (s *Store) EraseNumber(ctx context.Context, phone, subject string, at time.
 		return int(n)
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
+		if err := eraseContactWords(ctx, tx, p); err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, "DELETE FROM contacts WHERE phone = ?", p)
 		if err != nil {
 			return err

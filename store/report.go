@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"arauto/internal/recipient"
+	"arauto/internal/report"
 )
 
 // Outcome groups the per-recipient table filters by. Each is a predicate
@@ -23,7 +24,7 @@ var outcomeFilters = map[string]string{
 		OR (m.sent_code = 0 AND m.delivered_code = 0 AND m.state = 'failed'))`,
 	"expired":            "m.read_at = 0 AND m.delivered_code <> 4 AND (m.delivered_code = 101 OR m.sent_code = 101 OR (m.sent_code = 0 AND m.delivered_code = 0 AND m.state = 'expired'))",
 	"unknown-no-receipt": "m.sent_code = 0 AND m.delivered_code = 0 AND m.read_at = 0 AND m.unknown_at <> 0",
-	"pending":            "m.sent_code = 0 AND m.delivered_code = 0 AND m.read_at = 0 AND m.unknown_at = 0 AND m.state IN ('queued', 'submitting', 'accepted')",
+	"pending":            "m.sent_code = 0 AND m.delivered_code = 0 AND m.read_at = 0 AND m.unknown_at = 0 AND m.state IN ('queued', 'submitting', 'accepted', 'held')",
 	"suppressed":         "m.sent_code = 0 AND m.delivered_code = 0 AND m.state = 'suppressed'",
 	"cancelled":          "m.sent_code = 0 AND m.delivered_code = 0 AND m.state = 'cancelled'",
 	"capped":             "m.sent_code = 0 AND m.delivered_code = 0 AND m.state = 'capped'",
@@ -69,6 +70,10 @@ type MessageRow struct {
 	// none); Clicks counts the clicks, previews left out.
 	ClickedAt time.Time
 	Clicks    int64
+	// Variant is the A/B test variant whose text it got: 1 = A in the
+	// test share, -1 = A for the remainder sent with the winner; 0 without
+	// a test (or held, waiting for the winner).
+	Variant int
 }
 
 // MessagePage is one page of a campaign's messages, in outbox order.
@@ -173,13 +178,13 @@ const (
 
 const messageRowColumns = `m.id, m.campaign_id, m.row, m.phone, m.state, m.carrier, m.sent_code, m.delivered_code,
 	m.sent_at, m.delivered_at, m.read_at, m.status_updated_at, m.unknown_at, m.submitted_at, m.error, m.segments, m.sercomtel_segments,
-	m.clicked_at, m.clicks`
+	m.clicked_at, m.clicks, m.variant`
 
 func scanMessageRow(rows *sql.Rows, extra ...any) (MessageRow, error) {
 	var m MessageRow
 	var sent, deliv, read, upd, unk, sub, clicked int64
 	dst := append([]any{&m.ID, &m.CampaignID, &m.Row, &m.Phone, &m.State, &m.Carrier, &m.SentCode, &m.DeliveredCode,
-		&sent, &deliv, &read, &upd, &unk, &sub, &m.Error, &m.Segments, &m.SercomtelSegments, &clicked, &m.Clicks}, extra...)
+		&sent, &deliv, &read, &upd, &unk, &sub, &m.Error, &m.Segments, &m.SercomtelSegments, &clicked, &m.Clicks, &m.Variant}, extra...)
 	if err := rows.Scan(dst...); err != nil {
 		return m, err
 	}
@@ -455,7 +460,7 @@ func (s *Store) RecentCampaigns(ctx context.Context, since time.Time, limit int)
 	rows, err = s.r.QueryContext(ctx, `SELECT cc.campaign_id, cc.state, cc.n FROM campaigns c JOIN campaign_counts cc ON cc.campaign_id = c.id
 		WHERE c.started_at >= ? AND c.api_stream = 0 AND (instr(cc.state, ':') = 0 OR (cc.state >= 'r:' AND cc.state < 'r;')
 			OR (cc.state >= 'code:' AND cc.state < 'code;') OR (cc.state >= 'refused:' AND cc.state < 'refused;')
-			OR (cc.state >= 'cap:' AND cc.state < 'cap;'))`, toMS(since))
+			OR (cc.state >= 'cap:' AND cc.state < 'cap;') OR (cc.state >= 'fb:' AND cc.state < 'fb;'))`, toMS(since))
 	if err != nil {
 		return nil, fmt.Errorf("store: recent campaigns' counters: %w", err)
 	}
@@ -472,6 +477,29 @@ func (s *Store) RecentCampaigns(ctx context.Context, since time.Time, limit int)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: recent campaigns' counters: %w", err)
+	}
+	rows.Close()
+	// The SMS fallback companions' counters (hidden campaigns), under
+	// report.FallbackPrefix of the WhatsApp campaign they serve, as
+	// FigureCounters reads them.
+	rows, err = s.r.QueryContext(ctx, `SELECT f.fallback_of, cc.state, cc.n FROM campaigns c
+		JOIN campaigns f ON f.fallback_of = c.id JOIN campaign_counts cc ON cc.campaign_id = f.id
+		WHERE c.started_at >= ? AND c.api_stream = 0 AND (instr(cc.state, ':') = 0 OR (cc.state >= 'r:' AND cc.state < 'r;'))`, toMS(since))
+	if err != nil {
+		return nil, fmt.Errorf("store: recent campaigns' fallback counters: %w", err)
+	}
+	for rows.Next() {
+		var id, n int64
+		var k string
+		if err := rows.Scan(&id, &k, &n); err != nil {
+			return nil, fmt.Errorf("store: recent campaigns' fallback counters: %w", err)
+		}
+		if i, ok := byID[id]; ok {
+			out[i].Counts[report.FallbackPrefix+k] = n
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: recent campaigns' fallback counters: %w", err)
 	}
 	return out, nil
 }

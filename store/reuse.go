@@ -20,7 +20,8 @@ var ErrResultsPruned = errors.New("store: the campaign's per-recipient results w
 // CopyCampaign stores c as a new draft carrying what campaign fromID
 // sends: channel, list (or segment), message (SMS text or WhatsApp), schedule
 // (windows, zone, expiry; startAt as its start, NULL when zero), flash,
-// extra info, accent replacement and send options. It sets c's ID and the
+// extra info, accent replacement, send options and the A/B test (with a
+// fresh seed; no winner). It sets c's ID and the
 // copied fields. A remote id or alias already in use is ErrConflict; a
 // missing source is ErrNotFound.
 func (s *Store) CopyCampaign(ctx context.Context, c *campaign.Campaign, fromID int64, startAt time.Time) error {
@@ -31,9 +32,11 @@ func (s *Store) CopyCampaign(ctx context.Context, c *campaign.Campaign, fromID i
 	// A segment audience is copied as the segment, not the list it was
 	// frozen into: the copy's recipients are the segment's at its launch.
 	res, err := insertRow(ctx, s.w, `INSERT INTO campaigns (remote_id, name, alias, channel, list_id, segment_id, message, scheduled_at, state, sent_count,
-			created_at, updated_at, schedule, flash, extra_info, whatsapp, replace_accents, sub_account, flow_id, template_id, template_name, track_clicks)
+			created_at, updated_at, schedule, flash, extra_info, whatsapp, replace_accents, sub_account, flow_id, template_id, template_name, track_clicks,
+			abtest, ab_seed)
 		SELECT ?, ?, ?, channel, CASE WHEN segment_id IS NULL THEN list_id END, segment_id, message, ?, 'draft', 0,
-			?, ?, schedule, flash, extra_info, whatsapp, replace_accents, sub_account, flow_id, template_id, template_name, track_clicks
+			?, ?, schedule, flash, extra_info, whatsapp, replace_accents, sub_account, flow_id, template_id, template_name, track_clicks,
+			abtest, `+s.randomSeed()+`
 		FROM campaigns WHERE id = ?`,
 		c.RemoteID, c.Name, c.Alias, nullTime(startAt), toMS(c.CreatedAt), toMS(c.CreatedAt), fromID)
 	if isUnique(err) {

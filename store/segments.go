@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -40,23 +41,44 @@ func segmentWhere(f segment.Filter, now time.Time) (string, []any) {
 	}
 	var parts []string
 	var args []any
+	join := " AND "
+	if f.Match == segment.Any {
+		join = " OR "
+	}
+	fieldRules, grouped := map[string]int{}, map[string]bool{}
+	for _, r := range f.Rules {
+		if r.Kind == segment.KindAttr {
+			fieldRules[r.Field]++
+		}
+	}
 	for _, r := range f.Rules {
 		var cond string
 		var a []any
 		switch r.Kind {
 		case segment.KindAttr:
-			path := `$."` + r.Field + `"`
-			vals := r.Folded()
-			switch r.Op {
-			case segment.Equals:
-				cond, a = "(c.fold ->> ?) = ?", []any{path, vals[0]}
-			case segment.Contains:
-				cond, a = "instr(c.fold ->> ?, ?) > 0", []any{path, vals[0]}
-			default:
-				cond = "(c.fold ->> ?) IN (" + placeholders(len(vals)) + ")"
-				a = append([]any{path}, anySlice(vals)...)
+			if fieldRules[r.Field] > 1 {
+				// Several rules on one field: its value is read from the
+				// contact once for all of them.
+				if grouped[r.Field] {
+					continue
+				}
+				grouped[r.Field] = true
+				var conds []string
+				for _, o := range f.Rules {
+					if o.Kind == segment.KindAttr && o.Field == r.Field {
+						c, oa := attrCond(o, "v", nil)
+						if o.Not {
+							c = "NOT " + c
+						}
+						conds = append(conds, c)
+						a = append(a, oa...)
+					}
+				}
+				parts = append(parts, "((SELECT "+strings.Join(conds, join)+" FROM (SELECT c.fold ->> ? AS v) AS f))")
+				args = append(append(args, a...), `$."`+r.Field+`"`)
+				continue
 			}
-			cond = "coalesce(" + cond + ", false)"
+			cond, a = attrCond(r, "(c.fold ->> ?)", []any{`$."` + r.Field + `"`})
 		case segment.KindList:
 			// A list's contacts carry its import's source id in sources
 			// (",3,7,"): one scan of the row, where matching the list's
@@ -93,11 +115,25 @@ func segmentWhere(f segment.Filter, now time.Time) (string, []any) {
 		parts = append(parts, "("+cond+")")
 		args = append(args, a...)
 	}
-	join := " AND "
-	if f.Match == segment.Any {
-		join = " OR "
-	}
 	return "(" + strings.Join(parts, join) + ")", args
+}
+
+// attrCond is a rule on a field as a condition on its folded value, the
+// expression value (whose arguments lead), never NULL.
+func attrCond(r segment.Rule, value string, valueArgs []any) (string, []any) {
+	vals := r.Folded()
+	var cond string
+	var a []any
+	switch r.Op {
+	case segment.Equals:
+		cond, a = value+" = ?", append(slices.Clip(valueArgs), vals[0])
+	case segment.Contains:
+		cond, a = "instr("+value+", ?) > 0", append(slices.Clip(valueArgs), vals[0])
+	default:
+		cond = value + " IN (" + placeholders(len(vals)) + ")"
+		a = append(slices.Clip(valueArgs), anySlice(vals)...)
+	}
+	return "coalesce(" + cond + ", false)", a
 }
 
 func anySlice[T any](vs []T) []any {

@@ -104,6 +104,10 @@ func Open(path string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
+	if err := s.backfillContactWords(context.Background()); err != nil {
+		w.Close()
+		return nil, err
+	}
 	rq := url.Values{}
 	rq.Set("_foreign_keys", "on")
 	rq.Set("_busy_timeout", "10000")

@@ -32,6 +32,8 @@ type ReportData struct {
 	Billing billing.Settings
 	// LinkURLs are the campaign's tracked links as written, by index.
 	LinkURLs []string
+	// AB is the campaign's A/B test side by side; nil without one.
+	AB *ABReport
 }
 
 // ReportTable is one page of the per-recipient table.

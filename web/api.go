@@ -300,16 +300,24 @@ func problem(c *fiber.Ctx, field, key string, args ...any) apiProblem {
 	return apiProblem{Field: field, Code: code, Message: tr(c, key, args...)}
 }
 
+// pageLimit reads ?limit, def when absent.
+func pageLimit(c *fiber.Ctx, def int) (int, error) {
+	v := c.Query("limit")
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 1 || n > maxPageSize {
+		return 0, apiErr(fiber.StatusBadRequest, "invalid_parameter", "limit", "api.error.limit", maxPageSize)
+	}
+	return n, nil
+}
+
 // page reads ?limit and ?cursor: the cursor is an opaque token naming the
 // last id of the previous page.
 func page(c *fiber.Ctx, def int) (limit int, after int64, err error) {
-	limit = def
-	if v := c.Query("limit"); v != "" {
-		n, perr := strconv.Atoi(v)
-		if perr != nil || n < 1 || n > maxPageSize {
-			return 0, 0, apiErr(fiber.StatusBadRequest, "invalid_parameter", "limit", "api.error.limit", maxPageSize)
-		}
-		limit = n
+	if limit, err = pageLimit(c, def); err != nil {
+		return 0, 0, err
 	}
 	if cur := c.Query("cursor"); cur != "" {
 		raw, derr := base64.RawURLEncoding.DecodeString(cur)

@@ -60,7 +60,11 @@ func (s *Server) apiCampaign(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.sendJSON(c, fiber.StatusOK, campaignJSON(cp))
+	out := campaignJSON(cp)
+	if out.Fallback, err = s.apiFallback(c.UserContext(), cp); err != nil {
+		return err
+	}
+	return s.sendJSON(c, fiber.StatusOK, out)
 }
 
 // campaignChanges are the fields a create or an update may set; nil

@@ -31,7 +31,7 @@ func contactCursor(c *fiber.Ctx) (string, error) {
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(cur)
 	after := string(raw)
-	if err != nil || after == "" || len(after) > 24 || strings.Trim(strings.TrimPrefix(after, "n"), "0123456789") != "" {
+	if err != nil || !store.ValidContactCursor(after) {
 		return "", apiErr(fiber.StatusBadRequest, "invalid_parameter", "cursor", "api.error.cursor")
 	}
 	return after, nil
@@ -93,10 +93,11 @@ func (s *Server) apiContactsFilter(c *fiber.Ctx) (*segment.Filter, error) {
 	return f, nil
 }
 
-// apiContacts lists the contact book by number (or by name when q is a
-// name), with the filters of the contacts page and a segment's.
+// apiContacts lists the contact book by number (or by the words of the
+// fields when q is words), with the filters of the contacts page and a segment's.
 func (s *Server) apiContacts(c *fiber.Ctx) error {
-	limit, _, err := page(c, 50)
+	// The contact listing's cursor is its own (contactCursor).
+	limit, err := pageLimit(c, 50)
 	if err != nil {
 		return err
 	}

@@ -45,10 +45,19 @@ func TestContactsAndSegmentsThroughTheAPI(t *testing.T) {
 	if d := rest["data"].([]any); len(d) != 1 || d[0].(map[string]any)["name"] != "Bia" || rest["next_cursor"] != nil {
 		t.Errorf("second page: got %v, want Bia alone and no cursor", rest)
 	}
+	// A search by a field's words pages by its own cursor.
+	byWord := e.call(t, viewerSecret, "GET", apiPrefix+"/contacts?limit=1&q=campinas", nil).json(t)
+	if d := byWord["data"].([]any); len(d) != 1 || byWord["next_cursor"] == nil || d[0].(map[string]any)["phone"] != "5511999990001" {
+		t.Fatalf("first page of q=campinas: got %v, want Ana and a cursor", byWord)
+	}
+	byWord = e.call(t, viewerSecret, "GET", apiPrefix+"/contacts?limit=1&q=campinas&cursor="+url.QueryEscape(byWord["next_cursor"].(string)), nil).json(t)
+	if d := byWord["data"].([]any); len(d) != 1 || d[0].(map[string]any)["phone"] != "5511999990003" {
+		t.Errorf("second page of q=campinas: got %v, want Cris", byWord)
+	}
 	for _, tt := range []struct {
 		query string
 		want  int
-	}{{"state=SP", 2}, {"state=rj", 1}, {"q=bi", 1}, {"q=11999", 2}, {fmt.Sprintf("list_id=%d", listID), 3}, {"opted_out=true", 0}} {
+	}{{"state=SP", 2}, {"state=rj", 1}, {"q=bi", 1}, {"q=11999", 2}, {"q=rio", 1}, {fmt.Sprintf("list_id=%d", listID), 3}, {"opted_out=true", 0}} {
 		if got := e.call(t, viewerSecret, "GET", apiPrefix+"/contacts?"+tt.query, nil).json(t)["data"].([]any); len(got) != tt.want {
 			t.Errorf("contacts?%s: got %d, want %d", tt.query, len(got), tt.want)
 		}

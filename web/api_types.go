@@ -1,6 +1,7 @@
 package web
 
 import (
+	"arauto/internal/abtest"
 	"time"
 
 	"arauto/internal/campaign"
@@ -47,10 +48,59 @@ type apiCampaign struct {
 	LastError   string  `json:"last_error"`
 	CreatedAt   *string `json:"created_at"`
 	UpdatedAt   *string `json:"updated_at"`
+	// ABTest is the SMS campaign's A/B test, read-only; absent without one.
+	ABTest *apiABTest `json:"ab_test,omitempty"`
+	// Fallback is a WhatsApp campaign's SMS fallback with its figures, on
+	// the one-campaign answer; absent without one.
+	Fallback *apiFallback `json:"fallback,omitempty"`
+}
+
+// apiFallback is a WhatsApp campaign's SMS fallback as the API shows it:
+// its settings and what became of it (report.Figures.Fallback).
+type apiFallback struct {
+	Text         string `json:"text"`
+	WaitHours    int    `json:"wait_hours"`
+	FellBack     int64  `json:"fell_back"`
+	SMSSubmitted int64  `json:"sms_submitted"`
+	SMSDelivered int64  `json:"sms_delivered"`
+	SMSFailed    int64  `json:"sms_failed"`
+	// ReachedAny counts recipients delivered on either channel.
+	ReachedAny int64 `json:"reached_any"`
+}
+
+// apiABTest is a campaign's A/B test as the API shows it.
+type apiABTest struct {
+	Variants  []apiVariant `json:"variants"`
+	Share     int          `json:"share"`
+	Criterion string       `json:"criterion"`
+	WaitHours int          `json:"wait_hours"`
+	Manual    bool         `json:"manual"`
+	Winner    *string      `json:"winner"`
+}
+
+type apiVariant struct {
+	Name    string `json:"name"`
+	Message string `json:"message"`
+}
+
+func abTestJSON(c *campaign.Campaign) *apiABTest {
+	if c.Channel != campaign.SMS || !c.ABTest.On() {
+		return nil
+	}
+	set := c.ABTest
+	out := &apiABTest{Share: set.Share, Criterion: set.CriterionOf().Name, WaitHours: int(set.Wait.Hours()), Manual: set.Manual}
+	for v := 1; v <= set.Variants(); v++ {
+		out.Variants = append(out.Variants, apiVariant{Name: abtest.Name(v), Message: set.Text(c.Message, v)})
+	}
+	if c.ABWinner > 0 {
+		w := abtest.Name(c.ABWinner)
+		out.Winner = &w
+	}
+	return out
 }
 
 func campaignJSON(c *campaign.Campaign) apiCampaign {
-	return apiCampaign{ID: c.ID, Name: c.Name, Alias: c.Alias, Channel: string(c.Channel), State: string(c.State), ListID: nullID(c.ListID), SegmentID: nullID(c.SegmentID),
+	return apiCampaign{ABTest: abTestJSON(c), ID: c.ID, Name: c.Name, Alias: c.Alias, Channel: string(c.Channel), State: string(c.State), ListID: nullID(c.ListID), SegmentID: nullID(c.SegmentID),
 		Message: c.Message, Flash: c.Flash, ExtraInfo: c.ExtraInfo, ScheduledAt: apiTime(c.ScheduledAt), SentCount: c.SentCount,
 		StartedAt: apiTime(c.StartedAt), FinishedAt: apiTime(c.FinishedAt), LastError: c.LastError,
 		CreatedAt: apiTime(c.CreatedAt), UpdatedAt: apiTime(c.UpdatedAt)}

@@ -57,13 +57,13 @@ func (s *Server) listOptions(c *fiber.Ctx) ([]views.ListOption, error) {
 	return out, nil
 }
 
-// contactsPage is the contact book: search by number or name, filters,
+// contactsPage is the contact book: search by number or field words, filters,
 // keyset pages.
 func (s *Server) contactsPage(c *fiber.Ctx) error {
 	ctx := c.UserContext()
 	f, filter := contactsFilter(c)
 	after := c.Query("after")
-	if len(after) > 24 {
+	if !store.ValidContactCursor(after) {
 		after = ""
 	}
 	now := s.now().UTC()

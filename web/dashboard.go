@@ -71,8 +71,9 @@ func (s *Server) firstSteps(ctx context.Context) ([]views.Step, error) {
 
 // dashboardRows turns the campaigns' counters into the dashboard's lines —
 // one per campaign, one per channel, and the grand total — each with its
-// figures (report.Summarize, as every page computes them) and what the
-// billed segments cost at the channel's price.
+// figures (report.Summarize, as every page computes them) and what it
+// costs (report.Figures.TotalCost: the billed segments at the channel's
+// price, and any fallback SMS at the SMS price).
 func dashboardRows(cs []store.CampaignSummary, bill billing.Settings) (rows, channels []views.DashCampaign, total views.DashCampaign) {
 	byChannel := map[string]*views.DashCampaign{}
 	var order []string
@@ -81,7 +82,8 @@ func dashboardRows(cs []store.CampaignSummary, bill billing.Settings) (rows, cha
 		f := report.Summarize(c.Counts, c.EstimatedSegments)
 		line := views.DashCampaign{Key: strconv.FormatInt(c.ID, 10), ID: c.ID, Name: c.Name, Channel: c.Channel, State: c.State,
 			StartedAt: c.StartedAt, Figures: f}
-		line.Cost, line.HasCost = f.Cost(bill, c.Channel)
+		// The fallback SMS of a WhatsApp campaign are part of what it costs.
+		line.Cost, line.HasCost = f.TotalCost(bill, c.Channel)
 		rows = append(rows, line)
 		ch := byChannel[c.Channel]
 		if ch == nil {

@@ -14,6 +14,7 @@ import (
 
 	"arauto/internal/audit"
 	"arauto/internal/billing"
+	"arauto/internal/campaign"
 	"arauto/internal/dispatch"
 	"arauto/internal/i18n"
 	"arauto/internal/report"
@@ -41,6 +42,8 @@ type exportJob struct {
 	// clicks adds each recipient's first click and clicks (the campaign
 	// tracks its links).
 	clicks bool
+	// abtest adds the variant each recipient got (an A/B test).
+	abtest bool
 }
 
 func (s *Server) exportJob(c *fiber.Ctx) (exportJob, error) {
@@ -68,7 +71,7 @@ func (s *Server) exportJob(c *fiber.Ctx) (exportJob, error) {
 	// Times in the reader's zone, as on the pages, named in the header.
 	zone, loc := s.DisplayZone(c)
 	j := exportJob{campaignID: cp.ID, name: safeFileName(cp.Name), filter: sf, lang: lang(c), loc: loc, zone: zone,
-		channel: string(cp.Channel), bill: bill, clicks: cp.TrackClicks}
+		channel: string(cp.Channel), bill: bill, clicks: cp.TrackClicks, abtest: cp.Channel == campaign.SMS && cp.ABTest.On()}
 	if cp.ListID != 0 {
 		if l, err := s.store.ListByID(ctx, cp.ListID); err == nil {
 			j.columns = l.Columns
@@ -95,6 +98,9 @@ func (j exportJob) header() []string {
 	}
 	if j.clicks {
 		h = append(h, t("clicks.export.clicked_at", zone), t("clicks.export.clicks"))
+	}
+	if j.abtest {
+		h = append(h, t("abtest.export.variant"))
 	}
 	return h
 }
@@ -146,6 +152,9 @@ func (j exportJob) record(m store.MessageRow) []string {
 	}
 	if j.clicks {
 		out = append(out, ts(m.ClickedAt), strconv.FormatInt(m.Clicks, 10))
+	}
+	if j.abtest {
+		out = append(out, neutralizeCell(variantCell(j.lang, m.Variant)))
 	}
 	return out
 }

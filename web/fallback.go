@@ -13,6 +13,7 @@ import (
 	"arauto/internal/fallback"
 	"arauto/internal/i18n"
 	"arauto/internal/message"
+	"arauto/internal/report"
 	"arauto/internal/wavy"
 	"arauto/store"
 	"arauto/views"
@@ -249,4 +250,24 @@ func (s *Server) fallbackBlocksLaunch(c *fiber.Ctx, cp *campaign.Campaign) (bool
 		return true, err
 	}
 	return true, s.render(c, fiber.StatusUnprocessableEntity, views.CampaignReviewPage(d))
+}
+
+// apiFallback is a WhatsApp campaign's fallback for the API's campaign
+// resource, with the figures the report shows (report.Figures.Fallback);
+// nil without a fallback.
+func (s *Server) apiFallback(ctx context.Context, cp *campaign.Campaign) (*apiFallback, error) {
+	if cp.Channel != campaign.WhatsApp {
+		return nil, nil
+	}
+	set, err := s.store.CampaignFallback(ctx, cp.ID)
+	if err != nil || !set.On() {
+		return nil, err
+	}
+	counts, err := s.store.FigureCounters(ctx, cp.ID)
+	if err != nil {
+		return nil, err
+	}
+	f := report.Summarize(counts, cp.EstimatedSegments)
+	return &apiFallback{Text: set.Text, WaitHours: int(set.Wait.Hours()), FellBack: f.Fallback.FellBack, SMSSubmitted: f.Fallback.Submitted,
+		SMSDelivered: f.Fallback.Delivered, SMSFailed: f.Fallback.Failed, ReachedAny: f.ReachedAny()}, nil
 }

@@ -79,7 +79,7 @@ func addContactsOpenAPI(schemas, paths doc) {
 	paths["/contacts"] = doc{
 		"get": op("listContacts", "contacts", "The contact book by number (or by name when q is a name), with the contacts page's filters or a segment's.",
 			doc{"200": answer("A page.", pageSchema("Contact"))},
-			doc{"parameters": []doc{queryParam("q", "The start of a number, or of a name.", doc{"type": "string"}),
+			doc{"parameters": []doc{queryParam("q", "The start of a number, or words of any field (the last may be unfinished).", doc{"type": "string"}),
 				queryParam("state", "Only numbers of this state (UF).", doc{"type": "string"}),
 				queryParam("list_id", "Only contacts of this list.", doc{"type": "integer", "format": "int64"}),
 				queryParam("opted_out", "true or false.", enum("", "true", "false")),

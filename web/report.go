@@ -116,6 +116,9 @@ func (s *Server) reportData(ctx context.Context, cp *campaign.Campaign) (views.R
 	if d.LinkURLs, err = s.store.TrackedLinks(ctx, cp.ID); err != nil {
 		return views.ReportData{}, err
 	}
+	if d.AB, err = s.abReport(ctx, cp, false); err != nil {
+		return views.ReportData{}, err
+	}
 	return d, nil
 }
 
@@ -165,6 +168,9 @@ func (s *Server) reportPage(c *fiber.Ctx) error {
 	}
 	if err := s.fallbackColumn(ctx, cp, page.Rows, &d.Table); err != nil {
 		return err
+	}
+	if d.AB != nil {
+		d.AB.CanChoose = canChooseWinner(c) && (cp.State == campaign.Running || cp.State == campaign.Paused)
 	}
 	return s.render(c, fiber.StatusOK, views.ReportPage(d))
 }

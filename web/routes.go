@@ -189,6 +189,12 @@ func (s *Server) routes() {
 		// A WhatsApp campaign's SMS fallback (fallback.go).
 		{"GET", "/campaigns/:id/fallback", user.Marketer, s.campaignFallbackPage},
 		{"POST", "/campaigns/:id/fallback", user.Marketer, s.saveCampaignFallback},
+		// An SMS campaign's A/B test (abtest.go).
+		{"GET", "/campaigns/:id/abtest", user.Marketer, s.campaignABTestPage},
+		{"POST", "/campaigns/:id/abtest", user.Marketer, s.saveCampaignABTest},
+		{"GET", "/campaigns/:id/abtest/variant/:v", user.Marketer, s.campaignABVariantPage},
+		{"POST", "/campaigns/:id/abtest/variant/:v", user.Marketer, s.saveCampaignABVariant},
+		{"POST", "/campaigns/:id/abtest/choose", user.Marketer, s.chooseABWinner},
 		{"POST", mediaUploadPath, user.Marketer, s.uploadWhatsAppMedia},
 		{"GET", "/campaigns/:id/schedule", user.Marketer, s.campaignSchedulePage},
 		{"POST", "/campaigns/:id/schedule", user.Marketer, s.saveCampaignSchedule},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"arauto/internal/abpick"
 	"arauto/internal/clicks"
 	"context"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -103,6 +105,8 @@ type Server struct {
 	imports    *listimport.Jobs
 	carriers   *carrierChecks
 	testSends  *testsend.Service
+	// picker chooses A/B winners by hand (the scheduler runs in main).
+	picker *abpick.Picker
 	// closing is closed when shutdown starts, ending event streams so
 	// in-flight requests can finish.
 	closing chan struct{}
@@ -146,6 +150,10 @@ func New(d Deps) (*Server, error) {
 	s := &Server{cfg: d.Config, store: d.Store, log: d.Log, now: d.Now, webhookSecret: d.WebhookSecret,
 		hub: d.Hub, clients: d.Provider, doors: d.Doors, waSessions: d.Sessions, campaigns: newCampaignService(d), imports: listimport.New(d.Store, d.Hub, d.Log, d.Leases), carriers: newCarrierChecks(), closing: make(chan struct{}),
 		contacts: &contact.Service{Store: d.Store, NotFound: store.ErrNotFound, Now: d.Now}, testSends: d.TestSends}
+	s.picker = &abpick.Picker{Store: d.Store, Now: d.Now, Log: d.Log, Chosen: func(id int64) {
+		d.Dispatcher.Wake()
+		d.Hub.Publish("campaign:"+strconv.FormatInt(id, 10), events.Event{Name: "report"})
+	}}
 	if d.Sandbox != nil {
 		s.sandboxServer = s.newSandboxServer(d.Sandbox)
 	}

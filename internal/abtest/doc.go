@@ -2,10 +2,11 @@
 // which variant, which variant won, and whether a difference between two
 // variants is likely to be real.
 //
-// It is pure (no I/O, no clock) and complete on its own, but NOT yet
-// wired to campaigns: there is no A/B editor, no test phase in the
-// dispatcher, no winner scheduler and no report section using it. What it
-// promises:
+// It is pure (no I/O, no clock). Campaigns use it through the store (the
+// split when the outbox is made, the per-variant figures), internal/abpick
+// (the winner, by the scheduler or by hand) and the web layer (the editor
+// checks Settings with Check; the report lays variants side by side with
+// Compare). What it promises:
 //
 //   - Split assigns a test share of a list (MinShare..MaxShare percent) to
 //     2..4 variants, evenly (sizes differ by at most one) and at random,
@@ -18,7 +19,10 @@
 //   - Winner picks the variant with the best rate under a Criterion; ties
 //     go to the larger base (more evidence), then to the first variant;
 //     a variant without any base never wins over one with a base.
-//   - Criteria are values, not a closed enum: Delivery and Reply exist; a
-//     click criterion is one more Criterion over Stats.Clicked once click
-//     tracking counts clicks per message.
+//   - Criteria are values, not a closed enum: Delivery, Click (only for
+//     campaigns that track clicks) and Reply, all over the messages sent.
+//   - Settings are a campaign's test: variant A is the campaign's message,
+//     Others are B..D; Check refuses bad submitted values naming the form
+//     field (variant_b.., share, criterion, wait), an unknown placeholder
+//     by name.
 package abtest

@@ -18,6 +18,27 @@ import (
 	openapi_types "github.com/oapi-codegen/runtime/types"
 )
 
+// Defines values for ABTestCriterion.
+const (
+	ABTestCriterionClick    ABTestCriterion = "click"
+	ABTestCriterionDelivery ABTestCriterion = "delivery"
+	ABTestCriterionReply    ABTestCriterion = "reply"
+)
+
+// Valid indicates whether the value is a known member of the ABTestCriterion enum.
+func (e ABTestCriterion) Valid() bool {
+	switch e {
+	case ABTestCriterionClick:
+		return true
+	case ABTestCriterionDelivery:
+		return true
+	case ABTestCriterionReply:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for AnswerState.
 const (
 	AnswerStateAccepted  AnswerState = "accepted"
@@ -516,6 +537,34 @@ func (e ListListsParamsState) Valid() bool {
 	}
 }
 
+// ABTest An SMS campaign's A/B test (read-only; set in the console). A share of the list tests the variants, split evenly; the rest gets the winner.
+type ABTest struct {
+	// Criterion How the scheduler judges the winner.
+	Criterion ABTestCriterion `json:"criterion"`
+
+	// Manual The winner is chosen by hand.
+	Manual bool `json:"manual"`
+
+	// Share Percent of the list in the test.
+	Share    int64 `json:"share"`
+	Variants []struct {
+		// Message SMS text with {{fields}}.
+		Message string `json:"message"`
+
+		// Name A, B, C or D; A is the campaign's message.
+		Name string `json:"name"`
+	} `json:"variants"`
+
+	// WaitHours Hours after the start before the scheduler chooses; 0 when chosen by hand.
+	WaitHours int64 `json:"wait_hours"`
+
+	// Winner The winning variant, once chosen.
+	Winner *string `json:"winner"`
+}
+
+// ABTestCriterion How the scheduler judges the winner.
+type ABTestCriterion string
+
 // Answer An answer sent from a conversation, queued in the outbox and sent exactly once.
 type Answer struct {
 	// By Who answered (a token answers on behalf of its owner).
@@ -543,14 +592,20 @@ type AnswerState string
 
 // Campaign A campaign.
 type Campaign struct {
+	// AbTest An SMS campaign's A/B test (read-only; set in the console). A share of the list tests the variants, split evenly; the rest gets the winner.
+	AbTest *ABTest `json:"ab_test,omitempty"`
+
 	// Alias Registered with the Campaign API; tags every message.
-	Alias      string          `json:"alias"`
-	Channel    CampaignChannel `json:"channel"`
-	CreatedAt  *time.Time      `json:"created_at"`
-	ExtraInfo  string          `json:"extra_info"`
-	FinishedAt *time.Time      `json:"finished_at"`
-	Flash      bool            `json:"flash"`
-	Id         int64           `json:"id"`
+	Alias     string          `json:"alias"`
+	Channel   CampaignChannel `json:"channel"`
+	CreatedAt *time.Time      `json:"created_at"`
+	ExtraInfo string          `json:"extra_info"`
+
+	// Fallback A WhatsApp campaign's SMS fallback and what became of it (read-only; set in the console). Only on GET /campaigns/{id}.
+	Fallback   *Fallback  `json:"fallback,omitempty"`
+	FinishedAt *time.Time `json:"finished_at"`
+	Flash      bool       `json:"flash"`
+	Id         int64      `json:"id"`
 
 	// LastError Why the dispatcher paused it, if it did.
 	LastError string `json:"last_error"`
@@ -735,6 +790,30 @@ type Error struct {
 		// Message What went wrong, in the language asked for (?lang or Accept-Language).
 		Message string `json:"message"`
 	} `json:"error"`
+}
+
+// Fallback A WhatsApp campaign's SMS fallback and what became of it (read-only; set in the console). Only on GET /campaigns/{id}.
+type Fallback struct {
+	// FellBack Recipients WhatsApp could not reach (or not in time) who got the SMS.
+	FellBack int64 `json:"fell_back"`
+
+	// ReachedAny Recipients delivered on either channel.
+	ReachedAny int64 `json:"reached_any"`
+
+	// SmsDelivered Fallback SMS delivered to the handset.
+	SmsDelivered int64 `json:"sms_delivered"`
+
+	// SmsFailed Fallback SMS not delivered.
+	SmsFailed int64 `json:"sms_failed"`
+
+	// SmsSubmitted Fallback SMS the provider accepted.
+	SmsSubmitted int64 `json:"sms_submitted"`
+
+	// Text The SMS text with {{fields}}.
+	Text string `json:"text"`
+
+	// WaitHours Hours without a WhatsApp delivery before the SMS goes.
+	WaitHours int64 `json:"wait_hours"`
 }
 
 // List A recipient list.
@@ -1148,7 +1227,7 @@ type ResumeCampaignParams struct {
 
 // ListContactsParams defines parameters for ListContacts.
 type ListContactsParams struct {
-	// Q The start of a number, or of a name.
+	// Q The start of a number, or words of any field (the last may be unfinished).
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
 	// State Only numbers of this state (UF).

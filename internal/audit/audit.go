@@ -37,8 +37,10 @@ const (
 	CampaignPaused     Action = "campaign.paused"
 	CampaignResumed    Action = "campaign.resumed"
 	CampaignCancelled  Action = "campaign.cancelled"
-	CampaignDeleted    Action = "campaign.deleted"
-	CampaignArchived   Action = "campaign.archived"
+	// CampaignWinnerChosen is an A/B test's winner chosen by hand.
+	CampaignWinnerChosen Action = "campaign.winner_chosen"
+	CampaignDeleted      Action = "campaign.deleted"
+	CampaignArchived     Action = "campaign.archived"
 
 	TemplateCreated Action = "template.created"
 	TemplateUpdated Action = "template.updated"
@@ -73,7 +75,7 @@ const (
 var Actions = []Action{SignIn, SignInFailed, SignOut, PasswordChange,
 	UserCreated, UserRoleChanged, UserDisabled, UserEnabled, UserPasswordReset, SettingsChanged,
 	ListUploaded, ListDeleted,
-	CampaignCreated, CampaignUpdated, CampaignDuplicated, CampaignLaunched, CampaignPaused, CampaignResumed, CampaignCancelled, CampaignDeleted, CampaignArchived,
+	CampaignCreated, CampaignUpdated, CampaignDuplicated, CampaignLaunched, CampaignPaused, CampaignResumed, CampaignCancelled, CampaignWinnerChosen, CampaignDeleted, CampaignArchived,
 	TemplateCreated, TemplateUpdated, TemplateDeleted, SegmentSaved, SegmentDeleted, MessageSent, SuppressionAdded, SuppressionRemoved,
 	Exported, ContactExported, ContactErased, TokenCreated, TokenRevoked,
 	WebhookCreated, WebhookUpdated, WebhookDeleted, WebhookRotated, AuditExported}

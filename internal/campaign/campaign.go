@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"arauto/internal/abtest"
 	"errors"
 	"fmt"
 	"strconv"
@@ -146,6 +147,11 @@ type Campaign struct {
 	// TrackClicks replaces the message's http(s) links by short links per
 	// recipient and records who clicks (internal/clicks). SMS.
 	TrackClicks bool
+	// ABTest is the campaign's A/B test (SMS): variant A is Message, the
+	// others are ABTest.Others; the zero value is no test. ABWinner is the
+	// winning variant (1 = A), 0 while none.
+	ABTest   abtest.Settings
+	ABWinner int
 	// EstimatedSegments is what the pre-flight priced at launch: the SMS
 	// segments every recipient's message would be billed; 0 before.
 	EstimatedSegments int64

@@ -89,6 +89,9 @@ type Facts struct {
 	// Billing is the billing rule and prices in force: the walk counts
 	// under the rule, the review prices with the prices.
 	Billing billing.Settings
+	// Variants are an SMS A/B test's further variants rendered for the
+	// list (B first); nil without a test or a list.
+	Variants []VariantWalk
 }
 
 // Walk is the SMS message rendered for every recipient of the list.
@@ -150,6 +153,7 @@ func Preflight(f Facts) Review {
 	}
 
 	checkMessage(&r, f)
+	checkVariants(&r, f)
 	checkCap(&r, f)
 
 	if f.Schedule == nil {

@@ -446,6 +446,9 @@ func (s *Service) Preflight(ctx context.Context, cp *Campaign) (Review, Facts, e
 			if f.Walk, err = s.walk(ctx, cp, f.List, f.Segment, f.Billing); err != nil {
 				return Review{}, f, err
 			}
+			if f.Variants, err = s.variantWalks(ctx, cp, f.List, f.Segment, f.Billing); err != nil {
+				return Review{}, f, err
+			}
 		case WhatsApp:
 			w, err := s.Store.CampaignWhatsApp(ctx, cp.ID)
 			if err != nil {
@@ -607,12 +610,7 @@ func (s *Service) Launch(ctx context.Context, cp *Campaign) (Review, Facts, erro
 	if sh := s.shortener(cp); sh != nil {
 		// Kept before the campaign can start, so no short link is sent
 		// that leads nowhere.
-		links, _ := message.FindLinks(cp.Message)
-		urls := make([]string, len(links))
-		for i, l := range links {
-			urls[i] = l.URL
-		}
-		if err := s.Links.SaveTrackedLinks(ctx, cp.ID, urls, f.Now); err != nil {
+		if err := s.Links.SaveTrackedLinks(ctx, cp.ID, trackedURLs(cp), f.Now); err != nil {
 			return r, f, err
 		}
 	}

@@ -228,7 +228,10 @@ type Record struct {
 	Row     int
 	Attrs   string // JSON object
 	Fold    string // JSON object, values folded
-	NameKey string // the folded name, for prefix search
+	NameKey string // the folded name
+	// Words are the words of the folded values (AppendWords), at most
+	// MaxWordsPerContact: the contact is found by them in searches.
+	Words []string
 }
 
 // Encoder turns import rows into Records for one list's columns.
@@ -275,6 +278,10 @@ func (e *Encoder) Encode(phone string, row int, fields []string) (r Record, ok b
 		f := Fold(v)
 		if i == e.name {
 			r.NameKey = f
+		}
+		if len(r.Words) < MaxWordsPerContact {
+			r.Words = AppendWords(r.Words, f)
+			r.Words = r.Words[:min(len(r.Words), MaxWordsPerContact)]
 		}
 		if len(e.buf) > 1 {
 			e.buf = append(e.buf, ',')

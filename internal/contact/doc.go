@@ -9,6 +9,12 @@
 //     searching, and the folded name (NameField picks the column). Empty
 //     cells never erase a known value; a value longer than MaxValueBytes is
 //     cut (the list keeps the whole cell).
+//   - Each Record also carries its Words (AppendWords: the folded values'
+//     runs of letters and digits, two bytes or more, cut at MaxWordBytes, at
+//     most MaxWordsPerContact): the store indexes the contact by them. A
+//     search by words (ParseSearch) finds the contacts whose current fields
+//     have every whole word of it and a word starting with its last,
+//     unfinished one (Search.Match over AttrWords).
 //   - Merging is the store's: the latest non-empty value of a field wins and
 //     the value it replaced is kept as an AttrChange with its Source.
 //   - A Source is the proof of where contacts came from: an import (list,

@@ -53,6 +53,10 @@ type Campaign struct {
 	// through the API: the frequency cap, a marketing rule, never holds
 	// them back (they still count towards it).
 	Transactional bool
+	// Variants are the texts of an SMS campaign's A/B test variants (A =
+	// Message first), none without a test. The remainder is held in the
+	// store until a winner exists; each message names its variant.
+	Variants []string
 }
 
 // NoSessionReason is why a free-form WhatsApp message was not sent.
@@ -91,6 +95,10 @@ type Message struct {
 	Fields     []string // the recipient's personalisation fields
 	Text       string   // rendered by the worker before sending
 	Suppressed bool     // the number was suppressed after the outbox was made
+	// Variant is the A/B test variant whose text the message gets: 1 = A
+	// for a test message, -1 = A for the remainder sent with the winner
+	// (the store writes it when the winner is chosen); 0 without a test.
+	Variant int
 	// Segments and SercomtelSegments are what Text is billed (see
 	// Rendered), set with it.
 	Segments, SercomtelSegments int

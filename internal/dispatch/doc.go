@@ -44,6 +44,11 @@
 //     on its own (TooLongReason) and the rest of the batch goes; what each
 //     accepted message is billed is recorded with it. Refusals here carry a
 //     reason whose kind RefusalKind tells, for the report.
+//   - An SMS campaign with an A/B test (Campaign.Variants) renders each
+//     message with its own variant's text (Message.Variant; the remainder,
+//     released by the store once a winner is chosen, carries the winner as
+//     -variant); the store holds the remainder ('held', never claimed)
+//     until then, so the test share is all that goes first.
 //   - A campaign that tracks clicks (Campaign.TrackClicks) has each http(s)
 //     link of its text replaced by the recipient's own short link
 //     (ShortLinks: a code naming the message and the link), of the fixed

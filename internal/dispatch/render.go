@@ -40,15 +40,32 @@ func SMSCompiler(rule func(ctx context.Context) (sms.Rule, error), links ...Shor
 			short = links[0]
 			sh = &message.Shortener{Prefix: short.Prefix(), CodeLen: short.CodeLen()}
 		}
-		plan, err := message.NewTrackedPlan(c.Message, c.Columns, r, c.ReplaceAccents, sh)
-		if err != nil {
-			return nil, err
+		texts := c.Variants
+		if len(texts) == 0 {
+			texts = []string{c.Message}
+		}
+		// One plan per variant; a variant's links follow those of the
+		// variants before it in the campaign's tracked links (offset).
+		plans := make([]*message.Plan, len(texts))
+		offsets := make([]int, len(texts))
+		next := 0
+		for i, t := range texts {
+			if plans[i], err = message.NewTrackedPlan(t, c.Columns, r, c.ReplaceAccents, sh); err != nil {
+				return nil, fmt.Errorf("dispatch: variant %d: %w", i+1, err)
+			}
+			links, _ := message.FindLinks(t)
+			offsets[i], next = next, next+len(links)
 		}
 		return func(m Message) Rendered {
+			v := max(m.Variant, -m.Variant)
+			if v < 1 || v > len(plans) {
+				v = 1
+			}
+			plan, offset := plans[v-1], offsets[v-1]
 			var link func(dst []byte, i int) []byte
 			if short != nil {
 				link = func(dst []byte, i int) []byte {
-					return short.AppendCode(append(dst, short.Prefix()...), m.ID, i)
+					return short.AppendCode(append(dst, short.Prefix()...), m.ID, offset+i)
 				}
 			}
 			o := plan.OutgoingLinks(m.Fields, link)

@@ -49,8 +49,13 @@ func New(st Store, s Sender, cfg Config, log *slog.Logger) *Worker {
 }
 
 // Wake makes the worker re-read campaign states now (a campaign was
-// started, paused, resumed or cancelled).
+// started, paused, resumed or cancelled, or an A/B test's remainder was
+// released). Local-time campaigns found idle are claimed again: what was
+// queued meanwhile would otherwise wait for the open areas to change.
 func (w *Worker) Wake() {
+	w.mu.Lock()
+	clear(w.idle)
+	w.mu.Unlock()
 	select {
 	case w.wake <- struct{}{}:
 	default:

@@ -57,13 +57,27 @@ func WriteCampaignFile(ctx context.Context, src FileSource, id int64, subAccount
 	if err != nil {
 		return out, err
 	}
-	render := func([]string) string { return c.Message }
+	render := func(dispatch.Message) string { return c.Message }
 	if c.Channel != message.ChannelWhatsApp {
-		compiled, err := message.Compile(c.Message, c.Columns)
-		if err != nil {
-			return out, fmt.Errorf("door: campaign %d message: %w", id, err)
+		// An A/B test's messages each carry their variant (the remainder
+		// the winner's, as -variant).
+		texts := c.Variants
+		if len(texts) == 0 {
+			texts = []string{c.Message}
 		}
-		render = compiled.Render
+		compiled := make([]*message.Compiled, len(texts))
+		for i, t := range texts {
+			if compiled[i], err = message.Compile(t, c.Columns); err != nil {
+				return out, fmt.Errorf("door: campaign %d message: %w", id, err)
+			}
+		}
+		render = func(m dispatch.Message) string {
+			v := max(m.Variant, -m.Variant)
+			if v < 1 || v > len(compiled) {
+				v = 1
+			}
+			return compiled[v-1].Render(m.Fields)
+		}
 	}
 	var after int64
 	for {
@@ -75,7 +89,7 @@ func WriteCampaignFile(ctx context.Context, src FileSource, id int64, subAccount
 			break
 		}
 		for i := range msgs {
-			msgs[i].Text = render(msgs[i].Fields)
+			msgs[i].Text = render(msgs[i])
 		}
 		skips, err := b.Add(msgs)
 		if err != nil {

@@ -17,8 +17,8 @@ import (
 type Figures struct {
 	// Recipients is every message of the campaign's outbox.
 	Recipients int64
-	// Waiting are messages not yet handed to the provider: queued, or in a
-	// request whose answer is awaited.
+	// Waiting are messages not yet handed to the provider: queued (or held
+	// for an A/B test's winner), or in a request whose answer is awaited.
 	Waiting int64
 	// Submitted are messages the provider accepted ("enviadas à Wavy").
 	Submitted int64
@@ -191,7 +191,7 @@ func Summarize(counts map[string]int64, estimatedSegments int64) Figures {
 			}
 		}
 	}
-	f.Waiting = c(StateQueued) + c(StateSubmitting)
+	f.Waiting = c(StateQueued) + c(StateSubmitting) + c(StateHeld)
 	f.Submitted = c(StateAccepted)
 	f.Sent, f.Delivered, f.Read, f.NoReceipt = c(KeySent), c(KeyDelivered), c(KeyRead), c(KeyNoReceipt)
 	f.Refused = c(StateFailed)
@@ -268,6 +268,19 @@ func (f Figures) Cost(bill billing.Settings, channel string) (m billing.Money, o
 		return bill.WhatsAppCost(f.BilledSegments)
 	}
 	return bill.SMSCost(f.BilledSegments)
+}
+
+// TotalCost is what a campaign costs in all: its own billed messages at
+// the channel's price (Cost) plus its fallback SMS at the SMS price. ok is
+// false when neither has a price.
+func (f Figures) TotalCost(bill billing.Settings, channel string) (m billing.Money, ok bool) {
+	m, ok = f.Cost(bill, channel)
+	if f.Fallback.BilledSegments > 0 {
+		if fb, fok := bill.SMSCost(f.Fallback.BilledSegments); fok {
+			m, ok = m+fb, true
+		}
+	}
+	return m, ok
 }
 
 // Done counts the messages with a verdict from the dispatcher: everything

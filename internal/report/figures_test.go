@@ -110,3 +110,16 @@ func TestBilled(t *testing.T) {
 		}
 	}
 }
+
+func TestTotalCostAddsTheFallbackSMS(t *testing.T) {
+	bill := billing.Settings{SMSPrice: 450, WhatsAppPrice: 3000}
+	f := Summarize(map[string]int64{"accepted": 10, KeyBilled: 10, KeyFallbacks: 4, FallbackPrefix + "accepted": 4, FallbackPrefix + KeyBilled: 6}, 0)
+	own, _ := f.Cost(bill, "whatsapp")
+	total, ok := f.TotalCost(bill, "whatsapp")
+	if !ok || total != own+6*450 {
+		t.Errorf("total cost %d (ok %v), want the WhatsApp's %d plus 6 SMS segments at 450", total, ok, own)
+	}
+	if noFallback, _ := (Figures{BilledSegments: 3}).TotalCost(bill, "sms"); noFallback != 3*450 {
+		t.Errorf("an SMS campaign's total %d, want 3 segments at 450", noFallback)
+	}
+}

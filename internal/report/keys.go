@@ -63,7 +63,9 @@ func Billed(sentOK bool, carrier string, segments, sercomtel int) int64 {
 
 // Dispatcher states, the counter keys the outbox keeps.
 const (
-	StateQueued     = "queued"
+	StateQueued = "queued"
+	// StateHeld is an A/B test's remainder waiting for the winner.
+	StateHeld       = "held"
 	StateSubmitting = "submitting"
 	StateAccepted   = "accepted"
 	StateFailed     = "failed"

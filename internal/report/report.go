@@ -226,7 +226,7 @@ func Build(counts map[string]int64, o Options) Report {
 		}
 	}
 	c := func(k string) int64 { return max(counts[k], 0) }
-	r.Queued, r.Submitting, r.Cancelled = c(StateQueued), c(StateSubmitting), c(StateCancelled)
+	r.Queued, r.Submitting, r.Cancelled = c(StateQueued)+c(StateHeld), c(StateSubmitting), c(StateCancelled)
 	r.NoReceipt, r.Unknown = c(KeyNoReceipt), c(KeyUnknown)
 	r.Replies, r.OptOuts = c(KeyReplies), c(KeyOptOuts)
 	submitted := c(StateAccepted)

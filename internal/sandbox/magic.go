@@ -11,7 +11,8 @@ package sandbox
 //     SENT_SUCCESS), 4 (delivered) and 2 (SENT_SUCCESS without a delivery
 //     report, as OI and Sercomtel). WhatsApp: sent codes 102 103 202 204
 //     207 209 210 301, delivered codes 101 104 105 (after SENT_SUCCESS),
-//     and 4.
+//     4, and 2 (SENT_SUCCESS and then nothing: a phone that is off, what
+//     the SMS fallback's wait is for).
 //   - 55 DD 97777 1KKK: the message is delivered and the recipient
 //     answers with reply kind KKK (001 text, 002 button, 003 image, 004
 //     audio, 005 document, 006 location, 007 contacts, 008 text from an
@@ -56,6 +57,7 @@ var magicCodes = [2]map[uint16]bool{
 		codeCarrierError: false, codeRejectedByCarrier: false, codeInvalidDestination: false, codeOptOut: false,
 		codeInvalidMessageText: false, codeInvalidContent: false, codeInvalidSession: false, codeInternalError: false,
 		codeDeliveredSuccess: true, codeExpired: true, codeNotDelivered: true, codeMediaUnretryable: true,
+		codeSentSuccess: false,
 	},
 }
 

@@ -188,7 +188,11 @@ func TestExactlyOnceUnderFaults(t *testing.T) {
 		{"429s", sandbox.Faults{Status429Rate: 0.3}, dispatch.Config{}},
 		{"500 without accepting", sandbox.Faults{ErrorRate: 0.25}, dispatch.Config{}},
 		{"accepts then answers 500", sandbox.Faults{AcceptThen500Rate: 0.3}, dispatch.Config{}},
-		{"timeouts after the request was sent", sandbox.Faults{Latency: 60 * time.Millisecond}, dispatch.Config{SendTimeout: 30 * time.Millisecond}},
+		// The provider records a timed-out request some time after the
+		// client gave up; reconciling is only sound once it must have (as
+		// in production: 30 s against timeouts of seconds). 100 ms, the
+		// rig's default, is under a loaded machine's scheduling delays.
+		{"timeouts after the request was sent", sandbox.Faults{Latency: 60 * time.Millisecond}, dispatch.Config{SendTimeout: 30 * time.Millisecond, ReconcileAfter: time.Second}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
