@@ -8,7 +8,7 @@ export PLAYWRIGHT_DRIVER_PATH ?= $(CURDIR)/.cache/playwright-driver
 # One build-tag set everywhere, so go-sqlite3 compiles once.
 export GOFLAGS ?= -buildvcs=false
 
-.PHONY: run build generate test vet staticcheck templ-check unit fuzz e2e e2e-setup bench docker clean
+.PHONY: run build generate test vet staticcheck templ-check unit unit-pg fuzz e2e e2e-setup bench docker clean
 
 # staticcheck is built once into .cache/bin at this pinned version.
 STATICCHECK_VERSION := v0.8.2
@@ -27,8 +27,8 @@ build:
 generate:
 	$(GO) tool templ generate
 
-## test: vet, staticcheck, templ freshness, unit tests, a short fuzz of the parsers of outside input and the e2e journeys in Chromium
-test: e2e-setup vet staticcheck templ-check unit fuzz e2e
+## test: vet, staticcheck, templ freshness, unit tests, the store suite again on PostgreSQL, a short fuzz of the parsers of outside input and the e2e journeys in Chromium
+test: e2e-setup vet staticcheck templ-check unit unit-pg fuzz e2e
 
 vet:
 	$(GO) vet ./...
@@ -52,6 +52,12 @@ templ-check:
 
 unit:
 	$(GO) test -count=1 $$($(GO) list ./... | grep -v /e2e)
+
+## unit-pg: the store suite and the sign-in/import/send/live-report journeys on PostgreSQL, in a throwaway
+## cluster (installs Debian's postgresql when missing, as root)
+PG_JOURNEYS := TestFirstRunSetupCreatesAdmin|TestCampaignSendNowCompletesLive|TestReportFollowsSandboxLive
+unit-pg: e2e-setup
+	./scripts/pg-throwaway bash -c '$(GO) test -count=1 ./store/... && $(GO) test -count=1 -run "^($(PG_JOURNEYS))$$" ./e2e/'
 
 # Each parser of outside input is fuzzed for FUZZTIME (its committed corpus
 # under testdata/fuzz runs in `unit` too); a failure leaves the input there.

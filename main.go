@@ -130,7 +130,7 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	if os.Getenv("GOMEMLIMIT") == "" {
 		debug.SetMemoryLimit(128 << 20)
 	}
-	st, err := store.Open(filepath.Join(cfg.DataDir, store.FileName))
+	st, err := openStore(cfg)
 	if err != nil {
 		return err
 	}
@@ -214,7 +214,18 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		startsReleased()
 	}()
 	worker := newWorker(cfg, st, doors, sessions, links, starts.Held, log)
-	hub, stopRelay := newHub(st, log)
+	// In PostgreSQL the store relays live updates between instances
+	// (LISTEN/NOTIFY); SQLite has one instance and no relay.
+	var relay any = st
+	if st.Postgres() {
+		r, err := st.NewRelay(ctx)
+		if err != nil {
+			return err
+		}
+		defer r.Close()
+		relay = r
+	}
+	hub, stopRelay := newHub(relay, log)
 	defer stopRelay()
 	// The circuit breaker pauses a campaign whose first messages meet too
 	// many opt-outs, blocked numbers or complaints; the applier tells it
@@ -265,7 +276,7 @@ func serveUntil(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		}
 	}()
 	log.Info("built-in sandbox listening", "addr", sbLn.Addr().String())
-	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.PublicURL, "provider", cfg.Provider, "data", cfg.DataDir)
+	log.Info("listening", "addr", ln.Addr().String(), "url", cfg.PublicURL, "provider", cfg.Provider, "data", cfg.DataDir, "database", databaseKind(cfg))
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	// The doors keep the SMPP pool bound while SMPP is in force; they
@@ -481,13 +492,31 @@ func bootstrapAdmin(ctx context.Context, cfg config.Config, st *store.Store, log
 	return nil
 }
 
+// openStore opens the database the configuration names: PostgreSQL when
+// ARAUTO_DATABASE_URL is set, else SQLite in the data directory.
+func openStore(cfg config.Config) (*store.Store, error) {
+	if cfg.DatabaseURL != "" {
+		return store.OpenPostgres(cfg.DatabaseURL)
+	}
+	return store.Open(filepath.Join(cfg.DataDir, store.FileName))
+}
+
+// databaseKind names the engine for the log, never the URL (it may hold
+// a password).
+func databaseKind(cfg config.Config) string {
+	if cfg.DatabaseURL != "" {
+		return "postgresql"
+	}
+	return "sqlite"
+}
+
 // newHub returns the hub of live updates. When the store can relay events
 // between instances (PostgreSQL's LISTEN/NOTIFY; SQLite has one instance
 // and cannot), events published here reach pages open on the other
 // instances and theirs reach ours; the relay is listened to again after a
 // second when its connection fails. The returned function stops it.
-func newHub(st any, log *slog.Logger) (*events.Hub, func()) {
-	relay, ok := st.(events.Relay)
+func newHub(relaySource any, log *slog.Logger) (*events.Hub, func()) {
+	relay, ok := relaySource.(events.Relay)
 	if !ok {
 		return events.New(), func() {}
 	}

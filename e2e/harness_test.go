@@ -16,6 +16,8 @@ import (
 	"testing"
 	"time"
 
+	"arauto/store/storetest"
+
 	"github.com/playwright-community/playwright-go"
 )
 
@@ -118,9 +120,14 @@ var (
 
 // startServer runs arauto on a free loopback port with a fresh data dir and
 // the given extra environment. It stops the process when the test ends.
+// With ARAUTO_TEST_DATABASE_URL set (make unit-pg), the console keeps its
+// state in a fresh PostgreSQL schema instead of SQLite.
 func startServer(t *testing.T, env ...string) *server {
 	t.Helper()
 	dir := t.TempDir()
+	if storetest.Postgres() {
+		env = append([]string{"ARAUTO_DATABASE_URL=" + storetest.PostgresSchema(t)}, env...)
+	}
 	s := startProcess(t, nil, append([]string{"ARAUTO_ADDR=127.0.0.1:0", "ARAUTO_DATA=" + dir}, env...), listeningRE)
 	s.DataDir = dir
 	return s

@@ -11,7 +11,7 @@ import (
 
 // AppendAudit appends one entry to the audit log and sets its ID.
 func (s *Store) AppendAudit(ctx context.Context, e *audit.Entry) error {
-	res, err := s.w.ExecContext(ctx, `INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, action, target_kind, target_id, target_name, detail, ip)
+	res, err := insertRow(ctx, s.w, `INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, action, target_kind, target_id, target_name, detail, ip)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, toMS(e.At), e.Actor.Kind, e.Actor.ID, e.Actor.Name, string(e.Action),
 		e.TargetKind, e.TargetID, e.TargetName, e.DetailJSON(), e.Actor.IP)
 	if err != nil {

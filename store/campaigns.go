@@ -90,7 +90,7 @@ func campaignArgs(c *campaign.Campaign) []any {
 // CreateCampaign inserts c and sets its ID. A remote id or alias already
 // in use is ErrConflict.
 func (s *Store) CreateCampaign(ctx context.Context, c *campaign.Campaign) error {
-	res, err := s.w.ExecContext(ctx, insertCampaign, campaignArgs(c)...)
+	res, err := insertRow(ctx, s.w, insertCampaign, campaignArgs(c)...)
 	if isUnique(err) {
 		return fmt.Errorf("store: create campaign %q: %w", c.Alias, ErrConflict)
 	}
@@ -158,9 +158,9 @@ func (s *Store) ListCampaigns(ctx context.Context, f CampaignFilter) ([]*campaig
 	if err := s.r.QueryRowContext(ctx, "SELECT count(*) FROM campaigns WHERE "+where, args...).Scan(&total); err != nil {
 		return nil, 0, fmt.Errorf("store: count campaigns: %w", err)
 	}
-	limit := f.Limit
-	if limit <= 0 {
-		limit = -1
+	var limit any = f.Limit
+	if f.Limit <= 0 {
+		limit = s.noLimit()
 	}
 	rows, err := s.r.QueryContext(ctx, "SELECT "+campaignColumns+" FROM campaigns WHERE "+where+" ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
 		append(args, limit, max(f.Offset, 0))...)
@@ -273,7 +273,7 @@ func (s *Store) ImportCampaigns(ctx context.Context, cs []*campaign.Campaign) (c
 				r.Known++
 				continue
 			}
-			res, err := tx.ExecContext(ctx, insertCampaign+" ON CONFLICT DO NOTHING", campaignArgs(c)...)
+			res, err := insertRow(ctx, tx, insertCampaign+" ON CONFLICT DO NOTHING", campaignArgs(c)...)
 			if err != nil {
 				return err
 			}

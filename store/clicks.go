@@ -189,7 +189,7 @@ func (c clickTx) Commit(ctx context.Context, ch clicks.Changes) error {
 		return nil
 	}
 	stmt, err := c.tx.PrepareContext(ctx, `INSERT INTO campaign_counts (campaign_id, state, n) VALUES (?, ?, ?)
-		ON CONFLICT (campaign_id, state) DO UPDATE SET n = n + excluded.n`)
+		ON CONFLICT (campaign_id, state) DO UPDATE SET n = campaign_counts.n + excluded.n`)
 	if err != nil {
 		return fmt.Errorf("add click counters: %w", err)
 	}

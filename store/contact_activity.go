@@ -168,7 +168,7 @@ func (s *Store) ContactActivityDue(ctx context.Context) (int64, error) {
 // the contact's consent (creating the contact if the number was unknown).
 func optIn(ctx context.Context, tx *sql.Tx, phone int64, r delivery.Reply) error {
 	at := toMS(r.ReceivedAt)
-	res, err := tx.ExecContext(ctx, `INSERT INTO contact_sources (kind, basis, keyword, created_at) VALUES ('keyword', 'consent', ?, ?)`,
+	res, err := insertRow(ctx, tx, `INSERT INTO contact_sources (kind, basis, keyword, created_at) VALUES ('keyword', 'consent', ?, ?)`,
 		truncateRunes(r.OptIn+" · "+r.Text, 200), at)
 	if err != nil {
 		return err
@@ -177,7 +177,7 @@ func optIn(ctx context.Context, tx *sql.Tx, phone int64, r delivery.Reply) error
 	src := "," + strconv.FormatInt(id, 10) + ","
 	_, err = tx.ExecContext(ctx, `INSERT INTO contacts (phone, attrs, fold, sources, consent_source, consent_row, last_replied_at, created_at, updated_at)
 		VALUES (?, '{}', jsonb('{}'), ?, ?, 0, ?, ?, ?)
-		ON CONFLICT (phone) DO UPDATE SET sources = sources || substr(excluded.sources, 2), consent_source = excluded.consent_source,
+		ON CONFLICT (phone) DO UPDATE SET sources = contacts.sources || substr(excluded.sources, 2), consent_source = excluded.consent_source,
 			consent_row = 0, updated_at = excluded.updated_at`, phone, src, id, at, at, at)
 	return err
 }

@@ -39,7 +39,7 @@ func (s *Store) StartContactImport(ctx context.Context, listID int64, columns []
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		err := tx.QueryRowContext(ctx, "SELECT id FROM contact_sources WHERE list_id = ? AND kind = 'import' ORDER BY id DESC LIMIT 1", listID).Scan(&id)
 		if errors.Is(err, sql.ErrNoRows) {
-			res, ierr := tx.ExecContext(ctx, `INSERT INTO contact_sources (kind, basis, list_id, list_name, file_name, user_id, user_email, created_at)
+			res, ierr := insertRow(ctx, tx, `INSERT INTO contact_sources (kind, basis, list_id, list_name, file_name, user_id, user_email, created_at)
 				SELECT 'import', CASE WHEN l.legal_basis = '' THEN 'consent' ELSE l.legal_basis END, l.id, l.name, l.file_name,
 					coalesce(u.id, 0), coalesce(u.email, ''), ?
 				FROM lists l LEFT JOIN users u ON u.id = CASE WHEN l.imported_by <> 0 THEN l.imported_by ELSE l.created_by END
@@ -54,7 +54,7 @@ func (s *Store) StartContactImport(ctx context.Context, listID int64, columns []
 		} else if err != nil {
 			return err
 		}
-		stmt, err := tx.PrepareContext(ctx, "INSERT OR IGNORE INTO contact_fields (name, first_seen) VALUES (?, ?)")
+		stmt, err := tx.PrepareContext(ctx, "INSERT INTO contact_fields (name, first_seen) VALUES (?, ?) ON CONFLICT DO NOTHING")
 		if err != nil {
 			return err
 		}
@@ -166,10 +166,10 @@ func upsertContactsSQL(n int, src string, sourceID int64) string {
 		b.WriteString(tail)
 	}
 	b.WriteString(` ON CONFLICT (phone) DO UPDATE SET
-		attrs = json_patch(attrs, excluded.attrs),
-		fold = jsonb_patch(fold, excluded.fold),
-		name_key = CASE WHEN excluded.name_key <> '' THEN excluded.name_key ELSE name_key END,
-		sources = CASE WHEN instr(sources, excluded.sources) THEN sources ELSE sources || substr(excluded.sources, 2) END,
+		attrs = json_patch(contacts.attrs, excluded.attrs),
+		fold = jsonb_patch(contacts.fold, excluded.fold),
+		name_key = CASE WHEN excluded.name_key <> '' THEN excluded.name_key ELSE contacts.name_key END,
+		sources = CASE WHEN instr(contacts.sources, excluded.sources) > 0 THEN contacts.sources ELSE contacts.sources || substr(excluded.sources, 2) END,
 		consent_source = excluded.consent_source,
 		consent_row = excluded.consent_row,
 		updated_at = excluded.updated_at
@@ -289,7 +289,7 @@ func (s *Store) Contacts(ctx context.Context, q ContactQuery) (ContactPage, erro
 		q.Limit = 50
 	}
 	q.Limit = min(q.Limit, 200)
-	where, args := "1", []any(nil)
+	where, args := "true", []any(nil)
 	if q.Filter != nil {
 		where, args = segmentWhere(*q.Filter, q.Now)
 	}

@@ -97,7 +97,7 @@ func (s *Store) EnqueueAnswer(ctx context.Context, a *inbox.Answer, st transacti
 			return err
 		}
 		a.MessageID, a.PublicID = e.Sent.MessageID, e.Sent.ID
-		res, err := tx.ExecContext(ctx, `INSERT INTO answers (phone, channel, kind, text, media_url, media_type, correlation_id, state, user_id, created_at, message_id)
+		res, err := insertRow(ctx, tx, `INSERT INTO answers (phone, channel, kind, text, media_url, media_type, correlation_id, state, user_id, created_at, message_id)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, digits(a.Phone), a.Channel, a.Kind, a.Text, a.MediaURL, a.MediaType, a.CorrelationID, a.State,
 			nullID(a.UserID), toMS(a.CreatedAt), a.MessageID)
 		if err != nil {

@@ -59,7 +59,17 @@ func (s *Store) DueEvents(ctx context.Context, limit int, now time.Time) ([]deli
 // ApplyBatch runs fn in one write transaction, committing when it returns
 // nil.
 func (s *Store) ApplyBatch(ctx context.Context, fn func(delivery.Batch) error) error {
-	err := s.tx(ctx, func(tx *sql.Tx) error { return fn(applyTx{tx}) })
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		if s.pg {
+			// Instances apply one batch at a time: the fold reads the
+			// messages' states after the previous batch committed, so an
+			// event two appliers both read is counted once.
+			if _, err := tx.ExecContext(ctx, "SELECT 1 FROM event_cursor FOR UPDATE"); err != nil {
+				return err
+			}
+		}
+		return fn(applyTx{tx, s})
+	})
 	if err != nil {
 		return fmt.Errorf("store: apply batch: %w", err)
 	}
@@ -67,7 +77,10 @@ func (s *Store) ApplyBatch(ctx context.Context, fn func(delivery.Batch) error) e
 }
 
 // applyTx is one batch of the applier inside its transaction.
-type applyTx struct{ tx *sql.Tx }
+type applyTx struct {
+	tx *sql.Tx
+	s  *Store
+}
 
 const stateColumns = "id, campaign_id, phone, carrier, sent_code, sent_at, delivered_code, delivered_at, read_at, status_updated_at, unknown_at, segments, sercomtel_segments, time_ranks, state, provider_id, typeof(provider_id) = 'blob'"
 
@@ -163,7 +176,7 @@ func (a applyTx) Commit(ctx context.Context, c delivery.Changes) error {
 		}
 	}
 	if len(c.Suppressions) > 0 {
-		stmt, err := a.tx.PrepareContext(ctx, "INSERT OR IGNORE INTO suppressions (phone, reason, note, created_at) VALUES (?, ?, ?, ?)")
+		stmt, err := a.tx.PrepareContext(ctx, "INSERT INTO suppressions (phone, reason, note, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
 		if err != nil {
 			return fmt.Errorf("suppress: %w", err)
 		}
@@ -278,7 +291,7 @@ func addCounts(ctx context.Context, tx *sql.Tx, counts []delivery.Count) error {
 		return nil
 	}
 	stmt, err := tx.PrepareContext(ctx, `INSERT INTO campaign_counts (campaign_id, state, n) VALUES (?, ?, ?)
-		ON CONFLICT (campaign_id, state) DO UPDATE SET n = n + excluded.n`)
+		ON CONFLICT (campaign_id, state) DO UPDATE SET n = campaign_counts.n + excluded.n`)
 	if err != nil {
 		return fmt.Errorf("add counters: %w", err)
 	}

@@ -72,7 +72,7 @@ func (a applyTx) commitMoves(ctx context.Context, moves []delivery.Move, pauses 
 		defer stmt.Close()
 		sent := map[int64]int64{}
 		for _, m := range moves {
-			res, err := stmt.ExecContext(ctx, m.To, m.ProviderID, compactProviderID(m.ProviderID), m.To, toMS(m.At), m.MessageID, m.From)
+			res, err := stmt.ExecContext(ctx, m.To, m.ProviderID, a.s.storedProviderID(m.ProviderID), m.To, toMS(m.At), m.MessageID, m.From)
 			if err != nil {
 				return fmt.Errorf("move message %d to %s: %w", m.MessageID, m.To, err)
 			}

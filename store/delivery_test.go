@@ -18,6 +18,7 @@ import (
 	"arauto/internal/recipient"
 	"arauto/internal/report"
 	"arauto/internal/wavy"
+	"arauto/store/internal/pgtest"
 )
 
 // These tests run delivery's applier over the SQLite store, inside the
@@ -26,6 +27,14 @@ import (
 
 func openTestStore(t testing.TB) *Store {
 	t.Helper()
+	if pgtest.Enabled() {
+		s, err := OpenPostgres(pgtest.Schema(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
 	s, err := Open(filepath.Join(t.TempDir(), FileName))
 	if err != nil {
 		t.Fatal(err)

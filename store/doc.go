@@ -1,6 +1,36 @@
-// Package store keeps Arauto's state in SQLite (mattn/go-sqlite3, WAL).
+// Package store keeps Arauto's state in SQLite (mattn/go-sqlite3, WAL),
+// or in PostgreSQL (jackc/pgx v5) for several instances sharing one
+// database.
 //
 // Contract:
+//   - Two engines, one store: Open (SQLite file) or OpenPostgres
+//     (ARAUTO_DATABASE_URL) return the same Store, and the store test
+//     suite runs on both (storetest.New picks PostgreSQL when
+//     ARAUTO_TEST_DATABASE_URL is set; a test of what is SQLite's alone
+//     says so with storetest.SQLiteOnly). The SQL is written once, for
+//     SQLite with `?` placeholders; on PostgreSQL each statement's text is
+//     rewritten once and cached (dialect.go): placeholders to `$n`,
+//     SQLite's planner hints dropped, LIKE as ILIKE, CROSS JOIN ... ON as
+//     JOIN. SQLite's scalar functions the queries use (max/min of two,
+//     instr, typeof, sum of a condition, group_concat, json_patch,
+//     jsonb) are defined in
+//     PostgreSQL by migration 0190. The rare statements that differ
+//     otherwise choose by s.pg beside each other. Inserts that need the
+//     new id use RETURNING id in both (insertRow).
+//   - migrations_pg holds the PostgreSQL twin of every migration, with the
+//     same number and name (BIGINT for INTEGER, identity ids, BYTEA,
+//     plpgsql triggers, an ICU collation named nocase for SQLite's).
+//   - In PostgreSQL, several instances share the work: a claim skips the
+//     rows another instance is claiming (FOR UPDATE SKIP LOCKED), every
+//     insert into messages holds an advisory lock until its transaction
+//     ends (a chunk of a campaign's outbox gets consecutive ids), an
+//     applier's batch locks the event cursor first (two instances'
+//     appliers count an event once), and Relay carries live-update events
+//     between instances (LISTEN/NOTIFY).
+//     Each instance still has one writer connection behind its gate.
+//   - The contact book keeps its JSON as text in PostgreSQL (attrs and
+//     fold; SQLite keeps fold as JSONB), read through SQLite's path syntax
+//     (doc ->> '$."key"') by an operator migration 0190 defines.
 //   - Open applies the embedded, numbered migrations in order, each in its own
 //     transaction, recorded in schema_migrations.
 //   - Writes go through one connection (SQLite has one writer anyway; queuing

@@ -108,6 +108,9 @@ func (s *Store) SweepFallbacks(ctx context.Context, now time.Time, limit int) (i
 		if len(camps) == 0 {
 			return nil
 		}
+		if err := s.lockMessageIDs(ctx, tx); err != nil {
+			return err
+		}
 		dues, err := dueByStatus(ctx, tx, camps, now, limit)
 		if err != nil {
 			return err
@@ -363,7 +366,7 @@ func newCompanion(ctx context.Context, tx *sql.Tx, of int64, name, subAccount st
 	if err := tx.QueryRowContext(ctx, "SELECT min(0, coalesce(min(remote_id), 0)) - 1 FROM campaigns").Scan(&remote); err != nil {
 		return 0, err
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO campaigns (remote_id, name, alias, channel, list_id, message, state, created_at, updated_at,
+	res, err := insertRow(ctx, tx, `INSERT INTO campaigns (remote_id, name, alias, channel, list_id, message, state, created_at, updated_at,
 			api_stream, fallback_of, sub_account)
 		VALUES (?, ?, '', 'sms', ?, ?, 'running', ?, ?, 1, ?, ?)`, remote, name+" (SMS)", listID, text, toMS(now), toMS(now), of, subAccount)
 	if err != nil {

@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"github.com/mattn/go-sqlite3"
 )
 
 // IdemAnswer is the first answer to a request sent with an idempotency
@@ -127,10 +125,4 @@ func (s *Store) PruneIdempotencyKeys(ctx context.Context, before time.Time) (int
 	}
 	n, _ := res.RowsAffected()
 	return n, nil
-}
-
-// isPrimaryKey reports whether err is a PRIMARY KEY constraint failure.
-func isPrimaryKey(err error) bool {
-	var se sqlite3.Error
-	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintPrimaryKey
 }

@@ -228,7 +228,7 @@ func (s *Store) Conversation(ctx context.Context, phone string, limit int) ([]Co
 			r.fields, m.state, m.submitted_at, m.carrier, m.sent_code, m.delivered_code, m.sent_at, m.delivered_at, m.read_at,
 			m.clicked_at, m.clicks
 		FROM campaigns c
-		CROSS JOIN recipient_numbers n ON n.list_id = c.list_id AND n.last4 = substr(?1, -4)
+		CROSS JOIN recipient_numbers n ON n.list_id = c.list_id AND n.last4 = substr(?1, length(?1) - 3)
 		CROSS JOIN recipients r ON r.list_id = n.list_id AND r.row = n.row AND r.phone = ?1
 		CROSS JOIN messages m INDEXED BY messages_campaign_row ON m.campaign_id = c.id AND m.row = n.row
 		LEFT JOIN lists l ON l.id = c.list_id

@@ -37,7 +37,7 @@ func (s *Store) CreateUploadedList(ctx context.Context, l *recipient.List, p rec
 		createdBy = l.CreatedBy
 	}
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO lists (name, file_name, file_path, file_size, state, mapping, preview, created_by, created_at, updated_at)
+		res, err := insertRow(ctx, tx, `INSERT INTO lists (name, file_name, file_path, file_size, state, mapping, preview, created_by, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.Name, l.FileName, l.FilePath, l.FileSize, string(l.State), string(mapping), string(preview),
 			createdBy, toMS(now), toMS(now))
 		if err != nil {

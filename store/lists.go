@@ -56,7 +56,7 @@ func (s *Store) CreateList(ctx context.Context, l *recipient.List) error {
 	if l.CreatedBy != 0 {
 		createdBy = l.CreatedBy
 	}
-	res, err := s.w.ExecContext(ctx, `INSERT INTO lists (name, file_name, file_path, file_size, state, mapping, created_by, created_at, updated_at)
+	res, err := insertRow(ctx, s.w, `INSERT INTO lists (name, file_name, file_path, file_size, state, mapping, created_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, l.Name, l.FileName, l.FilePath, l.FileSize, string(l.State), string(mapping), createdBy, toMS(now), toMS(now))
 	if err != nil {
 		return fmt.Errorf("store: create list: %w", err)
@@ -169,8 +169,8 @@ func (s *Store) FinishListImportIndexed(ctx context.Context, id int64, r recipie
 		// The numbers' last four digits, sorted, in one pass: the list is
 		// searchable by any form of a number from the moment it is ready.
 		if !complete {
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO recipient_numbers (list_id, last4, row)
-				SELECT list_id, substr(phone, -4), row FROM recipients WHERE list_id = ? ORDER BY 2, 3`, id); err != nil {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO recipient_numbers (list_id, last4, row)
+				SELECT list_id, substr(phone, length(phone) - 3), row FROM recipients WHERE list_id = ? ORDER BY 2, 3 ON CONFLICT DO NOTHING`, id); err != nil {
 				return err
 			}
 		}
@@ -185,8 +185,14 @@ func (s *Store) FinishListImportIndexed(ctx context.Context, id int64, r recipie
 				b = strconv.AppendUint(b, e, 10)
 			}
 			b = append(b, ']')
-			if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO recipient_numbers (list_id, last4, row)
-				SELECT ?, printf('%04d', value >> 32), value & 4294967295 FROM json_each(?)`, id, string(b)); err != nil {
+			q := `INSERT OR IGNORE INTO recipient_numbers (list_id, last4, row)
+				SELECT ?, printf('%04d', value >> 32), value & 4294967295 FROM json_each(?)`
+			if s.pg {
+				q = `INSERT INTO recipient_numbers (list_id, last4, row)
+					SELECT ?, lpad((v.e::bigint >> 32)::text, 4, '0'), v.e::bigint & 4294967295
+					FROM json_array_elements_text(?::json) AS v(e) ON CONFLICT DO NOTHING`
+			}
+			if _, err := tx.ExecContext(ctx, q, id, string(b)); err != nil {
 				return err
 			}
 			rest = rest[n:]
@@ -319,7 +325,8 @@ func (s *Store) AddRecipients(ctx context.Context, listID int64, batch []recipie
 // AddRejectedRows stores rows the import refused, for the download.
 func (s *Store) AddRejectedRows(ctx context.Context, listID int64, rows []recipient.RejectedRow) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, "INSERT OR REPLACE INTO rejected_rows (list_id, row, value, reason) VALUES (?, ?, ?, ?)")
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO rejected_rows (list_id, row, value, reason) VALUES (?, ?, ?, ?)
+			ON CONFLICT (list_id, row) DO UPDATE SET value = excluded.value, reason = excluded.reason`)
 		if err != nil {
 			return err
 		}
@@ -378,7 +385,7 @@ func (s *Store) Recipients(ctx context.Context, listID int64, search string, off
 		switch n, ok := recipient.ParseNumberSearch(search); {
 		case ok && n.Suffix():
 			where = `list_id = ? AND row IN (SELECT row FROM recipient_numbers WHERE list_id = ? AND last4 = ?)
-				AND substr(phone, -?) = ?`
+				AND substr(phone, length(phone) - ? + 1) = ?`
 			args = append(args, listID, n.Digits[len(n.Digits)-4:], len(n.Digits), n.Digits)
 		case ok && n.AreaPrefix:
 			where += " AND phone >= ? AND phone < ?"
@@ -487,7 +494,7 @@ func (s *Store) SetCarriers(ctx context.Context, listID int64, results []Carrier
 		}
 		defer stmt.Close()
 		// The contact book keeps the latest carrier a lookup named.
-		book, err := tx.PrepareContext(ctx, "UPDATE contacts SET carrier = ? WHERE phone = (SELECT phone + 0 FROM recipients WHERE list_id = ? AND row = ?)")
+		book, err := tx.PrepareContext(ctx, "UPDATE contacts SET carrier = ? WHERE phone = (SELECT CAST(phone AS BIGINT) FROM recipients WHERE list_id = ? AND row = ?)")
 		if err != nil {
 			return err
 		}

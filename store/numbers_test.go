@@ -24,7 +24,7 @@ func TestNumberIndexGatheredAtImport(t *testing.T) {
 	index := func(listID int64) string {
 		t.Helper()
 		var got string
-		if err := s.QueryRowForTest(ctx, "SELECT coalesce(group_concat(last4 || ':' || row, ' '), '') FROM (SELECT last4, row FROM recipient_numbers WHERE list_id = ? ORDER BY last4, row)", listID).Scan(&got); err != nil {
+		if err := s.QueryRowForTest(ctx, "SELECT coalesce(group_concat(last4 || ':' || row, ' '), '') FROM (SELECT last4, row FROM recipient_numbers WHERE list_id = ? ORDER BY last4, row) AS n", listID).Scan(&got); err != nil {
 			t.Fatal(err)
 		}
 		return got

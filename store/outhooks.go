@@ -31,7 +31,7 @@ func (s *Store) sealSecret(v string) string {
 // CreateEndpoint stores a receiver with its secret and sets its ID.
 func (s *Store) CreateEndpoint(ctx context.Context, e *outhook.Endpoint, createdBy int64) error {
 	now := time.Now().UTC()
-	res, err := s.w.ExecContext(ctx, `INSERT INTO outhook_endpoints (url, description, events, secret, active, created_by, created_at, updated_at)
+	res, err := insertRow(ctx, s.w, `INSERT INTO outhook_endpoints (url, description, events, secret, active, created_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.URL, e.Description, strings.Join(e.Events, ","), s.sealSecret(e.Secret), e.Active, nullInt(createdBy), toMS(now), toMS(now))
 	if err != nil {
 		return fmt.Errorf("store: create webhook receiver: %w", err)

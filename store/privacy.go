@@ -32,7 +32,7 @@ func (s *Store) pepper(ctx context.Context) ([]byte, error) {
 		if _, err := rand.Read(b); err != nil {
 			return nil, fmt.Errorf("store: make pepper: %w", err)
 		}
-		if _, err := s.w.ExecContext(ctx, "INSERT OR IGNORE INTO settings (key, value, updated_at) VALUES (?, ?, ?)", settingPepper, hex.EncodeToString(b), toMS(time.Now())); err != nil {
+		if _, err := s.w.ExecContext(ctx, "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", settingPepper, hex.EncodeToString(b), toMS(time.Now())); err != nil {
 			return nil, fmt.Errorf("store: save pepper: %w", err)
 		}
 		err = s.w.QueryRowContext(ctx, "SELECT value FROM settings WHERE key = ?", settingPepper).Scan(&v)
@@ -265,7 +265,7 @@ func (s *Store) EraseNumber(ctx context.Context, phone, subject string, at time.
 			WHERE id IN (SELECT list_id FROM recipients WHERE phone = ?)`, phone, phone); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM recipient_numbers WHERE last4 = substr(?1, -4)
+		if _, err := tx.ExecContext(ctx, `DELETE FROM recipient_numbers WHERE last4 = substr(?1, length(?1) - 3)
 			AND (list_id, row) IN (SELECT list_id, row FROM recipients WHERE phone = ?1)`, phone); err != nil {
 			return err
 		}
@@ -309,8 +309,8 @@ func (s *Store) EraseNumber(ctx context.Context, phone, subject string, at time.
 				return fmt.Errorf("erase from %s: %w", table, err)
 			}
 		}
-		if res, err = tx.ExecContext(ctx, `UPDATE events SET body = CAST('{"erased":true}' AS BLOB), note = 'erased on request',
-			applied_at = CASE WHEN applied_at = 0 THEN ? ELSE applied_at END WHERE instr(body, ?) > 0`, toMS(at), phone); err != nil {
+		if res, err = tx.ExecContext(ctx, `UPDATE events SET body = ?, note = 'erased on request',
+			applied_at = CASE WHEN applied_at = 0 THEN ? ELSE applied_at END WHERE instr(body, ?) > 0`, []byte(`{"erased":true}`), toMS(at), phone); err != nil {
 			return err
 		}
 		e.Events = affected(res)
@@ -328,7 +328,7 @@ func (s *Store) EraseNumber(ctx context.Context, phone, subject string, at time.
 		if _, err := tx.ExecContext(ctx, "DELETE FROM suppressions WHERE phone = ?", phone); err != nil {
 			return err
 		}
-		_, err = tx.ExecContext(ctx, "INSERT OR IGNORE INTO erased_numbers (hash, created_at) VALUES (?, ?)", subject, toMS(at))
+		_, err = tx.ExecContext(ctx, "INSERT INTO erased_numbers (hash, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING", subject, toMS(at))
 		return err
 	})
 	if err != nil {

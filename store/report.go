@@ -120,7 +120,7 @@ func (f MessageFilter) where(args []any) (string, []any) {
 		w.WriteString(" AND m.phone >= ? AND m.phone < ?")
 		args = append(args, n.Digits, n.Digits+":")
 	default:
-		w.WriteString(" AND substr(m.phone, -?) = ?")
+		w.WriteString(" AND substr(m.phone, length(m.phone) - ? + 1) = ?")
 		args = append(args, len(n.Digits), n.Digits)
 	}
 	return w.String(), args

@@ -119,6 +119,11 @@ func (s *Store) PruneResults(ctx context.Context, before time.Time) (int64, erro
 // database uses incremental auto-vacuum (databases created since it was
 // turned on; Compact converts older ones), and checkpoints the log.
 func (s *Store) ReclaimSpace(ctx context.Context) (int64, error) {
+	if s.pg {
+		// PostgreSQL's autovacuum makes pruned rows' space reusable by
+		// itself; there is nothing to give back here.
+		return 0, nil
+	}
 	var mode, free, size int64
 	if err := s.w.QueryRowContext(ctx, "PRAGMA auto_vacuum").Scan(&mode); err != nil {
 		return 0, fmt.Errorf("store: reclaim space: %w", err)
@@ -146,7 +151,19 @@ func (s *Store) ReclaimSpace(ctx context.Context) (int64, error) {
 // shrinks the file by itself. It holds the writer while it runs: sending
 // and report ingestion wait (seconds per hundred megabytes).
 func (s *Store) Compact(ctx context.Context) error {
-	for _, q := range []string{"PRAGMA auto_vacuum = INCREMENTAL", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"} {
+	qs := []string{"PRAGMA auto_vacuum = INCREMENTAL", "VACUUM", "PRAGMA wal_checkpoint(TRUNCATE)"}
+	if s.pg {
+		// The same rewrite in PostgreSQL, of the store's own tables (the
+		// database may hold others), each under an exclusive lock;
+		// autovacuum keeps the space reusable otherwise.
+		var tables string
+		if err := s.r.QueryRowContext(ctx, `SELECT string_agg(quote_ident(relname), ', ') FROM pg_class
+			WHERE relnamespace = current_schema()::regnamespace AND relkind = 'r'`).Scan(&tables); err != nil {
+			return fmt.Errorf("store: compact: %w", err)
+		}
+		qs = []string{"VACUUM FULL " + tables}
+	}
+	for _, q := range qs {
 		if _, err := s.exec(ctx, q); err != nil {
 			return fmt.Errorf("store: compact (%s): %w", q, err)
 		}
@@ -158,6 +175,15 @@ func (s *Store) Compact(ctx context.Context) error {
 // free.
 func (s *Store) StorageUsage(ctx context.Context, c retention.Cutoffs) (retention.Usage, error) {
 	var u retention.Usage
+	if s.pg {
+		// The size of the store's tables and indexes in its schema; the
+		// files shrink only with Compact (VACUUM FULL).
+		if err := s.r.QueryRowContext(ctx, `SELECT coalesce(sum(pg_total_relation_size(c.oid)), 0)::bigint FROM pg_class c
+			WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'm')`).Scan(&u.FileBytes); err != nil {
+			return u, fmt.Errorf("store: storage usage: %w", err)
+		}
+		return s.prunable(ctx, c, u)
+	}
 	for _, suffix := range []string{"", "-wal"} {
 		if st, err := os.Stat(s.path + suffix); err == nil {
 			u.FileBytes += st.Size()
@@ -170,6 +196,11 @@ func (s *Store) StorageUsage(ctx context.Context, c retention.Cutoffs) (retentio
 		return u, fmt.Errorf("store: storage usage: %w", err)
 	}
 	u.FreeBytes, u.Shrinks = free*size, mode == 2
+	return s.prunable(ctx, c, u)
+}
+
+// prunable adds to u what the cutoffs would free.
+func (s *Store) prunable(ctx context.Context, c retention.Cutoffs, u retention.Usage) (retention.Usage, error) {
 	if !c.RawEvents.IsZero() {
 		var chunkN, chunkBytes, rowN, rowBytes int64
 		err := s.r.QueryRowContext(ctx, `SELECT

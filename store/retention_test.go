@@ -1,6 +1,7 @@
 package store
 
 import (
+	"arauto/store/internal/pgtest"
 	"context"
 	"maps"
 	"reflect"
@@ -58,8 +59,11 @@ func TestPruningKeepsReportFigures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if usage.RawEvents != int64(len(evs)) || usage.Results != 300 || usage.ResultCampaigns != 1 || !usage.Shrinks {
-		t.Errorf("got usage %+v, want %d raw events, 300 results of 1 campaign, a shrinking file", usage, len(evs))
+	// A PostgreSQL database's files do not shrink by themselves
+	// (autovacuum makes the space reusable; Compact rewrites them).
+	shrinks := !pgtest.Enabled()
+	if usage.RawEvents != int64(len(evs)) || usage.Results != 300 || usage.ResultCampaigns != 1 || usage.Shrinks != shrinks || usage.FileBytes == 0 {
+		t.Errorf("got usage %+v, want %d raw events, 300 results of 1 campaign, a size, shrinking %v", usage, len(evs), shrinks)
 	}
 	if n, err := s.PruneRawEvents(ctx, cut.RawEvents); err != nil || n != int64(len(evs)) {
 		t.Errorf("pruned %d raw events (%v), want %d", n, err, len(evs))
@@ -68,7 +72,7 @@ func TestPruningKeepsReportFigures(t *testing.T) {
 		t.Errorf("pruned %d results (%v), want 300", n, err)
 	}
 	freed, err := s.ReclaimSpace(ctx)
-	if err != nil || freed == 0 {
+	if err != nil || (freed == 0) == shrinks {
 		t.Errorf("reclaimed %d bytes (%v), want the pruned pages back", freed, err)
 	}
 
@@ -163,5 +167,22 @@ func TestRepackKeepsEveryEvent(t *testing.T) {
 	}
 	if c, _ := s.EventCounts(ctx); c[delivery.KindSMSStatus] != 201 {
 		t.Errorf("got counts %v, want 201 status events", c)
+	}
+}
+
+// Compact rewrites the database on either engine (VACUUM in SQLite,
+// VACUUM FULL in PostgreSQL) and keeps every row.
+func TestCompactKeepsRows(t *testing.T) {
+	s := openTestStore(t)
+	ctx := context.Background()
+	if err := s.SaveSettings(ctx, map[string]string{"compact.check": "kept"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Compact(ctx); err != nil {
+		t.Fatalf("compact: %v", err)
+	}
+	got, err := s.Setting(ctx, "compact.check")
+	if err != nil || got != "kept" {
+		t.Errorf("after compacting got %q, %v; want the setting kept", got, err)
 	}
 }

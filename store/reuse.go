@@ -31,12 +31,12 @@ func (s *Store) CopyCampaign(ctx context.Context, c *campaign.Campaign, fromID i
 	}
 	// A segment audience is copied as the segment, not the list it was
 	// frozen into: the copy's recipients are the segment's at its launch.
-	res, err := s.w.ExecContext(ctx, `INSERT INTO campaigns (remote_id, name, alias, channel, list_id, segment_id, message, scheduled_at, state, sent_count,
+	res, err := insertRow(ctx, s.w, `INSERT INTO campaigns (remote_id, name, alias, channel, list_id, segment_id, message, scheduled_at, state, sent_count,
 			created_at, updated_at, schedule, flash, extra_info, whatsapp, replace_accents, sub_account, flow_id, template_id, template_name, track_clicks,
 			abtest, ab_seed)
 		SELECT ?, ?, ?, channel, CASE WHEN segment_id IS NULL THEN list_id END, segment_id, message, ?, 'draft', 0,
 			?, ?, schedule, flash, extra_info, whatsapp, replace_accents, sub_account, flow_id, template_id, template_name, track_clicks,
-			abtest, abs(random() / 2)
+			abtest, `+s.randomSeed()+`
 		FROM campaigns WHERE id = ?`,
 		c.RemoteID, c.Name, c.Alias, nullTime(startAt), toMS(c.CreatedAt), toMS(c.CreatedAt), fromID)
 	if isUnique(err) {
@@ -95,7 +95,7 @@ func (s *Store) createReuseList(ctx context.Context, l *recipient.List, campaign
 		if l.CreatedBy != 0 {
 			createdBy = l.CreatedBy
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO lists (name, file_name, state, columns, phone_column, created_by, created_at, updated_at)
+		res, err := insertRow(ctx, tx, `INSERT INTO lists (name, file_name, state, columns, phone_column, created_by, created_at, updated_at)
 			VALUES (?, '', 'ready', ?, ?, ?, ?, ?)`, l.Name, columns, phoneColumn, createdBy, toMS(now), toMS(now))
 		if err != nil {
 			return fmt.Errorf("store: create list of non-responders: %w", err)
@@ -105,7 +105,7 @@ func (s *Store) createReuseList(ctx context.Context, l *recipient.List, campaign
 		// phone and recipient row.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO recipients (list_id, row, phone, correlation_id, fields, suppressed, carrier, inactive)
 			SELECT ?, row_number() OVER (ORDER BY r.row), r.phone, r.correlation_id, r.fields,
-				EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = r.phone), r.carrier, r.inactive
+				CASE WHEN EXISTS (SELECT 1 FROM suppressions x WHERE x.phone = r.phone) THEN 1 ELSE 0 END, r.carrier, r.inactive
 			FROM messages m JOIN recipients r ON r.list_id = ? AND r.row = m.row
 			WHERE m.campaign_id = ? AND m.state = 'accepted' AND `+whom+`
 			ORDER BY r.row`, l.ID, sourceID, campaignID); err != nil {

@@ -18,12 +18,16 @@ func segmentFields(columns []string) (string, []any) {
 		return "''", nil
 	}
 	parts := make([]string, len(columns))
-	args := make([]any, len(columns))
+	args := make([]any, 0, 2*len(columns))
 	for i, c := range columns {
 		parts[i] = "coalesce(c.attrs ->> ?, '')"
-		args[i] = `$."` + c + `"`
+		if i > 0 {
+			// The separator is bound: PostgreSQL has no char().
+			args = append(args, recipient.FieldSeparator)
+		}
+		args = append(args, `$."`+c+`"`)
 	}
-	return strings.Join(parts, " || char(31) || "), args
+	return strings.Join(parts, " || ? || "), args
 }
 
 // EachSegmentRecipient streams the contacts a filter selects, in number
@@ -74,7 +78,7 @@ func (s *Store) LaunchSegment(ctx context.Context, campaignID int64, sg *segment
 		if state != "draft" {
 			return ErrConflict
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO lists (name, file_name, state, kind, segment_id, columns, created_at, updated_at)
+		res, err := insertRow(ctx, tx, `INSERT INTO lists (name, file_name, state, kind, segment_id, columns, created_at, updated_at)
 			VALUES (?, '', 'ready', 'segment', ?, ?, ?, ?)`, sg.Name, sg.ID, strings.Join(columns, "\x1f"), toMS(at), toMS(at))
 		if err != nil {
 			return err
@@ -82,14 +86,14 @@ func (s *Store) LaunchSegment(ctx context.Context, campaignID int64, sg *segment
 		listID, _ = res.LastInsertId()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO recipients (list_id, row, phone, fields, suppressed)
 			SELECT ?, row_number() OVER (ORDER BY c.phone) + 1, CAST(c.phone AS TEXT), `+expr+`,
-				CAST(c.phone AS TEXT) IN (SELECT phone FROM suppressions)
+				CASE WHEN CAST(c.phone AS TEXT) IN (SELECT phone FROM suppressions) THEN 1 ELSE 0 END
 			FROM contacts c WHERE `+where+` ORDER BY c.phone`, append(append([]any{listID}, fargs...), wargs...)...); err != nil {
 			return err
 		}
 		// Searchable by any form of a number, and found by conversations,
 		// like an imported list.
-		if _, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO recipient_numbers (list_id, last4, row)
-			SELECT list_id, substr(phone, -4), row FROM recipients WHERE list_id = ? ORDER BY 2, 3`, listID); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO recipient_numbers (list_id, last4, row)
+			SELECT list_id, substr(phone, length(phone) - 3), row FROM recipients WHERE list_id = ? ORDER BY 2, 3 ON CONFLICT DO NOTHING`, listID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE lists SET

@@ -37,7 +37,7 @@ func dddRanges(ddds []int) (string, []any) {
 // Field names and values are bound, never written into the SQL.
 func segmentWhere(f segment.Filter, now time.Time) (string, []any) {
 	if len(f.Rules) == 0 {
-		return "1", nil
+		return "true", nil
 	}
 	var parts []string
 	var args []any
@@ -74,7 +74,7 @@ func segmentWhere(f segment.Filter, now time.Time) (string, []any) {
 						a = append(a, oa...)
 					}
 				}
-				parts = append(parts, "((SELECT "+strings.Join(conds, join)+" FROM (SELECT c.fold ->> ? AS v)))")
+				parts = append(parts, "((SELECT "+strings.Join(conds, join)+" FROM (SELECT c.fold ->> ? AS v) AS f))")
 				args = append(append(args, a...), `$."`+r.Field+`"`)
 				continue
 			}
@@ -85,7 +85,7 @@ func segmentWhere(f segment.Filter, now time.Time) (string, []any) {
 			// recipients would build a temporary index of a million rows
 			// on every count. The subquery is constant: SQLite runs it once.
 			cond = `coalesce(instr(c.sources, (SELECT ',' || id || ',' FROM contact_sources
-				WHERE list_id = ? AND kind = 'import' ORDER BY id DESC LIMIT 1)) > 0, 0)`
+				WHERE list_id = ? AND kind = 'import' ORDER BY id DESC LIMIT 1)) > 0, false)`
 			a = []any{r.ListID()}
 		case segment.KindDDD, segment.KindState:
 			cond, a = dddRanges(r.DDDs())
@@ -105,9 +105,9 @@ func segmentWhere(f segment.Filter, now time.Time) (string, []any) {
 			cond = "c.last_sent_at = 0"
 		case segment.KindOptedOut:
 			// Compared as numbers: no number turned into text on every row.
-			cond = "c.phone IN (SELECT CAST(phone AS INTEGER) FROM suppressions)"
+			cond = "c.phone IN (SELECT CAST(phone AS BIGINT) FROM suppressions)"
 		default:
-			cond = "0"
+			cond = "false"
 		}
 		if r.Not {
 			cond = "NOT " + cond
@@ -133,7 +133,7 @@ func attrCond(r segment.Rule, value string, valueArgs []any) (string, []any) {
 		cond = value + " IN (" + placeholders(len(vals)) + ")"
 		a = append(slices.Clip(valueArgs), anySlice(vals)...)
 	}
-	return "coalesce(" + cond + ", 0)", a
+	return "coalesce(" + cond + ", false)", a
 }
 
 func anySlice[T any](vs []T) []any {
@@ -290,7 +290,7 @@ func (s *Store) SaveSegment(ctx context.Context, sg *segment.Segment) error {
 	now := time.Now().UTC()
 	var res sql.Result
 	if sg.ID == 0 {
-		res, err = s.w.ExecContext(ctx, "INSERT INTO segments (name, filter, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
+		res, err = insertRow(ctx, s.w, "INSERT INTO segments (name, filter, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?)",
 			sg.Name, string(filter), nullInt(sg.CreatedBy), toMS(now), toMS(now))
 	} else {
 		res, err = s.w.ExecContext(ctx, "UPDATE segments SET name = ?, filter = ?, updated_at = ? WHERE id = ?", sg.Name, string(filter), toMS(now), sg.ID)

@@ -82,7 +82,7 @@ func (s *Store) SettingOrCreate(ctx context.Context, key string, make func() (st
 	if err != nil {
 		return "", fmt.Errorf("store: create setting %s: %w", key, err)
 	}
-	if _, err := s.w.ExecContext(ctx, "INSERT OR IGNORE INTO settings (key, value, updated_at) VALUES (?, ?, ?)", key, v, toMS(time.Now())); err != nil {
+	if _, err := s.w.ExecContext(ctx, "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", key, v, toMS(time.Now())); err != nil {
 		return "", fmt.Errorf("store: create setting %s: %w", key, err)
 	}
 	var got string

@@ -18,10 +18,10 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/mattn/go-sqlite3"
+	_ "github.com/mattn/go-sqlite3" // the SQLite driver
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/*.sql migrations_pg/*.sql
 var migrationFS embed.FS
 
 // ErrNotFound is returned when the requested row does not exist.
@@ -30,11 +30,16 @@ var ErrNotFound = errors.New("store: not found")
 // ErrConflict is returned when a write would break a uniqueness rule.
 var ErrConflict = errors.New("store: conflict")
 
-// Store is the SQLite database. It is safe for concurrent use.
+// Store is the database, SQLite or PostgreSQL. It is safe for concurrent
+// use.
 type Store struct {
-	w      *sql.DB // the one writer
-	r      *sql.DB // readers
-	path   string
+	w    *sql.DB // the one writer
+	r    *sql.DB // readers
+	path string  // the SQLite file ("" in PostgreSQL)
+	// pg says the engine is PostgreSQL (OpenPostgres): the few statements
+	// that differ choose by it (dialect.go).
+	pg     bool
+	url    string // the PostgreSQL URL, for the relay's own connections
 	events eventLog
 	gate   *writeGate
 	// txns group-commits transactional messages (transactional.go).
@@ -162,8 +167,10 @@ type migration struct {
 	sql     string
 }
 
-func loadMigrations() ([]migration, error) {
-	entries, err := fs.ReadDir(migrationFS, "migrations")
+// loadMigrations reads the migrations of one engine: dir is "migrations"
+// (SQLite) or "migrations_pg" (PostgreSQL), numbered and named in step.
+func loadMigrations(dir string) ([]migration, error) {
+	entries, err := fs.ReadDir(migrationFS, dir)
 	if err != nil {
 		return nil, fmt.Errorf("store: read migrations: %w", err)
 	}
@@ -174,7 +181,7 @@ func loadMigrations() ([]migration, error) {
 		if !ok || err != nil {
 			return nil, fmt.Errorf("store: migration %s has no number prefix", e.Name())
 		}
-		b, err := migrationFS.ReadFile("migrations/" + e.Name())
+		b, err := migrationFS.ReadFile(dir + "/" + e.Name())
 		if err != nil {
 			return nil, fmt.Errorf("store: read migration %s: %w", e.Name(), err)
 		}
@@ -190,11 +197,23 @@ func loadMigrations() ([]migration, error) {
 }
 
 func (s *Store) migrate(ctx context.Context) error {
+	if s.pg {
+		// Instances starting together migrate one at a time. The writer
+		// pool is one connection, so the lock and its release share it.
+		if _, err := s.w.ExecContext(ctx, "SELECT pg_advisory_lock(?)", migrationLock); err != nil {
+			return fmt.Errorf("store: lock migrations: %w", err)
+		}
+		defer s.w.ExecContext(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock(?)", migrationLock)
+	}
 	if _, err := s.w.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)`); err != nil {
+		version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`); err != nil {
 		return fmt.Errorf("store: create schema_migrations: %w", err)
 	}
-	ms, err := loadMigrations()
+	dir := "migrations"
+	if s.pg {
+		dir = "migrations_pg"
+	}
+	ms, err := loadMigrations(dir)
 	if err != nil {
 		return err
 	}
@@ -262,10 +281,4 @@ func digits(s string) string {
 		}
 		return -1
 	}, s)
-}
-
-// isUnique reports whether err is a UNIQUE constraint failure.
-func isUnique(err error) bool {
-	var se sqlite3.Error
-	return errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique
 }

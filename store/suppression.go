@@ -172,7 +172,7 @@ func (s *Store) AddSuppressions(ctx context.Context, phones []string, reason, no
 	}
 	now := toMS(time.Now())
 	err = s.tx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, "INSERT OR IGNORE INTO suppressions (phone, reason, note, created_at) VALUES (?, ?, ?, ?)")
+		stmt, err := tx.PrepareContext(ctx, "INSERT INTO suppressions (phone, reason, note, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
 		if err != nil {
 			return err
 		}

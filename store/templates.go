@@ -36,7 +36,7 @@ func nullID(id int64) any {
 // another template has (in any letter case) is ErrConflict.
 func (s *Store) CreateTemplate(ctx context.Context, t *message.Template) error {
 	now := time.Now().UTC()
-	res, err := s.w.ExecContext(ctx, `INSERT INTO templates (name, channel, body, flash, extra_info, list_id, created_by, created_at, updated_at)
+	res, err := insertRow(ctx, s.w, `INSERT INTO templates (name, channel, body, flash, extra_info, list_id, created_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.Name, t.Channel, t.Body, t.Flash, t.ExtraInfo, nullID(t.ListID), nullID(t.CreatedBy), toMS(now), toMS(now))
 	if isUnique(err) {
 		return fmt.Errorf("store: create template %q: %w", t.Name, ErrConflict)

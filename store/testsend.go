@@ -51,7 +51,7 @@ func (s *Store) SaveTestSeeds(ctx context.Context, userID int64, phones []string
 func (s *Store) CreateTestSends(ctx context.Context, sends []*testsend.Send) error {
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		for _, sd := range sends {
-			res, err := tx.ExecContext(ctx, `INSERT INTO test_sends (campaign_id, user_id, channel, phone, text, state, segments, created_at)
+			res, err := insertRow(ctx, tx, `INSERT INTO test_sends (campaign_id, user_id, channel, phone, text, state, segments, created_at)
 				VALUES (?, ?, ?, ?, ?, 'submitting', ?, ?)`, sd.CampaignID, nullID(sd.UserID), sd.Channel, sd.Phone, sd.Text, sd.Segments, toMS(sd.CreatedAt))
 			if err != nil {
 				return err

@@ -29,7 +29,7 @@ func scanToken(row interface{ Scan(...any) error }) (*apitoken.Token, error) {
 
 // CreateToken stores a token with the hash of its secret and sets its ID.
 func (s *Store) CreateToken(ctx context.Context, t *apitoken.Token, hash string) error {
-	res, err := s.w.ExecContext(ctx, `INSERT INTO api_tokens (name, hint, secret_hash, role, owner_id, rate_per_minute, created_at, expires_at)
+	res, err := insertRow(ctx, s.w, `INSERT INTO api_tokens (name, hint, secret_hash, role, owner_id, rate_per_minute, created_at, expires_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, t.Name, t.Hint, hash, string(t.Role), t.OwnerID, t.RatePerMinute, toMS(t.CreatedAt), toMS(t.ExpiresAt))
 	if err != nil {
 		return fmt.Errorf("store: create token %q: %w", t.Name, err)

@@ -86,8 +86,8 @@ var txnSQL = map[string]string{
 	"recipient": "INSERT INTO recipients (list_id, row, phone, correlation_id, fields) VALUES (?, ?, ?, ?, ?)",
 	// A contact's conversation finds its messages by the last four digits
 	// of the list rows (recipient_numbers), as for imported lists.
-	"number":  "INSERT OR IGNORE INTO recipient_numbers (list_id, last4, row) VALUES (?, substr(?, -4), ?)",
-	"message": "INSERT INTO messages (campaign_id, row, phone, state) VALUES (?, ?, ?, ?)",
+	"number":  "INSERT INTO recipient_numbers (list_id, last4, row) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+	"message": "INSERT INTO messages (campaign_id, row, phone, state) VALUES (?, ?, ?, ?) RETURNING id",
 	// The stream runs again whenever a message arrives; the dispatcher
 	// completes it when its queue is empty.
 	"campaign": `UPDATE campaigns SET last_message_id = ?,
@@ -96,7 +96,7 @@ var txnSQL = map[string]string{
 		started_at = CASE WHEN started_at = 0 THEN ? ELSE started_at END, finished_at = 0, updated_at = ?
 		WHERE id = ?`,
 	"count": `INSERT INTO campaign_counts (campaign_id, state, n) VALUES (?, ?, 1)
-		ON CONFLICT (campaign_id, state) DO UPDATE SET n = n + 1`,
+		ON CONFLICT (campaign_id, state) DO UPDATE SET n = campaign_counts.n + 1`,
 	"api": "INSERT INTO api_messages (id, message_id, correlation_id, channel, token_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
 	"audit": `INSERT INTO audit_log (at, actor_kind, actor_id, actor_name, action, target_kind, target_id, target_name, detail, ip)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -133,6 +133,9 @@ func (s *Store) writeTransactional(w *txnWriter, batch []*transactional.Enqueue)
 	if err == nil {
 		err = s.tx(ctx, func(tx *sql.Tx) error {
 			q := func(name string) *sql.Stmt { return tx.StmtContext(ctx, stmts[name]) }
+			if err := s.lockMessageIDs(ctx, tx); err != nil {
+				return err
+			}
 			for i, r := range batch {
 				if _, err := q("savepoint").ExecContext(ctx); err != nil {
 					return err
@@ -188,14 +191,12 @@ func enqueueOne(ctx context.Context, tx *sql.Tx, q func(string) *sql.Stmt, e *tr
 	if _, err := q("recipient").ExecContext(ctx, listID, row, e.Sent.Phone, e.Sent.CorrelationID, strings.Join(e.Fields, recipient.FieldSeparator)); err != nil {
 		return err
 	}
-	if _, err := q("number").ExecContext(ctx, listID, e.Sent.Phone, row); err != nil {
+	if _, err := q("number").ExecContext(ctx, listID, last4(e.Sent.Phone), row); err != nil {
 		return fmt.Errorf("number index: %w", err)
 	}
-	res, err := q("message").ExecContext(ctx, campaignID, row, e.Sent.Phone, state)
-	if err != nil {
+	if err := q("message").QueryRowContext(ctx, campaignID, row, e.Sent.Phone, state).Scan(&e.Sent.MessageID); err != nil {
 		return err
 	}
-	e.Sent.MessageID, _ = res.LastInsertId()
 	if _, err := q("campaign").ExecContext(ctx, e.Sent.MessageID, e.Sent.MessageID, now, now, campaignID); err != nil {
 		return err
 	}
@@ -215,7 +216,7 @@ func enqueueOne(ctx context.Context, tx *sql.Tx, q func(string) *sql.Stmt, e *tr
 
 // newStream makes the hidden list and campaign of a stream.
 func newStream(ctx context.Context, tx *sql.Tx, st transactional.Stream, now int64) (campaignID, listID int64, err error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO lists (name, file_name, state, columns, created_at, updated_at, api_stream)
+	res, err := insertRow(ctx, tx, `INSERT INTO lists (name, file_name, state, columns, created_at, updated_at, api_stream)
 		VALUES (?, '', 'ready', ?, ?, ?, 1)`, st.Name, strings.Join(st.Columns, recipient.FieldSeparator), now, now)
 	if err != nil {
 		return 0, 0, fmt.Errorf("stream list: %w", err)
@@ -227,7 +228,7 @@ func newStream(ctx context.Context, tx *sql.Tx, st transactional.Stream, now int
 	if err := tx.QueryRowContext(ctx, "SELECT min(0, coalesce(min(remote_id), 0)) - 1 FROM campaigns").Scan(&remote); err != nil {
 		return 0, 0, err
 	}
-	res, err = tx.ExecContext(ctx, `INSERT INTO campaigns (remote_id, name, alias, channel, list_id, message, state, created_at, updated_at, whatsapp, api_stream)
+	res, err = insertRow(ctx, tx, `INSERT INTO campaigns (remote_id, name, alias, channel, list_id, message, state, created_at, updated_at, whatsapp, api_stream)
 		VALUES (?, ?, '', ?, ?, ?, 'running', ?, ?, ?, 1)`, remote, st.Name, st.Channel, listID, st.Message, now, now, st.WhatsApp)
 	if err != nil {
 		return 0, 0, fmt.Errorf("stream campaign: %w", err)

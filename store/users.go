@@ -72,7 +72,7 @@ func (s *Store) insertUser(ctx context.Context, u *user.User, onlyFirst bool) er
 		q = `INSERT INTO users (email, name, password_hash, role, lang, disabled, created_at)
 			SELECT ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM users)`
 	}
-	res, err := s.w.ExecContext(ctx, q, u.Email, u.Name, u.PasswordHash, string(u.Role), u.Lang, u.Disabled, toMS(u.CreatedAt))
+	res, err := insertRow(ctx, s.w, q, u.Email, u.Name, u.PasswordHash, string(u.Role), u.Lang, u.Disabled, toMS(u.CreatedAt))
 	if isUnique(err) {
 		return fmt.Errorf("store: create user %s: %w", u.Email, ErrConflict)
 	}

@@ -132,7 +132,7 @@ func (s *Store) SessionCountAlso(ctx context.Context, listID int64, now time.Tim
 	}
 	var n int
 	err = s.r.QueryRowContext(ctx, `SELECT count(*) FROM recipients r WHERE r.list_id = ? AND r.suppressed = 0
-		AND r.phone IN (SELECT value FROM json_each(?))
+		AND r.phone IN (`+s.jsonArrayValues()+`)
 		AND NOT EXISTS (SELECT 1 FROM inbound i WHERE i.phone = r.phone AND i.channel = 'whatsapp' AND i.received_at >= ?)`,
 		listID, string(arr), toMS(now.Add(-SessionWindow))).Scan(&n)
 	if err != nil {

@@ -47,7 +47,7 @@ func jsonList[T any](v []T) string {
 // sets its ID and times. A template with the same namespace, element name
 // and language is ErrConflict.
 func (s *Store) CreateLibraryTemplate(ctx context.Context, t *walibrary.Template, at time.Time) error {
-	res, err := s.w.ExecContext(ctx, `INSERT INTO whatsapp_library (namespace, element_name, language_code, header_kind, header_text, header_params,
+	res, err := insertRow(ctx, s.w, `INSERT INTO whatsapp_library (namespace, element_name, language_code, header_kind, header_text, header_params,
 		body_text, body_params, footer_text, buttons, status, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		t.Namespace, t.ElementName, t.LanguageCode, t.HeaderKind, t.HeaderText, jsonList(t.HeaderParams), t.BodyText, jsonList(t.BodyParams),
 		t.FooterText, jsonList(t.Buttons), string(t.Status), nullID(t.CreatedBy), toMS(at), toMS(at))

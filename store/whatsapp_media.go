@@ -13,7 +13,7 @@ import (
 // SaveWhatsAppMedia stores a file uploaded for a campaign's WhatsApp
 // message and sets its ID.
 func (s *Store) SaveWhatsAppMedia(ctx context.Context, m *message.MediaUpload, at time.Time) error {
-	res, err := s.w.ExecContext(ctx, `INSERT INTO whatsapp_media (campaign_id, file_name, type, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+	res, err := insertRow(ctx, s.w, `INSERT INTO whatsapp_media (campaign_id, file_name, type, size, data, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		m.CampaignID, m.FileName, m.Type, m.Size, m.Data, toMS(at))
 	if err != nil {
 		return fmt.Errorf("store: save whatsapp media of campaign %d: %w", m.CampaignID, err)

@@ -25,6 +25,7 @@ const (
 type Config struct {
 	Addr           string // ARAUTO_ADDR, host:port to listen on
 	DataDir        string // ARAUTO_DATA, holds the SQLite database and this instance's own files
+	DatabaseURL    string // ARAUTO_DATABASE_URL, postgres://... selects PostgreSQL instead; may hold a password: never logged
 	SharedDir      string // ARAUTO_SHARED_DIR (default DataDir): uploads and the generated session key; one volume for all instances
 	Provider       string // ARAUTO_PROVIDER, sandbox or wavy
 	WavyAPIURL     string // ARAUTO_WAVY_API_URL, api-messaging base URL
@@ -103,6 +104,7 @@ func (c Config) Now() time.Time { return time.Now().Add(c.SandboxClockOffset) }
 var Vars = []Var{
 	{"ARAUTO_ADDR", "127.0.0.1:8080", "address the console listens on"},
 	{"ARAUTO_DATA", "./data", "directory for the SQLite database and the session key"},
+	{"ARAUTO_DATABASE_URL", "", "postgres://user:password@host/db selects PostgreSQL instead of SQLite in ARAUTO_DATA (several instances may share it); never logged"},
 	{"ARAUTO_PROVIDER", "sandbox", "sandbox (built-in simulator) or wavy"},
 	{"ARAUTO_WAVY_API_URL", "https://api-messaging.wavy.global", "Wavy/Sinch messaging API base URL"},
 	{"ARAUTO_WAVY_APIGW_URL", "https://apigw.wavy.global", "Wavy Campaign API (apigw) base URL"},
@@ -146,6 +148,7 @@ func Load(getenv func(string) string) (Config, error) {
 	c := Config{
 		Addr:          get("ARAUTO_ADDR"),
 		DataDir:       get("ARAUTO_DATA"),
+		DatabaseURL:   strings.TrimSpace(get("ARAUTO_DATABASE_URL")),
 		Provider:      strings.ToLower(get("ARAUTO_PROVIDER")),
 		WavyAPIURL:    strings.TrimRight(get("ARAUTO_WAVY_API_URL"), "/"),
 		WavyAPIGWURL:  strings.TrimRight(get("ARAUTO_WAVY_APIGW_URL"), "/"),
@@ -267,6 +270,9 @@ func Load(getenv func(string) string) (Config, error) {
 		return c, &Error{"ARAUTO_SEND_CONCURRENCY", "must be a whole number from 1 to 64"}
 	}
 
+	if err := checkDatabaseURL(c.DatabaseURL); err != nil {
+		return c, &Error{"ARAUTO_DATABASE_URL", err.Error()}
+	}
 	if err := checkWritableDir(c.DataDir); err != nil {
 		return c, &Error{"ARAUTO_DATA", err.Error()}
 	}
@@ -315,6 +321,22 @@ func checkHTTPURL(raw string) error {
 
 // checkWritableDir creates the data directory when missing, readable by
 // its owner only (it holds the database, the session key and uploads).
+// checkDatabaseURL accepts an empty URL (SQLite) or a PostgreSQL one. The
+// message never repeats the URL, which may hold a password.
+func checkDatabaseURL(raw string) error {
+	if raw == "" {
+		return nil
+	}
+	u, err := url.Parse(raw)
+	if err != nil {
+		return errors.New("is not a URL (want postgres://user:password@host:5432/database)")
+	}
+	if u.Scheme != "postgres" && u.Scheme != "postgresql" {
+		return errors.New("must start with postgres:// (only PostgreSQL is supported; leave it empty for SQLite)")
+	}
+	return nil
+}
+
 func checkWritableDir(dir string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("cannot create %s: %w", dir, errors.Unwrap(err))

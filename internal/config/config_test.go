@@ -209,6 +209,36 @@ func TestDataDirIsPrivate(t *testing.T) {
 	}
 }
 
+func TestDatabaseURLSelectsPostgreSQL(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		url     string
+		wantErr bool
+	}{
+		{"", false},
+		{"postgres://arauto:s3cret-pw@db:5432/arauto?sslmode=disable", false},
+		{"postgresql://arauto@/arauto?host=/run/postgresql", false},
+		{"mysql://arauto:s3cret-pw@db/arauto", true},
+		{"s3cret-pw", true},
+	}
+	for _, tt := range tests {
+		c, err := Load(env(map[string]string{"ARAUTO_DATA": dir, "ARAUTO_DATABASE_URL": tt.url}))
+		if (err != nil) != tt.wantErr {
+			t.Errorf("ARAUTO_DATABASE_URL=%q got error %v, want error %v", tt.url, err, tt.wantErr)
+			continue
+		}
+		if err != nil {
+			if !strings.Contains(err.Error(), "ARAUTO_DATABASE_URL") || strings.Contains(err.Error(), "s3cret") {
+				t.Errorf("got error %q, want one naming ARAUTO_DATABASE_URL without repeating the URL", err)
+			}
+			continue
+		}
+		if c.DatabaseURL != tt.url {
+			t.Errorf("got database URL %q, want %q", c.DatabaseURL, tt.url)
+		}
+	}
+}
+
 func TestSharedDir(t *testing.T) {
 	data, shared := t.TempDir(), filepath.Join(t.TempDir(), "shared")
 	tests := []struct {
