@@ -126,7 +126,7 @@ func (s *Server) campaignABVariantPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderABVariant(c *fiber.Ctx, status int, cp *campaign.Campaign, v int, text string, f views.Form) error {
-	list, _, err := s.campaigns.List(c.UserContext(), cp)
+	list, _, err := s.audience(c.UserContext(), cp)
 	if err != nil {
 		return err
 	}
@@ -142,9 +142,7 @@ func (s *Server) renderABVariant(c *fiber.Ctx, status int, cp *campaign.Campaign
 	d := views.ABVariantForm{Campaign: cp, List: list, Variant: v, Form: f, Exists: v <= cp.ABTest.Variants(),
 		Composer: views.ComposerData{Field: field, Label: tr(c, "abtest.variant_text", abtest.Name(v)), Body: text, Error: f.Err(field), Meter: meter},
 		Cost:     views.ComposeCost{List: list, Pending: list != nil}}
-	if list != nil {
-		d.Composer.ListID, d.Composer.SegmentID, d.Composer.Columns = list.ID, list.SegmentID, list.Columns
-	}
+	bindAudience(&d.Composer, list)
 	return s.render(c, status, views.ABVariantPage(d))
 }
 
@@ -182,13 +180,9 @@ func (s *Server) saveCampaignABVariant(c *fiber.Ctx) error {
 	}
 	field := "variant_" + strings.ToLower(abtest.Name(v))
 	text := composeText(c.FormValue(field))
-	list, _, err := s.campaigns.List(c.UserContext(), cp)
+	list, columns, err := s.audience(c.UserContext(), cp)
 	if err != nil {
 		return err
-	}
-	var columns []string
-	if list != nil {
-		columns = list.Columns
 	}
 	if p, bad := message.BodyProblem(text, columns, list != nil); bad {
 		f := views.Form{Errors: views.FieldErrors{field: tr(c, p.Key, p.Args...)}, Message: tr(c, "abtest.problem_variant", abtest.Name(v))}

@@ -94,7 +94,7 @@ func (s *Server) campaignMessagePage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderCampaignMessage(c *fiber.Ctx, status int, cp *campaign.Campaign, body string, f views.Form) error {
-	list, _, err := s.campaigns.List(c.UserContext(), cp)
+	list, _, err := s.audience(c.UserContext(), cp)
 	if err != nil {
 		return err
 	}
@@ -111,9 +111,7 @@ func (s *Server) renderCampaignMessage(c *fiber.Ctx, status int, cp *campaign.Ca
 		Composer: views.ComposerData{Field: "body", Label: tr(c, "campaigns.message.body"), Body: body, Error: f.Err("body"), Meter: meter,
 			AccentOption: list != nil, ReplaceAccents: meter.ReplaceAccents, ClickOption: true, TrackClicks: track},
 		Cost: views.ComposeCost{List: list, Pending: list != nil}}
-	if list != nil {
-		d.Composer.ListID, d.Composer.SegmentID, d.Composer.Columns = list.ID, list.SegmentID, list.Columns
-	}
+	bindAudience(&d.Composer, list)
 	if d.Templates, err = s.store.Templates(c.UserContext()); err != nil {
 		return err
 	}
@@ -145,13 +143,9 @@ func (s *Server) saveCampaignMessage(c *fiber.Ctx) error {
 	if track {
 		f.Values["track_clicks"] = "1"
 	}
-	list, _, err := s.campaigns.List(c.UserContext(), cp)
+	list, columns, err := s.audience(c.UserContext(), cp)
 	if err != nil {
 		return err
-	}
-	var columns []string
-	if list != nil {
-		columns = list.Columns
 	}
 	if p, bad := message.BodyProblem(body, columns, list != nil); bad {
 		f.Errors["body"] = tr(c, p.Key, p.Args...)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"arauto/internal/campaign"
 	"arauto/internal/message"
 	"arauto/internal/recipient"
 	"arauto/store"
@@ -109,6 +110,24 @@ func (s *Server) compose(ctx context.Context, body string, list *recipient.List,
 		out.cost.Cost, out.cost.Encoding = cost, out.meter.Written.Count.Encoding
 	}
 	return out, nil
+}
+
+// audience is the list or segment cp goes to (nil before one is chosen)
+// and the fields its rows have, which placeholders are checked against.
+func (s *Server) audience(ctx context.Context, cp *campaign.Campaign) (*recipient.List, []string, error) {
+	list, _, err := s.campaigns.List(ctx, cp)
+	if err != nil || list == nil {
+		return nil, nil, err
+	}
+	return list, list.Columns, nil
+}
+
+// bindAudience points a composer at the audience its live count, preview
+// and cost walk: the list, or the segment, and the fields it offers.
+func bindAudience(d *views.ComposerData, list *recipient.List) {
+	if list != nil {
+		d.ListID, d.SegmentID, d.Columns = list.ID, list.SegmentID, list.Columns
+	}
 }
 
 // writtenMeter is the meter of a page as it is first drawn: the text as

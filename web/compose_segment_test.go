@@ -90,4 +90,26 @@ func TestComposerWithSegmentAudience(t *testing.T) {
 	if strings.Contains(cpPage, "99876-5432") {
 		t.Errorf("a contact outside the segment is offered for a test send")
 	}
+
+	// Every other editor of a text binds its composer to the segment too
+	// (its fields offered to insert): an A/B variant, and a WhatsApp
+	// campaign's fallback SMS.
+	variant := html.UnescapeString(e.b.do("GET", e.path(c, "/abtest/variant/2"), nil).body)
+	wantIn(t, "A/B variant", variant, `data-insert="{{cidade}}"`)
+	e.b.do("GET", "/campaigns/new", nil)
+	r = e.b.post("/campaigns", url.Values{"name": {"Zap segmento"}, "alias": {"zap-seg"}, "channel": {"whatsapp"}})
+	var zapID int64
+	if _, err := fmt.Sscanf(r.location, "/campaigns/%d", &zapID); r.status != 303 || err != nil {
+		t.Fatalf("create a WhatsApp campaign got %d to %q", r.status, r.location)
+	}
+	zap, err := e.store.CampaignByID(ctx, zapID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.b.do("GET", e.path(zap, "/list"), nil)
+	if r := e.b.post(e.path(zap, "/list"), url.Values{"list_id": {audience}}); r.status != 303 {
+		t.Fatalf("choose segment for WhatsApp got %d, want 303: %s", r.status, excerpt(r.body))
+	}
+	fb := html.UnescapeString(e.b.do("GET", e.path(zap, "/fallback"), nil).body)
+	wantIn(t, "fallback", fb, `data-insert="{{cidade}}"`)
 }

@@ -45,7 +45,7 @@ func (s *Server) campaignFallbackPage(c *fiber.Ctx) error {
 }
 
 func (s *Server) renderFallback(c *fiber.Ctx, status int, cp *campaign.Campaign, text string, f views.Form) error {
-	list, _, err := s.campaigns.List(c.UserContext(), cp)
+	list, _, err := s.audience(c.UserContext(), cp)
 	if err != nil {
 		return err
 	}
@@ -56,9 +56,7 @@ func (s *Server) renderFallback(c *fiber.Ctx, status int, cp *campaign.Campaign,
 	d := views.FallbackForm{Campaign: cp, List: list, Form: f, MinHours: int(fallback.MinWait.Hours()), MaxHours: int(fallback.MaxWait.Hours()),
 		Composer: views.ComposerData{Field: "fallback_text", Label: tr(c, "fallback.text"), Body: text, Error: f.Err("text"), Meter: meter},
 		Cost:     views.ComposeCost{List: list, Pending: list != nil}}
-	if list != nil {
-		d.Composer.ListID, d.Composer.Columns = list.ID, list.Columns
-	}
+	bindAudience(&d.Composer, list)
 	return s.render(c, status, views.FallbackPage(d))
 }
 
@@ -83,13 +81,9 @@ func (s *Server) saveCampaignFallback(c *fiber.Ctx) error {
 	text := composeText(c.FormValue("fallback_text"))
 	wait := strings.TrimSpace(c.FormValue("wait_hours"))
 	f := views.Form{Values: map[string]string{"wait_hours": wait}, Errors: views.FieldErrors{}}
-	list, _, err := s.campaigns.List(c.UserContext(), cp)
+	list, columns, err := s.audience(c.UserContext(), cp)
 	if err != nil {
 		return err
-	}
-	var columns []string
-	if list != nil {
-		columns = list.Columns
 	}
 	set, problems := fallback.Check(text, wait, columns, list != nil)
 	for _, p := range problems {

@@ -252,13 +252,9 @@ func (s *Server) saveWhatsApp(c *fiber.Ctx, cp *campaign.Campaign) error {
 	if err := s.withUpload(c.UserContext(), cp.ID, &w, true); err != nil {
 		return err
 	}
-	list, _, err := s.campaigns.List(c.UserContext(), cp)
+	_, columns, err := s.audience(c.UserContext(), cp)
 	if err != nil {
 		return err
-	}
-	var columns []string
-	if list != nil {
-		columns = list.Columns
 	}
 	f.Errors = whatsAppProblems(c, w, columns)
 	if err := s.libraryStatusProblem(c, w, f.Errors); err != nil {
