@@ -95,7 +95,7 @@ func TestComposerWithSegmentAudience(t *testing.T) {
 	// (its fields offered to insert): an A/B variant, and a WhatsApp
 	// campaign's fallback SMS.
 	variant := html.UnescapeString(e.b.do("GET", e.path(c, "/abtest/variant/2"), nil).body)
-	wantIn(t, "A/B variant", variant, `data-insert="{{cidade}}"`)
+	wantIn(t, "A/B variant", variant, `name="list_id" value="`+audience+`"`, `data-insert="{{cidade}}"`)
 	e.b.do("GET", "/campaigns/new", nil)
 	r = e.b.post("/campaigns", url.Values{"name": {"Zap segmento"}, "alias": {"zap-seg"}, "channel": {"whatsapp"}})
 	var zapID int64
@@ -111,5 +111,5 @@ func TestComposerWithSegmentAudience(t *testing.T) {
 		t.Fatalf("choose segment for WhatsApp got %d, want 303: %s", r.status, excerpt(r.body))
 	}
 	fb := html.UnescapeString(e.b.do("GET", e.path(zap, "/fallback"), nil).body)
-	wantIn(t, "fallback", fb, `data-insert="{{cidade}}"`)
+	wantIn(t, "fallback", fb, `name="list_id" value="`+audience+`"`, `data-insert="{{cidade}}"`)
 }
